@@ -1,0 +1,64 @@
+/* pam_cognito.conf: libconfig syntax, one struct, one setter per key that the
+ * file and the module arguments both go through (arguments win). */
+#ifndef PAM_COGNITO_CFG_H
+#define PAM_COGNITO_CFG_H
+
+#include <stddef.h>
+
+enum pc_auth_flow { PC_FLOW_SRP = 0, PC_FLOW_PASSWORD = 1 };
+
+struct pc_config {
+  char *region;            /* required */
+  char *user_pool_id;      /* required, "<region>_<id>" */
+  char *client_id;         /* required */
+  char *client_secret;     /* optional; a secret: wiped on free */
+  enum pc_auth_flow auth_flow;
+  char *identity_pool_id;  /* optional; enables AWS credentials */
+  char *role_arn;          /* optional CustomRoleArn */
+  char *idp_endpoint;      /* optional base URL; default regional AWS host */
+  char *identity_endpoint; /* optional base URL; default regional AWS host */
+  long timeout;            /* seconds per HTTP call, 1..300, default 10 */
+  char *ca_file;           /* optional CA bundle */
+  char *cache_dir;         /* default PC_DEFAULT_CACHE_DIR */
+  int credentials_required;/* 1: a failed credential fetch fails the session */
+  long max_attempts;       /* tries for a new password or code, 1..10, default 3 */
+};
+
+/* Set every field to its default (strings NULL except cache_dir). Returns -1
+ * only when memory runs out. */
+int pc_config_init(struct pc_config *c) __attribute__((warn_unused_result));
+
+/* Set one key from its text form. 0 on success; -1 with a message in err
+ * (naming the key and the problem) on an unknown key or invalid value. */
+int pc_config_set(struct pc_config *c, const char *key, const char *value,
+                  char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* Load the file at path over the current values. The file is opened without
+ * following symlinks and must be a regular file no larger than 64 KiB, not
+ * writable by group or others, not readable by others (it may hold the client
+ * secret), and owned by root unless allow_any_owner is set (tests).
+ * 0 on success; -1 with "FILE:LINE: problem" or "FILE: problem" in err.
+ * When the file does not exist and must_exist is 0, returns 1 (nothing
+ * loaded). */
+int pc_config_load(struct pc_config *c, const char *path, int must_exist,
+                   int allow_any_owner, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* Check that the required keys are present and consistent (region matches
+ * the pool id prefix, endpoints are https:// or loopback http://).
+ * 0 or -1 with a message in err. */
+int pc_config_validate(const struct pc_config *c, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* Free every string (wiping the client secret) and reset to zeros. */
+void pc_config_free(struct pc_config *c);
+
+/* The user-pool and identity-pool base URLs: the override, or the regional
+ * AWS host. Returns a heap string or NULL (no memory). */
+char *pc_config_idp_url(const struct pc_config *c);
+char *pc_config_identity_url(const struct pc_config *c);
+
+/* Part of the pool id after '_' ("us-east-1_AbC123" -> "AbC123"). */
+const char *pc_config_pool_name(const struct pc_config *c);
+
+#endif

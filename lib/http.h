@@ -1,0 +1,45 @@
+/* JSON-over-HTTPS transport. One handle per login: libcurl keeps the
+ * connection alive between calls. TLS verification is always on. */
+#ifndef PAM_COGNITO_HTTP_H
+#define PAM_COGNITO_HTTP_H
+
+#include <stddef.h>
+#include "buf.h"
+#include "status.h"
+
+#define PC_HTTP_MAX_RESPONSE (256 * 1024)
+
+struct pc_http;
+
+/* A transport: the default one is libcurl; tests and fuzzers may supply their
+ * own. post() sends body to url with the given X-Amz-Target and fills status
+ * and resp (resp is bounded by PC_HTTP_MAX_RESPONSE). It returns PC_OK when an
+ * HTTP answer arrived (whatever its status), PC_ERR_UNAVAIL on connection
+ * failure or timeout, PC_ERR_PROTOCOL when the answer is too large. */
+struct pc_http_ops {
+  enum pc_status (*post)(struct pc_http *h, const char *url, const char *target,
+                         const char *body, size_t body_len, long *status,
+                         struct pc_buf *resp);
+  void (*destroy)(struct pc_http *h);
+};
+
+/* Create a libcurl transport. timeout: seconds for connect and for the whole
+ * call; ca_file may be NULL. NULL on failure. */
+struct pc_http *pc_http_new(long timeout, const char *ca_file);
+
+/* Create a transport with custom ops and an opaque pointer for them. */
+struct pc_http *pc_http_new_custom(const struct pc_http_ops *ops, void *opaque);
+void *pc_http_opaque(struct pc_http *h);
+
+enum pc_status pc_http_post(struct pc_http *h, const char *url,
+                            const char *target, const char *body,
+                            size_t body_len, long *status, struct pc_buf *resp)
+    __attribute__((warn_unused_result));
+
+void pc_http_free(struct pc_http *h);
+
+/* 1 when url is https://..., or http:// to a loopback host (127.0.0.0/8,
+ * ::1, localhost); 0 otherwise. */
+int pc_url_allowed(const char *url);
+
+#endif

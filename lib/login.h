@@ -1,0 +1,56 @@
+/* The login: InitiateAuth, then answer challenges one after another until
+ * tokens arrive. Questions go through a prompter, so that the PAM module and
+ * a command-line tool plug in the same way. */
+#ifndef PAM_COGNITO_LOGIN_H
+#define PAM_COGNITO_LOGIN_H
+
+#include <time.h>
+#include "api.h"
+#include "status.h"
+
+enum pc_prompt_style { PC_PROMPT_SECRET, PC_PROMPT_VISIBLE };
+
+struct pc_prompter {
+  /* Ask a question. On success return 0 and set *answer to a heap string that
+   * the caller wipes and frees; return -1 when the conversation cannot
+   * answer (the login then fails with PC_ERR_CONV). */
+  int (*ask)(void *ctx, enum pc_prompt_style style, const char *prompt,
+             char **answer);
+  /* Tell the user something (is_error selects an error-style message). */
+  void (*tell)(void *ctx, int is_error, const char *text);
+  void *ctx;
+};
+
+struct pc_tokens {
+  char *access_token;
+  char *id_token;
+  char *refresh_token;
+  long expires_in;
+};
+
+void pc_tokens_free(struct pc_tokens *t); /* wipes */
+
+struct pc_login_opts {
+  const char *username;       /* the login name */
+  const char *password;       /* borrowed; never copied into logs */
+  int max_attempts;           /* per challenge (new password, codes) */
+  int max_rounds;             /* challenge rounds, default 10 */
+  time_t (*now)(void);        /* clock for TIMESTAMP; NULL = time() */
+};
+
+struct pc_login_result {
+  struct pc_tokens tokens;    /* set on PC_OK */
+  char *new_password;         /* set when NEW_PASSWORD_REQUIRED changed it */
+  char challenge[64];         /* the challenge being answered when it failed */
+  char detail[512];           /* a sanitized message for syslog */
+};
+
+void pc_login_result_free(struct pc_login_result *r); /* wipes */
+
+/* Run a whole login. PC_OK with tokens, or an error status with
+ * result->challenge and result->detail filled for logging. */
+enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
+                        const struct pc_prompter *p, struct pc_login_result *r)
+    __attribute__((warn_unused_result));
+
+#endif
