@@ -1,1 +1,447 @@
 #include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <limits.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+#include <openssl/rand.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "api.h"
+#include "secret.h"
+
+/* Cognito replies are flat: a few levels of objects at most. */
+#define PC_JSON_MAX_DEPTH 16
+/* Backoff between retries: BASE, 2*BASE, ... each with jitter, never more
+ * than PC_BACKOFF_BUDGET_MS in total (the call timeout bounds the rest). */
+#define PC_BACKOFF_BASE_MS 100UL
+#define PC_BACKOFF_BUDGET_MS 1000UL
+
+static const char idp_service[] = "AWSCognitoIdentityProviderService";
+static const char identity_service_name[] = "AWSCognitoIdentityService";
+
+enum pc_status pc_client_init(struct pc_client *cl,
+                              const struct pc_config *cfg,
+                              struct pc_http *http) {
+  memset(cl, 0, sizeof(*cl));
+  if (cfg == NULL) {
+    pc_http_free(http);
+    return PC_ERR_CONFIG;
+  }
+  cl->cfg = cfg;
+  cl->retries = 2;
+  cl->idp_url = pc_config_idp_url(cfg);
+  cl->identity_url = pc_config_identity_url(cfg);
+  if (cl->idp_url == NULL || cl->identity_url == NULL) {
+    pc_http_free(http);
+    pc_client_free(cl);
+    return cfg->region == NULL ? PC_ERR_CONFIG : PC_ERR_NOMEM;
+  }
+  if (http == NULL)
+    http = pc_http_new(cfg->timeout, cfg->ca_file);
+  if (http == NULL) {
+    pc_client_free(cl);
+    return PC_ERR_UNAVAIL;
+  }
+  cl->http = http;
+  return PC_OK;
+}
+
+void pc_client_free(struct pc_client *cl) {
+  pc_http_free(cl->http);
+  free(cl->idp_url);
+  free(cl->identity_url);
+  memset(cl, 0, sizeof(*cl));
+}
+
+/* Copy the bare error name into dst: the part after the last '#'
+ * ("com.amazonaws...#NotAuthorizedException"), cut at the first ':'
+ * ("NotAuthorizedException:http://internal..." as in x-amzn-ErrorType). */
+static void bare_type(char *dst, size_t n, const char *raw) {
+  const char *p;
+  size_t len;
+  char tmp[128];
+
+  if (n == 0)
+    return;
+  dst[0] = '\0';
+  if (raw == NULL)
+    return;
+  p = strrchr(raw, '#');
+  p = p ? p + 1 : raw;
+  len = strcspn(p, ":");
+  if (len >= sizeof(tmp))
+    len = sizeof(tmp) - 1;
+  memcpy(tmp, p, len);
+  tmp[len] = '\0';
+  pc_sanitize(dst, n, tmp);
+}
+
+struct error_map {
+  const char *type;
+  enum pc_status st;
+};
+
+static const struct error_map errors[] = {
+  { "NotAuthorizedException", PC_ERR_AUTH },
+  { "UserNotFoundException", PC_ERR_USER_UNKNOWN },
+  { "UserNotConfirmedException", PC_ERR_USER_NOT_CONFIRMED },
+  { "PasswordResetRequiredException", PC_ERR_PASSWORD_RESET },
+  { "InvalidPasswordException", PC_ERR_INVALID_PASSWORD },
+  { "CodeMismatchException", PC_ERR_CODE_MISMATCH },
+  { "ExpiredCodeException", PC_ERR_EXPIRED },
+  { "LimitExceededException", PC_ERR_LIMIT },
+  { "TooManyRequestsException", PC_ERR_LIMIT },
+  { "TooManyFailedAttemptsException", PC_ERR_LIMIT },
+  { "ThrottlingException", PC_ERR_LIMIT },
+  { "InvalidParameterException", PC_ERR_INVALID_PARAM },
+  { "ResourceNotFoundException", PC_ERR_INVALID_PARAM },
+  { "InternalErrorException", PC_ERR_UNAVAIL },
+};
+
+enum pc_status pc_api_map_error(const char *type, const char *message) {
+  char bare[96];
+  size_t i;
+
+  (void)message; /* reserved: the type alone decides today */
+  bare_type(bare, sizeof(bare), type);
+  for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
+    if (strcmp(bare, errors[i].type) == 0)
+      return errors[i].st;
+  /* An error we do not know is never success and never a plain "wrong
+   * password": fail closed as a protocol problem, which gets logged. */
+  return PC_ERR_PROTOCOL;
+}
+
+/* Throttling is worth a retry; everything else in 4xx is final. */
+static int retryable_type(const char *bare) {
+  return strcmp(bare, "TooManyRequestsException") == 0 ||
+         strcmp(bare, "ThrottlingException") == 0;
+}
+
+/* Parse a whole reply as one JSON object (nothing but whitespace after it),
+ * with bounded nesting. NULL when it is anything else. */
+static json_object *parse_object(const struct pc_buf *b) {
+  struct json_tokener *tok;
+  json_object *o;
+  size_t end;
+
+  if (b->data == NULL || b->len == 0 || b->len > INT_MAX)
+    return NULL;
+  tok = json_tokener_new_ex(PC_JSON_MAX_DEPTH);
+  if (tok == NULL)
+    return NULL;
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+  o = json_tokener_parse_ex(tok, b->data, (int)b->len);
+  if (o != NULL && json_tokener_get_error(tok) != json_tokener_success) {
+    json_object_put(o);
+    o = NULL;
+  }
+  if (o != NULL) {
+    end = json_tokener_get_parse_end(tok);
+    while (end < b->len && isspace((unsigned char)b->data[end]))
+      end++;
+    if (end != b->len || !json_object_is_type(o, json_type_object)) {
+      pc_json_put_secret(o);
+      o = NULL;
+    }
+  }
+  json_tokener_free(tok);
+  return o;
+}
+
+/* Judge one HTTP answer. Sets *retry when another attempt may help. */
+static enum pc_status handle_reply(long status, const struct pc_buf *rb,
+                                   json_object **resp,
+                                   struct pc_api_error *err, int *retry) {
+  json_object *o = parse_object(rb);
+  const char *msg;
+  enum pc_status st;
+
+  *retry = 0;
+  err->type[0] = '\0';
+  err->message[0] = '\0';
+  if (status >= 200 && status < 300) {
+    if (o == NULL) {
+      (void)snprintf(err->message, sizeof(err->message),
+                     "reply is not a JSON object (HTTP %ld)", status);
+      return PC_ERR_PROTOCOL;
+    }
+    *resp = o;
+    return PC_OK;
+  }
+  if (o != NULL) {
+    bare_type(err->type, sizeof(err->type), pc_json_str(o, "__type"));
+    msg = pc_json_str(o, "message");
+    if (msg == NULL)
+      msg = pc_json_str(o, "Message");
+    if (msg != NULL)
+      pc_sanitize(err->message, sizeof(err->message), msg);
+    json_object_put(o);
+  }
+  if (status >= 500) {
+    st = PC_ERR_UNAVAIL;
+    *retry = 1;
+  } else if (err->type[0] == '\0') {
+    st = PC_ERR_PROTOCOL;
+  } else {
+    st = pc_api_map_error(err->type, NULL);
+    *retry = retryable_type(err->type);
+  }
+  if (err->message[0] == '\0')
+    (void)snprintf(err->message, sizeof(err->message),
+                   "HTTP %ld without a usable error description", status);
+  return st;
+}
+
+static void sleep_ms(unsigned long ms) {
+  struct timespec ts, rem;
+
+  ts.tv_sec = (time_t)(ms / 1000);
+  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
+  while (nanosleep(&ts, &rem) != 0 && errno == EINTR)
+    ts = rem;
+}
+
+/* Delay before retry number attempt (0-based): half of BASE << attempt plus
+ * a random half, so that hosts throttled together do not retry together. */
+static unsigned long backoff_ms(int attempt) {
+  unsigned long ms = PC_BACKOFF_BASE_MS << (attempt < 3 ? attempt : 3);
+  unsigned int r = 0;
+
+  if (RAND_bytes((unsigned char *)&r, (int)sizeof(r)) != 1)
+    r = 0;
+  return ms / 2 + (unsigned long)r % (ms / 2 + 1);
+}
+
+enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
+                           const char *op, json_object *req,
+                           json_object **resp, struct pc_api_error *err) {
+  struct pc_api_error scratch;
+  struct pc_buf rb;
+  char target[128];
+  const char *url, *ser;
+  char *body;
+  size_t len = 0;
+  unsigned long slept = 0, delay;
+  enum pc_status st;
+  long status;
+  int attempt, retry, n;
+
+  if (err == NULL)
+    err = &scratch;
+  memset(err, 0, sizeof(*err));
+  if (resp == NULL)
+    return PC_ERR_CONFIG;
+  *resp = NULL;
+  if (cl == NULL || cl->http == NULL || op == NULL || req == NULL)
+    return PC_ERR_CONFIG;
+  n = snprintf(target, sizeof(target), "%s.%s",
+               identity_service ? identity_service_name : idp_service, op);
+  if (n < 0 || (size_t)n >= sizeof(target))
+    return PC_ERR_CONFIG;
+  url = identity_service ? cl->identity_url : cl->idp_url;
+
+  ser = json_object_to_json_string_length(req, JSON_C_TO_STRING_PLAIN, &len);
+  if (ser == NULL)
+    return PC_ERR_NOMEM;
+  /* Our own copy, wiped below; json-c's copy lives in req's print buffer,
+   * which is writable and rebuilt on every serialisation: wipe it now. */
+  body = malloc(len + 1);
+  if (body != NULL) {
+    memcpy(body, ser, len);
+    body[len] = '\0';
+  }
+  pc_wipe((void *)(uintptr_t)ser, len);
+  if (body == NULL)
+    return PC_ERR_NOMEM;
+
+  for (attempt = 0;; attempt++) {
+    pc_buf_init(&rb, PC_HTTP_MAX_RESPONSE);
+    status = 0;
+    st = pc_http_post(cl->http, url, target, body, len, &status, &rb);
+    err->http_status = status;
+    if (st != PC_OK) {
+      /* No answer (connection failure, timeout, oversized reply): the
+       * timeout already bounded the wait, so do not multiply it. */
+      pc_buf_free(&rb);
+      (void)snprintf(err->message, sizeof(err->message), "%s",
+                     st == PC_ERR_PROTOCOL ? "reply too large or malformed"
+                                           : pc_status_str(st));
+      break;
+    }
+    st = handle_reply(status, &rb, resp, err, &retry);
+    pc_buf_free(&rb); /* wiped: it may hold tokens */
+    if (st == PC_OK || !retry || attempt >= cl->retries)
+      break;
+    delay = backoff_ms(attempt);
+    if (slept + delay > PC_BACKOFF_BUDGET_MS)
+      break;
+    sleep_ms(delay);
+    slept += delay;
+  }
+  pc_wipe(body, len);
+  free(body);
+  return st;
+}
+
+char *pc_secret_hash(const char *client_secret, const char *username,
+                     const char *client_id) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int maclen = 0;
+  size_t ul, cl, kl;
+  unsigned char *msg;
+  char *out = NULL;
+
+  if (client_secret == NULL || username == NULL || client_id == NULL)
+    return NULL;
+  ul = strlen(username);
+  cl = strlen(client_id);
+  kl = strlen(client_secret);
+  if (kl > INT_MAX || ul > SIZE_MAX - cl - 1)
+    return NULL;
+  msg = malloc(ul + cl + 1);
+  if (msg == NULL)
+    return NULL;
+  memcpy(msg, username, ul);
+  memcpy(msg + ul, client_id, cl);
+  if (HMAC(EVP_sha256(), client_secret, (int)kl, msg, ul + cl, mac,
+           &maclen) == NULL)
+    goto out;
+  /* base64 of 32 bytes: 44 characters and a NUL. */
+  out = malloc(4 * ((maclen + 2) / 3) + 1);
+  if (out != NULL)
+    (void)EVP_EncodeBlock((unsigned char *)out, mac, (int)maclen);
+out:
+  pc_wipe(mac, sizeof(mac));
+  free(msg);
+  return out;
+}
+
+const char *pc_json_str(json_object *o, const char *key) {
+  json_object *v;
+
+  if (o == NULL || key == NULL || !json_object_is_type(o, json_type_object))
+    return NULL;
+  if (!json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_string))
+    return NULL;
+  return json_object_get_string(v);
+}
+
+/* json-c keeps string values in writable heap storage (the const is only an
+ * interface promise), so they can be wiped in place before the free. */
+static void wipe_json(json_object *o, int depth) {
+  size_t i, n;
+
+  if (o == NULL || depth > 64)
+    return;
+  switch (json_object_get_type(o)) {
+  case json_type_string: {
+    int slen = json_object_get_string_len(o);
+    const char *s = json_object_get_string(o);
+
+    if (s != NULL && slen > 0)
+      pc_wipe((void *)(uintptr_t)s, (size_t)slen);
+    break;
+  }
+  case json_type_object: {
+    struct json_object_iter it;
+
+    json_object_object_foreachC(o, it) wipe_json(it.val, depth + 1);
+    break;
+  }
+  case json_type_array:
+    n = json_object_array_length(o);
+    for (i = 0; i < n; i++)
+      wipe_json(json_object_array_get_idx(o, i), depth + 1);
+    break;
+  default:
+    break;
+  }
+}
+
+void pc_json_put_secret(json_object *o) {
+  if (o == NULL)
+    return;
+  wipe_json(o, 0);
+  json_object_put(o);
+}
+
+/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
+ * no surrogates, nothing past U+10FFFF), or 0. */
+static size_t utf8_len(const unsigned char *s) {
+  unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+  size_t len, i;
+
+  if (c >= 0xC2 && c <= 0xDF)
+    len = 2;
+  else if (c >= 0xE0 && c <= 0xEF)
+    len = 3;
+  else if (c >= 0xF0 && c <= 0xF4)
+    len = 4;
+  else
+    return 0;
+  if (c == 0xE0)
+    lo = 0xA0;
+  else if (c == 0xED)
+    hi = 0x9F;
+  else if (c == 0xF0)
+    lo = 0x90;
+  else if (c == 0xF4)
+    hi = 0x8F;
+  if (s[1] < lo || s[1] > hi)
+    return 0;
+  for (i = 2; i < len; i++)
+    if (s[i] < 0x80 || s[i] > 0xBF)
+      return 0;
+  return len;
+}
+
+/* Control characters (C0, DEL, and C1 as U+0080..U+009F) and malformed
+ * UTF-8 become '?': server text must not drive the user's terminal. A
+ * multi-byte character is copied whole or not at all. */
+void pc_sanitize(char *dst, size_t n, const char *src) {
+  const unsigned char *s = (const unsigned char *)src;
+  size_t i = 0, o = 0, len;
+
+  if (dst == NULL || n == 0)
+    return;
+  if (s == NULL) {
+    dst[0] = '\0';
+    return;
+  }
+  while (s[i] != '\0') {
+    if (s[i] >= 0x20 && s[i] < 0x7F) {
+      len = 1;
+    } else {
+      len = s[i] >= 0x80 ? utf8_len(s + i) : 0;
+      if (len == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) {
+        /* C1 control: skip both bytes, emit one '?' */
+        if (o + 1 >= n)
+          break;
+        dst[o++] = '?';
+        i += 2;
+        continue;
+      }
+    }
+    if (len == 0) {
+      if (o + 1 >= n)
+        break;
+      dst[o++] = '?';
+      i++;
+      continue;
+    }
+    if (o + len >= n)
+      break;
+    memcpy(dst + o, s + i, len);
+    o += len;
+    i += len;
+  }
+  dst[o] = '\0';
+}

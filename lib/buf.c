@@ -1,1 +1,77 @@
 #include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buf.h"
+#include "secret.h"
+
+/* First allocation: big enough for a typical Cognito reply in one go. */
+#define PC_BUF_MIN_CAP 256
+
+void pc_buf_init(struct pc_buf *b, size_t max) {
+  b->data = NULL;
+  b->len = 0;
+  b->cap = 0;
+  b->max = max;
+}
+
+/* Move the contents to a new block, wiping the old one: realloc() would leave
+ * a copy of tokens behind in freed memory. */
+static int grow(struct pc_buf *b, size_t need) {
+  size_t cap = b->cap ? b->cap : PC_BUF_MIN_CAP;
+  char *p;
+
+  while (cap < need) {
+    if (cap > SIZE_MAX / 2) {
+      cap = need;
+      break;
+    }
+    cap *= 2;
+  }
+  /* Never allocate past max + terminator; need itself is within that. */
+  if (b->max < SIZE_MAX && cap > b->max + 1)
+    cap = b->max + 1;
+  if (cap < need)
+    cap = need;
+  p = malloc(cap);
+  if (p == NULL)
+    return -1;
+  if (b->data != NULL) {
+    memcpy(p, b->data, b->len + 1);
+    pc_wipe(b->data, b->cap);
+    free(b->data);
+  }
+  b->data = p;
+  b->cap = cap;
+  return 0;
+}
+
+int pc_buf_append(struct pc_buf *b, const void *data, size_t n) {
+  size_t need;
+
+  if (n > b->max || b->len > b->max - n)
+    return -1;
+  /* len + n <= max, so only the terminator can overflow. */
+  if (b->len + n == SIZE_MAX)
+    return -1;
+  need = b->len + n + 1;
+  if (need > b->cap && grow(b, need) != 0)
+    return -1;
+  if (n > 0)
+    memcpy(b->data + b->len, data, n);
+  b->len += n;
+  b->data[b->len] = '\0';
+  return 0;
+}
+
+void pc_buf_free(struct pc_buf *b) {
+  if (b->data != NULL) {
+    pc_wipe(b->data, b->cap);
+    free(b->data);
+  }
+  b->data = NULL;
+  b->len = 0;
+  b->cap = 0;
+}

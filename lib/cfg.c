@@ -1,1 +1,580 @@
 #include "config.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libconfig.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "http.h"
+#include "secret.h"
+
+#ifndef PC_DEFAULT_CACHE_DIR
+#define PC_DEFAULT_CACHE_DIR "/var/cache/pam_cognito"
+#endif
+
+/* The file holds at most a dozen short keys; anything bigger is a mistake. */
+#define PC_CONFIG_MAX_SIZE (64 * 1024)
+
+enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW };
+
+/* One row per key: the file loader and the module arguments both go through
+ * pc_config_set, which finds the row by name. */
+struct key_def {
+  const char *name;
+  enum key_kind kind;
+  size_t offset;
+  long min, max; /* K_LONG only */
+};
+
+#define STR_KEY(n) { #n, K_STR, offsetof(struct pc_config, n), 0, 0 }
+
+static const struct key_def keys[] = {
+  STR_KEY(region),
+  STR_KEY(user_pool_id),
+  STR_KEY(client_id),
+  STR_KEY(client_secret),
+  { "auth_flow", K_FLOW, offsetof(struct pc_config, auth_flow), 0, 0 },
+  STR_KEY(identity_pool_id),
+  STR_KEY(role_arn),
+  STR_KEY(idp_endpoint),
+  STR_KEY(identity_endpoint),
+  { "timeout", K_LONG, offsetof(struct pc_config, timeout), 1, 300 },
+  STR_KEY(ca_file),
+  STR_KEY(cache_dir),
+  { "credentials_required", K_BOOL,
+    offsetof(struct pc_config, credentials_required), 0, 0 },
+  { "max_attempts", K_LONG, offsetof(struct pc_config, max_attempts), 1, 10 },
+};
+
+#define NKEYS (sizeof(keys) / sizeof(keys[0]))
+
+__attribute__((format(printf, 3, 4))) static void
+set_err(char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+
+  if (err == NULL || errlen == 0)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
+}
+
+static const struct key_def *find_key(const char *name) {
+  size_t i;
+
+  for (i = 0; i < NKEYS; i++)
+    if (strcmp(keys[i].name, name) == 0)
+      return &keys[i];
+  return NULL;
+}
+
+int pc_config_init(struct pc_config *c) {
+  memset(c, 0, sizeof(*c));
+  c->auth_flow = PC_FLOW_SRP;
+  c->timeout = 10;
+  c->max_attempts = 3;
+  c->credentials_required = 0;
+  c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);
+  return c->cache_dir == NULL ? -1 : 0;
+}
+
+static int parse_long(const char *s, long min, long max, long *out) {
+  char *end;
+  long v;
+
+  if (s == NULL || *s == '\0' || isspace((unsigned char)*s))
+    return -1;
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (errno != 0 || end == s || *end != '\0' || v < min || v > max)
+    return -1;
+  *out = v;
+  return 0;
+}
+
+static int parse_bool(const char *s, int *out) {
+  static const char *const yes[] = { "true", "yes", "on", "1" };
+  static const char *const no[] = { "false", "no", "off", "0" };
+  size_t i;
+
+  /* A bare module argument ("credentials_required") means true. */
+  if (s == NULL) {
+    *out = 1;
+    return 0;
+  }
+  for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+    if (strcasecmp(s, yes[i]) == 0) {
+      *out = 1;
+      return 0;
+    }
+    if (strcasecmp(s, no[i]) == 0) {
+      *out = 0;
+      return 0;
+    }
+  }
+  return -1;
+}
+
+int pc_config_set(struct pc_config *c, const char *key, const char *value,
+                  char *err, size_t errlen) {
+  const struct key_def *k = key ? find_key(key) : NULL;
+  char *base = (char *)c;
+  char **sp;
+  char *copy;
+
+  if (k == NULL) {
+    set_err(err, errlen, "unknown key '%s'", key ? key : "(null)");
+    return -1;
+  }
+  if (value == NULL && k->kind != K_BOOL) {
+    set_err(err, errlen, "%s: a value is required", k->name);
+    return -1;
+  }
+  switch (k->kind) {
+  case K_STR:
+    if (*value == '\0') {
+      set_err(err, errlen, "%s: must not be empty", k->name);
+      return -1;
+    }
+    copy = pc_strdup(value);
+    if (copy == NULL) {
+      set_err(err, errlen, "%s: out of memory", k->name);
+      return -1;
+    }
+    sp = (char **)(void *)(base + k->offset);
+    /* Wipe whatever was there: it may be the client secret. */
+    pc_free_secret(sp);
+    *sp = copy;
+    return 0;
+  case K_LONG: {
+    long v;
+
+    if (parse_long(value, k->min, k->max, &v) != 0) {
+      set_err(err, errlen, "%s: expected an integer from %ld to %ld, got '%s'",
+              k->name, k->min, k->max, value);
+      return -1;
+    }
+    *(long *)(void *)(base + k->offset) = v;
+    return 0;
+  }
+  case K_BOOL: {
+    int v;
+
+    if (parse_bool(value, &v) != 0) {
+      set_err(err, errlen, "%s: expected true or false, got '%s'", k->name,
+              value);
+      return -1;
+    }
+    *(int *)(void *)(base + k->offset) = v;
+    return 0;
+  }
+  case K_FLOW: {
+    enum pc_auth_flow f;
+
+    if (strcmp(value, "USER_SRP_AUTH") == 0) {
+      f = PC_FLOW_SRP;
+    } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
+      f = PC_FLOW_PASSWORD;
+    } else {
+      set_err(err, errlen,
+              "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
+              "got '%s'",
+              k->name, value);
+      return -1;
+    }
+    *(enum pc_auth_flow *)(void *)(base + k->offset) = f;
+    return 0;
+  }
+  }
+  set_err(err, errlen, "%s: internal error", k->name);
+  return -1;
+}
+
+/* Open without following symlinks and check what we got before any parser
+ * sees it. O_NONBLOCK: a FIFO planted at the path must not hang sshd; it is
+ * refused by the S_ISREG check below. */
+static int open_safely(const char *path, int must_exist, int allow_any_owner,
+                       char *err, size_t errlen, int *fdp) {
+  struct stat st;
+  int fd;
+
+  fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    int e = errno;
+
+    if (e == ENOENT && !must_exist)
+      return 1;
+    if (e == ELOOP)
+      set_err(err, errlen, "%s: is a symbolic link (refused)", path);
+    else
+      set_err(err, errlen, "%s: cannot open: %s", path, strerror(e));
+    return -1;
+  }
+  if (fstat(fd, &st) != 0) {
+    set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    goto fail;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    set_err(err, errlen, "%s: is not a regular file", path);
+    goto fail;
+  }
+  if (st.st_size > PC_CONFIG_MAX_SIZE) {
+    set_err(err, errlen, "%s: is larger than %d bytes", path,
+            PC_CONFIG_MAX_SIZE);
+    goto fail;
+  }
+  if (!allow_any_owner && st.st_uid != 0) {
+    set_err(err, errlen, "%s: is not owned by root (owner uid %lu); "
+            "chown root", path, (unsigned long)st.st_uid);
+    goto fail;
+  }
+  if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    set_err(err, errlen, "%s: is writable by group or others; chmod 0600",
+            path);
+    goto fail;
+  }
+  if ((st.st_mode & S_IROTH) != 0) {
+    set_err(err, errlen, "%s: is readable by others and may hold the client "
+            "secret; chmod 0600", path);
+    goto fail;
+  }
+  *fdp = fd;
+  return 0;
+fail:
+  (void)close(fd);
+  return -1;
+}
+
+/* Read the whole file into a NUL-terminated heap buffer of PC_CONFIG_MAX_SIZE
+ * + 1 bytes; the caller wipes it (it holds the client secret). */
+static int read_all(int fd, const char *path, char **out, char *err,
+                    size_t errlen) {
+  size_t cap = PC_CONFIG_MAX_SIZE + 1, len = 0;
+  char *buf = malloc(cap + 1);
+
+  if (buf == NULL) {
+    set_err(err, errlen, "%s: out of memory", path);
+    return -1;
+  }
+  /* Read one byte past the limit so a file that grew after fstat fails. */
+  while (len < cap) {
+    ssize_t n = read(fd, buf + len, cap - len);
+
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0) {
+      set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+      goto fail;
+    }
+    if (n == 0)
+      break;
+    len += (size_t)n;
+  }
+  if (len > PC_CONFIG_MAX_SIZE) {
+    set_err(err, errlen, "%s: is larger than %d bytes", path,
+            PC_CONFIG_MAX_SIZE);
+    goto fail;
+  }
+  if (memchr(buf, '\0', len) != NULL) {
+    set_err(err, errlen, "%s: contains a NUL byte", path);
+    goto fail;
+  }
+  buf[len] = '\0';
+  *out = buf;
+  return 0;
+fail:
+  pc_wipe(buf, cap + 1);
+  free(buf);
+  return -1;
+}
+
+/* libconfig 1.5 cannot switch @include off, and an included file would skip
+ * every check above: refuse the directive. */
+static int find_include(const char *text) {
+  const char *p = text;
+  int line = 1;
+
+  while (*p != '\0') {
+    const char *q = p;
+
+    while (*q == ' ' || *q == '\t')
+      q++;
+    if (strncmp(q, "@include", sizeof("@include") - 1) == 0)
+      return line;
+    p = strchr(p, '\n');
+    if (p == NULL)
+      break;
+    p++;
+    line++;
+  }
+  return 0;
+}
+
+/* Wipe every string value libconfig copied out of the file before it frees
+ * them. */
+static void wipe_settings(config_setting_t *s) {
+  int i, n;
+
+  if (s == NULL)
+    return;
+  if (config_setting_type(s) == CONFIG_TYPE_STRING) {
+    const char *v = config_setting_get_string(s);
+
+    if (v != NULL)
+      pc_wipe((void *)(uintptr_t)v, strlen(v));
+    return;
+  }
+  if (!config_setting_is_aggregate(s))
+    return;
+  n = config_setting_length(s);
+  for (i = 0; i < n; i++)
+    wipe_settings(config_setting_get_elem(s, (unsigned int)i));
+}
+
+/* Turn one libconfig value into the text form pc_config_set takes, after
+ * checking that its type fits the key. */
+static int apply_setting(struct pc_config *c, const char *path,
+                         config_setting_t *s, char *err, size_t errlen) {
+  const char *name = config_setting_name(s);
+  unsigned line = config_setting_source_line(s);
+  const struct key_def *k = name ? find_key(name) : NULL;
+  int type = config_setting_type(s);
+  char num[32], msg[256];
+  const char *value = NULL, *want = NULL;
+
+  if (k == NULL) {
+    set_err(err, errlen, "%s:%u: unknown key '%s'", path, line,
+            name ? name : "(unnamed)");
+    return -1;
+  }
+  switch (k->kind) {
+  case K_STR:
+  case K_FLOW:
+    if (type == CONFIG_TYPE_STRING)
+      value = config_setting_get_string(s);
+    else
+      want = "a string";
+    break;
+  case K_LONG:
+    if (type == CONFIG_TYPE_INT || type == CONFIG_TYPE_INT64) {
+      (void)snprintf(num, sizeof(num), "%lld", config_setting_get_int64(s));
+      value = num;
+    } else {
+      want = "an integer";
+    }
+    break;
+  case K_BOOL:
+    if (type == CONFIG_TYPE_BOOL)
+      value = config_setting_get_bool(s) ? "true" : "false";
+    else
+      want = "true or false";
+    break;
+  }
+  if (want != NULL) {
+    set_err(err, errlen, "%s:%u: %s: expected %s", path, line, k->name, want);
+    return -1;
+  }
+  if (value == NULL) {
+    set_err(err, errlen, "%s:%u: %s: cannot read the value", path, line,
+            k->name);
+    return -1;
+  }
+  if (pc_config_set(c, k->name, value, msg, sizeof(msg)) != 0) {
+    set_err(err, errlen, "%s:%u: %s", path, line, msg);
+    return -1;
+  }
+  return 0;
+}
+
+int pc_config_load(struct pc_config *c, const char *path, int must_exist,
+                   int allow_any_owner, char *err, size_t errlen) {
+  config_t cf;
+  config_setting_t *root;
+  char *text = NULL;
+  int fd = -1, rc, line, i, n;
+
+  rc = open_safely(path, must_exist, allow_any_owner, err, errlen, &fd);
+  if (rc != 0)
+    return rc;
+  rc = read_all(fd, path, &text, err, errlen);
+  (void)close(fd);
+  if (rc != 0)
+    return -1;
+  line = find_include(text);
+  if (line > 0) {
+    set_err(err, errlen, "%s:%d: @include is not supported", path, line);
+    pc_wipe(text, PC_CONFIG_MAX_SIZE + 2);
+    free(text);
+    return -1;
+  }
+
+  config_init(&cf);
+  rc = -1;
+  if (config_read_string(&cf, text) != CONFIG_TRUE) {
+    const char *what = config_error_text(&cf);
+
+    set_err(err, errlen, "%s:%d: %s", path, config_error_line(&cf),
+            what ? what : "syntax error");
+    goto out;
+  }
+  root = config_root_setting(&cf);
+  n = root ? config_setting_length(root) : 0;
+  for (i = 0; i < n; i++) {
+    if (apply_setting(c, path, config_setting_get_elem(root, (unsigned)i), err,
+                      errlen) != 0)
+      goto out;
+  }
+  rc = 0;
+out:
+  wipe_settings(config_root_setting(&cf));
+  config_destroy(&cf);
+  pc_wipe(text, PC_CONFIG_MAX_SIZE + 2);
+  free(text);
+  return rc;
+}
+
+/* [a-z]{2}(-gov)?-[a-z]+-[0-9]+ over exactly len bytes. */
+static int region_ok(const char *s, size_t len) {
+  const char *end = s + len, *p = s;
+  int n;
+
+  if (len < 2 || !islower((unsigned char)p[0]) ||
+      !islower((unsigned char)p[1]))
+    return 0;
+  p += 2;
+  if ((size_t)(end - p) > 4 && strncmp(p, "-gov-", 5) == 0)
+    p += 4;
+  if (p >= end || *p++ != '-')
+    return 0;
+  for (n = 0; p < end && islower((unsigned char)*p); p++)
+    n++;
+  if (n == 0 || p >= end || *p++ != '-')
+    return 0;
+  for (n = 0; p < end && isdigit((unsigned char)*p); p++)
+    n++;
+  return n > 0 && n <= 2 && p == end;
+}
+
+static int alnum_ok(const char *s) {
+  if (*s == '\0')
+    return 0;
+  for (; *s != '\0'; s++)
+    if (!isalnum((unsigned char)*s))
+      return 0;
+  return 1;
+}
+
+int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
+  const char *us;
+
+  if (c->region == NULL || c->user_pool_id == NULL || c->client_id == NULL) {
+    set_err(err, errlen, "missing required key '%s'",
+            c->region == NULL         ? "region"
+            : c->user_pool_id == NULL ? "user_pool_id"
+                                      : "client_id");
+    return -1;
+  }
+  if (!region_ok(c->region, strlen(c->region))) {
+    set_err(err, errlen, "region: '%s' is not an AWS region name "
+            "(like us-east-1)", c->region);
+    return -1;
+  }
+  us = strchr(c->user_pool_id, '_');
+  if (us == NULL || !region_ok(c->user_pool_id,
+                               (size_t)(us - c->user_pool_id)) ||
+      !alnum_ok(us + 1)) {
+    set_err(err, errlen, "user_pool_id: '%s' does not look like "
+            "<region>_<id> (like us-east-1_AbC123)", c->user_pool_id);
+    return -1;
+  }
+  if ((size_t)(us - c->user_pool_id) != strlen(c->region) ||
+      strncmp(c->user_pool_id, c->region, strlen(c->region)) != 0) {
+    set_err(err, errlen, "user_pool_id: '%s' is not in region '%s'",
+            c->user_pool_id, c->region);
+    return -1;
+  }
+  if (!alnum_ok(c->client_id)) {
+    set_err(err, errlen, "client_id: must be letters and digits only");
+    return -1;
+  }
+  if (c->idp_endpoint != NULL && !pc_url_allowed(c->idp_endpoint)) {
+    set_err(err, errlen, "idp_endpoint: '%s' refused: use https://, or "
+            "http:// only to a loopback host", c->idp_endpoint);
+    return -1;
+  }
+  if (c->identity_endpoint != NULL && !pc_url_allowed(c->identity_endpoint)) {
+    set_err(err, errlen, "identity_endpoint: '%s' refused: use https://, or "
+            "http:// only to a loopback host", c->identity_endpoint);
+    return -1;
+  }
+  if (c->cache_dir == NULL || c->cache_dir[0] != '/') {
+    set_err(err, errlen, "cache_dir: must be an absolute path");
+    return -1;
+  }
+  if (c->timeout < 1 || c->timeout > 300 || c->max_attempts < 1 ||
+      c->max_attempts > 10) {
+    set_err(err, errlen, "timeout or max_attempts out of range");
+    return -1;
+  }
+  return 0;
+}
+
+void pc_config_free(struct pc_config *c) {
+  size_t i;
+
+  for (i = 0; i < NKEYS; i++) {
+    if (keys[i].kind == K_STR)
+      pc_free_secret((char **)(void *)((char *)c + keys[i].offset));
+  }
+  memset(c, 0, sizeof(*c));
+}
+
+static char *regional_url(const char *override, const char *service,
+                          const char *region) {
+  char *s;
+  int n;
+  size_t len;
+
+  if (override != NULL)
+    return pc_strdup(override);
+  if (region == NULL)
+    return NULL;
+  len = strlen(service) + strlen(region) + sizeof("https://..amazonaws.com/");
+  s = malloc(len);
+  if (s == NULL)
+    return NULL;
+  n = snprintf(s, len, "https://%s.%s.amazonaws.com/", service, region);
+  if (n < 0 || (size_t)n >= len) {
+    free(s);
+    return NULL;
+  }
+  return s;
+}
+
+char *pc_config_idp_url(const struct pc_config *c) {
+  return regional_url(c->idp_endpoint, "cognito-idp", c->region);
+}
+
+char *pc_config_identity_url(const struct pc_config *c) {
+  return regional_url(c->identity_endpoint, "cognito-identity", c->region);
+}
+
+const char *pc_config_pool_name(const struct pc_config *c) {
+  const char *us;
+
+  if (c->user_pool_id == NULL)
+    return NULL;
+  us = strchr(c->user_pool_id, '_');
+  return us ? us + 1 : NULL;
+}

@@ -1,1 +1,305 @@
 #include "config.h"
+
+#include <arpa/inet.h>
+#include <curl/curl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "http.h"
+#include "secret.h"
+
+struct pc_http {
+  const struct pc_http_ops *ops;
+  void *opaque;
+};
+
+/* State of the libcurl transport: one easy handle for the whole login, so
+ * that libcurl's connection cache keeps the TLS connection alive. */
+struct curl_state {
+  CURL *easy;
+  struct pc_buf *sink; /* the caller's response buffer during a call */
+  int overflow;        /* the answer passed PC_HTTP_MAX_RESPONSE */
+  int nomem;
+};
+
+/* ---- process-wide libcurl initialisation ---- */
+
+static pthread_once_t curl_once = PTHREAD_ONCE_INIT;
+static CURLcode curl_init_rc = CURLE_FAILED_INIT;
+
+/* Never paired with curl_global_cleanup: we live inside sshd, which may use
+ * libcurl or OpenSSL itself, and the cleanup is not thread-safe. */
+static void curl_init_once(void) {
+  curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+/* ---- URL policy ---- */
+
+static int host_is_loopback(const char *host) {
+  struct in_addr a4;
+  struct in6_addr a6;
+  size_t len = strlen(host);
+  char v6[64];
+
+  if (strcasecmp(host, "localhost") == 0)
+    return 1;
+  if (inet_pton(AF_INET, host, &a4) == 1)
+    return (ntohl(a4.s_addr) >> 24) == 127;
+  /* libcurl hands IPv6 literals back in brackets. */
+  if (len > 2 && host[0] == '[' && host[len - 1] == ']' &&
+      len - 2 < sizeof(v6)) {
+    memcpy(v6, host + 1, len - 2);
+    v6[len - 2] = '\0';
+    return inet_pton(AF_INET6, v6, &a6) == 1 &&
+           memcmp(&a6, &in6addr_loopback, sizeof(a6)) == 0;
+  }
+  return 0;
+}
+
+/* Parse with libcurl's own URL parser, so that the host we judge is exactly
+ * the host libcurl would connect to (userinfo, ports, brackets, odd IPv4
+ * spellings all resolved the same way). */
+int pc_url_allowed(const char *url) {
+  CURLU *u;
+  char *scheme = NULL, *host = NULL;
+  int ok = 0;
+
+  if (url == NULL || *url == '\0')
+    return 0;
+  u = curl_url();
+  if (u == NULL)
+    return 0;
+  if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK)
+    goto out;
+  if (curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) != CURLUE_OK ||
+      curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK)
+    goto out;
+  if (host[0] == '\0')
+    goto out;
+  if (strcasecmp(scheme, "https") == 0)
+    ok = 1;
+  else if (strcasecmp(scheme, "http") == 0)
+    ok = host_is_loopback(host);
+out:
+  curl_free(scheme);
+  curl_free(host);
+  curl_url_cleanup(u);
+  return ok;
+}
+
+/* ---- generic handle ---- */
+
+struct pc_http *pc_http_new_custom(const struct pc_http_ops *ops,
+                                   void *opaque) {
+  struct pc_http *h;
+
+  if (ops == NULL || ops->post == NULL)
+    return NULL;
+  h = calloc(1, sizeof(*h));
+  if (h == NULL)
+    return NULL;
+  h->ops = ops;
+  h->opaque = opaque;
+  return h;
+}
+
+void *pc_http_opaque(struct pc_http *h) { return h ? h->opaque : NULL; }
+
+enum pc_status pc_http_post(struct pc_http *h, const char *url,
+                            const char *target, const char *body,
+                            size_t body_len, long *status,
+                            struct pc_buf *resp) {
+  *status = 0;
+  /* Start from an empty buffer that cannot grow past the transport limit. */
+  pc_buf_free(resp);
+  if (resp->max == 0 || resp->max > PC_HTTP_MAX_RESPONSE)
+    resp->max = PC_HTTP_MAX_RESPONSE;
+  if (h == NULL || url == NULL || target == NULL || body == NULL)
+    return PC_ERR_CONFIG;
+  /* Refused before any I/O, whatever the transport. */
+  if (!pc_url_allowed(url))
+    return PC_ERR_CONFIG;
+  return h->ops->post(h, url, target, body, body_len, status, resp);
+}
+
+void pc_http_free(struct pc_http *h) {
+  if (h == NULL)
+    return;
+  if (h->ops->destroy != NULL)
+    h->ops->destroy(h);
+  free(h);
+}
+
+/* ---- the libcurl transport ---- */
+
+static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
+  struct curl_state *cs = userdata;
+  size_t n = size * nmemb; /* size is always 1 for the write callback */
+
+  if (pc_buf_append(cs->sink, ptr, n) != 0) {
+    if (n > cs->sink->max || cs->sink->len > cs->sink->max - n)
+      cs->overflow = 1;
+    else
+      cs->nomem = 1;
+    return 0; /* anything but n aborts the transfer */
+  }
+  return n;
+}
+
+static enum pc_status curl_post(struct pc_http *h, const char *url,
+                                const char *target, const char *body,
+                                size_t body_len, long *status,
+                                struct pc_buf *resp) {
+  struct curl_state *cs = h->opaque;
+  struct curl_slist *hdrs = NULL, *tmp;
+  char target_hdr[160];
+  /* An empty Expect: suppresses "100-continue": the SRP answer passes 1 kB
+   * and waiting for the interim reply costs a round trip. */
+  static const char *const fixed[] = {
+    "Content-Type: application/x-amz-json-1.1", "Expect:", NULL };
+  enum pc_status st = PC_ERR_UNAVAIL;
+  CURLcode rc;
+  int n;
+
+  n = snprintf(target_hdr, sizeof(target_hdr), "X-Amz-Target: %s", target);
+  if (n < 0 || (size_t)n >= sizeof(target_hdr))
+    return PC_ERR_CONFIG;
+  for (n = 0; fixed[n] != NULL; n++) {
+    tmp = curl_slist_append(hdrs, fixed[n]);
+    if (tmp == NULL)
+      goto nomem;
+    hdrs = tmp;
+  }
+  tmp = curl_slist_append(hdrs, target_hdr);
+  if (tmp == NULL)
+    goto nomem;
+  hdrs = tmp;
+
+  cs->sink = resp;
+  cs->overflow = 0;
+  cs->nomem = 0;
+  if (curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       (curl_off_t)body_len) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, body) != CURLE_OK) {
+    st = PC_ERR_CONFIG;
+    goto out;
+  }
+  rc = curl_easy_perform(cs->easy);
+  if (rc == CURLE_OK) {
+    if (curl_easy_getinfo(cs->easy, CURLINFO_RESPONSE_CODE, status) !=
+            CURLE_OK ||
+        *status < 100) {
+      *status = 0;
+      st = PC_ERR_PROTOCOL;
+    } else {
+      st = PC_OK;
+    }
+  } else if ((rc == CURLE_WRITE_ERROR && cs->overflow) ||
+             rc == CURLE_FILESIZE_EXCEEDED) {
+    st = PC_ERR_PROTOCOL;
+  } else if (rc == CURLE_OUT_OF_MEMORY ||
+             (rc == CURLE_WRITE_ERROR && cs->nomem)) {
+    st = PC_ERR_NOMEM;
+  } else {
+    /* Connection refused, DNS, TLS verification, timeout: all mean that no
+     * usable answer arrived. */
+    st = PC_ERR_UNAVAIL;
+  }
+  if (st != PC_OK) {
+    *status = 0;
+    pc_buf_free(resp);
+  }
+out:
+  /* Do not leave libcurl pointing at memory the caller is about to wipe. */
+  (void)curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, NULL);
+  (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, NULL);
+  (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)-1);
+  cs->sink = NULL;
+  curl_slist_free_all(hdrs);
+  return st;
+nomem:
+  curl_slist_free_all(hdrs);
+  return PC_ERR_NOMEM;
+}
+
+static void curl_destroy(struct pc_http *h) {
+  struct curl_state *cs = h->opaque;
+
+  if (cs == NULL)
+    return;
+  if (cs->easy != NULL)
+    curl_easy_cleanup(cs->easy);
+  free(cs);
+  h->opaque = NULL;
+}
+
+static const struct pc_http_ops curl_ops = { curl_post, curl_destroy };
+
+/* Options that hold for every call of this handle. */
+static int curl_setup(CURL *e, long timeout, const char *ca_file,
+                      struct curl_state *cs) {
+#if LIBCURL_VERSION_NUM >= 0x075500 /* 7.85.0: the string forms */
+  if (curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "https") != CURLE_OK)
+    return -1;
+#else
+  if (curl_easy_setopt(e, CURLOPT_PROTOCOLS,
+                       (long)(CURLPROTO_HTTP | CURLPROTO_HTTPS)) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS, (long)CURLPROTO_HTTPS) !=
+          CURLE_OK)
+    return -1;
+#endif
+  /* NOSIGNAL: no SIGALRM-based DNS timeouts inside sshd, which uses
+   * alarm() for LoginGraceTime. */
+  if (curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, timeout) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_MAXREDIRS, 0L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
+                       (curl_off_t)PC_HTTP_MAX_RESPONSE) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_USERAGENT,
+                       "pam_cognito/" PACKAGE_VERSION) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_WRITEDATA, cs) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK)
+    return -1;
+  if (ca_file != NULL &&
+      curl_easy_setopt(e, CURLOPT_CAINFO, ca_file) != CURLE_OK)
+    return -1;
+  return 0;
+}
+
+struct pc_http *pc_http_new(long timeout, const char *ca_file) {
+  struct curl_state *cs;
+  struct pc_http *h;
+
+  if (pthread_once(&curl_once, curl_init_once) != 0 ||
+      curl_init_rc != CURLE_OK)
+    return NULL;
+  if (timeout < 1)
+    timeout = 10;
+  cs = calloc(1, sizeof(*cs));
+  if (cs == NULL)
+    return NULL;
+  cs->easy = curl_easy_init();
+  if (cs->easy == NULL || curl_setup(cs->easy, timeout, ca_file, cs) != 0)
+    goto fail;
+  h = pc_http_new_custom(&curl_ops, cs);
+  if (h == NULL)
+    goto fail;
+  return h;
+fail:
+  if (cs->easy != NULL)
+    curl_easy_cleanup(cs->easy);
+  free(cs);
+  return NULL;
+}

@@ -1,4 +1,38 @@
-/* jwt: see DESIGN.md */
+/* jwt: read the claims of a JSON Web Token (Cognito ID and access tokens).
+ *
+ * The claims are decoded, NOT verified: no signature, issuer, audience or
+ * expiry check happens here. Callers may use them only for information they
+ * also received from the server over TLS in the same exchange (the token
+ * came straight from Cognito's reply), never to decide whom to let in on the
+ * strength of a token from anywhere else. Verification is a later layer. */
 #ifndef PAM_COGNITO_JWT_H
 #define PAM_COGNITO_JWT_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+
+/* Largest decoded claims segment accepted; Cognito tokens are far smaller. */
+#define PC_JWT_MAX_CLAIMS 16384
+
+/* Parse the middle (payload) segment of a compact JWT "h.p.s" (three
+ * non-empty segments of base64url characters, so never a JWE): base64url
+ * without padding, decoded size <= PC_JWT_MAX_CLAIMS, a JSON object.
+ * Returns a new object the caller releases with json_object_put, or NULL
+ * when the token is malformed in any way (also for NULL input). */
+json_object *pc_jwt_claims(const char *jwt);
+
+/* Strict parse of exactly len bytes as one JSON object (bounded nesting,
+ * UTF-8 checked, trailing whitespace allowed): a new object for
+ * json_object_put, or NULL. Shared with the cache's credential files. */
+json_object *pc_json_parse_object(const char *text, size_t len);
+
+/* The string claim name, or NULL when absent or not a string. The pointer
+ * belongs to claims and lives as long as it does. */
+const char *pc_jwt_str(json_object *claims, const char *name);
+
+/* Store the integer claim name (e.g. "exp") in *out: 0 on success, -1 when
+ * absent, not a number, or out of range. A fractional NumericDate is
+ * truncated towards zero. */
+int pc_jwt_long(json_object *claims, const char *name, long long *out);
+
 #endif

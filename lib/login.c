@@ -1,1 +1,276 @@
+/* The challenge loop: InitiateAuth, then one RespondToAuthChallenge per
+ * challenge until AuthenticationResult arrives. Every question goes through
+ * the prompter; nothing here knows about PAM. */
 #include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "login.h"
+#include "login_internal.h"
+#include "secret.h"
+#include "srp.h"
+
+#define IDP 0 /* pc_api_call: user-pool service */
+
+void pc_login_detail(struct login *l, const char *fmt, ...) {
+  va_list ap;
+
+  va_start(ap, fmt);
+  vsnprintf(l->r->detail, sizeof(l->r->detail), fmt, ap);
+  va_end(ap);
+}
+
+void pc_login_tell(struct login *l, int is_error, const char *text) {
+  if (l->p && l->p->tell)
+    l->p->tell(l->p->ctx, is_error, text);
+}
+
+/* Ask; -1 when the conversation cannot answer. */
+int pc_login_ask(struct login *l, enum pc_prompt_style style, const char *prompt,
+               char **answer) {
+  *answer = NULL;
+  if (!l->p || !l->p->ask || l->p->ask(l->p->ctx, style, prompt, answer) != 0 ||
+      *answer == NULL) {
+    pc_free_secret(answer);
+    return -1;
+  }
+  return 0;
+}
+
+int pc_json_add_str(json_object *o, const char *key, const char *val) {
+  json_object *s = json_object_new_string(val);
+  if (!s)
+    return -1;
+  if (json_object_object_add(o, key, s) != 0) {
+    json_object_put(s);
+    return -1;
+  }
+  return 0;
+}
+
+/* ClientId plus a parameter object (AuthParameters or ChallengeResponses)
+ * carrying USERNAME and, for clients with a secret, SECRET_HASH. */
+json_object *pc_login_request(struct login *l, const char *params_key,
+                                const char *username, json_object **params) {
+  const struct pc_config *cfg = l->cl->cfg;
+  json_object *req = json_object_new_object();
+  json_object *p = json_object_new_object();
+  char *hash = NULL;
+  int bad = !req || !p;
+
+  if (!bad && json_object_object_add(req, params_key, p) != 0)
+    bad = 1;
+  else if (!bad)
+    p = NULL, *params = json_object_object_get(req, params_key);
+  if (!bad)
+    bad = pc_json_add_str(req, "ClientId", cfg->client_id) ||
+          pc_json_add_str(*params, "USERNAME", username);
+  if (!bad && cfg->client_secret) {
+    hash = pc_secret_hash(cfg->client_secret, username, cfg->client_id);
+    bad = !hash || pc_json_add_str(*params, "SECRET_HASH", hash);
+    pc_free_secret(&hash);
+  }
+  json_object_put(p);
+  if (bad) {
+    pc_json_put_secret(req);
+    return NULL;
+  }
+  return req;
+}
+
+/* Send a request (consumed) and keep the reply in l->resp. */
+static enum pc_status call(struct login *l, const char *op, json_object *req) {
+  struct pc_api_error err;
+  enum pc_status st;
+
+  pc_json_put_secret(l->resp);
+  l->resp = NULL;
+  if (!req)
+    return PC_ERR_NOMEM;
+  memset(&err, 0, sizeof(err));
+  st = pc_api_call(l->cl, IDP, op, req, &l->resp, &err);
+  pc_json_put_secret(req);
+  if (st != PC_OK) {
+    if (err.type[0])
+      snprintf(l->r->detail, sizeof(l->r->detail), "%s: %s", err.type,
+               err.message);
+    else
+      snprintf(l->r->detail, sizeof(l->r->detail), "%s: %s", op,
+               pc_status_str(st));
+  }
+  return st;
+}
+
+/* The user-facing text of a Cognito error, for the retry messages. */
+const char *pc_login_server_message(struct login *l, const char *fallback) {
+  const char *colon = strstr(l->r->detail, ": ");
+  return colon && colon[2] ? colon + 2 : fallback;
+}
+
+enum pc_status pc_login_respond(struct login *l, const char *challenge,
+                              json_object *req) {
+  if (req && (pc_json_add_str(req, "ChallengeName", challenge) ||
+              (l->session && pc_json_add_str(req, "Session", l->session)))) {
+    pc_json_put_secret(req);
+    req = NULL;
+  }
+  return call(l, "RespondToAuthChallenge", req);
+}
+
+static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
+  json_object *params = NULL;
+  json_object *req = pc_login_request(l, "AuthParameters", l->o->username, &params);
+  int srp_flow = srp != NULL;
+
+  if (req && (pc_json_add_str(req, "AuthFlow",
+                      srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
+              (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
+                        : pc_json_add_str(params, "PASSWORD", l->o->password)))) {
+    pc_json_put_secret(req);
+    req = NULL;
+  }
+  return call(l, "InitiateAuth", req);
+}
+
+static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
+                                        json_object *cp) {
+  const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
+  const char *block = pc_json_str(cp, "SECRET_BLOCK");
+  const char *salt = pc_json_str(cp, "SALT"), *B = pc_json_str(cp, "SRP_B");
+  char ts[64], *sig = NULL;
+  json_object *params = NULL, *req;
+  enum pc_status st;
+  time_t now = l->o->now ? l->o->now() : time(NULL);
+
+  if (!srp || !uid || !*uid || !block || !salt || !B) {
+    pc_login_detail(l, "PASSWORD_VERIFIER: %s", srp ? "missing parameter" :
+               "not expected in USER_PASSWORD_AUTH");
+    return PC_ERR_PROTOCOL;
+  }
+  free(l->user_id);
+  if (!(l->user_id = strdup(uid)))
+    return PC_ERR_NOMEM;
+  pc_srp_timestamp(now, ts, sizeof(ts));
+  st = pc_srp_signature(srp, pc_config_pool_name(l->cl->cfg), uid,
+                        l->o->password, salt, B, block, ts, &sig);
+  if (st != PC_OK) {
+    pc_login_detail(l, "PASSWORD_VERIFIER: %s", "invalid SRP parameters");
+    return st;
+  }
+  req = pc_login_request(l, "ChallengeResponses", uid, &params);
+  if (req && (pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
+              pc_json_add_str(params, "TIMESTAMP", ts) ||
+              pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig))) {
+    pc_json_put_secret(req);
+    req = NULL;
+  }
+  pc_free_secret(&sig);
+  return pc_login_respond(l, "PASSWORD_VERIFIER", req);
+}
+
+static enum pc_status take_tokens(struct login *l, json_object *ar) {
+  struct pc_tokens *t = &l->r->tokens;
+  const char *a = pc_json_str(ar, "AccessToken");
+  const char *id = pc_json_str(ar, "IdToken");
+  const char *rt = pc_json_str(ar, "RefreshToken");
+  json_object *exp = json_object_object_get(ar, "ExpiresIn");
+
+  if (!a || !id) {
+    pc_login_detail(l, "%s", "AuthenticationResult without tokens");
+    return PC_ERR_PROTOCOL;
+  }
+  t->access_token = strdup(a);
+  t->id_token = strdup(id);
+  t->refresh_token = rt ? strdup(rt) : NULL;
+  t->expires_in = exp ? (long)json_object_get_int64(exp) : 0;
+  if (!t->access_token || !t->id_token || (rt && !t->refresh_token))
+    return PC_ERR_NOMEM;
+  return PC_OK;
+}
+
+enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
+                        const struct pc_prompter *p, struct pc_login_result *r) {
+  struct login l = {cl, o, p, r, NULL, NULL, NULL};
+  struct pc_srp *srp = NULL;
+  enum pc_status st;
+  int round, max_rounds = o->max_rounds > 0 ? o->max_rounds : 10;
+
+  memset(r, 0, sizeof(*r));
+  if (!o->username || !*o->username || !o->password)
+    return PC_ERR_AUTH;
+  if (cl->cfg->auth_flow == PC_FLOW_SRP && !(srp = pc_srp_new()))
+    return PC_ERR_NOMEM;
+  if (!(l.user_id = strdup(o->username))) {
+    pc_srp_free(srp);
+    return PC_ERR_NOMEM;
+  }
+  st = initiate(&l, srp);
+  for (round = 0; st == PC_OK; round++) {
+    json_object *ar = json_object_object_get(l.resp, "AuthenticationResult");
+    json_object *cp = json_object_object_get(l.resp, "ChallengeParameters");
+    const char *name = pc_json_str(l.resp, "ChallengeName");
+    const char *session = pc_json_str(l.resp, "Session");
+
+    if (ar && json_object_is_type(ar, json_type_object)) {
+      st = take_tokens(&l, ar);
+      break;
+    }
+    if (!name) {
+      pc_login_detail(&l, "%s", "reply has neither tokens nor a challenge");
+      st = PC_ERR_PROTOCOL;
+      break;
+    }
+    snprintf(r->challenge, sizeof(r->challenge), "%s", name);
+    if (round >= max_rounds) {
+      pc_login_detail(&l, "too many challenge rounds (last: %s)", name);
+      st = PC_ERR_PROTOCOL;
+      break;
+    }
+    pc_free_secret(&l.session);
+    if (session && !(l.session = strdup(session))) {
+      st = PC_ERR_NOMEM;
+      break;
+    }
+    if (strcmp(name, "PASSWORD_VERIFIER") == 0) {
+      st = password_verifier(&l, round == 0 ? srp : NULL, cp);
+      /* The verifier's secrets are needed once. */
+      pc_srp_free(srp);
+      srp = NULL;
+    } else {
+      /* Later challenges name the user by USER_ID_FOR_SRP when it differs
+       * from the login name (pools that sign in by email). */
+      const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
+      if (uid && *uid && strcmp(uid, l.user_id) != 0) {
+        free(l.user_id);
+        if (!(l.user_id = strdup(uid))) {
+          st = PC_ERR_NOMEM;
+          break;
+        }
+      }
+      st = pc_login_challenge(&l, name, cp);
+    }
+  }
+  pc_srp_free(srp);
+  pc_json_put_secret(l.resp);
+  pc_free_secret(&l.session);
+  free(l.user_id);
+  if (st != PC_OK)
+    pc_tokens_free(&r->tokens);
+  return st;
+}
+
+void pc_tokens_free(struct pc_tokens *t) {
+  pc_free_secret(&t->access_token);
+  pc_free_secret(&t->id_token);
+  pc_free_secret(&t->refresh_token);
+  t->expires_in = 0;
+}
+
+void pc_login_result_free(struct pc_login_result *r) {
+  pc_tokens_free(&r->tokens);
+  pc_free_secret(&r->new_password);
+  pc_wipe(r, sizeof(*r));
+}

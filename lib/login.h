@@ -42,7 +42,7 @@ struct pc_login_result {
   struct pc_tokens tokens;    /* set on PC_OK */
   char *new_password;         /* set when NEW_PASSWORD_REQUIRED changed it */
   char challenge[64];         /* the challenge being answered when it failed */
-  char detail[512];           /* a sanitized message for syslog */
+  char detail[768];           /* a sanitized message for syslog */
 };
 
 void pc_login_result_free(struct pc_login_result *r); /* wipes */

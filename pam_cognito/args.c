@@ -1,1 +1,123 @@
+/* Module arguments: a few flags of our own, config=PATH, and any key of the
+ * configuration file as key=value, which overrides the file. */
 #include "config.h"
+
+#include <stddef.h>
+#include <string.h>
+
+#include "module.h"
+#include "secret.h"
+
+#ifndef PC_DEFAULT_CONFIG
+#define PC_DEFAULT_CONFIG "/etc/security/pam_cognito.conf"
+#endif
+
+static const struct {
+  const char *name;
+  size_t offset;
+} flag_args[] = {
+    {"debug", offsetof(struct pc_module, debug)},
+    {"use_first_pass", offsetof(struct pc_module, use_first_pass)},
+    {"try_first_pass", offsetof(struct pc_module, try_first_pass)},
+    {"use_authtok", offsetof(struct pc_module, use_authtok)},
+};
+
+#define CONFIG_ARG "config="
+
+static int set_flag(struct pc_module *m, const char *arg) {
+  size_t i;
+
+  for (i = 0; i < sizeof(flag_args) / sizeof(flag_args[0]); i++) {
+    if (strcmp(arg, flag_args[i].name) == 0) {
+      *(int *)((char *)m + flag_args[i].offset) = 1;
+      return 1;
+    }
+  }
+  return 0;
+}
+
+int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags,
+                   int argc, const char **argv) {
+  char err[512];
+  int i, rc;
+
+  memset(m, 0, sizeof(*m));
+  m->pamh = pamh;
+  m->flags = flags;
+  m->config_path = PC_DEFAULT_CONFIG;
+  if (pc_config_init(&m->cfg) != 0)
+    return PAM_BUF_ERR;
+
+  /* Flags and config= first: the file must load before the overrides. */
+  for (i = 0; i < argc; i++) {
+    if (strncmp(argv[i], CONFIG_ARG, sizeof(CONFIG_ARG) - 1) == 0)
+      m->config_path = argv[i] + sizeof(CONFIG_ARG) - 1;
+    else
+      set_flag(m, argv[i]);
+  }
+  /* The file is required: the pool and client are not optional. */
+  rc = pc_config_load(&m->cfg, m->config_path, 1, 0, err, sizeof(err));
+  if (rc != 0) {
+    pam_syslog(pamh, LOG_ERR, "configuration: %s", err);
+    return PAM_SERVICE_ERR;
+  }
+  for (i = 0; i < argc; i++) {
+    const char *eq = strchr(argv[i], '=');
+    char key[64];
+
+    if (strncmp(argv[i], CONFIG_ARG, sizeof(CONFIG_ARG) - 1) == 0 ||
+        set_flag(m, argv[i]))
+      continue;
+    if (!eq || (size_t)(eq - argv[i]) >= sizeof(key)) {
+      pam_syslog(pamh, LOG_ERR, "unknown module argument '%s'", argv[i]);
+      return PAM_SERVICE_ERR;
+    }
+    memcpy(key, argv[i], (size_t)(eq - argv[i]));
+    key[eq - argv[i]] = '\0';
+    /* /etc/pam.d is world-readable: the secret stays in the 0600 file. */
+    if (strcmp(key, "client_secret") == 0) {
+      pam_syslog(pamh, LOG_ERR, "client_secret is not accepted as a module "
+                                "argument; put it in %s", m->config_path);
+      return PAM_SERVICE_ERR;
+    }
+    if (pc_config_set(&m->cfg, key, eq + 1, err, sizeof(err)) != 0) {
+      pam_syslog(pamh, LOG_ERR, "module argument: %s", err);
+      return PAM_SERVICE_ERR;
+    }
+  }
+  if (pc_config_validate(&m->cfg, err, sizeof(err)) != 0) {
+    pam_syslog(pamh, LOG_ERR, "configuration %s: %s", m->config_path, err);
+    return PAM_SERVICE_ERR;
+  }
+  return PAM_SUCCESS;
+}
+
+void pc_module_free(struct pc_module *m) {
+  pc_config_free(&m->cfg);
+  pc_wipe(m, sizeof(*m));
+}
+
+int pc_module_user(struct pc_module *m, const char **user) {
+  const char *u = NULL;
+  size_t i;
+  int rc = pam_get_user(m->pamh, &u, NULL);
+
+  if (rc != PAM_SUCCESS) {
+    pam_syslog(m->pamh, LOG_NOTICE, "cannot determine the user name: %s",
+               pam_strerror(m->pamh, rc));
+    return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : rc;
+  }
+  if (!u || !*u || *u == '-' || *u == '+' || strlen(u) > 128) {
+    pam_syslog(m->pamh, LOG_NOTICE, "refusing an invalid user name");
+    return PAM_USER_UNKNOWN;
+  }
+  for (i = 0; u[i]; i++) {
+    if ((unsigned char)u[i] < 0x20 || u[i] == 0x7f) {
+      pam_syslog(m->pamh, LOG_NOTICE, "refusing a user name with control "
+                                      "characters");
+      return PAM_USER_UNKNOWN;
+    }
+  }
+  *user = u;
+  return PAM_SUCCESS;
+}

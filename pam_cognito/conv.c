@@ -1,1 +1,47 @@
+/* Questions and messages through the application's conversation function. */
 #include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "conv.h"
+#include "secret.h"
+
+void pc_conv_tell(struct pc_module *m, int is_error, const char *text) {
+  char *resp = NULL;
+
+  if (m->flags & PAM_SILENT)
+    return;
+  pam_prompt(m->pamh, is_error ? PAM_ERROR_MSG : PAM_TEXT_INFO, &resp, "%s",
+             text);
+  pc_free_secret(&resp);
+}
+
+static void tell(void *ctx, int is_error, const char *text) {
+  pc_conv_tell(ctx, is_error, text);
+}
+
+static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,
+               char **answer) {
+  struct pc_module *m = ctx;
+  char *resp = NULL;
+  int rc = pam_prompt(m->pamh,
+                      style == PC_PROMPT_SECRET ? PAM_PROMPT_ECHO_OFF
+                                                : PAM_PROMPT_ECHO_ON,
+                      &resp, "%s", prompt);
+
+  if (rc != PAM_SUCCESS || resp == NULL) {
+    pc_free_secret(&resp);
+    pc_debug(m, "the conversation gave no answer to '%s' (%s)", prompt,
+             pam_strerror(m->pamh, rc));
+    return -1;
+  }
+  *answer = resp;
+  return 0;
+}
+
+void pc_conv_prompter(struct pc_module *m, struct pc_prompter *p) {
+  p->ask = ask;
+  p->tell = tell;
+  p->ctx = m;
+}

@@ -1,0 +1,10 @@
+/* lib/ status -> PAM return code, in one table (DESIGN.md, "PAM results"). */
+#ifndef PAM_COGNITO_RESULT_H
+#define PAM_COGNITO_RESULT_H
+
+#include "status.h"
+
+/* The PAM code for st in the auth stage. Never PAM_SUCCESS for an error. */
+int pc_pam_result(enum pc_status st);
+
+#endif

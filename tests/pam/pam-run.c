@@ -1,1 +1,181 @@
-int main(void) { return 2; }
+/* pam-run: a PAM application for tests. It runs a real libpam stack from a
+ * service directory of the test's own (pam_start_confdir), answers prompts
+ * from a script, and reports everything a user or a program would see as
+ * JSON lines on stdout: prompts, messages, each stage's result, and the PAM
+ * environment at the end.
+ *
+ *   pam-run [-d CONFDIR] -s SERVICE -u USER [-a ANSWERS] [-r RHOST] [-t TTY]
+ *           [-q] STAGE...
+ *
+ * STAGE: auth, acct, setcred, open, close, delcred, chauthtok,
+ *        chauthtok-expired. Stages stop at the first failure.
+ * ANSWERS: a file with one answer per line, consumed in order by the
+ * echo-off and echo-on prompts alike. "@NULL" answers with a NULL response,
+ * "@FAIL" makes the conversation return PAM_CONV_ERR; when the answers run
+ * out the conversation fails (PAM_CONV_ERR), so nothing hangs.
+ * -q passes PAM_SILENT. */
+#include <security/pam_appl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static char **answers;
+static size_t n_answers, next_answer;
+
+static void json_str(const char *s) {
+  putchar('"');
+  for (; s && *s; s++) {
+    unsigned char c = (unsigned char)*s;
+    if (c == '"' || c == '\\')
+      printf("\\%c", c);
+    else if (c < 0x20 || c == 0x7f)
+      printf("\\u%04x", c);
+    else
+      putchar(c);
+  }
+  putchar('"');
+}
+
+static void event(const char *kind, const char *text) {
+  printf("{\"event\":\"%s\",\"text\":", kind);
+  json_str(text);
+  printf("}\n");
+  fflush(stdout);
+}
+
+static int conv(int n, const struct pam_message **msg,
+                struct pam_response **resp, void *data) {
+  struct pam_response *r = calloc((size_t)n, sizeof(*r));
+  int i;
+
+  (void)data;
+  if (!r)
+    return PAM_BUF_ERR;
+  for (i = 0; i < n; i++) {
+    int style = msg[i]->msg_style;
+    if (style == PAM_TEXT_INFO || style == PAM_ERROR_MSG) {
+      event(style == PAM_TEXT_INFO ? "info" : "error", msg[i]->msg);
+      continue;
+    }
+    event(style == PAM_PROMPT_ECHO_OFF ? "prompt_echo_off" : "prompt_echo_on",
+          msg[i]->msg);
+    if (next_answer >= n_answers ||
+        strcmp(answers[next_answer], "@FAIL") == 0) {
+      next_answer++;
+      event("conv_fail", "no scripted answer");
+      free(r);
+      return PAM_CONV_ERR;
+    }
+    if (strcmp(answers[next_answer], "@NULL") != 0)
+      r[i].resp = strdup(answers[next_answer]);
+    next_answer++;
+  }
+  *resp = r;
+  return PAM_SUCCESS;
+}
+
+static void no_delay(int status, unsigned int usec, void *data) {
+  (void)status;
+  (void)usec;
+  (void)data;
+}
+
+static void load_answers(const char *path) {
+  FILE *f = fopen(path, "r");
+  char line[4096];
+
+  if (!f) {
+    perror(path);
+    exit(2);
+  }
+  while (fgets(line, sizeof(line), f)) {
+    line[strcspn(line, "\n")] = '\0';
+    answers = realloc(answers, (n_answers + 1) * sizeof(*answers));
+    if (!answers || !(answers[n_answers++] = strdup(line)))
+      exit(2);
+  }
+  fclose(f);
+}
+
+static int stage(pam_handle_t *h, const char *name, int silent) {
+  if (strcmp(name, "auth") == 0)
+    return pam_authenticate(h, silent);
+  if (strcmp(name, "acct") == 0)
+    return pam_acct_mgmt(h, silent);
+  if (strcmp(name, "setcred") == 0)
+    return pam_setcred(h, silent | PAM_ESTABLISH_CRED);
+  if (strcmp(name, "delcred") == 0)
+    return pam_setcred(h, silent | PAM_DELETE_CRED);
+  if (strcmp(name, "open") == 0)
+    return pam_open_session(h, silent);
+  if (strcmp(name, "close") == 0)
+    return pam_close_session(h, silent);
+  if (strcmp(name, "chauthtok") == 0)
+    return pam_chauthtok(h, silent);
+  if (strcmp(name, "chauthtok-expired") == 0)
+    return pam_chauthtok(h, silent | PAM_CHANGE_EXPIRED_AUTHTOK);
+  fprintf(stderr, "unknown stage %s\n", name);
+  exit(2);
+}
+
+int main(int argc, char **argv) {
+  const char *confdir = NULL, *service = NULL, *user = NULL, *rhost = NULL;
+  const char *tty = NULL;
+  struct pam_conv c = {conv, NULL};
+  pam_handle_t *h = NULL;
+  int opt, rc = PAM_SUCCESS, silent = 0, i;
+  char **env;
+
+  while ((opt = getopt(argc, argv, "d:s:u:a:r:t:q")) != -1) {
+    switch (opt) {
+    case 'd': confdir = optarg; break;
+    case 's': service = optarg; break;
+    case 'u': user = optarg; break;
+    case 'a': load_answers(optarg); break;
+    case 'r': rhost = optarg; break;
+    case 't': tty = optarg; break;
+    case 'q': silent = PAM_SILENT; break;
+    default: return 2;
+    }
+  }
+  if (!service || optind >= argc) {
+    fprintf(stderr, "usage: pam-run [-d CONFDIR] -s SERVICE [-u USER] STAGE...\n");
+    return 2;
+  }
+  /* Without -d, libpam (or pam_wrapper, when preloaded) finds the service. */
+  rc = confdir ? pam_start_confdir(service, user, &c, confdir, &h)
+               : pam_start(service, user, &c, &h);
+  if (rc != PAM_SUCCESS) {
+    printf("{\"event\":\"start_failed\",\"code\":%d}\n", rc);
+    return 1;
+  }
+  pam_set_item(h, PAM_FAIL_DELAY, (const void *)no_delay);
+  if (rhost)
+    pam_set_item(h, PAM_RHOST, rhost);
+  if (tty)
+    pam_set_item(h, PAM_TTY, tty);
+  for (i = optind; i < argc && rc == PAM_SUCCESS; i++) {
+    rc = stage(h, argv[i], silent);
+    printf("{\"event\":\"result\",\"stage\":\"%s\",\"code\":%d,\"name\":",
+           argv[i], rc);
+    json_str(pam_strerror(h, rc));
+    printf("}\n");
+    fflush(stdout);
+  }
+  env = pam_getenvlist(h);
+  printf("{\"event\":\"env\",\"vars\":[");
+  for (i = 0; env && env[i]; i++) {
+    if (i)
+      putchar(',');
+    json_str(env[i]);
+    free(env[i]);
+  }
+  printf("]}\n");
+  free(env);
+  pam_end(h, rc);
+  for (i = 0; (size_t)i < n_answers; i++)
+    free(answers[i]);
+  free(answers);
+  return rc == PAM_SUCCESS ? 0 : 1;
+}

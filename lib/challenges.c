@@ -1,0 +1,338 @@
+/* Answers to the challenges Cognito raises after the password: a forced new
+ * password, one-time codes (SMS, authenticator app, email) and the choice of
+ * MFA method. Each asks through the prompter and retries within bounds. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "login_internal.h"
+#include "secret.h"
+
+#define KBD_HINT                                                               \
+  "This login needs more than one prompt: use keyboard-interactive "         \
+  "authentication (see the pam_cognito README)."
+
+static int attempts(const struct login *l) {
+  return l->o->max_attempts > 0 ? l->o->max_attempts : 3;
+}
+
+/* A conversation that answers every prompt with the login password (sshd
+ * with PasswordAuthentication) cannot do challenges; say what to change
+ * instead of sending the password as an answer. */
+static enum pc_status replayed_password(struct login *l, const char *what) {
+  pc_login_tell(l, 1, KBD_HINT);
+  pc_login_detail(l, "%s: the conversation repeated the login password "
+                     "(sshd PasswordAuthentication?)", what);
+  return PC_ERR_CONV;
+}
+
+static enum pc_status no_answer(struct login *l, const char *what) {
+  pc_login_detail(l, "%s: the conversation could not answer an interactive "
+                     "prompt", what);
+  return PC_ERR_CONV;
+}
+
+/* A JSON array of strings sent as a string parameter (requiredAttributes,
+ * MFAS_CAN_CHOOSE). NULL when absent or malformed. */
+static json_object *string_list(json_object *params, const char *key) {
+  const char *text = pc_json_str(params, key);
+  json_object *list = text ? json_tokener_parse(text) : NULL;
+
+  if (list && !json_object_is_type(list, json_type_array)) {
+    json_object_put(list);
+    list = NULL;
+  }
+  return list;
+}
+
+/* Ask for each required attribute ("userAttributes.name") by its name. The
+ * answers go into attrs as {"userAttributes.name": value}. */
+static enum pc_status ask_attributes(struct login *l, json_object *required,
+                                     json_object *attrs) {
+  size_t i, n = required ? json_object_array_length(required) : 0;
+
+  for (i = 0; i < n; i++) {
+    const char *key = json_object_get_string(
+        json_object_array_get_idx(required, i));
+    const char *dot = key ? strchr(key, '.') : NULL;
+    char prompt[160], *value = NULL;
+    int bad;
+
+    if (!dot || !dot[1])
+      continue;
+    snprintf(prompt, sizeof(prompt), "%s: ", dot + 1);
+    pc_sanitize(prompt, sizeof(prompt), prompt);
+    if (pc_login_ask(l, PC_PROMPT_VISIBLE, prompt, &value) != 0)
+      return no_answer(l, "NEW_PASSWORD_REQUIRED");
+    bad = pc_json_add_str(attrs, key, value);
+    pc_free_secret(&value);
+    if (bad)
+      return PC_ERR_NOMEM;
+  }
+  return PC_OK;
+}
+
+/* Two echo-off prompts that must agree. PC_OK with *pw set, PC_ERR_AUTH on
+ * mismatch (after telling the user), or a conversation error. */
+static enum pc_status ask_new_password(struct login *l, char **pw) {
+  char *again = NULL;
+  enum pc_status st = PC_OK;
+
+  if (pc_login_ask(l, PC_PROMPT_SECRET, "New password: ", pw) != 0)
+    return no_answer(l, "NEW_PASSWORD_REQUIRED");
+  if (!**pw) {
+    pc_login_tell(l, 1, "No new password given.");
+    st = PC_ERR_ABORTED;
+  } else if (strcmp(*pw, l->o->password) == 0) {
+    st = replayed_password(l, "NEW_PASSWORD_REQUIRED");
+  } else if (pc_login_ask(l, PC_PROMPT_SECRET, "Retype new password: ",
+                          &again) != 0) {
+    st = no_answer(l, "NEW_PASSWORD_REQUIRED");
+  } else if (strcmp(*pw, again) != 0) {
+    pc_login_tell(l, 1, "Sorry, passwords do not match.");
+    st = PC_ERR_AUTH;
+  }
+  pc_free_secret(&again);
+  if (st != PC_OK)
+    pc_free_secret(pw);
+  return st;
+}
+
+static enum pc_status new_password(struct login *l, json_object *params) {
+  json_object *required = string_list(params, "requiredAttributes");
+  json_object *attrs = json_object_new_object();
+  enum pc_status st;
+  int try;
+
+  pc_login_tell(l, 0, "You are required to change your password now.");
+  st = attrs ? ask_attributes(l, required, attrs) : PC_ERR_NOMEM;
+  for (try = 1; st == PC_OK || st == PC_ERR_AUTH ||
+                st == PC_ERR_INVALID_PASSWORD; try++) {
+    json_object *req, *rp = NULL;
+    char *pw = NULL;
+
+    if (try > attempts(l)) {
+      pc_login_tell(l, 1, "Too many failed attempts; the password was not "
+                          "changed.");
+      pc_login_detail(l, "%s", "NEW_PASSWORD_REQUIRED: too many attempts");
+      st = PC_ERR_AUTH;
+      break;
+    }
+    st = ask_new_password(l, &pw);
+    if (st == PC_ERR_AUTH)
+      continue; /* mismatch: ask again */
+    if (st != PC_OK)
+      break;
+    req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
+    if (req && pc_json_add_str(rp, "NEW_PASSWORD", pw)) {
+      pc_json_put_secret(req);
+      req = NULL;
+    }
+    json_object_object_foreach(attrs, key, val) {
+      if (req && pc_json_add_str(rp, key, json_object_get_string(val))) {
+        pc_json_put_secret(req);
+        req = NULL;
+      }
+    }
+    st = pc_login_respond(l, "NEW_PASSWORD_REQUIRED", req);
+    if (st == PC_OK) {
+      pc_free_secret(&l->r->new_password);
+      l->r->new_password = pw; /* for PAM_AUTHTOK */
+      break;
+    }
+    pc_free_secret(&pw);
+    if (st == PC_ERR_INVALID_PASSWORD)
+      pc_login_tell(l, 1, pc_login_server_message(l, "The new password was "
+                                                     "rejected."));
+  }
+  json_object_put(required);
+  pc_json_put_secret(attrs);
+  return st;
+}
+
+struct code_kind {
+  const char *challenge, *answer_key, *prompt, *medium;
+};
+
+static const struct code_kind code_kinds[] = {
+    {"SMS_MFA", "SMS_MFA_CODE", "SMS code: ", "by SMS"},
+    {"SOFTWARE_TOKEN_MFA", "SOFTWARE_TOKEN_MFA_CODE",
+     "Authenticator app code: ", NULL},
+    {"EMAIL_OTP", "EMAIL_OTP_CODE", "Email code: ", "by email"},
+    {"EMAIL_MFA", "EMAIL_MFA_CODE", "Email code: ", "by email"},
+};
+
+static void announce(struct login *l, const struct code_kind *k,
+                     json_object *params) {
+  const char *dest = pc_json_str(params, "CODE_DELIVERY_DESTINATION");
+  char msg[256], clean[128];
+
+  if (!k->medium)
+    return;
+  pc_sanitize(clean, sizeof(clean), dest ? dest : "");
+  if (*clean)
+    snprintf(msg, sizeof(msg), "A verification code was sent %s to %s.",
+             k->medium, clean);
+  else
+    snprintf(msg, sizeof(msg), "A verification code was sent %s.", k->medium);
+  pc_login_tell(l, 0, msg);
+}
+
+static enum pc_status code(struct login *l, const struct code_kind *k,
+                           json_object *params) {
+  enum pc_status st = PC_ERR_AUTH;
+  int try;
+
+  announce(l, k, params); /* params go stale after the first answer */
+  for (try = 1; try <= attempts(l); try++) {
+    json_object *req, *rp = NULL;
+    char *answer = NULL;
+
+    if (pc_login_ask(l, PC_PROMPT_VISIBLE, k->prompt, &answer) != 0)
+      return no_answer(l, k->challenge);
+    if (!*answer) {
+      pc_free_secret(&answer);
+      pc_login_tell(l, 1, "No code given.");
+      pc_login_detail(l, "%s: no code given", k->challenge);
+      return PC_ERR_ABORTED;
+    }
+    if (strcmp(answer, l->o->password) == 0) {
+      pc_free_secret(&answer);
+      return replayed_password(l, k->challenge);
+    }
+    req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
+    if (req && pc_json_add_str(rp, k->answer_key, answer)) {
+      pc_json_put_secret(req);
+      req = NULL;
+    }
+    pc_free_secret(&answer);
+    st = pc_login_respond(l, k->challenge, req);
+    if (st != PC_ERR_CODE_MISMATCH)
+      break;
+    pc_login_tell(l, 1, try < attempts(l) ? "Wrong code, try again."
+                                          : "Wrong code.");
+  }
+  if (st == PC_ERR_EXPIRED ||
+      (st == PC_ERR_AUTH && strstr(l->r->detail, "session"))) {
+    pc_login_tell(l, 1, "The code or the login session has expired; "
+                        "log in again.");
+    st = PC_ERR_EXPIRED;
+  }
+  return st == PC_ERR_CODE_MISMATCH ? PC_ERR_AUTH : st;
+}
+
+static const char *mfa_label(const char *name) {
+  if (strcmp(name, "SMS_MFA") == 0)
+    return "SMS code";
+  if (strcmp(name, "SOFTWARE_TOKEN_MFA") == 0)
+    return "authenticator app code";
+  if (strcmp(name, "EMAIL_OTP") == 0)
+    return "email code";
+  return name;
+}
+
+/* SELECT_MFA_TYPE: list the methods, accept a number or a method name. */
+static enum pc_status select_mfa(struct login *l, json_object *params) {
+  json_object *list = string_list(params, "MFAS_CAN_CHOOSE");
+  size_t i, n = list ? json_object_array_length(list) : 0;
+  char menu[512], prompt[64], *answer = NULL;
+  const char *chosen = NULL;
+  enum pc_status st = PC_ERR_ABORTED;
+  int try, len;
+
+  if (n == 0) {
+    json_object_put(list);
+    pc_login_detail(l, "%s", "SELECT_MFA_TYPE without MFAS_CAN_CHOOSE");
+    return PC_ERR_PROTOCOL;
+  }
+  len = snprintf(menu, sizeof(menu), "Choose how to verify this login:");
+  for (i = 0; i < n && len > 0 && (size_t)len < sizeof(menu); i++)
+    len += snprintf(menu + len, sizeof(menu) - (size_t)len, "\n  %zu) %s",
+                    i + 1, mfa_label(json_object_get_string(
+                               json_object_array_get_idx(list, i))));
+  pc_sanitize(menu, sizeof(menu), menu);
+  snprintf(prompt, sizeof(prompt), "Method [1-%zu]: ", n);
+  for (try = 1; try <= attempts(l) && !chosen; try++) {
+    char *end = NULL;
+    long pick;
+
+    pc_login_tell(l, 0, menu);
+    if (pc_login_ask(l, PC_PROMPT_VISIBLE, prompt, &answer) != 0) {
+      json_object_put(list);
+      return no_answer(l, "SELECT_MFA_TYPE");
+    }
+    pick = strtol(answer, &end, 10);
+    if (end != answer && *end == '\0' && pick >= 1 && (size_t)pick <= n)
+      chosen = json_object_get_string(
+          json_object_array_get_idx(list, (size_t)pick - 1));
+    for (i = 0; !chosen && i < n; i++) {
+      const char *name = json_object_get_string(
+          json_object_array_get_idx(list, i));
+      if (name && strcmp(name, answer) == 0)
+        chosen = name;
+    }
+    pc_free_secret(&answer);
+    if (!chosen)
+      pc_login_tell(l, 1, "Please answer with one of the numbers shown.");
+  }
+  if (chosen) {
+    json_object *rp = NULL;
+    json_object *req = pc_login_request(l, "ChallengeResponses", l->user_id,
+                                        &rp);
+    if (req && pc_json_add_str(rp, "ANSWER", chosen)) {
+      pc_json_put_secret(req);
+      req = NULL;
+    }
+    st = pc_login_respond(l, "SELECT_MFA_TYPE", req);
+  } else {
+    pc_login_detail(l, "%s", "SELECT_MFA_TYPE: no valid choice");
+  }
+  json_object_put(list);
+  return st;
+}
+
+/* Challenges a login prompt cannot complete: say what to do instead. */
+static enum pc_status unsupported(struct login *l, const char *name) {
+  static const struct {
+    const char *name, *text;
+  } why[] = {
+      {"MFA_SETUP", "Your account must set up multi-factor authentication "
+                    "before it can log in here. Set it up through your "
+                    "organisation's sign-in page, then try again."},
+      {"DEVICE_SRP_AUTH", "Your account uses remembered devices, which this "
+                          "login cannot complete. Ask your administrator."},
+      {"DEVICE_PASSWORD_VERIFIER", "Your account uses remembered devices, "
+                                   "which this login cannot complete. Ask "
+                                   "your administrator."},
+      {"CUSTOM_CHALLENGE", "Your account uses a custom sign-in challenge, "
+                           "which this login cannot complete. Ask your "
+                           "administrator."},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(why) / sizeof(why[0]); i++)
+    if (strcmp(why[i].name, name) == 0)
+      break;
+  pc_login_tell(l, 1, i < sizeof(why) / sizeof(why[0])
+                          ? why[i].text
+                          : "The sign-in service asked for a step this login "
+                            "cannot complete. Ask your administrator.");
+  pc_login_detail(l, "unsupported challenge %s", name);
+  return PC_ERR_UNSUPPORTED;
+}
+
+enum pc_status pc_login_challenge(struct login *l, const char *name,
+                                  json_object *params) {
+  size_t i;
+
+  if (strcmp(name, "NEW_PASSWORD_REQUIRED") == 0)
+    return new_password(l, params);
+  if (strcmp(name, "SELECT_MFA_TYPE") == 0)
+    return select_mfa(l, params);
+  for (i = 0; i < sizeof(code_kinds) / sizeof(code_kinds[0]); i++)
+    if (strcmp(code_kinds[i].challenge, name) == 0)
+      return code(l, &code_kinds[i], params);
+  return unsupported(l, name);
+}

@@ -1,0 +1,41 @@
+/* Shared between login.c (the loop) and challenges.c (the answers). */
+#ifndef PAM_COGNITO_LOGIN_INTERNAL_H
+#define PAM_COGNITO_LOGIN_INTERNAL_H
+
+#include "login.h"
+
+/* State of one login, wiped in one place at the end of pc_login. */
+struct login {
+  struct pc_client *cl;
+  const struct pc_login_opts *o;
+  const struct pc_prompter *p;
+  struct pc_login_result *r;
+  char *user_id;     /* USER_ID_FOR_SRP once known, else the login name */
+  char *session;     /* Session of the current challenge */
+  json_object *resp; /* the last reply (may hold tokens) */
+};
+
+/* Record a one-line reason in r->detail for syslog (no secrets). */
+void pc_login_detail(struct login *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void pc_login_tell(struct login *l, int is_error, const char *text);
+/* 0 with a heap answer (wipe it), or -1 when the conversation cannot answer. */
+int pc_login_ask(struct login *l, enum pc_prompt_style style,
+                 const char *prompt, char **answer);
+int pc_json_add_str(json_object *o, const char *key, const char *val);
+/* A request with ClientId and params_key {USERNAME, SECRET_HASH?}; *params
+ * points into it. NULL when memory ran out. */
+json_object *pc_login_request(struct login *l, const char *params_key,
+                              const char *username, json_object **params);
+/* Send req (consumed) as the answer to challenge, with the current Session.
+ * The reply replaces l->resp: pointers into the previous one go stale. */
+enum pc_status pc_login_respond(struct login *l, const char *challenge,
+                                json_object *req);
+/* The server's message of the last error, or fallback. */
+const char *pc_login_server_message(struct login *l, const char *fallback);
+
+/* Answer one challenge other than PASSWORD_VERIFIER (challenges.c). */
+enum pc_status pc_login_challenge(struct login *l, const char *name,
+                                  json_object *params);
+
+#endif

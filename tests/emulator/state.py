@@ -1,0 +1,103 @@
+"""All mutable emulator state in one place, resettable to the fixture."""
+
+import copy
+import os
+import secrets
+import threading
+import time
+
+import faults
+import tokens
+import userpool
+import identity_model
+
+DEFAULT_OPTIONS = {
+    "SessionTtlSeconds": 180,
+    "CodeTtlSeconds": 180,
+    "CredentialTtlSeconds": 3600,
+    "IdTokenTtlSeconds": 3600,
+    "AccessTokenTtlSeconds": 3600,
+    "RefreshTokenTtlSeconds": 30 * 24 * 3600,
+    "MaxCodeAttempts": 3,
+    "ChangePasswordAttemptLimit": 5,
+    "ChangePasswordWindowSeconds": 900,
+    "TimestampSkewSeconds": 900,
+    "ClockOffsetSeconds": 0,
+}
+
+
+class Stats:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.connections = 0
+            self.requests = 0
+            self.expect_continue = 0
+            self.by_operation = {}
+
+    def snapshot(self):
+        with self.lock:
+            return {"Connections": self.connections, "Requests": self.requests,
+                    "ExpectContinue": self.expect_continue,
+                    "ByOperation": dict(self.by_operation)}
+
+
+class State:
+    def __init__(self, fixture, codes_file=None):
+        self.lock = threading.RLock()
+        self.fixture = copy.deepcopy(fixture)
+        self.codes_file = codes_file
+        self.signer = tokens.Signer()
+        self.block_key = secrets.token_bytes(32)
+        self.stats = Stats()
+        self.faults = faults.Faults()
+        self.reset()
+
+    def reset(self):
+        with self.lock:
+            self.region = self.fixture.get("Region", "us-east-1")
+            self.options = dict(DEFAULT_OPTIONS)
+            self.options.update(self.fixture.get("Options") or {})
+            self.pools = userpool.load_pools(self.fixture)
+            self.identity_pools = identity_model.load_identity_pools(self.fixture)
+            self.srp = {}            # secret-block id -> pending SRP exchange
+            self.sessions = {}       # Session string -> challenge session
+            self.refresh = {}        # refresh token -> grant
+            self.last_codes = {}     # (pool id, username) -> code record
+            self.identities = {}     # identity id -> (identity pool id, sub)
+            self.issued = []         # credentials handed out
+            self.pw_failures = {}    # (pool id, username) -> [failure times]
+            self.faults.clear()
+            self.stats.reset()
+
+    # -- time -------------------------------------------------------------
+    def now(self):
+        return time.time() + float(self.options.get("ClockOffsetSeconds", 0))
+
+    def opt(self, name):
+        return self.options[name]
+
+    # -- codes ------------------------------------------------------------
+    def record_code(self, pool, user, medium, destination, code):
+        record = {"Code": code, "Medium": medium, "Destination": destination,
+                  "UserPoolId": pool.id, "Username": user.username,
+                  "Time": self.now()}
+        self.last_codes[(pool.id, user.username)] = record
+        if self.codes_file:
+            line = "%s %s %s %s %s\n" % (pool.id, user.username, medium, destination, code)
+            with open(self.codes_file, "a", encoding="utf-8") as fh:
+                fh.write(line)
+                fh.flush()
+                os.fsync(fh.fileno())
+        return record
+
+    def purge(self):
+        """Forget expired exchanges and sessions so memory stays bounded."""
+        now = self.now()
+        for key in [k for k, v in self.srp.items() if v["expires"] < now - 60]:
+            del self.srp[key]
+        for key in [k for k, v in self.sessions.items() if v.expires < now - 600]:
+            del self.sessions[key]

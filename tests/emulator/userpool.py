@@ -1,0 +1,211 @@
+"""User-pool model: pools, app clients, groups and users, built from the
+fixture, with the look-ups the operations need."""
+
+import copy
+import json
+import time
+import uuid
+
+MFA_NAMES = ("SMS_MFA", "SOFTWARE_TOKEN_MFA", "EMAIL_OTP")
+ALL_FLOWS = ("ALLOW_USER_SRP_AUTH", "ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+TOTP_ATTRIBUTE = "custom:emulator_totp_secret"
+# Attributes that never appear in tokens or challenge parameters.
+HIDDEN_ATTRIBUTES = {TOTP_ATTRIBUTE}
+BOOLEAN_ATTRIBUTES = {"email_verified", "phone_number_verified"}
+
+
+def mask_phone(number):
+    """`+15555551234` -> `+*******1234`."""
+    if not number:
+        return ""
+    keep = number[-4:]
+    lead = "+" if number.startswith("+") else ""
+    return lead + "*" * max(0, len(number) - len(lead) - 4) + keep
+
+
+def mask_email(address):
+    """`emailuser@example.com` -> `e***@e***`."""
+    if not address or "@" not in address:
+        return "***"
+    local, domain = address.split("@", 1)
+    return (local[:1] or "*") + "***@" + (domain[:1] or "*") + "***"
+
+
+class User:
+    def __init__(self, spec, pool):
+        self.username = spec["Username"]
+        self.attributes = {str(k): str(v) for k, v in (spec.get("Attributes") or {}).items()}
+        self.attributes.setdefault("sub", str(uuid.uuid4()))
+        if spec.get("TemporaryPassword") is not None:
+            self.password = spec["TemporaryPassword"]
+            self.status = spec.get("UserStatus", "FORCE_CHANGE_PASSWORD")
+        else:
+            self.password = spec.get("Password")
+            self.status = spec.get("UserStatus", "CONFIRMED")
+        self.enabled = bool(spec.get("Enabled", True))
+        self.groups = list(spec.get("Groups") or [])
+        mfa = spec.get("Mfa") or {}
+        self.sms_mfa = bool(mfa.get("SMS", False))
+        self.totp_mfa = bool(mfa.get("SoftwareToken", False))
+        self.email_mfa = bool(mfa.get("Email", False))
+        self.preferred_mfa = mfa.get("Preferred")
+        self.totp_secret = spec.get("TotpSecret") or self.attributes.pop(TOTP_ATTRIBUTE, None)
+        self.mfa_setup_required = bool(spec.get("MfaSetupRequired", False))
+        now = time.time()
+        self.created = spec.get("Created", now)
+        self.modified = now
+
+    @property
+    def sub(self):
+        return self.attributes["sub"]
+
+    def enabled_mfa(self):
+        out = []
+        if self.sms_mfa:
+            out.append("SMS_MFA")
+        if self.totp_mfa:
+            out.append("SOFTWARE_TOKEN_MFA")
+        if self.email_mfa:
+            out.append("EMAIL_OTP")
+        return out
+
+    def visible_attributes(self):
+        return {k: v for k, v in self.attributes.items() if k not in HIDDEN_ATTRIBUTES}
+
+    def attribute_list(self):
+        return [{"Name": k, "Value": v} for k, v in self.visible_attributes().items()]
+
+    def describe(self):
+        """Shape of AdminGetUser / AdminCreateUser's User."""
+        out = {
+            "Username": self.username,
+            "UserAttributes": self.attribute_list(),
+            "UserCreateDate": self.created,
+            "UserLastModifiedDate": self.modified,
+            "Enabled": self.enabled,
+            "UserStatus": self.status,
+            "UserMFASettingList": self.enabled_mfa(),
+        }
+        if self.preferred_mfa in self.enabled_mfa():
+            out["PreferredMfaSetting"] = self.preferred_mfa
+        return out
+
+    def touch(self):
+        self.modified = time.time()
+
+
+class Client:
+    def __init__(self, spec, pool):
+        self.id = spec["ClientId"]
+        self.name = spec.get("ClientName", self.id)
+        self.secret = spec.get("ClientSecret")
+        self.flows = set(spec.get("ExplicitAuthFlows") or ALL_FLOWS)
+        self.prevent_user_existence_errors = (
+            str(spec.get("PreventUserExistenceErrors", "LEGACY")).upper() == "ENABLED")
+        self.pool = pool
+
+    def allows(self, flow):
+        name = "ALLOW_REFRESH_TOKEN_AUTH" if flow == "REFRESH_TOKEN" else "ALLOW_" + flow
+        return name in self.flows
+
+    def describe(self):
+        out = {
+            "UserPoolId": self.pool.id,
+            "ClientName": self.name,
+            "ClientId": self.id,
+            "ExplicitAuthFlows": sorted(self.flows),
+            "PreventUserExistenceErrors":
+                "ENABLED" if self.prevent_user_existence_errors else "LEGACY",
+        }
+        if self.secret:
+            out["ClientSecret"] = self.secret
+        return out
+
+
+class Group:
+    def __init__(self, spec):
+        self.name = spec["GroupName"]
+        self.role_arn = spec.get("RoleArn")
+        self.precedence = spec.get("Precedence")
+        self.description = spec.get("Description", "")
+
+
+class Pool:
+    def __init__(self, spec, region):
+        self.id = spec["Id"]
+        self.region = region
+        self.name = spec.get("Name", self.id)
+        self.username_attributes = list(spec.get("UsernameAttributes") or [])
+        self.case_sensitive = bool(spec.get("UsernameCaseSensitive", False))
+        self.mfa_configuration = spec.get("MfaConfiguration", "OPTIONAL")
+        self.required_attributes = list(spec.get("RequiredAttributes") or [])
+        self.password_policy = dict(spec.get("PasswordPolicy") or {})
+        self.issuer = "https://cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
+        self.provider_name = "cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
+        self.clients = {}
+        for c in spec.get("Clients") or []:
+            client = Client(c, self)
+            self.clients[client.id] = client
+        self.groups = {}
+        for g in spec.get("Groups") or []:
+            group = Group(g)
+            self.groups[group.name] = group
+        self.users = {}
+        for u in spec.get("Users") or []:
+            self.add_user(User(u, self))
+
+    def key(self, username):
+        return username if self.case_sensitive else username.lower()
+
+    def add_user(self, user):
+        self.users[self.key(user.username)] = user
+
+    def remove_user(self, user):
+        self.users.pop(self.key(user.username), None)
+
+    def find_user(self, login):
+        """A user by user name, or by email / phone when the pool signs in
+        with those attributes (sign-in aliases)."""
+        if not isinstance(login, str) or not login:
+            return None
+        user = self.users.get(self.key(login))
+        if user is not None:
+            return user
+        for attr in self.username_attributes:
+            for candidate in self.users.values():
+                value = candidate.attributes.get(attr)
+                if value is None:
+                    continue
+                if attr == "email" and value.lower() == login.lower():
+                    return candidate
+                if attr == "phone_number" and value == login:
+                    return candidate
+        return None
+
+    def missing_required(self, user):
+        return [a for a in self.required_attributes if not user.attributes.get(a)]
+
+    def user_groups(self, user):
+        groups = [self.groups[g] for g in user.groups if g in self.groups]
+        groups.sort(key=lambda g: (g.precedence is None, g.precedence or 0, g.name))
+        return groups
+
+
+def load_pools(fixture):
+    region = fixture.get("Region", "us-east-1")
+    pools = {}
+    for spec in fixture.get("UserPools") or []:
+        pool = Pool(copy.deepcopy(spec), region)
+        pools[pool.id] = pool
+    return pools
+
+
+def find_client(pools, client_id):
+    for pool in pools.values():
+        if client_id in pool.clients:
+            return pool.clients[client_id]
+    return None
+
+
+def json_compact(value):
+    return json.dumps(value, separators=(",", ":"))

@@ -1,0 +1,168 @@
+"""Drive pam_cognito through a real libpam stack with tests/pam/pam-run.
+
+A Stack is a private PAM service directory (never /etc/pam.d) holding one
+service file, plus a pam_cognito.conf pointing at the emulator. run() answers
+the prompts from a list and returns what a user or a program would see:
+prompts, messages, each stage's PAM result, the PAM environment, and the
+module's syslog lines (pam_wrapper sends them to stderr).
+"""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(REPO / "tests" / "emulator"))
+
+from control import Emulator, EmulatorError  # noqa: E402,F401
+
+BUILD = Path(os.environ.get("PAM_COGNITO_BUILD", REPO / "build"))
+MODULE = os.environ.get("PAM_COGNITO_MODULE") or str(BUILD / ".libs" / "pam_cognito.so")
+PAM_RUN = os.environ.get("PAM_RUN") or str(BUILD / "tests" / "pam" / "pam-run")
+PAM_WRAPPER = "/usr/lib/x86_64-linux-gnu/libpam_wrapper.so"
+
+REGION = "us-east-1"
+POOL = "us-east-1_Emul4tor"
+PUBLIC_CLIENT = "publicclient0000000000000001"
+SECRET_CLIENT = "secretclient0000000000000001"
+CLIENT_SECRET = "s3cr3t-client-secret-for-tests-0123456789"
+EMAIL_POOL = "us-east-1_EmailPool"
+EMAIL_CLIENT = "emailpoolclient000000000000001"
+IDENTITY_POOL = "us-east-1:11111111-2222-3333-4444-555555555555"
+
+PAM_CODES = {
+    0: "PAM_SUCCESS", 3: "PAM_SERVICE_ERR", 4: "PAM_SYSTEM_ERR",
+    5: "PAM_BUF_ERR", 6: "PAM_PERM_DENIED", 7: "PAM_AUTH_ERR",
+    9: "PAM_AUTHINFO_UNAVAIL", 10: "PAM_USER_UNKNOWN", 11: "PAM_MAXTRIES",
+    12: "PAM_NEW_AUTHTOK_REQD", 14: "PAM_SESSION_ERR", 15: "PAM_CRED_UNAVAIL",
+    17: "PAM_CRED_ERR", 19: "PAM_CONV_ERR", 20: "PAM_AUTHTOK_ERR",
+    21: "PAM_AUTHTOK_RECOVERY_ERR", 24: "PAM_TRY_AGAIN", 25: "PAM_IGNORE",
+    26: "PAM_ABORT", 31: "PAM_INCOMPLETE",
+}
+
+
+def libconfig_value(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    return json.dumps(str(v))  # a libconfig string literal
+
+
+def write_config(path, keys, mode=0o600):
+    """Write a pam_cognito.conf (libconfig) with the given keys."""
+    text = "".join(f"{k} = {libconfig_value(v)};\n" for k, v in keys.items())
+    Path(path).write_text(text)
+    os.chmod(path, mode)
+    return path
+
+
+def base_config(emulator, **over):
+    keys = {"region": REGION, "user_pool_id": POOL, "client_id": PUBLIC_CLIENT,
+            "idp_endpoint": emulator.url, "identity_endpoint": emulator.url,
+            "timeout": 5}
+    keys.update(over)
+    return {k: v for k, v in keys.items() if v is not None}
+
+
+class Result:
+    def __init__(self, events, stderr, returncode):
+        self.events = events
+        self.stderr = stderr
+        self.returncode = returncode
+        self.results = [e for e in events if e["event"] == "result"]
+        env = [e for e in events if e["event"] == "env"]
+        self.env = dict(v.split("=", 1) for v in env[0]["vars"]) if env else {}
+
+    @property
+    def code(self):
+        """The name of the last stage's PAM result."""
+        if not self.results:
+            return "NO_RESULT"
+        return PAM_CODES.get(self.results[-1]["code"], str(self.results[-1]["code"]))
+
+    def codes(self):
+        return [PAM_CODES.get(r["code"], str(r["code"])) for r in self.results]
+
+    @property
+    def prompts(self):
+        return [e["text"] for e in self.events if e["event"].startswith("prompt")]
+
+    @property
+    def prompt_styles(self):
+        return [(e["event"][7:], e["text"]) for e in self.events
+                if e["event"].startswith("prompt")]
+
+    @property
+    def infos(self):
+        return [e["text"] for e in self.events if e["event"] == "info"]
+
+    @property
+    def errors(self):
+        return [e["text"] for e in self.events if e["event"] == "error"]
+
+    @property
+    def syslog(self):
+        """The module's pam_syslog lines (pam_wrapper prints them to stderr)."""
+        return [line for line in self.stderr.splitlines() if "pam_cognito" in line]
+
+    def __repr__(self):
+        return f"Result(codes={self.codes()}, events={self.events}, stderr={self.stderr[-2000:]!r})"
+
+
+class Stack:
+    """A PAM service directory with pam_cognito in it, and its config file."""
+
+    def __init__(self, config=None, args="", service_text=None, service="cognito-test"):
+        self.dir = Path(tempfile.mkdtemp(prefix="pc-stack-"))
+        self.service = service
+        self.config_path = self.dir / "pam_cognito.conf"
+        if config is not None:
+            write_config(self.config_path, config)
+        if service_text is None:
+            service_text = (f"auth required {MODULE} config={self.config_path} {args}\n"
+                            f"account required pam_permit.so\n"
+                            f"password required {MODULE} config={self.config_path} {args}\n"
+                            f"session required {MODULE} config={self.config_path} {args}\n")
+        self.write_service(service, service_text)
+        self.write_service("other", "auth required pam_deny.so\naccount required pam_deny.so\n"
+                                    "password required pam_deny.so\nsession required pam_deny.so\n")
+
+    def write_service(self, name, text):
+        (self.dir / name).write_text(text.replace("@MODULE@", MODULE)
+                                     .replace("@CONFIG@", str(self.config_path)))
+
+    def run(self, user, answers=(), stages=("auth",), rhost=None, tty=None,
+            silent=False, timeout=60, extra_env=None):
+        """Run pam-run under pam_wrapper (for the syslog lines) and parse it."""
+        afile = self.dir / "answers"
+        afile.write_text("".join(a + "\n" for a in answers))
+        cmd = [PAM_RUN, "-s", self.service, "-a", str(afile)]
+        if user is not None:
+            cmd += ["-u", user]
+        if rhost:
+            cmd += ["-r", rhost]
+        if tty:
+            cmd += ["-t", tty]
+        if silent:
+            cmd.append("-q")
+        cmd += list(stages)
+        env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
+                   PAM_WRAPPER_SERVICE_DIR=str(self.dir),
+                   PAM_WRAPPER_DEBUGLEVEL="3")
+        env.update(extra_env or {})
+        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        afile.unlink()
+        events = []
+        for line in p.stdout.splitlines():
+            try:
+                events.append(json.loads(line))
+            except ValueError:
+                events.append({"event": "garbage", "text": line})
+        return Result(events, p.stderr, p.returncode)
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)

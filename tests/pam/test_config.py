@@ -1,0 +1,104 @@
+"""A missing, unsafe or malformed configuration never lets anyone in, and
+the syslog line names the file, the line and the problem."""
+import os
+import unittest
+
+from pamrun import Emulator, Stack, base_config, write_config
+
+
+class ConfigTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+
+    def setUp(self):
+        self.s = Stack(base_config(self.emu))
+        self.cfg = str(self.s.config_path)
+
+    def tearDown(self):
+        self.s.cleanup()
+
+    def refused(self, *needles, args=None):
+        if args is not None:
+            self.s.write_service(self.s.service, f"auth required @MODULE@ {args}\n")
+        r = self.s.run("alice", ["Alice-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_SERVICE_ERR", r)
+        log = "\n".join(r.syslog)
+        for n in needles:
+            self.assertIn(n, log)
+        return r
+
+    def test_good_config_works(self):
+        self.assertEqual(self.s.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SUCCESS")
+
+    def test_missing_file(self):
+        os.unlink(self.cfg)
+        self.refused(self.cfg, "No such file")
+
+    def test_syntax_error_names_file_and_line(self):
+        with open(self.cfg, "a") as f:
+            f.write("timeout = = 3;\n")
+        lines = open(self.cfg).read().count("\n")
+        self.refused(f"{self.cfg}:{lines}")
+
+    def test_unknown_key(self):
+        with open(self.cfg, "a") as f:
+            f.write('client_idd = "x";\n')
+        self.refused(self.cfg, "client_idd")
+
+    def test_missing_required_key(self):
+        keys = base_config(self.emu)
+        del keys["client_id"]
+        write_config(self.cfg, keys)
+        self.refused("client_id")
+
+    def test_world_readable_file(self):
+        os.chmod(self.cfg, 0o644)
+        self.refused(self.cfg)
+
+    def test_group_writable_file(self):
+        os.chmod(self.cfg, 0o620)
+        self.refused(self.cfg)
+
+    def test_symlink_refused(self):
+        real = self.cfg + ".real"
+        os.rename(self.cfg, real)
+        os.symlink(real, self.cfg)
+        self.refused(self.cfg)
+
+    def test_not_owned_by_root(self):
+        os.chown(self.cfg, 65534, 65534)
+        self.refused(self.cfg)
+
+    def test_plain_http_to_a_remote_host_is_refused(self):
+        write_config(self.cfg, base_config(self.emu, idp_endpoint="http://cognito.example.com/"))
+        self.refused("idp_endpoint")
+
+    def test_bad_auth_flow(self):
+        write_config(self.cfg, base_config(self.emu, auth_flow="CUSTOM_AUTH"))
+        self.refused("auth_flow")
+
+    def test_unknown_module_argument(self):
+        self.refused("nosuchoption", args=f"config={self.cfg} nosuchoption")
+
+    def test_client_secret_refused_as_argument(self):
+        self.refused("client_secret", args=f"config={self.cfg} client_secret=abc")
+
+    def test_argument_overrides_file(self):
+        write_config(self.cfg, base_config(self.emu, client_id="wrongclient"))
+        self.s.write_service(self.s.service,
+                             "auth required @MODULE@ config=@CONFIG@ client_id=publicclient0000000000000001\n")
+        self.assertEqual(self.s.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SUCCESS")
+
+    def test_unknown_client_is_not_success(self):
+        write_config(self.cfg, base_config(self.emu, client_id="nosuchclient"))
+        r = self.s.run("alice", ["Alice-Passw0rd!"])
+        self.assertNotEqual(r.code, "PAM_SUCCESS", r)
+
+
+if __name__ == "__main__":
+    unittest.main()
