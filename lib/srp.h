@@ -30,7 +30,8 @@ enum pc_status pc_srp_signature(struct pc_srp *s, const char *pool_name,
                                 const char *timestamp, char **sig_b64)
     __attribute__((warn_unused_result));
 
-/* Test seam: the 16-byte HKDF key of the last successful pc_srp_signature. */
+/* Test seam: the 16-byte HKDF key of the last successful pc_srp_signature.
+ * 0, or -1 when the last call failed or there was none. */
 int pc_srp_last_key(const struct pc_srp *s, unsigned char out[16]);
 
 /* Wipe a and every derived secret, and free. */
