@@ -1,9 +1,184 @@
-/* pam_sm_chauthtok: passwd changes the Cognito password. */
+/* pam_sm_chauthtok: passwd changes the Cognito password.
+ *
+ * Linux-PAM calls this twice. PAM_PRELIM_CHECK proves the current password
+ * with a full login (which may meet MFA challenges) and keeps the access
+ * token; PAM_UPDATE_AUTHTOK asks for the new password and calls
+ * ChangePassword with that token. */
 #include "config.h"
 
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "conv.h"
+#include "login.h"
 #include "module.h"
+#include "password.h"
+#include "result.h"
+#include "secret.h"
+
+#define ACCESS_DATA "pam_cognito_chauthtok_access"
+
+static void cleanup_secret(pam_handle_t *pamh, void *data, int status) {
+  char *s = data;
+  (void)pamh;
+  (void)status;
+  pc_free_secret(&s);
+}
+
+/* Log in with the current password; on success keep the access token for
+ * the update phase. */
+static int prove_current(struct pc_module *m, const char *user,
+                         struct pc_client *cl) {
+  struct pc_login_result r;
+  struct pc_login_opts o;
+  struct pc_prompter p;
+  const char *old = NULL;
+  enum pc_status st;
+  char *token;
+  int rc;
+
+  if (getuid() == 0 && strcmp(user, "root") != 0)
+    pc_conv_tell(m, 0, "Changing a Cognito password needs the user's current "
+                       "password: this host holds no administrator keys.");
+  rc = pam_get_authtok(m->pamh, PAM_OLDAUTHTOK, &old, "Current password: ");
+  if (rc != PAM_SUCCESS || !old || !*old) {
+    pc_debug(m, "no current password: %s", pam_strerror(m->pamh, rc));
+    return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE
+           : rc == PAM_CONV_ERR ? PAM_CONV_ERR
+                                : PAM_AUTH_ERR;
+  }
+  memset(&o, 0, sizeof(o));
+  o.username = user;
+  o.password = old;
+  o.max_attempts = (int)m->cfg.max_attempts;
+  pc_conv_prompter(m, &p);
+  st = pc_login(cl, &o, &p, &r);
+  if (st != PC_OK) {
+    pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
+               "password change refused; user=%s: current password not "
+               "accepted: %s%s%s", user, pc_status_str(st),
+               r.detail[0] ? ": " : "", r.detail);
+    if (st == PC_ERR_AUTH)
+      pc_conv_tell(m, 1, "The current password is not correct.");
+    else if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
+             st == PC_ERR_LIMIT)
+      pc_conv_tell(m, 1, "The Cognito sign-in service cannot be reached; "
+                         "try again later.");
+    rc = pc_pam_result(st);
+  } else if (r.new_password) {
+    /* A temporary password: the login itself set the new one. */
+    pc_conv_tell(m, 0, "Your Cognito password has been changed.");
+    rc = pam_set_item(m->pamh, PAM_AUTHTOK, r.new_password);
+    if (rc == PAM_SUCCESS)
+      rc = pam_set_data(m->pamh, ACCESS_DATA, NULL, NULL);
+  } else if (!(token = strdup(r.tokens.access_token))) {
+    rc = PAM_BUF_ERR;
+  } else {
+    rc = pam_set_data(m->pamh, ACCESS_DATA, token, cleanup_secret);
+  }
+  pc_login_result_free(&r);
+  return rc;
+}
+
+/* One attempt at the new password: PAM_SUCCESS, PAM_TRY_AGAIN (ask again)
+ * or a final error. */
+static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
+                   const char *token) {
+  struct pc_api_error err;
+  const char *old = NULL, *new = NULL;
+  enum pc_status st;
+  int rc;
+
+  rc = pam_get_item(m->pamh, PAM_OLDAUTHTOK, (const void **)&old);
+  if (rc != PAM_SUCCESS || !old)
+    return PAM_AUTHTOK_ERR;
+  rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &new, NULL);
+  if (rc == PAM_TRY_AGAIN || rc == PAM_AUTHTOK_RECOVERY_ERR)
+    return PAM_TRY_AGAIN; /* the two entries differed */
+  if (rc != PAM_SUCCESS || !new)
+    return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_AUTHTOK_ERR;
+  if (!*new) {
+    pc_conv_tell(m, 1, "No password given; the password was not changed.");
+    return PAM_AUTHTOK_ERR;
+  }
+  st = pc_change_password(cl, token, old, new, &err);
+  if (st == PC_OK) {
+    pam_syslog(m->pamh, LOG_NOTICE, "Cognito password changed for %s", user);
+    pc_conv_tell(m, 0, "Your Cognito password has been changed.");
+    return PAM_SUCCESS;
+  }
+  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s: %s",
+             user, err.type[0] ? err.type : pc_status_str(st), err.message);
+  pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
+  switch (st) {
+  case PC_ERR_INVALID_PASSWORD:
+    pc_conv_tell(m, 1, err.message[0] ? err.message
+                                      : "The new password was rejected.");
+    return m->use_authtok ? PAM_AUTHTOK_ERR : PAM_TRY_AGAIN;
+  case PC_ERR_LIMIT:
+    pc_conv_tell(m, 1, "Too many attempts; try again later.");
+    return PAM_AUTHTOK_ERR;
+  case PC_ERR_UNAVAIL:
+  case PC_ERR_PROTOCOL:
+    pc_conv_tell(m, 1, "The Cognito sign-in service cannot be reached; the "
+                       "password was not changed.");
+    return PAM_AUTHINFO_UNAVAIL;
+  default:
+    pc_conv_tell(m, 1, "The password was not changed.");
+    return PAM_AUTHTOK_ERR;
+  }
+}
+
+static int update(struct pc_module *m, const char *user, struct pc_client *cl) {
+  const void *token = NULL;
+  int rc, try;
+
+  if (pam_get_data(m->pamh, ACCESS_DATA, &token) != PAM_SUCCESS) {
+    /* No preliminary check ran in this process: do it now. */
+    rc = prove_current(m, user, cl);
+    if (rc != PAM_SUCCESS)
+      return rc;
+    pam_get_data(m->pamh, ACCESS_DATA, &token);
+  }
+  if (!token)
+    return PAM_SUCCESS; /* changed during the login (temporary password) */
+  for (try = 1; try <= m->cfg.max_attempts; try++) {
+    rc = try_new(m, user, cl, token);
+    if (rc != PAM_TRY_AGAIN)
+      return rc;
+    if (m->use_authtok)
+      return PAM_AUTHTOK_ERR;
+  }
+  pc_conv_tell(m, 1, "Too many failed attempts; the password was not "
+                     "changed.");
+  return PAM_AUTHTOK_ERR;
+}
 
 int pc_chauthtok(struct pc_module *m) {
-  pam_syslog(m->pamh, LOG_ERR, "password changes are not implemented yet");
-  return PAM_AUTHTOK_ERR;
+  struct pc_client cl;
+  const char *user = NULL;
+  enum pc_status st;
+  int rc;
+
+  /* Cognito passwords do not age: an "expired only" change has nothing to do
+   * here (a temporary password is handled at login). */
+  if (m->flags & PAM_CHANGE_EXPIRED_AUTHTOK) {
+    pc_debug(m, "PAM_CHANGE_EXPIRED_AUTHTOK: Cognito passwords do not expire");
+    return PAM_IGNORE;
+  }
+  if ((rc = pc_module_user(m, &user)) != PAM_SUCCESS)
+    return rc;
+  st = pc_client_init(&cl, &m->cfg, NULL);
+  if (st != PC_OK)
+    return pc_pam_result(st);
+  if (m->flags & PAM_PRELIM_CHECK)
+    rc = prove_current(m, user, &cl);
+  else if (m->flags & PAM_UPDATE_AUTHTOK)
+    rc = update(m, user, &cl);
+  else
+    rc = PAM_SERVICE_ERR;
+  pc_client_free(&cl);
+  return rc;
 }

@@ -107,7 +107,8 @@ class Result:
     @property
     def syslog(self):
         """The module's pam_syslog lines (pam_wrapper prints them to stderr)."""
-        return [line for line in self.stderr.splitlines() if "pam_cognito" in line]
+        return [line.split("SYSLOG(", 1)[1].split("): ", 1)[1]
+                for line in self.stderr.splitlines() if "SYSLOG(" in line]
 
     def __repr__(self):
         return f"Result(codes={self.codes()}, events={self.events}, stderr={self.stderr[-2000:]!r})"
@@ -118,6 +119,8 @@ class Stack:
 
     def __init__(self, config=None, args="", service_text=None, service="cognito-test"):
         self.dir = Path(tempfile.mkdtemp(prefix="pc-stack-"))
+        self.service_dir = self.dir / "pam.d"  # only service files: pam_wrapper copies it
+        self.service_dir.mkdir()
         self.service = service
         self.config_path = self.dir / "pam_cognito.conf"
         if config is not None:
@@ -132,7 +135,7 @@ class Stack:
                                     "password required pam_deny.so\nsession required pam_deny.so\n")
 
     def write_service(self, name, text):
-        (self.dir / name).write_text(text.replace("@MODULE@", MODULE)
+        (self.service_dir / name).write_text(text.replace("@MODULE@", MODULE)
                                      .replace("@CONFIG@", str(self.config_path)))
 
     def run(self, user, answers=(), stages=("auth",), rhost=None, tty=None,
@@ -151,8 +154,8 @@ class Stack:
             cmd.append("-q")
         cmd += list(stages)
         env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
-                   PAM_WRAPPER_SERVICE_DIR=str(self.dir),
-                   PAM_WRAPPER_DEBUGLEVEL="3")
+                   PAM_WRAPPER_SERVICE_DIR=str(self.service_dir),
+                   PAM_WRAPPER_DEBUGLEVEL="2")
         env.update(extra_env or {})
         p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
         afile.unlink()
