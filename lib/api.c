@@ -351,9 +351,13 @@ static void wipe_json(json_object *o, int depth) {
     break;
   }
   case json_type_object: {
-    struct json_object_iter it;
+    struct json_object_iterator it = json_object_iter_begin(o);
+    struct json_object_iterator end = json_object_iter_end(o);
 
-    json_object_object_foreachC(o, it) wipe_json(it.val, depth + 1);
+    while (!json_object_iter_equal(&it, &end)) {
+      wipe_json(json_object_iter_peek_value(&it), depth + 1);
+      json_object_iter_next(&it);
+    }
     break;
   }
   case json_type_array:

@@ -1,1 +1,400 @@
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <json-c/json.h>
+#include <openssl/rand.h>
+
+#include "cache.h"
+#include "jwt.h"
+#include "secret.h"
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+static void set_err(char *err, size_t errlen, const char *fmt, ...) {
+  va_list ap;
+
+  if (err == NULL || errlen == 0)
+    return;
+  va_start(ap, fmt);
+  if (vsnprintf(err, errlen, fmt, ap) < 0)
+    err[0] = '\0';
+  va_end(ap);
+}
+
+/* Names we put in a path: no '/', no leading '.' (temporary files and ".."),
+ * no leading '-' (would read as an option to tools run on the path). */
+static int name_ok(const char *s, size_t max) {
+  size_t i;
+
+  if (s == NULL || s[0] == '\0' || s[0] == '-' || s[0] == '.')
+    return 0;
+  for (i = 0; s[i] != '\0'; i++) {
+    unsigned char ch = (unsigned char)s[i];
+    if (i >= max)
+      return 0;
+    if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+          (ch >= '0' && ch <= '9') || ch == '.' || ch == '_' || ch == '-'))
+      return 0;
+  }
+  return 1;
+}
+
+int pc_user_name_valid(const char *user) {
+  return name_ok(user, PC_USER_NAME_MAX);
+}
+
+/* Why opening name with O_DIRECTORY|O_NOFOLLOW failed, for the message. */
+static const char *describe_open_error(int dirfd, const char *name, int e) {
+  struct stat st;
+
+  if (e != ELOOP && e != ENOTDIR)
+    return strerror(e);
+  if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+      S_ISLNK(st.st_mode))
+    return "it is a symlink (refusing to follow it; remove it)";
+  return "it is not a directory (remove it)";
+}
+
+/* Open the base directory, creating it (root only) when asked. 0 with *fd,
+ * 1 when it does not exist and create is 0, -1 refused. */
+static int open_base(const char *base, int create, int *fd, char *err,
+                     size_t errlen) {
+  struct stat st;
+  int created = 0;
+
+  *fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (*fd < 0 && errno == ENOENT) {
+    if (!create || geteuid() != 0) {
+      set_err(err, errlen, "cache directory %s does not exist%s", base,
+              create ? " (only root can create it)" : "");
+      return create ? -1 : 1;
+    }
+    if (mkdir(base, 0755) == 0)
+      created = 1;
+    else if (errno != EEXIST) {
+      set_err(err, errlen, "cannot create cache directory %s: %s", base,
+              strerror(errno));
+      return -1;
+    }
+    *fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  }
+  if (*fd < 0) {
+    set_err(err, errlen, "cannot open cache directory %s: %s", base,
+            describe_open_error(AT_FDCWD, base, errno));
+    return -1;
+  }
+  /* The umask must not make the base untraversable for the helper. */
+  if (created && fchmod(*fd, 0755) != 0) {
+    set_err(err, errlen, "cannot chmod cache directory %s: %s", base,
+            strerror(errno));
+  } else if (fstat(*fd, &st) != 0) {
+    set_err(err, errlen, "cannot stat cache directory %s: %s", base,
+            strerror(errno));
+  } else if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
+             (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
+    /* Anyone who can write here could swap a user's directory for a
+     * symlink between our checks: refuse to build on it. */
+    set_err(err, errlen,
+            "cache directory %s is unsafe (owner uid %lu, mode %04o): it must "
+            "be owned by root and not writable by group or others (fix: "
+            "chown root:root %s; chmod 755 %s)",
+            base, (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
+            base, base);
+  } else {
+    return 0;
+  }
+  close(*fd);
+  *fd = -1;
+  return -1;
+}
+
+/* Open (or create) <user> under bfd into c->dir_fd; same returns. */
+static int open_user_dir(struct pc_cache *c, int bfd, const char *user,
+                         int create, char *err, size_t errlen) {
+  struct stat st;
+  int fd = -1, created = 0, i;
+
+  for (i = 0; i < 2; i++) {
+    fd = openat(bfd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (fd >= 0 || errno != ENOENT || !create)
+      break;
+    if (mkdirat(bfd, user, 0700) == 0) {
+      created = 1;
+    } else if (errno != EEXIST) {
+      set_err(err, errlen, "cannot create %s: %s", c->path, strerror(errno));
+      return -1;
+    }
+  }
+  if (fd < 0) {
+    int e = errno;
+    if (e == ENOENT && !create) {
+      set_err(err, errlen, "%s does not exist", c->path);
+      return 1;
+    }
+    set_err(err, errlen, "cannot open %s: %s", c->path,
+            describe_open_error(bfd, user, e));
+    return -1;
+  }
+  /* Give our fresh directory away only through the fd we hold. */
+  if (created &&
+      (fchown(fd, c->uid, c->gid) != 0 || fchmod(fd, 0700) != 0)) {
+    set_err(err, errlen, "cannot set owner/mode of %s: %s", c->path,
+            strerror(errno));
+    if (unlinkat(bfd, user, AT_REMOVEDIR) != 0) {
+      /* Left behind root-owned: the next open says how to clean up. */
+    }
+    goto refuse;
+  }
+  if (fstat(fd, &st) != 0) {
+    set_err(err, errlen, "cannot stat %s: %s", c->path, strerror(errno));
+    goto refuse;
+  }
+  if (!S_ISDIR(st.st_mode) || st.st_uid != c->uid) {
+    set_err(err, errlen,
+            "%s is owned by uid %lu, expected %lu: refusing to use it "
+            "(remove it and it will be recreated)",
+            c->path, (unsigned long)st.st_uid, (unsigned long)c->uid);
+    goto refuse;
+  }
+  if ((st.st_mode & 077) != 0) {
+    if (fchmod(fd, 0700) != 0) {
+      set_err(err, errlen, "%s has mode %04o and cannot be repaired: %s",
+              c->path, (unsigned)(st.st_mode & 07777), strerror(errno));
+      goto refuse;
+    }
+    set_err(err, errlen, "%s had mode %04o; repaired to 0700", c->path,
+            (unsigned)(st.st_mode & 07777));
+  }
+  c->dir_fd = fd;
+  return 0;
+refuse:
+  close(fd);
+  return -1;
+}
+
+int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
+                  uid_t uid, gid_t gid, int create, char *err, size_t errlen) {
+  int bfd, rc;
+
+  c->dir_fd = -1;
+  c->uid = uid;
+  c->gid = gid;
+  c->path[0] = '\0';
+  set_err(err, errlen, "%s", "");
+  if (!pc_user_name_valid(user)) {
+    set_err(err, errlen, "invalid user name for the cache: refusing");
+    return -1;
+  }
+  if (base == NULL || base[0] != '/') {
+    set_err(err, errlen, "cache_dir must be an absolute path");
+    return -1;
+  }
+  if (snprintf(c->path, sizeof c->path, "%s/%s", base, user) < 0)
+    c->path[0] = '\0';
+  rc = open_base(base, create, &bfd, err, errlen);
+  if (rc != 0)
+    return rc;
+  rc = open_user_dir(c, bfd, user, create, err, errlen);
+  close(bfd);
+  return rc;
+}
+
+void pc_cache_close(struct pc_cache *c) {
+  if (c->dir_fd >= 0)
+    close(c->dir_fd);
+  c->dir_fd = -1;
+}
+
+static int write_all(int fd, const unsigned char *p, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, p, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0) {
+      if (n == 0)
+        errno = EIO;
+      return -1;
+    }
+    p += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Create ".<name>.<12 hex>" exclusively; the fd, or -1 with errno set. */
+static int create_temp(const struct pc_cache *c, const char *name, char *tmp,
+                       size_t n) {
+  static const char hex[] = "0123456789abcdef";
+  unsigned char rnd[6];
+  char sfx[2 * sizeof rnd + 1];
+  int tries, fd = -1;
+  size_t i;
+
+  for (tries = 0; tries < 8 && fd < 0; tries++) {
+    if (RAND_bytes(rnd, sizeof rnd) != 1) {
+      errno = EIO;
+      return -1;
+    }
+    for (i = 0; i < sizeof rnd; i++) {
+      sfx[2 * i] = hex[rnd[i] >> 4];
+      sfx[2 * i + 1] = hex[rnd[i] & 15];
+    }
+    sfx[2 * sizeof rnd] = '\0';
+    if (snprintf(tmp, n, ".%s.%s", name, sfx) >= (int)n) {
+      errno = ENAMETOOLONG;
+      return -1;
+    }
+    fd = openat(c->dir_fd, tmp,
+                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+    if (fd < 0 && errno != EEXIST)
+      return -1;
+  }
+  return fd;
+}
+
+int pc_cache_write(const struct pc_cache *c, const char *name,
+                   const void *data, size_t len, char *err, size_t errlen) {
+  char tmp[PC_CACHE_NAME_MAX + 16];
+  const char *what;
+  struct stat st;
+  int fd;
+
+  if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0 ||
+      (data == NULL && len > 0)) {
+    set_err(err, errlen, "invalid cache write request");
+    return -1;
+  }
+  fd = create_temp(c, name, tmp, sizeof tmp);
+  if (fd < 0) {
+    set_err(err, errlen, "cannot create a temporary file in %s: %s", c->path,
+            strerror(errno));
+    return -1;
+  }
+  what = "write";
+  if (write_all(fd, data, len) != 0)
+    goto fail;
+  what = "chown";
+  if (fstat(fd, &st) != 0 ||
+      ((st.st_uid != c->uid || st.st_gid != c->gid) &&
+       fchown(fd, c->uid, c->gid) != 0))
+    goto fail;
+  what = "chmod";
+  if (fchmod(fd, 0600) != 0)
+    goto fail;
+  what = "fsync";
+  if (fsync(fd) != 0)
+    goto fail;
+  what = "close";
+  if (close(fd) != 0) {
+    fd = -1;
+    goto fail;
+  }
+  fd = -1;
+  what = "rename";
+  if (renameat(c->dir_fd, tmp, c->dir_fd, name) != 0)
+    goto fail;
+  /* Make the new name durable too; the data is already safe, so a failure
+   * here is not worth failing the write for. */
+  if (fsync(c->dir_fd) != 0) {
+    /* ignored on purpose: see above */
+  }
+  return 0;
+fail:
+  set_err(err, errlen, "cannot write %s/%s (%s): %s", c->path, name, what,
+          strerror(errno));
+  if (fd >= 0)
+    close(fd);
+  if (unlinkat(c->dir_fd, tmp, 0) != 0) {
+    /* nothing more to do: a stray temp file is harmless and named .* */
+  }
+  return -1;
+}
+
+int pc_cache_read(const struct pc_cache *c, const char *name,
+                  struct pc_buf *out, char *err, size_t errlen) {
+  unsigned char chunk[4096];
+  struct stat st;
+  ssize_t n;
+  int fd, rc = -1;
+
+  pc_buf_init(out, PC_CACHE_MAX_FILE);
+  if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0) {
+    set_err(err, errlen, "invalid cache read request");
+    return -1;
+  }
+  fd = openat(c->dir_fd, name,
+              O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    int e = errno;
+    if (e == ENOENT)
+      return 1;
+    set_err(err, errlen, "ignoring %s/%s: %s", c->path, name,
+            e == ELOOP ? "a symlink (it will be replaced, not followed)"
+                       : strerror(e));
+    return -1;
+  }
+  if (fstat(fd, &st) != 0) {
+    set_err(err, errlen, "cannot stat %s/%s: %s", c->path, name,
+            strerror(errno));
+  } else if (!S_ISREG(st.st_mode)) {
+    set_err(err, errlen, "ignoring %s/%s: not a regular file (remove it)",
+            c->path, name);
+  } else if (st.st_uid != c->uid) {
+    set_err(err, errlen,
+            "ignoring %s/%s: owned by uid %lu, expected %lu; it will be "
+            "replaced", c->path, name, (unsigned long)st.st_uid,
+            (unsigned long)c->uid);
+  } else if ((st.st_mode & 077) != 0) {
+    set_err(err, errlen,
+            "ignoring %s/%s: mode %04o gives group/other access, expected "
+            "0600; it will be replaced", c->path, name,
+            (unsigned)(st.st_mode & 07777));
+  } else if (st.st_size > PC_CACHE_MAX_FILE) {
+    set_err(err, errlen, "ignoring %s/%s: %lld bytes, more than %d",
+            c->path, name, (long long)st.st_size, PC_CACHE_MAX_FILE);
+  } else {
+    for (;;) {
+      n = read(fd, chunk, sizeof chunk);
+      if (n < 0 && errno == EINTR)
+        continue;
+      if (n <= 0)
+        break;
+      if (pc_buf_append(out, chunk, (size_t)n) != 0) {
+        errno = EFBIG;
+        n = -1;
+        break;
+      }
+    }
+    if (n == 0)
+      rc = 0;
+    else
+      set_err(err, errlen, "cannot read %s/%s: %s", c->path, name,
+              strerror(errno));
+  }
+  pc_wipe(chunk, sizeof chunk);
+  close(fd);
+  if (rc != 0)
+    pc_buf_free(out);
+  return rc;
+}
+
+int pc_cache_remove(const struct pc_cache *c, const char *name) {
+  if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (unlinkat(c->dir_fd, name, 0) != 0 && errno != ENOENT)
+    return -1;
+  return 0;
+}

@@ -156,8 +156,9 @@ static enum pc_status curl_post(struct pc_http *h, const char *url,
   struct curl_state *cs = h->opaque;
   struct curl_slist *hdrs = NULL, *tmp;
   char target_hdr[160];
-  /* An empty Expect: suppresses "100-continue": the SRP answer passes 1 kB
-   * and waiting for the interim reply costs a round trip. */
+  /* An empty Expect: stops libcurl from sending "100-continue" and waiting
+   * up to a second for the interim reply (older releases do it past 1 kB,
+   * and the SRP answer is larger). */
   static const char *const fixed[] = {
     "Content-Type: application/x-amz-json-1.1", "Expect:", NULL };
   enum pc_status st = PC_ERR_UNAVAIL;
@@ -262,6 +263,8 @@ static int curl_setup(CURL *e, long timeout, const char *ca_file,
       curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_SSLVERSION,
+                       (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_MAXREDIRS, 0L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,

@@ -1,3 +1,570 @@
+/* pam_cognito.conf: defaults, the one setter, the safe loader, validation. */
 #include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cfg.h"
 #include "tap.h"
-int main(void) { ok(0, "not written yet"); return tap_done(); }
+
+#ifndef SRCDIR
+#define SRCDIR "."
+#endif
+#define DATA SRCDIR "/tests/unit/data/"
+
+static char err[512];
+
+/* Paths to remove at exit. */
+static char made[128][64];
+static int nmade;
+
+static void remember(const char *path) {
+  if (nmade < 128)
+    (void)snprintf(made[nmade++], sizeof(made[0]), "%s", path);
+}
+
+static void cleanup(void) {
+  int i;
+
+  for (i = nmade - 1; i >= 0; i--)
+    if (unlink(made[i]) != 0 && errno == EISDIR)
+      (void)rmdir(made[i]);
+}
+
+/* Write text to a fresh /tmp file with the given mode; path receives its
+ * name. Returns 0 or -1. */
+static int write_tmp(const char *text, size_t len, mode_t mode, char *path,
+                     size_t pathlen) {
+  int fd;
+  size_t off = 0;
+
+  (void)snprintf(path, pathlen, "/tmp/test_cfg.XXXXXX");
+  fd = mkstemp(path);
+  if (fd < 0)
+    return -1;
+  remember(path);
+  while (off < len) {
+    ssize_t n = write(fd, text + off, len - off);
+
+    if (n <= 0) {
+      (void)close(fd);
+      return -1;
+    }
+    off += (size_t)n;
+  }
+  if (fchmod(fd, mode) != 0) {
+    (void)close(fd);
+    return -1;
+  }
+  return close(fd);
+}
+
+static int write_tmp_str(const char *text, mode_t mode, char *path,
+                         size_t pathlen) {
+  return write_tmp(text, strlen(text), mode, path, pathlen);
+}
+
+/* Copy a fixture from tests/unit/data into a 0600 temp file: git cannot
+ * keep the modes the loader demands. */
+static int fixture(const char *name, char *path, size_t pathlen) {
+  char src[512], text[8192];
+  size_t n;
+  FILE *f;
+
+  (void)snprintf(src, sizeof(src), "%s%s", DATA, name);
+  f = fopen(src, "r");
+  if (f == NULL)
+    return -1;
+  n = fread(text, 1, sizeof(text), f);
+  (void)fclose(f);
+  return write_tmp(text, n, 0600, path, pathlen);
+}
+
+static int starts_with(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Load text as a config file (mode 0600, any owner) into a fresh config.
+ * Returns pc_config_load's result; err holds the message. */
+static int load_text(const char *text, struct pc_config *c, char *path,
+                     size_t pathlen) {
+  if (pc_config_init(c) != 0 ||
+      write_tmp_str(text, 0600, path, pathlen) != 0)
+    return -99;
+  return pc_config_load(c, path, 1, 1, err, sizeof(err));
+}
+
+static void test_defaults(void) {
+  struct pc_config c;
+
+  ok(pc_config_init(&c) == 0, "init");
+  ok(c.region == NULL && c.user_pool_id == NULL && c.client_id == NULL &&
+         c.client_secret == NULL && c.identity_pool_id == NULL &&
+         c.role_arn == NULL && c.idp_endpoint == NULL &&
+         c.identity_endpoint == NULL && c.ca_file == NULL,
+     "optional strings default to NULL");
+  ok(c.auth_flow == PC_FLOW_SRP, "auth_flow defaults to USER_SRP_AUTH");
+  ok(c.timeout == 10, "timeout defaults to 10");
+  ok(c.max_attempts == 3, "max_attempts defaults to 3");
+  ok(c.credentials_required == 0, "credentials_required defaults to false");
+  is_str(c.cache_dir, PC_DEFAULT_CACHE_DIR, "cache_dir default");
+  ok(pc_config_validate(&c, err, sizeof(err)) == -1, "defaults alone invalid");
+  is_str(err, "missing required key 'region'", "names the missing key");
+  pc_config_free(&c);
+  ok(c.cache_dir == NULL, "free resets");
+}
+
+/* Every key in the file changes its field: a key added to the table but not
+ * wired to a field fails here. */
+static void test_flip_all(void) {
+  struct pc_config d, c;
+  char path[64];
+  int rc;
+
+  if (pc_config_init(&d) != 0 || pc_config_init(&c) != 0 ||
+      fixture("flip-all.conf", path, sizeof(path)) != 0) {
+    ok(0, "flip-all setup");
+    return;
+  }
+  rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+  ok(rc == 0, "flip-all loads (%s)", rc ? err : "ok");
+  is_str(c.region, "eu-west-2", "region set");
+  is_str(c.user_pool_id, "eu-west-2_Flip123", "user_pool_id set");
+  is_str(c.client_id, "abcdefghij0123456789klmnop", "client_id set");
+  is_str(c.client_secret, "flip-secret", "client_secret set");
+  ok(c.auth_flow != d.auth_flow && c.auth_flow == PC_FLOW_PASSWORD,
+     "auth_flow set");
+  is_str(c.identity_pool_id, "eu-west-2:11111111-2222-3333-4444-555555555555",
+         "identity_pool_id set");
+  is_str(c.role_arn, "arn:aws:iam::123456789012:role/flip", "role_arn set");
+  is_str(c.idp_endpoint, "http://127.0.0.1:9229", "idp_endpoint set");
+  is_str(c.identity_endpoint, "https://identity.example.test/",
+         "identity_endpoint set");
+  ok(c.timeout != d.timeout && c.timeout == 42, "timeout set");
+  is_str(c.ca_file, "/etc/ssl/flip.pem", "ca_file set");
+  ok(strcmp(c.cache_dir, d.cache_dir) != 0, "cache_dir changed");
+  is_str(c.cache_dir, "/run/flip-cache", "cache_dir set");
+  ok(c.credentials_required != d.credentials_required &&
+         c.credentials_required == 1,
+     "credentials_required set");
+  ok(c.max_attempts != d.max_attempts && c.max_attempts == 7,
+     "max_attempts set");
+  err[0] = '\0';
+  ok(pc_config_validate(&c, err, sizeof(err)) == 0, "flip-all validates (%s)",
+     err);
+  pc_config_free(&c);
+  pc_config_free(&d);
+}
+
+/* Module arguments go through the same setter after the file: they win. */
+static void test_argv_wins(void) {
+  struct pc_config c;
+  char path[64];
+
+  if (pc_config_init(&c) != 0 ||
+      fixture("flip-all.conf", path, sizeof(path)) != 0 ||
+      pc_config_load(&c, path, 1, 1, err, sizeof(err)) != 0) {
+    ok(0, "argv setup");
+    return;
+  }
+  ok(pc_config_set(&c, "timeout", "5", err, sizeof(err)) == 0,
+     "set timeout=5");
+  ok(c.timeout == 5, "argument overrides the file's timeout");
+  ok(pc_config_set(&c, "client_secret", "other", err, sizeof(err)) == 0,
+     "set client_secret");
+  is_str(c.client_secret, "other", "argument overrides the file's secret");
+  ok(pc_config_set(&c, "auth_flow", "USER_SRP_AUTH", err, sizeof(err)) == 0 &&
+         c.auth_flow == PC_FLOW_SRP,
+     "argument overrides auth_flow");
+  ok(pc_config_set(&c, "credentials_required", "false", err, sizeof(err)) ==
+             0 &&
+         c.credentials_required == 0,
+     "argument overrides a bool");
+  ok(pc_config_set(&c, "credentials_required", NULL, err, sizeof(err)) == 0 &&
+         c.credentials_required == 1,
+     "a bare bool argument means true");
+  pc_config_free(&c);
+}
+
+static void test_set_errors(void) {
+  struct pc_config c;
+
+  if (pc_config_init(&c) != 0) {
+    ok(0, "init");
+    return;
+  }
+  ok(pc_config_set(&c, "colour", "blue", err, sizeof(err)) == -1,
+     "unknown key refused");
+  is_str(err, "unknown key 'colour'", "message names the key");
+  ok(pc_config_set(&c, "timeout", "0", err, sizeof(err)) == -1,
+     "timeout 0 refused");
+  ok(strstr(err, "timeout") != NULL, "message names timeout (%s)", err);
+  ok(pc_config_set(&c, "timeout", "301", err, sizeof(err)) == -1,
+     "timeout 301 refused");
+  ok(pc_config_set(&c, "timeout", "300", err, sizeof(err)) == 0 &&
+         c.timeout == 300,
+     "timeout 300 accepted");
+  ok(pc_config_set(&c, "timeout", "10x", err, sizeof(err)) == -1,
+     "trailing junk refused");
+  ok(pc_config_set(&c, "timeout", " 10", err, sizeof(err)) == -1,
+     "leading space refused");
+  ok(pc_config_set(&c, "timeout", "99999999999999999999", err, sizeof(err)) ==
+         -1,
+     "overflow refused");
+  ok(pc_config_set(&c, "timeout", "", err, sizeof(err)) == -1,
+     "empty number refused");
+  ok(c.timeout == 300, "refused values leave the field alone");
+  ok(pc_config_set(&c, "max_attempts", "11", err, sizeof(err)) == -1,
+     "max_attempts 11 refused");
+  ok(pc_config_set(&c, "max_attempts", "1", err, sizeof(err)) == 0,
+     "max_attempts 1 accepted");
+  ok(pc_config_set(&c, "credentials_required", "maybe", err, sizeof(err)) ==
+         -1,
+     "bad bool refused");
+  ok(pc_config_set(&c, "auth_flow", "SRP", err, sizeof(err)) == -1,
+     "bad auth_flow refused");
+  ok(strstr(err, "auth_flow") != NULL, "message names auth_flow (%s)", err);
+  ok(pc_config_set(&c, "region", "", err, sizeof(err)) == -1,
+     "empty string refused");
+  ok(pc_config_set(&c, "region", NULL, err, sizeof(err)) == -1,
+     "missing value refused");
+  pc_config_free(&c);
+}
+
+static void test_load_errors(void) {
+  struct pc_config c;
+  char path[64], want[256], link[80], big[70000];
+  int rc;
+
+  /* missing file */
+  if (pc_config_init(&c) != 0)
+    return;
+  rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 1, 1, err,
+                      sizeof(err));
+  ok(rc == -1, "missing file with must_exist=1 fails");
+  is_str(err, "/nonexistent/pam_cognito.conf: cannot open: "
+         "No such file or directory", "message for a missing file");
+  rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 0, 1, err,
+                      sizeof(err));
+  ok(rc == 1, "missing file with must_exist=0 returns 1");
+
+  /* symlink to a good file */
+  if (fixture("minimal.conf", path, sizeof(path)) == 0) {
+    (void)snprintf(link, sizeof(link), "%s.lnk", path);
+    ok(symlink(path, link) == 0, "made a symlink");
+    remember(link);
+    rc = pc_config_load(&c, link, 1, 1, err, sizeof(err));
+    ok(rc == -1, "symlink refused");
+    (void)snprintf(want, sizeof(want), "%s: is a symbolic link (refused)",
+                   link);
+    is_str(err, want, "message for a symlink");
+    rc = pc_config_load(&c, link, 0, 1, err, sizeof(err));
+    ok(rc == -1, "symlink refused even when the file is optional");
+  }
+
+  /* directory */
+  (void)snprintf(path, sizeof(path), "/tmp/test_cfg_dir.XXXXXX");
+  if (mkdtemp(path) != NULL) {
+    remember(path);
+    (void)chmod(path, 0700);
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    (void)snprintf(want, sizeof(want), "%s: is not a regular file", path);
+    ok(rc == -1, "directory refused");
+    is_str(err, want, "message for a directory");
+  }
+
+  /* FIFO: refused without blocking in open() */
+  (void)snprintf(path, sizeof(path), "/tmp/test_cfg_fifo.%ld",
+                 (long)getpid());
+  if (mkfifo(path, 0600) == 0) {
+    remember(path);
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    ok(rc == -1 && strstr(err, "not a regular file") != NULL,
+       "FIFO refused without hanging (%s)", err);
+  }
+
+  /* too big: 64 KiB + 1 of comment lines */
+  memset(big, '#', sizeof(big));
+  for (rc = 79; rc < (int)sizeof(big); rc += 80)
+    big[rc] = '\n';
+  big[64 * 1024 - 1] = '\n'; /* libconfig wants a comment line ended */
+  if (write_tmp(big, 64 * 1024 + 1, 0600, path, sizeof(path)) == 0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    (void)snprintf(want, sizeof(want), "%s: is larger than 65536 bytes", path);
+    ok(rc == -1, "file over 64 KiB refused");
+    is_str(err, want, "message for a big file");
+  }
+  if (write_tmp(big, 64 * 1024, 0600, path, sizeof(path)) == 0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    ok(rc == 0, "file of exactly 64 KiB accepted (%s)", rc ? err : "ok");
+  }
+
+  /* modes */
+  if (write_tmp_str("region = \"us-east-1\";\n", 0620, path, sizeof(path)) ==
+      0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    ok(rc == -1, "group-writable refused");
+    ok(starts_with(err, path) &&
+           strstr(err, ": is writable by group or others") != NULL,
+       "message for group-writable (%s)", err);
+  }
+  if (write_tmp_str("region = \"us-east-1\";\n", 0602, path, sizeof(path)) ==
+      0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    ok(rc == -1 && strstr(err, "writable by group or others") != NULL,
+       "other-writable refused");
+  }
+  if (write_tmp_str("region = \"us-east-1\";\n", 0604, path, sizeof(path)) ==
+      0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    ok(rc == -1, "world-readable refused");
+    ok(starts_with(err, path) && strstr(err, "readable by others") != NULL,
+       "message for world-readable (%s)", err);
+  }
+  if (write_tmp_str("region = \"us-east-1\";\n", 0640, path, sizeof(path)) ==
+      0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    ok(rc == 0, "group-readable 0640 accepted (%s)", rc ? err : "ok");
+  }
+  pc_config_free(&c);
+
+  /* syntax error: names the file and the line */
+  if (pc_config_init(&c) == 0 &&
+      fixture("syntax-error.conf", path, sizeof(path)) == 0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    (void)snprintf(want, sizeof(want), "%s:4: ", path);
+    ok(rc == -1, "syntax error refused");
+    ok(starts_with(err, want), "message is FILE:LINE: (%s)", err);
+  }
+  pc_config_free(&c);
+
+  if (pc_config_init(&c) == 0 &&
+      fixture("unknown-key.conf", path, sizeof(path)) == 0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    (void)snprintf(want, sizeof(want), "%s:2: unknown key 'colour'", path);
+    ok(rc == -1, "unknown key in the file refused");
+    is_str(err, want, "message names file, line and key");
+  }
+  pc_config_free(&c);
+
+  if (pc_config_init(&c) == 0 &&
+      fixture("wrong-type.conf", path, sizeof(path)) == 0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    (void)snprintf(want, sizeof(want), "%s:3: timeout: expected an integer",
+                   path);
+    ok(rc == -1, "string for an integer refused");
+    is_str(err, want, "message names the key and the type");
+  }
+  pc_config_free(&c);
+
+  rc = load_text("credentials_required = 1;\n", &c, path, sizeof(path));
+  ok(rc == -1 && strstr(err, ":1: credentials_required: expected true or "
+                        "false") != NULL,
+     "integer for a bool refused (%s)", err);
+  pc_config_free(&c);
+
+  rc = load_text("region = 7;\n", &c, path, sizeof(path));
+  ok(rc == -1 && strstr(err, ":1: region: expected a string") != NULL,
+     "integer for a string refused (%s)", err);
+  pc_config_free(&c);
+
+  rc = load_text("region = [\"a\"];\n", &c, path, sizeof(path));
+  ok(rc == -1 && strstr(err, ":1: region: expected a string") != NULL,
+     "array for a string refused (%s)", err);
+  pc_config_free(&c);
+
+  rc = load_text("\nauth_flow = \"CUSTOM_AUTH\";\n", &c, path, sizeof(path));
+  ok(rc == -1 && strstr(err, ":2: auth_flow: expected") != NULL,
+     "bad auth_flow refused (%s)", err);
+  pc_config_free(&c);
+
+  rc = load_text("timeout = 301;\n", &c, path, sizeof(path));
+  ok(rc == -1 && strstr(err, ":1: timeout: expected an integer from 1 to "
+                        "300") != NULL,
+     "timeout out of range refused (%s)", err);
+  pc_config_free(&c);
+
+  rc = load_text("timeout = 0;\n", &c, path, sizeof(path));
+  ok(rc == -1, "timeout 0 in the file refused");
+  pc_config_free(&c);
+
+  rc = load_text("timeout = 5000000000L;\n", &c, path, sizeof(path));
+  ok(rc == -1, "64-bit timeout refused (%s)", err);
+  pc_config_free(&c);
+
+  rc = load_text("region = \"us-east-1\";\n@include \"/etc/shadow\"\n", &c,
+                 path, sizeof(path));
+  ok(rc == -1 && strstr(err, ":2: @include is not supported") != NULL,
+     "@include refused (%s)", err);
+  pc_config_free(&c);
+
+  if (pc_config_init(&c) == 0 &&
+      write_tmp("region = \"x\";\0\n", 15, 0600, path, sizeof(path)) == 0) {
+    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    ok(rc == -1 && strstr(err, "NUL") != NULL, "NUL byte refused (%s)", err);
+  }
+  pc_config_free(&c);
+
+  rc = load_text("", &c, path, sizeof(path));
+  ok(rc == 0, "empty file loads");
+  pc_config_free(&c);
+
+  rc = load_text("timeout = 20;\n", &c, path, sizeof(path));
+  ok(rc == 0 && c.timeout == 20, "integer key loads");
+  pc_config_free(&c);
+}
+
+/* Without allow_any_owner the file must belong to root. */
+static void test_owner(void) {
+  struct pc_config c;
+  char path[64];
+  int rc;
+
+  if (pc_config_init(&c) != 0 ||
+      fixture("minimal.conf", path, sizeof(path)) != 0) {
+    ok(0, "owner setup");
+    return;
+  }
+  if (geteuid() != 0) {
+    ok(1, "# SKIP owner rule needs root");
+    ok(1, "# SKIP owner rule needs root");
+    ok(1, "# SKIP owner rule needs root");
+    pc_config_free(&c);
+    return;
+  }
+  rc = pc_config_load(&c, path, 1, 0, err, sizeof(err));
+  ok(rc == 0, "root-owned file accepted with the owner check on (%s)",
+     rc ? err : "ok");
+  ok(chown(path, 65534, 65534) == 0, "chown to nobody");
+  rc = pc_config_load(&c, path, 1, 0, err, sizeof(err));
+  ok(rc == -1 && starts_with(err, path) &&
+         strstr(err, "is not owned by root") != NULL,
+     "file owned by nobody refused (%s)", err);
+  rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+  ok(rc == 0, "accepted with allow_any_owner");
+  pc_config_free(&c);
+}
+
+/* Validate a minimal config with one key changed. */
+static int validate_with(const char *key, const char *value) {
+  struct pc_config c;
+  char path[64];
+  int rc;
+
+  err[0] = '\0';
+  if (pc_config_init(&c) != 0 ||
+      fixture("minimal.conf", path, sizeof(path)) != 0 ||
+      pc_config_load(&c, path, 1, 1, err, sizeof(err)) != 0)
+    return -99;
+  rc = key ? pc_config_set(&c, key, value, err, sizeof(err)) : 0;
+  if (rc == 0)
+    rc = pc_config_validate(&c, err, sizeof(err));
+  pc_config_free(&c);
+  return rc;
+}
+
+static void test_validate(void) {
+  ok(validate_with(NULL, NULL) == 0, "minimal config is valid (%s)", err);
+  ok(validate_with("user_pool_id", "us-west-2_AbC123") == -1,
+     "pool/region mismatch refused");
+  ok(strstr(err, "not in region 'us-east-1'") != NULL,
+     "message names the mismatch (%s)", err);
+  ok(validate_with("user_pool_id", "us-east-1AbC123") == -1,
+     "pool id without '_' refused");
+  ok(validate_with("user_pool_id", "us-east-1_") == -1,
+     "pool id without id refused");
+  ok(validate_with("user_pool_id", "us-east-1_Ab-C") == -1,
+     "pool id with a dash in the id refused");
+  ok(validate_with("region", "US-EAST-1") == -1, "upper-case region refused");
+  ok(validate_with("region", "us-east") == -1, "region without number refused");
+  ok(validate_with("region", "us-east-1; rm") == -1, "junk region refused");
+  ok(validate_with("client_id", "abc-def") == -1,
+     "client_id with a dash refused");
+  ok(validate_with("cache_dir", "relative/dir") == -1,
+     "relative cache_dir refused");
+  ok(validate_with("idp_endpoint", "http://cognito.example.com/") == -1,
+     "http:// to a non-loopback host refused");
+  ok(strstr(err, "idp_endpoint") != NULL, "message names the key (%s)", err);
+  ok(validate_with("identity_endpoint", "http://10.0.0.1:9229/") == -1,
+     "http:// to a private address refused");
+  ok(validate_with("idp_endpoint", "http://127.0.0.1:9229") == 0,
+     "http://127.0.0.1:port accepted");
+  ok(validate_with("idp_endpoint", "http://localhost:9229/") == 0,
+     "http://localhost accepted");
+  ok(validate_with("idp_endpoint", "http://[::1]:9229/") == 0,
+     "http://[::1] accepted");
+  ok(validate_with("idp_endpoint", "https://cognito.example.com/") == 0,
+     "https:// accepted");
+  ok(validate_with("idp_endpoint", "ftp://127.0.0.1/") == -1,
+     "other schemes refused");
+
+  {
+    struct pc_config c;
+
+    err[0] = '\0';
+    if (pc_config_init(&c) == 0 &&
+        pc_config_set(&c, "region", "us-gov-west-1", err, sizeof(err)) == 0 &&
+        pc_config_set(&c, "user_pool_id", "us-gov-west-1_Xy9", err,
+                      sizeof(err)) == 0 &&
+        pc_config_set(&c, "client_id", "abc123", err, sizeof(err)) == 0)
+      ok(pc_config_validate(&c, err, sizeof(err)) == 0,
+         "GovCloud region accepted (%s)", err);
+    else
+      ok(0, "GovCloud setup");
+    pc_config_free(&c);
+  }
+}
+
+static void test_urls(void) {
+  struct pc_config c;
+  char *u;
+
+  if (pc_config_init(&c) != 0 ||
+      pc_config_set(&c, "region", "eu-central-1", err, sizeof(err)) != 0 ||
+      pc_config_set(&c, "user_pool_id", "eu-central-1_Pool42", err,
+                    sizeof(err)) != 0) {
+    ok(0, "url setup");
+    return;
+  }
+  u = pc_config_idp_url(&c);
+  is_str(u, "https://cognito-idp.eu-central-1.amazonaws.com/",
+         "default user-pool URL");
+  free(u);
+  u = pc_config_identity_url(&c);
+  is_str(u, "https://cognito-identity.eu-central-1.amazonaws.com/",
+         "default identity-pool URL");
+  free(u);
+  is_str(pc_config_pool_name(&c), "Pool42", "pool name");
+  if (pc_config_set(&c, "idp_endpoint", "http://127.0.0.1:1234", err,
+                    sizeof(err)) == 0 &&
+      pc_config_set(&c, "identity_endpoint", "http://127.0.0.1:5678/", err,
+                    sizeof(err)) == 0) {
+    u = pc_config_idp_url(&c);
+    is_str(u, "http://127.0.0.1:1234", "user-pool override");
+    free(u);
+    u = pc_config_identity_url(&c);
+    is_str(u, "http://127.0.0.1:5678/", "identity-pool override");
+    free(u);
+  }
+  pc_config_free(&c);
+  ok(pc_config_pool_name(&c) == NULL, "no pool name without a pool id");
+}
+
+int main(void) {
+  umask(077);
+  test_defaults();
+  test_flip_all();
+  test_argv_wins();
+  test_set_errors();
+  test_load_errors();
+  test_owner();
+  test_validate();
+  test_urls();
+  cleanup();
+  return tap_done();
+}

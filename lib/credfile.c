@@ -1,0 +1,203 @@
+/* Writing and reading the credential_process JSON without leaving copies of
+ * the secret key in freed memory. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <json-c/json.h>
+
+#include "buf.h"
+#include "cache.h"
+#include "credfile.h"
+#include "jwt.h"
+#include "secret.h"
+
+void pc_aws_creds_free(struct pc_aws_creds *cr) {
+  pc_free_secret(&cr->access_key_id);
+  pc_free_secret(&cr->secret_access_key);
+  pc_free_secret(&cr->session_token);
+  cr->expiration = 0;
+}
+
+/* 9999-12-31T23:59:59Z: the last second four year digits can spell. */
+#define PC_EPOCH_MAX 253402300799LL
+
+int pc_iso8601(long long epoch, char *buf, size_t n) {
+  time_t t;
+  struct tm tm;
+
+  if (buf == NULL || n < 21 || epoch < 0 || epoch > PC_EPOCH_MAX)
+    return -1;
+  t = (time_t)epoch;
+  if ((long long)t != epoch || gmtime_r(&t, &tm) == NULL ||
+      strftime(buf, n, "%Y-%m-%dT%H:%M:%SZ", &tm) != 20)
+    return -1;
+  return 0;
+}
+
+/* Days from 1970-01-01 to y-m-d in the proleptic Gregorian calendar, counted
+ * in 400-year eras that start on March 1st so leap days fall at the end. */
+static long long days_from_civil(long long y, int m, int d) {
+  long long era, yoe, doy;
+
+  y -= m <= 2;
+  era = y / 400;
+  yoe = y - era * 400;
+  doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
+}
+
+/* The exact inverse of pc_iso8601; -1 for anything else. */
+static int iso8601_parse(const char *s, long long *out) {
+  static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+  static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  int v[6] = {0, 0, 0, 0, 0, 0}, f = 0;
+  size_t i;
+
+  if (strlen(s) != sizeof shape - 1)
+    return -1;
+  for (i = 0; i < sizeof shape - 1; i++) {
+    if (shape[i] != 'd') {
+      if (s[i] != shape[i])
+        return -1;
+      f++;
+      continue;
+    }
+    if (s[i] < '0' || s[i] > '9')
+      return -1;
+    v[f] = v[f] * 10 + (s[i] - '0');
+  }
+  if (v[0] < 1970 || v[1] < 1 || v[1] > 12 || v[2] < 1 ||
+      v[2] > mdays[v[1] - 1] || v[3] > 23 || v[4] > 59 || v[5] > 59)
+    return -1;
+  if (v[1] == 2 && v[2] == 29 &&
+      !(v[0] % 4 == 0 && (v[0] % 100 != 0 || v[0] % 400 == 0)))
+    return -1;
+  *out = days_from_civil(v[0], v[1], v[2]) * 86400 + v[3] * 3600LL +
+         v[4] * 60LL + v[5];
+  return 0;
+}
+
+/* Append s as a JSON string literal. AWS keys are plain ASCII, but escape
+ * whatever arrives rather than trust it. */
+static int append_json_str(struct pc_buf *b, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+
+  if (pc_buf_append(b, "\"", 1) != 0)
+    return -1;
+  for (; *s != '\0'; s++) {
+    unsigned char ch = (unsigned char)*s;
+    int rc;
+    if (ch == '"' || ch == '\\') {
+      esc[1] = (char)ch;
+      rc = pc_buf_append(b, esc, 2);
+      esc[1] = 'u';
+    } else if (ch < 0x20 || ch == 0x7f) {
+      esc[4] = hex[ch >> 4];
+      esc[5] = hex[ch & 15];
+      rc = pc_buf_append(b, esc, 6);
+    } else {
+      rc = pc_buf_append(b, s, 1);
+    }
+    if (rc != 0)
+      return -1;
+  }
+  return pc_buf_append(b, "\"", 1);
+}
+
+static int append_lit(struct pc_buf *b, const char *s) {
+  return pc_buf_append(b, s, strlen(s));
+}
+
+char *pc_creds_process_json(const char *akid, const char *secret,
+                            const char *token, long long expiration_epoch) {
+  struct pc_buf b;
+  char when[32];
+
+  if (akid == NULL || secret == NULL || token == NULL || akid[0] == '\0' ||
+      secret[0] == '\0' || token[0] == '\0' ||
+      pc_iso8601(expiration_epoch, when, sizeof when) != 0)
+    return NULL;
+  /* Built by hand into a wiping buffer: json-c would leave copies of the
+   * secret key in freed memory. */
+  pc_buf_init(&b, PC_CACHE_MAX_FILE);
+  if (append_lit(&b, "{\"Version\": 1, \"AccessKeyId\": ") != 0 ||
+      append_json_str(&b, akid) != 0 ||
+      append_lit(&b, ", \"SecretAccessKey\": ") != 0 ||
+      append_json_str(&b, secret) != 0 ||
+      append_lit(&b, ", \"SessionToken\": ") != 0 ||
+      append_json_str(&b, token) != 0 ||
+      append_lit(&b, ", \"Expiration\": ") != 0 ||
+      append_json_str(&b, when) != 0 || append_lit(&b, "}") != 0) {
+    pc_buf_free(&b);
+    return NULL;
+  }
+  return b.data;
+}
+
+/* Zero every string inside o before it is freed: json-c frees them as is.
+ * Best effort: the tokener's scratch buffer (grown with realloc) is out of
+ * our reach, which is why the writer side avoids json-c altogether. */
+static void wipe_json_strings(json_object *o) {
+  size_t i, n;
+
+  if (json_object_is_type(o, json_type_string)) {
+    pc_wipe((char *)(uintptr_t)json_object_get_string(o),
+            (size_t)json_object_get_string_len(o));
+  } else if (json_object_is_type(o, json_type_object)) {
+    json_object_object_foreach(o, key, val) {
+      (void)key;
+      wipe_json_strings(val);
+    }
+  } else if (json_object_is_type(o, json_type_array)) {
+    n = json_object_array_length(o);
+    for (i = 0; i < n; i++)
+      wipe_json_strings(json_object_array_get_idx(o, i));
+  }
+}
+
+/* A copy of the non-empty string member key, or NULL. */
+static char *dup_member(json_object *o, const char *key) {
+  json_object *v;
+
+  if (!json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_string) ||
+      json_object_get_string_len(v) == 0)
+    return NULL;
+  return pc_strdup(json_object_get_string(v));
+}
+
+int pc_creds_process_parse(const char *json, struct pc_aws_creds *out) {
+  json_object *o, *v;
+  const char *when;
+  int rc = -1;
+
+  memset(out, 0, sizeof *out);
+  if (json == NULL)
+    return -1;
+  o = pc_json_parse_object(json, strlen(json));
+  if (o == NULL)
+    return -1;
+  if (json_object_object_get_ex(o, "Version", &v) &&
+      json_object_is_type(v, json_type_int) && json_object_get_int64(v) == 1 &&
+      json_object_object_get_ex(o, "Expiration", &v) &&
+      json_object_is_type(v, json_type_string) &&
+      (when = json_object_get_string(v)) != NULL &&
+      iso8601_parse(when, &out->expiration) == 0) {
+    out->access_key_id = dup_member(o, "AccessKeyId");
+    out->secret_access_key = dup_member(o, "SecretAccessKey");
+    out->session_token = dup_member(o, "SessionToken");
+    if (out->access_key_id != NULL && out->secret_access_key != NULL &&
+        out->session_token != NULL)
+      rc = 0;
+  }
+  if (rc != 0)
+    pc_aws_creds_free(out);
+  wipe_json_strings(o);
+  json_object_put(o);
+  return rc;
+}
