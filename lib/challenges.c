@@ -224,6 +224,8 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
 }
 
 static const char *mfa_label(const char *name) {
+  if (!name)
+    return "?";
   if (strcmp(name, "SMS_MFA") == 0)
     return "SMS code";
   if (strcmp(name, "SOFTWARE_TOKEN_MFA") == 0)
@@ -248,11 +250,13 @@ static enum pc_status select_mfa(struct login *l, json_object *params) {
     return PC_ERR_PROTOCOL;
   }
   len = snprintf(menu, sizeof(menu), "Choose how to verify this login:");
-  for (i = 0; i < n && len > 0 && (size_t)len < sizeof(menu); i++)
+  for (i = 0; i < n && len > 0 && (size_t)len < sizeof(menu); i++) {
+    char label[64]; /* server text: no control characters on the terminal */
+    pc_sanitize(label, sizeof(label), mfa_label(json_object_get_string(
+                                          json_object_array_get_idx(list, i))));
     len += snprintf(menu + len, sizeof(menu) - (size_t)len, "\n  %zu) %s",
-                    i + 1, mfa_label(json_object_get_string(
-                               json_object_array_get_idx(list, i))));
-  pc_sanitize(menu, sizeof(menu), menu);
+                    i + 1, label);
+  }
   snprintf(prompt, sizeof(prompt), "Method [1-%zu]: ", n);
   for (try = 1; try <= attempts(l) && !chosen; try++) {
     char *end = NULL;

@@ -9,7 +9,9 @@
  *
  * STAGE: auth, acct, setcred, open, close, delcred, chauthtok,
  *        chauthtok-expired. Stages stop at the first failure.
- * ANSWERS: a file with one answer per line, consumed in order by the
+ * ANSWERS: a file with one answer per line ("-": read each answer from
+ * stdin only when its prompt comes, so a test can compute it after seeing
+ * the prompt, e.g. a code sent during the login), consumed in order by the
  * echo-off and echo-on prompts alike. "@NULL" answers with a NULL response,
  * "@FAIL" makes the conversation return PAM_CONV_ERR; when the answers run
  * out the conversation fails (PAM_CONV_ERR), so nothing hangs.
@@ -22,6 +24,20 @@
 
 static char **answers;
 static size_t n_answers, next_answer;
+static int answers_from_stdin;
+
+/* In stdin mode, fetch the next answer now (after the prompt was shown). */
+static void read_answer(void) {
+  char line[4096];
+
+  if (!answers_from_stdin || next_answer < n_answers ||
+      !fgets(line, sizeof(line), stdin))
+    return;
+  line[strcspn(line, "\n")] = '\0';
+  answers = realloc(answers, (n_answers + 1) * sizeof(*answers));
+  if (!answers || !(answers[n_answers++] = strdup(line)))
+    exit(2);
+}
 
 static void json_str(const char *s) {
   putchar('"');
@@ -60,6 +76,7 @@ static int conv(int n, const struct pam_message **msg,
     }
     event(style == PAM_PROMPT_ECHO_OFF ? "prompt_echo_off" : "prompt_echo_on",
           msg[i]->msg);
+    read_answer();
     if (next_answer >= n_answers ||
         strcmp(answers[next_answer], "@FAIL") == 0) {
       next_answer++;
@@ -82,9 +99,14 @@ static void no_delay(int status, unsigned int usec, void *data) {
 }
 
 static void load_answers(const char *path) {
-  FILE *f = fopen(path, "r");
+  FILE *f;
   char line[4096];
 
+  if (strcmp(path, "-") == 0) {
+    answers_from_stdin = 1;
+    return;
+  }
+  f = fopen(path, "r");
   if (!f) {
     perror(path);
     exit(2);

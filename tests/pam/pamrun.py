@@ -8,10 +8,12 @@ module's syslog lines (pam_wrapper sends them to stderr).
 """
 import json
 import os
+import selectors
 import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -140,10 +142,15 @@ class Stack:
 
     def run(self, user, answers=(), stages=("auth",), rhost=None, tty=None,
             silent=False, timeout=60, extra_env=None):
-        """Run pam-run under pam_wrapper (for the syslog lines) and parse it."""
+        """Run pam-run under pam_wrapper (for the syslog lines) and parse it.
+
+        answers: strings, or callables called with the prompt text when it
+        comes (a code sent during the login). Running out of answers makes
+        the conversation fail, so nothing waits forever."""
+        interactive = any(callable(a) for a in answers)
         afile = self.dir / "answers"
-        afile.write_text("".join(a + "\n" for a in answers))
-        cmd = [PAM_RUN, "-s", self.service, "-a", str(afile)]
+        afile.write_text("" if interactive else "".join(a + "\n" for a in answers))
+        cmd = [PAM_RUN, "-s", self.service, "-a", "-" if interactive else str(afile)]
         if user is not None:
             cmd += ["-u", user]
         if rhost:
@@ -157,15 +164,58 @@ class Stack:
                    PAM_WRAPPER_SERVICE_DIR=str(self.service_dir),
                    PAM_WRAPPER_DEBUGLEVEL="2")
         env.update(extra_env or {})
-        p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+        if interactive:
+            stdout, stderr, rc = self._interactive(cmd, env, list(answers), timeout)
+        else:
+            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+            stdout, stderr, rc = p.stdout, p.stderr, p.returncode
         afile.unlink()
         events = []
-        for line in p.stdout.splitlines():
+        for line in stdout.splitlines():
             try:
                 events.append(json.loads(line))
             except ValueError:
                 events.append({"event": "garbage", "text": line})
-        return Result(events, p.stderr, p.returncode)
+        return Result(events, stderr, rc)
+
+    @staticmethod
+    def _interactive(cmd, env, answers, timeout):
+        errfile = tempfile.TemporaryFile(mode="w+")
+        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=errfile, env=env)
+        out, pending = [], b""
+        fd = p.stdout.fileno()
+        try:
+            deadline = time.monotonic() + timeout
+            sel = selectors.DefaultSelector()
+            sel.register(fd, selectors.EVENT_READ)
+            done = False
+            while not done:
+                if time.monotonic() >= deadline or not sel.select(deadline - time.monotonic()):
+                    raise TimeoutError(f"pam-run did not finish in {timeout}s")
+                chunk = os.read(fd, 65536)
+                done = not chunk
+                pending += chunk
+                # Unbuffered reads: a prompt is answered as soon as its line arrives.
+                while b"\n" in pending:
+                    line, pending = pending.split(b"\n", 1)
+                    text = line.decode()
+                    out.append(text + "\n")
+                    ev = json.loads(text)
+                    if ev["event"].startswith("prompt"):
+                        a = answers.pop(0) if answers else "@FAIL"
+                        if callable(a):
+                            a = a(ev["text"])
+                        p.stdin.write((a + "\n").encode())
+                        p.stdin.flush()
+        finally:
+            if p.poll() is None:
+                p.kill()
+            rc = p.wait()
+            errfile.seek(0)
+            err = errfile.read()
+            errfile.close()
+        return "".join(out), err, rc
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
