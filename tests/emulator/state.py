@@ -9,10 +9,11 @@ import time
 import faults
 import tokens
 import userpool
-import identity_model
+import identity
 
 DEFAULT_OPTIONS = {
     "SessionTtlSeconds": 180,
+    "SrpTtlSeconds": 180,
     "CodeTtlSeconds": 180,
     "CredentialTtlSeconds": 3600,
     "IdTokenTtlSeconds": 3600,
@@ -62,7 +63,7 @@ class State:
             self.options = dict(DEFAULT_OPTIONS)
             self.options.update(self.fixture.get("Options") or {})
             self.pools = userpool.load_pools(self.fixture)
-            self.identity_pools = identity_model.load_identity_pools(self.fixture)
+            self.identity_pools = identity.load_identity_pools(self.fixture)
             self.srp = {}            # secret-block id -> pending SRP exchange
             self.sessions = {}       # Session string -> challenge session
             self.refresh = {}        # refresh token -> grant

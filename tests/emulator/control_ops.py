@@ -1,0 +1,142 @@
+"""Server side of the test-only `EmulatorControl.<Op>` API."""
+
+import time
+
+import admin
+import faults
+import totp
+from errors import CognitoError, invalid_parameter, optional, require
+
+SETTABLE = ("SessionTtlSeconds", "SrpTtlSeconds", "CodeTtlSeconds", "CredentialTtlSeconds",
+            "IdTokenTtlSeconds", "AccessTokenTtlSeconds", "RefreshTokenTtlSeconds",
+            "MaxCodeAttempts", "ChangePasswordAttemptLimit", "ChangePasswordWindowSeconds",
+            "TimestampSkewSeconds", "ClockOffsetSeconds")
+
+
+def _find_user(st, body):
+    username = require(body, "Username")
+    pool_id = optional(body, "UserPoolId", str)
+    pools = [st.pools[pool_id]] if pool_id in st.pools else (
+        [] if pool_id else list(st.pools.values()))
+    if pool_id and not pools:
+        raise CognitoError("ResourceNotFoundException", "User pool %s does not exist." % pool_id)
+    for pool in pools:
+        user = pool.find_user(username)
+        if user is not None:
+            return pool, user
+    raise CognitoError("UserNotFoundException", "User does not exist.")
+
+
+def get_last_code(st, body):
+    pool, user = _find_user(st, body)
+    record = st.last_codes.get((pool.id, user.username))
+    if record is None:
+        raise CognitoError("ResourceNotFoundException",
+                           "No code has been sent to %s." % user.username)
+    return dict(record)
+
+
+def totp_code(st, body):
+    """The current TOTP code for a user's authenticator secret (test helper)."""
+    pool, user = _find_user(st, body)
+    if not user.totp_secret:
+        raise invalid_parameter("User %s has no TOTP secret" % user.username)
+    offset = optional(body, "OffsetSteps", int, 0)
+    return {"Code": totp.code_at(user.totp_secret, time.time() + 30 * offset)}
+
+
+def set_options(st, body):
+    for name, value in body.items():
+        if name not in SETTABLE:
+            raise invalid_parameter("Unknown option %s" % name)
+        if not isinstance(value, (int, float)) or isinstance(value, bool) or (
+                value < 0 and name != "ClockOffsetSeconds"):
+            raise invalid_parameter("Option %s must be a non-negative number" % name)
+        st.options[name] = value
+    return {"Options": {k: st.options[k] for k in SETTABLE}}
+
+
+def advance_clock(st, body):
+    seconds = require(body, "Seconds", (int, float))
+    st.options["ClockOffsetSeconds"] = float(st.options.get("ClockOffsetSeconds", 0)) + seconds
+    return {"ClockOffsetSeconds": st.options["ClockOffsetSeconds"]}
+
+
+def set_fault(st, body):
+    kind = require(body, "Kind")
+    if kind not in faults.KINDS:
+        raise invalid_parameter("Unknown fault kind %s (known: %s)"
+                                % (kind, ", ".join(sorted(faults.KINDS))))
+    operation = optional(body, "Operation", str, "*")
+    operation = operation.split(".")[-1]
+    count = optional(body, "Count", int, 1)
+    delay = optional(body, "DelaySeconds", (int, float), 5 if kind == "slow" else 0)
+    if count < 1 or delay < 0 or delay > 600:
+        raise invalid_parameter("Count must be >= 1 and DelaySeconds within [0, 600]")
+    st.faults.add(operation, kind, count, delay)
+    return {"Faults": st.faults.pending()}
+
+
+def clear_faults(st, body):
+    st.faults.clear()
+    return {}
+
+
+def list_faults(st, body):
+    return {"Faults": st.faults.pending()}
+
+
+def stats(st, body):
+    return st.stats.snapshot()
+
+
+def reset_stats(st, body):
+    st.stats.reset()
+    return {}
+
+
+def reset(st, body):
+    st.reset()
+    return {}
+
+
+def issued_credentials(st, body):
+    return {"Credentials": [dict(c) for c in st.issued]}
+
+
+def expire_code(st, body):
+    """Make the pending code of a user's live challenge session expire now."""
+    pool, user = _find_user(st, body)
+    n = 0
+    for session in st.sessions.values():
+        if session.pool_id == pool.id and session.username == user.username and session.code:
+            session.code_expires = st.now() - 1
+            n += 1
+    return {"Expired": n}
+
+
+def get_user_state(st, body):
+    """Inspect a user (status, password, MFA) without going through tokens."""
+    pool, user = _find_user(st, body)
+    out = user.describe()
+    out.update({"UserPoolId": pool.id, "Password": user.password,
+                "TotpSecret": user.totp_secret, "Groups": list(user.groups)})
+    return out
+
+
+OPERATIONS = {
+    "GetLastCode": get_last_code,
+    "TotpCode": totp_code,
+    "SetOptions": set_options,
+    "AdvanceClock": advance_clock,
+    "SetFault": set_fault,
+    "ClearFaults": clear_faults,
+    "ListFaults": list_faults,
+    "Stats": stats,
+    "ResetStats": reset_stats,
+    "Reset": reset,
+    "IssuedCredentials": issued_credentials,
+    "SetTotpSecret": admin.set_totp_secret,
+    "ExpireCode": expire_code,
+    "GetUserState": get_user_state,
+}

@@ -1,0 +1,52 @@
+"""X-Amz-Target -> operation function."""
+
+import account
+import admin
+import auth
+import control_ops
+import identity
+import mfa_setup
+
+IDP = "AWSCognitoIdentityProviderService"
+IDENTITY = "AWSCognitoIdentityService"
+CONTROL = "EmulatorControl"
+
+OPERATIONS = {
+    IDP: {
+        "InitiateAuth": auth.initiate_auth,
+        "RespondToAuthChallenge": auth.respond_to_auth_challenge,
+        "AssociateSoftwareToken": mfa_setup.associate_software_token,
+        "VerifySoftwareToken": mfa_setup.verify_software_token,
+        "ChangePassword": account.change_password,
+        "GetUser": account.get_user,
+        "AdminCreateUser": admin.admin_create_user,
+        "AdminSetUserPassword": admin.admin_set_user_password,
+        "AdminGetUser": admin.admin_get_user,
+        "AdminDeleteUser": admin.admin_delete_user,
+        "AdminDisableUser": admin.admin_disable_user,
+        "AdminEnableUser": admin.admin_enable_user,
+        "AdminSetUserMFAPreference": admin.admin_set_user_mfa_preference,
+        "AdminUpdateUserAttributes": admin.admin_update_user_attributes,
+        "AdminAddUserToGroup": admin.admin_add_user_to_group,
+        "AdminRemoveUserFromGroup": admin.admin_remove_user_from_group,
+        "AdminListGroupsForUser": admin.admin_list_groups_for_user,
+        "CreateGroup": admin.create_group,
+        "CreateUserPoolClient": admin.create_user_pool_client,
+    },
+    IDENTITY: {
+        "GetId": identity.get_id,
+        "GetCredentialsForIdentity": identity.get_credentials_for_identity,
+    },
+    CONTROL: control_ops.OPERATIONS,
+}
+
+
+def resolve(target):
+    """(service, operation, function) for an X-Amz-Target, or None."""
+    if not target or "." not in target:
+        return None
+    service, op = target.rsplit(".", 1)
+    fn = OPERATIONS.get(service, {}).get(op)
+    if fn is None:
+        return None
+    return service, op, fn

@@ -1,0 +1,81 @@
+"""Issuing and checking the user-pool tokens: ID, access and refresh."""
+
+import uuid
+
+import tokens
+import userpool
+from errors import CognitoError, invalid_parameter, not_authorized
+
+
+def _claims_attributes(user):
+    out = {}
+    for name, value in user.visible_attributes().items():
+        if name == "sub":
+            continue
+        if name in userpool.BOOLEAN_ATTRIBUTES:
+            out[name] = value.lower() == "true"
+        else:
+            out[name] = value
+    return out
+
+
+def issue_tokens(st, pool, client, user, auth_time, with_refresh=True):
+    now = int(st.now())
+    origin = str(uuid.uuid4())
+    event = str(uuid.uuid4())
+    groups = pool.user_groups(user)
+    idc = {"sub": user.sub}
+    if groups:
+        idc["cognito:groups"] = [g.name for g in groups]
+        roles = [g.role_arn for g in groups if g.role_arn]
+        if roles:
+            idc["cognito:preferred_role"] = roles[0]
+            idc["cognito:roles"] = roles
+    idc.update({"iss": pool.issuer, "cognito:username": user.username,
+                "origin_jti": origin, "aud": client.id, "event_id": event,
+                "token_use": "id", "auth_time": int(auth_time)})
+    idc.update(_claims_attributes(user))
+    idc.update({"exp": now + int(st.opt("IdTokenTtlSeconds")), "iat": now,
+                "jti": str(uuid.uuid4())})
+    acc = {"sub": user.sub}
+    if groups:
+        acc["cognito:groups"] = [g.name for g in groups]
+    acc.update({"iss": pool.issuer, "client_id": client.id, "origin_jti": origin,
+                "event_id": event, "token_use": "access",
+                "scope": "aws.cognito.signin.user.admin", "auth_time": int(auth_time),
+                "exp": now + int(st.opt("AccessTokenTtlSeconds")), "iat": now,
+                "jti": str(uuid.uuid4()), "username": user.username})
+    result = {"AccessToken": st.signer.sign(acc),
+              "ExpiresIn": int(st.opt("AccessTokenTtlSeconds")),
+              "TokenType": "Bearer",
+              "IdToken": st.signer.sign(idc)}
+    if with_refresh:
+        refresh = tokens.new_refresh_token()
+        st.refresh[refresh] = {"pool": pool.id, "client": client.id, "username": user.username,
+                               "sub": user.sub, "auth_time": auth_time,
+                               "expires": st.now() + st.opt("RefreshTokenTtlSeconds")}
+        result["RefreshToken"] = refresh
+    return {"AuthenticationResult": result, "ChallengeParameters": {}}
+
+
+def user_from_access_token(st, token):
+    """Validate an AccessToken the emulator issued; returns (pool, user, claims)."""
+    if not isinstance(token, str) or not token:
+        raise invalid_parameter("Missing required parameter AccessToken")
+    try:
+        claims = st.signer.decode(token, st.now())
+    except tokens.TokenError as exc:
+        if exc.reason == "expired" and exc.claims.get("token_use") == "access":
+            raise not_authorized("Access Token has expired")
+        raise not_authorized("Invalid Access Token")
+    if claims.get("token_use") != "access":
+        raise not_authorized("Invalid Access Token")
+    pool = next((p for p in st.pools.values() if p.issuer == claims.get("iss")), None)
+    if pool is None or claims.get("client_id") not in pool.clients:
+        raise not_authorized("Invalid Access Token")
+    user = pool.find_user(claims.get("username", ""))
+    if user is None or user.sub != claims.get("sub"):
+        raise CognitoError("UserNotFoundException", "User does not exist.")
+    if not user.enabled:
+        raise not_authorized("User is disabled.")
+    return pool, user, claims

@@ -1,0 +1,163 @@
+"""Identity-pool service (AWSCognitoIdentityService): GetId and
+GetCredentialsForIdentity, authorised by a user-pool ID token."""
+
+import base64
+import copy
+import re
+import secrets
+import string
+import uuid
+
+import tokens
+from errors import CognitoError, invalid_parameter, not_authorized, optional, require
+
+_POOL_ID = re.compile(r"^[\w-]+:[0-9a-f-]+$")
+_NAMESPACE = uuid.UUID("6f1c2a3e-0b7d-4c55-9a51-5e6d0c0ffee1")
+NOT_SUPPORTED = "Token is not from a supported provider of this identity pool."
+UNAUTH = "Unauthenticated access is not supported for this identity pool."
+
+
+class IdentityPool:
+    def __init__(self, spec):
+        self.id = spec["IdentityPoolId"]
+        self.name = spec.get("IdentityPoolName", self.id)
+        self.allow_unauthenticated = bool(spec.get("AllowUnauthenticatedIdentities", False))
+        # provider name -> set of allowed client ids
+        self.providers = {}
+        for p in spec.get("CognitoIdentityProviders") or []:
+            self.providers.setdefault(p["ProviderName"], set()).add(p["ClientId"])
+        self.authenticated_role = spec.get("AuthenticatedRoleArn")
+        self.allowed_roles = list(spec.get("AllowedRoleArns") or [])
+        if self.authenticated_role and self.authenticated_role not in self.allowed_roles:
+            self.allowed_roles.insert(0, self.authenticated_role)
+
+
+def load_identity_pools(fixture):
+    out = {}
+    for spec in fixture.get("IdentityPools") or []:
+        pool = IdentityPool(copy.deepcopy(spec))
+        out[pool.id] = pool
+    return out
+
+
+def _identity_pool(st, body):
+    pool_id = require(body, "IdentityPoolId")
+    if not _POOL_ID.match(pool_id) or len(pool_id) > 55:
+        raise invalid_parameter(
+            "1 validation error detected: Value '%s' at 'identityPoolId' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+"
+            % pool_id)
+    pool = st.identity_pools.get(pool_id)
+    if pool is None:
+        raise CognitoError("ResourceNotFoundException", "IdentityPool '%s' not found." % pool_id)
+    return pool
+
+
+def _check_login(st, ipool, logins):
+    """Validate the Logins map; returns the ID token's claims."""
+    if not logins:
+        raise not_authorized(UNAUTH)
+    if not isinstance(logins, dict) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in logins.items()):
+        raise CognitoError("SerializationException", "Expected a map of strings for Logins")
+    if len(logins) != 1:
+        raise not_authorized("Logins don't match. Please include at least one valid login "
+                             "for this identity or identity pool.")
+    provider, token = next(iter(logins.items()))
+    try:
+        claims = st.signer.decode(token, st.now())
+    except tokens.TokenError as exc:
+        if exc.reason == "malformed":
+            raise not_authorized("Invalid login token. Not a valid OpenId Connect identity token.")
+        if exc.reason == "signature":
+            raise not_authorized("Invalid login token. Couldn't verify signed token.")
+        claims = exc.claims
+        if claims.get("iss") != "https://" + provider:
+            raise not_authorized("Invalid login token. Issuer doesn't match providerName")
+        raise not_authorized("Invalid login token. Token expired: %d >= %s"
+                             % (int(st.now()), claims.get("exp")))
+    if claims.get("iss") != "https://" + provider:
+        raise not_authorized("Invalid login token. Issuer doesn't match providerName")
+    if claims.get("token_use") != "id" or "aud" not in claims:
+        raise not_authorized("Invalid login token. Missing a required claim: aud")
+    if provider not in ipool.providers or claims["aud"] not in ipool.providers[provider]:
+        raise not_authorized(NOT_SUPPORTED)
+    upool = next((p for p in st.pools.values() if p.provider_name == provider), None)
+    user = upool.find_user(claims.get("cognito:username", "")) if upool else None
+    if user is None or user.sub != claims.get("sub"):
+        raise not_authorized("Invalid login token. Couldn't verify signed token.")
+    if not user.enabled:
+        raise not_authorized("Invalid login token. User is disabled.")
+    return claims
+
+
+def identity_id_for(st, ipool, sub):
+    return "%s:%s" % (st.region, uuid.uuid5(_NAMESPACE, ipool.id + "|" + sub))
+
+
+def get_id(st, body):
+    ipool = _identity_pool(st, body)
+    claims = _check_login(st, ipool, optional(body, "Logins", dict, {}))
+    identity_id = identity_id_for(st, ipool, claims["sub"])
+    st.identities[identity_id] = (ipool.id, claims["sub"])
+    return {"IdentityId": identity_id}
+
+
+def _random(alphabet, n):
+    return "".join(secrets.choice(alphabet) for _ in range(n))
+
+
+def get_credentials_for_identity(st, body):
+    identity_id = require(body, "IdentityId")
+    if not _POOL_ID.match(identity_id) or len(identity_id) > 55:
+        raise invalid_parameter(
+            "1 validation error detected: Value '%s' at 'identityId' failed to satisfy "
+            "constraint: Member must satisfy regular expression pattern: [\\w-]+:[0-9a-f-]+"
+            % identity_id)
+    owner = st.identities.get(identity_id)
+    if owner is None:
+        # Identity ids are derived from (pool, sub): accept one that matches the token
+        # even after a restart of the emulator.
+        logins = optional(body, "Logins", dict, {})
+        for ipool in st.identity_pools.values():
+            try:
+                claims = _check_login(st, ipool, logins)
+            except CognitoError:
+                continue
+            if identity_id_for(st, ipool, claims["sub"]) == identity_id:
+                owner = (ipool.id, claims["sub"])
+                st.identities[identity_id] = owner
+                break
+        if owner is None:
+            raise CognitoError("ResourceNotFoundException",
+                               "Identity '%s' not found." % identity_id)
+    ipool = st.identity_pools[owner[0]]
+    claims = _check_login(st, ipool, optional(body, "Logins", dict, {}))
+    if claims["sub"] != owner[1]:
+        raise not_authorized("Logins don't match. Please include at least one valid login "
+                             "for this identity or identity pool.")
+    role = optional(body, "CustomRoleArn", str)
+    allowed = list(ipool.allowed_roles) + list(claims.get("cognito:roles") or [])
+    if role is None:
+        role = ipool.authenticated_role
+        if role is None:
+            raise CognitoError("InvalidIdentityPoolConfigurationException",
+                               "Invalid identity pool configuration. Check assigned IAM "
+                               "roles for this pool.")
+    elif role not in allowed:
+        raise invalid_parameter("CustomRoleArn %s is not one of the roles allowed for this "
+                                "identity." % role)
+    now = st.now()
+    expiration = round(now + float(st.opt("CredentialTtlSeconds")), 3)
+    creds = {
+        "AccessKeyId": "ASIA" + _random(string.ascii_uppercase + "234567", 16),
+        "SecretKey": _random(string.ascii_letters + string.digits + "+/", 40),
+        "SessionToken": "IQoJb3JpZ2luX2VjE" + base64.b64encode(
+            secrets.token_bytes(600)).decode("ascii"),
+        "Expiration": expiration,
+    }
+    st.issued.append({"IdentityId": identity_id, "IdentityPoolId": ipool.id,
+                      "RoleArn": role, "Sub": claims["sub"],
+                      "Username": claims.get("cognito:username"), "IssuedAt": now,
+                      "Credentials": dict(creds)})
+    return {"IdentityId": identity_id, "Credentials": creds}

@@ -1,0 +1,218 @@
+"""HTTP front end: one POST / endpoint for both Cognito services and the
+test-only control API, with keep-alive, statistics and fault injection."""
+
+import http.server
+import json
+import socket
+import threading
+import time
+import uuid
+
+import dispatch
+from errors import CognitoError
+
+JSON_TYPE = "application/x-amz-json-1.1"
+MAX_BODY = 1 << 20
+OVERSIZE = 2 << 20
+
+
+class Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    server_version = "CognitoEmulator/1.0"
+    timeout = 120            # idle keep-alive connections are dropped after this
+
+    # quiet: tests read stdout for the "listening" line only
+    def log_message(self, fmt, *args):
+        pass
+
+    def setup(self):
+        super().setup()
+        self.counted = False
+
+    # -- plumbing ----------------------------------------------------------
+    def _read_body(self):
+        if "chunked" in (self.headers.get("Transfer-Encoding") or "").lower():
+            chunks, total = [], 0
+            while True:
+                line = self.rfile.readline(1024)
+                if not line:
+                    break
+                size = int(line.split(b";")[0].strip() or b"0", 16)
+                if size == 0:
+                    while self.rfile.readline(1024) not in (b"\r\n", b"\n", b""):
+                        pass
+                    break
+                total += size
+                if total > MAX_BODY:
+                    raise ValueError("body too large")
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline(1024)
+            return b"".join(chunks)
+        length = int(self.headers.get("Content-Length") or 0)
+        if length < 0 or length > MAX_BODY:
+            raise ValueError("body too large")
+        return self.rfile.read(length) if length else b""
+
+    def _send(self, status, payload, error_type=None, message=None):
+        self.send_response(status)
+        self.send_header("Content-Type", JSON_TYPE)
+        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+        if error_type:
+            self.send_header("x-amzn-ErrorType", error_type + ":")
+            if message:
+                self.send_header("x-amzn-ErrorMessage",
+                                 message.encode("ascii", "replace").decode("ascii"))
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+        self.wfile.flush()
+
+    def _send_json(self, status, obj):
+        self._send(status, json.dumps(obj).encode("utf-8"))
+
+    def _send_error(self, err):
+        self._send(err.status, json.dumps(err.body()).encode("utf-8"), err.type, err.message)
+
+    # -- methods -------------------------------------------------------------
+    def do_GET(self):
+        if self.path == "/health":
+            self._send_json(200, {"status": "ok"})
+        else:
+            self._send_error(CognitoError("UnknownOperationException", "Use POST /", 404))
+
+    def do_POST(self):
+        st = self.server.state
+        try:
+            body = self._read_body()
+        except ValueError:
+            self.close_connection = True
+            self._send_error(CognitoError("SerializationException", "Request body too large"))
+            return
+        target = self.headers.get("X-Amz-Target", "")
+        resolved = dispatch.resolve(target)
+        is_control = target.startswith(dispatch.CONTROL + ".")
+        if not is_control:
+            self._count(resolved[1] if resolved else (target or "(none)"))
+        if self.path.split("?")[0] != "/":
+            self._send_error(CognitoError("UnknownOperationException",
+                                          "No operation at path %s; use POST /" % self.path, 404))
+            return
+        if resolved is None:
+            self._send_error(CognitoError("UnknownOperationException",
+                                          "Unknown operation %s" % (target or "(missing X-Amz-Target)")))
+            return
+        service, op, fn = resolved
+        fault = None if is_control else st.faults.take(op)
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        if fault is not None and self._early_fault(fault):
+            return
+        try:
+            try:
+                request = json.loads(body.decode("utf-8")) if body.strip() else None
+            except (ValueError, UnicodeDecodeError):
+                raise CognitoError("SerializationException",
+                                   "Malformed request body: not valid JSON")
+            if not isinstance(request, dict):
+                raise CognitoError("SerializationException",
+                                   "Request body must be a JSON object")
+            with st.lock:
+                status, result = 200, fn(st, request)
+        except CognitoError as err:
+            status, result = err.status, err
+        except Exception as exc:  # a bug in the emulator: say so, like a 500
+            status, result = 500, CognitoError("InternalErrorException",
+                                               "Emulator error: %s: %s" % (type(exc).__name__, exc), 500)
+        if fault is not None:
+            self._late_fault(fault, status, result)
+            return
+        if isinstance(result, CognitoError):
+            self._send_error(result)
+        else:
+            self._send_json(200, result)
+
+    def _count(self, op):
+        stats = self.server.state.stats
+        with stats.lock:
+            if not self.counted:
+                self.counted = True
+                stats.connections += 1
+            stats.requests += 1
+            if "100-continue" in (self.headers.get("Expect") or "").lower():
+                stats.expect_continue += 1
+            stats.by_operation[op] = stats.by_operation.get(op, 0) + 1
+
+    # -- faults ------------------------------------------------------------
+    def _early_fault(self, fault):
+        """Faults that answer without running the operation."""
+        kind = fault.kind
+        if kind == "garbage":
+            self._send(200, b"<html><body>502 Bad Gateway \x00\xff not json</body></html>")
+        elif kind == "empty":
+            self._send(200, b"")
+        elif kind == "http500":
+            self._send_error(CognitoError("InternalErrorException", "Internal server error.", 500))
+        elif kind == "throttle":
+            self._send_error(CognitoError("TooManyRequestsException", "Rate exceeded"))
+        elif kind == "close":
+            self.close_connection = True
+            try:
+                self.connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
+        elif kind == "oversized":
+            filler = "A" * OVERSIZE
+            payload = json.dumps({"ChallengeName": "PASSWORD_VERIFIER", "ChallengeParameters": {
+                "SALT": "1a2b3c", "SRP_B": "2", "USER_ID_FOR_SRP": "x", "USERNAME": "x",
+                "SECRET_BLOCK": filler}}).encode()
+            self._send(200, payload)
+        else:
+            return False
+        return True
+
+    def _late_fault(self, fault, status, result):
+        """Faults that alter the real answer."""
+        if isinstance(result, CognitoError):
+            payload = json.dumps(result.body()).encode()
+        else:
+            if fault.kind in ("missing_field", "bad_srp_b", "zero_srp_b", "n_srp_b"):
+                params = result.get("ChallengeParameters")
+                if isinstance(params, dict) and "SRP_B" in params:
+                    import srp
+                    if fault.kind == "missing_field":
+                        del params["SRP_B"]
+                    elif fault.kind == "bad_srp_b":
+                        params["SRP_B"] = "zz-not-hex-" + params["SRP_B"][:16]
+                    elif fault.kind == "zero_srp_b":
+                        params["SRP_B"] = "0"
+                    else:
+                        params["SRP_B"] = srp.N_HEX.lower()
+            payload = json.dumps(result).encode()
+        if fault.kind == "truncated":
+            payload = payload[:len(payload) // 2]
+        if isinstance(result, CognitoError):
+            self._send(status, payload, result.type, result.message)
+        else:
+            self._send(status, payload)
+
+
+class Server(http.server.ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_queue_size = 64
+
+    def handle_error(self, request, client_address):
+        pass  # a client that went away is not the emulator's problem
+
+    def __init__(self, address, state, family=socket.AF_INET):
+        self.address_family = family
+        self.state = state
+        super().__init__(address, Handler)
+
+
+def serve_in_thread(server):
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+                              daemon=True)
+    thread.start()
+    return thread
