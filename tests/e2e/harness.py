@@ -128,20 +128,29 @@ def _kill_pids(pids, grace: float = 3.0):
 # pam_wrapper
 # --------------------------------------------------------------------------
 
+_PWRAP_LIB = None
+
+
 def find_pam_wrapper() -> str:
     """Absolute path of libpam_wrapper.so."""
+    global _PWRAP_LIB
+    if _PWRAP_LIB:
+        return _PWRAP_LIB
     candidates = ["/usr/lib/x86_64-linux-gnu/libpam_wrapper.so",
                   "/lib/x86_64-linux-gnu/libpam_wrapper.so"]
-    candidates += glob.glob("/usr/lib*/**/libpam_wrapper.so", recursive=True)
+    candidates += glob.glob("/usr/lib/*/libpam_wrapper.so")   # other multiarch dirs
+    candidates += ["/usr/lib64/libpam_wrapper.so", "/usr/lib/libpam_wrapper.so"]
     for c in candidates:
         if os.path.isfile(c):
+            _PWRAP_LIB = c
             return c
     try:
         out = subprocess.run(["ldconfig", "-p"], capture_output=True, text=True,
                              timeout=10).stdout
         m = re.search(r"libpam_wrapper\.so(?:\.\d+)* .*=> (\S+)", out)
         if m and os.path.isfile(m.group(1)):
-            return m.group(1)
+            _PWRAP_LIB = m.group(1)
+            return _PWRAP_LIB
     except (OSError, subprocess.TimeoutExpired):
         pass
     raise HarnessError("libpam_wrapper.so not found (apt-get install libpam-wrapper)")
@@ -348,13 +357,9 @@ def _drive(child: "pexpect.spawn", steps, timeout: float) -> _Driven:
             ans, idx = pending
             pending = None
             if ans:
-                m = re.match(re.escape(ans) + r"\r?\n", chunk)
-                if m:
+                if re.match(re.escape(ans) + r"(\r?\n|$)", chunk):
                     res.echoed[idx] = True
-                    chunk = chunk[m.end():]
-                elif chunk.startswith(ans) and len(chunk) == len(ans):
-                    res.echoed[idx] = True
-                    chunk = ""
+                    chunk = chunk[len(ans):]     # keep the newline after it
                 else:
                     res.echoed[idx] = False
         return chunk
@@ -382,7 +387,7 @@ def _drive(child: "pexpect.spawn", steps, timeout: float) -> _Driven:
         idx = child.expect([pexpect.EOF, pexpect.TIMEOUT], timeout=remaining())
         parts.append(take(child.before or ""))
         res.timed_out = idx == 1
-    res.terminal = "".join(parts).replace("\r\n", "\n")
+    res.terminal = "".join(parts).replace("\r\n", "\n").replace("\r", "")
 
     # Reap the child (bounded), killing it if it did not finish.
     try:
@@ -461,6 +466,7 @@ class Sshd:
         self.pid: Optional[int] = None
         self._proc: Optional[subprocess.Popen] = None
         self._log_file = None
+        _register_cleanup(self)         # tmp dir removed at exit even if never started
 
     # -- config ---------------------------------------------------------
     def _config_text(self, port: int) -> str:
