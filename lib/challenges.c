@@ -30,7 +30,8 @@ static enum pc_status replayed_password(struct login *l, const char *what) {
 
 static enum pc_status no_answer(struct login *l, const char *what) {
   pc_login_detail(l, "%s: the conversation could not answer an interactive "
-                     "prompt", what);
+                     "prompt (sshd needs keyboard-interactive authentication "
+                     "for challenges)", what);
   return PC_ERR_CONV;
 }
 

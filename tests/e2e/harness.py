@@ -379,6 +379,8 @@ def _drive(child: "pexpect.spawn", steps, timeout: float) -> _Driven:
         line_start = text.rfind("\n", 0, len(text) - len(after)) + 1
         res.prompts_seen.append(text[line_start:].strip("\r\n"))
         res.echoed.append(None)
+        if callable(answer):  # computed when the prompt comes (a code just sent)
+            answer = answer()
         if answer is not None:
             child.sendline(answer)
             pending = (answer, i)
@@ -599,8 +601,11 @@ class Sshd:
 
     # -- client ---------------------------------------------------------
     def ssh_command(self, user: str, command=None, ssh_options=()) -> List[str]:
-        args = [SSH_BINARY, "-F", "/dev/null",
-                "-o", "StrictHostKeyChecking=no",
+        args = [SSH_BINARY, "-F", "/dev/null"]
+        # ssh keeps the first value it reads for an option: callers' first.
+        for o in ssh_options:
+            args += ["-o", o]
+        args += ["-o", "StrictHostKeyChecking=no",
                 "-o", "UserKnownHostsFile=/dev/null",
                 "-o", "GlobalKnownHostsFile=/dev/null",
                 "-o", "PreferredAuthentications=keyboard-interactive",
@@ -610,8 +615,6 @@ class Sshd:
                 "-o", "ConnectTimeout=5",
                 "-o", "ControlMaster=no", "-o", "ControlPath=none",
                 "-o", "LogLevel=INFO"]
-        for o in ssh_options:
-            args += ["-o", o]
         args += ["-p", str(self.port), f"{user}@127.0.0.1"]
         if command is not None:
             args.append(command if isinstance(command, str) else shlex.join(command))

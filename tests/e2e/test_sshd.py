@@ -1,0 +1,95 @@
+"""A real sshd (keyboard-interactive, UsePAM) with pam_cognito, driven by a
+real ssh client: the prompts a person sees and whether they get a shell."""
+import unittest
+
+from cognito import POOL, Emulator, config_file, harness, sshd_stack
+
+USER = "newsms"  # local account for the temporary-password + SMS user
+
+
+class SshdTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator().start()
+        cls.config = config_file(cls.emu)
+        for user in ("alice", "newsms", "smsuser"):
+            harness.ensure_local_user(user)
+        cls.svc = harness.PamServiceDir({"sshd-cognito": sshd_stack(cls.config)})
+        cls.sshd = harness.Sshd(cls.svc).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sshd.cleanup()
+        cls.svc.cleanup()
+        cls.emu.stop()
+        for user in ("alice", "newsms", "smsuser"):
+            harness.remove_local_user(user)
+
+    def setUp(self):
+        self.emu.control("Reset")
+
+    def code(self, user):
+        return lambda: self.emu.control("GetLastCode", UserPoolId=POOL, Username=user)["Code"]
+
+    def test_password_login(self):
+        r = self.sshd.login("alice", [(r"Password: ", "Alice-Passw0rd!")], command="echo logged-in-as-$(id -un)")
+        self.assertEqual(r.exit_status, 0, r.transcript)
+        self.assertIn("logged-in-as-alice", r.output)
+
+    def test_wrong_password(self):
+        r = self.sshd.login("alice", [(r"Password: ", "wrong-Passw0rd!")], command="true")
+        self.assertNotEqual(r.exit_status, 0)
+        self.assertIn("Permission denied", r.transcript)
+
+    def test_new_password_then_sms_code(self):
+        new = "Fresh-Passw0rd!9"
+        steps = [(r"Password: ", "Temp-Passw0rd2!"),
+                 (r"New password: ", new),
+                 (r"Retype new password: ", new),
+                 (r"SMS code: ", self.code("newsms"))]
+        r = self.sshd.login("newsms", steps, command="echo shell-ok")
+        self.assertEqual(r.exit_status, 0, r.transcript)
+        self.assertIsNone(r.failed_at)
+        self.assertIn("shell-ok", r.output)
+        self.assertIn("You are required to change your password now.", r.terminal)
+        self.assertIn("A verification code was sent by SMS to +*******0008.", r.terminal)
+        # The new password is now the one that works.
+        r = self.sshd.login("newsms", [(r"Password: ", new), (r"SMS code: ", self.code("newsms"))],
+                            command="echo again")
+        self.assertEqual(r.exit_status, 0, r.transcript)
+
+    def test_wrong_sms_code_fails(self):
+        steps = [(r"Password: ", "Sms-Passw0rd1!")] + [(r"SMS code: ", "000000")] * 3
+        r = self.sshd.login("smsuser", steps, command="echo should-not-run")
+        self.assertNotEqual(r.exit_status, 0)
+        self.assertNotIn("should-not-run", r.output)
+        self.assertIn("Wrong code, try again.", r.terminal)
+        self.assertIn("Permission denied", r.transcript)
+
+    def test_password_authentication_cannot_do_challenges(self):
+        # With PasswordAuthentication sshd answers PAM itself: every echo-off
+        # prompt gets the one password typed, echo-on prompts fail. A
+        # challenge must neither succeed nor receive the password.
+        sshd = harness.Sshd(self.svc, extra_config="PasswordAuthentication yes\n"
+                            "KbdInteractiveAuthentication no\n"
+                            "AuthenticationMethods password\n", debug_level=2).start()
+        try:
+            opts = ("PreferredAuthentications=password",)
+            r = sshd.login("alice", [(r"assword: ", "Alice-Passw0rd!")], command="echo plain-ok",
+                           ssh_options=opts)
+            self.assertEqual(r.exit_status, 0, r.transcript)  # no challenge: fine
+            self.emu.control("ResetStats")
+            for user, pw in (("smsuser", "Sms-Passw0rd1!"), ("newsms", "Temp-Passw0rd2!")):
+                r = sshd.login(user, [(r"assword: ", pw)], command="echo should-not-run",
+                               ssh_options=opts, timeout=15)
+                self.assertNotEqual(r.exit_status, 0, r.transcript)
+                self.assertNotIn("should-not-run", r.output)
+            # One password check each, and no answer carrying the password.
+            ops = self.emu.control("Stats")["ByOperation"]
+            self.assertEqual(ops.get("RespondToAuthChallenge"), 2, ops)
+            self.assertIn("keyboard-interactive", sshd.log)
+        finally:
+            sshd.cleanup()
+
+if __name__ == "__main__":
+    unittest.main()
