@@ -454,7 +454,9 @@ class Sshd:
 
     def __init__(self, service_dir: PamServiceDir, service_name: str = "sshd-cognito",
                  extra_config: str = "", log_path: Optional[str] = None,
-                 debug_level: Optional[int] = None, start_timeout: float = 10.0):
+                 debug_level: Optional[int] = None, start_timeout: float = 10.0,
+                 port: Optional[int] = None):
+        self.fixed_port = port          # None: a free port is picked
         self.service_dir = service_dir
         self.service_name = service_name
         self.extra_config = extra_config or ""
@@ -517,7 +519,7 @@ class Sshd:
 
         last_err = ""
         for _attempt in range(5):           # retry if another process grabbed the port
-            port = _free_port()
+            port = self.fixed_port or _free_port()
             with open(self.config_path, "w") as f:
                 f.write(self._config_text(port))
             t = subprocess.run([SSHD_BINARY, "-t", "-f", self.config_path],
