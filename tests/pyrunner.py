@@ -13,17 +13,24 @@ class LineResult(unittest.TextTestResult):
         self.stream.write(f"{status}: {test.id()}{(' - ' + why) if why else ''}\n")
         self.stream.flush()
 
+    def printErrors(self):
+        # The details follow the one-line verdicts, under a prefix that the
+        # counting in tests/run does not take for another verdict.
+        for kind, errors in (("failure", self.failures), ("error", self.errors)):
+            for test, text in errors:
+                self.stream.write(f"--- {kind} in {test.id()}:\n{text}\n")
+
     def addSuccess(self, test):
         unittest.TestResult.addSuccess(self, test)
         self._line("PASS", test)
 
     def addFailure(self, test, err):
         unittest.TestResult.addFailure(self, test, err)
-        self._line("FAIL", test, self._exc_info_to_string(err, test))
+        self._line("FAIL", test, str(err[1]).splitlines()[0] if str(err[1]) else err[0].__name__)
 
     def addError(self, test, err):
         unittest.TestResult.addError(self, test, err)
-        self._line("FAIL", test, self._exc_info_to_string(err, test))
+        self._line("FAIL", test, f"{err[0].__name__}: {err[1]}".splitlines()[0])
 
     def addSkip(self, test, reason):
         unittest.TestResult.addSkip(self, test, reason)
