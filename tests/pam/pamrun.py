@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import unittest
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]
@@ -219,3 +220,28 @@ class Stack:
 
     def cleanup(self):
         shutil.rmtree(self.dir, ignore_errors=True)
+
+
+class EmulatorTest(unittest.TestCase):
+    """One emulator per test class, back to its fixture before each test,
+    and a fresh Stack (self.s) whose config adds the class's `config`."""
+
+    config = {}
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+
+    def setUp(self):
+        self.emu.control("Reset")
+        self.emu.control("ClearFaults")
+        self.s = Stack(base_config(self.emu, **self.config))
+        self.cfg = str(self.s.config_path)
+
+    def tearDown(self):
+        self.emu.control("ClearFaults")
+        self.s.cleanup()

@@ -2,27 +2,19 @@
 import os
 import unittest
 
-from pamrun import (CLIENT_SECRET, EMAIL_CLIENT, EMAIL_POOL, SECRET_CLIENT,
-                    Emulator, Stack, base_config)
+from pamrun import (CLIENT_SECRET, EMAIL_CLIENT, EMAIL_POOL, SECRET_CLIENT, EmulatorTest,
+                    Stack, base_config)
 
 
-class AuthTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
+class AuthTest(EmulatorTest):
     def setUp(self):
-        self.emu.control("Reset")
-        self.emu.control("ClearFaults")
+        super().setUp()
         self.stacks = []
 
     def tearDown(self):
         for s in self.stacks:
             s.cleanup()
+        super().tearDown()
 
     def stack(self, args="", **over):
         s = Stack(base_config(self.emu, **over), args=args)

@@ -4,30 +4,14 @@ import os
 import time
 import unittest
 
-from pamrun import Emulator, POOL, Stack, base_config
+from pamrun import POOL, EmulatorTest
 from otp_reference import totp
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
 GOOD_NEW = "Brand-New-Passw0rd!"
 
 
-class ChallengeTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.emu.control("ClearFaults")
-        self.s = Stack(base_config(self.emu))
-
-    def tearDown(self):
-        self.s.cleanup()
-
+class ChallengeTest(EmulatorTest):
     def code_for(self, user):
         """An answer that reads the code the emulator just sent to user."""
         return lambda prompt: self.emu.control("GetLastCode", UserPoolId=POOL, Username=user)["Code"]

@@ -3,25 +3,10 @@ the syslog line names the file, the line and the problem."""
 import os
 import unittest
 
-from pamrun import Emulator, Stack, base_config, write_config
+from pamrun import EmulatorTest, base_config, write_config
 
 
-class ConfigTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.s = Stack(base_config(self.emu))
-        self.cfg = str(self.s.config_path)
-
-    def tearDown(self):
-        self.s.cleanup()
-
+class ConfigTest(EmulatorTest):
     def refused(self, *needles, args=None):
         if args is not None:
             self.s.write_service(self.s.service, f"auth required @MODULE@ {args}\n")

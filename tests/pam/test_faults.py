@@ -4,25 +4,11 @@ import socket
 import time
 import unittest
 
-from pamrun import Emulator, Stack, base_config
+from pamrun import EmulatorTest, Emulator, Stack, base_config
 
 
-class FaultTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("ClearFaults")
-        self.s = Stack(base_config(self.emu, timeout=2))
-
-    def tearDown(self):
-        self.emu.control("ClearFaults")
-        self.s.cleanup()
+class FaultTest(EmulatorTest):
+    config = {"timeout": 2}
 
     def login(self):
         return self.s.run("alice", ["Alice-Passw0rd!"])

@@ -1,30 +1,13 @@
 """pam_sm_chauthtok through a real libpam stack: both phases, every result."""
 import unittest
 
-from pamrun import POOL, Emulator, Stack, base_config
+from pamrun import POOL, EmulatorTest
 
 OLD = "Alice-Passw0rd!"
 NEW = "Changed-Passw0rd!2"
 
 
-class PasswdTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.emu.control("ClearFaults")
-        self.s = Stack(base_config(self.emu))
-
-    def tearDown(self):
-        self.emu.control("ClearFaults")
-        self.s.cleanup()
-
+class PasswdTest(EmulatorTest):
     def chauthtok(self, answers, user="alice", stages=("chauthtok",)):
         return self.s.run(user, answers, stages=stages)
 

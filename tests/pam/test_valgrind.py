@@ -1,31 +1,15 @@
 """valgrind over whole logins in one process: no invalid access, no leak."""
-import os
 import subprocess
 import unittest
 
-from pamrun import PAM_RUN, POOL, Emulator, Stack, base_config
+from pamrun import PAM_RUN, EmulatorTest
 
 VALGRIND = ["valgrind", "--quiet", "--leak-check=full", "--show-leak-kinds=definite,indirect",
             "--errors-for-leak-kinds=definite,indirect", "--error-exitcode=99",
             "--trace-children=no"]
 
 
-class ValgrindTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.s = Stack(base_config(self.emu))
-
-    def tearDown(self):
-        self.s.cleanup()
-
+class ValgrindTest(EmulatorTest):
     def run_under_valgrind(self, user, answers, stages):
         answers_file = self.s.dir / "vg-answers"
         answers_file.write_text("".join(a + "\n" for a in answers))
