@@ -449,3 +449,12 @@ void pc_sanitize(char *dst, size_t n, const char *src) {
   }
   dst[o] = '\0';
 }
+
+int pc_json_add_str(json_object *o, const char *key, const char *val) {
+  json_object *s = json_object_new_string(val);
+  if (!s)
+    return -1;
+  if (json_object_object_add(o, key, s) != 0) {
+    json_object_put(s);
+    return -1;
+  }

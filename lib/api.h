@@ -51,6 +51,9 @@ char *pc_secret_hash(const char *client_secret, const char *username,
 /* Helpers for reading replies: NULL when absent or not a string. */
 const char *pc_json_str(json_object *o, const char *key);
 
+/* Add a string member; 0, or -1 when memory ran out. */
+int pc_json_add_str(json_object *o, const char *key, const char *val);
+
 /* Drop a JSON object after wiping every string inside it (tokens). */
 void pc_json_put_secret(json_object *o);
 

@@ -40,14 +40,6 @@ int pc_login_ask(struct login *l, enum pc_prompt_style style, const char *prompt
   return 0;
 }
 
-int pc_json_add_str(json_object *o, const char *key, const char *val) {
-  json_object *s = json_object_new_string(val);
-  if (!s)
-    return -1;
-  if (json_object_object_add(o, key, s) != 0) {
-    json_object_put(s);
-    return -1;
-  }
   return 0;
 }
 

@@ -22,7 +22,6 @@ void pc_login_tell(struct login *l, int is_error, const char *text);
 /* 0 with a heap answer (wipe it), or -1 when the conversation cannot answer. */
 int pc_login_ask(struct login *l, enum pc_prompt_style style,
                  const char *prompt, char **answer);
-int pc_json_add_str(json_object *o, const char *key, const char *val);
 /* A request with ClientId and params_key {USERNAME, SECRET_HASH?}; *params
  * points into it. NULL when memory ran out. */
 json_object *pc_login_request(struct login *l, const char *params_key,

@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-#include "login_internal.h"
 #include "password.h"
+#include "secret.h"
 
 enum pc_status pc_change_password(struct pc_client *cl,
                                   const char *access_token,
