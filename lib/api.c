@@ -458,3 +458,5 @@ int pc_json_add_str(json_object *o, const char *key, const char *val) {
     json_object_put(s);
     return -1;
   }
+  return 0;
+}

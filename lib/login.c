@@ -40,9 +40,6 @@ int pc_login_ask(struct login *l, enum pc_prompt_style style, const char *prompt
   return 0;
 }
 
-  return 0;
-}
-
 /* ClientId plus a parameter object (AuthParameters or ChallengeResponses)
  * carrying USERNAME and, for clients with a secret, SECRET_HASH. */
 json_object *pc_login_request(struct login *l, const char *params_key,
