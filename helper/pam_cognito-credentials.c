@@ -1,2 +1,262 @@
+/* pam_cognito-credentials: the credential_process helper.
+ *
+ * AWS tools run it as the user (credential_process in ~/.aws/config) and read
+ * temporary credentials as JSON on its stdout. It prints the credentials the
+ * PAM module cached at login while they stay valid for --min-validity
+ * seconds; after that it renews them with the refresh token the module left
+ * in refresh.json (REFRESH_TOKEN_AUTH, then GetCredentialsForIdentity),
+ * updates the cache atomically and prints the new ones.
+ *
+ * The user is getpwuid(getuid()), never $USER, $LOGNAME or $HOME: those are
+ * whatever the caller's environment says (su, sudo, a hostile parent), and
+ * the cache must be the real user's. The cache checks (owner, mode, no
+ * symlinks) are the module's own, with the user's uid. The pool settings
+ * come from refresh.json (the configuration file is root-only) and pass the
+ * same validation, endpoints included (https, or http to loopback only). */
 #include "config.h"
-int main(void) { return 1; }
+
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "api.h"
+#include "cache.h"
+#include "credfile.h"
+#include "creds.h"
+#include "login.h"
+#include "secret.h"
+
+#define PROG "pam_cognito-credentials"
+#define CREDS_FILE "credentials.json"
+#define REFRESH_FILE "refresh.json"
+
+#ifndef PC_DEFAULT_CACHE_DIR
+#define PC_DEFAULT_CACHE_DIR "/var/cache/pam_cognito"
+#endif
+
+struct opts {
+  const char *cache_dir;
+  long min_validity;
+};
+
+static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+
+/* One line on stderr, exit 1: AWS tools show it to the user as is. */
+static void die(const char *fmt, ...) {
+  va_list ap;
+
+  fputs(PROG ": ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  exit(1);
+}
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "Usage: " PROG " [--cache-dir DIR] [--min-validity SECONDS]\n"
+          "Print the AWS credentials of your last pam_cognito login as\n"
+          "credential_process JSON, renewing them with the cached refresh\n"
+          "token when they expire within SECONDS (default 300).\n"
+          "Use in ~/.aws/config:\n"
+          "  [default]\n"
+          "  credential_process = " PROG "\n"
+          "Options:\n"
+          "  --cache-dir DIR         cache root (default %s)\n"
+          "  --min-validity SECONDS  renew below this lifetime (0..43200)\n"
+          "  --help, --version\n",
+          PC_DEFAULT_CACHE_DIR);
+}
+
+static void parse_args(int argc, char **argv, struct opts *o) {
+  static const struct option longopts[] = {
+    {"cache-dir", required_argument, NULL, 'c'},
+    {"min-validity", required_argument, NULL, 'm'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+  };
+  char *end;
+  int c;
+
+  o->cache_dir = PC_DEFAULT_CACHE_DIR;
+  o->min_validity = 300;
+  while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'c':
+      if (optarg[0] != '/')
+        die("--cache-dir must be an absolute path");
+      o->cache_dir = optarg;
+      break;
+    case 'm':
+      errno = 0;
+      o->min_validity = strtol(optarg, &end, 10);
+      if (errno || end == optarg || *end || o->min_validity < 0 ||
+          o->min_validity > 43200)
+        die("--min-validity wants seconds between 0 and 43200");
+      break;
+    case 'h':
+      usage(stdout);
+      exit(0);
+    case 'V':
+      printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
+      exit(0);
+    default:
+      usage(stderr);
+      exit(2);
+    }
+  }
+  if (optind < argc)
+    die("unexpected argument '%s' (see --help)", argv[optind]);
+}
+
+/* Who we are, from the kernel's idea of the real uid. */
+static void who_am_i(char *name, size_t n, uid_t *uid, gid_t *gid) {
+  struct passwd pw, *res = NULL;
+  char buf[16384];
+
+  *uid = getuid();
+  if (getpwuid_r(*uid, &pw, buf, sizeof buf, &res) != 0 || res == NULL)
+    die("uid %lu has no passwd entry", (unsigned long)*uid);
+  if (!pc_user_name_valid(pw.pw_name))
+    die("user name of uid %lu is not usable for the cache",
+        (unsigned long)*uid);
+  *gid = pw.pw_gid;
+  (void)snprintf(name, n, "%s", pw.pw_name);
+}
+
+/* Print the credential_process document; 0 or -1. */
+static int print_creds(const struct pc_aws_creds *cr) {
+  char *doc = pc_creds_process_json(cr->access_key_id, cr->secret_access_key,
+                                    cr->session_token, cr->expiration);
+  int rc = -1;
+
+  if (doc != NULL && fputs(doc, stdout) >= 0 && fputc('\n', stdout) != EOF &&
+      fflush(stdout) == 0)
+    rc = 0;
+  pc_free_secret(&doc);
+  return rc;
+}
+
+/* The cached credentials when valid long enough: 0 (cr filled), 1 none or
+ * too old (*seen tells whether a file was there). */
+static int cached_creds(const struct pc_cache *c, long min_validity,
+                        struct pc_aws_creds *cr, int *seen) {
+  struct pc_buf b;
+  char err[512];
+  int rc = pc_cache_read(c, CREDS_FILE, &b, err, sizeof err);
+
+  *seen = rc != 1;
+  if (rc < 0)
+    fprintf(stderr, PROG ": warning: %s\n", err);
+  if (rc != 0 || b.data == NULL || pc_creds_process_parse(b.data, cr) != 0) {
+    pc_buf_free(&b);
+    return 1;
+  }
+  pc_buf_free(&b);
+  if (cr->expiration - (long long)time(NULL) >= min_validity)
+    return 0;
+  pc_aws_creds_free(cr);
+  return 1;
+}
+
+/* A network failure or an answer we cannot use: one line, exit 1. */
+static void die_status(const char *what, enum pc_status st,
+                       const struct pc_api_error *e) {
+  if (st == PC_ERR_UNAVAIL || st == PC_ERR_LIMIT)
+    die("cannot reach Cognito: %s%s%s", pc_status_str(st),
+        e->message[0] ? ": " : "", e->message);
+  die("%s: %s%s%s%s%s%s", what, pc_status_str(st), e->type[0] ? " (" : "",
+      e->type, e->type[0] ? ")" : "", e->message[0] ? ": " : "", e->message);
+}
+
+/* Renew through refresh.json; exits on failure. */
+static void renew(const struct pc_cache *c, const char *user, int had_creds,
+                  struct pc_aws_creds *cr) {
+  struct pc_handover h;
+  struct pc_client cl;
+  struct pc_tokens t = {0};
+  struct pc_api_error e;
+  struct pc_buf b;
+  enum pc_status st;
+  char err[512], *doc;
+  int rc = pc_cache_read(c, REFRESH_FILE, &b, err, sizeof err);
+
+  if (rc < 0)
+    die("%s", err);
+  if (rc > 0 || b.data == NULL)
+    die(had_creds ? "cached credentials for %s have expired and cannot be "
+                    "renewed here: log in again"
+                  : "no cached credentials for %s: log in first", user);
+  rc = pc_handover_parse(b.data, b.len, &h, err, sizeof err);
+  pc_buf_free(&b);
+  if (rc != 0)
+    die("%s/%s is unusable (%s): log in again", c->path, REFRESH_FILE, err);
+  st = pc_client_init(&cl, &h.cfg, NULL);
+  if (st != PC_OK)
+    die("cannot set up the HTTP client: %s", pc_status_str(st));
+  st = pc_refresh_tokens(&cl, h.refresh_token, h.user_id, h.secret_hash, &t,
+                         &e);
+  if (st == PC_ERR_AUTH)
+    die("the refresh token has expired: log in again");
+  if (st != PC_OK)
+    die_status("token refresh failed", st, &e);
+  st = pc_identity_get_credentials(&cl, &h.cfg, h.identity_id, t.id_token,
+                                   cr, &e);
+  if (st != PC_OK)
+    die_status("the identity pool refused credentials", st, &e);
+  doc = pc_creds_process_json(cr->access_key_id, cr->secret_access_key,
+                              cr->session_token, cr->expiration);
+  if (doc == NULL || pc_cache_write(c, CREDS_FILE, doc, strlen(doc), err,
+                                    sizeof err) != 0)
+    fprintf(stderr, PROG ": warning: credentials not cached: %s\n",
+            doc ? err : "out of memory");
+  pc_free_secret(&doc);
+  /* A pool with refresh-token rotation sends a new one: keep it. */
+  if (t.refresh_token != NULL) {
+    doc = pc_handover_json(&h.cfg, h.identity_id, h.user_id, h.secret_hash,
+                           t.refresh_token);
+    if (doc == NULL || pc_cache_write(c, REFRESH_FILE, doc, strlen(doc), err,
+                                      sizeof err) != 0)
+      fprintf(stderr, PROG ": warning: new refresh token not cached: %s\n",
+              doc ? err : "out of memory");
+    pc_free_secret(&doc);
+  }
+  pc_tokens_free(&t);
+  pc_client_free(&cl);
+  pc_handover_free(&h);
+}
+
+int main(int argc, char **argv) {
+  struct opts o;
+  struct pc_cache c;
+  struct pc_aws_creds cr = {0};
+  char user[PC_USER_NAME_MAX + 1], err[512];
+  uid_t uid;
+  gid_t gid;
+  int rc, seen;
+
+  parse_args(argc, argv, &o);
+  who_am_i(user, sizeof user, &uid, &gid);
+  rc = pc_cache_open(&c, o.cache_dir, user, uid, gid, 0, err, sizeof err);
+  if (rc > 0)
+    die("no cached credentials for %s: log in first", user);
+  if (rc < 0)
+    die("%s", err);
+  if (cached_creds(&c, o.min_validity, &cr, &seen) != 0)
+    renew(&c, user, seen, &cr);
+  rc = print_creds(&cr);
+  pc_aws_creds_free(&cr);
+  pc_cache_close(&c);
+  if (rc != 0)
+    die("cannot write to standard output");
+  return 0;
+}

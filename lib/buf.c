@@ -75,3 +75,31 @@ void pc_buf_free(struct pc_buf *b) {
   b->len = 0;
   b->cap = 0;
 }
+
+/* Append s as a JSON string literal. AWS keys are plain ASCII, but escape
+ * whatever arrives rather than trust it. */
+int pc_buf_append_json_str(struct pc_buf *b, const char *s) {
+  static const char hex[] = "0123456789abcdef";
+  char esc[6] = {'\\', 'u', '0', '0', 0, 0};
+
+  if (pc_buf_append(b, "\"", 1) != 0)
+    return -1;
+  for (; *s != '\0'; s++) {
+    unsigned char ch = (unsigned char)*s;
+    int rc;
+    if (ch == '"' || ch == '\\') {
+      esc[1] = (char)ch;
+      rc = pc_buf_append(b, esc, 2);
+      esc[1] = 'u';
+    } else if (ch < 0x20 || ch == 0x7f) {
+      esc[4] = hex[ch >> 4];
+      esc[5] = hex[ch & 15];
+      rc = pc_buf_append(b, esc, 6);
+    } else {
+      rc = pc_buf_append(b, s, 1);
+    }
+    if (rc != 0)
+      return -1;
+  }
+  return pc_buf_append(b, "\"", 1);
+}

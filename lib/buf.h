@@ -18,6 +18,11 @@ void pc_buf_init(struct pc_buf *b, size_t max);
  * (the buffer is unchanged then). */
 int pc_buf_append(struct pc_buf *b, const void *data, size_t n)
     __attribute__((warn_unused_result));
+/* Append s as a JSON string literal (quotes, escapes for '"', '\\' and
+ * control characters). Used to write documents holding secrets without
+ * json-c, which would leave copies in freed memory. 0 or -1. */
+int pc_buf_append_json_str(struct pc_buf *b, const char *s)
+    __attribute__((warn_unused_result));
 /* Wipe the contents (they may hold tokens), free, and reset to empty. */
 void pc_buf_free(struct pc_buf *b);
 

@@ -81,34 +81,6 @@ static int iso8601_parse(const char *s, long long *out) {
   return 0;
 }
 
-/* Append s as a JSON string literal. AWS keys are plain ASCII, but escape
- * whatever arrives rather than trust it. */
-static int append_json_str(struct pc_buf *b, const char *s) {
-  static const char hex[] = "0123456789abcdef";
-  char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-
-  if (pc_buf_append(b, "\"", 1) != 0)
-    return -1;
-  for (; *s != '\0'; s++) {
-    unsigned char ch = (unsigned char)*s;
-    int rc;
-    if (ch == '"' || ch == '\\') {
-      esc[1] = (char)ch;
-      rc = pc_buf_append(b, esc, 2);
-      esc[1] = 'u';
-    } else if (ch < 0x20 || ch == 0x7f) {
-      esc[4] = hex[ch >> 4];
-      esc[5] = hex[ch & 15];
-      rc = pc_buf_append(b, esc, 6);
-    } else {
-      rc = pc_buf_append(b, s, 1);
-    }
-    if (rc != 0)
-      return -1;
-  }
-  return pc_buf_append(b, "\"", 1);
-}
-
 static int append_lit(struct pc_buf *b, const char *s) {
   return pc_buf_append(b, s, strlen(s));
 }
@@ -126,13 +98,13 @@ char *pc_creds_process_json(const char *akid, const char *secret,
    * secret key in freed memory. */
   pc_buf_init(&b, PC_CACHE_MAX_FILE);
   if (append_lit(&b, "{\"Version\": 1, \"AccessKeyId\": ") != 0 ||
-      append_json_str(&b, akid) != 0 ||
+      pc_buf_append_json_str(&b, akid) != 0 ||
       append_lit(&b, ", \"SecretAccessKey\": ") != 0 ||
-      append_json_str(&b, secret) != 0 ||
+      pc_buf_append_json_str(&b, secret) != 0 ||
       append_lit(&b, ", \"SessionToken\": ") != 0 ||
-      append_json_str(&b, token) != 0 ||
+      pc_buf_append_json_str(&b, token) != 0 ||
       append_lit(&b, ", \"Expiration\": ") != 0 ||
-      append_json_str(&b, when) != 0 || append_lit(&b, "}") != 0) {
+      pc_buf_append_json_str(&b, when) != 0 || append_lit(&b, "}") != 0) {
     pc_buf_free(&b);
     return NULL;
   }

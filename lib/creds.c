@@ -275,30 +275,10 @@ static const char *const handover_keys[] = {
 
 /* Append "key": "value" as JSON (value escaped), with a leading ", ". */
 static int append_member(struct pc_buf *b, const char *key, const char *val) {
-  static const char hex[] = "0123456789abcdef";
-  char esc[6] = {'\\', 'u', '0', '0', 0, 0};
-
   if (pc_buf_append(b, ", \"", 3) || pc_buf_append(b, key, strlen(key)) ||
-      pc_buf_append(b, "\": \"", 4))
+      pc_buf_append(b, "\": ", 3))
     return -1;
-  for (; *val != '\0'; val++) {
-    unsigned char ch = (unsigned char)*val;
-    int rc;
-    if (ch == '"' || ch == '\\') {
-      esc[1] = (char)ch;
-      rc = pc_buf_append(b, esc, 2);
-      esc[1] = 'u';
-    } else if (ch < 0x20 || ch == 0x7f) {
-      esc[4] = hex[ch >> 4];
-      esc[5] = hex[ch & 15];
-      rc = pc_buf_append(b, esc, 6);
-    } else {
-      rc = pc_buf_append(b, val, 1);
-    }
-    if (rc != 0)
-      return -1;
-  }
-  return pc_buf_append(b, "\"", 1);
+  return pc_buf_append_json_str(b, val);
 }
 
 static const char *cfg_value(const struct pc_config *cfg, size_t i) {

@@ -121,8 +121,9 @@ int pc_authenticate(struct pc_module *m) {
       st = PC_ERR_NOMEM;
   }
   if (st == PC_OK) {
-    pc_session_after_auth(m, user, &cl, &r.tokens);
-    rc = keep_tokens(m, &r.tokens);
+    rc = pc_session_after_auth(m, user, &cl, &r.tokens);
+    if (rc == PAM_SUCCESS) /* else credentials_required denied it */
+      rc = keep_tokens(m, &r.tokens);
     if (rc == PAM_SUCCESS)
       pc_debug(m, "user=%s authenticated", user);
   } else {

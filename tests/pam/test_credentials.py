@@ -1,0 +1,333 @@
+"""AWS credentials for the session: the identity-pool exchange at auth, the
+PAM environment, the per-user cache and its refusals, through a real libpam
+stack against the emulator. Runs as root (the module chowns the cache)."""
+import json
+import os
+import pwd
+import shutil
+import stat
+import subprocess
+import tempfile
+import threading
+import time
+import unittest
+
+from pamrun import (CLIENT_SECRET, IDENTITY_POOL, MODULE, POOL, SECRET_CLIENT,
+                    Stack, Emulator, base_config)
+
+AUTH_ROLE = "arn:aws:iam::123456789012:role/CognitoAuthRole"
+ADMIN_ROLE = "arn:aws:iam::123456789012:role/CognitoAdminRole"
+AWS_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
+            "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION")
+PASSWORDS = {"alice": "Alice-Passw0rd!", "bob": "Bob-Passw0rd!"}
+FULL = ("auth", "setcred", "open")
+
+
+def ensure_user(name):
+    """A local account for name (created once, never removed: shared)."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "-m", name], check=True)
+        return pwd.getpwnam(name)
+
+
+def iso(epoch):
+    return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(int(epoch)))
+
+
+def warnings(r):
+    """The module's LOG_WARNING (and worse) lines."""
+    return [l.split("): ", 1)[1] for l in r.stderr.splitlines()
+            if any(f"SYSLOG({p})" in l for p in range(5))]
+
+
+class CredentialsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.alice = ensure_user("alice")
+        cls.bob = ensure_user("bob")
+        cls.nobody = pwd.getpwnam("nobody")
+        cls.emu = Emulator().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+
+    def setUp(self):
+        self.emu.control("Reset")
+        self.tmp = tempfile.mkdtemp(prefix="pc-creds-")
+        os.chmod(self.tmp, 0o755)
+        self.cache = os.path.join(self.tmp, "cache")
+        self.stacks = []
+
+    def tearDown(self):
+        for s in self.stacks:
+            s.cleanup()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def stack(self, args="debug", service_text=None, **over):
+        over.setdefault("identity_pool_id", IDENTITY_POOL)
+        over.setdefault("cache_dir", self.cache)
+        s = Stack(base_config(self.emu, **over), args=args,
+                  service_text=service_text)
+        self.stacks.append(s)
+        return s
+
+    def login(self, s, user="alice", stages=FULL):
+        return s.run(user, [PASSWORDS[user]], stages=stages)
+
+    def issued(self, user="alice"):
+        return [c for c in self.emu.control("IssuedCredentials")["Credentials"]
+                if c["Username"] == user]
+
+    def assert_env_is(self, env, issued):
+        c = issued["Credentials"]
+        self.assertEqual(env.get("AWS_ACCESS_KEY_ID"), c["AccessKeyId"])
+        self.assertEqual(env.get("AWS_SECRET_ACCESS_KEY"), c["SecretKey"])
+        self.assertEqual(env.get("AWS_SESSION_TOKEN"), c["SessionToken"])
+        self.assertEqual(env.get("AWS_CREDENTIAL_EXPIRATION"), iso(c["Expiration"]))
+        self.assertEqual(env.get("AWS_REGION"), "us-east-1")
+        self.assertEqual(env.get("AWS_DEFAULT_REGION"), "us-east-1")
+
+    def assert_no_aws(self, env):
+        self.assertEqual([k for k in env if k.startswith("AWS_")], [], env)
+
+    def user_dir(self, user="alice"):
+        return os.path.join(self.cache, user)
+
+    def read_creds_file(self, user="alice"):
+        with open(os.path.join(self.user_dir(user), "credentials.json")) as f:
+            return json.load(f)
+
+    # ---- the exchange and the environment ----
+
+    def test_env_holds_the_issued_credentials(self):
+        r = self.login(self.stack())
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        issued = self.issued()
+        self.assertEqual(len(issued), 1)
+        self.assertEqual(issued[0]["RoleArn"], AUTH_ROLE)
+        self.assert_env_is(r.env, issued[0])
+        self.assertNotEqual(int(issued[0]["Credentials"]["Expiration"]),
+                            issued[0]["Credentials"]["Expiration"],
+                            "the emulator sends a fractional Expiration")
+        for line in r.stderr.splitlines():  # never a secret in a log, even with debug
+            self.assertNotIn(issued[0]["Credentials"]["SecretKey"], line)
+            self.assertNotIn(issued[0]["Credentials"]["SessionToken"][:40], line)
+
+    def test_second_login_skips_get_id(self):
+        s = self.stack()
+        self.assertEqual(self.login(s).code, "PAM_SUCCESS")
+        self.emu.control("ResetStats")
+        r = self.login(s)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        ops = self.emu.control("Stats")["ByOperation"]
+        self.assertNotIn("GetId", ops)
+        self.assertEqual(ops.get("GetCredentialsForIdentity"), 1)
+        self.assert_env_is(r.env, self.issued()[-1])
+
+    def test_stale_identity_id_is_replaced(self):
+        s = self.stack()
+        self.login(s)
+        path = os.path.join(self.user_dir(), "identity_id")
+        with open(path, "w") as f:  # still alice's file, but an identity not hers
+            json.dump({"IdentityPoolId": IDENTITY_POOL,
+                       "IdentityId": "us-east-1:00000000-0000-0000-0000-000000000000"}, f)
+        r = self.login(s)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assert_env_is(r.env, self.issued()[-1])
+
+    def test_role_arn_admin_role_for_bob(self):
+        r = self.login(self.stack(role_arn=ADMIN_ROLE), user="bob")
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        issued = self.issued("bob")
+        self.assertEqual(issued[-1]["RoleArn"], ADMIN_ROLE)
+        self.assert_env_is(r.env, issued[-1])
+
+    def test_disallowed_role(self):
+        bad = "arn:aws:iam::123456789012:role/NotAllowed"
+        r = self.login(self.stack(role_arn=bad))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assert_no_aws(r.env)
+        self.assertTrue(any("SYSLOG(4): no AWS credentials for user=alice" in l and
+                            "InvalidParameterException" in l
+                            for l in r.stderr.splitlines()), r.stderr)
+        r = self.login(self.stack(role_arn=bad, credentials_required=True))
+        self.assertEqual(r.codes(), ["PAM_AUTHINFO_UNAVAIL"], r)
+        self.assertTrue(any("credentials_required" in l for l in r.syslog), r.syslog)
+
+    def test_identity_endpoint_down(self):
+        down = "http://127.0.0.1:1"
+        r = self.login(self.stack(identity_endpoint=down))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assert_no_aws(r.env)
+        self.assertTrue(any("network unavailable" in l for l in warnings(r)), r.stderr)
+        r = self.login(self.stack(identity_endpoint=down, credentials_required=True))
+        self.assertEqual(r.codes(), ["PAM_AUTHINFO_UNAVAIL"], r)
+        self.assert_no_aws(r.env)
+
+    def test_required_session_without_credentials_fails(self):
+        s = self.stack(credentials_required=True)
+        r = s.run("alice", [], stages=("open",))
+        self.assertEqual(r.codes(), ["PAM_SESSION_ERR"], r)
+        r = s.run("alice", [], stages=("setcred",))
+        self.assertEqual(r.codes(), ["PAM_CRED_UNAVAIL"], r)
+
+    def test_no_identity_pool(self):
+        # pam_cognito alone in auth: setcred must still succeed (sshd kills
+        # the connection on any other answer); session next to pam_permit,
+        # as in a real common-session, because it answers PAM_IGNORE.
+        text = (f"auth required {MODULE} config=@CONFIG@ debug\n"
+                f"session required {MODULE} config=@CONFIG@ debug\n"
+                f"session required pam_permit.so\n")
+        s = self.stack(identity_pool_id=None, service_text=text)
+        r = self.login(s)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assert_no_aws(r.env)
+        self.assertFalse(os.path.exists(self.cache))
+        self.assertEqual(self.issued(), [])
+        self.assertTrue(any("pc_open_session: no identity_pool_id" in l for l in r.syslog))
+        self.assertEqual(warnings(r), [])
+
+    def test_user_without_local_account_gets_env_only(self):
+        name = "nolocal-cognito"
+        self.emu.idp("AdminCreateUser", UserPoolId=POOL, Username=name,
+                     UserAttributes=[{"Name": "name", "Value": "No Local"}],
+                     MessageAction="SUPPRESS")
+        self.emu.idp("AdminSetUserPassword", UserPoolId=POOL, Username=name,
+                     Password="NoLocal-Passw0rd!", Permanent=True)
+        r = self.stack().run(name, ["NoLocal-Passw0rd!"], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assert_env_is(r.env, self.issued(name)[-1])
+        self.assertFalse(os.path.exists(os.path.join(self.cache, name)))
+        self.assertTrue(any("no usable local account" in l for l in r.syslog), r.syslog)
+
+    # ---- the cache ----
+
+    def test_cache_layout_and_modes(self):
+        s = self.stack(client_id=SECRET_CLIENT, client_secret=CLIENT_SECRET)
+        r = self.login(s)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        base, udir = os.stat(self.cache), os.stat(self.user_dir())
+        self.assertEqual((base.st_uid, stat.S_IMODE(base.st_mode)), (0, 0o755))
+        self.assertEqual((udir.st_uid, udir.st_gid, stat.S_IMODE(udir.st_mode)),
+                         (self.alice.pw_uid, self.alice.pw_gid, 0o700))
+        self.assertEqual(sorted(os.listdir(self.user_dir())),
+                         ["credentials.json", "identity_id", "refresh.json"])
+        for name in os.listdir(self.user_dir()):
+            st = os.lstat(os.path.join(self.user_dir(), name))
+            self.assertTrue(stat.S_ISREG(st.st_mode), name)
+            self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)),
+                             (self.alice.pw_uid, 0o600), name)
+        c = self.issued()[-1]["Credentials"]
+        self.assertEqual(self.read_creds_file(),
+                         {"Version": 1, "AccessKeyId": c["AccessKeyId"],
+                          "SecretAccessKey": c["SecretKey"],
+                          "SessionToken": c["SessionToken"],
+                          "Expiration": iso(c["Expiration"])})
+        with open(os.path.join(self.user_dir(), "refresh.json")) as f:
+            text = f.read()
+        self.assertNotIn(CLIENT_SECRET, text)
+        doc = json.loads(text)
+        self.assertEqual(doc["user_id"], "alice")
+        self.assertEqual(doc["identity_pool_id"], IDENTITY_POOL)
+        self.assertTrue(doc["secret_hash"] and doc["refresh_token"])
+
+    def test_sshd_like_split(self):
+        s = self.stack()
+        first = self.login(s, stages=("auth",))
+        self.assertEqual(first.codes(), ["PAM_SUCCESS"], first)
+        r = s.run("alice", [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SUCCESS"], r)
+        self.assert_env_is(r.env, self.issued()[-1])
+        self.assertEqual({k: r.env[k] for k in AWS_VARS},
+                         {k: first.env[k] for k in AWS_VARS})
+
+    def test_expiring_cache_is_not_loaded(self):
+        self.emu.control("SetOptions", CredentialTtlSeconds=30)
+        s = self.stack()
+        self.assertEqual(self.login(s, stages=("auth",)).code, "PAM_SUCCESS")
+        r = s.run("alice", [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SUCCESS"], r)
+        self.assert_no_aws(r.env)
+
+    def test_symlinked_user_dir_is_refused(self):
+        elsewhere = os.path.join(self.tmp, "elsewhere")
+        os.mkdir(elsewhere, 0o700)
+        with open(os.path.join(elsewhere, "marker"), "w") as f:
+            f.write("untouched")
+        os.mkdir(self.cache, 0o755)
+        os.symlink(elsewhere, self.user_dir())
+        r = self.login(self.stack())
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assert_env_is(r.env, self.issued()[-1])
+        self.assertEqual(os.listdir(elsewhere), ["marker"])
+        self.assertEqual(os.stat(elsewhere).st_uid, 0)
+        self.assertTrue(os.path.islink(self.user_dir()))
+        self.assertTrue(any("symlink" in l for l in warnings(r)), r.stderr)
+
+    def test_foreign_credentials_file_is_refused(self):
+        s = self.stack()
+        self.login(s)
+        # A file of another user, hard-linked in as credentials.json.
+        target = os.path.join(self.tmp, "nobodys-file")
+        with open(target, "w") as f:
+            f.write("untouched")
+        os.chown(target, self.nobody.pw_uid, self.nobody.pw_gid)
+        os.chmod(target, 0o600)
+        creds = os.path.join(self.user_dir(), "credentials.json")
+        os.unlink(creds)
+        os.link(target, creds)
+        r = s.run("alice", [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SUCCESS"], r)
+        self.assert_no_aws(r.env)
+        self.assertTrue(any("credentials.json" in l and "owned by uid" in l
+                            for l in warnings(r)), r.stderr)
+        r = self.login(s)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        with open(target) as f:
+            self.assertEqual(f.read(), "untouched")
+        st = os.stat(target)
+        self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (self.nobody.pw_uid, 0o600))
+        self.assertEqual(os.stat(creds).st_uid, self.alice.pw_uid)
+        self.assertEqual(self.read_creds_file()["AccessKeyId"], r.env["AWS_ACCESS_KEY_ID"])
+
+    def test_world_writable_base_is_refused(self):
+        os.mkdir(self.cache)
+        os.chmod(self.cache, 0o777)
+        r = self.login(self.stack())
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assert_env_is(r.env, self.issued()[-1])
+        self.assertEqual(os.listdir(self.cache), [])
+        self.assertTrue(any("unsafe" in l and self.cache in l for l in warnings(r)),
+                        r.stderr)
+
+    def test_concurrent_logins_leave_a_complete_file(self):
+        # One Stack each: a Stack's answers file is not shared between runs.
+        stacks = [self.stack(args="") for _ in range(20)]
+        results = [None] * 20
+
+        def one(i):
+            results[i] = self.login(stacks[i])
+
+        threads = [threading.Thread(target=one, args=(i,)) for i in range(20)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        for r in results:
+            self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+            self.assertIn("AWS_ACCESS_KEY_ID", r.env)
+            self.assertEqual(warnings(r), [])  # not even the first-login race
+        doc = self.read_creds_file()
+        issued = {c["Credentials"]["AccessKeyId"]: c["Credentials"] for c in self.issued()}
+        self.assertEqual(len(issued), 20)
+        self.assertIn(doc["AccessKeyId"], issued)
+        self.assertEqual(doc["SecretAccessKey"], issued[doc["AccessKeyId"]]["SecretKey"])
+        self.assertEqual(sorted(os.listdir(self.user_dir())),
+                         ["credentials.json", "identity_id", "refresh.json"])
+
+
+if __name__ == "__main__":
+    unittest.main()
