@@ -2,7 +2,11 @@
 real ssh client: the prompts a person sees and whether they get a shell."""
 import unittest
 
+import os
+import tempfile
+
 from cognito import POOL, Emulator, config_file, harness, sshd_stack
+from pamrun import IDENTITY_POOL
 
 USER = "newsms"  # local account for the temporary-password + SMS user
 
@@ -90,6 +94,33 @@ class SshdTest(unittest.TestCase):
             self.assertIn("keyboard-interactive", sshd.log)
         finally:
             sshd.cleanup()
+
+    def test_session_gets_aws_credentials(self):
+        # auth runs in sshd's forked child, the session in the monitor: the
+        # credentials must reach the shell all the same.
+        cache = tempfile.mkdtemp(prefix="pc-e2e-cache-")
+        os.chmod(cache, 0o755)
+        config = config_file(self.emu, identity_pool_id=IDENTITY_POOL,
+                             cache_dir=os.path.join(cache, "c"))
+        svc = harness.PamServiceDir({"sshd-cognito": sshd_stack(config)})
+        sshd = harness.Sshd(svc).start()
+        try:
+            r = sshd.login("alice", [(r"Password: ", "Alice-Passw0rd!")], command="env")
+            self.assertEqual(r.exit_status, 0, r.transcript)
+            issued = [c for c in self.emu.control("IssuedCredentials")["Credentials"]
+                      if c["Username"] == "alice"][-1]["Credentials"]
+            self.assertEqual(r.env.get("AWS_ACCESS_KEY_ID"), issued["AccessKeyId"])
+            self.assertEqual(r.env.get("AWS_SECRET_ACCESS_KEY"), issued["SecretKey"])
+            self.assertEqual(r.env.get("AWS_SESSION_TOKEN"), issued["SessionToken"])
+            self.assertRegex(r.env.get("AWS_CREDENTIAL_EXPIRATION", ""),
+                             r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$")
+            self.assertEqual(r.env.get("AWS_REGION"), "us-east-1")
+            st = os.stat(os.path.join(cache, "c", "alice", "credentials.json"))
+            self.assertEqual(oct(st.st_mode & 0o777), "0o600")
+        finally:
+            sshd.cleanup()
+            svc.cleanup()
+
 
 if __name__ == "__main__":
     unittest.main()
