@@ -73,7 +73,10 @@ def set_fault(st, body):
     delay = optional(body, "DelaySeconds", (int, float), 5 if kind == "slow" else 0)
     if count < 1 or delay < 0 or delay > 600:
         raise invalid_parameter("Count must be >= 1 and DelaySeconds within [0, 600]")
-    st.faults.add(operation, kind, count, delay)
+    challenge = optional(body, "ChallengeName", str, None)
+    if kind == "challenge" and not challenge:
+        raise invalid_parameter("Kind challenge needs ChallengeName")
+    st.faults.add(operation, kind, count, delay, challenge)
     return {"Faults": st.faults.pending()}
 
 

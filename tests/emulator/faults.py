@@ -5,11 +5,16 @@ import threading
 KINDS = {
     "garbage", "truncated", "missing_field", "bad_srp_b", "zero_srp_b", "n_srp_b",
     "oversized", "slow", "http500", "throttle", "close", "empty",
+    # a successful answer replaced by a challenge the emulator does not model
+    # (CUSTOM_CHALLENGE needs Lambda triggers, DEVICE_SRP_AUTH remembered
+    # devices): ChallengeName names it
+    "challenge",
 }
 
 
 class Fault:
-    def __init__(self, operation, kind, count, delay):
+    def __init__(self, operation, kind, count, delay, challenge=None):
+        self.challenge = challenge
         self.operation = operation
         self.kind = kind
         self.count = count
@@ -25,11 +30,11 @@ class Faults:
         self._lock = threading.Lock()
         self._queue = []
 
-    def add(self, operation, kind, count=1, delay=0.0):
+    def add(self, operation, kind, count=1, delay=0.0, challenge=None):
         if kind not in KINDS:
             raise ValueError(kind)
         with self._lock:
-            self._queue.append(Fault(operation, kind, int(count), float(delay or 0)))
+            self._queue.append(Fault(operation, kind, int(count), float(delay or 0), challenge))
 
     def clear(self):
         with self._lock:
@@ -43,7 +48,7 @@ class Faults:
                     fault.count -= 1
                     if fault.count == 0:
                         self._queue.remove(fault)
-                    return Fault(fault.operation, fault.kind, 1, fault.delay)
+                    return Fault(fault.operation, fault.kind, 1, fault.delay, fault.challenge)
         return None
 
     def pending(self):

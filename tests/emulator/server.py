@@ -188,6 +188,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         params["SRP_B"] = "0"
                     else:
                         params["SRP_B"] = srp.N_HEX.lower()
+            if fault.kind == "challenge":
+                result = {"ChallengeName": fault.challenge, "Session": "injected-" + fault.challenge,
+                          "ChallengeParameters": {}}
             payload = json.dumps(result).encode()
         if fault.kind == "truncated":
             payload = payload[:len(payload) // 2]

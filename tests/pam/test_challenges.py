@@ -163,5 +163,25 @@ class ChallengeTest(EmulatorTest):
         self.assertTrue(any("MFA_SETUP" in l for l in r.syslog), r.syslog)
 
 
+    def test_challenges_a_login_cannot_complete(self):
+        cases = {"CUSTOM_CHALLENGE": "custom sign-in challenge",
+                 "DEVICE_SRP_AUTH": "remembered devices",
+                 "SOME_FUTURE_CHALLENGE": "cannot complete"}
+        for name, words in cases.items():
+            self.emu.control("SetFault", Operation="RespondToAuthChallenge", Kind="challenge",
+                             ChallengeName=name)
+            r = self.login("alice", ["Alice-Passw0rd!"])
+            self.assertEqual(r.code, "PAM_AUTH_ERR", (name, r))
+            self.assertTrue(any(words in e for e in r.errors), (name, r.errors))
+            self.assertTrue(any(f"unsupported challenge {name}" in l for l in r.syslog), r.syslog)
+
+    def test_challenge_without_its_parameters_fails_closed(self):
+        self.emu.control("SetFault", Operation="RespondToAuthChallenge", Kind="challenge",
+                         ChallengeName="SELECT_MFA_TYPE")
+        r = self.login("alice", ["Alice-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+        self.assertTrue(any("MFAS_CAN_CHOOSE" in l for l in r.syslog), r.syslog)
+
+
 if __name__ == "__main__":
     unittest.main()
