@@ -142,6 +142,16 @@ class AuthTest(EmulatorTest):
             r = self.stack().run(name, ["Alice-Passw0rd!"])
             self.assertEqual(r.code, "PAM_USER_UNKNOWN", (name, r))
 
+    def test_debug_never_logs_secrets(self):
+        s = self.stack(args="debug", client_id=SECRET_CLIENT, client_secret=CLIENT_SECRET)
+        ok = s.run("alice", ["Alice-Passw0rd!"])
+        bad = s.run("alice", ["Wrong-Passw0rd!"])
+        self.assertEqual((ok.code, bad.code), ("PAM_SUCCESS", "PAM_AUTH_ERR"))
+        log = "\n".join(ok.syslog + bad.syslog)
+        self.assertIn("logging in user=alice", log)  # debug is on
+        for secret in ("Alice-Passw0rd!", "Wrong-Passw0rd!", CLIENT_SECRET, "eyJ"):
+            self.assertNotIn(secret, log)
+
     def test_one_connection_per_login(self):
         self.emu.control("ResetStats")
         r = self.stack().run("alice", ["Alice-Passw0rd!"])
