@@ -68,6 +68,9 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags,
     if (strncmp(argv[i], CONFIG_ARG, sizeof(CONFIG_ARG) - 1) == 0 ||
         set_flag(m, argv[i]))
       continue;
+    /* A bare boolean key ("credentials_required") means true. */
+    if (!eq && pc_config_set(&m->cfg, argv[i], NULL, err, sizeof(err)) == 0)
+      continue;
     if (!eq || (size_t)(eq - argv[i]) >= sizeof(key)) {
       pam_syslog(pamh, LOG_ERR, "unknown module argument '%s'", argv[i]);
       return PAM_SERVICE_ERR;

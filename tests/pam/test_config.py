@@ -79,6 +79,17 @@ class ConfigTest(EmulatorTest):
                              "auth required @MODULE@ config=@CONFIG@ client_id=publicclient0000000000000001\n")
         self.assertEqual(self.s.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SUCCESS")
 
+    def test_bare_boolean_argument_means_true(self):
+        # credentials_required alone: with an identity pool that cannot be
+        # reached, the login must now fail instead of going on.
+        write_config(self.cfg, base_config(self.emu, identity_pool_id="us-east-1:11111111-2222-3333-4444-555555555555",
+                                           identity_endpoint="http://127.0.0.1:9"))
+        self.s.write_service(self.s.service,
+                             "auth required @MODULE@ config=@CONFIG@ credentials_required\n")
+        self.assertEqual(self.s.run("alice", ["Alice-Passw0rd!"]).code, "PAM_AUTHINFO_UNAVAIL")
+        self.s.write_service(self.s.service, "auth required @MODULE@ config=@CONFIG@ timeout\n")
+        self.assertEqual(self.s.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SERVICE_ERR")
+
     def test_unknown_client_is_not_success(self):
         write_config(self.cfg, base_config(self.emu, client_id="nosuchclient"))
         r = self.s.run("alice", ["Alice-Passw0rd!"])
