@@ -132,13 +132,16 @@ static void wipe_json_strings(json_object *o) {
   }
 }
 
-/* A copy of the non-empty string member key, or NULL. */
+/* A copy of the non-empty string member key, or NULL. A "\u0000" inside
+ * would make the C copy shorter than the JSON string (even empty): refused. */
 static char *dup_member(json_object *o, const char *key) {
   json_object *v;
 
   if (!json_object_object_get_ex(o, key, &v) ||
       !json_object_is_type(v, json_type_string) ||
-      json_object_get_string_len(v) == 0)
+      json_object_get_string_len(v) == 0 ||
+      strlen(json_object_get_string(v)) !=
+          (size_t)json_object_get_string_len(v))
     return NULL;
   return pc_strdup(json_object_get_string(v));
 }

@@ -480,6 +480,9 @@ static void test_json(void) {
   BAD("{\"Version\": 1, \"AccessKeyId\": \"\", \"SecretAccessKey\": \"S\", "
       "\"SessionToken\": \"T\", \"Expiration\": \"2030-01-01T00:00:00Z\"}",
       "empty AccessKeyId");
+  BAD("{\"Version\": 1, \"AccessKeyId\": \"\\u0000x\", \"SecretAccessKey\": \"S\", "
+      "\"SessionToken\": \"T\", \"Expiration\": \"2030-01-01T00:00:00Z\"}",
+      "AccessKeyId with an embedded NUL (found by fuzz_jwt_creds)");
   BAD("[1]", "an array");
   BAD("", "empty input (a corrupt file)");
   BAD("{\"Version\": 1, \"AccessKeyId\": \"A\"", "truncated");

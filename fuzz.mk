@@ -1,0 +1,68 @@
+# fuzz.mk: libFuzzer targets over lib/ and an allocation-failure driver.
+# Included as the last line of Makefile.am. Built only with
+#   CC=clang ./configure --enable-fuzzing && make fuzzers
+# and run by fuzz/run-smoke; see fuzz/README.md.
+
+EXTRA_DIST += fuzz/README.md fuzz/run-smoke fuzz/gen-corpus fuzz/corpus \
+	fuzz/api_reply.dict fuzz/config.dict fuzz/jwt_creds.dict fuzz/lsan.supp
+
+if ENABLE_FUZZING
+# Errors abort (no UBSan recovery) so that libFuzzer sees them as crashes.
+FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	-fno-omit-frame-pointer -g
+
+# lib/ once more with coverage and sanitizers; the normal libcognito.la
+# stays as it is.
+noinst_LTLIBRARIES += libcognito_fuzz.la
+libcognito_fuzz_la_SOURCES = $(libcognito_la_SOURCES)
+libcognito_fuzz_la_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+libcognito_fuzz_la_LIBADD = $(LIB_DEPS)
+
+FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
+	fuzz/fuzz_jwt_creds
+noinst_PROGRAMS = $(FUZZ_TARGETS) fuzz/alloc-fail-login
+
+FUZZ_CC_FLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer
+FUZZ_LINK_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer
+
+fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c
+fuzz_fuzz_config_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_config_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_api_reply_SOURCES = fuzz/fuzz_api_reply.c fuzz/canned.c \
+	fuzz/canned.h
+fuzz_fuzz_api_reply_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_api_reply_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_api_reply_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_srp_SOURCES = fuzz/fuzz_srp.c
+fuzz_fuzz_srp_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_srp_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_srp_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_jwt_creds_SOURCES = fuzz/fuzz_jwt_creds.c
+fuzz_fuzz_jwt_creds_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_jwt_creds_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_jwt_creds_LDADD = libcognito_fuzz.la
+
+# Not a libFuzzer target: its own main, every allocation made by lib/ and
+# the driver, the json-c constructors lib/ calls, and (with -o) OpenSSL's
+# allocations routed through failalloc.c.
+fuzz_alloc_fail_login_SOURCES = fuzz/alloc_fail_login.c fuzz/failalloc.c \
+	fuzz/failalloc.h fuzz/canned.c fuzz/canned.h
+fuzz_alloc_fail_login_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN)
+fuzz_alloc_fail_login_LDFLAGS = $(FUZZ_SAN) \
+	-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=strdup \
+	-Wl,--wrap=json_object_new_object,--wrap=json_object_new_string \
+	-Wl,--wrap=json_object_object_add,--wrap=json_tokener_new_ex \
+	-Wl,--wrap=json_tokener_parse \
+	-Wl,--wrap=json_object_to_json_string_length
+fuzz_alloc_fail_login_LDADD = libcognito_fuzz.la
+
+fuzzers: $(noinst_PROGRAMS)
+else
+fuzzers:
+	@echo "fuzzers: configure with CC=clang --enable-fuzzing" >&2; exit 1
+endif
+.PHONY: fuzzers
