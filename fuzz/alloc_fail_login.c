@@ -5,12 +5,12 @@
  *   alloc-fail-login [-o] [-p] FILE...
  *
  * FILE holds replies in fuzz_api_reply's format (canned.h); -p runs
- * USER_PASSWORD_AUTH instead of SRP; -o fails OpenSSL's allocations too. Without a failure each login must
- * succeed. With one, the login may fail any way or still succeed (not every
- * allocation is essential), but it must not crash (ASan), leak (LSan is
- * asked after every run) or report success without tokens. Prints
- * "PASS: alloc-fail-login FILE (K points)" or FAIL lines; exit 1 on any
- * failure. */
+ * USER_PASSWORD_AUTH instead of SRP; -o fails OpenSSL's allocations too.
+ * Without a failure each login must succeed. With one, the login may fail any
+ * way or still succeed (not every allocation is essential), but it must not
+ * crash (ASan), leak (LSan is asked after every run) or report success without
+ * tokens. Prints "PASS: alloc-fail-login FILE (K points)" or FAIL lines; exit 1
+ * on any failure. */
 #include "config.h"
 
 #include <sanitizer/lsan_interface.h>
@@ -26,7 +26,9 @@
 
 static struct pc_config cfg;
 
-static time_t fixed_now(void) { return 1700000000; }
+static time_t fixed_now(void) {
+  return 1700000000;
+}
 
 /* One login over c. Returns its status; *bad is set when the result breaks
  * the contract. */
@@ -86,13 +88,15 @@ static int run_file(const char *path, enum pc_auth_flow flow) {
     }
     if (bad) {
       printf("FAIL: alloc-fail-login %s - PC_OK without tokens with "
-             "allocation %ld failing\n", path, n);
+             "allocation %ld failing\n",
+             path, n);
       fails++;
     }
     if (n == 0) {
       if (st != PC_OK) {
         printf("FAIL: alloc-fail-login %s - the login without a failure "
-               "returned %s\n", path, pc_status_str(st));
+               "returned %s\n",
+               path, pc_status_str(st));
         return 1;
       }
       continue;
@@ -103,8 +107,7 @@ static int run_file(const char *path, enum pc_auth_flow flow) {
       break;
   }
   if (fails == 0)
-    printf("PASS: alloc-fail-login %s (%ld allocation points)\n", path,
-           n - 1);
+    printf("PASS: alloc-fail-login %s (%ld allocation points)\n", path, n - 1);
   return fails != 0;
 }
 

@@ -46,12 +46,23 @@ static void add_piece(struct canned *c, const unsigned char *p, size_t len) {
   if (len == 0)
     return;
   switch (p[0]) {
-  case '4': r->status = 400; break;
-  case '5': r->status = 500; break;
-  case '3': r->status = 302; break;
-  case 'T': r->kind = CANNED_UNAVAIL; break;
-  case 'L': r->kind = CANNED_TOO_LARGE; break;
-  default: break;
+  case '4':
+    r->status = 400;
+    break;
+  case '5':
+    r->status = 500;
+    break;
+  case '3':
+    r->status = 302;
+    break;
+  case 'T':
+    r->kind = CANNED_UNAVAIL;
+    break;
+  case 'L':
+    r->kind = CANNED_TOO_LARGE;
+    break;
+  default:
+    break;
   }
   r->body++;
   r->len--;
@@ -74,8 +85,8 @@ void canned_split(struct canned *c, const unsigned char *data, size_t size) {
   add_piece(c, data + start, size - start);
 }
 
-static int canned_ask(void *ctx, enum pc_prompt_style style,
-                      const char *prompt, char **answer) {
+static int canned_ask(void *ctx, enum pc_prompt_style style, const char *prompt,
+                      char **answer) {
   const char *a = "value";
 
   (void)style;

@@ -24,8 +24,8 @@ int __real_json_object_object_add(json_object *o, const char *key,
                                   json_object *val);
 json_tokener *__real_json_tokener_new_ex(int depth);
 json_object *__real_json_tokener_parse(const char *s);
-const char *__real_json_object_to_json_string_length(json_object *o,
-                                                     int flags, size_t *len);
+const char *__real_json_object_to_json_string_length(json_object *o, int flags,
+                                                     size_t *len);
 void *__wrap_malloc(size_t n);
 void *__wrap_calloc(size_t n, size_t size);
 void *__wrap_realloc(void *p, size_t n);
@@ -47,7 +47,9 @@ long failalloc_disarm(void) {
   return count;
 }
 
-int failalloc_injected(void) { return injected; }
+int failalloc_injected(void) {
+  return injected;
+}
 
 static int fail_now(void) {
   if (!armed)
@@ -58,7 +60,9 @@ static int fail_now(void) {
   return 1;
 }
 
-void *__wrap_malloc(size_t n) { return fail_now() ? NULL : __real_malloc(n); }
+void *__wrap_malloc(size_t n) {
+  return fail_now() ? NULL : __real_malloc(n);
+}
 
 void *__wrap_calloc(size_t n, size_t size) {
   return fail_now() ? NULL : __real_calloc(n, size);
@@ -101,10 +105,10 @@ json_object *__wrap_json_tokener_parse(const char *s) {
   return fail_now() ? NULL : __real_json_tokener_parse(s);
 }
 
-const char *__wrap_json_object_to_json_string_length(json_object *o,
-                                                     int flags, size_t *len);
-const char *__wrap_json_object_to_json_string_length(json_object *o,
-                                                     int flags, size_t *len) {
+const char *__wrap_json_object_to_json_string_length(json_object *o, int flags,
+                                                     size_t *len);
+const char *__wrap_json_object_to_json_string_length(json_object *o, int flags,
+                                                     size_t *len) {
   return fail_now() ? NULL
                     : __real_json_object_to_json_string_length(o, flags, len);
 }
@@ -126,5 +130,6 @@ static void ossl_free(void *p, const char *file, int line) {
 
 int failalloc_openssl(void) {
   return CRYPTO_set_mem_functions(ossl_malloc, ossl_realloc, ossl_free) == 1
-             ? 0 : -1;
+             ? 0
+             : -1;
 }

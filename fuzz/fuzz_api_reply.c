@@ -17,7 +17,9 @@
 
 static struct pc_config cfg;
 
-static time_t fixed_now(void) { return 1700000000; }
+static time_t fixed_now(void) {
+  return 1700000000;
+}
 
 /* A login that succeeds must have both tokens. */
 static void check_login(enum pc_status st, const struct pc_login_result *r) {

@@ -86,8 +86,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   }
   check_pad(part[0]);
   check_pad(part[1]);
-  st1 = pc_srp_signature(srp, "AbC123", part[3], "Passw0rd!", part[0],
-                         part[1], part[2], TS, &sig1);
+  st1 = pc_srp_signature(srp, "AbC123", part[3], "Passw0rd!", part[0], part[1],
+                         part[2], TS, &sig1);
   if ((st1 == PC_OK) != (sig1 != NULL) ||
       (st1 == PC_OK) != (pc_srp_last_key(srp, key) == 0))
     abort();

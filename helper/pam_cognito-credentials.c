@@ -46,7 +46,8 @@ struct opts {
   long min_validity;
 };
 
-static void die(const char *fmt, ...) __attribute__((format(printf, 1, 2), noreturn));
+static void die(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2), noreturn));
 
 /* One line on stderr, exit 1: AWS tools show it to the user as is. */
 static void die(const char *fmt, ...) {
@@ -78,11 +79,11 @@ static void usage(FILE *f) {
 
 static void parse_args(int argc, char **argv, struct opts *o) {
   static const struct option longopts[] = {
-    {"cache-dir", required_argument, NULL, 'c'},
-    {"min-validity", required_argument, NULL, 'm'},
-    {"help", no_argument, NULL, 'h'},
-    {"version", no_argument, NULL, 'V'},
-    {NULL, 0, NULL, 0},
+      {"cache-dir", required_argument, NULL, 'c'},
+      {"min-validity", required_argument, NULL, 'm'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0},
   };
   char *end;
   int c;
@@ -195,7 +196,8 @@ static void renew(const struct pc_cache *c, const char *user, int had_creds,
   if (rc > 0 || b.data == NULL)
     die(had_creds ? "cached credentials for %s have expired and cannot be "
                     "renewed here: log in again"
-                  : "no cached credentials for %s: log in first", user);
+                  : "no cached credentials for %s: log in first",
+        user);
   rc = pc_handover_parse(b.data, b.len, &h, err, sizeof err);
   pc_buf_free(&b);
   if (rc != 0)
@@ -203,20 +205,20 @@ static void renew(const struct pc_cache *c, const char *user, int had_creds,
   st = pc_client_init(&cl, &h.cfg, NULL);
   if (st != PC_OK)
     die("cannot set up the HTTP client: %s", pc_status_str(st));
-  st = pc_refresh_tokens(&cl, h.refresh_token, h.user_id, h.secret_hash, &t,
-                         &e);
+  st =
+      pc_refresh_tokens(&cl, h.refresh_token, h.user_id, h.secret_hash, &t, &e);
   if (st == PC_ERR_AUTH)
     die("the refresh token has expired: log in again");
   if (st != PC_OK)
     die_status("token refresh failed", st, &e);
-  st = pc_identity_get_credentials(&cl, &h.cfg, h.identity_id, t.id_token,
-                                   cr, &e);
+  st = pc_identity_get_credentials(&cl, &h.cfg, h.identity_id, t.id_token, cr,
+                                   &e);
   if (st != PC_OK)
     die_status("the identity pool refused credentials", st, &e);
   doc = pc_creds_process_json(cr->access_key_id, cr->secret_access_key,
                               cr->session_token, cr->expiration);
-  if (doc == NULL || pc_cache_write(c, CREDS_FILE, doc, strlen(doc), err,
-                                    sizeof err) != 0)
+  if (doc == NULL ||
+      pc_cache_write(c, CREDS_FILE, doc, strlen(doc), err, sizeof err) != 0)
     fprintf(stderr, PROG ": warning: credentials not cached: %s\n",
             doc ? err : "out of memory");
   pc_free_secret(&doc);
@@ -224,8 +226,8 @@ static void renew(const struct pc_cache *c, const char *user, int had_creds,
   if (t.refresh_token != NULL) {
     doc = pc_handover_json(&h.cfg, h.identity_id, h.user_id, h.secret_hash,
                            t.refresh_token);
-    if (doc == NULL || pc_cache_write(c, REFRESH_FILE, doc, strlen(doc), err,
-                                      sizeof err) != 0)
+    if (doc == NULL ||
+        pc_cache_write(c, REFRESH_FILE, doc, strlen(doc), err, sizeof err) != 0)
       fprintf(stderr, PROG ": warning: new refresh token not cached: %s\n",
               doc ? err : "out of memory");
     pc_free_secret(&doc);

@@ -25,8 +25,7 @@
 static const char idp_service[] = "AWSCognitoIdentityProviderService";
 static const char identity_service_name[] = "AWSCognitoIdentityService";
 
-enum pc_status pc_client_init(struct pc_client *cl,
-                              const struct pc_config *cfg,
+enum pc_status pc_client_init(struct pc_client *cl, const struct pc_config *cfg,
                               struct pc_http *http) {
   memset(cl, 0, sizeof(*cl));
   if (cfg == NULL) {
@@ -88,20 +87,20 @@ struct error_map {
 };
 
 static const struct error_map errors[] = {
-  { "NotAuthorizedException", PC_ERR_AUTH },
-  { "UserNotFoundException", PC_ERR_USER_UNKNOWN },
-  { "UserNotConfirmedException", PC_ERR_USER_NOT_CONFIRMED },
-  { "PasswordResetRequiredException", PC_ERR_PASSWORD_RESET },
-  { "InvalidPasswordException", PC_ERR_INVALID_PASSWORD },
-  { "CodeMismatchException", PC_ERR_CODE_MISMATCH },
-  { "ExpiredCodeException", PC_ERR_EXPIRED },
-  { "LimitExceededException", PC_ERR_LIMIT },
-  { "TooManyRequestsException", PC_ERR_LIMIT },
-  { "TooManyFailedAttemptsException", PC_ERR_LIMIT },
-  { "ThrottlingException", PC_ERR_LIMIT },
-  { "InvalidParameterException", PC_ERR_INVALID_PARAM },
-  { "ResourceNotFoundException", PC_ERR_INVALID_PARAM },
-  { "InternalErrorException", PC_ERR_UNAVAIL },
+    {"NotAuthorizedException", PC_ERR_AUTH},
+    {"UserNotFoundException", PC_ERR_USER_UNKNOWN},
+    {"UserNotConfirmedException", PC_ERR_USER_NOT_CONFIRMED},
+    {"PasswordResetRequiredException", PC_ERR_PASSWORD_RESET},
+    {"InvalidPasswordException", PC_ERR_INVALID_PASSWORD},
+    {"CodeMismatchException", PC_ERR_CODE_MISMATCH},
+    {"ExpiredCodeException", PC_ERR_EXPIRED},
+    {"LimitExceededException", PC_ERR_LIMIT},
+    {"TooManyRequestsException", PC_ERR_LIMIT},
+    {"TooManyFailedAttemptsException", PC_ERR_LIMIT},
+    {"ThrottlingException", PC_ERR_LIMIT},
+    {"InvalidParameterException", PC_ERR_INVALID_PARAM},
+    {"ResourceNotFoundException", PC_ERR_INVALID_PARAM},
+    {"InternalErrorException", PC_ERR_UNAVAIL},
 };
 
 enum pc_status pc_api_map_error(const char *type, const char *message) {
@@ -157,8 +156,8 @@ static json_object *parse_object(const struct pc_buf *b) {
 
 /* Judge one HTTP answer. Sets *retry when another attempt may help. */
 static enum pc_status handle_reply(long status, const struct pc_buf *rb,
-                                   json_object **resp,
-                                   struct pc_api_error *err, int *retry) {
+                                   json_object **resp, struct pc_api_error *err,
+                                   int *retry) {
   json_object *o = parse_object(rb);
   const char *msg;
   enum pc_status st;
@@ -220,8 +219,8 @@ static unsigned long backoff_ms(int attempt) {
 }
 
 enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
-                           const char *op, json_object *req,
-                           json_object **resp, struct pc_api_error *err) {
+                           const char *op, json_object *req, json_object **resp,
+                           struct pc_api_error *err) {
   struct pc_api_error scratch;
   struct pc_buf rb;
   char target[128];
@@ -310,8 +309,8 @@ char *pc_secret_hash(const char *client_secret, const char *username,
     return NULL;
   memcpy(msg, username, ul);
   memcpy(msg + ul, client_id, cl);
-  if (HMAC(EVP_sha256(), client_secret, (int)kl, msg, ul + cl, mac,
-           &maclen) == NULL)
+  if (HMAC(EVP_sha256(), client_secret, (int)kl, msg, ul + cl, mac, &maclen) ==
+      NULL)
     goto out;
   /* base64 of 32 bytes: 44 characters and a NUL. */
   out = malloc(4 * ((maclen + 2) / 3) + 1);

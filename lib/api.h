@@ -10,9 +10,9 @@
 #include "status.h"
 
 struct pc_api_error {
-  char type[96];      /* __type without namespace, "" when none */
-  char message[512];  /* server message, control characters stripped */
-  long http_status;   /* 0 when no HTTP answer arrived */
+  char type[96];     /* __type without namespace, "" when none */
+  char message[512]; /* server message, control characters stripped */
+  long http_status;  /* 0 when no HTTP answer arrived */
 };
 
 struct pc_client {
@@ -20,7 +20,7 @@ struct pc_client {
   struct pc_http *http;        /* owned; one connection reused per login */
   char *idp_url;
   char *identity_url;
-  int retries;                 /* retries on throttling/5xx, default 2 */
+  int retries; /* retries on throttling/5xx, default 2 */
 };
 
 /* Build a client over cfg; http may be NULL (libcurl with cfg's timeout and
@@ -37,8 +37,8 @@ void pc_client_free(struct pc_client *cl);
  * JSON object). The request body is wiped after sending: it may hold a
  * password. Retries TooManyRequests/5xx with backoff. */
 enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
-                           const char *op, json_object *req,
-                           json_object **resp, struct pc_api_error *err)
+                           const char *op, json_object *req, json_object **resp,
+                           struct pc_api_error *err)
     __attribute__((warn_unused_result));
 
 /* Map a Cognito error type (namespace prefix tolerated) to a status. */

@@ -7,10 +7,10 @@
 #include <stddef.h>
 
 struct pc_buf {
-  char *data;   /* NUL-terminated contents, or NULL when empty */
-  size_t len;   /* bytes used, excluding the terminator */
-  size_t cap;   /* bytes allocated */
-  size_t max;   /* appends that would pass this fail */
+  char *data; /* NUL-terminated contents, or NULL when empty */
+  size_t len; /* bytes used, excluding the terminator */
+  size_t cap; /* bytes allocated */
+  size_t max; /* appends that would pass this fail */
 };
 
 void pc_buf_init(struct pc_buf *b, size_t max);

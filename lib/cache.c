@@ -147,8 +147,7 @@ static int open_user_dir(struct pc_cache *c, int bfd, const char *user,
     return -1;
   }
   /* Give our fresh directory away only through the fd we hold. */
-  if (created &&
-      (fchown(fd, c->uid, c->gid) != 0 || fchmod(fd, 0700) != 0)) {
+  if (created && (fchown(fd, c->uid, c->gid) != 0 || fchmod(fd, 0700) != 0)) {
     set_err(err, errlen, "cannot set owner/mode of %s: %s", c->path,
             strerror(errno));
     if (unlinkat(bfd, user, AT_REMOVEDIR) != 0) {
@@ -263,8 +262,8 @@ static int create_temp(const struct pc_cache *c, const char *name, char *tmp,
   return fd;
 }
 
-int pc_cache_write(const struct pc_cache *c, const char *name,
-                   const void *data, size_t len, char *err, size_t errlen) {
+int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
+                   size_t len, char *err, size_t errlen) {
   char tmp[PC_CACHE_NAME_MAX + 16];
   const char *what;
   struct stat st;
@@ -285,9 +284,8 @@ int pc_cache_write(const struct pc_cache *c, const char *name,
   if (write_all(fd, data, len) != 0)
     goto fail;
   what = "chown";
-  if (fstat(fd, &st) != 0 ||
-      ((st.st_uid != c->uid || st.st_gid != c->gid) &&
-       fchown(fd, c->uid, c->gid) != 0))
+  if (fstat(fd, &st) != 0 || ((st.st_uid != c->uid || st.st_gid != c->gid) &&
+                              fchown(fd, c->uid, c->gid) != 0))
     goto fail;
   what = "chmod";
   if (fchmod(fd, 0600) != 0)
@@ -353,16 +351,16 @@ int pc_cache_read(const struct pc_cache *c, const char *name,
   } else if (st.st_uid != c->uid) {
     set_err(err, errlen,
             "ignoring %s/%s: owned by uid %lu, expected %lu; it will be "
-            "replaced", c->path, name, (unsigned long)st.st_uid,
-            (unsigned long)c->uid);
+            "replaced",
+            c->path, name, (unsigned long)st.st_uid, (unsigned long)c->uid);
   } else if ((st.st_mode & 077) != 0) {
     set_err(err, errlen,
             "ignoring %s/%s: mode %04o gives group/other access, expected "
-            "0600; it will be replaced", c->path, name,
-            (unsigned)(st.st_mode & 07777));
+            "0600; it will be replaced",
+            c->path, name, (unsigned)(st.st_mode & 07777));
   } else if (st.st_size > PC_CACHE_MAX_FILE) {
-    set_err(err, errlen, "ignoring %s/%s: %lld bytes, more than %d",
-            c->path, name, (long long)st.st_size, PC_CACHE_MAX_FILE);
+    set_err(err, errlen, "ignoring %s/%s: %lld bytes, more than %d", c->path,
+            name, (long long)st.st_size, PC_CACHE_MAX_FILE);
   } else {
     for (;;) {
       n = read(fd, chunk, sizeof chunk);

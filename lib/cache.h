@@ -36,15 +36,15 @@
 
 #include "buf.h"
 
-#define PC_USER_NAME_MAX 32      /* longest user name accepted */
-#define PC_CACHE_NAME_MAX 64     /* longest file name inside a user dir */
-#define PC_CACHE_MAX_FILE 65536  /* largest cache file read */
+#define PC_USER_NAME_MAX 32     /* longest user name accepted */
+#define PC_CACHE_NAME_MAX 64    /* longest file name inside a user dir */
+#define PC_CACHE_MAX_FILE 65536 /* largest cache file read */
 
 struct pc_cache {
-  int dir_fd;       /* O_DIRECTORY fd of <base>/<user>, -1 when closed */
-  uid_t uid;        /* owner every file must have */
+  int dir_fd; /* O_DIRECTORY fd of <base>/<user>, -1 when closed */
+  uid_t uid;  /* owner every file must have */
   gid_t gid;
-  char path[256];   /* "<base>/<user>" for messages only (may be truncated) */
+  char path[256]; /* "<base>/<user>" for messages only (may be truncated) */
 };
 
 /* 1 when user is non-empty, <= 32 chars of [A-Za-z0-9._-], does not start
@@ -62,8 +62,8 @@ int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
 /* Atomically replace <name> with len bytes of data, mode 0600, owned by the
  * user. 0 or -1 (err set; no temporary file is left). data stays the
  * caller's: it is not wiped here. */
-int pc_cache_write(const struct pc_cache *c, const char *name,
-                   const void *data, size_t len, char *err, size_t errlen)
+int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
+                   size_t len, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 /* Read <name> into out (initialised here; release with pc_buf_free, which

@@ -37,24 +37,25 @@ struct key_def {
   long min, max; /* K_LONG only */
 };
 
-#define STR_KEY(n) { #n, K_STR, offsetof(struct pc_config, n), 0, 0 }
+#define STR_KEY(n)                                                             \
+  { #n, K_STR, offsetof(struct pc_config, n), 0, 0 }
 
 static const struct key_def keys[] = {
-  STR_KEY(region),
-  STR_KEY(user_pool_id),
-  STR_KEY(client_id),
-  STR_KEY(client_secret),
-  { "auth_flow", K_FLOW, offsetof(struct pc_config, auth_flow), 0, 0 },
-  STR_KEY(identity_pool_id),
-  STR_KEY(role_arn),
-  STR_KEY(idp_endpoint),
-  STR_KEY(identity_endpoint),
-  { "timeout", K_LONG, offsetof(struct pc_config, timeout), 1, 300 },
-  STR_KEY(ca_file),
-  STR_KEY(cache_dir),
-  { "credentials_required", K_BOOL,
-    offsetof(struct pc_config, credentials_required), 0, 0 },
-  { "max_attempts", K_LONG, offsetof(struct pc_config, max_attempts), 1, 10 },
+    STR_KEY(region),
+    STR_KEY(user_pool_id),
+    STR_KEY(client_id),
+    STR_KEY(client_secret),
+    {"auth_flow", K_FLOW, offsetof(struct pc_config, auth_flow), 0, 0},
+    STR_KEY(identity_pool_id),
+    STR_KEY(role_arn),
+    STR_KEY(idp_endpoint),
+    STR_KEY(identity_endpoint),
+    {"timeout", K_LONG, offsetof(struct pc_config, timeout), 1, 300},
+    STR_KEY(ca_file),
+    STR_KEY(cache_dir),
+    {"credentials_required", K_BOOL,
+     offsetof(struct pc_config, credentials_required), 0, 0},
+    {"max_attempts", K_LONG, offsetof(struct pc_config, max_attempts), 1, 10},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -104,8 +105,8 @@ static int parse_long(const char *s, long min, long max, long *out) {
 }
 
 static int parse_bool(const char *s, int *out) {
-  static const char *const yes[] = { "true", "yes", "on", "1" };
-  static const char *const no[] = { "false", "no", "off", "0" };
+  static const char *const yes[] = {"true", "yes", "on", "1"};
+  static const char *const no[] = {"false", "no", "off", "0"};
   size_t i;
 
   /* A bare module argument ("credentials_required") means true. */
@@ -235,8 +236,10 @@ static int open_safely(const char *path, int must_exist, int allow_any_owner,
     goto fail;
   }
   if (!allow_any_owner && st.st_uid != 0) {
-    set_err(err, errlen, "%s: is not owned by root (owner uid %lu); "
-            "chown root", path, (unsigned long)st.st_uid);
+    set_err(err, errlen,
+            "%s: is not owned by root (owner uid %lu); "
+            "chown root",
+            path, (unsigned long)st.st_uid);
     goto fail;
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
@@ -245,8 +248,10 @@ static int open_safely(const char *path, int must_exist, int allow_any_owner,
     goto fail;
   }
   if ((st.st_mode & S_IROTH) != 0) {
-    set_err(err, errlen, "%s: is readable by others and may hold the client "
-            "secret; chmod 0600", path);
+    set_err(err, errlen,
+            "%s: is readable by others and may hold the client "
+            "secret; chmod 0600",
+            path);
     goto fail;
   }
   *fdp = fd;
@@ -449,8 +454,7 @@ static int region_ok(const char *s, size_t len) {
   const char *end = s + len, *p = s;
   int n;
 
-  if (len < 2 || !islower((unsigned char)p[0]) ||
-      !islower((unsigned char)p[1]))
+  if (len < 2 || !islower((unsigned char)p[0]) || !islower((unsigned char)p[1]))
     return 0;
   p += 2;
   if ((size_t)(end - p) > 4 && strncmp(p, "-gov-", 5) == 0)
@@ -486,16 +490,20 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
     return -1;
   }
   if (!region_ok(c->region, strlen(c->region))) {
-    set_err(err, errlen, "region: '%s' is not an AWS region name "
-            "(like us-east-1)", c->region);
+    set_err(err, errlen,
+            "region: '%s' is not an AWS region name "
+            "(like us-east-1)",
+            c->region);
     return -1;
   }
   us = strchr(c->user_pool_id, '_');
-  if (us == NULL || !region_ok(c->user_pool_id,
-                               (size_t)(us - c->user_pool_id)) ||
+  if (us == NULL ||
+      !region_ok(c->user_pool_id, (size_t)(us - c->user_pool_id)) ||
       !alnum_ok(us + 1)) {
-    set_err(err, errlen, "user_pool_id: '%s' does not look like "
-            "<region>_<id> (like us-east-1_AbC123)", c->user_pool_id);
+    set_err(err, errlen,
+            "user_pool_id: '%s' does not look like "
+            "<region>_<id> (like us-east-1_AbC123)",
+            c->user_pool_id);
     return -1;
   }
   if ((size_t)(us - c->user_pool_id) != strlen(c->region) ||
@@ -509,13 +517,17 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
     return -1;
   }
   if (c->idp_endpoint != NULL && !pc_url_allowed(c->idp_endpoint)) {
-    set_err(err, errlen, "idp_endpoint: '%s' refused: use https://, or "
-            "http:// only to a loopback host", c->idp_endpoint);
+    set_err(err, errlen,
+            "idp_endpoint: '%s' refused: use https://, or "
+            "http:// only to a loopback host",
+            c->idp_endpoint);
     return -1;
   }
   if (c->identity_endpoint != NULL && !pc_url_allowed(c->identity_endpoint)) {
-    set_err(err, errlen, "identity_endpoint: '%s' refused: use https://, or "
-            "http:// only to a loopback host", c->identity_endpoint);
+    set_err(err, errlen,
+            "identity_endpoint: '%s' refused: use https://, or "
+            "http:// only to a loopback host",
+            c->identity_endpoint);
     return -1;
   }
   if (c->cache_dir == NULL || c->cache_dir[0] != '/') {

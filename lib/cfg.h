@@ -8,20 +8,20 @@
 enum pc_auth_flow { PC_FLOW_SRP = 0, PC_FLOW_PASSWORD = 1 };
 
 struct pc_config {
-  char *region;            /* required */
-  char *user_pool_id;      /* required, "<region>_<id>" */
-  char *client_id;         /* required */
-  char *client_secret;     /* optional; a secret: wiped on free */
+  char *region;        /* required */
+  char *user_pool_id;  /* required, "<region>_<id>" */
+  char *client_id;     /* required */
+  char *client_secret; /* optional; a secret: wiped on free */
   enum pc_auth_flow auth_flow;
-  char *identity_pool_id;  /* optional; enables AWS credentials */
-  char *role_arn;          /* optional CustomRoleArn */
-  char *idp_endpoint;      /* optional base URL; default regional AWS host */
-  char *identity_endpoint; /* optional base URL; default regional AWS host */
-  long timeout;            /* seconds per HTTP call, 1..300, default 10 */
-  char *ca_file;           /* optional CA bundle */
-  char *cache_dir;         /* default PC_DEFAULT_CACHE_DIR */
-  int credentials_required;/* 1: a failed credential fetch fails the session */
-  long max_attempts;       /* tries for a new password or code, 1..10, default 3 */
+  char *identity_pool_id;   /* optional; enables AWS credentials */
+  char *role_arn;           /* optional CustomRoleArn */
+  char *idp_endpoint;       /* optional base URL; default regional AWS host */
+  char *identity_endpoint;  /* optional base URL; default regional AWS host */
+  long timeout;             /* seconds per HTTP call, 1..300, default 10 */
+  char *ca_file;            /* optional CA bundle */
+  char *cache_dir;          /* default PC_DEFAULT_CACHE_DIR */
+  int credentials_required; /* 1: a failed credential fetch fails the session */
+  long max_attempts; /* tries for a new password or code, 1..10, default 3 */
 };
 
 /* Set every field to its default (strings NULL except cache_dir). Returns -1

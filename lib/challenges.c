@@ -11,7 +11,7 @@
 #include "secret.h"
 
 #define KBD_HINT                                                               \
-  "This login needs more than one prompt: use keyboard-interactive "         \
+  "This login needs more than one prompt: use keyboard-interactive "           \
   "authentication (see the pam_cognito README)."
 
 static int attempts(const struct login *l) {
@@ -23,15 +23,19 @@ static int attempts(const struct login *l) {
  * instead of sending the password as an answer. */
 static enum pc_status replayed_password(struct login *l, const char *what) {
   pc_login_tell(l, 1, KBD_HINT);
-  pc_login_detail(l, "%s: the conversation repeated the login password "
-                     "(sshd PasswordAuthentication?)", what);
+  pc_login_detail(l,
+                  "%s: the conversation repeated the login password "
+                  "(sshd PasswordAuthentication?)",
+                  what);
   return PC_ERR_CONV;
 }
 
 static enum pc_status no_answer(struct login *l, const char *what) {
-  pc_login_detail(l, "%s: the conversation could not answer an interactive "
-                     "prompt (sshd needs keyboard-interactive authentication "
-                     "for challenges)", what);
+  pc_login_detail(l,
+                  "%s: the conversation could not answer an interactive "
+                  "prompt (sshd needs keyboard-interactive authentication "
+                  "for challenges)",
+                  what);
   return PC_ERR_CONV;
 }
 
@@ -55,8 +59,8 @@ static enum pc_status ask_attributes(struct login *l, json_object *required,
   size_t i, n = required ? json_object_array_length(required) : 0;
 
   for (i = 0; i < n; i++) {
-    const char *key = json_object_get_string(
-        json_object_array_get_idx(required, i));
+    const char *key =
+        json_object_get_string(json_object_array_get_idx(required, i));
     const char *dot = key ? strchr(key, '.') : NULL;
     char prompt[160], *value = NULL;
     int bad;
@@ -88,8 +92,8 @@ static enum pc_status ask_new_password(struct login *l, char **pw) {
     st = PC_ERR_ABORTED;
   } else if (strcmp(*pw, l->o->password) == 0) {
     st = replayed_password(l, "NEW_PASSWORD_REQUIRED");
-  } else if (pc_login_ask(l, PC_PROMPT_SECRET, "Retype new password: ",
-                          &again) != 0) {
+  } else if (pc_login_ask(l, PC_PROMPT_SECRET,
+                          "Retype new password: ", &again) != 0) {
     st = no_answer(l, "NEW_PASSWORD_REQUIRED");
   } else if (strcmp(*pw, again) != 0) {
     pc_login_tell(l, 1, "Sorry, passwords do not match.");
@@ -109,14 +113,16 @@ static enum pc_status new_password(struct login *l, json_object *params) {
 
   pc_login_tell(l, 0, "You are required to change your password now.");
   st = attrs ? ask_attributes(l, required, attrs) : PC_ERR_NOMEM;
-  for (try = 1; st == PC_OK || st == PC_ERR_AUTH ||
-                st == PC_ERR_INVALID_PASSWORD; try++) {
+  for (try = 1;
+       st == PC_OK || st == PC_ERR_AUTH || st == PC_ERR_INVALID_PASSWORD;
+       try++) {
     json_object *req, *rp = NULL;
     char *pw = NULL;
 
     if (try > attempts(l)) {
-      pc_login_tell(l, 1, "Too many failed attempts; the password was not "
-                          "changed.");
+      pc_login_tell(l, 1,
+                    "Too many failed attempts; the password was not "
+                    "changed.");
       pc_login_detail(l, "%s", "NEW_PASSWORD_REQUIRED: too many attempts");
       st = PC_ERR_AUTH;
       break;
@@ -145,8 +151,9 @@ static enum pc_status new_password(struct login *l, json_object *params) {
     }
     pc_free_secret(&pw);
     if (st == PC_ERR_INVALID_PASSWORD)
-      pc_login_tell(l, 1, pc_login_server_message(l, "The new password was "
-                                                     "rejected."));
+      pc_login_tell(l, 1,
+                    pc_login_server_message(l, "The new password was "
+                                               "rejected."));
   }
   json_object_put(required);
   pc_json_put_secret(attrs);
@@ -212,13 +219,14 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
     st = pc_login_respond(l, k->challenge, req);
     if (st != PC_ERR_CODE_MISMATCH)
       break;
-    pc_login_tell(l, 1, try < attempts(l) ? "Wrong code, try again."
-                                          : "Wrong code.");
+    pc_login_tell(l, 1,
+                  try < attempts(l) ? "Wrong code, try again." : "Wrong code.");
   }
   if (st == PC_ERR_EXPIRED ||
       (st == PC_ERR_AUTH && strstr(l->r->detail, "session"))) {
-    pc_login_tell(l, 1, "The code or the login session has expired; "
-                        "log in again.");
+    pc_login_tell(l, 1,
+                  "The code or the login session has expired; "
+                  "log in again.");
     st = PC_ERR_EXPIRED;
   }
   return st == PC_ERR_CODE_MISMATCH ? PC_ERR_AUTH : st;
@@ -253,8 +261,9 @@ static enum pc_status select_mfa(struct login *l, json_object *params) {
   len = snprintf(menu, sizeof(menu), "Choose how to verify this login:");
   for (i = 0; i < n && len > 0 && (size_t)len < sizeof(menu); i++) {
     char label[64]; /* server text: no control characters on the terminal */
-    pc_sanitize(label, sizeof(label), mfa_label(json_object_get_string(
-                                          json_object_array_get_idx(list, i))));
+    pc_sanitize(
+        label, sizeof(label),
+        mfa_label(json_object_get_string(json_object_array_get_idx(list, i))));
     len += snprintf(menu + len, sizeof(menu) - (size_t)len, "\n  %zu) %s",
                     i + 1, label);
   }
@@ -273,8 +282,8 @@ static enum pc_status select_mfa(struct login *l, json_object *params) {
       chosen = json_object_get_string(
           json_object_array_get_idx(list, (size_t)pick - 1));
     for (i = 0; !chosen && i < n; i++) {
-      const char *name = json_object_get_string(
-          json_object_array_get_idx(list, i));
+      const char *name =
+          json_object_get_string(json_object_array_get_idx(list, i));
       if (name && strcmp(name, answer) == 0)
         chosen = name;
     }
@@ -284,8 +293,8 @@ static enum pc_status select_mfa(struct login *l, json_object *params) {
   }
   if (chosen) {
     json_object *rp = NULL;
-    json_object *req = pc_login_request(l, "ChallengeResponses", l->user_id,
-                                        &rp);
+    json_object *req =
+        pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
     if (req && pc_json_add_str(rp, "ANSWER", chosen)) {
       pc_json_put_secret(req);
       req = NULL;
@@ -320,10 +329,11 @@ static enum pc_status unsupported(struct login *l, const char *name) {
   for (i = 0; i < sizeof(why) / sizeof(why[0]); i++)
     if (strcmp(why[i].name, name) == 0)
       break;
-  pc_login_tell(l, 1, i < sizeof(why) / sizeof(why[0])
-                          ? why[i].text
-                          : "The sign-in service asked for a step this login "
-                            "cannot complete. Ask your administrator.");
+  pc_login_tell(l, 1,
+                i < sizeof(why) / sizeof(why[0])
+                    ? why[i].text
+                    : "The sign-in service asked for a step this login "
+                      "cannot complete. Ask your administrator.");
   pc_login_detail(l, "unsupported challenge %s", name);
   return PC_ERR_UNSUPPORTED;
 }

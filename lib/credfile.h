@@ -10,7 +10,7 @@ struct pc_aws_creds {
   char *access_key_id;
   char *secret_access_key;
   char *session_token;
-  long long expiration;  /* epoch seconds */
+  long long expiration; /* epoch seconds */
 };
 
 /* Wipe and free the strings and reset the struct; safe on a zeroed struct. */

@@ -32,8 +32,7 @@ int pc_identity_id_valid(const char *id) {
     unsigned char ch = (unsigned char)id[i];
     int word = (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
                (ch >= '0' && ch <= '9') || ch == '_' || ch == '-';
-    int hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') ||
-              ch == '-';
+    int hex = (ch >= '0' && ch <= '9') || (ch >= 'a' && ch <= 'f') || ch == '-';
     if (id + i < colon ? !word : id + i > colon ? !hex : 0)
       return 0;
   }
@@ -171,8 +170,7 @@ enum pc_status pc_identity_get_credentials(struct pc_client *cl,
     return PC_ERR_CONFIG;
   if ((req = identity_request(cfg, identity_id, id_token)) == NULL)
     return PC_ERR_NOMEM;
-  st = pc_api_call(cl, IDENTITY, "GetCredentialsForIdentity", req, &resp,
-                   err);
+  st = pc_api_call(cl, IDENTITY, "GetCredentialsForIdentity", req, &resp, err);
   pc_json_put_secret(req);
   if (st != PC_OK)
     return st;
@@ -200,12 +198,10 @@ enum pc_status pc_identity_get_credentials(struct pc_client *cl,
   return st;
 }
 
-enum pc_status pc_refresh_tokens(struct pc_client *cl,
-                                 const char *refresh_token,
-                                 const char *user_for_hash,
-                                 const char *secret_hash,
-                                 struct pc_tokens *tokens,
-                                 struct pc_api_error *err) {
+enum pc_status
+pc_refresh_tokens(struct pc_client *cl, const char *refresh_token,
+                  const char *user_for_hash, const char *secret_hash,
+                  struct pc_tokens *tokens, struct pc_api_error *err) {
   json_object *req, *params, *resp = NULL, *ar, *v;
   const char *a, *id, *rt;
   enum pc_status st;
@@ -214,8 +210,7 @@ enum pc_status pc_refresh_tokens(struct pc_client *cl,
   memset(tokens, 0, sizeof *tokens);
   if (err != NULL)
     memset(err, 0, sizeof *err);
-  if (cl == NULL || cl->cfg == NULL || refresh_token == NULL ||
-      !*refresh_token)
+  if (cl == NULL || cl->cfg == NULL || refresh_token == NULL || !*refresh_token)
     return PC_ERR_CONFIG;
   req = json_object_new_object();
   params = json_object_new_object();
@@ -269,8 +264,8 @@ enum pc_status pc_refresh_tokens(struct pc_client *cl,
 /* The configuration keys the helper needs; each goes through pc_config_set
  * on the way back, so the same validation applies. Never client_secret. */
 static const char *const handover_keys[] = {
-  "region", "user_pool_id", "client_id", "identity_pool_id", "role_arn",
-  "idp_endpoint", "identity_endpoint", "ca_file",
+    "region",   "user_pool_id", "client_id",         "identity_pool_id",
+    "role_arn", "idp_endpoint", "identity_endpoint", "ca_file",
 };
 
 /* Append "key": "value" as JSON (value escaped), with a leading ", ". */
@@ -282,9 +277,13 @@ static int append_member(struct pc_buf *b, const char *key, const char *val) {
 }
 
 static const char *cfg_value(const struct pc_config *cfg, size_t i) {
-  const char *const v[] = {cfg->region, cfg->user_pool_id, cfg->client_id,
-                           cfg->identity_pool_id, cfg->role_arn,
-                           cfg->idp_endpoint, cfg->identity_endpoint,
+  const char *const v[] = {cfg->region,
+                           cfg->user_pool_id,
+                           cfg->client_id,
+                           cfg->identity_pool_id,
+                           cfg->role_arn,
+                           cfg->idp_endpoint,
+                           cfg->identity_endpoint,
                            cfg->ca_file};
   return v[i];
 }
@@ -306,13 +305,13 @@ char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
   for (i = 0; !bad && i < sizeof handover_keys / sizeof *handover_keys; i++)
     if (cfg_value(cfg, i) != NULL)
       bad = append_member(&b, handover_keys[i], cfg_value(cfg, i));
-  bad = bad || append_member(&b, "timeout", timeout) ||
-        append_member(&b, "identity_id", identity_id) ||
-        append_member(&b, "user_id", user_id) ||
-        (secret_hash != NULL &&
-         append_member(&b, "secret_hash", secret_hash)) ||
-        append_member(&b, "refresh_token", refresh_token) ||
-        pc_buf_append(&b, "}\n", 2);
+  bad =
+      bad || append_member(&b, "timeout", timeout) ||
+      append_member(&b, "identity_id", identity_id) ||
+      append_member(&b, "user_id", user_id) ||
+      (secret_hash != NULL && append_member(&b, "secret_hash", secret_hash)) ||
+      append_member(&b, "refresh_token", refresh_token) ||
+      pc_buf_append(&b, "}\n", 2);
   if (bad) {
     pc_buf_free(&b);
     return NULL;
@@ -380,8 +379,7 @@ int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
       take(o, "identity_id", &out->identity_id) ||
       !pc_identity_id_valid(out->identity_id) ||
       take(o, "user_id", &out->user_id) || !*out->user_id ||
-      take(o, "refresh_token", &out->refresh_token) ||
-      !*out->refresh_token ||
+      take(o, "refresh_token", &out->refresh_token) || !*out->refresh_token ||
       (pc_json_str(o, "secret_hash") != NULL &&
        take(o, "secret_hash", &out->secret_hash))) {
     (void)snprintf(err, errlen, "%s", "incomplete refresh document");

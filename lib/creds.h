@@ -37,12 +37,9 @@ enum pc_status pc_identity_get_id(struct pc_client *cl,
  * PC_OK with creds filled (release with pc_aws_creds_free), or an error with
  * creds zeroed. A reply without the three keys or with an Expiration that
  * is not an epoch number (fractions are truncated) is PC_ERR_PROTOCOL. */
-enum pc_status pc_identity_get_credentials(struct pc_client *cl,
-                                           const struct pc_config *cfg,
-                                           const char *identity_id,
-                                           const char *id_token,
-                                           struct pc_aws_creds *creds,
-                                           struct pc_api_error *err)
+enum pc_status pc_identity_get_credentials(
+    struct pc_client *cl, const struct pc_config *cfg, const char *identity_id,
+    const char *id_token, struct pc_aws_creds *creds, struct pc_api_error *err)
     __attribute__((warn_unused_result));
 
 /* InitiateAuth REFRESH_TOKEN_AUTH. user_for_hash (the user's real user name,
@@ -51,23 +48,21 @@ enum pc_status pc_identity_get_credentials(struct pc_client *cl,
  * new ID and access tokens in *tokens (refresh_token set only when the server
  * rotated it; release with pc_tokens_free), or an error: an expired or
  * revoked refresh token is PC_ERR_AUTH. */
-enum pc_status pc_refresh_tokens(struct pc_client *cl,
-                                 const char *refresh_token,
-                                 const char *user_for_hash,
-                                 const char *secret_hash,
-                                 struct pc_tokens *tokens,
-                                 struct pc_api_error *err)
+enum pc_status
+pc_refresh_tokens(struct pc_client *cl, const char *refresh_token,
+                  const char *user_for_hash, const char *secret_hash,
+                  struct pc_tokens *tokens, struct pc_api_error *err)
     __attribute__((warn_unused_result));
 
 /* What refresh.json carries from the module (root) to the helper (user):
  * the pool settings of the configuration (never the client secret) and the
  * user's refresh material. */
 struct pc_handover {
-  struct pc_config cfg;   /* region, pools, client, endpoints, timeout, ... */
+  struct pc_config cfg; /* region, pools, client, endpoints, timeout, ... */
   char *identity_id;
-  char *user_id;          /* user name for SECRET_HASH */
-  char *secret_hash;      /* secret; NULL for a client without a secret */
-  char *refresh_token;    /* secret */
+  char *user_id;       /* user name for SECRET_HASH */
+  char *secret_hash;   /* secret; NULL for a client without a secret */
+  char *refresh_token; /* secret */
 };
 
 /* The refresh.json document, built without json-c so that no copy of the

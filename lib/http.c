@@ -106,7 +106,9 @@ struct pc_http *pc_http_new_custom(const struct pc_http_ops *ops,
   return h;
 }
 
-void *pc_http_opaque(struct pc_http *h) { return h ? h->opaque : NULL; }
+void *pc_http_opaque(struct pc_http *h) {
+  return h ? h->opaque : NULL;
+}
 
 enum pc_status pc_http_post(struct pc_http *h, const char *url,
                             const char *target, const char *body,
@@ -160,7 +162,7 @@ static enum pc_status curl_post(struct pc_http *h, const char *url,
    * up to a second for the interim reply (older releases do it past 1 kB,
    * and the SRP answer is larger). */
   static const char *const fixed[] = {
-    "Content-Type: application/x-amz-json-1.1", "Expect:", NULL };
+      "Content-Type: application/x-amz-json-1.1", "Expect:", NULL};
   enum pc_status st = PC_ERR_UNAVAIL;
   CURLcode rc;
   int n;
@@ -219,8 +221,7 @@ out:
   /* Do not leave libcurl pointing at memory the caller is about to wipe. */
   (void)curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, NULL);
   (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, NULL);
-  (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)-1);
+  (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
   cs->sink = NULL;
   curl_slist_free_all(hdrs);
   return st;
@@ -240,7 +241,7 @@ static void curl_destroy(struct pc_http *h) {
   h->opaque = NULL;
 }
 
-static const struct pc_http_ops curl_ops = { curl_post, curl_destroy };
+static const struct pc_http_ops curl_ops = {curl_post, curl_destroy};
 
 /* Options that hold for every call of this handle. */
 static int curl_setup(CURL *e, long timeout, const char *ca_file,
@@ -263,14 +264,14 @@ static int curl_setup(CURL *e, long timeout, const char *ca_file,
       curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYHOST, 2L) != CURLE_OK ||
-      curl_easy_setopt(e, CURLOPT_SSLVERSION,
-                       (long)CURL_SSLVERSION_TLSv1_2) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_SSLVERSION, (long)CURL_SSLVERSION_TLSv1_2) !=
+          CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_MAXREDIRS, 0L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_MAXFILESIZE_LARGE,
                        (curl_off_t)PC_HTTP_MAX_RESPONSE) != CURLE_OK ||
-      curl_easy_setopt(e, CURLOPT_USERAGENT,
-                       "pam_cognito/" PACKAGE_VERSION) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_USERAGENT, "pam_cognito/" PACKAGE_VERSION) !=
+          CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_WRITEDATA, cs) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK)
@@ -285,8 +286,7 @@ struct pc_http *pc_http_new(long timeout, const char *ca_file) {
   struct curl_state *cs;
   struct pc_http *h;
 
-  if (pthread_once(&curl_once, curl_init_once) != 0 ||
-      curl_init_rc != CURLE_OK)
+  if (pthread_once(&curl_once, curl_init_once) != 0 || curl_init_rc != CURLE_OK)
     return NULL;
   if (timeout < 1)
     timeout = 10;

@@ -29,8 +29,8 @@ void pc_login_tell(struct login *l, int is_error, const char *text) {
 }
 
 /* Ask; -1 when the conversation cannot answer. */
-int pc_login_ask(struct login *l, enum pc_prompt_style style, const char *prompt,
-               char **answer) {
+int pc_login_ask(struct login *l, enum pc_prompt_style style,
+                 const char *prompt, char **answer) {
   *answer = NULL;
   if (!l->p || !l->p->ask || l->p->ask(l->p->ctx, style, prompt, answer) != 0 ||
       *answer == NULL) {
@@ -43,7 +43,7 @@ int pc_login_ask(struct login *l, enum pc_prompt_style style, const char *prompt
 /* ClientId plus a parameter object (AuthParameters or ChallengeResponses)
  * carrying USERNAME and, for clients with a secret, SECRET_HASH. */
 json_object *pc_login_request(struct login *l, const char *params_key,
-                                const char *username, json_object **params) {
+                              const char *username, json_object **params) {
   const struct pc_config *cfg = l->cl->cfg;
   json_object *req = json_object_new_object();
   json_object *p = json_object_new_object();
@@ -100,7 +100,7 @@ const char *pc_login_server_message(struct login *l, const char *fallback) {
 }
 
 enum pc_status pc_login_respond(struct login *l, const char *challenge,
-                              json_object *req) {
+                                json_object *req) {
   if (req && (pc_json_add_str(req, "ChallengeName", challenge) ||
               (l->session && pc_json_add_str(req, "Session", l->session)))) {
     pc_json_put_secret(req);
@@ -111,13 +111,15 @@ enum pc_status pc_login_respond(struct login *l, const char *challenge,
 
 static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
   json_object *params = NULL;
-  json_object *req = pc_login_request(l, "AuthParameters", l->o->username, &params);
+  json_object *req =
+      pc_login_request(l, "AuthParameters", l->o->username, &params);
   int srp_flow = srp != NULL;
 
-  if (req && (pc_json_add_str(req, "AuthFlow",
-                      srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
-              (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
-                        : pc_json_add_str(params, "PASSWORD", l->o->password)))) {
+  if (req &&
+      (pc_json_add_str(req, "AuthFlow",
+                       srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
+       (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
+                 : pc_json_add_str(params, "PASSWORD", l->o->password)))) {
     pc_json_put_secret(req);
     req = NULL;
   }
@@ -135,8 +137,9 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
   time_t now = l->o->now ? l->o->now() : time(NULL);
 
   if (!srp || !uid || !*uid || !block || !salt || !B) {
-    pc_login_detail(l, "PASSWORD_VERIFIER: %s", srp ? "missing parameter" :
-               "not expected in USER_PASSWORD_AUTH");
+    pc_login_detail(l, "PASSWORD_VERIFIER: %s",
+                    srp ? "missing parameter"
+                        : "not expected in USER_PASSWORD_AUTH");
     return PC_ERR_PROTOCOL;
   }
   free(l->user_id);
@@ -181,7 +184,8 @@ static enum pc_status take_tokens(struct login *l, json_object *ar) {
 }
 
 enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
-                        const struct pc_prompter *p, struct pc_login_result *r) {
+                        const struct pc_prompter *p,
+                        struct pc_login_result *r) {
   struct login l = {cl, o, p, r, NULL, NULL, NULL};
   struct pc_srp *srp = NULL;
   enum pc_status st;

@@ -31,18 +31,18 @@ struct pc_tokens {
 void pc_tokens_free(struct pc_tokens *t); /* wipes */
 
 struct pc_login_opts {
-  const char *username;       /* the login name */
-  const char *password;       /* borrowed; never copied into logs */
-  int max_attempts;           /* per challenge (new password, codes) */
-  int max_rounds;             /* challenge rounds, default 10 */
-  time_t (*now)(void);        /* clock for TIMESTAMP; NULL = time() */
+  const char *username; /* the login name */
+  const char *password; /* borrowed; never copied into logs */
+  int max_attempts;     /* per challenge (new password, codes) */
+  int max_rounds;       /* challenge rounds, default 10 */
+  time_t (*now)(void);  /* clock for TIMESTAMP; NULL = time() */
 };
 
 struct pc_login_result {
-  struct pc_tokens tokens;    /* set on PC_OK */
-  char *new_password;         /* set when NEW_PASSWORD_REQUIRED changed it */
-  char challenge[64];         /* the challenge being answered when it failed */
-  char detail[768];           /* a sanitized message for syslog */
+  struct pc_tokens tokens; /* set on PC_OK */
+  char *new_password;      /* set when NEW_PASSWORD_REQUIRED changed it */
+  char challenge[64];      /* the challenge being answered when it failed */
+  char detail[768];        /* a sanitized message for syslog */
 };
 
 void pc_login_result_free(struct pc_login_result *r); /* wipes */

@@ -7,11 +7,10 @@
 
 /* PC_OK, or PC_ERR_INVALID_PASSWORD (err->message says which rule),
  * PC_ERR_AUTH (wrong current password, bad token), PC_ERR_LIMIT, ... */
-enum pc_status pc_change_password(struct pc_client *cl,
-                                  const char *access_token,
-                                  const char *old_password,
-                                  const char *new_password,
-                                  struct pc_api_error *err)
+enum pc_status
+pc_change_password(struct pc_client *cl, const char *access_token,
+                   const char *old_password, const char *new_password,
+                   struct pc_api_error *err)
     __attribute__((warn_unused_result));
 
 #endif

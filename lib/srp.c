@@ -16,23 +16,22 @@
 
 /* RFC 3526 group 15 (3072-bit MODP), the group amazon-cognito-identity-js
  * uses; g = 2. */
-static const char N_HEX[] =
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1"
-    "29024E088A67CC74020BBEA63B139B22514A08798E3404DD"
-    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245"
-    "E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D"
-    "C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
-    "83655D23DCA3AD961C62F356208552BB9ED529077096966D"
-    "670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9"
-    "DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
-    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64"
-    "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B"
-    "F12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
-    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31"
-    "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+static const char N_HEX[] = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1"
+                            "29024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+                            "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245"
+                            "E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+                            "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D"
+                            "C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+                            "83655D23DCA3AD961C62F356208552BB9ED529077096966D"
+                            "670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+                            "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9"
+                            "DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+                            "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64"
+                            "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
+                            "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B"
+                            "F12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
+                            "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31"
+                            "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
 
 /* Bytes of a: the reference client draws 128. */
 #define SMALL_A_BYTES 128
@@ -104,12 +103,11 @@ static int sha256_parts(const void *p1, size_t l1, const void *p2, size_t l2,
                         unsigned char out[32]) {
   EVP_MD_CTX *md = EVP_MD_CTX_new();
   unsigned int outlen = 0;
-  int ok = md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
-           EVP_DigestUpdate(md, p1, l1) == 1 &&
-           EVP_DigestUpdate(md, p2, l2) == 1 &&
-           EVP_DigestUpdate(md, p3, l3) == 1 &&
-           EVP_DigestUpdate(md, p4, l4) == 1 &&
-           EVP_DigestFinal_ex(md, out, &outlen) == 1 && outlen == 32;
+  int ok =
+      md != NULL && EVP_DigestInit_ex(md, EVP_sha256(), NULL) == 1 &&
+      EVP_DigestUpdate(md, p1, l1) == 1 && EVP_DigestUpdate(md, p2, l2) == 1 &&
+      EVP_DigestUpdate(md, p3, l3) == 1 && EVP_DigestUpdate(md, p4, l4) == 1 &&
+      EVP_DigestFinal_ex(md, out, &outlen) == 1 && outlen == 32;
 
   EVP_MD_CTX_free(md);
   return ok ? 0 : -1;
@@ -226,7 +224,9 @@ struct pc_srp *pc_srp_new(void) {
   return s;
 }
 
-const char *pc_srp_A_hex(const struct pc_srp *s) { return s ? s->A_hex : NULL; }
+const char *pc_srp_A_hex(const struct pc_srp *s) {
+  return s ? s->A_hex : NULL;
+}
 
 int pc_srp_last_key(const struct pc_srp *s, unsigned char out[16]) {
   if (s == NULL || !s->have_key)
@@ -257,8 +257,8 @@ static BIGNUM *compute_x(const char *pool, const char *user,
   if (sha256_parts(pool, strlen(pool), user, strlen(user), ":", 1, password,
                    strlen(password), inner) == 0 &&
       (psalt = bn_pad(salt, &lsalt)) != NULL &&
-      sha256_parts(psalt, lsalt, inner, sizeof(inner), "", 0, "", 0,
-                   outer) == 0 &&
+      sha256_parts(psalt, lsalt, inner, sizeof(inner), "", 0, "", 0, outer) ==
+          0 &&
       (x = BN_secure_new()) != NULL) {
     BN_set_flags(x, BN_FLG_CONSTTIME);
     if (BN_bin2bn(outer, sizeof(outer), x) == NULL) {
@@ -411,8 +411,8 @@ out:
 }
 
 void pc_srp_timestamp(time_t t, char *buf, size_t n) {
-  static const char days[][4] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri",
-                                 "Sat"};
+  static const char days[][4] = {"Sun", "Mon", "Tue", "Wed",
+                                 "Thu", "Fri", "Sat"};
   static const char months[][4] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
   struct tm tm;
@@ -426,8 +426,8 @@ void pc_srp_timestamp(time_t t, char *buf, size_t n) {
   /* The reference client's format (ddd MMM D HH:mm:ss UTC YYYY): Cognito
    * checks the signature over this exact text. */
   if (snprintf(buf, n, "%s %s %d %02d:%02d:%02d UTC %d", days[tm.tm_wday],
-               months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min,
-               tm.tm_sec, tm.tm_year + 1900) >= (int)n)
+               months[tm.tm_mon], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+               tm.tm_year + 1900) >= (int)n)
     buf[0] = '\0';
 }
 

@@ -5,22 +5,22 @@
 
 enum pc_status {
   PC_OK = 0,
-  PC_ERR_AUTH,             /* wrong password or code, disabled user, bad token */
-  PC_ERR_USER_UNKNOWN,     /* UserNotFoundException */
+  PC_ERR_AUTH,         /* wrong password or code, disabled user, bad token */
+  PC_ERR_USER_UNKNOWN, /* UserNotFoundException */
   PC_ERR_USER_NOT_CONFIRMED,
   PC_ERR_PASSWORD_RESET,   /* PasswordResetRequiredException */
   PC_ERR_INVALID_PASSWORD, /* InvalidPasswordException: policy rejected it */
   PC_ERR_CODE_MISMATCH,    /* CodeMismatchException */
   PC_ERR_EXPIRED,          /* ExpiredCodeException or expired session */
-  PC_ERR_LIMIT,            /* LimitExceededException / TooManyRequests after retries */
-  PC_ERR_UNAVAIL,          /* network down, timeout, 5xx */
-  PC_ERR_PROTOCOL,         /* malformed or unexpected reply */
-  PC_ERR_CONFIG,           /* bad configuration */
+  PC_ERR_LIMIT,    /* LimitExceededException / TooManyRequests after retries */
+  PC_ERR_UNAVAIL,  /* network down, timeout, 5xx */
+  PC_ERR_PROTOCOL, /* malformed or unexpected reply */
+  PC_ERR_CONFIG,   /* bad configuration */
   PC_ERR_NOMEM,
-  PC_ERR_CONV,             /* the conversation could not answer */
-  PC_ERR_UNSUPPORTED,      /* a challenge a login prompt cannot meet */
-  PC_ERR_INVALID_PARAM,    /* InvalidParameterException, ResourceNotFound */
-  PC_ERR_ABORTED           /* the user gave up (empty answer, too many tries) */
+  PC_ERR_CONV,          /* the conversation could not answer */
+  PC_ERR_UNSUPPORTED,   /* a challenge a login prompt cannot meet */
+  PC_ERR_INVALID_PARAM, /* InvalidParameterException, ResourceNotFound */
+  PC_ERR_ABORTED        /* the user gave up (empty answer, too many tries) */
 };
 
 /* A short fixed English name for logs ("network unavailable"). */

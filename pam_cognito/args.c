@@ -36,8 +36,8 @@ static int set_flag(struct pc_module *m, const char *arg) {
   return 0;
 }
 
-int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags,
-                   int argc, const char **argv) {
+int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
+                   const char **argv) {
   char err[512];
   int i, rc;
 
@@ -79,8 +79,10 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags,
     key[eq - argv[i]] = '\0';
     /* /etc/pam.d is world-readable: the secret stays in the 0600 file. */
     if (strcmp(key, "client_secret") == 0) {
-      pam_syslog(pamh, LOG_ERR, "client_secret is not accepted as a module "
-                                "argument; put it in %s", m->config_path);
+      pam_syslog(pamh, LOG_ERR,
+                 "client_secret is not accepted as a module "
+                 "argument; put it in %s",
+                 m->config_path);
       return PAM_SERVICE_ERR;
     }
     if (pc_config_set(&m->cfg, key, eq + 1, err, sizeof(err)) != 0) {
@@ -116,8 +118,9 @@ int pc_module_user(struct pc_module *m, const char **user) {
   }
   for (i = 0; u[i]; i++) {
     if ((unsigned char)u[i] < 0x20 || u[i] == 0x7f) {
-      pam_syslog(m->pamh, LOG_NOTICE, "refusing a user name with control "
-                                      "characters");
+      pam_syslog(m->pamh, LOG_NOTICE,
+                 "refusing a user name with control "
+                 "characters");
       return PAM_USER_UNKNOWN;
     }
   }

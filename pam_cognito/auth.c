@@ -50,13 +50,15 @@ static void log_failure(struct pc_module *m, const char *user,
 
   pam_get_item(m->pamh, PAM_RHOST, &rhost);
   if (st == PC_ERR_USER_UNKNOWN) {
-    pam_syslog(m->pamh, LOG_NOTICE, "authentication failure; rhost=%s: "
+    pam_syslog(m->pamh, LOG_NOTICE,
+               "authentication failure; rhost=%s: "
                "user unknown to the user pool",
                rhost ? (const char *)rhost : "");
     return;
   }
-  pam_syslog(m->pamh, prio, "authentication failure; user=%s rhost=%s: %s%s%s%s%s",
-             user, rhost ? (const char *)rhost : "", pc_status_str(st),
+  pam_syslog(m->pamh, prio,
+             "authentication failure; user=%s rhost=%s: %s%s%s%s%s", user,
+             rhost ? (const char *)rhost : "", pc_status_str(st),
              r->challenge[0] ? " during " : "", r->challenge,
              r->detail[0] ? ": " : "", r->detail);
 }
@@ -65,8 +67,9 @@ static void log_failure(struct pc_module *m, const char *user,
  * (it would help an attacker and is never said by pam_unix either). */
 static void tell_failure(struct pc_module *m, enum pc_status st) {
   if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT)
-    pc_conv_tell(m, 1, "The Cognito sign-in service cannot be reached or "
-                       "answered unexpectedly; try again later.");
+    pc_conv_tell(m, 1,
+                 "The Cognito sign-in service cannot be reached or "
+                 "answered unexpectedly; try again later.");
   else if (st == PC_ERR_PASSWORD_RESET)
     pc_conv_tell(m, 1, "Your password must be reset before you can log in.");
   else if (st == PC_ERR_USER_NOT_CONFIRMED)
@@ -94,9 +97,9 @@ int pc_authenticate(struct pc_module *m) {
                                 : PAM_AUTH_ERR;
   }
   if (!*pw || placeholder_password(pw)) {
-    pam_syslog(m->pamh, LOG_NOTICE, "authentication failure; user=%s: %s",
-               user, *pw ? "placeholder password from the application"
-                         : "empty password");
+    pam_syslog(m->pamh, LOG_NOTICE, "authentication failure; user=%s: %s", user,
+               *pw ? "placeholder password from the application"
+                   : "empty password");
     return PAM_AUTH_ERR;
   }
   st = pc_client_init(&cl, &m->cfg, NULL);

@@ -40,8 +40,9 @@ static int prove_current(struct pc_module *m, const char *user,
   int rc;
 
   if (getuid() == 0 && strcmp(user, "root") != 0)
-    pc_conv_tell(m, 0, "Changing a Cognito password needs the user's current "
-                       "password: this host holds no administrator keys.");
+    pc_conv_tell(m, 0,
+                 "Changing a Cognito password needs the user's current "
+                 "password: this host holds no administrator keys.");
   rc = pam_get_authtok(m->pamh, PAM_OLDAUTHTOK, &old, "Current password: ");
   if (rc != PAM_SUCCESS || !old || !*old) {
     pc_debug(m, "no current password: %s", pam_strerror(m->pamh, rc));
@@ -58,14 +59,15 @@ static int prove_current(struct pc_module *m, const char *user,
   if (st != PC_OK) {
     pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
                "password change refused; user=%s: current password not "
-               "accepted: %s%s%s", user, pc_status_str(st),
-               r.detail[0] ? ": " : "", r.detail);
+               "accepted: %s%s%s",
+               user, pc_status_str(st), r.detail[0] ? ": " : "", r.detail);
     if (st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
     else if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
              st == PC_ERR_LIMIT)
-      pc_conv_tell(m, 1, "The Cognito sign-in service cannot be reached; "
-                         "try again later.");
+      pc_conv_tell(m, 1,
+                   "The Cognito sign-in service cannot be reached; "
+                   "try again later.");
     rc = pc_pam_result(st);
   } else if (r.new_password) {
     /* A temporary password: the login itself set the new one. */
@@ -114,16 +116,17 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
   switch (st) {
   case PC_ERR_INVALID_PASSWORD:
-    pc_conv_tell(m, 1, err.message[0] ? err.message
-                                      : "The new password was rejected.");
+    pc_conv_tell(
+        m, 1, err.message[0] ? err.message : "The new password was rejected.");
     return m->use_authtok ? PAM_AUTHTOK_ERR : PAM_TRY_AGAIN;
   case PC_ERR_LIMIT:
     pc_conv_tell(m, 1, "Too many attempts; try again later.");
     return PAM_AUTHTOK_ERR;
   case PC_ERR_UNAVAIL:
   case PC_ERR_PROTOCOL:
-    pc_conv_tell(m, 1, "The Cognito sign-in service cannot be reached; the "
-                       "password was not changed.");
+    pc_conv_tell(m, 1,
+                 "The Cognito sign-in service cannot be reached; the "
+                 "password was not changed.");
     return PAM_AUTHINFO_UNAVAIL;
   default:
     pc_conv_tell(m, 1, "The password was not changed.");
@@ -151,8 +154,9 @@ static int update(struct pc_module *m, const char *user, struct pc_client *cl) {
     if (m->use_authtok)
       return PAM_AUTHTOK_ERR;
   }
-  pc_conv_tell(m, 1, "Too many failed attempts; the password was not "
-                     "changed.");
+  pc_conv_tell(m, 1,
+               "Too many failed attempts; the password was not "
+               "changed.");
   return PAM_AUTHTOK_ERR;
 }
 

@@ -11,7 +11,7 @@
 
 struct pc_module {
   pam_handle_t *pamh;
-  int flags;          /* the pam_sm_* flags (PAM_SILENT, ...) */
+  int flags; /* the pam_sm_* flags (PAM_SILENT, ...) */
   int debug;
   int use_first_pass;
   int try_first_pass;
@@ -30,8 +30,8 @@ struct pc_module {
 /* Parse arguments and load the configuration (file first, arguments over
  * it). PAM_SUCCESS, or PAM_SERVICE_ERR after a syslog line naming the
  * problem. Call pc_module_free in every case. */
-int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags,
-                   int argc, const char **argv);
+int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
+                   const char **argv);
 void pc_module_free(struct pc_module *m);
 
 /* The PAM user, checked: not empty, no leading '-' or '+', no control

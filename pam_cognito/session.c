@@ -72,8 +72,10 @@ static int lookup_owner(struct pc_module *m, const char *user,
   }
   free(buf);
   if (rc != 0)
-    pc_debug(m, "user=%s has no usable local account: AWS credentials go to "
-                "the environment only, no cache", user);
+    pc_debug(m,
+             "user=%s has no usable local account: AWS credentials go to "
+             "the environment only, no cache",
+             user);
   return rc;
 }
 
@@ -222,8 +224,8 @@ static void write_cache(struct pc_module *m, const struct pc_cache *c,
 
   doc = pc_creds_process_json(cr->access_key_id, cr->secret_access_key,
                               cr->session_token, cr->expiration);
-  if (doc == NULL || pc_cache_write(c, CREDS_FILE, doc, strlen(doc), err,
-                                    sizeof err) != 0)
+  if (doc == NULL ||
+      pc_cache_write(c, CREDS_FILE, doc, strlen(doc), err, sizeof err) != 0)
     pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not cached: %s",
                doc ? err : "out of memory");
   pc_free_secret(&doc);
@@ -233,12 +235,13 @@ static void write_cache(struct pc_module *m, const struct pc_cache *c,
       (hash = pc_secret_hash(m->cfg.client_secret, user_id,
                              m->cfg.client_id)) == NULL)
     return;
-  doc = pc_handover_json(&m->cfg, identity_id, user_id, hash,
-                         t->refresh_token);
-  if (doc == NULL || pc_cache_write(c, REFRESH_FILE, doc, strlen(doc), err,
-                                    sizeof err) != 0)
-    pam_syslog(m->pamh, LOG_WARNING, "refresh data not cached (the helper "
-               "cannot renew credentials): %s", doc ? err : "out of memory");
+  doc = pc_handover_json(&m->cfg, identity_id, user_id, hash, t->refresh_token);
+  if (doc == NULL ||
+      pc_cache_write(c, REFRESH_FILE, doc, strlen(doc), err, sizeof err) != 0)
+    pam_syslog(m->pamh, LOG_WARNING,
+               "refresh data not cached (the helper "
+               "cannot renew credentials): %s",
+               doc ? err : "out of memory");
   pc_free_secret(&doc);
   pc_free_secret(&hash);
 }
@@ -267,13 +270,15 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
     /* err.message is the server's text, already sanitized. */
     pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
                "no AWS credentials for user=%s from identity pool %s: %s "
-               "(%s%s%s)", user, m->cfg.identity_pool_id, pc_status_str(st),
-               err.type, err.type[0] && err.message[0] ? ": " : "",
-               err.message);
+               "(%s%s%s)",
+               user, m->cfg.identity_pool_id, pc_status_str(st), err.type,
+               err.type[0] && err.message[0] ? ": " : "", err.message);
     rc = m->cfg.credentials_required ? PAM_AUTHINFO_UNAVAIL : PAM_SUCCESS;
     if (rc != PAM_SUCCESS)
-      pam_syslog(m->pamh, LOG_ERR, "credentials_required is set: denying "
-                 "the login of user=%s", user);
+      pam_syslog(m->pamh, LOG_ERR,
+                 "credentials_required is set: denying "
+                 "the login of user=%s",
+                 user);
     goto out;
   }
   if (have_cache) {
@@ -290,8 +295,8 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
   else if (rc != PAM_SUCCESS)
     rc = PAM_AUTHINFO_UNAVAIL;
   if (rc == PAM_SUCCESS)
-    pc_debug(m, "AWS credentials for user=%s (identity %s) until %lld",
-             user, identity_id, cr.expiration);
+    pc_debug(m, "AWS credentials for user=%s (identity %s) until %lld", user,
+             identity_id, cr.expiration);
 out:
   pc_cache_close(&c);
   pc_aws_creds_free(&cr);
@@ -342,16 +347,18 @@ static int session_creds(struct pc_module *m, const char *stage) {
   else if (rc > 0 || b.data == NULL)
     pc_debug(m, "%s: no cached AWS credentials for user=%s", stage, user);
   else if (pc_creds_process_parse(b.data, &cr) != 0)
-    pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not loaded: %s/%s is "
-               "not a credential_process document", c.path, CREDS_FILE);
+    pam_syslog(m->pamh, LOG_WARNING,
+               "AWS credentials not loaded: %s/%s is "
+               "not a credential_process document",
+               c.path, CREDS_FILE);
   else if (cr.expiration < (long long)time(NULL) + MIN_VALIDITY)
-    pc_debug(m, "%s: cached AWS credentials for user=%s have expired",
-             stage, user);
+    pc_debug(m, "%s: cached AWS credentials for user=%s have expired", stage,
+             user);
   else
     ok = put_creds_env(m, &cr) == PAM_SUCCESS;
   if (ok)
-    pc_debug(m, "%s: AWS credentials for user=%s loaded from the cache",
-             stage, user);
+    pc_debug(m, "%s: AWS credentials for user=%s loaded from the cache", stage,
+             user);
   pc_aws_creds_free(&cr);
   pc_buf_free(&b);
   pc_cache_close(&c);
@@ -378,7 +385,8 @@ int pc_setcred(struct pc_module *m) {
   }
   if (session_creds(m, "setcred") || !m->cfg.credentials_required)
     return PAM_SUCCESS;
-  pam_syslog(m->pamh, LOG_ERR, "setcred: no valid AWS credentials and "
+  pam_syslog(m->pamh, LOG_ERR,
+             "setcred: no valid AWS credentials and "
              "credentials_required is set");
   return PAM_CRED_UNAVAIL;
 }
@@ -392,7 +400,8 @@ int pc_open_session(struct pc_module *m) {
   }
   if (session_creds(m, "open_session") || !m->cfg.credentials_required)
     return PAM_SUCCESS;
-  pam_syslog(m->pamh, LOG_ERR, "open_session: no valid AWS credentials and "
+  pam_syslog(m->pamh, LOG_ERR,
+             "open_session: no valid AWS credentials and "
              "credentials_required is set");
   return PAM_SESSION_ERR;
 }

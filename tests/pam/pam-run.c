@@ -151,18 +151,34 @@ int main(int argc, char **argv) {
 
   while ((opt = getopt(argc, argv, "d:s:u:a:r:t:q")) != -1) {
     switch (opt) {
-    case 'd': confdir = optarg; break;
-    case 's': service = optarg; break;
-    case 'u': user = optarg; break;
-    case 'a': load_answers(optarg); break;
-    case 'r': rhost = optarg; break;
-    case 't': tty = optarg; break;
-    case 'q': silent = PAM_SILENT; break;
-    default: return 2;
+    case 'd':
+      confdir = optarg;
+      break;
+    case 's':
+      service = optarg;
+      break;
+    case 'u':
+      user = optarg;
+      break;
+    case 'a':
+      load_answers(optarg);
+      break;
+    case 'r':
+      rhost = optarg;
+      break;
+    case 't':
+      tty = optarg;
+      break;
+    case 'q':
+      silent = PAM_SILENT;
+      break;
+    default:
+      return 2;
     }
   }
   if (!service || optind >= argc) {
-    fprintf(stderr, "usage: pam-run [-d CONFDIR] -s SERVICE [-u USER] STAGE...\n");
+    fprintf(stderr,
+            "usage: pam-run [-d CONFDIR] -s SERVICE [-u USER] STAGE...\n");
     return 2;
   }
   /* Without -d, libpam (or pam_wrapper, when preloaded) finds the service. */

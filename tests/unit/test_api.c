@@ -68,7 +68,7 @@ static enum pc_status mock_post(struct pc_http *h, const char *url,
   return PC_OK;
 }
 
-static const struct pc_http_ops mock_ops = { mock_post, NULL };
+static const struct pc_http_ops mock_ops = {mock_post, NULL};
 
 static int make_config(struct pc_config *c, const char *endpoint) {
   if (pc_config_init(c) != 0 ||
@@ -216,18 +216,18 @@ struct map_case {
 
 static void test_error_mapping(void) {
   static const struct map_case cases[] = {
-    { "NotAuthorizedException", PC_ERR_AUTH },
-    { "UserNotFoundException", PC_ERR_USER_UNKNOWN },
-    { "UserNotConfirmedException", PC_ERR_USER_NOT_CONFIRMED },
-    { "PasswordResetRequiredException", PC_ERR_PASSWORD_RESET },
-    { "InvalidPasswordException", PC_ERR_INVALID_PASSWORD },
-    { "CodeMismatchException", PC_ERR_CODE_MISMATCH },
-    { "ExpiredCodeException", PC_ERR_EXPIRED },
-    { "LimitExceededException", PC_ERR_LIMIT },
-    { "TooManyFailedAttemptsException", PC_ERR_LIMIT },
-    { "InvalidParameterException", PC_ERR_INVALID_PARAM },
-    { "ResourceNotFoundException", PC_ERR_INVALID_PARAM },
-    { "SomethingNewException", PC_ERR_PROTOCOL },
+      {"NotAuthorizedException", PC_ERR_AUTH},
+      {"UserNotFoundException", PC_ERR_USER_UNKNOWN},
+      {"UserNotConfirmedException", PC_ERR_USER_NOT_CONFIRMED},
+      {"PasswordResetRequiredException", PC_ERR_PASSWORD_RESET},
+      {"InvalidPasswordException", PC_ERR_INVALID_PASSWORD},
+      {"CodeMismatchException", PC_ERR_CODE_MISMATCH},
+      {"ExpiredCodeException", PC_ERR_EXPIRED},
+      {"LimitExceededException", PC_ERR_LIMIT},
+      {"TooManyFailedAttemptsException", PC_ERR_LIMIT},
+      {"InvalidParameterException", PC_ERR_INVALID_PARAM},
+      {"ResourceNotFoundException", PC_ERR_INVALID_PARAM},
+      {"SomethingNewException", PC_ERR_PROTOCOL},
   };
   char body[512];
   struct canned r;
@@ -239,8 +239,8 @@ static void test_error_mapping(void) {
 
   for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
     (void)snprintf(body, sizeof(body),
-                   "{\"__type\":\"%s\",\"message\":\"why: %s\"}",
-                   cases[i].type, cases[i].type);
+                   "{\"__type\":\"%s\",\"message\":\"why: %s\"}", cases[i].type,
+                   cases[i].type);
     r.rc = PC_OK;
     r.status = 400;
     r.body = body;
@@ -289,8 +289,16 @@ static void test_error_mapping(void) {
 
 static void test_bad_bodies(void) {
   static const char *const bodies[] = {
-    "", "garbage", "{\"a\":", "{\"a\":1", "[1,2]", "\"str\"", "42", "null",
-    "{\"a\":1} trailing", "{\"a\":1}{\"b\":2}",
+      "",
+      "garbage",
+      "{\"a\":",
+      "{\"a\":1",
+      "[1,2]",
+      "\"str\"",
+      "42",
+      "null",
+      "{\"a\":1} trailing",
+      "{\"a\":1}{\"b\":2}",
   };
   char deep[256];
   struct canned r;
@@ -371,7 +379,8 @@ static void test_retries(void) {
   r[0].status = 502;
   r[0].body = "<html>bad gateway</html>";
   st = run_mock(&m, 1, r, -1, &resp, &err);
-  ok(st == PC_ERR_UNAVAIL && m.calls == 3, "502 with HTML retried, then unavailable");
+  ok(st == PC_ERR_UNAVAIL && m.calls == 3,
+     "502 with HTML retried, then unavailable");
 
   r[0].status = 503;
   r[1].status = 200;
@@ -409,8 +418,8 @@ static void test_retries(void) {
   st = run_mock(&m, 1, r, 9, &resp, &err);
   dt = now_s() - t0;
   ok(st == PC_ERR_UNAVAIL && dt < 1.3,
-     "retries = 9 still stops within the backoff budget (%.3f s, %d calls)",
-     dt, m.calls);
+     "retries = 9 still stops within the backoff budget (%.3f s, %d calls)", dt,
+     m.calls);
 }
 
 static void test_sanitize(void) {
@@ -424,11 +433,12 @@ static void test_sanitize(void) {
   is_str(out, "bad?[31mred???end", "C0 controls become '?'");
   pc_sanitize(out, sizeof(out), "del\x7f");
   is_str(out, "del?", "DEL becomes '?'");
-  pc_sanitize(out, sizeof(out), "c1\xc2\x9b" "31m");
+  pc_sanitize(out, sizeof(out),
+              "c1\xc2\x9b"
+              "31m");
   is_str(out, "c1?31m", "C1 CSI (U+009B) becomes one '?'");
   pc_sanitize(out, sizeof(out), "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91");
-  is_str(out, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91",
-         "valid UTF-8 kept");
+  is_str(out, "caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x94\x91", "valid UTF-8 kept");
   pc_sanitize(out, sizeof(out), "x\xff\xc3y\xed\xa0\x80");
   is_str(out, "x??y???", "malformed UTF-8 becomes '?'");
   pc_sanitize(small, sizeof(small), "abc\xe2\x82\xac");
@@ -506,35 +516,35 @@ static void test_url_allowed(void) {
     const char *url;
     int want;
   } cases[] = {
-    { "https://cognito-idp.us-east-1.amazonaws.com/", 1 },
-    { "HTTPS://EXAMPLE.COM", 1 },
-    { "https://10.0.0.1:8443/", 1 },
-    { "http://127.0.0.1:9229", 1 },
-    { "http://127.0.0.1", 1 },
-    { "http://127.255.1.2:80/", 1 },
-    { "http://localhost:9229/", 1 },
-    { "http://LOCALHOST/", 1 },
-    { "http://[::1]:9229/", 1 },
-    { "http://[0:0:0:0:0:0:0:1]/", 1 },
-    { "http://user:pw@127.0.0.1:9229/", 1 },
-    { "http://evil.com:80@127.0.0.1/", 1 },
-    { "http://10.0.0.1/", 0 },
-    { "http://cognito.example.com/", 0 },
-    { "http://127.0.0.1@evil.com/", 0 },
-    { "http://127.0.0.1:80@evil.com/", 0 },
-    { "http://127.0.0.1.evil.com/", 0 },
-    { "http://localhost.evil.com/", 0 },
-    { "http://evil.com#@127.0.0.1/", 0 },
-    { "http://evil.com/?@127.0.0.1", 0 },
-    { "http://[::2]/", 0 },
-    { "http://[::ffff:127.0.0.1]/", 0 },
-    { "http://128.0.0.1/", 0 },
-    { "ftp://127.0.0.1/", 0 },
-    { "file:///etc/passwd", 0 },
-    { "127.0.0.1:9229", 0 },
-    { "https://", 0 },
-    { "", 0 },
-    { "http://127.0.0.1 .evil.com/", 0 },
+      {"https://cognito-idp.us-east-1.amazonaws.com/", 1},
+      {"HTTPS://EXAMPLE.COM", 1},
+      {"https://10.0.0.1:8443/", 1},
+      {"http://127.0.0.1:9229", 1},
+      {"http://127.0.0.1", 1},
+      {"http://127.255.1.2:80/", 1},
+      {"http://localhost:9229/", 1},
+      {"http://LOCALHOST/", 1},
+      {"http://[::1]:9229/", 1},
+      {"http://[0:0:0:0:0:0:0:1]/", 1},
+      {"http://user:pw@127.0.0.1:9229/", 1},
+      {"http://evil.com:80@127.0.0.1/", 1},
+      {"http://10.0.0.1/", 0},
+      {"http://cognito.example.com/", 0},
+      {"http://127.0.0.1@evil.com/", 0},
+      {"http://127.0.0.1:80@evil.com/", 0},
+      {"http://127.0.0.1.evil.com/", 0},
+      {"http://localhost.evil.com/", 0},
+      {"http://evil.com#@127.0.0.1/", 0},
+      {"http://evil.com/?@127.0.0.1", 0},
+      {"http://[::2]/", 0},
+      {"http://[::ffff:127.0.0.1]/", 0},
+      {"http://128.0.0.1/", 0},
+      {"ftp://127.0.0.1/", 0},
+      {"file:///etc/passwd", 0},
+      {"127.0.0.1:9229", 0},
+      {"https://", 0},
+      {"", 0},
+      {"http://127.0.0.1 .evil.com/", 0},
   };
   size_t i;
 
@@ -833,8 +843,7 @@ static void test_curl_keepalive(void) {
   ok(s.accepts == 1, "over ONE TCP connection (%d accepts)", s.accepts);
   ok(s.saw_expect == 0, "no Expect: header for a %zu-byte body", s.body_len);
   ok(s.body_len > 2048, "the body arrived whole");
-  ok(strstr(s.headers, "X-Amz-Target: " IDP ".RespondToAuthChallenge") !=
-         NULL,
+  ok(strstr(s.headers, "X-Amz-Target: " IDP ".RespondToAuthChallenge") != NULL,
      "X-Amz-Target header sent");
   ok(strstr(s.headers, "Content-Type: application/x-amz-json-1.1") != NULL,
      "Content-Type header sent");
@@ -855,8 +864,8 @@ static void test_curl_keepalive(void) {
   ok(st1 == PC_OK && s.requests == 3 && s.accepts == 1,
      "a 1.1 MB body on the same connection (%s)", pc_status_str(st1));
   ok(s.saw_expect == 0 && dt < 0.9,
-     "no Expect: and no 100-continue wait for %zu bytes (%.3f s)",
-     s.body_len, dt);
+     "no Expect: and no 100-continue wait for %zu bytes (%.3f s)", s.body_len,
+     dt);
   pthread_mutex_unlock(&s.mu);
   pc_client_free(&cl);
   pc_config_free(&cfg);
@@ -948,8 +957,8 @@ static void test_curl_refused(void) {
   t0 = now_s();
   st = pc_http_post(h, "http://10.0.0.1:9229/", "X.Y", "{}", 2, &status, &b);
   dt = now_s() - t0;
-  ok(st == PC_ERR_CONFIG && status == 0,
-     "http://10.0.0.1 refused (%s)", pc_status_str(st));
+  ok(st == PC_ERR_CONFIG && status == 0, "http://10.0.0.1 refused (%s)",
+     pc_status_str(st));
   ok(dt < 0.2, "at once, without trying to connect (%.3f s)", dt);
 
   /* A refused spelling that would reach our loopback server if any I/O
@@ -971,8 +980,7 @@ static void test_curl_refused(void) {
   a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
   if (fd >= 0 && bind(fd, (struct sockaddr *)&a, sizeof(a)) == 0 &&
       getsockname(fd, (struct sockaddr *)&a, &alen) == 0) {
-    (void)snprintf(url, sizeof(url), "http://127.0.0.1:%d/",
-                   ntohs(a.sin_port));
+    (void)snprintf(url, sizeof(url), "http://127.0.0.1:%d/", ntohs(a.sin_port));
     (void)close(fd);
     fd = -1;
     st = pc_http_post(h, url, "X.Y", "{}", 2, &status, &b);

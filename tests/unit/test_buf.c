@@ -50,8 +50,7 @@ static void test_overflow(void) {
   pc_buf_init(&b, SIZE_MAX);
   ok(pc_buf_append(&b, "a", 1) == 0, "append with max SIZE_MAX");
   ok(pc_buf_append(&b, "a", SIZE_MAX) == -1, "len + n overflow refused");
-  ok(pc_buf_append(&b, "a", SIZE_MAX - 1) == -1,
-     "terminator overflow refused");
+  ok(pc_buf_append(&b, "a", SIZE_MAX - 1) == -1, "terminator overflow refused");
   ok(b.len == 1 && strcmp(b.data, "a") == 0, "unchanged after refusals");
   pc_buf_free(&b);
 

@@ -26,7 +26,8 @@ static char root[] = "/tmp/pc-cache-test-XXXXXX";
 static char versions[WRITERS][2100];
 
 /* "<root>/<fmt...>" in one of a few rotating static buffers. */
-static const char *P(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static const char *P(const char *fmt, ...)
+    __attribute__((format(printf, 1, 2)));
 static const char *P(const char *fmt, ...) {
   static char bufs[4][512];
   static int k;
@@ -173,8 +174,8 @@ static void test_create_and_files(void) {
          (st.st_mode & 07777) == 0600,
      "file owned by the user, 0600");
   is_str(slurp(P("base/nobody/creds.json")), "{\"v\":1}", "exact contents");
-  ok(pc_cache_read(&c, "creds.json", &b, err, sizeof err) == 0 &&
-         b.len == 7 && memcmp(b.data, "{\"v\":1}", 7) == 0,
+  ok(pc_cache_read(&c, "creds.json", &b, err, sizeof err) == 0 && b.len == 7 &&
+         memcmp(b.data, "{\"v\":1}", 7) == 0,
      "read back");
   pc_buf_free(&b);
   ok(pc_cache_write(&c, "creds.json", "second", 6, err, sizeof err) == 0,
@@ -435,9 +436,10 @@ static void test_json(void) {
 
   j = pc_creds_process_json("ASIAEXAMPLE", "se/cr+et\"\\", "to=ken",
                             1700000000);
-  is_str(j, "{\"Version\": 1, \"AccessKeyId\": \"ASIAEXAMPLE\", "
-            "\"SecretAccessKey\": \"se/cr+et\\\"\\\\\", \"SessionToken\": "
-            "\"to=ken\", \"Expiration\": \"2023-11-14T22:13:20Z\"}",
+  is_str(j,
+         "{\"Version\": 1, \"AccessKeyId\": \"ASIAEXAMPLE\", "
+         "\"SecretAccessKey\": \"se/cr+et\\\"\\\\\", \"SessionToken\": "
+         "\"to=ken\", \"Expiration\": \"2023-11-14T22:13:20Z\"}",
          "credential_process JSON, escaped");
   ok(pc_creds_process_parse(j, &cr) == 0, "parses back");
   is_str(cr.access_key_id, "ASIAEXAMPLE", "AccessKeyId");
@@ -480,7 +482,8 @@ static void test_json(void) {
   BAD("{\"Version\": 1, \"AccessKeyId\": \"\", \"SecretAccessKey\": \"S\", "
       "\"SessionToken\": \"T\", \"Expiration\": \"2030-01-01T00:00:00Z\"}",
       "empty AccessKeyId");
-  BAD("{\"Version\": 1, \"AccessKeyId\": \"\\u0000x\", \"SecretAccessKey\": \"S\", "
+  BAD("{\"Version\": 1, \"AccessKeyId\": \"\\u0000x\", \"SecretAccessKey\": "
+      "\"S\", "
       "\"SessionToken\": \"T\", \"Expiration\": \"2030-01-01T00:00:00Z\"}",
       "AccessKeyId with an embedded NUL (found by fuzz_jwt_creds)");
   BAD("[1]", "an array");

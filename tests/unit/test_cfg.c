@@ -93,8 +93,7 @@ static int starts_with(const char *s, const char *prefix) {
  * Returns pc_config_load's result; err holds the message. */
 static int load_text(const char *text, struct pc_config *c, char *path,
                      size_t pathlen) {
-  if (pc_config_init(c) != 0 ||
-      write_tmp_str(text, 0600, path, pathlen) != 0)
+  if (pc_config_init(c) != 0 || write_tmp_str(text, 0600, path, pathlen) != 0)
     return -99;
   return pc_config_load(c, path, 1, 1, err, sizeof(err));
 }
@@ -172,8 +171,7 @@ static void test_argv_wins(void) {
     ok(0, "argv setup");
     return;
   }
-  ok(pc_config_set(&c, "timeout", "5", err, sizeof(err)) == 0,
-     "set timeout=5");
+  ok(pc_config_set(&c, "timeout", "5", err, sizeof(err)) == 0, "set timeout=5");
   ok(c.timeout == 5, "argument overrides the file's timeout");
   ok(pc_config_set(&c, "client_secret", "other", err, sizeof(err)) == 0,
      "set client_secret");
@@ -223,8 +221,7 @@ static void test_set_errors(void) {
      "max_attempts 11 refused");
   ok(pc_config_set(&c, "max_attempts", "1", err, sizeof(err)) == 0,
      "max_attempts 1 accepted");
-  ok(pc_config_set(&c, "credentials_required", "maybe", err, sizeof(err)) ==
-         -1,
+  ok(pc_config_set(&c, "credentials_required", "maybe", err, sizeof(err)) == -1,
      "bad bool refused");
   ok(pc_config_set(&c, "auth_flow", "SRP", err, sizeof(err)) == -1,
      "bad auth_flow refused");
@@ -247,8 +244,10 @@ static void test_load_errors(void) {
   rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 1, 1, err,
                       sizeof(err));
   ok(rc == -1, "missing file with must_exist=1 fails");
-  is_str(err, "/nonexistent/pam_cognito.conf: cannot open: "
-         "No such file or directory", "message for a missing file");
+  is_str(err,
+         "/nonexistent/pam_cognito.conf: cannot open: "
+         "No such file or directory",
+         "message for a missing file");
   rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 0, 1, err,
                       sizeof(err));
   ok(rc == 1, "missing file with must_exist=0 returns 1");
@@ -279,8 +278,7 @@ static void test_load_errors(void) {
   }
 
   /* FIFO: refused without blocking in open() */
-  (void)snprintf(path, sizeof(path), "/tmp/test_cfg_fifo.%ld",
-                 (long)getpid());
+  (void)snprintf(path, sizeof(path), "/tmp/test_cfg_fifo.%ld", (long)getpid());
   if (mkfifo(path, 0600) == 0) {
     remember(path);
     rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
@@ -364,7 +362,7 @@ static void test_load_errors(void) {
 
   rc = load_text("credentials_required = 1;\n", &c, path, sizeof(path));
   ok(rc == -1 && strstr(err, ":1: credentials_required: expected true or "
-                        "false") != NULL,
+                             "false") != NULL,
      "integer for a bool refused (%s)", err);
   pc_config_free(&c);
 
@@ -385,7 +383,7 @@ static void test_load_errors(void) {
 
   rc = load_text("timeout = 301;\n", &c, path, sizeof(path));
   ok(rc == -1 && strstr(err, ":1: timeout: expected an integer from 1 to "
-                        "300") != NULL,
+                             "300") != NULL,
      "timeout out of range refused (%s)", err);
   pc_config_free(&c);
 

@@ -144,8 +144,8 @@ static enum pc_status creds_with(const char *body, struct pc_aws_creds *cr,
 }
 
 #define CREDS(exp)                                                             \
-  "{\"IdentityId\": \"" IDENT "\", \"Credentials\": {\"AccessKeyId\": "       \
-  "\"ASIAEXAMPLE\", \"SecretKey\": \"sec/ret+key\", \"SessionToken\": "       \
+  "{\"IdentityId\": \"" IDENT "\", \"Credentials\": {\"AccessKeyId\": "        \
+  "\"ASIAEXAMPLE\", \"SecretKey\": \"sec/ret+key\", \"SessionToken\": "        \
   "\"tok\", \"Expiration\": " exp "}}"
 
 static void test_credentials(void) {
@@ -184,24 +184,28 @@ static void test_credentials(void) {
   ok(creds_with(CREDS("1e300"), &cr, &e) == PC_ERR_PROTOCOL,
      "absurd Expiration refused");
   ok(creds_with("{\"Credentials\": {\"AccessKeyId\": \"A\", \"SessionToken\":"
-                " \"t\", \"Expiration\": 5}}", &cr, &e) == PC_ERR_PROTOCOL,
+                " \"t\", \"Expiration\": 5}}",
+                &cr, &e) == PC_ERR_PROTOCOL,
      "missing SecretKey is a protocol error");
   m.status = 400;
   ok(creds_with("{\"__type\": \"NotAuthorizedException\", \"message\": "
-                "\"Invalid login token. Token expired\"}", &cr, &e) ==
-             PC_ERR_AUTH,
+                "\"Invalid login token. Token expired\"}",
+                &cr, &e) == PC_ERR_AUTH,
      "NotAuthorizedException maps to auth error");
   is_str(e.message, "Invalid login token. Token expired", "message kept");
   ok(creds_with("{\"__type\": \"InvalidParameterException\", \"message\": "
-                "\"role\"}", &cr, &e) == PC_ERR_INVALID_PARAM,
+                "\"role\"}",
+                &cr, &e) == PC_ERR_INVALID_PARAM,
      "disallowed role maps to invalid parameter");
   m.status = 500;
   ok(creds_with("{\"__type\": \"InternalErrorException\"}", &cr, &e) ==
-         PC_ERR_UNAVAIL, "5xx is unavailable");
+         PC_ERR_UNAVAIL,
+     "5xx is unavailable");
   m.rc = PC_ERR_UNAVAIL;
   ok(creds_with("", &cr, &e) == PC_ERR_UNAVAIL, "no connection: unavailable");
   ok(pc_identity_get_credentials(&cl, &cfg, "bad id", "t", &cr, &e) ==
-         PC_ERR_CONFIG, "a malformed identity id is never sent");
+         PC_ERR_CONFIG,
+     "a malformed identity id is never sent");
   teardown();
 
   setup(ROLE, NULL);

@@ -57,8 +57,9 @@ static int rejects(const char *jwt) {
 }
 
 int main(void) {
-  const char *good = "{\"sub\":\"1b2c\",\"cognito:username\":\"alice\","
-                     "\"exp\":1700003600,\"iat\":1.7e9,\"email_verified\":true}";
+  const char *good =
+      "{\"sub\":\"1b2c\",\"cognito:username\":\"alice\","
+      "\"exp\":1700003600,\"iat\":1.7e9,\"email_verified\":true}";
   json_object *c;
   long long n = 0;
   char *big;

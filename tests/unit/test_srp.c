@@ -11,23 +11,22 @@
 #include "srp_vectors.h"
 #include "tap.h"
 
-static const char N_HEX[] =
-    "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1"
-    "29024E088A67CC74020BBEA63B139B22514A08798E3404DD"
-    "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245"
-    "E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
-    "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D"
-    "C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
-    "83655D23DCA3AD961C62F356208552BB9ED529077096966D"
-    "670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
-    "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9"
-    "DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
-    "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64"
-    "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
-    "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B"
-    "F12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
-    "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31"
-    "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
+static const char N_HEX[] = "FFFFFFFFFFFFFFFFC90FDAA22168C234C4C6628B80DC1CD1"
+                            "29024E088A67CC74020BBEA63B139B22514A08798E3404DD"
+                            "EF9519B3CD3A431B302B0A6DF25F14374FE1356D6D51C245"
+                            "E485B576625E7EC6F44C42E9A637ED6B0BFF5CB6F406B7ED"
+                            "EE386BFB5A899FA5AE9F24117C4B1FE649286651ECE45B3D"
+                            "C2007CB8A163BF0598DA48361C55D39A69163FA8FD24CF5F"
+                            "83655D23DCA3AD961C62F356208552BB9ED529077096966D"
+                            "670C354E4ABC9804F1746C08CA18217C32905E462E36CE3B"
+                            "E39E772C180E86039B2783A2EC07A28FB5C55DF06F4C52C9"
+                            "DE2BCBF6955817183995497CEA956AE515D2261898FA0510"
+                            "15728E5A8AAAC42DAD33170D04507A33A85521ABDF1CBA64"
+                            "ECFB850458DBEF0A8AEA71575D060C7DB3970F85A6E1E4C7"
+                            "ABF5AE8CDB0933D71E8C94E04A25619DCEE3D2261AD2EE6B"
+                            "F12FFA06D98A0864D87602733EC86A64521F2B18177B200C"
+                            "BBE117577A615D6C770988C0BAD946E208E24FA074E5AB31"
+                            "43DB5BFCE0FD108E4B82D120A93AD2CAFFFFFFFFFFFFFFFF";
 
 /* A well-formed challenge for the rejection tests: only one field is spoiled
  * at a time. */
@@ -84,9 +83,8 @@ static void test_vectors(void) {
       continue;
     }
     is_str(pc_srp_A_hex(s), v->A_hex, "%s: A", v->name);
-    st = pc_srp_signature(s, v->pool_name, v->user_id, v->password,
-                          v->salt_hex, v->B_hex, v->secret_block,
-                          v->timestamp, &sig);
+    st = pc_srp_signature(s, v->pool_name, v->user_id, v->password, v->salt_hex,
+                          v->B_hex, v->secret_block, v->timestamp, &sig);
     ok(st == PC_OK, "%s: signature computed (status %d)", v->name, (int)st);
     if (pc_srp_last_key(s, key) == 0)
       key_hex(key, khex);
@@ -194,8 +192,8 @@ static void check_reject(const char *salt, const char *B, const char *block,
   struct pc_srp *s = pc_srp_new_with_a(a, sizeof(a));
   char *sig = NULL;
   unsigned char key[16];
-  enum pc_status st = s ? pc_srp_signature(s, "AbC123", "alice", "pw", salt,
-                                           B, block, GOOD_TS, &sig)
+  enum pc_status st = s ? pc_srp_signature(s, "AbC123", "alice", "pw", salt, B,
+                                           block, GOOD_TS, &sig)
                         : PC_ERR_NOMEM;
 
   ok(st == PC_ERR_PROTOCOL && sig == NULL && pc_srp_last_key(s, key) != 0,
@@ -221,8 +219,10 @@ static void test_reject(void) {
     static const unsigned char a[] = {0x12, 0x34, 0x56, 0x78, 0x9a};
     struct pc_srp *s = pc_srp_new_with_a(a, sizeof(a));
     char *sig = NULL;
-    ok(s && pc_srp_signature(s, "AbC123", "alice", "pw", GOOD_SALT, B,
-                             GOOD_BLOCK, GOOD_TS, &sig) == PC_OK && sig,
+    ok(s &&
+           pc_srp_signature(s, "AbC123", "alice", "pw", GOOD_SALT, B,
+                            GOOD_BLOCK, GOOD_TS, &sig) == PC_OK &&
+           sig,
        "control: a good challenge is accepted");
     free(sig);
     pc_srp_free(s);
