@@ -3,7 +3,6 @@ on the cache a real login left, against the emulator; and botocore reading
 the credentials from the session environment and through the helper."""
 import json
 import os
-import pwd
 import shutil
 import stat
 import subprocess
