@@ -49,6 +49,8 @@ def main():
     ap.add_argument("--no-wait", action="store_true",
                     help="stop after the scripted login instead of waiting for Ctrl-C")
     ap.add_argument("--port", type=int, default=2222, help="sshd port on 127.0.0.1 (default 2222; 0 picks a free one)")
+    ap.add_argument("--address", default="127.0.0.1",
+                    help="address sshd listens on (default 127.0.0.1; the docker image uses 0.0.0.0)")
     args = ap.parse_args()
 
     work = tempfile.mkdtemp(prefix="pam-cognito-demo-")
@@ -63,12 +65,12 @@ def main():
              f"session required {MODULE} config={config}\n"
              "session required pam_permit.so\n")
     svc = harness.PamServiceDir({"sshd-cognito": stack})
-    sshd = harness.Sshd(svc, port=args.port or None)
+    sshd = harness.Sshd(svc, port=args.port or None, address=args.address)
     stop = threading.Event()
     try:
         sshd.start()
         say(f"Cognito emulator: {emu.url}   (user pool us-east-1_Emul4tor)")
-        say(f"sshd with pam_cognito: 127.0.0.1 port {sshd.port}   (PAM stack in {svc.path})")
+        say(f"sshd with pam_cognito: {args.address} port {sshd.port}   (PAM stack in {svc.path})")
         say(f"pam_cognito.conf: {config}")
         say()
         say("== A scripted login: ssh alice@127.0.0.1, keyboard-interactive")

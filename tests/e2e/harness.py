@@ -455,8 +455,9 @@ class Sshd:
     def __init__(self, service_dir: PamServiceDir, service_name: str = "sshd-cognito",
                  extra_config: str = "", log_path: Optional[str] = None,
                  debug_level: Optional[int] = None, start_timeout: float = 10.0,
-                 port: Optional[int] = None):
+                 port: Optional[int] = None, address: str = "127.0.0.1"):
         self.fixed_port = port          # None: a free port is picked
+        self.address = address          # tests stay on loopback; the demo image needs 0.0.0.0
         self.service_dir = service_dir
         self.service_name = service_name
         self.extra_config = extra_config or ""
@@ -479,7 +480,7 @@ class Sshd:
                       if l.strip().lower().startswith("match ")), len(lines))
         head, tail = lines[:split], lines[split:]
         base = [
-            f"ListenAddress 127.0.0.1:{port}",
+            f"ListenAddress {self.address}:{port}",
             f"HostKey {self.host_key}",
             f"PidFile {os.path.join(self.tmp, 'sshd.pid')}",
             "UsePAM yes",
@@ -557,7 +558,7 @@ class Sshd:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 return False
-            if f"Server listening on 127.0.0.1 port {port}" in self._read_log(offset):
+            if f"Server listening on {self.address} port {port}" in self._read_log(offset):
                 return True
             time.sleep(0.05)
         return False
