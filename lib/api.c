@@ -218,6 +218,22 @@ static unsigned long backoff_ms(int attempt) {
   return ms / 2 + (unsigned long)r % (ms / 2 + 1);
 }
 
+static long elapsed_ms(const struct timespec *since) {
+  struct timespec now;
+
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  return (long)(now.tv_sec - since->tv_sec) * 1000L +
+         (now.tv_nsec - since->tv_nsec) / 1000000L;
+}
+
+/* Calls whose repetition could do the work twice: a 5xx may come after the
+ * server used up the code or changed the password. They are retried only
+ * when the server refused them outright (throttling). */
+static int replayable(const char *op) {
+  return strcmp(op, "RespondToAuthChallenge") != 0 &&
+         strcmp(op, "ChangePassword") != 0;
+}
+
 enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
                            const char *op, json_object *req, json_object **resp,
                            struct pc_api_error *err) {
@@ -228,8 +244,9 @@ enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
   char *body;
   size_t len = 0;
   unsigned long slept = 0, delay;
+  struct timespec start;
   enum pc_status st;
-  long status;
+  long status, budget_ms;
   int attempt, retry, n;
 
   if (err == NULL)
@@ -260,9 +277,15 @@ enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
   if (body == NULL)
     return PC_ERR_NOMEM;
 
+  /* The retries share one timeout: a slow, failing server must not hold
+   * sshd for retries times the timeout. */
+  budget_ms =
+      (cl->cfg != NULL && cl->cfg->timeout > 0 ? cl->cfg->timeout : 10) * 1000L;
+  clock_gettime(CLOCK_MONOTONIC, &start);
   for (attempt = 0;; attempt++) {
     pc_buf_init(&rb, PC_HTTP_MAX_RESPONSE);
     status = 0;
+    pc_http_set_call_timeout_ms(cl->http, budget_ms - elapsed_ms(&start));
     st = pc_http_post(cl->http, url, target, body, len, &status, &rb);
     err->http_status = status;
     if (st != PC_OK) {
@@ -276,14 +299,18 @@ enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
     }
     st = handle_reply(status, &rb, resp, err, &retry);
     pc_buf_free(&rb); /* wiped: it may hold tokens */
+    if (status >= 500 && !replayable(op))
+      retry = 0;
     if (st == PC_OK || !retry || attempt >= cl->retries)
       break;
     delay = backoff_ms(attempt);
-    if (slept + delay > PC_BACKOFF_BUDGET_MS)
+    if (slept + delay > PC_BACKOFF_BUDGET_MS ||
+        elapsed_ms(&start) + (long)delay + 500 > budget_ms)
       break;
     sleep_ms(delay);
     slept += delay;
   }
+  pc_http_set_call_timeout_ms(cl->http, 0);
   pc_wipe(body, len);
   free(body);
   return st;

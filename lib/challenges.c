@@ -62,13 +62,13 @@ static enum pc_status ask_attributes(struct login *l, json_object *required,
     const char *key =
         json_object_get_string(json_object_array_get_idx(required, i));
     const char *dot = key ? strchr(key, '.') : NULL;
-    char prompt[160], *value = NULL;
+    char name[128], prompt[160], *value = NULL;
     int bad;
 
     if (!dot || !dot[1])
       continue;
-    snprintf(prompt, sizeof(prompt), "%s: ", dot + 1);
-    pc_sanitize(prompt, sizeof(prompt), prompt);
+    pc_sanitize(name, sizeof(name), dot + 1); /* server text */
+    snprintf(prompt, sizeof(prompt), "%s: ", name);
     if (pc_login_ask(l, PC_PROMPT_VISIBLE, prompt, &value) != 0)
       return no_answer(l, "NEW_PASSWORD_REQUIRED");
     bad = pc_json_add_str(attrs, key, value);
@@ -79,8 +79,9 @@ static enum pc_status ask_attributes(struct login *l, json_object *required,
   return PC_OK;
 }
 
-/* Two echo-off prompts that must agree. PC_OK with *pw set, PC_ERR_AUTH on
- * mismatch (after telling the user), or a conversation error. */
+/* Two echo-off prompts that must agree. PC_OK with *pw set, or PC_OK with
+ * *pw NULL when the two differed (the user was told; ask again), or an
+ * error that ends the challenge. */
 static enum pc_status ask_new_password(struct login *l, char **pw) {
   char *again = NULL;
   enum pc_status st = PC_OK;
@@ -97,7 +98,7 @@ static enum pc_status ask_new_password(struct login *l, char **pw) {
     st = no_answer(l, "NEW_PASSWORD_REQUIRED");
   } else if (strcmp(*pw, again) != 0) {
     pc_login_tell(l, 1, "Sorry, passwords do not match.");
-    st = PC_ERR_AUTH;
+    pc_free_secret(pw);
   }
   pc_free_secret(&again);
   if (st != PC_OK)
@@ -113,9 +114,9 @@ static enum pc_status new_password(struct login *l, json_object *params) {
 
   pc_login_tell(l, 0, "You are required to change your password now.");
   st = attrs ? ask_attributes(l, required, attrs) : PC_ERR_NOMEM;
-  for (try = 1;
-       st == PC_OK || st == PC_ERR_AUTH || st == PC_ERR_INVALID_PASSWORD;
-       try++) {
+  /* Only a local mismatch or a policy rejection asks again: any other
+   * answer from the server (an expired session, say) ends here. */
+  for (try = 1; st == PC_OK; try++) {
     json_object *req, *rp = NULL;
     char *pw = NULL;
 
@@ -128,10 +129,8 @@ static enum pc_status new_password(struct login *l, json_object *params) {
       break;
     }
     st = ask_new_password(l, &pw);
-    if (st == PC_ERR_AUTH)
-      continue; /* mismatch: ask again */
-    if (st != PC_OK)
-      break;
+    if (st != PC_OK || pw == NULL)
+      continue; /* an error ends the loop; a mismatch asks again */
     req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
     if (req && pc_json_add_str(rp, "NEW_PASSWORD", pw)) {
       pc_json_put_secret(req);
@@ -150,10 +149,12 @@ static enum pc_status new_password(struct login *l, json_object *params) {
       break;
     }
     pc_free_secret(&pw);
-    if (st == PC_ERR_INVALID_PASSWORD)
+    if (st == PC_ERR_INVALID_PASSWORD) {
       pc_login_tell(l, 1,
                     pc_login_server_message(l, "The new password was "
                                                "rejected."));
+      st = PC_OK;
+    }
   }
   json_object_put(required);
   pc_json_put_secret(attrs);
@@ -217,6 +218,10 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
     }
     pc_free_secret(&answer);
     st = pc_login_respond(l, k->challenge, req);
+    /* Cognito rejects a code that is not digits as an invalid parameter:
+     * to the user it is a wrong code like any other. */
+    if (st == PC_ERR_INVALID_PARAM)
+      st = PC_ERR_CODE_MISMATCH;
     if (st != PC_ERR_CODE_MISMATCH)
       break;
     pc_login_tell(l, 1,
@@ -334,7 +339,7 @@ static enum pc_status unsupported(struct login *l, const char *name) {
                     ? why[i].text
                     : "The sign-in service asked for a step this login "
                       "cannot complete. Ask your administrator.");
-  pc_login_detail(l, "unsupported challenge %s", name);
+  pc_login_detail(l, "unsupported challenge %s", l->r->challenge);
   return PC_ERR_UNSUPPORTED;
 }
 

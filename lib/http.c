@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/auxv.h>
+#include <unistd.h>
 
 #include "http.h"
 #include "secret.h"
@@ -14,6 +16,7 @@
 struct pc_http {
   const struct pc_http_ops *ops;
   void *opaque;
+  long call_timeout_ms; /* > 0: this call's whole budget (libcurl only) */
 };
 
 /* State of the libcurl transport: one easy handle for the whole login, so
@@ -106,6 +109,21 @@ struct pc_http *pc_http_new_custom(const struct pc_http_ops *ops,
   return h;
 }
 
+void pc_http_set_call_timeout_ms(struct pc_http *h, long ms) {
+  if (h != NULL)
+    h->call_timeout_ms = ms;
+}
+
+const char *pc_http_unsafe_environment(void) {
+  /* libcurl opens $SSLKEYLOGFILE during global init and writes TLS secrets
+   * to it. In a setuid program (su, sudo) that variable is the calling
+   * user's: root would create or append to any file they name. */
+  if ((getauxval(AT_SECURE) != 0 || getuid() != geteuid()) &&
+      getenv("SSLKEYLOGFILE") != NULL)
+    return "SSLKEYLOGFILE is set in a setuid program";
+  return NULL;
+}
+
 void *pc_http_opaque(struct pc_http *h) {
   return h ? h->opaque : NULL;
 }
@@ -184,7 +202,12 @@ static enum pc_status curl_post(struct pc_http *h, const char *url,
   cs->sink = resp;
   cs->overflow = 0;
   cs->nomem = 0;
-  if (curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
+  if ((h->call_timeout_ms > 0 &&
+       (curl_easy_setopt(cs->easy, CURLOPT_TIMEOUT_MS, h->call_timeout_ms) !=
+            CURLE_OK ||
+        curl_easy_setopt(cs->easy, CURLOPT_CONNECTTIMEOUT_MS,
+                         h->call_timeout_ms) != CURLE_OK)) ||
+      curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
       curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
       curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
                        (curl_off_t)body_len) != CURLE_OK ||
@@ -260,6 +283,10 @@ static int curl_setup(CURL *e, long timeout, const char *ca_file,
   /* NOSIGNAL: no SIGALRM-based DNS timeouts inside sshd, which uses
    * alarm() for LoginGraceTime. */
   if (curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+      /* No proxy from the environment: under su or sudo it is the calling
+       * user's, who could route the login through a host of their own. */
+      curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_NOPROXY, "*") != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT, timeout) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_SSL_VERIFYPEER, 1L) != CURLE_OK ||
@@ -286,6 +313,8 @@ struct pc_http *pc_http_new(long timeout, const char *ca_file) {
   struct curl_state *cs;
   struct pc_http *h;
 
+  if (pc_http_unsafe_environment() != NULL)
+    return NULL;
   if (pthread_once(&curl_once, curl_init_once) != 0 || curl_init_rc != CURLE_OK)
     return NULL;
   if (timeout < 1)

@@ -38,6 +38,13 @@ enum pc_status pc_http_post(struct pc_http *h, const char *url,
 
 void pc_http_free(struct pc_http *h);
 
+/* Bound the next calls to ms milliseconds in all (connect included); 0 goes
+ * back to the timeout given at creation. Custom transports ignore it. */
+void pc_http_set_call_timeout_ms(struct pc_http *h, long ms);
+
+/* Why libcurl must not start in this process (a reason to log), or NULL. */
+const char *pc_http_unsafe_environment(void);
+
 /* 1 when url is https://..., or http:// to a loopback host (127.0.0.0/8,
  * ::1, localhost); 0 otherwise. */
 int pc_url_allowed(const char *url);

@@ -216,9 +216,10 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
       st = PC_ERR_PROTOCOL;
       break;
     }
-    snprintf(r->challenge, sizeof(r->challenge), "%s", name);
+    /* Server text: logged from here on, so no control characters. */
+    pc_sanitize(r->challenge, sizeof(r->challenge), name);
     if (round >= max_rounds) {
-      pc_login_detail(&l, "too many challenge rounds (last: %s)", name);
+      pc_login_detail(&l, "too many challenge rounds (last: %s)", r->challenge);
       st = PC_ERR_PROTOCOL;
       break;
     }

@@ -5,7 +5,9 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "api.h"
 #include "module.h"
+#include "result.h"
 #include "secret.h"
 
 #ifndef PC_DEFAULT_CONFIG
@@ -125,5 +127,23 @@ int pc_module_user(struct pc_module *m, const char **user) {
     }
   }
   *user = u;
+  return PAM_SUCCESS;
+}
+
+int pc_module_client(struct pc_module *m, struct pc_client *cl) {
+  const char *unsafe = pc_http_unsafe_environment();
+  enum pc_status st;
+
+  if (unsafe != NULL) {
+    pam_syslog(m->pamh, LOG_ERR, "refusing to start the HTTP client: %s",
+               unsafe);
+    return PAM_SERVICE_ERR;
+  }
+  st = pc_client_init(cl, &m->cfg, NULL);
+  if (st != PC_OK) {
+    pam_syslog(m->pamh, LOG_ERR, "cannot set up the HTTP client: %s",
+               pc_status_str(st));
+    return pc_pam_result(st);
+  }
   return PAM_SUCCESS;
 }

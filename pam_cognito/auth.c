@@ -12,26 +12,6 @@
 #include "secret.h"
 #include "session.h"
 
-#define TOKENS_DATA "pam_cognito_tokens"
-
-static void cleanup_tokens(pam_handle_t *pamh, void *data, int status) {
-  (void)pamh;
-  (void)status;
-  pc_tokens_free(data);
-  free(data);
-}
-
-/* Keep the tokens for later stages of the same process (su, login). */
-static int keep_tokens(struct pc_module *m, struct pc_tokens *t) {
-  struct pc_tokens *copy = calloc(1, sizeof(*copy));
-
-  if (!copy)
-    return PAM_BUF_ERR;
-  *copy = *t; /* ownership moves */
-  memset(t, 0, sizeof(*t));
-  return pam_set_data(m->pamh, TOKENS_DATA, copy, cleanup_tokens);
-}
-
 /* sshd sends this in place of the password of a user it does not know, or
  * when the password is refused by its own rules: fail without a network
  * call. No real password contains these control characters. */
@@ -102,12 +82,8 @@ int pc_authenticate(struct pc_module *m) {
                    : "empty password");
     return PAM_AUTH_ERR;
   }
-  st = pc_client_init(&cl, &m->cfg, NULL);
-  if (st != PC_OK) {
-    pam_syslog(m->pamh, LOG_ERR, "cannot set up the HTTP client: %s",
-               pc_status_str(st));
-    return pc_pam_result(st);
-  }
+  if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
+    return rc;
   pc_conv_prompter(m, &p);
   memset(&o, 0, sizeof(o));
   o.username = user;
@@ -124,10 +100,10 @@ int pc_authenticate(struct pc_module *m) {
       st = PC_ERR_NOMEM;
   }
   if (st == PC_OK) {
+    /* The tokens are not kept in memory: the session stages read what they
+     * need from the cache (sshd runs them in another process anyway). */
     rc = pc_session_after_auth(m, user, &cl, &r.tokens);
     if (rc == PAM_SUCCESS) /* else credentials_required denied it */
-      rc = keep_tokens(m, &r.tokens);
-    if (rc == PAM_SUCCESS)
       pc_debug(m, "user=%s authenticated", user);
   } else {
     log_failure(m, user, st, &r);

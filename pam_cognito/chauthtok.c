@@ -163,7 +163,6 @@ static int update(struct pc_module *m, const char *user, struct pc_client *cl) {
 int pc_chauthtok(struct pc_module *m) {
   struct pc_client cl;
   const char *user = NULL;
-  enum pc_status st;
   int rc;
 
   /* Cognito passwords do not age: an "expired only" change has nothing to do
@@ -174,9 +173,8 @@ int pc_chauthtok(struct pc_module *m) {
   }
   if ((rc = pc_module_user(m, &user)) != PAM_SUCCESS)
     return rc;
-  st = pc_client_init(&cl, &m->cfg, NULL);
-  if (st != PC_OK)
-    return pc_pam_result(st);
+  if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
+    return rc;
   if (m->flags & PAM_PRELIM_CHECK)
     rc = prove_current(m, user, &cl);
   else if (m->flags & PAM_UPDATE_AUTHTOK)

@@ -38,6 +38,10 @@ void pc_module_free(struct pc_module *m);
  * characters, at most 128 bytes. PAM_SUCCESS or a PAM error. */
 int pc_module_user(struct pc_module *m, const char **user);
 
+/* The HTTP client for this call, or a PAM error after a syslog line. */
+struct pc_client;
+int pc_module_client(struct pc_module *m, struct pc_client *cl);
+
 /* Stage bodies (auth.c, chauthtok.c, session.c). */
 int pc_authenticate(struct pc_module *m);
 int pc_chauthtok(struct pc_module *m);

@@ -93,6 +93,11 @@ class ChallengeTest(EmulatorTest):
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("Wrong code, try again.", r.errors)
 
+    def test_code_that_is_not_digits_is_a_wrong_code(self):
+        r = self.login("smsuser", ["Sms-Passw0rd1!", "abc!def", self.code_for("smsuser")])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("Wrong code, try again.", r.errors)
+
     def test_wrong_sms_codes_are_bounded(self):
         r = self.login("smsuser", ["Sms-Passw0rd1!", "000000", "000001", "000002", "000003"])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)

@@ -64,6 +64,32 @@ class FaultTest(EmulatorTest):
         self.assert_unavail(self.login())
         self.assertEqual(self.emu.control("Stats")["ByOperation"]["InitiateAuth"], 3)
 
+    def test_challenge_answer_is_not_replayed_after_a_5xx(self):
+        # The server may have used the answer before failing: never send it twice.
+        self.emu.control("ResetStats")
+        self.fault("http500", "RespondToAuthChallenge", count=10)
+        self.assert_unavail(self.login())
+        self.assertEqual(self.emu.control("Stats")["ByOperation"]["RespondToAuthChallenge"], 1)
+
+    def test_retries_share_one_timeout(self):
+        # Slow 500s: the retries stop when the call's timeout (2 s) is spent,
+        # instead of taking retries x timeout.
+        self.emu.control("ResetStats")
+        self.fault("http500", "InitiateAuth", count=10, DelaySeconds=0.9)
+        start = time.monotonic()
+        self.assert_unavail(self.login())
+        self.assertLess(time.monotonic() - start, 2.8)
+        self.assertLessEqual(self.emu.control("Stats")["ByOperation"]["InitiateAuth"], 2)
+
+    def test_proxy_variables_are_ignored(self):
+        # Under su the environment is the calling user's: it must not route
+        # the login through a proxy of theirs.
+        r = self.s.run("alice", ["Alice-Passw0rd!"],
+                       extra_env={"http_proxy": "http://127.0.0.1:9", "https_proxy": "http://127.0.0.1:9",
+                                  "HTTP_PROXY": "http://127.0.0.1:9", "ALL_PROXY": "http://127.0.0.1:9",
+                                  "NO_PROXY": ""})
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+
     def test_one_throttle_is_retried_and_succeeds(self):
         self.fault("throttle", "InitiateAuth", count=1)
         self.assertEqual(self.login().code, "PAM_SUCCESS")
