@@ -11,6 +11,7 @@
 #include "result.h"
 #include "secret.h"
 #include "session.h"
+#include "signin.h"
 
 /* sshd sends this in place of the password of a user it does not know, or
  * when the password is refused by its own rules: fail without a network
@@ -22,11 +23,11 @@ static int placeholder_password(const char *pw) {
 static void log_failure(struct pc_module *m, const char *user,
                         enum pc_status st, const struct pc_login_result *r) {
   const void *rhost = NULL;
-  int prio = st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
-                     st == PC_ERR_CONFIG || st == PC_ERR_INVALID_PARAM ||
-                     st == PC_ERR_LIMIT
-                 ? LOG_ERR
-                 : LOG_NOTICE;
+  int rc = pc_pam_result(st);
+  /* The service or its configuration failed: that is an error, not a
+   * user's mistake. */
+  int prio = rc == PAM_AUTHINFO_UNAVAIL || rc == PAM_SERVICE_ERR ? LOG_ERR
+                                                                 : LOG_NOTICE;
 
   pam_get_item(m->pamh, PAM_RHOST, &rhost);
   if (st == PC_ERR_USER_UNKNOWN) {
@@ -43,24 +44,9 @@ static void log_failure(struct pc_module *m, const char *user,
              r->detail[0] ? ": " : "", r->detail);
 }
 
-/* A few failures deserve words for the user; a wrong password does not
- * (it would help an attacker and is never said by pam_unix either). */
-static void tell_failure(struct pc_module *m, enum pc_status st) {
-  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT)
-    pc_conv_tell(m, 1,
-                 "The Cognito sign-in service cannot be reached or "
-                 "answered unexpectedly; try again later.");
-  else if (st == PC_ERR_PASSWORD_RESET)
-    pc_conv_tell(m, 1, "Your password must be reset before you can log in.");
-  else if (st == PC_ERR_USER_NOT_CONFIRMED)
-    pc_conv_tell(m, 1, "Your account is not confirmed yet.");
-}
-
 int pc_authenticate(struct pc_module *m) {
   struct pc_client cl;
-  struct pc_prompter p;
   struct pc_login_result r;
-  struct pc_login_opts o;
   const char *user = NULL, *pw = NULL;
   enum pc_status st;
   int rc;
@@ -70,12 +56,8 @@ int pc_authenticate(struct pc_module *m) {
     return rc;
   pam_fail_delay(m->pamh, 2000000);
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &pw, NULL);
-  if (rc != PAM_SUCCESS || !pw) {
-    pc_debug(m, "no password: %s", pam_strerror(m->pamh, rc));
-    return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE
-           : rc == PAM_CONV_ERR ? PAM_CONV_ERR
-                                : PAM_AUTH_ERR;
-  }
+  if (rc != PAM_SUCCESS || !pw)
+    return pc_module_authtok_error(m, rc, "password");
   if (!*pw || placeholder_password(pw)) {
     pam_syslog(m->pamh, LOG_NOTICE, "authentication failure; user=%s: %s", user,
                *pw ? "placeholder password from the application"
@@ -84,15 +66,7 @@ int pc_authenticate(struct pc_module *m) {
   }
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
-  pc_conv_prompter(m, &p);
-  memset(&o, 0, sizeof(o));
-  o.username = user;
-  o.password = pw;
-  o.max_attempts = (int)m->cfg.max_attempts;
-  pc_debug(m, "logging in user=%s with %s", user,
-           m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
-                                           : "USER_PASSWORD_AUTH");
-  st = pc_login(&cl, &o, &p, &r);
+  st = pc_module_login(m, &cl, user, pw, &r);
   if (st == PC_OK && r.new_password) {
     /* Stacked modules see the password the user now has. */
     rc = pam_set_item(m->pamh, PAM_AUTHTOK, r.new_password);
@@ -107,7 +81,7 @@ int pc_authenticate(struct pc_module *m) {
       pc_debug(m, "user=%s authenticated", user);
   } else {
     log_failure(m, user, st, &r);
-    tell_failure(m, st);
+    pc_module_tell_failure(m, st);
     rc = pc_pam_result(st);
   }
   pc_login_result_free(&r);

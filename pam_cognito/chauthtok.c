@@ -17,6 +17,7 @@
 #include "password.h"
 #include "result.h"
 #include "secret.h"
+#include "signin.h"
 
 #define ACCESS_DATA "pam_cognito_chauthtok_access"
 
@@ -32,8 +33,6 @@ static void cleanup_secret(pam_handle_t *pamh, void *data, int status) {
 static int prove_current(struct pc_module *m, const char *user,
                          struct pc_client *cl) {
   struct pc_login_result r;
-  struct pc_login_opts o;
-  struct pc_prompter p;
   const char *old = NULL;
   enum pc_status st;
   char *token;
@@ -44,18 +43,9 @@ static int prove_current(struct pc_module *m, const char *user,
                  "Changing a Cognito password needs the user's current "
                  "password: this host holds no administrator keys.");
   rc = pam_get_authtok(m->pamh, PAM_OLDAUTHTOK, &old, "Current password: ");
-  if (rc != PAM_SUCCESS || !old || !*old) {
-    pc_debug(m, "no current password: %s", pam_strerror(m->pamh, rc));
-    return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE
-           : rc == PAM_CONV_ERR ? PAM_CONV_ERR
-                                : PAM_AUTH_ERR;
-  }
-  memset(&o, 0, sizeof(o));
-  o.username = user;
-  o.password = old;
-  o.max_attempts = (int)m->cfg.max_attempts;
-  pc_conv_prompter(m, &p);
-  st = pc_login(cl, &o, &p, &r);
+  if (rc != PAM_SUCCESS || !old || !*old)
+    return pc_module_authtok_error(m, rc, "current password");
+  st = pc_module_login(m, cl, user, old, &r);
   if (st != PC_OK) {
     pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
                "password change refused; user=%s: current password not "
@@ -63,11 +53,8 @@ static int prove_current(struct pc_module *m, const char *user,
                user, pc_status_str(st), r.detail[0] ? ": " : "", r.detail);
     if (st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
-    else if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
-             st == PC_ERR_LIMIT)
-      pc_conv_tell(m, 1,
-                   "The Cognito sign-in service cannot be reached; "
-                   "try again later.");
+    else
+      pc_module_tell_failure(m, st);
     rc = pc_pam_result(st);
   } else if (r.new_password) {
     /* A temporary password: the login itself set the new one. */

@@ -1,5 +1,6 @@
-/* Module arguments: a few flags of our own, config=PATH, and any key of the
- * configuration file as key=value, which overrides the file. */
+/* The setup every stage shares: module arguments over the configuration
+ * file (any key as key=value; arguments win), the checked user name, and
+ * the HTTP client. */
 #include "config.h"
 
 #include <stddef.h>

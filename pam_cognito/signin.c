@@ -1,0 +1,46 @@
+/* What auth and passwd share: a Cognito login through the conversation, the
+ * words a user gets when it fails, and pam_get_authtok's failures. */
+#include "config.h"
+
+#include <string.h>
+
+#include "conv.h"
+#include "module.h"
+#include "signin.h"
+
+enum pc_status pc_module_login(struct pc_module *m, struct pc_client *cl,
+                               const char *user, const char *password,
+                               struct pc_login_result *r) {
+  struct pc_login_opts o;
+  struct pc_prompter p;
+
+  memset(&o, 0, sizeof(o));
+  o.username = user;
+  o.password = password;
+  o.max_attempts = (int)m->cfg.max_attempts;
+  pc_conv_prompter(m, &p);
+  pc_debug(m, "logging in user=%s with %s", user,
+           m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
+                                           : "USER_PASSWORD_AUTH");
+  return pc_login(cl, &o, &p, r);
+}
+
+/* A wrong password gets no words (they would help an attacker; pam_unix
+ * says nothing either); these failures do. */
+void pc_module_tell_failure(struct pc_module *m, enum pc_status st) {
+  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT)
+    pc_conv_tell(m, 1,
+                 "The Cognito sign-in service cannot be reached or "
+                 "answered unexpectedly; try again later.");
+  else if (st == PC_ERR_PASSWORD_RESET)
+    pc_conv_tell(m, 1, "Your password must be reset before you can log in.");
+  else if (st == PC_ERR_USER_NOT_CONFIRMED)
+    pc_conv_tell(m, 1, "Your account is not confirmed yet.");
+}
+
+int pc_module_authtok_error(struct pc_module *m, int rc, const char *what) {
+  pc_debug(m, "no %s: %s", what, pam_strerror(m->pamh, rc));
+  if (rc == PAM_CONV_AGAIN)
+    return PAM_INCOMPLETE; /* the application may call us again */
+  return rc == PAM_CONV_ERR ? PAM_CONV_ERR : PAM_AUTH_ERR;
+}
