@@ -18,6 +18,19 @@ static int attempts(const struct login *l) {
   return l->o->max_attempts > 0 ? l->o->max_attempts : 3;
 }
 
+/* Answer challenge with one response value (a code, a choice). */
+static enum pc_status respond_one(struct login *l, const char *challenge,
+                                  const char *key, const char *value) {
+  json_object *rp = NULL;
+  json_object *req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
+
+  if (req && pc_json_add_str(rp, key, value)) {
+    pc_json_put_secret(req);
+    req = NULL;
+  }
+  return pc_login_respond(l, challenge, req);
+}
+
 /* A conversation that answers every prompt with the login password (sshd
  * with PasswordAuthentication) cannot do challenges; say what to change
  * instead of sending the password as an answer. */
@@ -196,7 +209,6 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
 
   announce(l, k, params); /* params go stale after the first answer */
   for (try = 1; try <= attempts(l); try++) {
-    json_object *req, *rp = NULL;
     char *answer = NULL;
 
     if (pc_login_ask(l, PC_PROMPT_VISIBLE, k->prompt, &answer) != 0)
@@ -211,13 +223,8 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
       pc_free_secret(&answer);
       return replayed_password(l, k->challenge);
     }
-    req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
-    if (req && pc_json_add_str(rp, k->answer_key, answer)) {
-      pc_json_put_secret(req);
-      req = NULL;
-    }
+    st = respond_one(l, k->challenge, k->answer_key, answer);
     pc_free_secret(&answer);
-    st = pc_login_respond(l, k->challenge, req);
     /* Cognito rejects a code that is not digits as an invalid parameter:
      * to the user it is a wrong code like any other. */
     if (st == PC_ERR_INVALID_PARAM)
@@ -297,14 +304,7 @@ static enum pc_status select_mfa(struct login *l, json_object *params) {
       pc_login_tell(l, 1, "Please answer with one of the numbers shown.");
   }
   if (chosen) {
-    json_object *rp = NULL;
-    json_object *req =
-        pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
-    if (req && pc_json_add_str(rp, "ANSWER", chosen)) {
-      pc_json_put_secret(req);
-      req = NULL;
-    }
-    st = pc_login_respond(l, "SELECT_MFA_TYPE", req);
+    st = respond_one(l, "SELECT_MFA_TYPE", "ANSWER", chosen);
   } else {
     pc_login_detail(l, "%s", "SELECT_MFA_TYPE: no valid choice");
   }
