@@ -23,23 +23,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "api.h"
 #include "cache.h"
+#include "credcache.h"
 #include "credfile.h"
 #include "creds.h"
 #include "login.h"
 #include "secret.h"
 
 #define PROG "pam_cognito-credentials"
-#define CREDS_FILE "credentials.json"
-#define REFRESH_FILE "refresh.json"
-
-#ifndef PC_DEFAULT_CACHE_DIR
-#define PC_DEFAULT_CACHE_DIR "/var/cache/pam_cognito"
-#endif
 
 struct opts {
   const char *cache_dir;
@@ -151,22 +145,14 @@ static int print_creds(const struct pc_aws_creds *cr) {
  * too old (*seen tells whether a file was there). */
 static int cached_creds(const struct pc_cache *c, long min_validity,
                         struct pc_aws_creds *cr, int *seen) {
-  struct pc_buf b;
   char err[512];
-  int rc = pc_cache_read(c, CREDS_FILE, &b, err, sizeof err);
+  enum pc_cache_load st =
+      pc_cache_load_creds(c, min_validity, cr, err, sizeof err);
 
-  *seen = rc != 1;
-  if (rc < 0)
+  *seen = st != PC_CACHE_ABSENT;
+  if (st == PC_CACHE_REFUSED)
     fprintf(stderr, PROG ": warning: %s\n", err);
-  if (rc != 0 || b.data == NULL || pc_creds_process_parse(b.data, cr) != 0) {
-    pc_buf_free(&b);
-    return 1;
-  }
-  pc_buf_free(&b);
-  if (cr->expiration - (long long)time(NULL) >= min_validity)
-    return 0;
-  pc_aws_creds_free(cr);
-  return 1;
+  return st == PC_CACHE_LOADED ? 0 : 1;
 }
 
 /* A network failure or an answer we cannot use: one line, exit 1. */
@@ -188,8 +174,8 @@ static void renew(const struct pc_cache *c, const char *user, int had_creds,
   struct pc_api_error e;
   struct pc_buf b;
   enum pc_status st;
-  char err[512], *doc;
-  int rc = pc_cache_read(c, REFRESH_FILE, &b, err, sizeof err);
+  char err[512];
+  int rc = pc_cache_read(c, PC_CACHE_REFRESH, &b, err, sizeof err);
 
   if (rc < 0)
     die("%s", err);
@@ -201,7 +187,7 @@ static void renew(const struct pc_cache *c, const char *user, int had_creds,
   rc = pc_handover_parse(b.data, b.len, &h, err, sizeof err);
   pc_buf_free(&b);
   if (rc != 0)
-    die("%s/%s is unusable (%s): log in again", c->path, REFRESH_FILE, err);
+    die("%s/%s is unusable (%s): log in again", c->path, PC_CACHE_REFRESH, err);
   st = pc_client_init(&cl, &h.cfg, NULL);
   if (st != PC_OK)
     die("cannot set up the HTTP client: %s", pc_status_str(st));
@@ -215,23 +201,14 @@ static void renew(const struct pc_cache *c, const char *user, int had_creds,
                                    &e);
   if (st != PC_OK)
     die_status("the identity pool refused credentials", st, &e);
-  doc = pc_creds_process_json(cr->access_key_id, cr->secret_access_key,
-                              cr->session_token, cr->expiration);
-  if (doc == NULL ||
-      pc_cache_write(c, CREDS_FILE, doc, strlen(doc), err, sizeof err) != 0)
-    fprintf(stderr, PROG ": warning: credentials not cached: %s\n",
-            doc ? err : "out of memory");
-  pc_free_secret(&doc);
+  if (pc_cache_store_creds(c, cr, err, sizeof err) != 0)
+    fprintf(stderr, PROG ": warning: credentials not cached: %s\n", err);
   /* A pool with refresh-token rotation sends a new one: keep it. */
-  if (t.refresh_token != NULL) {
-    doc = pc_handover_json(&h.cfg, h.identity_id, h.user_id, h.secret_hash,
-                           t.refresh_token);
-    if (doc == NULL ||
-        pc_cache_write(c, REFRESH_FILE, doc, strlen(doc), err, sizeof err) != 0)
-      fprintf(stderr, PROG ": warning: new refresh token not cached: %s\n",
-              doc ? err : "out of memory");
-    pc_free_secret(&doc);
-  }
+  if (t.refresh_token != NULL &&
+      pc_cache_store_handover(c, &h.cfg, h.identity_id, h.user_id,
+                              h.secret_hash, t.refresh_token, err,
+                              sizeof err) != 0)
+    fprintf(stderr, PROG ": warning: new refresh token not cached: %s\n", err);
   pc_tokens_free(&t);
   pc_client_free(&cl);
   pc_handover_free(&h);
@@ -239,7 +216,7 @@ static void renew(const struct pc_cache *c, const char *user, int had_creds,
 
 int main(int argc, char **argv) {
   struct opts o;
-  struct pc_cache c;
+  struct pc_cache c = PC_CACHE_INIT;
   struct pc_aws_creds cr = {0};
   char user[PC_USER_NAME_MAX + 1], err[512];
   uid_t uid;

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <openssl/evp.h>
@@ -15,8 +14,6 @@
 #include "api.h"
 #include "secret.h"
 
-/* Cognito replies are flat: a few levels of objects at most. */
-#define PC_JSON_MAX_DEPTH 16
 /* Backoff between retries: BASE, 2*BASE, ... each with jitter, never more
  * than PC_BACKOFF_BUDGET_MS in total (the call timeout bounds the rest). */
 #define PC_BACKOFF_BASE_MS 100UL
@@ -123,42 +120,11 @@ static int retryable_type(const char *bare) {
          strcmp(bare, "ThrottlingException") == 0;
 }
 
-/* Parse a whole reply as one JSON object (nothing but whitespace after it),
- * with bounded nesting. NULL when it is anything else. */
-static json_object *parse_object(const struct pc_buf *b) {
-  struct json_tokener *tok;
-  json_object *o;
-  size_t end;
-
-  if (b->data == NULL || b->len == 0 || b->len > INT_MAX)
-    return NULL;
-  tok = json_tokener_new_ex(PC_JSON_MAX_DEPTH);
-  if (tok == NULL)
-    return NULL;
-  json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
-  o = json_tokener_parse_ex(tok, b->data, (int)b->len);
-  if (o != NULL && json_tokener_get_error(tok) != json_tokener_success) {
-    json_object_put(o);
-    o = NULL;
-  }
-  if (o != NULL) {
-    end = json_tokener_get_parse_end(tok);
-    while (end < b->len && isspace((unsigned char)b->data[end]))
-      end++;
-    if (end != b->len || !json_object_is_type(o, json_type_object)) {
-      pc_json_put_secret(o);
-      o = NULL;
-    }
-  }
-  json_tokener_free(tok);
-  return o;
-}
-
 /* Judge one HTTP answer. Sets *retry when another attempt may help. */
 static enum pc_status handle_reply(long status, const struct pc_buf *rb,
                                    json_object **resp, struct pc_api_error *err,
                                    int *retry) {
-  json_object *o = parse_object(rb);
+  json_object *o = pc_json_parse_object(rb->data, rb->len);
   const char *msg;
   enum pc_status st;
 
@@ -349,60 +315,6 @@ out:
   return out;
 }
 
-const char *pc_json_str(json_object *o, const char *key) {
-  json_object *v;
-
-  if (o == NULL || key == NULL || !json_object_is_type(o, json_type_object))
-    return NULL;
-  if (!json_object_object_get_ex(o, key, &v) ||
-      !json_object_is_type(v, json_type_string))
-    return NULL;
-  return json_object_get_string(v);
-}
-
-/* json-c keeps string values in writable heap storage (the const is only an
- * interface promise), so they can be wiped in place before the free. */
-static void wipe_json(json_object *o, int depth) {
-  size_t i, n;
-
-  if (o == NULL || depth > 64)
-    return;
-  switch (json_object_get_type(o)) {
-  case json_type_string: {
-    int slen = json_object_get_string_len(o);
-    const char *s = json_object_get_string(o);
-
-    if (s != NULL && slen > 0)
-      pc_wipe((void *)(uintptr_t)s, (size_t)slen);
-    break;
-  }
-  case json_type_object: {
-    struct json_object_iterator it = json_object_iter_begin(o);
-    struct json_object_iterator end = json_object_iter_end(o);
-
-    while (!json_object_iter_equal(&it, &end)) {
-      wipe_json(json_object_iter_peek_value(&it), depth + 1);
-      json_object_iter_next(&it);
-    }
-    break;
-  }
-  case json_type_array:
-    n = json_object_array_length(o);
-    for (i = 0; i < n; i++)
-      wipe_json(json_object_array_get_idx(o, i), depth + 1);
-    break;
-  default:
-    break;
-  }
-}
-
-void pc_json_put_secret(json_object *o) {
-  if (o == NULL)
-    return;
-  wipe_json(o, 0);
-  json_object_put(o);
-}
-
 /* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
  * no surrogates, nothing past U+10FFFF), or 0. */
 static size_t utf8_len(const unsigned char *s) {
@@ -474,15 +386,4 @@ void pc_sanitize(char *dst, size_t n, const char *src) {
     i += len;
   }
   dst[o] = '\0';
-}
-
-int pc_json_add_str(json_object *o, const char *key, const char *val) {
-  json_object *s = json_object_new_string(val);
-  if (!s)
-    return -1;
-  if (json_object_object_add(o, key, s) != 0) {
-    json_object_put(s);
-    return -1;
-  }
-  return 0;
 }

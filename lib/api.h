@@ -7,6 +7,7 @@
 #include <json-c/json.h>
 #include "cfg.h"
 #include "http.h"
+#include "json.h"
 #include "status.h"
 
 struct pc_api_error {
@@ -47,15 +48,6 @@ enum pc_status pc_api_map_error(const char *type, const char *message);
 /* base64(HMAC-SHA256(secret, username || client_id)); heap string or NULL. */
 char *pc_secret_hash(const char *client_secret, const char *username,
                      const char *client_id);
-
-/* Helpers for reading replies: NULL when absent or not a string. */
-const char *pc_json_str(json_object *o, const char *key);
-
-/* Add a string member; 0, or -1 when memory ran out. */
-int pc_json_add_str(json_object *o, const char *key, const char *val);
-
-/* Drop a JSON object after wiping every string inside it (tokens). */
-void pc_json_put_secret(json_object *o);
 
 /* Copy src into dst (size n), replacing control characters with '?', so that
  * server text is safe to show on a terminal or log. */

@@ -40,12 +40,31 @@
 #define PC_CACHE_NAME_MAX 64    /* longest file name inside a user dir */
 #define PC_CACHE_MAX_FILE 65536 /* largest cache file read */
 
+/* The cache root when neither the configuration nor --cache-dir names one
+ * (the build normally defines it from --with-cache-dir). */
+#ifndef PC_DEFAULT_CACHE_DIR
+#define PC_DEFAULT_CACHE_DIR "/var/cache/pam_cognito"
+#endif
+
+/* The files in <base>/<user>/. */
+#define PC_CACHE_CREDENTIALS "credentials.json" /* credential_process JSON */
+#define PC_CACHE_REFRESH "refresh.json"         /* hand-over to the helper */
+#define PC_CACHE_IDENTITY "identity_id"         /* remembered identity id */
+
 struct pc_cache {
   int dir_fd; /* O_DIRECTORY fd of <base>/<user>, -1 when closed */
   uid_t uid;  /* owner every file must have */
   gid_t gid;
   char path[256]; /* "<base>/<user>" for messages only (may be truncated) */
 };
+
+/* A closed cache: pc_cache_close on it is a no-op. */
+#define PC_CACHE_INIT                                                          \
+  {                                                                            \
+    -1, 0, 0, {                                                                \
+      0                                                                        \
+    }                                                                          \
+  }
 
 /* 1 when user is non-empty, <= 32 chars of [A-Za-z0-9._-], does not start
  * with '-' or '.' (so never "." or ".."); 0 otherwise. */

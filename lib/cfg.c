@@ -15,13 +15,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "cfg.h"
 #include "http.h"
 #include "secret.h"
-
-#ifndef PC_DEFAULT_CACHE_DIR
-#define PC_DEFAULT_CACHE_DIR "/var/cache/pam_cognito"
-#endif
 
 /* The file holds at most a dozen short keys; anything bigger is a mistake. */
 #define PC_CONFIG_MAX_SIZE (64 * 1024)

@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "credfile.h"
-#include "jwt.h"
+#include "json.h"
 #include "secret.h"
 
 void pc_aws_creds_free(struct pc_aws_creds *cr) {
@@ -111,27 +111,6 @@ char *pc_creds_process_json(const char *akid, const char *secret,
   return b.data;
 }
 
-/* Zero every string inside o before it is freed: json-c frees them as is.
- * Best effort: the tokener's scratch buffer (grown with realloc) is out of
- * our reach, which is why the writer side avoids json-c altogether. */
-static void wipe_json_strings(json_object *o) {
-  size_t i, n;
-
-  if (json_object_is_type(o, json_type_string)) {
-    pc_wipe((char *)(uintptr_t)json_object_get_string(o),
-            (size_t)json_object_get_string_len(o));
-  } else if (json_object_is_type(o, json_type_object)) {
-    json_object_object_foreach(o, key, val) {
-      (void)key;
-      wipe_json_strings(val);
-    }
-  } else if (json_object_is_type(o, json_type_array)) {
-    n = json_object_array_length(o);
-    for (i = 0; i < n; i++)
-      wipe_json_strings(json_object_array_get_idx(o, i));
-  }
-}
-
 /* A copy of the non-empty string member key, or NULL. A "\u0000" inside
  * would make the C copy shorter than the JSON string (even empty): refused. */
 static char *dup_member(json_object *o, const char *key) {
@@ -172,7 +151,6 @@ int pc_creds_process_parse(const char *json, struct pc_aws_creds *out) {
   }
   if (rc != 0)
     pc_aws_creds_free(out);
-  wipe_json_strings(o);
-  json_object_put(o);
+  pc_json_put_secret(o);
   return rc;
 }

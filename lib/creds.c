@@ -12,7 +12,7 @@
 #include "buf.h"
 #include "cache.h"
 #include "creds.h"
-#include "jwt.h"
+#include "json.h"
 #include "secret.h"
 
 #define IDENTITY 1 /* pc_api_call: identity-pool service */
@@ -55,19 +55,6 @@ char *pc_identity_login_key(const struct pc_config *cfg) {
   return key;
 }
 
-/* {"<key>": v} holds a secret; added with a check like every other member. */
-static int add_str(json_object *o, const char *key, const char *val) {
-  json_object *s = json_object_new_string(val);
-
-  if (s == NULL)
-    return -1;
-  if (json_object_object_add(o, key, s) != 0) {
-    json_object_put(s);
-    return -1;
-  }
-  return 0;
-}
-
 /* A request {IdentityPoolId?, IdentityId?, Logins: {key: token}}. */
 static json_object *identity_request(const struct pc_config *cfg,
                                      const char *identity_id,
@@ -77,19 +64,19 @@ static json_object *identity_request(const struct pc_config *cfg,
   int bad = req == NULL || key == NULL;
 
   if (!bad && identity_id == NULL)
-    bad = add_str(req, "IdentityPoolId", cfg->identity_pool_id);
+    bad = pc_json_add_str(req, "IdentityPoolId", cfg->identity_pool_id);
   if (!bad && identity_id != NULL)
-    bad = add_str(req, "IdentityId", identity_id);
+    bad = pc_json_add_str(req, "IdentityId", identity_id);
   if (!bad) {
     logins = json_object_new_object();
     bad = logins == NULL || json_object_object_add(req, "Logins", logins);
     if (bad)
       json_object_put(logins);
     else
-      bad = add_str(logins, key, id_token);
+      bad = pc_json_add_str(logins, key, id_token);
   }
   if (!bad && identity_id != NULL && cfg->role_arn != NULL)
-    bad = add_str(req, "CustomRoleArn", cfg->role_arn);
+    bad = pc_json_add_str(req, "CustomRoleArn", cfg->role_arn);
   free(key);
   if (bad) {
     pc_json_put_secret(req);
@@ -202,8 +189,7 @@ enum pc_status
 pc_refresh_tokens(struct pc_client *cl, const char *refresh_token,
                   const char *user_for_hash, const char *secret_hash,
                   struct pc_tokens *tokens, struct pc_api_error *err) {
-  json_object *req, *params, *resp = NULL, *ar, *v;
-  const char *a, *id, *rt;
+  json_object *req, *params, *resp = NULL, *ar;
   enum pc_status st;
   int bad;
 
@@ -217,12 +203,13 @@ pc_refresh_tokens(struct pc_client *cl, const char *refresh_token,
   /* Cognito checks a refresh SECRET_HASH against the user's real user name
    * (or sub); the module computed it at login with USER_ID_FOR_SRP. */
   bad = req == NULL || params == NULL ||
-        add_str(params, "REFRESH_TOKEN", refresh_token) ||
-        (secret_hash != NULL && add_str(params, "SECRET_HASH", secret_hash)) ||
+        pc_json_add_str(params, "REFRESH_TOKEN", refresh_token) ||
+        (secret_hash != NULL &&
+         pc_json_add_str(params, "SECRET_HASH", secret_hash)) ||
         (secret_hash != NULL && user_for_hash != NULL &&
-         add_str(params, "USERNAME", user_for_hash)) ||
-        add_str(req, "AuthFlow", "REFRESH_TOKEN_AUTH") ||
-        add_str(req, "ClientId", cl->cfg->client_id);
+         pc_json_add_str(params, "USERNAME", user_for_hash)) ||
+        pc_json_add_str(req, "AuthFlow", "REFRESH_TOKEN_AUTH") ||
+        pc_json_add_str(req, "ClientId", cl->cfg->client_id);
   if (!bad && json_object_object_add(req, "AuthParameters", params) == 0)
     params = NULL; /* now owned by req */
   else
@@ -237,24 +224,9 @@ pc_refresh_tokens(struct pc_client *cl, const char *refresh_token,
   if (st != PC_OK)
     return st;
   ar = json_object_object_get(resp, "AuthenticationResult");
-  a = pc_json_str(ar, "AccessToken");
-  id = pc_json_str(ar, "IdToken");
-  rt = pc_json_str(ar, "RefreshToken");
-  if (a == NULL || id == NULL) {
+  st = pc_tokens_from_result(ar, tokens);
+  if (st == PC_ERR_PROTOCOL)
     set_detail(err, "refresh reply without tokens");
-    st = PC_ERR_PROTOCOL;
-  } else {
-    tokens->access_token = pc_strdup(a);
-    tokens->id_token = pc_strdup(id);
-    tokens->refresh_token = rt != NULL && *rt ? pc_strdup(rt) : NULL;
-    if (json_object_object_get_ex(ar, "ExpiresIn", &v))
-      tokens->expires_in = (long)json_object_get_int64(v);
-    if (!tokens->access_token || !tokens->id_token ||
-        (rt != NULL && *rt && !tokens->refresh_token))
-      st = PC_ERR_NOMEM;
-  }
-  if (st != PC_OK)
-    pc_tokens_free(tokens);
   pc_json_put_secret(resp);
   return st;
 }

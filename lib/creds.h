@@ -10,8 +10,8 @@
 #include "api.h"
 #include "cfg.h"
 #include "credfile.h"
-#include "login.h"
 #include "status.h"
+#include "tokens.h"
 
 /* Longest identity id accepted ("<region>:<uuid>" is 46). */
 #define PC_IDENTITY_ID_MAX 55

@@ -1,6 +1,5 @@
 #include "config.h"
 
-#include <limits.h>
 #include <stdint.h>
 #include <math.h>
 #include <stdlib.h>
@@ -8,10 +7,6 @@
 
 #include "jwt.h"
 #include "secret.h"
-
-/* Nesting deeper than this is never a real token: keep the parser's stack
- * small whatever the input. */
-#define PC_JWT_MAX_DEPTH 16
 
 /* Value of one base64url character, or -1 for anything else (including the
  * '=' padding, which compact JWTs leave out). */
@@ -76,34 +71,6 @@ static int segment_ok(const char *s, size_t len) {
     if (b64url_value((unsigned char)s[i]) < 0)
       return 0;
   return 1;
-}
-
-json_object *pc_json_parse_object(const char *text, size_t len) {
-  json_tokener *tok;
-  json_object *obj;
-  size_t end;
-
-  if (len > INT_MAX || memchr(text, '\0', len) != NULL)
-    return NULL;
-  tok = json_tokener_new_ex(PC_JWT_MAX_DEPTH);
-  if (tok == NULL)
-    return NULL;
-  json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
-  obj = json_tokener_parse_ex(tok, text, (int)len);
-  if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success) {
-    end = json_tokener_get_parse_end(tok);
-    while (end < len && strchr(" \t\r\n", text[end]) != NULL)
-      end++;
-    if (end != len || !json_object_is_type(obj, json_type_object)) {
-      json_object_put(obj);
-      obj = NULL;
-    }
-  } else if (obj != NULL) {
-    json_object_put(obj);
-    obj = NULL;
-  }
-  json_tokener_free(tok);
-  return obj;
 }
 
 json_object *pc_jwt_claims(const char *jwt) {

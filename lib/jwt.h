@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
+#include "json.h"
+
 /* Largest decoded claims segment accepted; Cognito tokens are far smaller. */
 #define PC_JWT_MAX_CLAIMS 16384
 
@@ -20,11 +22,6 @@
  * Returns a new object the caller releases with json_object_put, or NULL
  * when the token is malformed in any way (also for NULL input). */
 json_object *pc_jwt_claims(const char *jwt);
-
-/* Strict parse of exactly len bytes as one JSON object (bounded nesting,
- * UTF-8 checked, trailing whitespace allowed): a new object for
- * json_object_put, or NULL. Shared with the cache's credential files. */
-json_object *pc_json_parse_object(const char *text, size_t len);
 
 /* The string claim name, or NULL when absent or not a string. The pointer
  * belongs to claims and lives as long as it does. */

@@ -163,23 +163,27 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
   return pc_login_respond(l, "PASSWORD_VERIFIER", req);
 }
 
-static enum pc_status take_tokens(struct login *l, json_object *ar) {
-  struct pc_tokens *t = &l->r->tokens;
+enum pc_status pc_tokens_from_result(json_object *ar, struct pc_tokens *t) {
   const char *a = pc_json_str(ar, "AccessToken");
   const char *id = pc_json_str(ar, "IdToken");
   const char *rt = pc_json_str(ar, "RefreshToken");
-  json_object *exp = json_object_object_get(ar, "ExpiresIn");
+  json_object *exp;
 
-  if (!a || !id) {
-    pc_login_detail(l, "%s", "AuthenticationResult without tokens");
+  memset(t, 0, sizeof(*t));
+  if (!a || !id)
     return PC_ERR_PROTOCOL;
-  }
-  t->access_token = strdup(a);
-  t->id_token = strdup(id);
-  t->refresh_token = rt ? strdup(rt) : NULL;
-  t->expires_in = exp ? (long)json_object_get_int64(exp) : 0;
-  if (!t->access_token || !t->id_token || (rt && !t->refresh_token))
+  /* "" is no token: a refresh without rotation must keep the old one. */
+  if (rt && !*rt)
+    rt = NULL;
+  t->access_token = pc_strdup(a);
+  t->id_token = pc_strdup(id);
+  t->refresh_token = pc_strdup(rt);
+  if (json_object_object_get_ex(ar, "ExpiresIn", &exp))
+    t->expires_in = (long)json_object_get_int64(exp);
+  if (!t->access_token || !t->id_token || (rt && !t->refresh_token)) {
+    pc_tokens_free(t);
     return PC_ERR_NOMEM;
+  }
   return PC_OK;
 }
 
@@ -208,7 +212,9 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
     const char *session = pc_json_str(l.resp, "Session");
 
     if (ar && json_object_is_type(ar, json_type_object)) {
-      st = take_tokens(&l, ar);
+      st = pc_tokens_from_result(ar, &r->tokens);
+      if (st == PC_ERR_PROTOCOL)
+        pc_login_detail(&l, "%s", "AuthenticationResult without tokens");
       break;
     }
     if (!name) {

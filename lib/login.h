@@ -7,6 +7,7 @@
 #include <time.h>
 #include "api.h"
 #include "status.h"
+#include "tokens.h"
 
 enum pc_prompt_style { PC_PROMPT_SECRET, PC_PROMPT_VISIBLE };
 
@@ -20,15 +21,6 @@ struct pc_prompter {
   void (*tell)(void *ctx, int is_error, const char *text);
   void *ctx;
 };
-
-struct pc_tokens {
-  char *access_token;
-  char *id_token;
-  char *refresh_token;
-  long expires_in;
-};
-
-void pc_tokens_free(struct pc_tokens *t); /* wipes */
 
 struct pc_login_opts {
   const char *username; /* the login name */

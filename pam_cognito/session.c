@@ -33,15 +33,13 @@
 #include <unistd.h>
 
 #include "cache.h"
+#include "credcache.h"
 #include "credfile.h"
 #include "creds.h"
 #include "jwt.h"
 #include "secret.h"
 #include "session.h"
 
-#define CREDS_FILE "credentials.json"
-#define REFRESH_FILE "refresh.json"
-#define IDENTITY_FILE "identity_id"
 /* A cached credential this close to expiry is not handed to a new session. */
 #define MIN_VALIDITY 60
 
@@ -101,87 +99,14 @@ static int open_cache(struct pc_module *m, const struct owner *o, int create,
   return rc;
 }
 
-/* The identity id remembered for this identity pool, or NULL. */
-static char *cached_identity(struct pc_module *m, const struct pc_cache *c) {
-  struct pc_buf b;
-  json_object *o;
-  const char *pool, *id;
-  char err[512], *out = NULL;
-  int rc = pc_cache_read(c, IDENTITY_FILE, &b, err, sizeof err);
+/* pc_creds_fetch's notes: warnings always, the rest as fetch's debug. */
+static void fetch_log(void *ctx, int priority, const char *text) {
+  struct pc_module *m = ctx;
 
-  if (rc < 0)
-    pam_syslog(m->pamh, LOG_WARNING, "%s", err);
-  if (rc != 0)
-    return NULL;
-  o = b.data ? pc_json_parse_object(b.data, b.len) : NULL;
-  pool = pc_json_str(o, "IdentityPoolId");
-  id = pc_json_str(o, "IdentityId");
-  if (pool && strcmp(pool, m->cfg.identity_pool_id) == 0 &&
-      pc_identity_id_valid(id))
-    out = pc_strdup(id);
-  json_object_put(o);
-  pc_buf_free(&b);
-  return out;
-}
-
-static void store_identity(struct pc_module *m, const struct pc_cache *c,
-                           const char *id) {
-  json_object *o = json_object_new_object();
-  json_object *pool = json_object_new_string(m->cfg.identity_pool_id);
-  json_object *idv = json_object_new_string(id);
-  const char *text = NULL;
-  char err[512];
-
-  if (o && pool && idv &&
-      json_object_object_add(o, "IdentityPoolId", pool) == 0) {
-    pool = NULL; /* owned by o now */
-    if (json_object_object_add(o, "IdentityId", idv) == 0) {
-      idv = NULL;
-      text = json_object_to_json_string(o);
-    }
-  }
-  if (text &&
-      pc_cache_write(c, IDENTITY_FILE, text, strlen(text), err, sizeof err))
-    pam_syslog(m->pamh, LOG_WARNING, "%s", err);
-  json_object_put(pool);
-  json_object_put(idv);
-  json_object_put(o);
-}
-
-/* GetCredentialsForIdentity with the remembered identity id; GetId first when
- * there is none or the server refuses it (another pool, a deleted identity).
- * On PC_OK *identity_id is a heap string. */
-static enum pc_status fetch(struct pc_module *m, struct pc_client *cl,
-                            const char *id_token, const struct pc_cache *c,
-                            char **identity_id, struct pc_aws_creds *cr,
-                            struct pc_api_error *err) {
-  char *id = c ? cached_identity(m, c) : NULL;
-  enum pc_status st;
-
-  if (id != NULL) {
-    st = pc_identity_get_credentials(cl, &m->cfg, id, id_token, cr, err);
-    if (st == PC_OK) {
-      *identity_id = id;
-      return st;
-    }
-    free(id);
-    id = NULL;
-    if (st == PC_ERR_UNAVAIL || st == PC_ERR_LIMIT || st == PC_ERR_NOMEM)
-      return st;
-    pc_debug(m, "remembered identity id refused (%s): asking GetId",
-             pc_status_str(st));
-  }
-  st = pc_identity_get_id(cl, &m->cfg, id_token, &id, err);
-  if (st != PC_OK)
-    return st;
-  if (c != NULL)
-    store_identity(m, c, id);
-  st = pc_identity_get_credentials(cl, &m->cfg, id, id_token, cr, err);
-  if (st != PC_OK)
-    free(id);
-  else
-    *identity_id = id;
-  return st;
+  if (priority != LOG_DEBUG)
+    pam_syslog(m->pamh, priority, "%s", text);
+  else if (m->debug)
+    pam_syslog(m->pamh, LOG_DEBUG, "fetch: %s", text);
 }
 
 /* pam_putenv("name=value"), wiping the temporary copy. */
@@ -220,29 +145,22 @@ static int put_creds_env(struct pc_module *m, const struct pc_aws_creds *cr) {
 static void write_cache(struct pc_module *m, const struct pc_cache *c,
                         const struct pc_aws_creds *cr, const char *identity_id,
                         const struct pc_tokens *t, const char *user_id) {
-  char *doc, *hash = NULL, err[512];
+  char *hash = NULL, err[512];
 
-  doc = pc_creds_process_json(cr->access_key_id, cr->secret_access_key,
-                              cr->session_token, cr->expiration);
-  if (doc == NULL ||
-      pc_cache_write(c, CREDS_FILE, doc, strlen(doc), err, sizeof err) != 0)
-    pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not cached: %s",
-               doc ? err : "out of memory");
-  pc_free_secret(&doc);
+  if (pc_cache_store_creds(c, cr, err, sizeof err) != 0)
+    pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not cached: %s", err);
   if (t->refresh_token == NULL)
     return;
   if (m->cfg.client_secret != NULL &&
       (hash = pc_secret_hash(m->cfg.client_secret, user_id,
                              m->cfg.client_id)) == NULL)
     return;
-  doc = pc_handover_json(&m->cfg, identity_id, user_id, hash, t->refresh_token);
-  if (doc == NULL ||
-      pc_cache_write(c, REFRESH_FILE, doc, strlen(doc), err, sizeof err) != 0)
+  if (pc_cache_store_handover(c, &m->cfg, identity_id, user_id, hash,
+                              t->refresh_token, err, sizeof err) != 0)
     pam_syslog(m->pamh, LOG_WARNING,
                "refresh data not cached (the helper "
                "cannot renew credentials): %s",
-               doc ? err : "out of memory");
-  pc_free_secret(&doc);
+               err);
   pc_free_secret(&hash);
 }
 
@@ -250,7 +168,8 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
                           struct pc_client *cl, const struct pc_tokens *t) {
   struct pc_aws_creds cr = {0};
   struct pc_api_error err = {{0}, {0}, 0};
-  struct pc_cache c = {-1, 0, 0, {0}};
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_log log = {fetch_log, m};
   struct owner o;
   json_object *claims;
   const char *uid_claim;
@@ -264,8 +183,8 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
   }
   if (lookup_owner(m, user, &o) == 0)
     have_cache = open_cache(m, &o, 1, &c) == 0;
-  st = fetch(m, cl, t->id_token, have_cache ? &c : NULL, &identity_id, &cr,
-             &err);
+  st = pc_creds_fetch(cl, &m->cfg, have_cache ? &c : NULL, t->id_token, &log,
+                      &identity_id, &cr, &err);
   if (st != PC_OK) {
     /* err.message is the server's text, already sanitized. */
     pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
@@ -323,8 +242,7 @@ static int env_has_creds(struct pc_module *m) {
  * there), 0 none valid (the reason is logged). */
 static int session_creds(struct pc_module *m, const char *stage) {
   struct pc_aws_creds cr = {0};
-  struct pc_cache c = {-1, 0, 0, {0}};
-  struct pc_buf b = {0};
+  struct pc_cache c = PC_CACHE_INIT;
   struct owner o;
   const char *user = NULL;
   char err[512];
@@ -341,26 +259,27 @@ static int session_creds(struct pc_module *m, const char *stage) {
       pc_debug(m, "%s: no AWS credential cache for user=%s", stage, user);
     return 0;
   }
-  rc = pc_cache_read(&c, CREDS_FILE, &b, err, sizeof err);
-  if (rc < 0)
+  switch (pc_cache_load_creds(&c, MIN_VALIDITY, &cr, err, sizeof err)) {
+  case PC_CACHE_REFUSED:
+  case PC_CACHE_MALFORMED:
     pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not loaded: %s", err);
-  else if (rc > 0 || b.data == NULL)
+    break;
+  case PC_CACHE_ABSENT:
+  case PC_CACHE_EMPTY:
     pc_debug(m, "%s: no cached AWS credentials for user=%s", stage, user);
-  else if (pc_creds_process_parse(b.data, &cr) != 0)
-    pam_syslog(m->pamh, LOG_WARNING,
-               "AWS credentials not loaded: %s/%s is "
-               "not a credential_process document",
-               c.path, CREDS_FILE);
-  else if (cr.expiration < (long long)time(NULL) + MIN_VALIDITY)
+    break;
+  case PC_CACHE_EXPIRED:
     pc_debug(m, "%s: cached AWS credentials for user=%s have expired", stage,
              user);
-  else
+    break;
+  case PC_CACHE_LOADED:
     ok = put_creds_env(m, &cr) == PAM_SUCCESS;
+    break;
+  }
   if (ok)
     pc_debug(m, "%s: AWS credentials for user=%s loaded from the cache", stage,
              user);
   pc_aws_creds_free(&cr);
-  pc_buf_free(&b);
   pc_cache_close(&c);
   return ok;
 }

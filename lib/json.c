@@ -1,0 +1,103 @@
+/* The shared json-c helpers; see json.h. */
+#include "config.h"
+
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "json.h"
+#include "secret.h"
+
+json_object *pc_json_parse_object(const char *text, size_t len) {
+  json_tokener *tok;
+  json_object *obj;
+  size_t end;
+
+  if (text == NULL || len > INT_MAX || memchr(text, '\0', len) != NULL)
+    return NULL;
+  tok = json_tokener_new_ex(PC_JSON_MAX_DEPTH);
+  if (tok == NULL)
+    return NULL;
+  json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
+  obj = json_tokener_parse_ex(tok, text, (int)len);
+  if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success) {
+    end = json_tokener_get_parse_end(tok);
+    while (end < len && strchr(" \t\r\n", text[end]) != NULL)
+      end++;
+    if (end != len || !json_object_is_type(obj, json_type_object)) {
+      pc_json_put_secret(obj);
+      obj = NULL;
+    }
+  } else if (obj != NULL) {
+    pc_json_put_secret(obj);
+    obj = NULL;
+  }
+  json_tokener_free(tok);
+  return obj;
+}
+
+const char *pc_json_str(json_object *o, const char *key) {
+  json_object *v;
+
+  if (o == NULL || key == NULL || !json_object_is_type(o, json_type_object))
+    return NULL;
+  if (!json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_string))
+    return NULL;
+  return json_object_get_string(v);
+}
+
+int pc_json_add_str(json_object *o, const char *key, const char *val) {
+  json_object *s = json_object_new_string(val);
+
+  if (s == NULL)
+    return -1;
+  if (json_object_object_add(o, key, s) != 0) {
+    json_object_put(s);
+    return -1;
+  }
+  return 0;
+}
+
+/* json-c keeps string values in writable heap storage (the const is only an
+ * interface promise), so they can be wiped in place before the free. */
+static void wipe_strings(json_object *o, int depth) {
+  size_t i, n;
+
+  if (o == NULL || depth > 64)
+    return;
+  switch (json_object_get_type(o)) {
+  case json_type_string: {
+    int slen = json_object_get_string_len(o);
+    const char *s = json_object_get_string(o);
+
+    if (s != NULL && slen > 0)
+      pc_wipe((void *)(uintptr_t)s, (size_t)slen);
+    break;
+  }
+  case json_type_object: {
+    struct json_object_iterator it = json_object_iter_begin(o);
+    struct json_object_iterator end = json_object_iter_end(o);
+
+    while (!json_object_iter_equal(&it, &end)) {
+      wipe_strings(json_object_iter_peek_value(&it), depth + 1);
+      json_object_iter_next(&it);
+    }
+    break;
+  }
+  case json_type_array:
+    n = json_object_array_length(o);
+    for (i = 0; i < n; i++)
+      wipe_strings(json_object_array_get_idx(o, i), depth + 1);
+    break;
+  default:
+    break;
+  }
+}
+
+void pc_json_put_secret(json_object *o) {
+  if (o == NULL)
+    return;
+  wipe_strings(o, 0);
+  json_object_put(o);
+}
