@@ -3,6 +3,7 @@ login, then an sshd you can log in to. Nothing under /etc/pam.d is touched:
 sshd reads its PAM stack through pam_wrapper from a temporary directory."""
 import argparse
 import os
+import shutil
 import signal
 import sys
 import tempfile
@@ -106,6 +107,7 @@ def main():
         sshd.cleanup()
         svc.cleanup()
         emu.stop()
+        shutil.rmtree(work, ignore_errors=True)
 
 
 if __name__ == "__main__":

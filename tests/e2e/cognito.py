@@ -1,6 +1,8 @@
 """Shared set-up for the end-to-end tests: the emulator, a config file, and
 PAM service files that load the built pam_cognito."""
+import atexit
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -15,6 +17,7 @@ import harness  # noqa: E402,F401
 
 def config_file(emu, **over):
     d = tempfile.mkdtemp(prefix="pc-e2e-conf-")
+    atexit.register(shutil.rmtree, d, True)  # the process's own temp dir
     path = os.path.join(d, "pam_cognito.conf")
     write_config(path, base_config(emu, **over))
     return path

@@ -3,6 +3,7 @@ real ssh client: the prompts a person sees and whether they get a shell."""
 import unittest
 
 import os
+import shutil
 import tempfile
 
 from cognito import POOL, Emulator, config_file, harness, sshd_stack
@@ -120,6 +121,7 @@ class SshdTest(unittest.TestCase):
         finally:
             sshd.cleanup()
             svc.cleanup()
+            shutil.rmtree(cache, ignore_errors=True)
 
 
 if __name__ == "__main__":
