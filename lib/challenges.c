@@ -235,7 +235,7 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
                   try < attempts(l) ? "Wrong code, try again." : "Wrong code.");
   }
   if (st == PC_ERR_EXPIRED ||
-      (st == PC_ERR_AUTH && strstr(l->r->detail, "session"))) {
+      (st == PC_ERR_AUTH && strstr(l->err.message, "session"))) {
     pc_login_tell(l, 1,
                   "The code or the login session has expired; "
                   "log in again.");

@@ -72,20 +72,19 @@ json_object *pc_login_request(struct login *l, const char *params_key,
 
 /* Send a request (consumed) and keep the reply in l->resp. */
 static enum pc_status call(struct login *l, const char *op, json_object *req) {
-  struct pc_api_error err;
   enum pc_status st;
 
   pc_json_put_secret(l->resp);
   l->resp = NULL;
+  memset(&l->err, 0, sizeof(l->err));
   if (!req)
     return PC_ERR_NOMEM;
-  memset(&err, 0, sizeof(err));
-  st = pc_api_call(l->cl, IDP, op, req, &l->resp, &err);
+  st = pc_api_call(l->cl, IDP, op, req, &l->resp, &l->err);
   pc_json_put_secret(req);
   if (st != PC_OK) {
-    if (err.type[0])
-      snprintf(l->r->detail, sizeof(l->r->detail), "%s: %s", err.type,
-               err.message);
+    if (l->err.type[0])
+      snprintf(l->r->detail, sizeof(l->r->detail), "%s: %s", l->err.type,
+               l->err.message);
     else
       snprintf(l->r->detail, sizeof(l->r->detail), "%s: %s", op,
                pc_status_str(st));
@@ -93,10 +92,9 @@ static enum pc_status call(struct login *l, const char *op, json_object *req) {
   return st;
 }
 
-/* The user-facing text of a Cognito error, for the retry messages. */
+/* The server's words for the last error (Cognito's policy message, say). */
 const char *pc_login_server_message(struct login *l, const char *fallback) {
-  const char *colon = strstr(l->r->detail, ": ");
-  return colon && colon[2] ? colon + 2 : fallback;
+  return l->err.type[0] && l->err.message[0] ? l->err.message : fallback;
 }
 
 enum pc_status pc_login_respond(struct login *l, const char *challenge,
@@ -190,7 +188,7 @@ enum pc_status pc_tokens_from_result(json_object *ar, struct pc_tokens *t) {
 enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
                         const struct pc_prompter *p,
                         struct pc_login_result *r) {
-  struct login l = {cl, o, p, r, NULL, NULL, NULL};
+  struct login l = {.cl = cl, .o = o, .p = p, .r = r};
   struct pc_srp *srp = NULL;
   enum pc_status st;
   int round, max_rounds = o->max_rounds > 0 ? o->max_rounds : 10;

@@ -10,9 +10,10 @@ struct login {
   const struct pc_login_opts *o;
   const struct pc_prompter *p;
   struct pc_login_result *r;
-  char *user_id;     /* USER_ID_FOR_SRP once known, else the login name */
-  char *session;     /* Session of the current challenge */
-  json_object *resp; /* the last reply (may hold tokens) */
+  char *user_id;           /* USER_ID_FOR_SRP once known, else the login name */
+  char *session;           /* Session of the current challenge */
+  json_object *resp;       /* the last reply (may hold tokens) */
+  struct pc_api_error err; /* the last call's error, message sanitized */
 };
 
 /* Record a one-line reason in r->detail for syslog (no secrets). */
