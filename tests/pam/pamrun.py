@@ -8,6 +8,7 @@ module's syslog lines (pam_wrapper sends them to stderr).
 """
 import json
 import os
+import pwd
 import selectors
 import shutil
 import subprocess
@@ -245,3 +246,37 @@ class EmulatorTest(unittest.TestCase):
     def tearDown(self):
         self.emu.control("ClearFaults")
         self.s.cleanup()
+
+
+def ensure_user(name):
+    """A local account for name (created once, never removed: shared)."""
+    try:
+        return pwd.getpwnam(name)
+    except KeyError:
+        subprocess.run(["useradd", "-m", name], check=True)
+        return pwd.getpwnam(name)
+
+
+class CacheTest(EmulatorTest):
+    """EmulatorTest with local accounts alice and bob (the cache needs an
+    owner), a fresh cache base for each test (self.cache) and stacks made
+    by the test in self.stacks, all removed afterwards."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.alice = ensure_user("alice")
+        cls.bob = ensure_user("bob")
+        super().setUpClass()
+
+    def setUp(self):
+        super().setUp()
+        self.tmp = tempfile.mkdtemp(prefix="pc-cache-test-")
+        os.chmod(self.tmp, 0o755)  # users must reach the cache below it
+        self.cache = os.path.join(self.tmp, "cache")
+        self.stacks = []
+
+    def tearDown(self):
+        for s in self.stacks:
+            s.cleanup()
+        shutil.rmtree(self.tmp, ignore_errors=True)
+        super().tearDown()

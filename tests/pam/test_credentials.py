@@ -4,16 +4,13 @@ stack against the emulator. Runs as root (the module chowns the cache)."""
 import json
 import os
 import pwd
-import shutil
 import stat
-import subprocess
-import tempfile
 import threading
 import time
 import unittest
 
-from pamrun import (CLIENT_SECRET, IDENTITY_POOL, MODULE, POOL, SECRET_CLIENT,
-                    Stack, Emulator, base_config)
+from pamrun import (CacheTest, CLIENT_SECRET, IDENTITY_POOL, MODULE, POOL, SECRET_CLIENT,
+                    Stack, base_config)
 
 AUTH_ROLE = "arn:aws:iam::123456789012:role/CognitoAuthRole"
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/CognitoAdminRole"
@@ -21,15 +18,6 @@ AWS_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
             "AWS_CREDENTIAL_EXPIRATION", "AWS_REGION", "AWS_DEFAULT_REGION")
 PASSWORDS = {"alice": "Alice-Passw0rd!", "bob": "Bob-Passw0rd!"}
 FULL = ("auth", "setcred", "open")
-
-
-def ensure_user(name):
-    """A local account for name (created once, never removed: shared)."""
-    try:
-        return pwd.getpwnam(name)
-    except KeyError:
-        subprocess.run(["useradd", "-m", name], check=True)
-        return pwd.getpwnam(name)
 
 
 def iso(epoch):
@@ -42,29 +30,11 @@ def warnings(r):
             if any(f"SYSLOG({p})" in l for p in range(5))]
 
 
-class CredentialsTest(unittest.TestCase):
+class CredentialsTest(CacheTest):
     @classmethod
     def setUpClass(cls):
-        cls.alice = ensure_user("alice")
-        cls.bob = ensure_user("bob")
+        super().setUpClass()
         cls.nobody = pwd.getpwnam("nobody")
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.tmp = tempfile.mkdtemp(prefix="pc-creds-")
-        os.chmod(self.tmp, 0o755)
-        self.cache = os.path.join(self.tmp, "cache")
-        self.stacks = []
-
-    def tearDown(self):
-        for s in self.stacks:
-            s.cleanup()
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def stack(self, args="debug", service_text=None, **over):
         over.setdefault("identity_pool_id", IDENTITY_POOL)

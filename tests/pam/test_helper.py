@@ -3,16 +3,14 @@ on the cache a real login left, against the emulator; and botocore reading
 the credentials from the session environment and through the helper."""
 import json
 import os
-import shutil
 import stat
 import subprocess
-import tempfile
 import time
 import unittest
 
-from pamrun import (BUILD, CLIENT_SECRET, IDENTITY_POOL, SECRET_CLIENT,
-                    Emulator, Stack, base_config)
-from test_credentials import ensure_user, iso
+from pamrun import (CacheTest, BUILD, CLIENT_SECRET, IDENTITY_POOL, SECRET_CLIENT,
+                    Stack, base_config)
+from test_credentials import iso
 
 HELPER = str(BUILD / "pam_cognito-credentials")
 PYTHON = "/usr/bin/python3"  # Debian's, with python3-botocore
@@ -26,29 +24,7 @@ print(json.dumps({"AccessKeyId": f.access_key, "SecretKey": f.secret_key,
 """
 
 
-class HelperTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.alice = ensure_user("alice")
-        cls.bob = ensure_user("bob")
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.tmp = tempfile.mkdtemp(prefix="pc-helper-")
-        os.chmod(self.tmp, 0o755)  # alice must reach the cache below it
-        self.cache = os.path.join(self.tmp, "cache")
-        self.stacks = []
-
-    def tearDown(self):
-        for s in self.stacks:
-            s.cleanup()
-        shutil.rmtree(self.tmp, ignore_errors=True)
-
+class HelperTest(CacheTest):
     def login(self, user="alice", password="Alice-Passw0rd!", **over):
         over.setdefault("identity_pool_id", IDENTITY_POOL)
         over.setdefault("cache_dir", self.cache)
