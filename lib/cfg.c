@@ -23,7 +23,7 @@
 /* The file holds at most a dozen short keys; anything bigger is a mistake. */
 #define PC_CONFIG_MAX_SIZE (64 * 1024)
 
-enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW };
+enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW, K_LIST };
 
 /* One row per key: the file loader and the module arguments both go through
  * pc_config_set, which finds the row by name. */
@@ -53,6 +53,16 @@ static const struct key_def keys[] = {
     {"credentials_required", K_BOOL,
      offsetof(struct pc_config, credentials_required), 0, 0},
     {"max_attempts", K_LONG, offsetof(struct pc_config, max_attempts), 1, 10},
+    {"min_uid", K_LONG, offsetof(struct pc_config, min_uid), 0, 2147483647},
+    {"allowed_users", K_LIST, offsetof(struct pc_config, allowed_users), 0, 0},
+    {"allowed_groups", K_LIST, offsetof(struct pc_config, allowed_groups), 0,
+     0},
+    STR_KEY(login_claim),
+    STR_KEY(username_suffix),
+    {"account_required", K_BOOL, offsetof(struct pc_config, account_required),
+     0, 0},
+    {"account_grace", K_LONG, offsetof(struct pc_config, account_grace), 0,
+     31536000},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -83,8 +93,89 @@ int pc_config_init(struct pc_config *c) {
   c->timeout = 10;
   c->max_attempts = 3;
   c->credentials_required = 0;
+  c->min_uid = 1000;
+  c->account_grace = 86400;
   c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);
-  return c->cache_dir == NULL ? -1 : 0;
+  c->login_claim = pc_strdup("cognito:username");
+  return c->cache_dir == NULL || c->login_claim == NULL ? -1 : 0;
+}
+
+static void free_list(char ***lp) {
+  char **l = *lp;
+  size_t i;
+
+  if (l == NULL)
+    return;
+  for (i = 0; l[i] != NULL; i++)
+    free(l[i]);
+  free(l);
+  *lp = NULL;
+}
+
+/* Longest list entry and most entries: names and group names are short. */
+#define PC_LIST_ITEM_MAX 128
+#define PC_LIST_MAX 256
+
+/* An entry of allowed_users / allowed_groups: printable, no blanks, no
+ * commas (the module-argument separator). */
+static int list_item_ok(const char *s, size_t len) {
+  size_t i;
+
+  if (len == 0 || len > PC_LIST_ITEM_MAX)
+    return 0;
+  for (i = 0; i < len; i++) {
+    unsigned char ch = (unsigned char)s[i];
+
+    if (ch <= 0x20 || ch == 0x7f || ch == ',')
+      return 0;
+  }
+  return 1;
+}
+
+/* "a,b,c" (the text form both the file loader and module arguments use) ->
+ * a new NULL-terminated list. 0, or -1 with err set. */
+static int parse_list(const char *name, const char *value, char ***out,
+                      char *err, size_t errlen) {
+  char **l;
+  size_t n = 1, i = 0;
+  const char *p, *q;
+
+  for (p = value; *p != '\0'; p++)
+    if (*p == ',')
+      n++;
+  if (n > PC_LIST_MAX) {
+    set_err(err, errlen, "%s: more than %d entries", name, PC_LIST_MAX);
+    return -1;
+  }
+  l = calloc(n + 1, sizeof(*l));
+  if (l == NULL) {
+    set_err(err, errlen, "%s: out of memory", name);
+    return -1;
+  }
+  for (p = value;; p = q + 1) {
+    q = strchr(p, ',');
+    if (q == NULL)
+      q = p + strlen(p);
+    if (!list_item_ok(p, (size_t)(q - p))) {
+      set_err(err, errlen,
+              "%s: entry %zu is empty, longer than %d characters, or holds "
+              "blanks or control characters",
+              name, i + 1, PC_LIST_ITEM_MAX);
+      free_list(&l);
+      return -1;
+    }
+    l[i] = strndup(p, (size_t)(q - p));
+    if (l[i] == NULL) {
+      set_err(err, errlen, "%s: out of memory", name);
+      free_list(&l);
+      return -1;
+    }
+    i++;
+    if (*q == '\0')
+      break;
+  }
+  *out = l;
+  return 0;
 }
 
 static int parse_long(const char *s, long min, long max, long *out) {
@@ -192,6 +283,15 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
       return -1;
     }
     *(enum pc_auth_flow *)(void *)(base + k->offset) = f;
+    return 0;
+  }
+  case K_LIST: {
+    char **l = NULL, ***lp = (char ***)(void *)(base + k->offset);
+
+    if (parse_list(k->name, value, &l, err, errlen) != 0)
+      return -1;
+    free_list(lp);
+    *lp = l;
     return 0;
   }
   }
@@ -344,6 +444,34 @@ static void wipe_settings(config_setting_t *s) {
     wipe_settings(config_setting_get_elem(s, (unsigned int)i));
 }
 
+/* Join a libconfig list or array of strings with commas into buf: 0, or -1
+ * when an element is not a string, is empty or holds a comma, or buf is too
+ * small. An empty list gives "" (refused later: say nothing instead). */
+static int join_strings(config_setting_t *s, char *buf, size_t size) {
+  int i, n = config_setting_length(s);
+  size_t len = 0;
+
+  buf[0] = '\0';
+  for (i = 0; i < n; i++) {
+    config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+    const char *v;
+    size_t vl;
+
+    if (e == NULL || config_setting_type(e) != CONFIG_TYPE_STRING)
+      return -1;
+    v = config_setting_get_string(e);
+    vl = v ? strlen(v) : 0;
+    if (vl == 0 || strchr(v, ',') != NULL || len + vl + 2 > size)
+      return -1;
+    if (len > 0)
+      buf[len++] = ',';
+    memcpy(buf + len, v, vl);
+    len += vl;
+    buf[len] = '\0';
+  }
+  return 0;
+}
+
 /* Turn one libconfig value into the text form pc_config_set takes, after
  * checking that its type fits the key. */
 static int apply_setting(struct pc_config *c, const char *path,
@@ -352,7 +480,7 @@ static int apply_setting(struct pc_config *c, const char *path,
   unsigned line = config_setting_source_line(s);
   const struct key_def *k = name ? find_key(name) : NULL;
   int type = config_setting_type(s);
-  char num[32], msg[256];
+  char num[32], msg[256], list[PC_LIST_MAX * (PC_LIST_ITEM_MAX + 1) + 1];
   const char *value = NULL, *want = NULL;
 
   if (k == NULL) {
@@ -381,6 +509,16 @@ static int apply_setting(struct pc_config *c, const char *path,
       value = config_setting_get_bool(s) ? "true" : "false";
     else
       want = "true or false";
+    break;
+  case K_LIST:
+    if (type == CONFIG_TYPE_LIST || type == CONFIG_TYPE_ARRAY) {
+      if (join_strings(s, list, sizeof(list)) != 0)
+        want = "a list of non-empty strings without commas";
+      else
+        value = list;
+    } else {
+      want = "a list of strings, like [\"admins\", \"devs\"]";
+    }
     break;
   }
   if (want != NULL) {
@@ -545,6 +683,8 @@ void pc_config_free(struct pc_config *c) {
   for (i = 0; i < NKEYS; i++) {
     if (keys[i].kind == K_STR)
       pc_free_secret((char **)(void *)((char *)c + keys[i].offset));
+    else if (keys[i].kind == K_LIST)
+      free_list((char ***)(void *)((char *)c + keys[i].offset));
   }
   memset(c, 0, sizeof(*c));
 }
@@ -577,6 +717,32 @@ char *pc_config_idp_url(const struct pc_config *c) {
 
 char *pc_config_identity_url(const struct pc_config *c) {
   return regional_url(c->identity_endpoint, "cognito-identity", c->region);
+}
+
+char *pc_config_signin_name(const struct pc_config *c, const char *user) {
+  const char *suffix = c->username_suffix ? c->username_suffix : "";
+  size_t ul = strlen(user), sl = strlen(suffix);
+  char *s;
+
+  if (ul + sl > 128)
+    return NULL;
+  s = malloc(ul + sl + 1);
+  if (s == NULL)
+    return NULL;
+  memcpy(s, user, ul);
+  memcpy(s + ul, suffix, sl + 1);
+  return s;
+}
+
+int pc_config_list_has(char *const *list, const char *name) {
+  size_t i;
+
+  if (list == NULL || name == NULL)
+    return 0;
+  for (i = 0; list[i] != NULL; i++)
+    if (strcmp(list[i], name) == 0)
+      return 1;
+  return 0;
 }
 
 const char *pc_config_pool_name(const struct pc_config *c) {

@@ -22,6 +22,16 @@ struct pc_config {
   char *cache_dir;          /* default PC_DEFAULT_CACHE_DIR */
   int credentials_required; /* 1: a failed credential fetch fails the session */
   long max_attempts; /* tries for a new password or code, 1..10, default 3 */
+
+  /* Who may log in (auth and account stages). */
+  long min_uid;          /* below: never Cognito's (PAM_IGNORE); 1000 */
+  char **allowed_users;  /* NULL-terminated list, or NULL: no user rule */
+  char **allowed_groups; /* NULL-terminated list, or NULL: no group rule */
+  char *login_claim;     /* verified ID-token claim bound to the sign-in
+                            name; default "cognito:username" */
+  char *username_suffix; /* local name + suffix = Cognito sign-in name */
+  int account_required;  /* account stage: deny users never seen */
+  long account_grace;    /* seconds a verified decision holds offline */
 };
 
 /* Set every field to its default (strings NULL except cache_dir). Returns -1
@@ -49,6 +59,13 @@ int pc_config_load(struct pc_config *c, const char *path, int must_exist,
  * 0 or -1 with a message in err. */
 int pc_config_validate(const struct pc_config *c, char *err, size_t errlen)
     __attribute__((warn_unused_result));
+
+/* The Cognito sign-in name of local user: user + username_suffix, as a heap
+ * string, or NULL (no memory, or longer than 128 bytes). */
+char *pc_config_signin_name(const struct pc_config *c, const char *user);
+
+/* 1 when name is in the NULL-terminated list (exact match), else 0. */
+int pc_config_list_has(char *const *list, const char *name);
 
 /* Free every string (wiping the client secret) and reset to zeros. */
 void pc_config_free(struct pc_config *c);

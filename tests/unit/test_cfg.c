@@ -153,6 +153,23 @@ static void test_flip_all(void) {
      "credentials_required set");
   ok(c.max_attempts != d.max_attempts && c.max_attempts == 7,
      "max_attempts set");
+  ok(c.min_uid != d.min_uid && c.min_uid == 5000, "min_uid set");
+  ok(d.allowed_users == NULL && c.allowed_users != NULL &&
+         pc_config_list_has(c.allowed_users, "alice") &&
+         pc_config_list_has(c.allowed_users, "bob") &&
+         c.allowed_users[2] == NULL,
+     "allowed_users set");
+  ok(d.allowed_groups == NULL && c.allowed_groups != NULL &&
+         pc_config_list_has(c.allowed_groups, "admins") &&
+         c.allowed_groups[1] == NULL,
+     "allowed_groups set");
+  is_str(d.login_claim, "cognito:username", "login_claim default");
+  is_str(c.login_claim, "email", "login_claim set");
+  is_str(c.username_suffix, "@example.com", "username_suffix set");
+  ok(c.account_required != d.account_required && c.account_required == 1,
+     "account_required set");
+  ok(c.account_grace != d.account_grace && c.account_grace == 600,
+     "account_grace set");
   err[0] = '\0';
   ok(pc_config_validate(&c, err, sizeof(err)) == 0, "flip-all validates (%s)",
      err);
@@ -230,6 +247,72 @@ static void test_set_errors(void) {
      "empty string refused");
   ok(pc_config_set(&c, "region", NULL, err, sizeof(err)) == -1,
      "missing value refused");
+  pc_config_free(&c);
+}
+
+/* allowed_users / allowed_groups: a libconfig list in the file, commas as a
+ * module argument; malformed entries are refused, never half-applied. */
+static void test_lists(void) {
+  struct pc_config c;
+  char *name, path[64];
+
+  if (pc_config_init(&c) != 0) {
+    ok(0, "init");
+    return;
+  }
+  ok(pc_config_set(&c, "allowed_groups", "ops,dev", err, sizeof(err)) == 0,
+     "comma list accepted");
+  ok(pc_config_list_has(c.allowed_groups, "ops") &&
+         pc_config_list_has(c.allowed_groups, "dev") &&
+         !pc_config_list_has(c.allowed_groups, "Ops") &&
+         !pc_config_list_has(c.allowed_groups, "op"),
+     "list membership is exact");
+  ok(pc_config_set(&c, "allowed_groups", "ops,,dev", err, sizeof(err)) == -1,
+     "empty entry refused");
+  ok(strstr(err, "allowed_groups") != NULL, "message names the key (%s)", err);
+  ok(pc_config_set(&c, "allowed_groups", "a b", err, sizeof(err)) == -1,
+     "blank in entry refused");
+  ok(pc_config_list_has(c.allowed_groups, "ops"),
+     "refused value leaves the list alone");
+  ok(pc_config_set(&c, "allowed_users", "", err, sizeof(err)) == -1,
+     "empty list refused");
+  ok(!pc_config_list_has(NULL, "x"), "no list has nothing");
+  name = pc_config_signin_name(&c, "alice");
+  is_str(name, "alice", "sign-in name without suffix");
+  free(name);
+  ok(pc_config_set(&c, "username_suffix", "@example.com", err, sizeof(err)) ==
+         0,
+     "suffix set");
+  name = pc_config_signin_name(&c, "alice");
+  is_str(name, "alice@example.com", "sign-in name with suffix");
+  free(name);
+  ok(pc_config_set(&c, "min_uid", "-1", err, sizeof(err)) == -1,
+     "negative min_uid refused");
+  ok(pc_config_set(&c, "min_uid", "0", err, sizeof(err)) == 0 && c.min_uid == 0,
+     "min_uid 0 accepted");
+  pc_config_free(&c);
+
+  ok(load_text("allowed_groups = [\"ops\", 7];\n", &c, path, sizeof(path)) ==
+         -1,
+     "a number in a group list is refused");
+  ok(strstr(err, ":1: ") != NULL, "message names the line (%s)", err);
+  pc_config_free(&c);
+  ok(load_text("allowed_groups = ( \"ops\", 7 );\n", &c, path, sizeof(path)) ==
+         -1,
+     "a number in a libconfig list is refused");
+  ok(strstr(err, ":1: allowed_groups: expected a list") != NULL,
+     "message names line and key (%s)", err);
+  pc_config_free(&c);
+  ok(load_text("allowed_users = \"alice\";\n", &c, path, sizeof(path)) == -1,
+     "a plain string for a list key is refused");
+  pc_config_free(&c);
+  ok(load_text("allowed_users = [\"a,b\"];\n", &c, path, sizeof(path)) == -1,
+     "a comma inside a list entry is refused");
+  pc_config_free(&c);
+  ok(load_text("allowed_users = ( \"alice\", \"bob\" );\n", &c, path,
+               sizeof(path)) == 0 &&
+         pc_config_list_has(c.allowed_users, "bob"),
+     "a libconfig list ( ) works like an array [ ]");
   pc_config_free(&c);
 }
 
@@ -559,6 +642,7 @@ int main(void) {
   test_flip_all();
   test_argv_wins();
   test_set_errors();
+  test_lists();
   test_load_errors();
   test_owner();
   test_validate();
