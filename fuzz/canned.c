@@ -30,7 +30,7 @@ static enum pc_status canned_post(struct pc_http *h, const char *url,
   return PC_OK;
 }
 
-static const struct pc_http_ops canned_ops = {canned_post, NULL};
+static const struct pc_http_ops canned_ops = {.post = canned_post};
 
 struct pc_http *canned_http(struct canned *c) {
   return pc_http_new_custom(&canned_ops, c);

@@ -209,6 +209,32 @@ int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
   return rc;
 }
 
+int pc_cache_open_private(struct pc_cache *c, const char *base, int create,
+                          char *err, size_t errlen) {
+  int bfd, rc;
+
+  c->dir_fd = -1;
+  c->uid = 0;
+  c->gid = 0;
+  set_err(err, errlen, "%s", "");
+  if (base == NULL || base[0] != '/') {
+    set_err(err, errlen, "cache_dir must be an absolute path");
+    return -1;
+  }
+  if (geteuid() != 0) {
+    set_err(err, errlen, "only root uses %s/" PC_CACHE_PRIVATE, base);
+    return -1;
+  }
+  if (snprintf(c->path, sizeof c->path, "%s/" PC_CACHE_PRIVATE, base) < 0)
+    c->path[0] = '\0';
+  rc = open_base(base, create, &bfd, err, errlen);
+  if (rc != 0)
+    return rc;
+  rc = open_user_dir(c, bfd, PC_CACHE_PRIVATE, create, err, errlen);
+  close(bfd);
+  return rc;
+}
+
 void pc_cache_close(struct pc_cache *c) {
   if (c->dir_fd >= 0)
     close(c->dir_fd);

@@ -96,6 +96,14 @@ int pc_cache_read(const struct pc_cache *c, const char *name,
  * absent, -1 on error (errno set). */
 int pc_cache_remove(const struct pc_cache *c, const char *name);
 
+/* The root-only directory <base>/.private (no user name starts with '.'):
+ * owned by root, mode 0700, its files root's 0600. Same returns as
+ * pc_cache_open; refused unless running as root. */
+#define PC_CACHE_PRIVATE ".private"
+int pc_cache_open_private(struct pc_cache *c, const char *base, int create,
+                          char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
 /* Close the directory fd; safe to call twice. */
 void pc_cache_close(struct pc_cache *c);
 

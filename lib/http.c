@@ -145,6 +145,21 @@ enum pc_status pc_http_post(struct pc_http *h, const char *url,
   return h->ops->post(h, url, target, body, body_len, status, resp);
 }
 
+enum pc_status pc_http_get(struct pc_http *h, const char *url, long *status,
+                           struct pc_buf *resp) {
+  *status = 0;
+  pc_buf_free(resp);
+  if (resp->max == 0 || resp->max > PC_HTTP_MAX_RESPONSE)
+    resp->max = PC_HTTP_MAX_RESPONSE;
+  if (h == NULL || url == NULL)
+    return PC_ERR_CONFIG;
+  if (!pc_url_allowed(url))
+    return PC_ERR_CONFIG;
+  if (h->ops->get == NULL)
+    return PC_ERR_UNAVAIL;
+  return h->ops->get(h, url, status, resp);
+}
+
 void pc_http_free(struct pc_http *h) {
   if (h == NULL)
     return;
@@ -169,7 +184,9 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
   return n;
 }
 
-static enum pc_status curl_post(struct pc_http *h, const char *url,
+/* One request: a JSON POST with X-Amz-Target, or a GET when target is
+ * NULL. */
+static enum pc_status curl_call(struct pc_http *h, const char *url,
                                 const char *target, const char *body,
                                 size_t body_len, long *status,
                                 struct pc_buf *resp) {
@@ -185,19 +202,22 @@ static enum pc_status curl_post(struct pc_http *h, const char *url,
   CURLcode rc;
   int n;
 
-  n = snprintf(target_hdr, sizeof(target_hdr), "X-Amz-Target: %s", target);
+  n = snprintf(target_hdr, sizeof(target_hdr), "X-Amz-Target: %s",
+               target ? target : "");
   if (n < 0 || (size_t)n >= sizeof(target_hdr))
     return PC_ERR_CONFIG;
-  for (n = 0; fixed[n] != NULL; n++) {
+  for (n = 0; target != NULL && fixed[n] != NULL; n++) {
     tmp = curl_slist_append(hdrs, fixed[n]);
     if (tmp == NULL)
       goto nomem;
     hdrs = tmp;
   }
-  tmp = curl_slist_append(hdrs, target_hdr);
-  if (tmp == NULL)
-    goto nomem;
-  hdrs = tmp;
+  if (target != NULL) {
+    tmp = curl_slist_append(hdrs, target_hdr);
+    if (tmp == NULL)
+      goto nomem;
+    hdrs = tmp;
+  }
 
   cs->sink = resp;
   cs->overflow = 0;
@@ -209,9 +229,12 @@ static enum pc_status curl_post(struct pc_http *h, const char *url,
                          h->call_timeout_ms) != CURLE_OK)) ||
       curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
       curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
-      curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                       (curl_off_t)body_len) != CURLE_OK ||
-      curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, body) != CURLE_OK) {
+      (target == NULL &&
+       curl_easy_setopt(cs->easy, CURLOPT_HTTPGET, 1L) != CURLE_OK) ||
+      (target != NULL &&
+       (curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                         (curl_off_t)body_len) != CURLE_OK ||
+        curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, body) != CURLE_OK))) {
     st = PC_ERR_CONFIG;
     goto out;
   }
@@ -253,6 +276,18 @@ nomem:
   return PC_ERR_NOMEM;
 }
 
+static enum pc_status curl_post(struct pc_http *h, const char *url,
+                                const char *target, const char *body,
+                                size_t body_len, long *status,
+                                struct pc_buf *resp) {
+  return curl_call(h, url, target, body, body_len, status, resp);
+}
+
+static enum pc_status curl_get(struct pc_http *h, const char *url, long *status,
+                               struct pc_buf *resp) {
+  return curl_call(h, url, NULL, NULL, 0, status, resp);
+}
+
 static void curl_destroy(struct pc_http *h) {
   struct curl_state *cs = h->opaque;
 
@@ -264,7 +299,7 @@ static void curl_destroy(struct pc_http *h) {
   h->opaque = NULL;
 }
 
-static const struct pc_http_ops curl_ops = {curl_post, curl_destroy};
+static const struct pc_http_ops curl_ops = {curl_post, curl_destroy, curl_get};
 
 /* Options that hold for every call of this handle. */
 static int curl_setup(CURL *e, long timeout, const char *ca_file,

@@ -21,6 +21,10 @@ struct pc_http_ops {
                          const char *body, size_t body_len, long *status,
                          struct pc_buf *resp);
   void (*destroy)(struct pc_http *h);
+  /* GET url (no body, no X-Amz-Target), same results as post(); NULL in a
+   * transport that cannot: pc_http_get then reports PC_ERR_UNAVAIL. */
+  enum pc_status (*get)(struct pc_http *h, const char *url, long *status,
+                        struct pc_buf *resp);
 };
 
 /* Create a libcurl transport. timeout: seconds for connect and for the whole
@@ -34,6 +38,11 @@ void *pc_http_opaque(struct pc_http *h);
 enum pc_status pc_http_post(struct pc_http *h, const char *url,
                             const char *target, const char *body,
                             size_t body_len, long *status, struct pc_buf *resp)
+    __attribute__((warn_unused_result));
+
+/* GET a document (the pool's JWKS) over the same connection and rules. */
+enum pc_status pc_http_get(struct pc_http *h, const char *url, long *status,
+                           struct pc_buf *resp)
     __attribute__((warn_unused_result));
 
 void pc_http_free(struct pc_http *h);

@@ -26,8 +26,8 @@ static int b64url_value(unsigned char c) {
 
 /* Decode len characters at in into a new NUL-terminated heap buffer whose
  * size is stored in *outlen; NULL when malformed or larger than max. */
-static unsigned char *b64url_decode(const char *in, size_t len, size_t max,
-                                    size_t *outlen) {
+unsigned char *pc_b64url_decode(const char *in, size_t len, size_t max,
+                                size_t *outlen) {
   unsigned char *out;
   size_t n, i, o = 0;
   unsigned long acc = 0;
@@ -94,7 +94,7 @@ json_object *pc_jwt_claims(const char *jwt) {
   if (!segment_ok(jwt, (size_t)(dot1 - jwt)) || !segment_ok(payload, plen) ||
       !segment_ok(dot2 + 1, strlen(dot2 + 1)))
     return NULL;
-  text = b64url_decode(payload, plen, PC_JWT_MAX_CLAIMS, &tlen);
+  text = pc_b64url_decode(payload, plen, PC_JWT_MAX_CLAIMS, &tlen);
   if (text == NULL)
     return NULL;
   obj = pc_json_parse_object((const char *)text, tlen);

@@ -1,10 +1,9 @@
 /* jwt: read the claims of a JSON Web Token (Cognito ID and access tokens).
  *
  * The claims are decoded, NOT verified: no signature, issuer, audience or
- * expiry check happens here. Callers may use them only for information they
- * also received from the server over TLS in the same exchange (the token
- * came straight from Cognito's reply), never to decide whom to let in on the
- * strength of a token from anywhere else. Verification is a later layer. */
+ * expiry check happens here. Whom to let in is decided only on claims that
+ * idtoken.c verified (signature in jwks.c, then issuer, audience, use and
+ * expiry). */
 #ifndef PAM_COGNITO_JWT_H
 #define PAM_COGNITO_JWT_H
 
@@ -15,6 +14,12 @@
 
 /* Largest decoded claims segment accepted; Cognito tokens are far smaller. */
 #define PC_JWT_MAX_CLAIMS 16384
+
+/* Decode len base64url characters (no padding) into a new NUL-terminated
+ * heap buffer holding *outlen bytes; NULL when malformed, empty, or larger
+ * than max. The caller frees it (wiping it when it held a secret). */
+unsigned char *pc_b64url_decode(const char *in, size_t len, size_t max,
+                                size_t *outlen);
 
 /* Parse the middle (payload) segment of a compact JWT "h.p.s" (three
  * non-empty segments of base64url characters, so never a JWE): base64url

@@ -68,7 +68,7 @@ static enum pc_status mock_post(struct pc_http *h, const char *url,
   return PC_OK;
 }
 
-static const struct pc_http_ops mock_ops = {mock_post, NULL};
+static const struct pc_http_ops mock_ops = {.post = mock_post};
 
 static int make_config(struct pc_config *c, const char *endpoint) {
   if (pc_config_init(c) != 0 ||
