@@ -131,7 +131,9 @@ static enum pc_status handle_reply(long status, const struct pc_buf *rb,
   *retry = 0;
   err->type[0] = '\0';
   err->message[0] = '\0';
-  if (status >= 200 && status < 300) {
+  /* Cognito answers success with 200 only: any other status carrying a
+   * body (tokens included) is not a success. */
+  if (status == 200) {
     if (o == NULL) {
       (void)snprintf(err->message, sizeof(err->message),
                      "reply is not a JSON object (HTTP %ld)", status);
@@ -147,12 +149,12 @@ static enum pc_status handle_reply(long status, const struct pc_buf *rb,
       msg = pc_json_str(o, "Message");
     if (msg != NULL)
       pc_sanitize(err->message, sizeof(err->message), msg);
-    json_object_put(o);
+    pc_json_put_secret(o); /* a refused reply may still carry tokens */
   }
   if (status >= 500) {
     st = PC_ERR_UNAVAIL;
     *retry = 1;
-  } else if (err->type[0] == '\0') {
+  } else if (status < 400 || err->type[0] == '\0') {
     st = PC_ERR_PROTOCOL;
   } else {
     st = pc_api_map_error(err->type, NULL);

@@ -168,7 +168,7 @@ enum pc_status pc_tokens_from_result(json_object *ar, struct pc_tokens *t) {
   json_object *exp;
 
   memset(t, 0, sizeof(*t));
-  if (!a || !id)
+  if (!a || !id || !*a || !*id)
     return PC_ERR_PROTOCOL;
   /* "" is no token: a refresh without rotation must keep the old one. */
   if (rt && !*rt)
@@ -210,6 +210,15 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
     const char *session = pc_json_str(l.resp, "Session");
 
     if (ar && json_object_is_type(ar, json_type_object)) {
+      /* USER_SRP_AUTH proves the password only in PASSWORD_VERIFIER: tokens
+       * before it mean the server skipped the proof. */
+      if (srp != NULL) {
+        pc_login_detail(&l, "%s",
+                        "tokens before the PASSWORD_VERIFIER round of "
+                        "USER_SRP_AUTH");
+        st = PC_ERR_PROTOCOL;
+        break;
+      }
       st = pc_tokens_from_result(ar, &r->tokens);
       if (st == PC_ERR_PROTOCOL)
         pc_login_detail(&l, "%s", "AuthenticationResult without tokens");

@@ -74,6 +74,9 @@ int pc_authenticate(struct pc_module *m) {
       st = PC_ERR_NOMEM;
   }
   if (st == PC_OK) {
+    rc = pc_module_admit(m, &cl, user, &r.tokens);
+    if (rc != PAM_SUCCESS)
+      goto out;
     /* The tokens are not kept in memory: the session stages read what they
      * need from the cache (sshd runs them in another process anyway). */
     rc = pc_session_after_auth(m, user, &cl, &r.tokens);
@@ -84,6 +87,7 @@ int pc_authenticate(struct pc_module *m) {
     pc_module_tell_failure(m, st);
     rc = pc_pam_result(st);
   }
+out:
   pc_login_result_free(&r);
   pc_client_free(&cl);
   return rc;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "localuser.h"
 #include "module.h"
 #include "result.h"
 #include "secret.h"
@@ -128,6 +129,27 @@ int pc_module_user(struct pc_module *m, const char **user) {
     }
   }
   *user = u;
+  return PAM_SUCCESS;
+}
+
+int pc_module_screen(struct pc_module *m) {
+  const char *user = NULL;
+  int rc = pc_module_user(m, &user);
+
+  if (rc != PAM_SUCCESS)
+    return rc;
+  rc = pc_local_user(user, &m->uid, &m->gid);
+  if (rc < 0) {
+    pam_syslog(m->pamh, LOG_ERR, "cannot look up the local account of %s",
+               user);
+    return PAM_SYSTEM_ERR;
+  }
+  m->has_local = rc == 0;
+  if (m->has_local && (long long)m->uid < m->cfg.min_uid) {
+    pc_debug(m, "user=%s uid=%lu is below min_uid=%ld: not Cognito's", user,
+             (unsigned long)m->uid, m->cfg.min_uid);
+    return PAM_IGNORE;
+  }
   return PAM_SUCCESS;
 }
 

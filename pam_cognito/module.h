@@ -3,6 +3,7 @@
 #ifndef PAM_COGNITO_MODULE_H
 #define PAM_COGNITO_MODULE_H
 
+#include <sys/types.h>
 #include <syslog.h>
 #include <security/pam_modules.h>
 #include <security/pam_ext.h>
@@ -18,6 +19,9 @@ struct pc_module {
   int use_authtok;
   const char *config_path;
   struct pc_config cfg;
+  int has_local; /* the PAM user has a local account: uid/gid below */
+  uid_t uid;
+  gid_t gid;
 };
 
 /* Debug lines carry the function name and never a secret. */
@@ -38,6 +42,12 @@ void pc_module_free(struct pc_module *m);
  * characters, at most 128 bytes. PAM_SUCCESS or a PAM error. */
 int pc_module_user(struct pc_module *m, const char **user);
 
+/* Every stage starts here: the user name, and its local account. System
+ * accounts (uid below min_uid) are never Cognito's: PAM_IGNORE, before any
+ * prompt or network call, so pam_unix decides for root. PAM_SUCCESS to go
+ * on, PAM_IGNORE, or a PAM error. */
+int pc_module_screen(struct pc_module *m);
+
 /* The HTTP client for this call, or a PAM error after a syslog line. */
 struct pc_client;
 int pc_module_client(struct pc_module *m, struct pc_client *cl);
@@ -47,5 +57,13 @@ int pc_authenticate(struct pc_module *m);
 int pc_chauthtok(struct pc_module *m);
 int pc_setcred(struct pc_module *m);
 int pc_open_session(struct pc_module *m);
+int pc_acct_mgmt(struct pc_module *m);
+
+/* After Cognito accepted the password: verify the ID token, bind it to the
+ * user, apply the access rules, keep the account record. PAM_SUCCESS or the
+ * PAM error to return (account.c). */
+struct pc_tokens;
+int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
+                    const struct pc_tokens *t);
 
 #endif

@@ -6,6 +6,7 @@
 #define PAM_SM_AUTH
 #define PAM_SM_PASSWORD
 #define PAM_SM_SESSION
+#define PAM_SM_ACCOUNT
 
 typedef int (*stage_fn)(struct pc_module *m);
 
@@ -14,6 +15,8 @@ static int run(stage_fn stage, pam_handle_t *pamh, int flags, int argc,
   struct pc_module m;
   int rc = pc_module_init(&m, pamh, flags, argc, argv);
 
+  if (rc == PAM_SUCCESS)
+    rc = pc_module_screen(&m);
   if (rc == PAM_SUCCESS)
     rc = stage(&m);
   pc_module_free(&m);
@@ -38,6 +41,11 @@ PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc,
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
                                    const char **argv) {
   return run(pc_open_session, pamh, flags, argc, argv);
+}
+
+PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
+                                const char **argv) {
+  return run(pc_acct_mgmt, pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,

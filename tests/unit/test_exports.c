@@ -8,9 +8,9 @@
 #include "tap.h"
 
 int main(void) {
-  static const char *const entry[] = {"pam_sm_authenticate", "pam_sm_setcred",
-                                      "pam_sm_chauthtok", "pam_sm_open_session",
-                                      "pam_sm_close_session"};
+  static const char *const entry[] = {
+      "pam_sm_authenticate", "pam_sm_setcred",       "pam_sm_chauthtok",
+      "pam_sm_open_session", "pam_sm_close_session", "pam_sm_acct_mgmt"};
   static const char *const internal[] = {
       "pc_login",        "pc_srp_new",     "pc_config_load", "pc_http_post",
       "pc_authenticate", "pc_module_init", "pc_cache_open"};

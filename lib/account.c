@@ -1,0 +1,322 @@
+/* The account record (root-only) and the account-stage decision. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "access.h"
+#include "account.h"
+#include "buf.h"
+#include "cache.h"
+#include "creds.h"
+#include "json.h"
+#include "secret.h"
+#include "tokens.h"
+
+#define RECORD_MAX (64 * 1024)
+
+struct record {
+  long long uid;
+  long long verified_at;
+  int admitted;
+  char *cognito_user;
+  char *refresh_token; /* secret */
+  char **groups;
+};
+
+__attribute__((format(printf, 3, 4))) static void
+set_why(char *why, size_t n, const char *fmt, ...) {
+  va_list ap;
+
+  if (why == NULL || n == 0)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(why, n, fmt, ap);
+  va_end(ap);
+}
+
+static void record_free(struct record *r) {
+  free(r->cognito_user);
+  pc_free_secret(&r->refresh_token);
+  pc_access_groups_free(r->groups);
+  memset(r, 0, sizeof *r);
+}
+
+static int record_name(const char *user, char *name, size_t n) {
+  int len;
+
+  if (!pc_user_name_valid(user))
+    return -1;
+  len = snprintf(name, n, "account-%s.json", user);
+  return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+/* The document, written without json-c: it holds the refresh token. */
+static int record_json(const struct record *r, struct pc_buf *b) {
+  char num[96];
+  size_t i;
+
+  (void)snprintf(num, sizeof num,
+                 "{\"uid\": %lld, \"verified_at\": %lld, \"admitted\": %s",
+                 r->uid, r->verified_at, r->admitted ? "true" : "false");
+  if (pc_buf_append(b, num, strlen(num)) ||
+      pc_buf_append(b, ", \"cognito_user\": ", 18) ||
+      pc_buf_append_json_str(b, r->cognito_user ? r->cognito_user : ""))
+    return -1;
+  if (r->refresh_token != NULL &&
+      (pc_buf_append(b, ", \"refresh_token\": ", 19) ||
+       pc_buf_append_json_str(b, r->refresh_token)))
+    return -1;
+  if (pc_buf_append(b, ", \"groups\": [", 13))
+    return -1;
+  for (i = 0; r->groups != NULL && r->groups[i] != NULL; i++)
+    if ((i > 0 && pc_buf_append(b, ", ", 2)) ||
+        pc_buf_append_json_str(b, r->groups[i]))
+      return -1;
+  return pc_buf_append(b, "]}\n", 3);
+}
+
+static int record_save(const struct pc_config *cfg, const char *user,
+                       const struct record *r, char *why, size_t whylen) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_buf b;
+  char name[PC_CACHE_NAME_MAX];
+  int rc = -1;
+
+  pc_buf_init(&b, RECORD_MAX);
+  if (record_name(user, name, sizeof name) != 0) {
+    set_why(why, whylen, "user name not usable for the cache");
+    return -1;
+  }
+  if (record_json(r, &b) != 0)
+    set_why(why, whylen, "out of memory");
+  else if (pc_cache_open_private(&c, cfg->cache_dir, 1, why, whylen) == 0)
+    rc = pc_cache_write(&c, name, b.data, b.len, why, whylen);
+  pc_cache_close(&c);
+  pc_buf_free(&b);
+  return rc;
+}
+
+static long long get_int(json_object *o, const char *key, int *bad) {
+  json_object *v;
+
+  if (!json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_int)) {
+    *bad = 1;
+    return 0;
+  }
+  return (long long)json_object_get_int64(v);
+}
+
+/* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
+ * uid (the name was deleted and reused) counts as none. */
+static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
+                       struct record *r, char *why, size_t whylen) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_buf b;
+  char name[PC_CACHE_NAME_MAX];
+  json_object *doc = NULL, *adm, *groups;
+  const char *cu, *rt;
+  int rc, bad = 0;
+
+  memset(r, 0, sizeof *r);
+  if (record_name(user, name, sizeof name) != 0)
+    return 1;
+  rc = pc_cache_open_private(&c, cfg->cache_dir, 0, why, whylen);
+  if (rc != 0)
+    return rc;
+  rc = pc_cache_read(&c, name, &b, why, whylen);
+  pc_cache_close(&c);
+  if (rc != 0)
+    return rc;
+  rc = -1;
+  doc = pc_json_parse_object(b.data, b.len);
+  if (doc == NULL) {
+    set_why(why, whylen, "account record of %s is not JSON", user);
+    goto out;
+  }
+  r->uid = get_int(doc, "uid", &bad);
+  r->verified_at = get_int(doc, "verified_at", &bad);
+  cu = pc_json_str(doc, "cognito_user");
+  rt = pc_json_str(doc, "refresh_token");
+  if (bad || cu == NULL || !json_object_object_get_ex(doc, "admitted", &adm) ||
+      !json_object_is_type(adm, json_type_boolean)) {
+    set_why(why, whylen, "account record of %s is incomplete", user);
+    goto out;
+  }
+  if (r->uid != (long long)uid) {
+    set_why(why, whylen,
+            "account record of %s was made for uid %lld, not %lu: ignored",
+            user, r->uid, (unsigned long)uid);
+    rc = 1;
+    goto out;
+  }
+  r->admitted = json_object_get_boolean(adm) ? 1 : 0;
+  r->cognito_user = strdup(cu);
+  r->refresh_token = rt && *rt ? strdup(rt) : NULL;
+  if (!json_object_object_get_ex(doc, "groups", &groups))
+    groups = NULL;
+  /* pc_access_groups reads a "cognito:groups" member: wrap the array. */
+  {
+    json_object *wrap = json_object_new_object();
+
+    if (wrap != NULL && groups != NULL &&
+        json_object_object_add(wrap, "cognito:groups",
+                               json_object_get(groups)) != 0)
+      json_object_put(groups);
+    r->groups = wrap ? pc_access_groups(wrap) : NULL;
+    json_object_put(wrap);
+  }
+  if (r->cognito_user == NULL || r->groups == NULL ||
+      (rt && *rt && r->refresh_token == NULL)) {
+    set_why(why, whylen, "account record of %s is unusable", user);
+    goto out;
+  }
+  rc = 0;
+out:
+  if (rc != 0)
+    record_free(r);
+  pc_json_put_secret(doc);
+  pc_buf_free(&b);
+  return rc;
+}
+
+int pc_account_remember(const struct pc_config *cfg, const char *user,
+                        uid_t uid, const char *refresh_token,
+                        const struct pc_verdict *v, time_t now, char *why,
+                        size_t whylen) {
+  struct record r;
+
+  memset(&r, 0, sizeof r);
+  r.uid = (long long)uid;
+  r.verified_at = (long long)now;
+  r.admitted = v->access == PC_ACCESS_ALLOWED;
+  r.cognito_user = v->cognito_user;
+  r.refresh_token = (char *)(uintptr_t)refresh_token;
+  r.groups = v->groups;
+  return record_save(cfg, user, &r, why, whylen);
+}
+
+void pc_account_forget(const struct pc_config *cfg, const char *user) {
+  struct pc_cache c = PC_CACHE_INIT;
+  char name[PC_CACHE_NAME_MAX], err[256];
+
+  if (record_name(user, name, sizeof name) != 0 ||
+      pc_cache_open_private(&c, cfg->cache_dir, 0, err, sizeof err) != 0)
+    return;
+  (void)pc_cache_remove(&c, name);
+  pc_cache_close(&c);
+}
+
+/* Cognito could not be asked: the last verified decision, if recent. */
+static enum pc_account_result grace(const struct pc_config *cfg,
+                                    const char *user, const struct record *r,
+                                    time_t now, int *graced, char *why,
+                                    size_t whylen, const char *reason) {
+  long long age = (long long)now - r->verified_at;
+
+  if (!r->admitted) {
+    set_why(why, whylen, "%s; the last verified decision refused the user",
+            reason);
+    return PC_ACCOUNT_NOT_ALLOWED;
+  }
+  if (age < 0 || age >= cfg->account_grace) {
+    set_why(why, whylen,
+            "%s; the last verified decision is %lld s old, account_grace is "
+            "%ld s",
+            reason, age, cfg->account_grace);
+    return PC_ACCOUNT_STALE;
+  }
+  /* The rules of today's configuration over the groups last verified. */
+  if (!pc_access_rules_admit(cfg, user, r->groups)) {
+    set_why(why, whylen, "%s; by the last verified groups: not allowed",
+            reason);
+    return PC_ACCOUNT_NOT_ALLOWED;
+  }
+  *graced = 1;
+  set_why(why, whylen, "%s; admitted by the decision verified %lld s ago",
+          reason, age);
+  return PC_ACCOUNT_OK;
+}
+
+enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
+                                        uid_t uid, time_t now, int *graced,
+                                        char *why, size_t whylen) {
+  const struct pc_config *cfg = cl->cfg;
+  struct record r;
+  struct pc_tokens t;
+  struct pc_api_error err;
+  struct pc_verdict v;
+  char *hash = NULL, reason[256];
+  enum pc_account_result res;
+  enum pc_status st;
+  int rc;
+
+  *graced = 0;
+  memset(&t, 0, sizeof t);
+  memset(&v, 0, sizeof v);
+  rc = record_load(cfg, user, uid, &r, why, whylen);
+  if (rc != 0) {
+    if (rc == 1 && (why == NULL || why[0] == '\0'))
+      set_why(why, whylen, "never logged in here with a password");
+    return PC_ACCOUNT_UNKNOWN;
+  }
+  if (r.refresh_token == NULL) {
+    res =
+        grace(cfg, user, &r, now, graced, why, whylen, "no refresh token kept");
+    goto out;
+  }
+  if (cfg->client_secret != NULL &&
+      (hash = pc_secret_hash(cfg->client_secret, r.cognito_user,
+                             cfg->client_id)) == NULL) {
+    res = PC_ACCOUNT_ERROR;
+    goto out;
+  }
+  st = pc_refresh_tokens(cl, r.refresh_token, r.cognito_user, hash, &t, &err);
+  pc_free_secret(&hash);
+  if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
+      st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET) {
+    /* Cognito answered no: the token is gone for good. Keep no grace. */
+    set_why(why, whylen, "Cognito refused the refresh: %s%s%s",
+            err.type[0] ? err.type : pc_status_str(st),
+            err.message[0] ? ": " : "", err.message);
+    pc_free_secret(&r.refresh_token);
+    r.admitted = 0;
+    r.verified_at = (long long)now;
+    (void)record_save(cfg, user, &r, reason, sizeof reason);
+    res = PC_ACCOUNT_EXPIRED;
+    goto out;
+  }
+  if (st != PC_OK) {
+    (void)snprintf(reason, sizeof reason, "Cognito unreachable (%s)",
+                   pc_status_str(st));
+    res = grace(cfg, user, &r, now, graced, why, whylen, reason);
+    goto out;
+  }
+  st = pc_authorize(cl, user, t.id_token, now, &v);
+  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL) {
+    res = grace(cfg, user, &r, now, graced, why, whylen,
+                "the pool's keys cannot be fetched");
+    goto out;
+  }
+  if (st != PC_OK) {
+    res = st == PC_ERR_NOMEM ? PC_ACCOUNT_ERROR : PC_ACCOUNT_NOT_ALLOWED;
+    set_why(why, whylen, "%s", v.why);
+    goto out;
+  }
+  res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
+  set_why(why, whylen, "%s",
+          res == PC_ACCOUNT_OK ? "admitted by a fresh token" : v.why);
+  /* Remember this decision (and a rotated refresh token). */
+  (void)pc_account_remember(cfg, user, uid,
+                            t.refresh_token ? t.refresh_token : r.refresh_token,
+                            &v, now, reason, sizeof reason);
+out:
+  pc_verdict_free(&v);
+  pc_tokens_free(&t);
+  record_free(&r);
+  return res;
+}
