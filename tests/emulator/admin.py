@@ -1,8 +1,8 @@
 """The administrative user-pool API (AdminCreateUser and friends), shaped
 like Cognito's. The emulator does not check AWS credentials."""
 
+import base64
 import secrets
-import time
 import uuid
 
 import policy
@@ -17,6 +17,10 @@ def _pool(st, body):
     if pool is None:
         raise CognitoError("ResourceNotFoundException", "User pool %s does not exist." % pool_id)
     return pool
+
+
+def find_pool_user(st, body):
+    return _user(st, body)
 
 
 def _user(st, body):
@@ -185,11 +189,46 @@ def admin_remove_user_from_group(st, body):
     return {}
 
 
+def group_type(pool, group):
+    """GroupType, leaving out the members a group does not have."""
+    out = {"GroupName": group.name, "UserPoolId": pool.id, "Description": group.description,
+           "CreationDate": group.created, "LastModifiedDate": group.modified}
+    if group.role_arn:
+        out["RoleArn"] = group.role_arn
+    if group.precedence is not None:
+        out["Precedence"] = group.precedence
+    return out
+
+
+def paginate(items, body):
+    """One page of `items` for Limit (1..60) and NextToken; (page, next token)."""
+    limit = optional(body, "Limit", int, 60)
+    if limit < 0 or limit > 60:
+        raise invalid_parameter("1 validation error detected: Value '%d' at 'limit' failed to "
+                                "satisfy constraint: Member must have value less than or "
+                                "equal to 60" % limit)
+    limit = limit or 60
+    start = 0
+    token = optional(body, "NextToken", str)
+    if token:
+        try:
+            start = int(base64.urlsafe_b64decode(token.encode()).decode().split(":", 1)[1])
+        except (ValueError, IndexError, UnicodeDecodeError):
+            raise invalid_parameter("Invalid pagination token")
+    page = items[start:start + limit]
+    nxt = None
+    if start + limit < len(items):
+        nxt = base64.urlsafe_b64encode(("page:%d" % (start + limit)).encode()).decode()
+    return page, nxt
+
+
 def admin_list_groups_for_user(st, body):
     pool, user = _user(st, body)
-    return {"Groups": [{"GroupName": g.name, "UserPoolId": pool.id, "RoleArn": g.role_arn,
-                        "Precedence": g.precedence, "Description": g.description}
-                       for g in pool.user_groups(user)]}
+    page, nxt = paginate(pool.user_groups(user), body)
+    out = {"Groups": [group_type(pool, g) for g in page]}
+    if nxt:
+        out["NextToken"] = nxt
+    return out
 
 
 def create_group(st, body):
@@ -201,9 +240,7 @@ def create_group(st, body):
                             "Precedence": body.get("Precedence"),
                             "Description": body.get("Description", "")})
     pool.groups[name] = group
-    return {"Group": {"GroupName": name, "UserPoolId": pool.id, "RoleArn": group.role_arn,
-                      "Precedence": group.precedence, "Description": group.description,
-                      "CreationDate": time.time(), "LastModifiedDate": time.time()}}
+    return {"Group": group_type(pool, group)}
 
 
 def create_user_pool_client(st, body):

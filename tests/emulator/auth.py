@@ -286,11 +286,14 @@ def _refresh(st, pool, client, params):
     if params.get("USERNAME") and pool.find_user(params["USERNAME"]) is user:
         names.append(params["USERNAME"])
     check_secret_hash(client, params, names)
+    if grant.get("revoked"):
+        raise not_authorized("Refresh Token has been revoked")
     if st.now() >= grant["expires"]:
         raise not_authorized("Refresh Token has expired")
     if not user.enabled:
         raise not_authorized("User is disabled.")
-    return issue_tokens(st, pool, client, user, grant["auth_time"], with_refresh=False)
+    return issue_tokens(st, pool, client, user, grant["auth_time"], with_refresh=False,
+                        origin=grant.get("origin"))
 
 
 # -- RespondToAuthChallenge ----------------------------------------------------

@@ -76,8 +76,27 @@ def set_fault(st, body):
     challenge = optional(body, "ChallengeName", str, None)
     if kind == "challenge" and not challenge:
         raise invalid_parameter("Kind challenge needs ChallengeName")
-    st.faults.add(operation, kind, count, delay, challenge)
+    value = optional(body, "Value", (str, int), None)
+    token = optional(body, "Token", str, "IdToken")
+    if token not in faults.TOKEN_CHOICES:
+        raise invalid_parameter("Token must be one of %s" % ", ".join(faults.TOKEN_CHOICES))
+    st.faults.add(operation, kind, count, delay, challenge, value, token)
     return {"Faults": st.faults.pending()}
+
+
+def rotate_signing_key(st, body):
+    """New ID- and access-token keys (new kids) in the JWKS; KeepOld also
+    keeps serving the previous ones."""
+    keep = optional(body, "KeepOld", bool, False)
+    st.keys.rotate(keep_old=keep)
+    return {"IdTokenKid": st.keys.id_key.kid, "AccessTokenKid": st.keys.access_key.kid,
+            "Jwks": st.keys.jwks()}
+
+
+def signing_keys(st, body):
+    """The kids in use and the served JWKS (what GET .../jwks.json answers)."""
+    return {"IdTokenKid": st.keys.id_key.kid, "AccessTokenKid": st.keys.access_key.kid,
+            "Jwks": st.keys.jwks()}
 
 
 def clear_faults(st, body):
@@ -142,4 +161,6 @@ OPERATIONS = {
     "SetTotpSecret": admin.set_totp_secret,
     "ExpireCode": expire_code,
     "GetUserState": get_user_state,
+    "RotateSigningKey": rotate_signing_key,
+    "SigningKeys": signing_keys,
 }

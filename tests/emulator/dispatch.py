@@ -6,6 +6,7 @@ import auth
 import control_ops
 import identity
 import mfa_setup
+import signout
 
 IDP = "AWSCognitoIdentityProviderService"
 IDENTITY = "AWSCognitoIdentityService"
@@ -32,6 +33,9 @@ OPERATIONS = {
         "AdminListGroupsForUser": admin.admin_list_groups_for_user,
         "CreateGroup": admin.create_group,
         "CreateUserPoolClient": admin.create_user_pool_client,
+        "RevokeToken": signout.revoke_token,
+        "GlobalSignOut": signout.global_sign_out,
+        "AdminUserGlobalSignOut": signout.admin_user_global_sign_out,
     },
     IDENTITY: {
         "GetId": identity.get_id,

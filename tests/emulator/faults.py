@@ -2,6 +2,8 @@
 
 import threading
 
+from tokens import TOKEN_FAULTS
+
 KINDS = {
     "garbage", "truncated", "missing_field", "bad_srp_b", "zero_srp_b", "n_srp_b",
     "oversized", "slow", "http500", "throttle", "close", "empty",
@@ -9,20 +11,29 @@ KINDS = {
     # (CUSTOM_CHALLENGE needs Lambda triggers, DEVICE_SRP_AUTH remembered
     # devices): ChallengeName names it
     "challenge",
-}
+} | TOKEN_FAULTS
+TOKEN_CHOICES = ("IdToken", "AccessToken", "Both")
 
 
 class Fault:
-    def __init__(self, operation, kind, count, delay, challenge=None):
+    def __init__(self, operation, kind, count, delay, challenge=None, value=None,
+                 token="IdToken"):
         self.challenge = challenge
+        self.value = value
+        self.token = token
         self.operation = operation
         self.kind = kind
         self.count = count
         self.delay = delay
 
     def describe(self):
-        return {"Operation": self.operation, "Kind": self.kind,
-                "Count": self.count, "DelaySeconds": self.delay}
+        out = {"Operation": self.operation, "Kind": self.kind,
+               "Count": self.count, "DelaySeconds": self.delay}
+        if self.kind in TOKEN_FAULTS:
+            out["Token"] = self.token
+        if self.value is not None:
+            out["Value"] = self.value
+        return out
 
 
 class Faults:
@@ -30,25 +41,31 @@ class Faults:
         self._lock = threading.Lock()
         self._queue = []
 
-    def add(self, operation, kind, count=1, delay=0.0, challenge=None):
+    def add(self, operation, kind, count=1, delay=0.0, challenge=None, value=None,
+            token="IdToken"):
         if kind not in KINDS:
             raise ValueError(kind)
         with self._lock:
-            self._queue.append(Fault(operation, kind, int(count), float(delay or 0), challenge))
+            self._queue.append(Fault(operation, kind, int(count), float(delay or 0), challenge,
+                                     value, token))
 
     def clear(self):
         with self._lock:
             self._queue = []
 
-    def take(self, operation):
-        """The first pending fault for `operation` (or "*"), used up by one."""
+    def take(self, operation, tokens=False):
+        """The first pending fault for `operation` (or "*"), used up by one.
+        Token faults are used up by issued tokens (tokens=True), request
+        faults by requests."""
         with self._lock:
             for fault in self._queue:
-                if fault.operation in ("*", operation) and fault.count > 0:
+                if ((fault.kind in TOKEN_FAULTS) == tokens
+                        and fault.operation in ("*", operation) and fault.count > 0):
                     fault.count -= 1
                     if fault.count == 0:
                         self._queue.remove(fault)
-                    return Fault(fault.operation, fault.kind, 1, fault.delay, fault.challenge)
+                    return Fault(fault.operation, fault.kind, 1, fault.delay, fault.challenge,
+                                 fault.value, fault.token)
         return None
 
     def pending(self):

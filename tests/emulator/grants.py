@@ -19,9 +19,11 @@ def _claims_attributes(user):
     return out
 
 
-def issue_tokens(st, pool, client, user, auth_time, with_refresh=True):
+def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=None):
+    """AuthenticationResult for a finished sign-in (or a refresh: then
+    `origin` is the refresh token's origin_jti, as Cognito keeps it)."""
     now = int(st.now())
-    origin = str(uuid.uuid4())
+    origin = origin or str(uuid.uuid4())
     event = str(uuid.uuid4())
     groups = pool.user_groups(user)
     idc = {"sub": user.sub}
@@ -45,14 +47,23 @@ def issue_tokens(st, pool, client, user, auth_time, with_refresh=True):
                 "scope": "aws.cognito.signin.user.admin", "auth_time": int(auth_time),
                 "exp": now + int(st.opt("AccessTokenTtlSeconds")), "iat": now,
                 "jti": str(uuid.uuid4()), "username": user.username})
-    result = {"AccessToken": st.signer.sign(acc),
+    fault = st.faults.take(getattr(st, "current_op", "*"), tokens=True)
+    id_fault = acc_fault = None
+    if fault is not None:
+        id_fault = fault.kind if fault.token in ("IdToken", "Both") else None
+        acc_fault = fault.kind if fault.token in ("AccessToken", "Both") else None
+        value = fault.value
+    else:
+        value = None
+    result = {"AccessToken": st.keys.sign(acc, "access", acc_fault, value, now),
               "ExpiresIn": int(st.opt("AccessTokenTtlSeconds")),
               "TokenType": "Bearer",
-              "IdToken": st.signer.sign(idc)}
+              "IdToken": st.keys.sign(idc, "id", id_fault, value, now)}
     if with_refresh:
         refresh = tokens.new_refresh_token()
         st.refresh[refresh] = {"pool": pool.id, "client": client.id, "username": user.username,
-                               "sub": user.sub, "auth_time": auth_time,
+                               "sub": user.sub, "auth_time": auth_time, "origin": origin,
+                               "revoked": False,
                                "expires": st.now() + st.opt("RefreshTokenTtlSeconds")}
         result["RefreshToken"] = refresh
     return {"AuthenticationResult": result, "ChallengeParameters": {}}
@@ -63,13 +74,15 @@ def user_from_access_token(st, token):
     if not isinstance(token, str) or not token:
         raise invalid_parameter("Missing required parameter AccessToken")
     try:
-        claims = st.signer.decode(token, st.now())
+        claims = st.keys.decode(token, st.now())
     except tokens.TokenError as exc:
         if exc.reason == "expired" and exc.claims.get("token_use") == "access":
             raise not_authorized("Access Token has expired")
         raise not_authorized("Invalid Access Token")
     if claims.get("token_use") != "access":
         raise not_authorized("Invalid Access Token")
+    if claims.get("origin_jti") in st.revoked_origins:
+        raise not_authorized("Access Token has been revoked")
     pool = next((p for p in st.pools.values() if p.issuer == claims.get("iss")), None)
     if pool is None or claims.get("client_id") not in pool.clients:
         raise not_authorized("Invalid Access Token")

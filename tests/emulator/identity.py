@@ -65,7 +65,7 @@ def _check_login(st, ipool, logins):
                              "for this identity or identity pool.")
     provider, token = next(iter(logins.items()))
     try:
-        claims = st.signer.decode(token, st.now())
+        claims = st.keys.decode(token, st.now())
     except tokens.TokenError as exc:
         if exc.reason == "malformed":
             raise not_authorized("Invalid login token. Not a valid OpenId Connect identity token.")

@@ -76,10 +76,40 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # -- methods -------------------------------------------------------------
     def do_GET(self):
-        if self.path == "/health":
+        path = self.path.split("?")[0]
+        if path == "/health":
             self._send_json(200, {"status": "ok"})
+            return
+        self._count_http()
+        parts = path.strip("/").split("/")
+        if len(parts) == 3 and parts[1:] == [".well-known", "jwks.json"]:
+            self._jwks(parts[0])
         else:
             self._send_error(CognitoError("UnknownOperationException", "Use POST /", 404))
+
+    def _jwks(self, pool_id):
+        """GET /<user pool id>/.well-known/jwks.json, as Cognito serves it."""
+        st = self.server.state
+        with st.stats.lock:
+            st.stats.jwks_fetches += 1
+        with st.lock:
+            known = pool_id in st.pools
+            keys = st.keys.jwks() if known else None
+        if not known:
+            self._send(404, json.dumps({"message": "User pool %s does not exist." % pool_id})
+                       .encode(), "ResourceNotFoundException")
+            return
+        payload = json.dumps(keys).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+        self.wfile.flush()
+
+    def _count_http(self):
+        with self.server.state.stats.lock:
+            self.server.state.stats.http_requests += 1
 
     def do_POST(self):
         st = self.server.state
@@ -93,6 +123,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         resolved = dispatch.resolve(target)
         is_control = target.startswith(dispatch.CONTROL + ".")
         if not is_control:
+            self._count_http()
             self._count(resolved[1] if resolved else (target or "(none)"))
         if self.path.split("?")[0] != "/":
             self._send_error(CognitoError("UnknownOperationException",
@@ -118,6 +149,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 raise CognitoError("SerializationException",
                                    "Request body must be a JSON object")
             with st.lock:
+                st.current_op = op      # token faults can name the operation
                 status, result = 200, fn(st, request)
         except CognitoError as err:
             status, result = err.status, err

@@ -38,11 +38,15 @@ class Stats:
             self.requests = 0
             self.expect_continue = 0
             self.by_operation = {}
+            self.http_requests = 0     # every HTTP request but control calls
+            self.jwks_fetches = 0
 
     def snapshot(self):
         with self.lock:
             return {"Connections": self.connections, "Requests": self.requests,
                     "ExpectContinue": self.expect_continue,
+                    "HttpRequests": self.http_requests,
+                    "JwksFetches": self.jwks_fetches,
                     "ByOperation": dict(self.by_operation)}
 
 
@@ -51,7 +55,7 @@ class State:
         self.lock = threading.RLock()
         self.fixture = copy.deepcopy(fixture)
         self.codes_file = codes_file
-        self.signer = tokens.Signer()
+        self.keys = tokens.KeyRing()
         self.block_key = secrets.token_bytes(32)
         self.stats = Stats()
         self.faults = faults.Faults()
@@ -71,6 +75,8 @@ class State:
             self.identities = {}     # identity id -> (identity pool id, sub)
             self.issued = []         # credentials handed out
             self.pw_failures = {}    # (pool id, username) -> [failure times]
+            self.revoked_origins = set()   # origin_jti of revoked sign-ins
+            self.keys.reset()
             self.faults.clear()
             self.stats.reset()
 

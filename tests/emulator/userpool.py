@@ -102,6 +102,7 @@ class Client:
         self.flows = set(spec.get("ExplicitAuthFlows") or ALL_FLOWS)
         self.prevent_user_existence_errors = (
             str(spec.get("PreventUserExistenceErrors", "LEGACY")).upper() == "ENABLED")
+        self.token_revocation = bool(spec.get("EnableTokenRevocation", True))
         self.pool = pool
 
     def allows(self, flow):
@@ -128,6 +129,7 @@ class Group:
         self.role_arn = spec.get("RoleArn")
         self.precedence = spec.get("Precedence")
         self.description = spec.get("Description", "")
+        self.created = self.modified = time.time()
 
 
 class Pool:
