@@ -6,6 +6,7 @@ the prompts from a list and returns what a user or a program would see:
 prompts, messages, each stage's PAM result, the PAM environment, and the
 module's syslog lines (pam_wrapper sends them to stderr).
 """
+import atexit
 import json
 import os
 import pwd
@@ -64,10 +65,23 @@ def write_config(path, keys, mode=0o600):
     return path
 
 
+def emulator_cache(emulator):
+    """A cache base of this emulator's own: the module keeps the pool's JWKS
+    there, and every emulator makes its own signing keys."""
+    path = getattr(emulator, "pc_cache_dir", None)
+    if path is None:
+        root = tempfile.mkdtemp(prefix="pc-test-cache-")
+        atexit.register(shutil.rmtree, root, True)
+        os.chmod(root, 0o755)  # users reach their directories below it
+        path = os.path.join(root, "cache")
+        emulator.pc_cache_dir = path
+    return path
+
+
 def base_config(emulator, **over):
     keys = {"region": REGION, "user_pool_id": POOL, "client_id": PUBLIC_CLIENT,
             "idp_endpoint": emulator.url, "identity_endpoint": emulator.url,
-            "timeout": 5}
+            "timeout": 5, "cache_dir": emulator_cache(emulator)}
     keys.update(over)
     return {k: v for k, v in keys.items() if v is not None}
 

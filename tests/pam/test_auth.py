@@ -70,10 +70,18 @@ class AuthTest(EmulatorTest):
         self.assertEqual(s.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SUCCESS")
 
     def test_email_pool_user_id_for_srp(self):
-        s = self.stack(user_pool_id=EMAIL_POOL, client_id=EMAIL_CLIENT)
+        # A pool that signs in by e-mail binds the login to the verified
+        # email claim (the cognito:username is a UUID there).
+        s = self.stack(user_pool_id=EMAIL_POOL, client_id=EMAIL_CLIENT, login_claim="email")
         r = s.run("carol@example.com", ["Carol-Passw0rd!"])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(s.run("carol@example.com", ["wrong"]).code, "PAM_AUTH_ERR")
+
+    def test_email_pool_without_login_claim_is_not_bound(self):
+        s = self.stack(user_pool_id=EMAIL_POOL, client_id=EMAIL_CLIENT)
+        r = s.run("carol@example.com", ["Carol-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(any("token claim cognito:username does not match" in l for l in r.syslog), r.syslog)
 
     def test_use_first_pass_takes_the_password_of_the_module_above(self):
         s = self.stack()

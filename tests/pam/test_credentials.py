@@ -155,7 +155,9 @@ class CredentialsTest(CacheTest):
         r = self.login(s)
         self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
         self.assert_no_aws(r.env)
-        self.assertFalse(os.path.exists(self.cache))
+        # Only root's state (the pool's keys, the account record): no user
+        # directory, no credentials.
+        self.assertEqual(os.listdir(self.cache), [".private"])
         self.assertEqual(self.issued(), [])
         self.assertTrue(any("pc_open_session: no identity_pool_id" in l for l in r.syslog))
         self.assertEqual(warnings(r), [])
