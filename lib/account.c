@@ -22,6 +22,7 @@ struct record {
   long long uid;
   long long verified_at;
   int admitted;
+  int expired; /* Cognito refused the refresh: final until a password login */
   char *cognito_user;
   char *refresh_token; /* secret */
   char **groups;
@@ -60,8 +61,10 @@ static int record_json(const struct record *r, struct pc_buf *b) {
   size_t i;
 
   (void)snprintf(num, sizeof num,
-                 "{\"uid\": %lld, \"verified_at\": %lld, \"admitted\": %s",
-                 r->uid, r->verified_at, r->admitted ? "true" : "false");
+                 "{\"uid\": %lld, \"verified_at\": %lld, \"admitted\": %s, "
+                 "\"expired\": %s",
+                 r->uid, r->verified_at, r->admitted ? "true" : "false",
+                 r->expired ? "true" : "false");
   if (pc_buf_append(b, num, strlen(num)) ||
       pc_buf_append(b, ", \"cognito_user\": ", 18) ||
       pc_buf_append_json_str(b, r->cognito_user ? r->cognito_user : ""))
@@ -118,7 +121,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_buf b;
   char name[PC_CACHE_NAME_MAX];
-  json_object *doc = NULL, *adm, *groups;
+  json_object *doc = NULL, *adm, *exp, *groups;
   const char *cu, *rt;
   int rc, bad = 0;
 
@@ -143,7 +146,9 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   cu = pc_json_str(doc, "cognito_user");
   rt = pc_json_str(doc, "refresh_token");
   if (bad || cu == NULL || !json_object_object_get_ex(doc, "admitted", &adm) ||
-      !json_object_is_type(adm, json_type_boolean)) {
+      !json_object_is_type(adm, json_type_boolean) ||
+      !json_object_object_get_ex(doc, "expired", &exp) ||
+      !json_object_is_type(exp, json_type_boolean)) {
     set_why(why, whylen, "account record of %s is incomplete", user);
     goto out;
   }
@@ -155,6 +160,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
     goto out;
   }
   r->admitted = json_object_get_boolean(adm) ? 1 : 0;
+  r->expired = json_object_get_boolean(exp) ? 1 : 0;
   r->cognito_user = strdup(cu);
   r->refresh_token = rt && *rt ? strdup(rt) : NULL;
   if (!json_object_object_get_ex(doc, "groups", &groups))
@@ -264,6 +270,14 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
       set_why(why, whylen, "never logged in here with a password");
     return PC_ACCOUNT_UNKNOWN;
   }
+  if (r.expired) {
+    set_why(why, whylen,
+            "Cognito refused this user's sign-in %lld s ago; a password login "
+            "renews it",
+            (long long)now - r.verified_at);
+    res = PC_ACCOUNT_EXPIRED;
+    goto out;
+  }
   if (r.refresh_token == NULL) {
     res =
         grace(cfg, user, &r, now, graced, why, whylen, "no refresh token kept");
@@ -285,6 +299,7 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
             err.message[0] ? ": " : "", err.message);
     pc_free_secret(&r.refresh_token);
     r.admitted = 0;
+    r.expired = 1;
     r.verified_at = (long long)now;
     (void)record_save(cfg, user, &r, reason, sizeof reason);
     res = PC_ACCOUNT_EXPIRED;

@@ -145,26 +145,36 @@ static int rs256_ok(EVP_PKEY *key, const char *signed_part, size_t slen,
   return ok;
 }
 
+/* The header segment of a compact JWT as a JSON object, or NULL. */
+static json_object *jwt_header(const char *jwt) {
+  const char *dot = jwt ? strchr(jwt, '.') : NULL;
+  unsigned char *text;
+  size_t len = 0;
+  json_object *hdr;
+
+  if (dot == NULL)
+    return NULL;
+  text = pc_b64url_decode(jwt, (size_t)(dot - jwt), 4096, &len);
+  if (text == NULL)
+    return NULL;
+  hdr = pc_json_parse_object((const char *)text, len);
+  free(text);
+  return hdr;
+}
+
 enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
                                 json_object **claims) {
-  const char *dot1, *dot2, *alg, *kid;
-  unsigned char *hdr_text = NULL, *sig = NULL;
-  size_t hlen = 0, siglen = 0;
-  json_object *hdr = NULL, *body;
+  const char *dot2, *alg, *kid;
+  unsigned char *sig = NULL;
+  size_t siglen = 0;
+  json_object *hdr, *body = NULL;
   EVP_PKEY *key;
   enum pc_jwt_check rc = PC_JWT_MALFORMED;
 
   *claims = NULL;
-  /* pc_jwt_claims checks the shape: three non-empty base64url segments. */
-  body = pc_jwt_claims(jwt);
-  if (body == NULL)
+  hdr = jwt_header(jwt);
+  if (hdr == NULL)
     return PC_JWT_MALFORMED;
-  dot1 = strchr(jwt, '.');
-  dot2 = strchr(dot1 + 1, '.');
-  hdr_text = pc_b64url_decode(jwt, (size_t)(dot1 - jwt), 4096, &hlen);
-  if (hdr_text == NULL ||
-      (hdr = pc_json_parse_object((const char *)hdr_text, hlen)) == NULL)
-    goto out;
   alg = pc_json_str(hdr, "alg");
   kid = pc_json_str(hdr, "kid");
   /* Exactly RS256: never "none", never HS256 keyed with a public key. */
@@ -172,11 +182,16 @@ enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
     rc = PC_JWT_BAD_ALG;
     goto out;
   }
+  /* pc_jwt_claims checks the shape: three non-empty base64url segments. */
+  body = pc_jwt_claims(jwt);
+  if (body == NULL)
+    goto out;
   key = pc_jwks_find(set, kid);
   if (key == NULL) {
     rc = PC_JWT_UNKNOWN_KID;
     goto out;
   }
+  dot2 = strrchr(jwt, '.');
   sig = pc_b64url_decode(dot2 + 1, strlen(dot2 + 1), PC_JWK_MAX_BYTES, &siglen);
   if (sig == NULL)
     goto out;
@@ -190,7 +205,6 @@ enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
 out:
   json_object_put(hdr);
   json_object_put(body);
-  free(hdr_text);
   free(sig);
   return rc;
 }

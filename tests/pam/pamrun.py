@@ -42,7 +42,7 @@ PAM_CODES = {
     0: "PAM_SUCCESS", 3: "PAM_SERVICE_ERR", 4: "PAM_SYSTEM_ERR",
     5: "PAM_BUF_ERR", 6: "PAM_PERM_DENIED", 7: "PAM_AUTH_ERR",
     9: "PAM_AUTHINFO_UNAVAIL", 10: "PAM_USER_UNKNOWN", 11: "PAM_MAXTRIES",
-    12: "PAM_NEW_AUTHTOK_REQD", 14: "PAM_SESSION_ERR", 15: "PAM_CRED_UNAVAIL",
+    12: "PAM_NEW_AUTHTOK_REQD", 13: "PAM_ACCT_EXPIRED", 14: "PAM_SESSION_ERR", 15: "PAM_CRED_UNAVAIL",
     17: "PAM_CRED_ERR", 19: "PAM_CONV_ERR", 20: "PAM_AUTHTOK_ERR",
     21: "PAM_AUTHTOK_RECOVERY_ERR", 24: "PAM_TRY_AGAIN", 25: "PAM_IGNORE",
     26: "PAM_ABORT", 31: "PAM_INCOMPLETE",
@@ -54,6 +54,8 @@ def libconfig_value(v):
         return "true" if v else "false"
     if isinstance(v, int):
         return str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(json.dumps(str(x)) for x in v) + "]"
     return json.dumps(str(v))  # a libconfig string literal
 
 
