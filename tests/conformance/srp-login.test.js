@@ -99,6 +99,34 @@ async function control(op, body) {
   }
 }
 
+async function emulatorCall(target, body) {
+  const resp = await fetch(`${baseUrl}/`, {
+    method: 'POST',
+    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target },
+    body: JSON.stringify(body),
+  });
+  const data = await resp.json();
+  if (!resp.ok) throw new Error(`${target}: ${data.__type}: ${data.message}`);
+  return data;
+}
+
+async function fetchJwks(poolId) {
+  const resp = await fetch(`${baseUrl}/${poolId}/.well-known/jwks.json`);
+  if (resp.status !== 200) throw new Error(`JWKS: HTTP ${resp.status}`);
+  return resp.json();
+}
+
+// An independent RS256 check: Node's crypto with the JWK as served.
+function verifyRs256(token, jwks) {
+  const [head, body, sig] = token.split('.');
+  const header = JSON.parse(Buffer.from(head, 'base64url').toString('utf8'));
+  const jwk = jwks.keys.find(k => k.kid === header.kid);
+  if (!jwk || header.alg !== 'RS256') return false;
+  const key = crypto.createPublicKey({ key: jwk, format: 'jwk' });
+  return crypto.verify('RSA-SHA256', Buffer.from(`${head}.${body}`), key,
+    Buffer.from(sig, 'base64url'));
+}
+
 function withTimeout(promise, what) {
   let timer;
   const limit = new Promise((_, reject) => {
@@ -224,7 +252,7 @@ async function main() {
     if (c.aud !== PUBLIC_CLIENT || c.token_use !== 'id') throw new Error('bad aud/token_use');
   });
 
-  await check('SRP sign-in is repeatable (fresh salt and B each time)', async () => {
+  await check('SRP sign-in is repeatable (fresh B each time)', async () => {
     for (let i = 0; i < 5; i += 1) {
       expectKind(await signIn(makeUser('alice'), 'Alice-Passw0rd!'), 'success');
     }
@@ -398,6 +426,138 @@ async function main() {
       (e, s) => resolve({ err: e, fresh: s })));
     if (!err || err.code !== 'NotAuthorizedException') {
       throw new Error(`expected NotAuthorizedException, got ${err ? err.code : 'success'}`);
+    }
+  });
+
+  await check('ID and access tokens verify (RS256) against the served JWKS with Node crypto', async () => {
+    const user = makeUser('alice');
+    const [session] = expectKind(await signIn(user, 'Alice-Passw0rd!'), 'success');
+    const jwks = await fetchJwks(MAIN_POOL);
+    for (const key of jwks.keys) {
+      if (key.kty !== 'RSA' || key.alg !== 'RS256' || key.use !== 'sig' || !key.kid) {
+        throw new Error(`JWKS entry not RS256/RSA/sig: ${JSON.stringify(key)}`);
+      }
+    }
+    const id = session.getIdToken().getJwtToken();
+    const access = session.getAccessToken().getJwtToken();
+    for (const token of [id, access]) {
+      if (!verifyRs256(token, jwks)) throw new Error('a token does not verify against the JWKS');
+    }
+    const [head, body, sig] = id.split('.');
+    const other = Buffer.from(body, 'base64url').toString('utf8').replace('"alice"', '"bob"');
+    if (verifyRs256(`${head}.${Buffer.from(other).toString('base64url')}.${sig}`, jwks)) {
+      throw new Error('a token with changed claims still verifies');
+    }
+    const c = claims(id);
+    if (c.iss !== `https://cognito-idp.us-east-1.amazonaws.com/${MAIN_POOL}` || c.aud !== PUBLIC_CLIENT
+        || c.token_use !== 'id' || !(c.exp > Date.now() / 1000)) {
+      throw new Error(`ID token claims: ${JSON.stringify(c)}`);
+    }
+    await control('RotateSigningKey', {});
+    const fresh = expectKind(await signIn(makeUser('alice'), 'Alice-Passw0rd!'), 'success')[0];
+    const rotated = await fetchJwks(MAIN_POOL);
+    if (!verifyRs256(fresh.getIdToken().getJwtToken(), rotated) || verifyRs256(id, rotated)) {
+      throw new Error('after rotation the new JWKS should verify new tokens only');
+    }
+    await control('Reset', {});
+  });
+
+  await check('forgotPassword (inputVerificationCode) then confirmPassword, then SRP with the new password', async () => {
+    const user = makeUser('alice');
+    const sent = await new Promise(resolve => user.forgotPassword({
+      onSuccess: d => resolve({ kind: 'success', d }),
+      onFailure: e => resolve({ kind: 'failure', e }),
+      inputVerificationCode: d => resolve({ kind: 'code', d }),
+    }));
+    if (sent.kind !== 'code') throw new Error(`forgotPassword: ${sent.kind} ${sent.e && sent.e.message}`);
+    const details = sent.d.CodeDeliveryDetails;
+    if (details.Destination !== 'a***@e***' || details.DeliveryMedium !== 'EMAIL'
+        || details.AttributeName !== 'email') {
+      throw new Error(`CodeDeliveryDetails ${JSON.stringify(details)}`);
+    }
+    const { Code } = await control('GetLastCode', { UserPoolId: MAIN_POOL, Username: 'alice' });
+    const confirm = (code, password) => new Promise(resolve => user.confirmPassword(code, password, {
+      onSuccess: r => resolve({ kind: 'success', args: [r] }),
+      onFailure: e => resolve({ kind: 'failure', args: [e] }),
+    }));
+    const wrong = String((parseInt(Code, 10) + 1) % 1000000).padStart(6, '0');
+    expectFailure(await confirm(wrong, 'Reset-Passw0rd!1'), 'CodeMismatchException');
+    expectFailure(await confirm(Code, 'weakpassword'), 'InvalidPasswordException');
+    expectKind(await confirm(Code, 'Reset-Passw0rd!1'), 'success');
+    expectKind(await signIn(makeUser('alice'), 'Reset-Passw0rd!1'), 'success');
+    expectFailure(await signIn(makeUser('alice'), 'Alice-Passw0rd!'), 'NotAuthorizedException');
+    expectFailure(await confirm(Code, 'Again-Passw0rd!1'), 'ExpiredCodeException');
+    await control('Reset', {});
+  });
+
+  await check('AdminResetUserPassword: sign-in fails with PasswordResetRequiredException', async () => {
+    await emulatorCall('AWSCognitoIdentityProviderService.AdminResetUserPassword',
+      { UserPoolId: MAIN_POOL, Username: 'bob' });
+    expectFailure(await signIn(makeUser('bob'), 'Bob-Passw0rd!'), 'PasswordResetRequiredException');
+    await control('Reset', {});
+  });
+
+  await check('signed-in associateSoftwareToken, verifySoftwareToken, setUserMfaPreference, then totpRequired', async () => {
+    const user = makeUser('alice');
+    expectKind(await signIn(user, 'Alice-Passw0rd!'), 'success');
+    const [secret] = expectKind(await new Promise(resolve => user.associateSoftwareToken(
+      callbacks(resolve))), 'associateSecretCode');
+    const bad = await new Promise(resolve => user.verifySoftwareToken(
+      totp(secret) === '000000' ? '111111' : '000000', 'conformance', callbacks(resolve)));
+    expectFailure(bad, 'EnableSoftwareTokenMFAException');
+    const ok = await new Promise(resolve => user.verifySoftwareToken(
+      totp(secret), 'conformance', callbacks(resolve)));
+    const [data] = expectKind(ok, 'success');
+    if (data.Status !== 'SUCCESS') throw new Error(`VerifySoftwareToken ${JSON.stringify(data)}`);
+    const pref = await new Promise(resolve => user.setUserMfaPreference(null,
+      { PreferredMfa: true, Enabled: true }, (err, res) => resolve({ err, res })));
+    if (pref.err) throw new Error(`setUserMfaPreference: ${pref.err.code}: ${pref.err.message}`);
+    const again = makeUser('alice');
+    expectKind(await signIn(again, 'Alice-Passw0rd!'), 'totpRequired');
+    const done = await new Promise(resolve => again.sendMFACode(
+      totp(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA'));
+    expectKind(done, 'success');
+    await control('Reset', {});
+  });
+
+  await check('lockout: after 5 wrong passwords the right one gets "Password attempts exceeded"', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      expectFailure(await signIn(makeUser('alice'), 'Wrong-Passw0rd!'), 'NotAuthorizedException');
+    }
+    const err = expectFailure(await signIn(makeUser('alice'), 'Alice-Passw0rd!'),
+      'NotAuthorizedException');
+    if (err.message !== 'Password attempts exceeded') throw new Error(`message ${err.message}`);
+    await control('AdvanceClock', { Seconds: 2 });
+    expectKind(await signIn(makeUser('alice'), 'Alice-Passw0rd!'), 'success');
+    await control('Reset', {});
+  });
+
+  await check('signOut(callback) revokes (RevokeToken): refresh then fails as revoked', async () => {
+    const user = makeUser('alice');
+    const [session] = expectKind(await signIn(user, 'Alice-Passw0rd!'), 'success');
+    const refresh = session.getRefreshToken();
+    const err = await new Promise(resolve => user.signOut(resolve));
+    if (err) throw new Error(`signOut: ${err.code}: ${err.message}`);
+    const again = makeUser('alice');
+    const res = await new Promise(resolve => again.refreshSession(refresh,
+      (e, s) => resolve({ err: e, fresh: s })));
+    if (!res.err || res.err.message !== 'Refresh Token has been revoked') {
+      throw new Error(`expected a revoked refresh token, got ${res.err ? res.err.message : 'success'}`);
+    }
+  });
+
+  await check('globalSignOut revokes every sign-in of the user', async () => {
+    const one = makeUser('alice');
+    const [first] = expectKind(await signIn(one, 'Alice-Passw0rd!'), 'success');
+    const two = makeUser('alice');
+    expectKind(await signIn(two, 'Alice-Passw0rd!'), 'success');
+    const out = await new Promise(resolve => two.globalSignOut({
+      onSuccess: r => resolve({ ok: r }), onFailure: e => resolve({ err: e }) }));
+    if (out.err) throw new Error(`globalSignOut: ${out.err.code}: ${out.err.message}`);
+    const res = await new Promise(resolve => makeUser('alice').refreshSession(
+      first.getRefreshToken(), (e, s) => resolve({ err: e, fresh: s })));
+    if (!res.err || res.err.message !== 'Refresh Token has been revoked') {
+      throw new Error(`expected a revoked refresh token, got ${res.err ? res.err.message : 'success'}`);
     }
   });
 }

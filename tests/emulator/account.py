@@ -39,3 +39,14 @@ def get_user(st, body):
     if user.preferred_mfa in user.enabled_mfa():
         out["PreferredMfaSetting"] = user.preferred_mfa
     return out
+
+
+def set_user_mfa_preference(st, body):
+    """SetUserMFAPreference: AdminSetUserMFAPreference's rules, for the user
+    of the AccessToken."""
+    import admin
+    pool, user, _ = user_from_access_token(st, require(body, "AccessToken"))
+    request = dict(body, UserPoolId=pool.id, Username=user.username)
+    request.pop("AccessToken")
+    admin.admin_set_user_mfa_preference(st, request)
+    return {}

@@ -73,7 +73,7 @@ def admin_create_user(st, body):
         return {"User": _describe_created(user)}
     attrs.setdefault("sub", username if username != name else str(uuid.uuid4()))
     user = userpool.User({"Username": username, "TemporaryPassword": temporary,
-                          "Attributes": attrs}, pool)
+                          "Attributes": attrs, "TemporaryPasswordSetAt": st.now()}, pool)
     pool.add_user(user)
     return {"User": _describe_created(user)}
 
@@ -94,6 +94,7 @@ def admin_set_user_password(st, body):
     policy.check(password, pool.password_policy)
     user.password = password
     user.status = "CONFIRMED" if body.get("Permanent") else "FORCE_CHANGE_PASSWORD"
+    user.temp_set = st.now()
     user.touch()
     return {}
 

@@ -8,7 +8,9 @@ import hmac
 import re
 import secrets
 import time
+import uuid
 
+import lockout
 import policy
 import srp
 import totp
@@ -30,6 +32,8 @@ WRONG_PASSWORD = "Incorrect username or password."
 BAD_SESSION = "Invalid session for the user."
 EXPIRED_SESSION = "Invalid session for the user, session is expired."
 USED_SESSION = "Invalid session for the user, session can only be used once."
+
+TEMP_EXPIRED = "Temporary password has expired and must be reset by an administrator."
 
 BLOCK_MAGIC = b"EMUSB1"
 BLOCK_RANDOM = 1221          # 6 + 16 + 1221 + 32 = 1275 bytes = 1700 base64 chars
@@ -172,7 +176,7 @@ def after_new_password(st, pool, client, user, auth_time, login):
     """Second factor, or tokens."""
     if user.mfa_setup_required or (pool.mfa_configuration == "ON" and not user.enabled_mfa()):
         return _challenge(st, pool, client, user, "MFA_SETUP",
-                          {"MFAS_CAN_SETUP": userpool.json_compact(["SOFTWARE_TOKEN_MFA"])},
+                          {"MFAS_CAN_SETUP": userpool.json_compact(pool.mfa_setup_methods())},
                           auth_time, login)
     methods = [] if pool.mfa_configuration == "OFF" else user.enabled_mfa()
     if not methods:
@@ -192,6 +196,9 @@ def after_password(st, pool, client, user, login):
         raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
     auth_time = int(st.now())
     if user.status == "FORCE_CHANGE_PASSWORD":
+        days = float(pool.password_policy.get("TemporaryPasswordValidityDays", 7))
+        if st.now() > user.temp_set + days * 86400:
+            raise not_authorized(TEMP_EXPIRED)
         attrs = {k: v for k, v in user.visible_attributes().items() if k != "sub"}
         required = ["userAttributes." + a for a in pool.missing_required(user)]
         return _challenge(st, pool, client, user, "NEW_PASSWORD_REQUIRED",
@@ -240,9 +247,12 @@ def initiate_auth(st, body):
             raise not_authorized(WRONG_PASSWORD)
         raise CognitoError("UserNotFoundException", "User does not exist.")
     _usable_user(user)
+    lockout.check(st, pool, user)
     if user.password is None or not hmac.compare_digest(
             password.encode("utf-8"), user.password.encode("utf-8")):
+        lockout.failed(st, pool, user)
         raise not_authorized(WRONG_PASSWORD)
+    lockout.succeeded(st, pool, user)
     return after_password(st, pool, client, user, login)
 
 
@@ -253,11 +263,19 @@ def _srp_start(st, pool, client, user, login, srp_a):
     if user is None:
         if not client.prevent_user_existence_errors:
             raise CognitoError("UserNotFoundException", "User does not exist.")
-        user_id, password = login, secrets.token_hex(16)   # a simulated challenge
+        # a simulated challenge that looks the same at every try for this name
+        fake = pool.key(login)
+        user_id = str(uuid.UUID(bytes=_keyed(st, "id", pool.id, fake)[:16], version=4)) \
+            if pool.username_attributes else login
+        password = secrets.token_hex(16)
+        salt = _keyed(st, "fake-salt", pool.id, fake)
     else:
         _usable_user(user)
         user_id, password = user.username, user.password or secrets.token_hex(16)
-    exchange = srp.Exchange(pool.id, user_id, password, big_a)
+        # a verifier is stored with its salt: the same until the password changes
+        salt = _keyed(st, "salt", pool.id, user.username, password)
+    exchange = srp.Exchange(pool.id, user_id, password, big_a,
+                            salt=int.from_bytes(salt[:16], "big") or 1)
     block_id = secrets.token_bytes(16)
     raw = BLOCK_MAGIC + block_id + secrets.token_bytes(BLOCK_RANDOM)
     raw += hmac.new(st.block_key, raw, hashlib.sha256).digest()
@@ -272,6 +290,11 @@ def _srp_start(st, pool, client, user, login, srp_a):
                 "USER_ID_FOR_SRP": user_id,
                 "USERNAME": user_id,
                 "SRP_B": exchange.b_hex()}}
+
+
+def _keyed(st, *parts):
+    """Stable per emulator run: HMAC of the parts under the emulator key."""
+    return hmac.new(st.block_key, "\x00".join(parts).encode("utf-8"), hashlib.sha256).digest()
 
 
 def _refresh(st, pool, client, params):
@@ -341,6 +364,8 @@ def respond_to_auth_challenge(st, body):
         session.used = True
         return _start_mfa(st, pool, client, user, choice, session.auth_time, session.login)
     if name == "MFA_SETUP":
+        if answers.get("EMAIL") and not getattr(session, "verified", False):
+            return _email_setup(st, pool, client, user, session, answers["EMAIL"])
         if not getattr(session, "verified", False):
             raise not_authorized(BAD_SESSION)
         session.used = True
@@ -374,15 +399,36 @@ def _password_verifier(st, pool, client, answers):
         raise not_authorized(WRONG_PASSWORD)               # simulated (unknown user)
     if user is None or user.username != pending["username"]:
         raise not_authorized(WRONG_PASSWORD)
+    lockout.check(st, pool, user)
     stamp = parse_timestamp(answers["TIMESTAMP"])
     skew = float(st.opt("TimestampSkewSeconds"))
     if stamp is None or (skew > 0 and abs(stamp - time.time()) > skew):
+        lockout.failed(st, pool, user)
         raise not_authorized(WRONG_PASSWORD)
     if not pending["exchange"].check_signature(pending["user_id"], raw, answers["TIMESTAMP"],
                                                answers["PASSWORD_CLAIM_SIGNATURE"]):
+        lockout.failed(st, pool, user)
         raise not_authorized(WRONG_PASSWORD)
+    lockout.succeeded(st, pool, user)
     _usable_user(user)
     return after_password(st, pool, client, user, pending["login"])
+
+
+def _email_setup(st, pool, client, user, session, address):
+    """MFA_SETUP answered with EMAIL: an EMAIL_OTP code goes to that address;
+    the right code turns email MFA on for it."""
+    if "EMAIL_OTP" not in pool.mfa_setup_methods():
+        raise invalid_parameter("EMAIL_OTP is not an MFA method this user pool can set up")
+    if "@" not in address or len(address) > 2048:
+        raise invalid_parameter("Invalid email address format.")
+    session.used = True
+    code = new_code()
+    st.record_code(pool, user, "EMAIL", address, code)
+    return _challenge(st, pool, client, user, "EMAIL_OTP",
+                      {"CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
+                       "CODE_DELIVERY_DESTINATION": userpool.mask_email(address)},
+                      session.auth_time, session.login, code=code, setup_email=address,
+                      code_expires=st.now() + st.opt("CodeTtlSeconds"))
 
 
 def _new_password(st, pool, client, user, session, answers):
@@ -419,4 +465,11 @@ def _mfa_code(st, pool, client, user, session, name, answers):
             session.dead = True
         raise CognitoError("CodeMismatchException", "Invalid code or auth state for the user.")
     session.used = True
+    address = getattr(session, "setup_email", None)
+    if address:
+        user.attributes["email"] = address
+        user.attributes["email_verified"] = "true"
+        user.email_mfa = True
+        user.mfa_setup_required = False
+        user.touch()
     return issue_tokens(st, pool, client, user, session.auth_time)

@@ -3,14 +3,17 @@
 import time
 
 import admin
+import error_catalog
 import faults
+import lockout
 import totp
 from errors import CognitoError, invalid_parameter, optional, require
 
 SETTABLE = ("SessionTtlSeconds", "SrpTtlSeconds", "CodeTtlSeconds", "CredentialTtlSeconds",
             "IdTokenTtlSeconds", "AccessTokenTtlSeconds", "RefreshTokenTtlSeconds",
             "MaxCodeAttempts", "ChangePasswordAttemptLimit", "ChangePasswordWindowSeconds",
-            "TimestampSkewSeconds", "ClockOffsetSeconds")
+            "TimestampSkewSeconds", "ClockOffsetSeconds", "LockoutThreshold",
+            "LockoutMaxSeconds", "ResetCodeTtlSeconds", "MaxResetCodeAttempts")
 
 
 def _find_user(st, body):
@@ -80,7 +83,13 @@ def set_fault(st, body):
     token = optional(body, "Token", str, "IdToken")
     if token not in faults.TOKEN_CHOICES:
         raise invalid_parameter("Token must be one of %s" % ", ".join(faults.TOKEN_CHOICES))
-    st.faults.add(operation, kind, count, delay, challenge, value, token)
+    error_type = None
+    if kind == "error":
+        error_type = require(body, "ErrorType")
+        if not error_catalog.allowed(operation, error_type):
+            raise invalid_parameter("%s cannot return %s" % (operation, error_type))
+        value = optional(body, "Message", str, "Injected %s" % error_type)
+    st.faults.add(operation, kind, count, delay, challenge, value, token, error_type)
     return {"Faults": st.faults.pending()}
 
 
@@ -142,7 +151,8 @@ def get_user_state(st, body):
     pool, user = _find_user(st, body)
     out = user.describe()
     out.update({"UserPoolId": pool.id, "Password": user.password,
-                "TotpSecret": user.totp_secret, "Groups": list(user.groups)})
+                "TotpSecret": user.totp_secret, "Groups": list(user.groups),
+                "Lockout": lockout.state(st, pool, user)})
     return out
 
 

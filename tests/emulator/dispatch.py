@@ -6,6 +6,7 @@ import auth
 import control_ops
 import identity
 import mfa_setup
+import passwords
 import signout
 
 IDP = "AWSCognitoIdentityProviderService"
@@ -36,6 +37,10 @@ OPERATIONS = {
         "RevokeToken": signout.revoke_token,
         "GlobalSignOut": signout.global_sign_out,
         "AdminUserGlobalSignOut": signout.admin_user_global_sign_out,
+        "ForgotPassword": passwords.forgot_password,
+        "ConfirmForgotPassword": passwords.confirm_forgot_password,
+        "AdminResetUserPassword": passwords.admin_reset_user_password,
+        "SetUserMFAPreference": account.set_user_mfa_preference,
     },
     IDENTITY: {
         "GetId": identity.get_id,

@@ -11,13 +11,16 @@ KINDS = {
     # (CUSTOM_CHALLENGE needs Lambda triggers, DEVICE_SRP_AUTH remembered
     # devices): ChallengeName names it
     "challenge",
+    # a Cognito error of ErrorType with Message, without running the operation
+    "error",
 } | TOKEN_FAULTS
 TOKEN_CHOICES = ("IdToken", "AccessToken", "Both")
 
 
 class Fault:
     def __init__(self, operation, kind, count, delay, challenge=None, value=None,
-                 token="IdToken"):
+                 token="IdToken", error_type=None):
+        self.error_type = error_type
         self.challenge = challenge
         self.value = value
         self.token = token
@@ -32,7 +35,9 @@ class Fault:
         if self.kind in TOKEN_FAULTS:
             out["Token"] = self.token
         if self.value is not None:
-            out["Value"] = self.value
+            out["Message" if self.kind == "error" else "Value"] = self.value
+        if self.error_type:
+            out["ErrorType"] = self.error_type
         return out
 
 
@@ -42,12 +47,12 @@ class Faults:
         self._queue = []
 
     def add(self, operation, kind, count=1, delay=0.0, challenge=None, value=None,
-            token="IdToken"):
+            token="IdToken", error_type=None):
         if kind not in KINDS:
             raise ValueError(kind)
         with self._lock:
             self._queue.append(Fault(operation, kind, int(count), float(delay or 0), challenge,
-                                     value, token))
+                                     value, token, error_type))
 
     def clear(self):
         with self._lock:
@@ -65,7 +70,7 @@ class Faults:
                     if fault.count == 0:
                         self._queue.remove(fault)
                     return Fault(fault.operation, fault.kind, 1, fault.delay, fault.challenge,
-                                 fault.value, fault.token)
+                                 fault.value, fault.token, fault.error_type)
         return None
 
     def pending(self):

@@ -185,6 +185,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(200, b"")
         elif kind == "http500":
             self._send_error(CognitoError("InternalErrorException", "Internal server error.", 500))
+        elif kind == "error":
+            import error_catalog
+            status = error_catalog.STATUS.get(fault.error_type, 400)
+            self._send_error(CognitoError(fault.error_type, fault.value, status))
         elif kind == "throttle":
             self._send_error(CognitoError("TooManyRequestsException", "Rate exceeded"))
         elif kind == "close":

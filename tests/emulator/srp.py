@@ -91,17 +91,18 @@ def parse_hex(text):
 class Exchange:
     """One server-side SRP exchange for one sign-in attempt.
 
-    A fresh salt and a fresh secret exponent b are drawn for every
-    exchange; the verifier is derived from the stored password.
+    A fresh secret exponent b is drawn for every exchange; the salt is the
+    caller's (stored with the verifier) or fresh; the verifier is derived
+    from the stored password.
     """
 
-    def __init__(self, user_pool_id, user_id, password, big_a):
+    def __init__(self, user_pool_id, user_id, password, big_a, salt=None):
         if big_a % N == 0:
             raise ValueError("A mod N is zero")
         self.pool = pool_name(user_pool_id)
         self.user_id = user_id
         self.big_a = big_a
-        self.salt = 0
+        self.salt = salt or 0
         while self.salt == 0:
             self.salt = int.from_bytes(secrets.token_bytes(16), "big")
         verifier = pow(G, compute_x(self.salt, self.pool, user_id, password), N)

@@ -13,7 +13,7 @@ import identity
 
 DEFAULT_OPTIONS = {
     "SessionTtlSeconds": 180,
-    "SrpTtlSeconds": 180,
+    "SrpTtlSeconds": 5,              # the window for the PASSWORD_VERIFIER answer
     "CodeTtlSeconds": 180,
     "CredentialTtlSeconds": 3600,
     "IdTokenTtlSeconds": 3600,
@@ -24,6 +24,10 @@ DEFAULT_OPTIONS = {
     "ChangePasswordWindowSeconds": 900,
     "TimestampSkewSeconds": 900,
     "ClockOffsetSeconds": 0,
+    "LockoutThreshold": 5,
+    "LockoutMaxSeconds": 900,
+    "ResetCodeTtlSeconds": 3600,
+    "MaxResetCodeAttempts": 5,
 }
 
 
@@ -75,6 +79,7 @@ class State:
             self.identities = {}     # identity id -> (identity pool id, sub)
             self.issued = []         # credentials handed out
             self.pw_failures = {}    # (pool id, username) -> [failure times]
+            self.lockouts = {}       # (pool id, username) -> sign-in failures, locked until
             self.revoked_origins = set()   # origin_jti of revoked sign-ins
             self.keys.reset()
             self.faults.clear()

@@ -290,9 +290,14 @@ class SrpTest(EmulatorCase):
         base64.b64decode(p["SECRET_BLOCK"], validate=True)
         int(p["SRP_B"], 16)
         int(p["SALT"], 16)
+        # the salt is stored with the verifier: the same until the password changes
         _, r2 = self.srp_start("alice")
-        self.assertNotEqual(p["SALT"], r2["ChallengeParameters"]["SALT"])
+        self.assertEqual(p["SALT"], r2["ChallengeParameters"]["SALT"])
         self.assertNotEqual(p["SRP_B"], r2["ChallengeParameters"]["SRP_B"])
+        self.assertNotEqual(p["SALT"], self.srp_start("bob")[1]["ChallengeParameters"]["SALT"])
+        self.emu.idp("AdminSetUserPassword", UserPoolId=POOL, Username="alice",
+                     Password="Alice-Passw0rd!2", Permanent=True)
+        self.assertNotEqual(p["SALT"], self.srp_start("alice")[1]["ChallengeParameters"]["SALT"])
 
     def test_login_success_and_tokens(self):
         r = self.srp_login("alice", "Alice-Passw0rd!")

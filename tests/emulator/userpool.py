@@ -52,6 +52,7 @@ class User:
         self.totp_secret = spec.get("TotpSecret") or self.attributes.pop(TOTP_ATTRIBUTE, None)
         self.mfa_setup_required = bool(spec.get("MfaSetupRequired", False))
         now = time.time()
+        self.temp_set = spec.get("TemporaryPasswordSetAt", now)   # when an admin set it
         self.created = spec.get("Created", now)
         self.modified = now
 
@@ -142,6 +143,7 @@ class Pool:
         self.mfa_configuration = spec.get("MfaConfiguration", "OPTIONAL")
         self.required_attributes = list(spec.get("RequiredAttributes") or [])
         self.password_policy = dict(spec.get("PasswordPolicy") or {})
+        self.email_mfa = bool(spec.get("EmailMfa", False))
         self.issuer = "https://cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
         self.provider_name = "cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
         self.clients = {}
@@ -183,6 +185,10 @@ class Pool:
                 if attr == "phone_number" and value == login:
                     return candidate
         return None
+
+    def mfa_setup_methods(self):
+        """What MFA_SETUP offers (MFAS_CAN_SETUP)."""
+        return ["SOFTWARE_TOKEN_MFA"] + (["EMAIL_OTP"] if self.email_mfa else [])
 
     def missing_required(self, user):
         return [a for a in self.required_attributes if not user.attributes.get(a)]
