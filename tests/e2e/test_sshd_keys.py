@@ -1,0 +1,91 @@
+"""SSH-key logins through a real sshd: pam_cognito's account stage decides
+for a user it did not authenticate, from the root-only record of their last
+password login, refreshed against the pool."""
+import os
+import shutil
+import subprocess
+import tempfile
+import unittest
+
+from cognito import MODULE, POOL, Emulator, config_file, harness
+
+USER = "alice"
+
+
+def stack(config):
+    return (f"auth required {MODULE} config={config}\n"
+            f"account required {MODULE} config={config}\n"
+            f"session required {MODULE} config={config}\n"
+            "session required pam_permit.so\n")
+
+
+class SshdKeyTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator().start()
+        cls.tmp = tempfile.mkdtemp(prefix="pc-e2e-keys-")
+        os.chmod(cls.tmp, 0o755)
+        cls.key = os.path.join(cls.tmp, "id_ed25519")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", cls.key],
+                       check=True, capture_output=True, timeout=30)
+        keys = os.path.join(cls.tmp, "authorized_keys")
+        shutil.copy(cls.key + ".pub", keys)
+        os.chmod(keys, 0o644)
+        harness.ensure_local_user(USER)
+        cls.cache = os.path.join(cls.tmp, "cache")
+        cls.config = config_file(cls.emu, allowed_groups=["ops"], cache_dir=cls.cache)
+        cls.svc = harness.PamServiceDir({"sshd-cognito": stack(cls.config)})
+        # Either a key or keyboard-interactive (the password login that
+        # leaves the account record).
+        cls.sshd = harness.Sshd(cls.svc, extra_config=(
+            "PubkeyAuthentication yes\n"
+            f"AuthorizedKeysFile {keys}\n"
+            "AuthenticationMethods publickey keyboard-interactive\n"), debug_level=2).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sshd.cleanup()
+        cls.svc.cleanup()
+        cls.emu.stop()
+        harness.remove_local_user(USER)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def setUp(self):
+        self.emu.control("Reset")
+        try:
+            self.emu.idp("CreateGroup", UserPoolId=POOL, GroupName="ops")
+        except Exception:
+            pass
+        self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username=USER, GroupName="ops")
+        shutil.rmtree(self.cache, ignore_errors=True)
+
+    def key_login(self):
+        opts = ("PreferredAuthentications=publickey", f"IdentityFile={self.key}",
+                "IdentitiesOnly=yes")
+        return self.sshd.login(USER, [], command="echo key-shell-$(id -un)", ssh_options=opts)
+
+    def password_login(self):
+        return self.sshd.login(USER, [(r"Password: ", "Alice-Passw0rd!")],
+                               command="echo password-shell")
+
+    def test_key_login_follows_the_allowed_group(self):
+        r = self.key_login()
+        self.assertNotEqual(r.exit_status, 0, "never seen here: account_required "
+                            "is off, but pam_cognito is 'required' in this stack")
+        self.assertEqual(self.password_login().exit_status, 0)
+        r = self.key_login()
+        self.assertEqual(r.exit_status, 0, r.transcript + self.sshd.log[-3000:])
+        self.assertIn("key-shell-alice", r.output)
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username=USER, GroupName="ops")
+        r = self.key_login()
+        self.assertNotEqual(r.exit_status, 0, r.transcript)
+        self.assertNotIn("key-shell", r.output)
+        self.assertIn("allowed_groups", self.sshd.log)
+
+    def test_key_login_of_a_disabled_user_is_refused(self):
+        self.assertEqual(self.password_login().exit_status, 0)
+        self.emu.idp("AdminDisableUser", UserPoolId=POOL, Username=USER)
+        r = self.key_login()
+        self.assertNotEqual(r.exit_status, 0, r.transcript)
+        self.assertNotIn("key-shell", r.output)
+        self.emu.idp("AdminEnableUser", UserPoolId=POOL, Username=USER)
