@@ -63,6 +63,12 @@ static const struct key_def keys[] = {
      0, 0},
     {"account_grace", K_LONG, offsetof(struct pc_config, account_grace), 0,
      31536000},
+    {"offline_days", K_LONG, offsetof(struct pc_config, offline_days), 0, 3650},
+    {"offline_failures", K_LONG, offsetof(struct pc_config, offline_failures),
+     1, 100},
+    {"offline_lockout", K_LONG, offsetof(struct pc_config, offline_lockout), 0,
+     86400},
+    {"offline_mfa", K_BOOL, offsetof(struct pc_config, offline_mfa), 0, 0},
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -95,6 +101,8 @@ int pc_config_init(struct pc_config *c) {
   c->credentials_required = 0;
   c->min_uid = 1000;
   c->account_grace = 86400;
+  c->offline_failures = 5;
+  c->offline_lockout = 300;
   c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);
   c->login_claim = pc_strdup("cognito:username");
   return c->cache_dir == NULL || c->login_claim == NULL ? -1 : 0;

@@ -32,6 +32,12 @@ struct pc_config {
   char *username_suffix; /* local name + suffix = Cognito sign-in name */
   int account_required;  /* account stage: deny users never seen */
   long account_grace;    /* seconds a verified decision holds offline */
+
+  /* Offline login (0 days = off). */
+  long offline_days;     /* days after the last online login, 0..3650 */
+  long offline_failures; /* wrong offline passwords before the lockout */
+  long offline_lockout;  /* seconds the lockout lasts */
+  int offline_mfa;       /* users with a second factor may log in offline */
 };
 
 /* Set every field to its default (strings NULL except cache_dir). Returns -1

@@ -257,6 +257,12 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
           break;
         }
       }
+      if (strcmp(name, "SMS_MFA") == 0 ||
+          strcmp(name, "SOFTWARE_TOKEN_MFA") == 0 ||
+          strcmp(name, "EMAIL_OTP") == 0 ||
+          strcmp(name, "SELECT_MFA_TYPE") == 0 ||
+          strcmp(name, "MFA_SETUP") == 0)
+        r->mfa_used = 1;
       st = pc_login_challenge(&l, name, cp);
     }
   }

@@ -33,6 +33,7 @@ struct pc_login_opts {
 struct pc_login_result {
   struct pc_tokens tokens; /* set on PC_OK */
   char *new_password;      /* set when NEW_PASSWORD_REQUIRED changed it */
+  int mfa_used;            /* a second factor was asked for */
   char challenge[64];      /* the challenge being answered when it failed */
   char detail[768];        /* a sanitized message for syslog */
 };

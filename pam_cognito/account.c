@@ -11,7 +11,9 @@
 #include "account.h"
 #include "authorize.h"
 #include "conv.h"
+#include "login.h"
 #include "module.h"
+#include "offline.h"
 #include "result.h"
 #include "signin.h"
 
@@ -33,13 +35,25 @@ static const char *rhost_of(struct pc_module *m) {
   return rhost ? (const char *)rhost : "";
 }
 
+int pc_module_mark_admitted(struct pc_module *m, const char *user) {
+  char *copy = strdup(user);
+  int rc;
+
+  if (copy == NULL)
+    return PAM_BUF_ERR;
+  rc = pam_set_data(m->pamh, ADMITTED_KEY, copy, free_name);
+  if (rc != PAM_SUCCESS)
+    free(copy);
+  return rc;
+}
+
 int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
-                    const struct pc_tokens *t) {
+                    const char *password, const struct pc_login_result *r) {
+  const struct pc_tokens *t = &r->tokens;
   struct pc_verdict v;
   enum pc_status st;
   time_t now = time(NULL);
   char why[256];
-  char *copy;
   int rc;
 
   st = pc_authorize(cl, user, t->id_token, now, &v);
@@ -70,16 +84,15 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
                "user=%s: cannot keep the account record (%s); key logins "
                "will not be admitted until it can be written",
                user, why);
+  /* The password the user has now (a forced change set a new one). */
+  if (m->has_local &&
+      pc_offline_remember(&m->cfg, user, m->uid,
+                          r->new_password ? r->new_password : password,
+                          r->mfa_used, v.groups, now, why, sizeof why) != 0)
+    pam_syslog(m->pamh, LOG_WARNING,
+               "user=%s: cannot keep the offline verifier (%s)", user, why);
   pc_verdict_free(&v);
-  copy = strdup(user);
-  if (copy == NULL)
-    return PAM_BUF_ERR;
-  rc = pam_set_data(m->pamh, ADMITTED_KEY, copy, free_name);
-  if (rc != PAM_SUCCESS) {
-    free(copy);
-    return rc;
-  }
-  return PAM_SUCCESS;
+  return pc_module_mark_admitted(m, user);
 }
 
 static int admitted_here(struct pc_module *m, const char *user) {

@@ -74,7 +74,7 @@ int pc_authenticate(struct pc_module *m) {
       st = PC_ERR_NOMEM;
   }
   if (st == PC_OK) {
-    rc = pc_module_admit(m, &cl, user, &r.tokens);
+    rc = pc_module_admit(m, &cl, user, pw, &r);
     if (rc != PAM_SUCCESS)
       goto out;
     /* The tokens are not kept in memory: the session stages read what they
@@ -84,8 +84,11 @@ int pc_authenticate(struct pc_module *m) {
       pc_debug(m, "user=%s authenticated", user);
   } else {
     log_failure(m, user, st, &r);
-    pc_module_tell_failure(m, st);
-    rc = pc_pam_result(st);
+    rc = pc_module_offline(m, user, pw, st);
+    if (rc < 0) {
+      pc_module_tell_failure(m, st);
+      rc = pc_pam_result(st);
+    }
   }
 out:
   pc_login_result_free(&r);

@@ -14,6 +14,7 @@
 #include "conv.h"
 #include "login.h"
 #include "module.h"
+#include "offline.h"
 #include "password.h"
 #include "result.h"
 #include "secret.h"
@@ -96,6 +97,12 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   if (st == PC_OK) {
     pam_syslog(m->pamh, LOG_NOTICE, "Cognito password changed for %s", user);
     pc_conv_tell(m, 0, "Your Cognito password has been changed.");
+    /* The offline verifier follows the new password. */
+    if (m->has_local && pc_offline_repassword(&m->cfg, user, m->uid, new) < 0)
+      pam_syslog(m->pamh, LOG_WARNING,
+                 "user=%s: offline verifier not updated; offline login "
+                 "accepts neither password until the next login",
+                 user);
     return PAM_SUCCESS;
   }
   pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s: %s",

@@ -9,6 +9,7 @@
 #include <security/pam_ext.h>
 
 #include "cfg.h"
+#include "status.h"
 
 struct pc_module {
   pam_handle_t *pamh;
@@ -59,11 +60,22 @@ int pc_setcred(struct pc_module *m);
 int pc_open_session(struct pc_module *m);
 int pc_acct_mgmt(struct pc_module *m);
 
-/* After Cognito accepted the password: verify the ID token, bind it to the
- * user, apply the access rules, keep the account record. PAM_SUCCESS or the
- * PAM error to return (account.c). */
-struct pc_tokens;
+/* After Cognito accepted password (r is the login's result): verify the ID
+ * token, bind it to the user, apply the access rules, keep the account
+ * record and the offline verifier. PAM_SUCCESS or the PAM error to return
+ * (account.c). */
+struct pc_login_result;
 int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
-                    const struct pc_tokens *t);
+                    const char *password, const struct pc_login_result *r);
+
+/* Remember for this handle's account stage that auth admitted user. */
+int pc_module_mark_admitted(struct pc_module *m, const char *user);
+
+/* The online login failed with status online: when Cognito could not be
+ * reached, decide from the offline verifier; when it refused the password,
+ * drop a verifier of that password (offline.c). The PAM result, or -1 when
+ * the online result stands. */
+int pc_module_offline(struct pc_module *m, const char *user,
+                      const char *password, enum pc_status online);
 
 #endif

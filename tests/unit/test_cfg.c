@@ -170,6 +170,12 @@ static void test_flip_all(void) {
      "account_required set");
   ok(c.account_grace != d.account_grace && c.account_grace == 600,
      "account_grace set");
+  ok(d.offline_days == 0 && c.offline_days == 7, "offline_days set");
+  ok(d.offline_failures == 5 && c.offline_failures == 3,
+     "offline_failures set");
+  ok(d.offline_lockout == 300 && c.offline_lockout == 60,
+     "offline_lockout set");
+  ok(d.offline_mfa == 0 && c.offline_mfa == 1, "offline_mfa set");
   err[0] = '\0';
   ok(pc_config_validate(&c, err, sizeof(err)) == 0, "flip-all validates (%s)",
      err);

@@ -1,0 +1,361 @@
+/* The offline verifier: yescrypt through libcrypt, a root-only record, and
+ * the rules that bound its use. */
+#include "config.h"
+
+#include <crypt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/crypto.h>
+
+#include "access.h"
+#include "buf.h"
+#include "cache.h"
+#include "json.h"
+#include "offline.h"
+#include "secret.h"
+
+#define RECORD_MAX 16384
+#define DAY 86400LL
+
+struct record {
+  long long uid;
+  long long last_online;
+  long long failures;
+  long long failed_at;
+  int mfa;
+  char *verifier; /* "$y$..." */
+  char **groups;
+};
+
+__attribute__((format(printf, 3, 4))) static void
+set_why(char *why, size_t n, const char *fmt, ...) {
+  va_list ap;
+
+  if (why == NULL || n == 0)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(why, n, fmt, ap);
+  va_end(ap);
+}
+
+static void record_free(struct record *r) {
+  pc_free_secret(&r->verifier);
+  pc_access_groups_free(r->groups);
+  memset(r, 0, sizeof *r);
+}
+
+static int record_name(const char *user, char *name, size_t n) {
+  int len;
+
+  if (!pc_user_name_valid(user))
+    return -1;
+  len = snprintf(name, n, "offline-%s.json", user);
+  return len < 0 || (size_t)len >= n ? -1 : 0;
+}
+
+/* yescrypt(password, setting) into out (CRYPT_OUTPUT_SIZE): 0 or -1. The
+ * work area holds password-derived state: wiped. */
+static int hash_with(const char *password, const char *setting, char *out) {
+  struct crypt_data *cd = calloc(1, sizeof *cd);
+  const char *h;
+  int rc = -1;
+
+  if (cd == NULL)
+    return -1;
+  h = crypt_r(password, setting, cd);
+  if (h != NULL && h[0] == '$' && strlen(h) < CRYPT_OUTPUT_SIZE) {
+    memcpy(out, h, strlen(h) + 1);
+    rc = 0;
+  }
+  pc_wipe(cd, sizeof *cd);
+  free(cd);
+  return rc;
+}
+
+/* 1 when password hashes to verifier, in time that does not depend on
+ * where they differ. */
+static int verifier_matches(const char *verifier, const char *password) {
+  char out[CRYPT_OUTPUT_SIZE];
+  size_t n = strlen(verifier);
+  int same;
+
+  if (hash_with(password, verifier, out) != 0)
+    return 0;
+  same = strlen(out) == n && CRYPTO_memcmp(out, verifier, n) == 0;
+  pc_wipe(out, sizeof out);
+  return same;
+}
+
+static int record_json(const struct record *r, struct pc_buf *b) {
+  char num[192];
+  size_t i;
+
+  (void)snprintf(num, sizeof num,
+                 "{\"uid\": %lld, \"last_online\": %lld, \"mfa\": %s, "
+                 "\"failures\": %lld, \"failed_at\": %lld, \"verifier\": ",
+                 r->uid, r->last_online, r->mfa ? "true" : "false", r->failures,
+                 r->failed_at);
+  if (pc_buf_append(b, num, strlen(num)) ||
+      pc_buf_append_json_str(b, r->verifier) ||
+      pc_buf_append(b, ", \"groups\": [", 13))
+    return -1;
+  for (i = 0; r->groups != NULL && r->groups[i] != NULL; i++)
+    if ((i > 0 && pc_buf_append(b, ", ", 2)) ||
+        pc_buf_append_json_str(b, r->groups[i]))
+      return -1;
+  return pc_buf_append(b, "]}\n", 3);
+}
+
+static int record_save(const struct pc_config *cfg, const char *user,
+                       const struct record *r, char *why, size_t whylen) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_buf b;
+  char name[PC_CACHE_NAME_MAX];
+  int rc = -1;
+
+  pc_buf_init(&b, RECORD_MAX);
+  if (record_name(user, name, sizeof name) != 0) {
+    set_why(why, whylen, "user name not usable for the cache");
+    return -1;
+  }
+  if (record_json(r, &b) != 0)
+    set_why(why, whylen, "out of memory");
+  else if (pc_cache_open_private(&c, cfg->cache_dir, 1, why, whylen) == 0)
+    rc = pc_cache_write(&c, name, b.data, b.len, why, whylen);
+  pc_cache_close(&c);
+  pc_buf_free(&b);
+  return rc;
+}
+
+static void record_remove(const struct pc_config *cfg, const char *user) {
+  struct pc_cache c = PC_CACHE_INIT;
+  char name[PC_CACHE_NAME_MAX], err[256];
+
+  if (record_name(user, name, sizeof name) != 0 ||
+      pc_cache_open_private(&c, cfg->cache_dir, 0, err, sizeof err) != 0)
+    return;
+  (void)pc_cache_remove(&c, name);
+  pc_cache_close(&c);
+}
+
+static long long get_int(json_object *o, const char *key, int *bad) {
+  json_object *v;
+
+  if (!json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_int)) {
+    *bad = 1;
+    return 0;
+  }
+  return (long long)json_object_get_int64(v);
+}
+
+/* 0 loaded, 1 none (absent, or made for another uid), -1 unusable. */
+static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
+                       struct record *r, char *why, size_t whylen) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_buf b;
+  char name[PC_CACHE_NAME_MAX];
+  json_object *doc = NULL, *mfa, *wrap = NULL, *groups;
+  const char *v;
+  int rc, bad = 0;
+
+  memset(r, 0, sizeof *r);
+  if (record_name(user, name, sizeof name) != 0)
+    return 1;
+  rc = pc_cache_open_private(&c, cfg->cache_dir, 0, why, whylen);
+  if (rc != 0)
+    return rc;
+  rc = pc_cache_read(&c, name, &b, why, whylen);
+  pc_cache_close(&c);
+  if (rc != 0)
+    return rc;
+  rc = -1;
+  doc = pc_json_parse_object(b.data, b.len);
+  if (doc == NULL)
+    goto out;
+  r->uid = get_int(doc, "uid", &bad);
+  r->last_online = get_int(doc, "last_online", &bad);
+  r->failures = get_int(doc, "failures", &bad);
+  r->failed_at = get_int(doc, "failed_at", &bad);
+  v = pc_json_str(doc, "verifier");
+  if (bad || v == NULL || strncmp(v, "$y$", 3) != 0 ||
+      !json_object_object_get_ex(doc, "mfa", &mfa) ||
+      !json_object_is_type(mfa, json_type_boolean) ||
+      !json_object_object_get_ex(doc, "groups", &groups))
+    goto out;
+  if (r->uid != (long long)uid) {
+    set_why(why, whylen, "offline record made for uid %lld, not %lu", r->uid,
+            (unsigned long)uid);
+    rc = 1;
+    goto out;
+  }
+  r->mfa = json_object_get_boolean(mfa) ? 1 : 0;
+  r->verifier = strdup(v);
+  wrap = json_object_new_object();
+  if (wrap != NULL && json_object_object_add(wrap, "cognito:groups",
+                                             json_object_get(groups)) != 0)
+    json_object_put(groups);
+  r->groups = wrap ? pc_access_groups(wrap) : NULL;
+  if (r->verifier != NULL && r->groups != NULL)
+    rc = 0;
+out:
+  if (rc == -1)
+    set_why(why, whylen, "offline record of %s is unusable", user);
+  if (rc != 0)
+    record_free(r);
+  json_object_put(wrap);
+  pc_json_put_secret(doc);
+  pc_buf_free(&b);
+  return rc;
+}
+
+/* A fresh yescrypt verifier of password into out (CRYPT_OUTPUT_SIZE). */
+static int new_verifier(const char *password, char *out) {
+  char setting[CRYPT_GENSALT_OUTPUT_SIZE];
+
+  /* NULL rbytes: libcrypt draws the salt from the OS's random source. */
+  if (crypt_gensalt_rn("$y$", PC_OFFLINE_COST, NULL, 0, setting,
+                       (int)sizeof setting) == NULL)
+    return -1;
+  return hash_with(password, setting, out);
+}
+
+int pc_offline_repassword(const struct pc_config *cfg, const char *user,
+                          uid_t uid, const char *password) {
+  char out[CRYPT_OUTPUT_SIZE], why[256];
+  struct record r;
+  int rc;
+
+  if (record_load(cfg, user, uid, &r, why, sizeof why) != 0)
+    return 0;
+  pc_free_secret(&r.verifier);
+  if (new_verifier(password, out) != 0) {
+    record_free(&r);
+    record_remove(cfg, user);
+    return -1;
+  }
+  r.verifier = out;
+  r.failures = 0;
+  r.failed_at = 0;
+  rc = record_save(cfg, user, &r, why, sizeof why);
+  r.verifier = NULL;
+  pc_wipe(out, sizeof out);
+  record_free(&r);
+  if (rc != 0) {
+    record_remove(cfg, user);
+    return -1;
+  }
+  return 1;
+}
+
+int pc_offline_remember(const struct pc_config *cfg, const char *user,
+                        uid_t uid, const char *password, int mfa_used,
+                        char *const *groups, time_t now, char *why,
+                        size_t whylen) {
+  char out[CRYPT_OUTPUT_SIZE];
+  struct record r;
+  int rc;
+
+  if (cfg->offline_days <= 0)
+    return 0;
+  if (new_verifier(password, out) != 0) {
+    set_why(why, whylen, "cannot compute the password verifier");
+    return -1;
+  }
+  memset(&r, 0, sizeof r);
+  r.uid = (long long)uid;
+  r.last_online = (long long)now;
+  r.mfa = mfa_used ? 1 : 0;
+  r.verifier = out;
+  r.groups = (char **)(uintptr_t)groups;
+  rc = record_save(cfg, user, &r, why, whylen);
+  pc_wipe(out, sizeof out);
+  return rc;
+}
+
+enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
+                                        const char *user, uid_t uid,
+                                        const char *password, time_t now,
+                                        time_t *last_online, char *why,
+                                        size_t whylen) {
+  struct record r;
+  enum pc_offline_result res;
+  char err[256];
+  int rc, match;
+
+  *last_online = 0;
+  if (cfg->offline_days <= 0) {
+    set_why(why, whylen, "offline login is off (offline_days = 0)");
+    return PC_OFFLINE_NONE;
+  }
+  rc = record_load(cfg, user, uid, &r, why, whylen);
+  if (rc != 0) {
+    if (why != NULL && why[0] == '\0')
+      set_why(why, whylen, "no online login to fall back on");
+    return rc == 1 ? PC_OFFLINE_NONE : PC_OFFLINE_ERROR;
+  }
+  *last_online = (time_t)r.last_online;
+  /* The verifier is computed in every case below, so that a refusal for
+   * age, lockout or rules costs the same time as a wrong password. */
+  match = verifier_matches(r.verifier, password);
+  if (r.failures >= cfg->offline_failures &&
+      (long long)now - r.failed_at < cfg->offline_lockout) {
+    set_why(why, whylen,
+            "offline login locked after %lld wrong passwords (for %lld more "
+            "seconds, or until an online login)",
+            r.failures, cfg->offline_lockout - ((long long)now - r.failed_at));
+    res = PC_OFFLINE_LOCKED;
+  } else if ((long long)now - r.last_online > cfg->offline_days * DAY ||
+             (long long)now < r.last_online) {
+    set_why(why, whylen,
+            "last online login is older than offline_days (%ld days)",
+            cfg->offline_days);
+    res = PC_OFFLINE_TOO_OLD;
+  } else if (!match) {
+    if (r.failures >= cfg->offline_failures)
+      r.failures = 0; /* the lockout ran out: count afresh */
+    r.failures++;
+    r.failed_at = (long long)now;
+    (void)record_save(cfg, user, &r, err, sizeof err);
+    set_why(why, whylen, "wrong password (offline failure %lld of %ld)",
+            r.failures, cfg->offline_failures);
+    res = PC_OFFLINE_WRONG;
+  } else if (r.mfa && !cfg->offline_mfa) {
+    set_why(why, whylen,
+            "the user signs in with a second factor, which offline login "
+            "cannot ask for (offline_mfa is off)");
+    res = PC_OFFLINE_MFA;
+  } else if (!pc_access_rules_admit(cfg, user, r.groups)) {
+    set_why(why, whylen, "the cached groups are not allowed here");
+    res = PC_OFFLINE_NOT_ALLOWED;
+  } else {
+    if (r.failures != 0) {
+      r.failures = 0;
+      r.failed_at = 0;
+      (void)record_save(cfg, user, &r, err, sizeof err);
+    }
+    set_why(why, whylen, "password matches the verifier of the login at %lld",
+            r.last_online);
+    res = PC_OFFLINE_OK;
+  }
+  record_free(&r);
+  return res;
+}
+
+int pc_offline_refused(const struct pc_config *cfg, const char *user, uid_t uid,
+                       const char *password) {
+  struct record r;
+  char why[256];
+  int match;
+
+  if (record_load(cfg, user, uid, &r, why, sizeof why) != 0)
+    return 0;
+  match = verifier_matches(r.verifier, password);
+  record_free(&r);
+  if (match)
+    record_remove(cfg, user);
+  return match;
+}

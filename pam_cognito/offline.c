@@ -1,0 +1,83 @@
+/* Offline login at the PAM layer: when the online login could not reach
+ * Cognito, try the cached verifier (lib/offline.h) and say what happened,
+ * to the user and to syslog. */
+#include "config.h"
+
+#include <stdio.h>
+#include <time.h>
+
+#include "access.h"
+#include "conv.h"
+#include "module.h"
+#include "offline.h"
+
+/* Cognito could not be reached: nothing answered, or what answered was not
+ * Cognito (a 5xx, garbage, a cut connection; a network in between can make
+ * either). Throttling is an answer from Cognito, so it does not count. */
+static int unreachable(enum pc_status st) {
+  return st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL;
+}
+
+static const char *rhost_of(struct pc_module *m) {
+  const void *rhost = NULL;
+
+  pam_get_item(m->pamh, PAM_RHOST, &rhost);
+  return rhost ? (const char *)rhost : "";
+}
+
+int pc_module_offline(struct pc_module *m, const char *user,
+                      const char *password, enum pc_status online) {
+  enum pc_offline_result res;
+  time_t last = 0;
+  struct tm tm;
+  char why[320], when[64], msg[160];
+
+  if (m->cfg.offline_days <= 0 || !m->has_local)
+    return -1;
+  if (online == PC_ERR_AUTH || online == PC_ERR_USER_UNKNOWN) {
+    /* Cognito answered no. If it refused the very password we cached, the
+     * password was changed or reset elsewhere: the verifier goes. */
+    if (pc_offline_refused(&m->cfg, user, m->uid, password))
+      pam_syslog(m->pamh, LOG_NOTICE,
+                 "user=%s: Cognito refused the cached password; offline "
+                 "verifier deleted",
+                 user);
+    return -1;
+  }
+  if (!unreachable(online))
+    return -1;
+  why[0] = '\0';
+  res = pc_offline_login(&m->cfg, user, m->uid, password, time(NULL), &last,
+                         why, sizeof why);
+  if (res == PC_OFFLINE_NONE) {
+    pc_debug(m, "user=%s: no offline login: %s", user, why);
+    return -1;
+  }
+  if (res != PC_OFFLINE_OK) {
+    pam_syslog(m->pamh, LOG_NOTICE,
+               "offline authentication failure; rhost=%s user=%s: %s",
+               rhost_of(m), user, why);
+    if (res == PC_OFFLINE_LOCKED)
+      pc_conv_tell(m, 1,
+                   "Cognito cannot be reached, and offline login is locked "
+                   "after too many wrong passwords.");
+    else if (res == PC_OFFLINE_TOO_OLD || res == PC_OFFLINE_MFA)
+      pc_conv_tell(m, 1,
+                   "Cognito cannot be reached, and offline login is not "
+                   "allowed for this account.");
+    return res == PC_OFFLINE_ERROR ? PAM_AUTHINFO_UNAVAIL : PAM_AUTH_ERR;
+  }
+  if (gmtime_r(&last, &tm) == NULL ||
+      strftime(when, sizeof when, "%Y-%m-%d %H:%M UTC", &tm) == 0)
+    (void)snprintf(when, sizeof when, "%lld", (long long)last);
+  (void)snprintf(msg, sizeof msg,
+                 "Cognito cannot be reached; logged in with cached "
+                 "credentials (last online login: %s).",
+                 when);
+  pc_conv_tell(m, 0, msg);
+  pam_syslog(m->pamh, LOG_WARNING,
+             "offline authentication; rhost=%s user=%s: Cognito unreachable "
+             "(%s); %s",
+             rhost_of(m), user, pc_status_str(online), why);
+  return pc_module_mark_admitted(m, user);
+}

@@ -1,0 +1,181 @@
+"""Offline login (offline_days, offline_failures, offline_lockout,
+offline_mfa): a user who logged in online recently can log in while Cognito
+cannot be reached, and no one else can. Real libpam stacks; "Cognito down"
+is an endpoint where nothing listens."""
+import json
+import os
+import socket
+import stat
+import time
+
+from pamrun import CacheTest, POOL, Stack, base_config, ensure_user
+
+ALICE_PW = "Alice-Passw0rd!"
+NEW_PW = "Changed-Passw0rd!7"
+DOWN_MSG = "Cognito cannot be reached; logged in with cached credentials (last online login: "
+
+
+def dead_url():
+    """http://127.0.0.1:PORT/ where nothing listens (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+class OfflineTest(CacheTest):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.smsuser = ensure_user("smsuser")
+
+    def setUp(self):
+        super().setUp()
+        self.dead = dead_url()
+
+    def stack(self, down=False, **over):
+        over.setdefault("cache_dir", self.cache)
+        over.setdefault("offline_days", 7)
+        if down:
+            over["idp_endpoint"] = self.dead
+            over["identity_endpoint"] = self.dead
+        s = Stack(base_config(self.emu, **over))
+        self.stacks.append(s)
+        return s
+
+    def record_path(self, user="alice"):
+        return os.path.join(self.cache, ".private", f"offline-{user}.json")
+
+    def record(self, user="alice"):
+        with open(self.record_path(user)) as f:
+            return json.load(f)
+
+    def edit_record(self, user="alice", **changes):
+        doc = self.record(user)
+        doc.update(changes)
+        with open(self.record_path(user), "w") as f:
+            json.dump(doc, f)
+
+    def online(self, user="alice", answers=(ALICE_PW,), **over):
+        r = self.stack(**over).run(user, list(answers))
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        return r
+
+    def offline(self, password=ALICE_PW, user="alice", **over):
+        return self.stack(down=True, **over).run(user, [password])
+
+    def test_verifier_file_is_roots_and_memory_hard(self):
+        self.online()
+        st = os.stat(self.record_path())
+        self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (0, 0o600))
+        st = os.stat(os.path.dirname(self.record_path()))
+        self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (0, 0o700))
+        doc = self.record()
+        self.assertTrue(doc["verifier"].startswith("$y$"), doc["verifier"])
+        self.assertNotIn(ALICE_PW, open(self.record_path()).read())
+        self.assertEqual(doc["uid"], self.alice.pw_uid)
+        self.assertFalse(doc["mfa"])
+        self.assertAlmostEqual(doc["last_online"], time.time(), delta=30)
+
+    def test_right_password_offline_logs_in_with_the_message(self):
+        self.online()
+        r = self.offline()
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertTrue(any(m.startswith(DOWN_MSG) for m in r.infos), r.infos)
+        self.assertTrue(any("offline authentication; rhost=" in l for l in r.syslog), r.syslog)
+
+    def test_wrong_password_offline_fails_and_the_sixth_locks(self):
+        self.online()
+        for i in range(5):
+            r = self.offline("Wrong-Passw0rd!")
+            self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+            self.assertTrue(any(f"offline failure {i + 1} of 5" in l for l in r.syslog), r.syslog)
+        r = self.offline()  # the right password, but locked now
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("Cognito cannot be reached, and offline login is locked after too many "
+                      "wrong passwords.", r.errors)
+        # The lockout ends after offline_lockout seconds...
+        self.edit_record(failed_at=int(time.time()) - 301)
+        self.assertEqual(self.offline().code, "PAM_SUCCESS")
+        # ...and an online login clears the count.
+        for _ in range(5):
+            self.offline("Wrong-Passw0rd!")
+        self.online()
+        self.assertEqual(self.offline().code, "PAM_SUCCESS")
+
+    def test_offline_days_exceeded_is_refused(self):
+        self.online()
+        self.edit_record(last_online=int(time.time()) - 8 * 86400)
+        r = self.offline()
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(any("older than offline_days" in l for l in r.syslog), r.syslog)
+        self.edit_record(last_online=int(time.time()) - 6 * 86400)
+        self.assertEqual(self.offline().code, "PAM_SUCCESS")
+
+    def test_mfa_user_is_refused_offline_unless_offline_mfa(self):
+        code = lambda prompt: self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        r = self.stack().run("smsuser", ["Sms-Passw0rd1!", code])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertTrue(self.record("smsuser")["mfa"])
+        r = self.offline("Sms-Passw0rd1!", user="smsuser")
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(any("second factor" in l for l in r.syslog), r.syslog)
+        r = self.offline("Sms-Passw0rd1!", user="smsuser", offline_mfa=True)
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+
+    def test_password_changed_online_replaces_the_verifier(self):
+        self.online()
+        s = self.stack()
+        r = s.run("alice", [ALICE_PW, NEW_PW, NEW_PW], stages=("chauthtok",))
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(self.offline().code, "PAM_AUTH_ERR")
+        self.assertEqual(self.offline(NEW_PW).code, "PAM_SUCCESS")
+
+    def test_cognito_refusing_the_cached_password_deletes_the_verifier(self):
+        self.online()
+        # An administrator reset the password elsewhere.
+        self.emu.idp("AdminSetUserPassword", UserPoolId=POOL, Username="alice",
+                     Password=NEW_PW, Permanent=True)
+        r = self.stack().run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertFalse(os.path.exists(self.record_path()))
+        self.assertTrue(any("offline verifier deleted" in l for l in r.syslog), r.syslog)
+        r = self.offline()
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+
+    def test_a_wrong_password_online_keeps_the_verifier(self):
+        self.online()
+        r = self.stack().run("alice", ["Wrong-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(os.path.exists(self.record_path()))
+
+    def test_off_by_default(self):
+        self.online(offline_days=0)
+        self.assertFalse(os.path.exists(self.record_path()))
+        r = self.offline(offline_days=0)
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+
+    def test_access_rules_apply_to_cached_groups(self):
+        self.online()
+        r = self.offline(allowed_groups=["ops"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(any("cached groups are not allowed" in l for l in r.syslog), r.syslog)
+
+    def test_throttling_is_an_answer_not_an_outage(self):
+        self.online()
+        self.emu.control("SetFault", Operation="*", Kind="throttle", Count=20)
+        r = self.stack().run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+        self.assertEqual(r.infos, [])
+
+    def test_garbage_counts_as_unreachable(self):
+        self.online()
+        self.emu.control("SetFault", Operation="*", Kind="garbage", Count=20)
+        r = self.stack().run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertTrue(any(m.startswith(DOWN_MSG) for m in r.infos), r.infos)
+
+    def test_no_record_for_a_deleted_and_reused_uid(self):
+        self.online()
+        self.edit_record(uid=self.alice.pw_uid + 999)
+        self.assertEqual(self.offline().code, "PAM_AUTHINFO_UNAVAIL")
