@@ -37,7 +37,8 @@ SCENARIOS = (
 
 def timed_run(stack, user, answers, typing):
     """Run pam-run's auth stage; answers are strings or callables(prompt).
-    Returns (code, seconds from the last answer to the result)."""
+    Returns (seconds from the last answer to the result, time of that
+    answer)."""
     cmd = [PAM_RUN, "-d", str(stack.service_dir), "-s", stack.service, "-a", "-",
            "-u", user, "auth"]
     p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -62,9 +63,9 @@ def timed_run(stack, user, answers, typing):
                     time.sleep(typing)
                     if callable(a):
                         a = a()
+                    answered = time.monotonic()  # before pam-run can act on it
                     p.stdin.write((a + "\n").encode())
                     p.stdin.flush()
-                    answered = time.monotonic()
                 elif line.startswith(b'{"event":"result"'):
                     code = line.split(b'"code":', 1)[1].split(b",", 1)[0].decode()
                     elapsed = now - answered if answered else float("nan")
@@ -76,42 +77,58 @@ def timed_run(stack, user, answers, typing):
         p.stdin.close()
     if code != "0":
         raise RuntimeError("login failed with PAM code %s" % code)
-    return elapsed
+    return elapsed, answered
 
 
 def measure(emu, pki, cache, rtt, scenario, logins, typing):
+    """Logins alternating between a zero-RTT proxy and an RTT proxy (so
+    both see the same machine load). Returns the median times (s) at 0 and
+    at rtt, and per login at rtt: connections, GETs, POSTs, and the round
+    trips after Enter that the proxy saw (2 per connection accepted after
+    the answer, 1 per request sent after it)."""
     name, user, idpool, keep, _, _ = scenario
     ca, cert, key = pki
-    with DelayProxy(emu.port, rtt=rtt, cert=cert, key=key) as px:
-        over = {"idp_endpoint": px.url, "identity_endpoint": px.url, "ca_file": ca}
-        if idpool:
-            over.update(identity_pool_id=IDENTITY_POOL, cache_dir=cache)
-        stack = Stack(base_config(emu, **over))
-        # pam-run -d reads the service file itself, without pam_wrapper
-        stack.write_service(stack.service, "auth required @MODULE@ config=@CONFIG@\n")
-        try:
-            times, conns, gets, posts = [], 0, 0, 0
-            for i in range(logins + 1):  # the first one warms the caches
+    proxies = [DelayProxy(emu.port, rtt=r, cert=cert, key=key).start() for r in (0.0, rtt)]
+    stacks = []
+    try:
+        for px in proxies:
+            over = {"idp_endpoint": px.url, "identity_endpoint": px.url, "ca_file": ca}
+            if idpool:
+                over.update(identity_pool_id=IDENTITY_POOL, cache_dir=cache)
+            st = Stack(base_config(emu, **over))
+            # pam-run -d reads the service file itself, without pam_wrapper
+            st.write_service(st.service, "auth required @MODULE@ config=@CONFIG@\n")
+            stacks.append(st)
+        times = ([], [])
+        conns = gets = posts = wire = 0
+        for i in range(logins + 1):  # the first round warms the caches
+            for k in (0, 1):
                 if idpool and not keep:
                     shutil.rmtree(os.path.join(cache, user), ignore_errors=True)
                 answers = [PASSWORDS[user]]
                 if user == "smsuser":
                     answers.append(lambda: emu.control(
                         "GetLastCode", UserPoolId=POOL, Username=user)["Code"])
-                px.reset()
-                emu.control("ResetStats")
-                t = timed_run(stack, user, answers, typing)
+                proxies[k].reset()
+                t, answered = timed_run(stacks[k], user, answers, typing)
                 if i == 0:
                     continue
-                st = px.stats()
-                times.append(t)
-                conns += st["Connections"]
-                gets += st["Requests"].get("GET", 0)
-                posts += st["Requests"].get("POST", 0)
-        finally:
-            stack.cleanup()
-    n = len(times)
-    return statistics.median(times), conns / n, gets / n, posts / n
+                times[k].append(t)
+                if k == 1:
+                    st = proxies[k].stats()
+                    conns += st["Connections"]
+                    gets += st["Requests"].get("GET", 0)
+                    posts += st["Requests"].get("POST", 0)
+                    wire += (2 * sum(1 for a in st["Accepted"] if a > answered)
+                             + sum(1 for a in st["RequestTimes"] if a > answered))
+    finally:
+        for st in stacks:
+            st.cleanup()
+        for px in proxies:
+            px.stop()
+    n = logins
+    return (statistics.median(times[0]), statistics.median(times[1]),
+            conns / n, gets / n, posts / n, wire / n)
 
 
 def run(rtt_ms=100, logins=5, typing=1.0, only=None):  # noqa: C901
@@ -125,18 +142,19 @@ def run(rtt_ms=100, logins=5, typing=1.0, only=None):  # noqa: C901
         print("(c) latency over TLS through a delay proxy: %d ms per round trip, "
               "2 round trips per new connection; %d logins per case (median), "
               "password typed %.1f s after its prompt" % (rtt_ms, logins, typing))
-        print("    %-48s %9s %9s %8s %8s  %s" % ("case", "0 RTT", "%d ms" % rtt_ms,
-                                                 "RTTs", "minimum", "per login"))
+        print("    %-48s %9s %9s %6s %6s %8s  %s" % ("case", "0 RTT", "%d ms" % rtt_ms,
+                                                      "RTTs", "wire", "minimum", "per login"))
         with Emulator() as emu:
             for sc in SCENARIOS:
                 if only and only not in sc[0]:
                     continue
-                t0, _, _, _ = measure(emu, pki, cache, 0.0, sc, logins, typing)
-                t1, c, g, p = measure(emu, pki, cache, rtt, sc, logins, typing)
-                print("    %-48s %6.1f ms %6.1f ms %8.2f %8d  %.1f connections, "
+                t0, t1, c, g, p, w = measure(emu, pki, cache, rtt, sc, logins, typing)
+                print("    %-48s %6.1f ms %6.1f ms %6.2f %6.1f %8d  %.1f connections, "
                       "%.1f requests (%.1f GET warm-up, %.1f POST)"
-                      % (sc[0], t0 * 1000, t1 * 1000, (t1 - t0) / rtt, sc[4],
+                      % (sc[0], t0 * 1000, t1 * 1000, (t1 - t0) / rtt, w, sc[4],
                          c, g + p, g, p))
+        print("    RTTs = (median at %d ms - median at 0) / RTT; wire = round trips after "
+              "Enter counted at the proxy (2 per new connection, 1 per request)" % rtt_ms)
         print("    minimum: the protocol's own requests after Enter")
         for sc in SCENARIOS:
             print("      %-46s %d: %s" % (sc[0], sc[4], sc[5]))

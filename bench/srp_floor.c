@@ -42,12 +42,12 @@ static void hashes_and_hmacs(void) {
   unsigned int len;
   unsigned char info[] = "Caldera Derived Key\x01";
 
-  SHA256(msg, 768, h);       /* u = H(A || B) */
-  SHA256(msg, 64, h);        /* x inner: H(pool || user || ":" || pw) */
-  SHA256(msg, 32 + 16, h);   /* x outer: H(salt || inner) */
-  HMAC(EVP_sha256(), h, 32, msg, 384, prk, &len);           /* HKDF extract */
+  SHA256(msg, 768, h);     /* u = H(A || B) */
+  SHA256(msg, 64, h);      /* x inner: H(pool || user || ":" || pw) */
+  SHA256(msg, 32 + 16, h); /* x outer: H(salt || inner) */
+  HMAC(EVP_sha256(), h, 32, msg, 384, prk, &len); /* HKDF extract */
   HMAC(EVP_sha256(), prk, 32, info, sizeof(info) - 1, okm, &len); /* expand */
-  HMAC(EVP_sha256(), okm, 16, msg, 1400, sig, &len);        /* the claim */
+  HMAC(EVP_sha256(), okm, 16, msg, 1400, sig, &len); /* the claim */
 }
 
 /* One login's client arithmetic. Not static: callgrind names it. */

@@ -68,6 +68,7 @@ class DelayProxy:
         self.lock = threading.Lock()
         self.accepted = []      # monotonic time of each accepted connection
         self.requests = {}      # method -> count
+        self.request_times = []  # monotonic time each request arrived
         self.port = None
         self._loop = None
         self._thread = None
@@ -108,11 +109,13 @@ class DelayProxy:
         with self.lock:
             self.accepted = []
             self.requests = {}
+            self.request_times = []
 
     def stats(self):
         with self.lock:
             return {"Connections": len(self.accepted), "Accepted": list(self.accepted),
-                    "Requests": dict(self.requests)}
+                    "Requests": dict(self.requests),
+                    "RequestTimes": list(self.request_times)}
 
     # -- the event loop --------------------------------------------------------
     def _run(self):
@@ -192,6 +195,7 @@ class DelayProxy:
             with self.lock:
                 m = method.decode()
                 self.requests[m] = self.requests.get(m, 0) + 1
+                self.request_times.append(time.monotonic())
 
     async def _pump(self, src, dst, state, from_client):
         """Copy src to dst, each chunk rtt/2 after it arrived, in order."""
