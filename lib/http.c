@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/auxv.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
 #include "http.h"
@@ -37,6 +38,14 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
  * libcurl or OpenSSL itself, and the cleanup is not thread-safe. */
 static void curl_init_once(void) {
   curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+int pc_http_global_init(void) {
+  if (pc_http_unsafe_environment() != NULL)
+    return -1;
+  if (pthread_once(&curl_once, curl_init_once) != 0 || curl_init_rc != CURLE_OK)
+    return -1;
+  return 0;
 }
 
 /* ---- URL policy ---- */
@@ -301,6 +310,18 @@ static void curl_destroy(struct pc_http *h) {
 
 static const struct pc_http_ops curl_ops = {curl_post, curl_destroy, curl_get};
 
+/* Sockets close on exec: a pool's idle connection outlives the pam_sm_*
+ * call and must not reach the programs the application starts. */
+static curl_socket_t open_socket(void *clientp, curlsocktype purpose,
+                                 struct curl_sockaddr *a) {
+  int fd;
+
+  (void)clientp;
+  (void)purpose;
+  fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+  return fd < 0 ? CURL_SOCKET_BAD : fd;
+}
+
 /* Options that hold for every call of this handle. */
 static int curl_setup(CURL *e, long timeout, const char *ca_file,
                       struct curl_state *cs) {
@@ -336,7 +357,12 @@ static int curl_setup(CURL *e, long timeout, const char *ca_file,
           CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_WRITEDATA, cs) != CURLE_OK ||
-      curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK)
+      curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) !=
+          CURLE_OK ||
+      /* Idle connections go to the server's tcp keep-alive, not a NAT's
+       * timeout, while a person types a code. */
+      curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK)
     return -1;
   if (ca_file != NULL &&
       curl_easy_setopt(e, CURLOPT_CAINFO, ca_file) != CURLE_OK)
@@ -348,9 +374,7 @@ struct pc_http *pc_http_new(long timeout, const char *ca_file) {
   struct curl_state *cs;
   struct pc_http *h;
 
-  if (pc_http_unsafe_environment() != NULL)
-    return NULL;
-  if (pthread_once(&curl_once, curl_init_once) != 0 || curl_init_rc != CURLE_OK)
+  if (pc_http_global_init() != 0)
     return NULL;
   if (timeout < 1)
     timeout = 10;
@@ -369,4 +393,114 @@ fail:
     curl_easy_cleanup(cs->easy);
   free(cs);
   return NULL;
+}
+
+/* ---- a pool of connections shared by the handles of one PAM transaction
+ * (see http.h); the warm-up (lib/warmup.c) fills it ---- */
+
+struct pc_http_pool {
+  CURLSH *share;
+  pthread_mutex_t locks[CURL_LOCK_DATA_LAST];
+};
+
+static void pool_lock(CURL *e, curl_lock_data data, curl_lock_access access,
+                      void *userptr) {
+  struct pc_http_pool *p = userptr;
+
+  (void)e;
+  (void)access;
+  if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+    (void)pthread_mutex_lock(&p->locks[data]);
+}
+
+static void pool_unlock(CURL *e, curl_lock_data data, void *userptr) {
+  struct pc_http_pool *p = userptr;
+
+  (void)e;
+  if ((int)data >= 0 && data < CURL_LOCK_DATA_LAST)
+    (void)pthread_mutex_unlock(&p->locks[data]);
+}
+
+struct pc_http_pool *pc_http_pool_new(void) {
+  struct pc_http_pool *p;
+  int i;
+
+  if (pc_http_global_init() != 0)
+    return NULL;
+  p = calloc(1, sizeof(*p));
+  if (p == NULL)
+    return NULL;
+  for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    (void)pthread_mutex_init(&p->locks[i], NULL);
+  p->share = curl_share_init();
+  if (p->share == NULL ||
+      curl_share_setopt(p->share, CURLSHOPT_LOCKFUNC, pool_lock) !=
+          CURLSHE_OK ||
+      curl_share_setopt(p->share, CURLSHOPT_UNLOCKFUNC, pool_unlock) !=
+          CURLSHE_OK ||
+      curl_share_setopt(p->share, CURLSHOPT_USERDATA, p) != CURLSHE_OK ||
+      curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_CONNECT) !=
+          CURLSHE_OK ||
+      curl_share_setopt(p->share, CURLSHOPT_SHARE, CURL_LOCK_DATA_DNS) !=
+          CURLSHE_OK ||
+      curl_share_setopt(p->share, CURLSHOPT_SHARE,
+                        CURL_LOCK_DATA_SSL_SESSION) != CURLSHE_OK) {
+    pc_http_pool_free(p);
+    return NULL;
+  }
+  return p;
+}
+
+void pc_http_pool_free(struct pc_http_pool *p) {
+  int i;
+
+  if (p == NULL)
+    return;
+  /* Every handle that used it is gone by now: this closes the connections. */
+  if (p->share != NULL)
+    (void)curl_share_cleanup(p->share);
+  for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    (void)pthread_mutex_destroy(&p->locks[i]);
+  free(p);
+}
+
+int pc_http_use_pool(struct pc_http *h, struct pc_http_pool *p) {
+  struct curl_state *cs;
+
+  if (h == NULL || p == NULL || h->ops != &curl_ops)
+    return -1;
+  cs = h->opaque;
+  return curl_easy_setopt(cs->easy, CURLOPT_SHARE, p->share) == CURLE_OK ? 0
+                                                                         : -1;
+}
+
+/* A warm-up answer is read and dropped (its size is bounded by the
+ * handle's MAXFILESIZE and its time by the timeout). */
+static size_t drop_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
+  (void)ptr;
+  (void)userdata;
+  return size * nmemb;
+}
+
+void *pc_http_pool_get_handle(struct pc_http_pool *p, const char *url,
+                              long timeout, const char *ca_file) {
+  CURL *e;
+
+  if (p == NULL || !pc_url_allowed(url) || pc_http_global_init() != 0)
+    return NULL;
+  if (timeout < 1)
+    timeout = 10;
+  e = curl_easy_init();
+  if (e == NULL)
+    return NULL;
+  if (curl_setup(e, timeout, ca_file, NULL) != 0 ||
+      curl_easy_setopt(e, CURLOPT_HTTPGET, 1L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, drop_cb) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_WRITEDATA, NULL) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_SHARE, p->share) != CURLE_OK) {
+    curl_easy_cleanup(e);
+    return NULL;
+  }
+  return e;
 }

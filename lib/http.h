@@ -54,6 +54,33 @@ void pc_http_set_call_timeout_ms(struct pc_http *h, long ms);
 /* Why libcurl must not start in this process (a reason to log), or NULL. */
 const char *pc_http_unsafe_environment(void);
 
+/* ---- connections kept for a whole PAM transaction (lib/warmup.c) ----
+ * A pool is a libcurl share handle holding the connection cache, the DNS
+ * cache and TLS sessions. Every handle that uses it leaves its connections
+ * there, so a later call, a later stage or a warm-up's connection is
+ * reused. Handles of one pool must not run transfers at the same time
+ * (libcurl does not support concurrent use of shared connections): the
+ * warm-up thread is always joined before the login sends anything. */
+struct pc_http_pool;
+
+/* The process-wide libcurl set-up (idempotent); 0, or -1 when libcurl must
+ * not or cannot start here. */
+int pc_http_global_init(void) __attribute__((warn_unused_result));
+
+struct pc_http_pool *pc_http_pool_new(void);
+void pc_http_pool_free(struct pc_http_pool *p); /* closes its connections */
+
+/* Let h (a libcurl transport) use pool p from now on. 0, or -1 (custom
+ * transport, libcurl error): h then keeps its own connections. */
+int pc_http_use_pool(struct pc_http *h, struct pc_http_pool *p);
+
+/* A libcurl easy handle (CURL *) set up exactly like the transport's (so
+ * its connection is reusable by it), for a GET of url whose answer is
+ * read and dropped, in pool p. The caller runs it and frees it with
+ * curl_easy_cleanup. NULL on failure. */
+void *pc_http_pool_get_handle(struct pc_http_pool *p, const char *url,
+                              long timeout, const char *ca_file);
+
 /* 1 when url is https://..., or http:// to a loopback host (127.0.0.0/8,
  * ::1, localhost); 0 otherwise. */
 int pc_url_allowed(const char *url);

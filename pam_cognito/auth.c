@@ -12,6 +12,7 @@
 #include "secret.h"
 #include "session.h"
 #include "signin.h"
+#include "warmup.h"
 
 /* sshd sends this in place of the password of a user it does not know, or
  * when the password is refused by its own rules: fail without a network
@@ -48,6 +49,8 @@ int pc_authenticate(struct pc_module *m) {
   struct pc_client cl;
   struct pc_login_result r;
   const char *user = NULL, *pw = NULL;
+  const void *known = NULL;
+  struct pc_warmup *warm = NULL;
   enum pc_status st;
   int rc;
 
@@ -55,7 +58,12 @@ int pc_authenticate(struct pc_module *m) {
   if ((rc = pc_module_user(m, &user)) != PAM_SUCCESS)
     return rc;
   pam_fail_delay(m->pamh, 2000000);
+  /* While the prompt is on screen, open the connections the login needs
+   * (lib/warmup.h); stopped and joined as soon as the password is here. */
+  if (pam_get_item(m->pamh, PAM_AUTHTOK, &known) != PAM_SUCCESS || !known)
+    warm = pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_NOW);
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &pw, NULL);
+  pc_warmup_stop(warm);
   if (rc != PAM_SUCCESS || !pw)
     return pc_module_authtok_error(m, rc, "password");
   if (!*pw || placeholder_password(pw)) {

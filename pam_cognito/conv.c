@@ -6,6 +6,7 @@
 
 #include "conv.h"
 #include "secret.h"
+#include "warmup.h"
 
 void pc_conv_tell(struct pc_module *m, int is_error, const char *text) {
   char *resp = NULL;
@@ -25,10 +26,15 @@ static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,
                char **answer) {
   struct pc_module *m = ctx;
   char *resp = NULL;
+  /* A code may take minutes to arrive: keep the connections in use. */
+  struct pc_warmup *keep =
+      pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_KEEP);
   int rc = pam_prompt(m->pamh,
                       style == PC_PROMPT_SECRET ? PAM_PROMPT_ECHO_OFF
                                                 : PAM_PROMPT_ECHO_ON,
                       &resp, "%s", prompt);
+
+  pc_warmup_stop(keep);
 
   if (rc != PAM_SUCCESS || resp == NULL) {
     pc_free_secret(&resp);

@@ -4,10 +4,12 @@
 #include "config.h"
 
 #include <stddef.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "api.h"
 #include "localuser.h"
+#include "http.h"
 #include "module.h"
 #include "result.h"
 #include "secret.h"
@@ -153,6 +155,29 @@ int pc_module_screen(struct pc_module *m) {
   return PAM_SUCCESS;
 }
 
+#define POOL_DATA "pam_cognito_http_pool"
+
+static void pool_cleanup(pam_handle_t *pamh, void *data, int status) {
+  (void)pamh;
+  (void)status;
+  pc_http_pool_free(data);
+}
+
+struct pc_http_pool *pc_module_pool(struct pc_module *m) {
+  const void *d = NULL;
+  struct pc_http_pool *p;
+
+  if (pam_get_data(m->pamh, POOL_DATA, &d) == PAM_SUCCESS && d != NULL)
+    return (struct pc_http_pool *)(uintptr_t)d;
+  if (pc_http_unsafe_environment() != NULL || !(p = pc_http_pool_new()))
+    return NULL;
+  if (pam_set_data(m->pamh, POOL_DATA, p, pool_cleanup) != PAM_SUCCESS) {
+    pc_http_pool_free(p);
+    return NULL;
+  }
+  return p;
+}
+
 int pc_module_client(struct pc_module *m, struct pc_client *cl) {
   const char *unsafe = pc_http_unsafe_environment();
   enum pc_status st;
@@ -168,5 +193,7 @@ int pc_module_client(struct pc_module *m, struct pc_client *cl) {
                pc_status_str(st));
     return pc_pam_result(st);
   }
+  /* Without the pool the client still works, on connections of its own. */
+  (void)pc_http_use_pool(cl->http, pc_module_pool(m));
   return PAM_SUCCESS;
 }

@@ -53,6 +53,12 @@ int pc_module_screen(struct pc_module *m);
 struct pc_client;
 int pc_module_client(struct pc_module *m, struct pc_client *cl);
 
+/* The connections of this PAM transaction (kept with pam_set_data, so that
+ * later stages in this process reuse them; closed by pam_end), or NULL:
+ * each client then keeps its own. */
+struct pc_http_pool;
+struct pc_http_pool *pc_module_pool(struct pc_module *m);
+
 /* Stage bodies (auth.c, chauthtok.c, session.c). */
 int pc_authenticate(struct pc_module *m);
 int pc_chauthtok(struct pc_module *m);
