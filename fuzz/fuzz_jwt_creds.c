@@ -49,7 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (o != NULL) {
     (void)pc_jwt_str(o, "sub");
     (void)pc_jwt_str(o, "cognito:username");
-    (void)pc_jwt_long(o, "exp", &exp);
+    (void)pc_json_number(o, "exp", &exp);
     json_object_put(o);
   }
 

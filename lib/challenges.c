@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Answers to the challenges Cognito raises after the password: a forced new
  * password, one-time codes (SMS, authenticator app, email) and the choice of
  * MFA method. Each asks through the prompter and retries within bounds. */
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "login_internal.h"
 #include "secret.h"
 
@@ -235,7 +237,7 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
                   try < attempts(l) ? "Wrong code, try again." : "Wrong code.");
   }
   if (st == PC_ERR_EXPIRED ||
-      (st == PC_ERR_AUTH && strstr(l->err.message, "session"))) {
+      (st == PC_ERR_AUTH && strstr(l->r->err.message, "session"))) {
     pc_login_tell(l, 1,
                   "The code or the login session has expired; "
                   "log in again.");

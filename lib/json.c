@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* The shared json-c helpers; see json.h. */
 #include "config.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -45,6 +47,39 @@ const char *pc_json_str(json_object *o, const char *key) {
       !json_object_is_type(v, json_type_string))
     return NULL;
   return json_object_get_string(v);
+}
+
+int pc_json_int(json_object *o, const char *key, long long *out) {
+  json_object *v;
+  int64_t i;
+
+  if (o == NULL || key == NULL || !json_object_is_type(o, json_type_object) ||
+      !json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_int))
+    return -1;
+  /* A saturated value is garbage, not a clamped number. */
+  i = json_object_get_int64(v);
+  if (i == INT64_MAX || i == INT64_MIN)
+    return -1;
+  *out = (long long)i;
+  return 0;
+}
+
+int pc_json_number(json_object *o, const char *key, long long *out) {
+  json_object *v;
+  double d;
+
+  if (pc_json_int(o, key, out) == 0)
+    return 0;
+  if (o == NULL || key == NULL || !json_object_is_type(o, json_type_object) ||
+      !json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_double))
+    return -1;
+  d = json_object_get_double(v);
+  if (!isfinite(d) || d >= 9.2e18 || d <= -9.2e18)
+    return -1;
+  *out = (long long)d;
+  return 0;
 }
 
 int pc_json_add_str(json_object *o, const char *key, const char *val) {

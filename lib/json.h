@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* json: the json-c helpers every lib file shares (reading members, adding
  * strings, the strict parser, and dropping objects that may hold secrets). */
 #ifndef PAM_COGNITO_JSON_H
@@ -6,9 +7,7 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
-/* Nesting deeper than this is never a Cognito reply, a token or a cache
- * file: keep the parser's stack small whatever the input. */
-#define PC_JSON_MAX_DEPTH 16
+#include "bounds.h"
 
 /* Strict parse of exactly len bytes as one JSON object (bounded nesting,
  * UTF-8 checked, trailing whitespace allowed): a new object for
@@ -19,6 +18,16 @@ json_object *pc_json_parse_object(const char *text, size_t len);
 /* The string member key, or NULL when absent or not a string (or o is not
  * an object). The pointer belongs to o. */
 const char *pc_json_str(json_object *o, const char *key);
+
+/* The integer member key in *out: 0, or -1 when absent, not an integer, or
+ * too large for json-c (which saturates at INT64_MIN/MAX). */
+int pc_json_int(json_object *o, const char *key, long long *out)
+    __attribute__((warn_unused_result));
+
+/* The number member key, integer or fraction (truncated towards zero), in
+ * *out: 0, or -1 when absent, not a finite number, or out of range. */
+int pc_json_number(json_object *o, const char *key, long long *out)
+    __attribute__((warn_unused_result));
 
 /* Add a string member; 0, or -1 when memory ran out. */
 int pc_json_add_str(json_object *o, const char *key, const char *val);

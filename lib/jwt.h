@@ -1,20 +1,19 @@
+/* SPDX-License-Identifier: MIT */
 /* jwt: read the claims of a JSON Web Token (Cognito ID and access tokens).
  *
  * The claims are decoded, NOT verified: no signature, issuer, audience or
  * expiry check happens here. Callers may use them only for information they
  * also received from the server over TLS in the same exchange (the token
  * came straight from Cognito's reply), never to decide whom to let in on the
- * strength of a token from anywhere else. Verification is a later layer. */
+ * strength of a token from anywhere else. */
 #ifndef PAM_COGNITO_JWT_H
 #define PAM_COGNITO_JWT_H
 
 #include <stddef.h>
 #include <json-c/json.h>
 
+#include "bounds.h"
 #include "json.h"
-
-/* Largest decoded claims segment accepted; Cognito tokens are far smaller. */
-#define PC_JWT_MAX_CLAIMS 16384
 
 /* Parse the middle (payload) segment of a compact JWT "h.p.s" (three
  * non-empty segments of base64url characters, so never a JWE): base64url
@@ -24,12 +23,8 @@
 json_object *pc_jwt_claims(const char *jwt);
 
 /* The string claim name, or NULL when absent or not a string. The pointer
- * belongs to claims and lives as long as it does. */
+ * belongs to claims and lives as long as it does. (Numeric claims:
+ * pc_json_number.) */
 const char *pc_jwt_str(json_object *claims, const char *name);
-
-/* Store the integer claim name (e.g. "exp") in *out: 0 on success, -1 when
- * absent, not a number, or out of range. A fractional NumericDate is
- * truncated towards zero. */
-int pc_jwt_long(json_object *claims, const char *name, long long *out);
 
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "config.h"
 
 #include <string.h>
@@ -9,18 +10,18 @@ enum pc_status pc_change_password(struct pc_client *cl,
                                   const char *access_token,
                                   const char *old_password,
                                   const char *new_password,
-                                  struct pc_api_error *err) {
+                                  struct pc_error *err) {
   json_object *req = json_object_new_object(), *resp = NULL;
   enum pc_status st;
 
-  memset(err, 0, sizeof(*err));
+  pc_error_clear(err);
   if (!req || pc_json_add_str(req, "PreviousPassword", old_password) ||
       pc_json_add_str(req, "ProposedPassword", new_password) ||
       pc_json_add_str(req, "AccessToken", access_token)) {
     pc_json_put_secret(req);
-    return PC_ERR_NOMEM;
+    return pc_error_set(err, PC_ERR_NOMEM, "ChangePassword: out of memory");
   }
-  st = pc_api_call(cl, 0, "ChangePassword", req, &resp, err);
+  st = pc_api_call(cl, PC_USER_POOL, "ChangePassword", req, &resp, err);
   pc_json_put_secret(req);
   pc_json_put_secret(resp);
   return st;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_sm_authenticate: the password (and any challenge) against the pool. */
 #include "config.h"
 
@@ -5,6 +6,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "error.h"
 #include "conv.h"
 #include "login.h"
 #include "module.h"
@@ -23,6 +25,7 @@ static int placeholder_password(const char *pw) {
 static void log_failure(struct pc_module *m, const char *user,
                         enum pc_status st, const struct pc_login_result *r) {
   const void *rhost = NULL;
+  char text[1024];
   int rc = pc_pam_result(st);
   /* The service or its configuration failed: that is an error, not a
    * user's mistake. */
@@ -38,10 +41,10 @@ static void log_failure(struct pc_module *m, const char *user,
     return;
   }
   pam_syslog(m->pamh, prio,
-             "authentication failure; user=%s rhost=%s: %s%s%s%s%s", user,
+             "authentication failure; user=%s rhost=%s: %s%s%s: %s", user,
              rhost ? (const char *)rhost : "", pc_status_str(st),
              r->challenge[0] ? " during " : "", r->challenge,
-             r->detail[0] ? ": " : "", r->detail);
+             pc_error_text(&r->err, text, sizeof(text)));
 }
 
 int pc_authenticate(struct pc_module *m) {

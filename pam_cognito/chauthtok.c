@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_sm_chauthtok: passwd changes the Cognito password.
  *
  * Linux-PAM calls this twice. PAM_PRELIM_CHECK proves the current password
@@ -35,7 +36,7 @@ static int prove_current(struct pc_module *m, const char *user,
   struct pc_login_result r;
   const char *old = NULL;
   enum pc_status st;
-  char *token;
+  char *token, text[1024];
   int rc;
 
   if (getuid() == 0 && strcmp(user, "root") != 0)
@@ -49,8 +50,9 @@ static int prove_current(struct pc_module *m, const char *user,
   if (st != PC_OK) {
     pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
                "password change refused; user=%s: current password not "
-               "accepted: %s%s%s",
-               user, pc_status_str(st), r.detail[0] ? ": " : "", r.detail);
+               "accepted: %s: %s",
+               user, pc_status_str(st),
+               pc_error_text(&r.err, text, sizeof(text)));
     if (st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
     else
@@ -75,8 +77,9 @@ static int prove_current(struct pc_module *m, const char *user,
  * or a final error. */
 static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
                    const char *token) {
-  struct pc_api_error err;
+  struct pc_error err;
   const char *old = NULL, *new = NULL;
+  char text[1024];
   enum pc_status st;
   int rc;
 
@@ -98,8 +101,8 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
     pc_conv_tell(m, 0, "Your Cognito password has been changed.");
     return PAM_SUCCESS;
   }
-  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s: %s",
-             user, err.type[0] ? err.type : pc_status_str(st), err.message);
+  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s", user,
+             pc_error_text(&err, text, sizeof(text)));
   pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
   switch (st) {
   case PC_ERR_INVALID_PASSWORD:

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "codec.h"
 #include "http.h"
 #include "tap.h"
 
@@ -88,7 +89,7 @@ static int make_config(struct pc_config *c, const char *endpoint) {
 /* Run one InitiateAuth-like call with canned replies. */
 static enum pc_status run_mock(struct mock *m, int nreplies,
                                const struct canned *replies, int retries,
-                               json_object **resp, struct pc_api_error *err) {
+                               json_object **resp, struct pc_error *err) {
   struct pc_config cfg;
   struct pc_client cl;
   json_object *req;
@@ -122,7 +123,7 @@ static enum pc_status run_mock(struct mock *m, int nreplies,
 static void test_request(void) {
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   struct mock m;
   json_object *req, *params, *resp = NULL, *sent;
   const char *ser;
@@ -232,7 +233,7 @@ static void test_error_mapping(void) {
   char body[512];
   struct canned r;
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
   enum pc_status st;
   size_t i;
@@ -268,22 +269,21 @@ static void test_error_mapping(void) {
   ok(st == PC_ERR_USER_UNKNOWN, "UserNotFoundException with \"Message\"");
   is_str(err.message, "Capital M", "\"Message\" read too");
 
-  ok(pc_api_map_error("a.b#c#CodeMismatchException", NULL) ==
-         PC_ERR_CODE_MISMATCH,
+  ok(pc_api_map_error("a.b#c#CodeMismatchException") == PC_ERR_CODE_MISMATCH,
      "map: last '#' wins");
-  ok(pc_api_map_error("NotAuthorizedException:", NULL) == PC_ERR_AUTH,
+  ok(pc_api_map_error("NotAuthorizedException:") == PC_ERR_AUTH,
      "map: trailing ':' stripped");
   ok(pc_api_map_error("NotAuthorizedException:http://internal.amazon.com/"
-                      "coral/com.amazonaws.cognito.identity.idp/",
-                      NULL) == PC_ERR_AUTH,
+                      "coral/com.amazonaws.cognito.identity.idp/") ==
+         PC_ERR_AUTH,
      "map: x-amzn-ErrorType form");
-  ok(pc_api_map_error("InternalErrorException", NULL) == PC_ERR_UNAVAIL,
+  ok(pc_api_map_error("InternalErrorException") == PC_ERR_UNAVAIL,
      "map: InternalErrorException -> unavailable");
-  ok(pc_api_map_error("TooManyRequestsException", NULL) == PC_ERR_LIMIT,
+  ok(pc_api_map_error("TooManyRequestsException") == PC_ERR_LIMIT,
      "map: TooManyRequestsException -> limit");
-  ok(pc_api_map_error("", NULL) == PC_ERR_PROTOCOL, "map: empty -> protocol");
-  ok(pc_api_map_error(NULL, NULL) == PC_ERR_PROTOCOL, "map: NULL -> protocol");
-  ok(pc_api_map_error("notauthorizedexception", NULL) == PC_ERR_PROTOCOL,
+  ok(pc_api_map_error("") == PC_ERR_PROTOCOL, "map: empty -> protocol");
+  ok(pc_api_map_error(NULL) == PC_ERR_PROTOCOL, "map: NULL -> protocol");
+  ok(pc_api_map_error("notauthorizedexception") == PC_ERR_PROTOCOL,
      "map: case matters");
 }
 
@@ -303,7 +303,7 @@ static void test_bad_bodies(void) {
   char deep[256];
   struct canned r;
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
   enum pc_status st;
   size_t i;
@@ -360,7 +360,7 @@ static void test_bad_bodies(void) {
 static void test_retries(void) {
   struct canned r[3];
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
   enum pc_status st;
   double t0, dt;
@@ -426,7 +426,7 @@ static void test_sanitize(void) {
   char out[64], small[6];
   struct canned r;
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
 
   pc_sanitize(out, sizeof(out), "bad\x1b[31mred\x07\r\nend");
@@ -810,7 +810,7 @@ static void test_curl_keepalive(void) {
   struct srv s;
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *req, *resp = NULL;
   char url[64];
   enum pc_status st1, st2;
@@ -876,7 +876,7 @@ static void test_curl_silent(void) {
   struct srv s;
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *req, *resp = NULL;
   char url[64];
   enum pc_status st;
@@ -912,7 +912,7 @@ static void test_curl_huge(enum srv_mode mode, const char *what) {
   struct srv s;
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *req, *resp = NULL;
   char url[64];
   enum pc_status st;
