@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_jwt_creds: token claims and the credential_process document.
  *
  * The bytes go as text to pc_jwt_claims and pc_creds_process_parse, and as

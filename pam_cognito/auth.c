@@ -60,7 +60,7 @@ int pc_authenticate(struct pc_module *m) {
   pam_fail_delay(m->pamh, 2000000);
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &pw, NULL);
   if (rc != PAM_SUCCESS || !pw)
-    return pc_module_authtok_error(m, rc, "password");
+    return pc_signin_authtok_error(m, rc, "password");
   if (!*pw || placeholder_password(pw)) {
     pam_syslog(m->pamh, LOG_NOTICE, "authentication failure; user=%s: %s", user,
                *pw ? "placeholder password from the application"
@@ -69,7 +69,7 @@ int pc_authenticate(struct pc_module *m) {
   }
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
-  st = pc_module_login(m, &cl, user, pw, &r);
+  st = pc_signin(m, &cl, user, pw, &r);
   if (st == PC_OK && r.new_password) {
     /* Stacked modules see the password the user now has. */
     rc = pam_set_item(m->pamh, PAM_AUTHTOK, r.new_password);
@@ -84,7 +84,7 @@ int pc_authenticate(struct pc_module *m) {
       pc_debug(m, "user=%s authenticated", user);
   } else {
     log_failure(m, user, st, &r);
-    pc_module_tell_failure(m, st);
+    pc_signin_tell_failure(m, st);
     rc = pc_pam_result(st);
   }
   pc_login_result_free(&r);

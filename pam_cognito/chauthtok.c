@@ -45,8 +45,8 @@ static int prove_current(struct pc_module *m, const char *user,
                  "password: this host holds no administrator keys.");
   rc = pam_get_authtok(m->pamh, PAM_OLDAUTHTOK, &old, "Current password: ");
   if (rc != PAM_SUCCESS || !old || !*old)
-    return pc_module_authtok_error(m, rc, "current password");
-  st = pc_module_login(m, cl, user, old, &r);
+    return pc_signin_authtok_error(m, rc, "current password");
+  st = pc_signin(m, cl, user, old, &r);
   if (st != PC_OK) {
     pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
                "password change refused; user=%s: current password not "
@@ -56,7 +56,7 @@ static int prove_current(struct pc_module *m, const char *user,
     if (st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
     else
-      pc_module_tell_failure(m, st);
+      pc_signin_tell_failure(m, st);
     rc = pc_pam_result(st);
   } else if (r.new_password) {
     /* A temporary password: the login itself set the new one. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* api + http: requests, error mapping and retries over an injected transport,
  * then the real libcurl transport against an in-process loopback server. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* creds: identity-pool requests, Expiration parsing, error mapping, the
  * refresh request and the refresh.json hand-over, over an injected
  * transport. */
