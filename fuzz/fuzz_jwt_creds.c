@@ -11,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfile.h"
+#include "aws_creds.h"
 #include "jwt.h"
 
 static void roundtrip(const struct pc_aws_creds *cr) {

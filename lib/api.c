@@ -287,3 +287,19 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
     (void)pc_error_set(err, st, "%s: %s", op, pc_status_str(st));
   return st;
 }
+
+enum pc_status pc_api_send(struct pc_client *cl, enum pc_service service,
+                           const char *op, json_object *req, json_object **resp,
+                           struct pc_error *err) {
+  enum pc_status st;
+
+  if (req == NULL) {
+    pc_error_clear(err);
+    if (resp != NULL)
+      *resp = NULL;
+    return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
+  }
+  st = pc_api_call(cl, service, op, req, resp, err);
+  pc_json_put_secret(req);
+  return st;
+}

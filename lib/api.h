@@ -45,6 +45,14 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
                            struct pc_error *err)
     __attribute__((warn_unused_result));
 
+/* pc_api_call that consumes req: it is dropped with pc_json_put_secret
+ * whatever happens, and a NULL req (building it ran out of memory) is
+ * PC_ERR_NOMEM. */
+enum pc_status pc_api_send(struct pc_client *cl, enum pc_service service,
+                           const char *op, json_object *req, json_object **resp,
+                           struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 /* Map a Cognito error type (namespace prefix tolerated) to a status. */
 enum pc_status pc_api_map_error(const char *type);
 

@@ -20,15 +20,22 @@ void pc_warn(struct pc_warnings *w, const struct pc_error *e) {
 
 enum pc_status pc_error_set(struct pc_error *e, enum pc_status st,
                             const char *fmt, ...) {
-  char raw[sizeof(e->detail)];
   va_list ap;
+
+  va_start(ap, fmt);
+  st = pc_error_vset(e, st, fmt, ap);
+  va_end(ap);
+  return st;
+}
+
+enum pc_status pc_error_vset(struct pc_error *e, enum pc_status st,
+                             const char *fmt, va_list ap) {
+  char raw[sizeof(e->detail)];
 
   if (e == NULL)
     return st;
-  va_start(ap, fmt);
   if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
     raw[0] = '\0';
-  va_end(ap);
   /* Details quote server text and file names: keep them one clean line. */
   pc_sanitize(e->detail, sizeof(e->detail), raw);
   e->status = st;

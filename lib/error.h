@@ -7,6 +7,7 @@
 #ifndef PAM_COGNITO_ERROR_H
 #define PAM_COGNITO_ERROR_H
 
+#include <stdarg.h>
 #include <stddef.h>
 
 #include "status.h"
@@ -41,6 +42,11 @@ void pc_error_clear(struct pc_error *e);
 enum pc_status pc_error_set(struct pc_error *e, enum pc_status st,
                             const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* pc_error_set with a va_list. */
+enum pc_status pc_error_vset(struct pc_error *e, enum pc_status st,
+                             const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
 
 /* The one text of e for a log line or a message: the detail, or the server's
  * "type: message" when there is no detail, or the status name; then

@@ -72,11 +72,7 @@ static json_object *identity_request(const struct pc_config *cfg,
   if (!bad && identity_id != NULL && cfg->role_arn != NULL)
     bad = pc_json_add_str(req, "CustomRoleArn", cfg->role_arn);
   free(key);
-  if (bad) {
-    pc_json_put_secret(req);
-    return NULL;
-  }
-  return req;
+  return pc_json_keep(req, bad);
 }
 
 enum pc_status pc_identity_get_id(struct pc_client *cl,
@@ -91,10 +87,8 @@ enum pc_status pc_identity_get_id(struct pc_client *cl,
   pc_error_clear(err);
   if (cfg == NULL || cfg->identity_pool_id == NULL || id_token == NULL)
     return pc_error_set(err, PC_ERR_CONFIG, "GetId: no identity pool");
-  if ((req = identity_request(cfg, NULL, id_token)) == NULL)
-    return pc_error_set(err, PC_ERR_NOMEM, "GetId: out of memory");
-  st = pc_api_call(cl, PC_IDENTITY_POOL, "GetId", req, &resp, err);
-  pc_json_put_secret(req);
+  req = identity_request(cfg, NULL, id_token);
+  st = pc_api_send(cl, PC_IDENTITY_POOL, "GetId", req, &resp, err);
   if (st != PC_OK)
     return st;
   id = pc_json_str(resp, "IdentityId");
@@ -129,12 +123,9 @@ pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
   if (cfg == NULL || id_token == NULL || !pc_identity_id_valid(identity_id))
     return pc_error_set(err, PC_ERR_CONFIG,
                         "GetCredentialsForIdentity: no valid identity id");
-  if ((req = identity_request(cfg, identity_id, id_token)) == NULL)
-    return pc_error_set(err, PC_ERR_NOMEM,
-                        "GetCredentialsForIdentity: out of memory");
-  st = pc_api_call(cl, PC_IDENTITY_POOL, "GetCredentialsForIdentity", req,
+  req = identity_request(cfg, identity_id, id_token);
+  st = pc_api_send(cl, PC_IDENTITY_POOL, "GetCredentialsForIdentity", req,
                    &resp, err);
-  pc_json_put_secret(req);
   if (st != PC_OK)
     return st;
   if (!json_object_object_get_ex(resp, "Credentials", &c) ||

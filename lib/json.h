@@ -32,6 +32,11 @@ int pc_json_number(json_object *o, const char *key, long long *out)
 /* Add a string member; 0, or -1 when memory ran out. */
 int pc_json_add_str(json_object *o, const char *key, const char *val);
 
+/* o, or NULL when bad after dropping o with pc_json_put_secret: a request
+ * built in one expression goes on as NULL ("could not be built", which
+ * pc_api_send reports as out of memory). */
+json_object *pc_json_keep(json_object *o, int bad);
+
 /* Drop a JSON object after wiping every string inside it (tokens). Best
  * effort: the tokener's scratch buffer is out of reach. NULL is fine. */
 void pc_json_put_secret(json_object *o);

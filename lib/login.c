@@ -17,14 +17,11 @@
 #include "tokens.h"
 
 void pc_login_detail(struct login *l, const char *fmt, ...) {
-  char text[sizeof(l->r->err.detail)];
   va_list ap;
 
   va_start(ap, fmt);
-  if (vsnprintf(text, sizeof(text), fmt, ap) < 0)
-    text[0] = '\0';
+  (void)pc_error_vset(&l->r->err, l->r->err.status, fmt, ap);
   va_end(ap);
-  (void)pc_error_set(&l->r->err, l->r->err.status, "%s", text);
 }
 
 void pc_login_tell(struct login *l, int is_error, const char *text) {
@@ -67,25 +64,16 @@ json_object *pc_login_request(struct login *l, const char *params_key,
     pc_free_secret(&hash);
   }
   json_object_put(p);
-  if (bad) {
-    pc_json_put_secret(req);
-    return NULL;
-  }
-  return req;
+  return pc_json_keep(req, bad);
 }
 
 /* Send a request (consumed) and keep the reply in l->resp. */
 static enum pc_status call(struct login *l, const char *op, json_object *req) {
-  enum pc_status st;
 
   pc_json_put_secret(l->resp);
   l->resp = NULL;
-  if (!req)
-    return pc_error_set(&l->r->err, PC_ERR_NOMEM, "%s: out of memory", op);
   /* Fills r->err: "type: message" or "op: what failed", request id. */
-  st = pc_api_call(l->cl, PC_USER_POOL, op, req, &l->resp, &l->r->err);
-  pc_json_put_secret(req);
-  return st;
+  return pc_api_send(l->cl, PC_USER_POOL, op, req, &l->resp, &l->r->err);
 }
 
 /* The server's words for the last error (Cognito's policy message, say). */
@@ -97,11 +85,9 @@ const char *pc_login_server_message(struct login *l, const char *fallback) {
 
 enum pc_status pc_login_respond(struct login *l, const char *challenge,
                                 json_object *req) {
-  if (req && (pc_json_add_str(req, "ChallengeName", challenge) ||
-              (l->session && pc_json_add_str(req, "Session", l->session)))) {
-    pc_json_put_secret(req);
-    req = NULL;
-  }
+  req = pc_json_keep(
+      req, !req || pc_json_add_str(req, "ChallengeName", challenge) ||
+               (l->session && pc_json_add_str(req, "Session", l->session)));
   return call(l, "RespondToAuthChallenge", req);
 }
 
@@ -111,14 +97,13 @@ static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
       pc_login_request(l, "AuthParameters", l->o->username, &params);
   int srp_flow = srp != NULL;
 
-  if (req &&
-      (pc_json_add_str(req, "AuthFlow",
-                       srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
-       (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
-                 : pc_json_add_str(params, "PASSWORD", l->o->password)))) {
-    pc_json_put_secret(req);
-    req = NULL;
-  }
+  req = pc_json_keep(
+      req,
+      !req ||
+          pc_json_add_str(req, "AuthFlow",
+                          srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
+          (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
+                    : pc_json_add_str(params, "PASSWORD", l->o->password)));
   return call(l, "InitiateAuth", req);
 }
 
@@ -149,12 +134,11 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
     return st;
   }
   req = pc_login_request(l, "ChallengeResponses", uid, &params);
-  if (req && (pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
-              pc_json_add_str(params, "TIMESTAMP", ts) ||
-              pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig))) {
-    pc_json_put_secret(req);
-    req = NULL;
-  }
+  req = pc_json_keep(
+      req, !req ||
+               pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
+               pc_json_add_str(params, "TIMESTAMP", ts) ||
+               pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig));
   pc_free_secret(&sig);
   return pc_login_respond(l, "PASSWORD_VERIFIER", req);
 }

@@ -15,14 +15,11 @@ enum pc_status pc_change_password(struct pc_client *cl,
   enum pc_status st;
 
   pc_error_clear(err);
-  if (!req || pc_json_add_str(req, "PreviousPassword", old_password) ||
-      pc_json_add_str(req, "ProposedPassword", new_password) ||
-      pc_json_add_str(req, "AccessToken", access_token)) {
-    pc_json_put_secret(req);
-    return pc_error_set(err, PC_ERR_NOMEM, "ChangePassword: out of memory");
-  }
-  st = pc_api_call(cl, PC_USER_POOL, "ChangePassword", req, &resp, err);
-  pc_json_put_secret(req);
+  req = pc_json_keep(
+      req, !req || pc_json_add_str(req, "PreviousPassword", old_password) ||
+               pc_json_add_str(req, "ProposedPassword", new_password) ||
+               pc_json_add_str(req, "AccessToken", access_token));
+  st = pc_api_send(cl, PC_USER_POOL, "ChangePassword", req, &resp, err);
   pc_json_put_secret(resp);
   return st;
 }

@@ -64,12 +64,8 @@ pc_tokens_refresh(struct pc_client *cl, const char *refresh_token,
   else
     bad = 1;
   pc_json_put_secret(params);
-  if (bad) {
-    pc_json_put_secret(req);
-    return pc_error_set(err, PC_ERR_NOMEM, "refresh: out of memory");
-  }
-  st = pc_api_call(cl, PC_USER_POOL, "InitiateAuth", req, &resp, err);
-  pc_json_put_secret(req);
+  st = pc_api_send(cl, PC_USER_POOL, "InitiateAuth", pc_json_keep(req, bad),
+                   &resp, err);
   if (st != PC_OK)
     return st;
   ar = json_object_object_get(resp, "AuthenticationResult");

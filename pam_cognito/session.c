@@ -222,6 +222,17 @@ static int session_creds(struct pc_module *m, const char *stage) {
   return ok;
 }
 
+/* Cached credentials into the environment for stage: PAM_SUCCESS, or
+ * failed when there are none and credentials_required is set. */
+static int require_creds(struct pc_module *m, const char *stage, int failed) {
+  if (session_creds(m, stage) || !m->cfg.credentials_required)
+    return PAM_SUCCESS;
+  pam_syslog(m->pamh, LOG_ERR,
+             "%s: no valid AWS credentials and credentials_required is set",
+             stage);
+  return failed;
+}
+
 /* sshd (auth-pam.c, 9.2 and earlier alike) ends the connection with
  * fatal() when pam_setcred returns anything but PAM_SUCCESS after a
  * successful authentication, and libpam turns a stack in which every module
@@ -240,12 +251,7 @@ int pc_setcred(struct pc_module *m) {
     pc_debug(m, "deleting credentials: the cache stays for other sessions");
     return PAM_SUCCESS;
   }
-  if (session_creds(m, "setcred") || !m->cfg.credentials_required)
-    return PAM_SUCCESS;
-  pam_syslog(m->pamh, LOG_ERR,
-             "setcred: no valid AWS credentials and "
-             "credentials_required is set");
-  return PAM_CRED_UNAVAIL;
+  return require_creds(m, "setcred", PAM_CRED_UNAVAIL);
 }
 
 /* No identity pool: PAM_IGNORE, as session modules with nothing to do
@@ -255,10 +261,5 @@ int pc_open_session(struct pc_module *m) {
     pc_debug(m, "no identity_pool_id configured: nothing to do");
     return PAM_IGNORE;
   }
-  if (session_creds(m, "open_session") || !m->cfg.credentials_required)
-    return PAM_SUCCESS;
-  pam_syslog(m->pamh, LOG_ERR,
-             "open_session: no valid AWS credentials and "
-             "credentials_required is set");
-  return PAM_SESSION_ERR;
+  return require_creds(m, "open_session", PAM_SESSION_ERR);
 }

@@ -114,7 +114,7 @@ static enum pc_status run_mock(struct mock *m, int nreplies,
   req = json_object_new_object();
   json_object_object_add(req, "AuthFlow",
                          json_object_new_string("USER_PASSWORD_AUTH"));
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, resp, err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, resp, err);
   json_object_put(req);
   pc_client_free(&cl);
   pc_config_free(&cfg);
@@ -160,7 +160,7 @@ static void test_request(void) {
   /* json-c's own serialisation buffer for req: pc_api_call must wipe it. */
   ser = json_object_to_json_string_length(req, JSON_C_TO_STRING_PLAIN, &len);
 
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   ok(st == PC_OK, "InitiateAuth succeeds");
   ok(m.calls == 1, "one request");
   is_str(m.target, IDP ".InitiateAuth", "X-Amz-Target for the user pool");
@@ -197,7 +197,7 @@ static void test_request(void) {
   req = json_object_new_object();
   json_object_object_add(req, "IdentityPoolId",
                          json_object_new_string("us-east-1:x"));
-  st = pc_api_call(&cl, 1, "GetId", req, &resp, &err);
+  st = pc_api_call(&cl, PC_IDENTITY_POOL, "GetId", req, &resp, &err);
   ok(st == PC_OK, "GetId succeeds");
   is_str(m.target, "AWSCognitoIdentityService.GetId",
          "X-Amz-Target for the identity pool");
@@ -205,7 +205,8 @@ static void test_request(void) {
          "sent to the identity-pool URL");
   json_object_put(req);
   pc_json_put_secret(resp);
-  ok(pc_api_call(&cl, 0, "InitiateAuth", NULL, &resp, &err) == PC_ERR_CONFIG,
+  ok(pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", NULL, &resp, &err) ==
+         PC_ERR_CONFIG,
      "NULL request refused");
   pc_client_free(&cl);
   pc_config_free(&cfg);
@@ -828,13 +829,14 @@ static void test_curl_keepalive(void) {
     return;
   }
   req = big_request(2048);
-  st1 = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st1 = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   ok(st1 == PC_OK, "first call over libcurl (%s)", pc_status_str(st1));
   ok(resp != NULL && json_object_is_type(resp, json_type_object),
      "reply parsed");
   pc_json_put_secret(resp);
   resp = NULL;
-  st2 = pc_api_call(&cl, 0, "RespondToAuthChallenge", req, &resp, &err);
+  st2 = pc_api_call(&cl, PC_USER_POOL, "RespondToAuthChallenge", req, &resp,
+                    &err);
   ok(st2 == PC_OK, "second call over libcurl (%s)", pc_status_str(st2));
   pc_json_put_secret(resp);
   json_object_put(req);
@@ -857,7 +859,7 @@ static void test_curl_keepalive(void) {
    * (older releases past 1 kB), then waits up to a second for "100". */
   req = big_request(1100 * 1024);
   t0 = now_s();
-  st1 = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st1 = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   dt = now_s() - t0;
   json_object_put(req);
   pc_json_put_secret(resp);
@@ -895,7 +897,7 @@ static void test_curl_silent(void) {
   }
   req = big_request(10);
   t0 = now_s();
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   dt = now_s() - t0;
   json_object_put(req);
   ok(st == PC_ERR_UNAVAIL && resp == NULL,
@@ -929,7 +931,7 @@ static void test_curl_huge(enum srv_mode mode, const char *what) {
     return;
   }
   req = big_request(10);
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   json_object_put(req);
   ok(st == PC_ERR_PROTOCOL && resp == NULL, "%s -> protocol error (%s)", what,
      pc_status_str(st));
