@@ -327,6 +327,65 @@ static int as_user(void) {
   return bad;
 }
 
+/* The root-only area <base>/.private/<user>/. */
+static void test_private_area(void) {
+  struct pc_cache c;
+  struct pc_buf b;
+  struct pc_error e;
+  struct stat st;
+  int status = -1;
+  pid_t pid;
+
+  ok(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == 1,
+     "nothing there and no create: 1");
+  ok(pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == 0,
+     "open with create: %s", e.detail);
+  st = lst(P("priv/.private"));
+  ok(S_ISDIR(st.st_mode) && st.st_uid == 0 && (st.st_mode & 07777) == 0700,
+     ".private is root's, 0700");
+  st = lst(P("priv/.private/nobody"));
+  ok(S_ISDIR(st.st_mode) && st.st_uid == 0 && st.st_gid == 0 &&
+         (st.st_mode & 07777) == 0700,
+     "the user's private directory is root's too, 0700");
+  ok(pc_cache_write(&c, "secret", "s", 1, &e) == 0, "write: %s", e.detail);
+  st = lst(P("priv/.private/nobody/secret"));
+  ok(st.st_uid == 0 && (st.st_mode & 07777) == 0600, "file root 0600");
+  ok(pc_cache_read(&c, "secret", &b, &e) == 0 && b.len == 1, "read back");
+  pc_buf_free(&b);
+  ok(put_file(P("priv/.private/nobody/planted"), "x", UID, 0600) == 0 &&
+         pc_cache_read(&c, "planted", &b, &e) == -1,
+     "a file of the user's there is refused: %s", e.detail);
+  pc_cache_close(&c);
+
+  ok(chown(P("priv/.private/nobody"), UID, GID) == 0 &&
+         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == -1,
+     "a private directory the user owns is refused: %s", e.detail);
+  ok(chown(P("priv/.private/nobody"), 0, 0) == 0 &&
+         chown(P("priv/.private"), UID, GID) == 0 &&
+         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == -1,
+     "a .private the user owns is refused: %s", e.detail);
+  ok(mkdir(P("privlink"), 0755) == 0 && mkdir(P("privtarget"), 0700) == 0 &&
+         symlink(P("privtarget"), P("privlink/.private")) == 0,
+     "set up a symlinked .private");
+  ok(pc_cache_open_private(&c, P("privlink"), "nobody", 1, &e) == -1 &&
+         lst(P("privtarget/nobody")).st_mode == 0,
+     "a symlinked .private is refused, not followed: %s", e.detail);
+  ok(pc_cache_open_private(&c, P("priv"), ".private", 1, &e) == -1 &&
+         pc_cache_open(&c, P("priv"), ".private", UID, GID, 1, &e) == -1,
+     "\".private\" is never a user name");
+
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    if (setgroups(0, NULL) != 0 || setgid(GID) != 0 || setuid(UID) != 0)
+      _exit(255);
+    _exit(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == -1 ? 0 : 1);
+  }
+  ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0,
+     "the user cannot open the private area (status %d)", status);
+}
+
 static void test_as_user(void) {
   int status = -1;
   pid_t pid;
@@ -501,6 +560,7 @@ int main(void) {
   test_planted_files();
   test_planted_dirs();
   test_as_user();
+  test_private_area();
   test_concurrent();
   test_json();
   ok(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0, "clean up %s", root);
