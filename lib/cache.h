@@ -50,8 +50,6 @@
 /* The directory of the root-only areas under the base. */
 #define PC_CACHE_PRIVATE ".private"
 
-#define PC_CACHE_PATH_MAX 256
-
 struct pc_cache {
   int dir_fd; /* O_DIRECTORY fd of the area, -1 when closed */
   uid_t uid;  /* owner every file must have */

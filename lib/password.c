@@ -4,7 +4,6 @@
 #include <string.h>
 
 #include "password.h"
-#include "secret.h"
 
 enum pc_status pc_change_password(struct pc_client *cl,
                                   const char *access_token,

@@ -11,7 +11,6 @@
 #include "login.h"
 #include "module.h"
 #include "result.h"
-#include "secret.h"
 #include "session.h"
 #include "signin.h"
 

@@ -12,7 +12,6 @@
 #include "canned.h"
 #include "http.h"
 #include "login.h"
-#include "secret.h"
 #include "tap.h"
 
 #define TOKENS                                                                 \

@@ -13,7 +13,6 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "secret.h"
 #include "store.h"
 #include "tap.h"
 
