@@ -43,7 +43,9 @@ EXTRA_DIST += \
 	docker/Dockerfile.test \
 	docker/Dockerfile.test.dockerignore \
 	docker/README.md \
-	tests/checks/run
+	tests/checks/run \
+	tests/checks/layering \
+	docs/ARCHITECTURE.md
 
 # ---- man page lint ----
 MANDOC = mandoc

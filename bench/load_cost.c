@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The cost of loading a shared object the way libpam does (dlopen with
  * RTLD_NOW), in a fresh process: wall-clock and CPU of the dlopen, and how
  * many objects it brought in.

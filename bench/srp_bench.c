@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* srp_bench: one pc_srp_signature (and one pc_srp_new_with_a) with fixed
  * inputs, for callgrind to count. A warm-up call first, so that OpenSSL's
  * one-time set-up (provider and digest fetches) is not in the measured

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The OpenSSL floor of one SRP login's client arithmetic: the three
  * 3072-bit modular exponentiations with Cognito's exponent sizes, constant
  * time, plus the hashes and HMACs. Inputs are random but shaped like a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* alloc-fail-login: one whole login against canned replies, run again with
  * the 1st, 2nd, ... allocation failing until a run makes no more
  * allocations than the count (every allocation point has been failed once).

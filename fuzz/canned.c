@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Canned wire data: see canned.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Canned wire data for the fuzzers and the allocation-failure driver: a
  * transport that serves a fixed list of HTTP answers, and a prompter that
  * answers every question with a fixed string. */

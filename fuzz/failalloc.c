@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A counting allocator that fails the N-th call (see failalloc.h). Only
  * the linked objects are wrapped (lib/ and the driver). json-c allocates
  * behind them, so its constructors that lib/ calls are wrapped as a whole

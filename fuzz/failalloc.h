@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Fail the N-th allocation: the objects of a program linked with
  * -Wl,--wrap=SYMBOL for malloc, calloc, realloc, strdup and the json-c
  * constructors listed in fuzz.mk call these wrappers instead. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_api_reply: server replies through pc_api_call and whole logins.
  *
  * The input is a sequence of HTTP answers separated by "\n--\n" (see
@@ -46,7 +47,7 @@ static void run_login(struct canned *c, enum pc_auth_flow flow) {
 }
 
 static void run_call(struct canned *c) {
-  struct pc_api_error err;
+  struct pc_error err;
   struct pc_client cl;
   json_object *req, *resp = NULL;
   enum pc_status st;
@@ -57,7 +58,7 @@ static void run_call(struct canned *c) {
   cl.retries = 0;
   req = json_object_new_object();
   if (req != NULL) {
-    st = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+    st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
     if ((st == PC_OK) != (resp != NULL))
       abort();
     /* The error text is shown to users: NUL-terminated, no control bytes. */

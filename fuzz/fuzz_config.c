@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_config: bytes as pam_cognito.conf through pc_config_load (any owner
  * allowed) and pc_config_validate. pc_config_load opens a path without
  * following symlinks, so the input goes to a private 0600 temporary file

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_jwt_creds: token claims and the credential_process document.
  *
  * The bytes go as text to pc_jwt_claims and pc_creds_process_parse, and as
@@ -10,7 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "credfile.h"
+#include "aws_creds.h"
 #include "jwt.h"
 
 static void roundtrip(const struct pc_aws_creds *cr) {
@@ -49,7 +50,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (o != NULL) {
     (void)pc_jwt_str(o, "sub");
     (void)pc_jwt_str(o, "cognito:username");
-    (void)pc_jwt_long(o, "exp", &exp);
+    (void)pc_json_number(o, "exp", &exp);
     json_object_put(o);
   }
 

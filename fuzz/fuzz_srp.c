@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fuzz_srp: the SRP challenge parameters a server controls.
  *
  * Input: "salt-hex\nB-hex\nSECRET_BLOCK[\nUSER_ID_FOR_SRP]". Each piece goes

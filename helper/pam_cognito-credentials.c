@@ -1,17 +1,19 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_cognito-credentials: the credential_process helper.
  *
  * AWS tools run it as the user (credential_process in ~/.aws/config) and read
  * temporary credentials as JSON on its stdout. It prints the credentials the
  * PAM module cached at login while they stay valid for --min-validity
  * seconds; after that it renews them with the refresh token the module left
- * in refresh.json (REFRESH_TOKEN_AUTH, then GetCredentialsForIdentity),
- * updates the cache atomically and prints the new ones.
+ * in the store (REFRESH_TOKEN_AUTH, then GetCredentialsForIdentity),
+ * updates the store atomically and prints the new ones.
  *
  * The user is getpwuid(getuid()), never $USER, $LOGNAME or $HOME: those are
  * whatever the caller's environment says (su, sudo, a hostile parent), and
  * the cache must be the real user's. The cache checks (owner, mode, no
  * symlinks) are the module's own, with the user's uid. The pool settings
- * come from refresh.json (the configuration file is root-only) and pass the
+ * come from the stored hand-over (the configuration file is root-only) and
+ * pass the
  * same validation, endpoints included (https, or http to loopback only). */
 #include "config.h"
 
@@ -25,13 +27,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "cache.h"
-#include "credcache.h"
-#include "credfile.h"
-#include "creds.h"
-#include "login.h"
+#include "aws_creds.h"
+#include "credentials.h"
 #include "secret.h"
+#include "store.h"
 
 #define PROG "pam_cognito-credentials"
 
@@ -141,100 +140,51 @@ static int print_creds(const struct pc_aws_creds *cr) {
   return rc;
 }
 
-/* The cached credentials when valid long enough: 0 (cr filled), 1 none or
- * too old (*seen tells whether a file was there). */
-static int cached_creds(const struct pc_cache *c, long min_validity,
-                        struct pc_aws_creds *cr, int *seen) {
-  char err[512];
-  enum pc_cache_load st =
-      pc_cache_load_creds(c, min_validity, cr, err, sizeof err);
+static void print_warnings(const struct pc_warnings *w) {
+  int i;
 
-  *seen = st != PC_CACHE_ABSENT;
-  if (st == PC_CACHE_REFUSED)
-    fprintf(stderr, PROG ": warning: %s\n", err);
-  return st == PC_CACHE_LOADED ? 0 : 1;
-}
-
-/* A network failure or an answer we cannot use: one line, exit 1. */
-static void die_status(const char *what, enum pc_status st,
-                       const struct pc_api_error *e) {
-  if (st == PC_ERR_UNAVAIL || st == PC_ERR_LIMIT)
-    die("cannot reach Cognito: %s%s%s", pc_status_str(st),
-        e->message[0] ? ": " : "", e->message);
-  die("%s: %s%s%s%s%s%s", what, pc_status_str(st), e->type[0] ? " (" : "",
-      e->type, e->type[0] ? ")" : "", e->message[0] ? ": " : "", e->message);
-}
-
-/* Renew through refresh.json; exits on failure. */
-static void renew(const struct pc_cache *c, const char *user, int had_creds,
-                  struct pc_aws_creds *cr) {
-  struct pc_handover h;
-  struct pc_client cl;
-  struct pc_tokens t = {0};
-  struct pc_api_error e;
-  struct pc_buf b;
-  enum pc_status st;
-  char err[512];
-  int rc = pc_cache_read(c, PC_CACHE_REFRESH, &b, err, sizeof err);
-
-  if (rc < 0)
-    die("%s", err);
-  if (rc > 0 || b.data == NULL)
-    die(had_creds ? "cached credentials for %s have expired and cannot be "
-                    "renewed here: log in again"
-                  : "no cached credentials for %s: log in first",
-        user);
-  rc = pc_handover_parse(b.data, b.len, &h, err, sizeof err);
-  pc_buf_free(&b);
-  if (rc != 0)
-    die("%s/%s is unusable (%s): log in again", c->path, PC_CACHE_REFRESH, err);
-  st = pc_client_init(&cl, &h.cfg, NULL);
-  if (st != PC_OK)
-    die("cannot set up the HTTP client: %s", pc_status_str(st));
-  st =
-      pc_refresh_tokens(&cl, h.refresh_token, h.user_id, h.secret_hash, &t, &e);
-  if (st == PC_ERR_AUTH)
-    die("the refresh token has expired: log in again");
-  if (st != PC_OK)
-    die_status("token refresh failed", st, &e);
-  st = pc_identity_get_credentials(&cl, &h.cfg, h.identity_id, t.id_token, cr,
-                                   &e);
-  if (st != PC_OK)
-    die_status("the identity pool refused credentials", st, &e);
-  if (pc_cache_store_creds(c, cr, err, sizeof err) != 0)
-    fprintf(stderr, PROG ": warning: credentials not cached: %s\n", err);
-  /* A pool with refresh-token rotation sends a new one: keep it. */
-  if (t.refresh_token != NULL &&
-      pc_cache_store_handover(c, &h.cfg, h.identity_id, h.user_id,
-                              h.secret_hash, t.refresh_token, err,
-                              sizeof err) != 0)
-    fprintf(stderr, PROG ": warning: new refresh token not cached: %s\n", err);
-  pc_tokens_free(&t);
-  pc_client_free(&cl);
-  pc_handover_free(&h);
+  for (i = 0; i < w->n; i++)
+    if (w->item[i].status != PC_OK)
+      fprintf(stderr, PROG ": warning: %s\n", w->item[i].detail);
 }
 
 int main(int argc, char **argv) {
   struct opts o;
-  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_store s = PC_STORE_INIT;
   struct pc_aws_creds cr = {0};
-  char user[PC_USER_NAME_MAX + 1], err[512];
+  struct pc_warnings w = {0};
+  struct pc_error e;
+  char user[PC_USER_NAME_MAX + 1];
+  enum pc_store_load st;
   uid_t uid;
   gid_t gid;
-  int rc, seen;
+  int rc;
 
   parse_args(argc, argv, &o);
   who_am_i(user, sizeof user, &uid, &gid);
-  rc = pc_cache_open(&c, o.cache_dir, user, uid, gid, 0, err, sizeof err);
+  rc = pc_store_open(&s, o.cache_dir, user, uid, gid, 0, &e);
   if (rc > 0)
     die("no cached credentials for %s: log in first", user);
   if (rc < 0)
-    die("%s", err);
-  if (cached_creds(&c, o.min_validity, &cr, &seen) != 0)
-    renew(&c, user, seen, &cr);
+    die("%s", e.detail);
+  st = pc_store_load_creds(&s, o.min_validity, &cr, &e);
+  if (st == PC_STORE_REFUSED)
+    fprintf(stderr, PROG ": warning: %s\n", e.detail);
+  if (st != PC_STORE_LOADED) {
+    rc = pc_credentials_renew(&s, &cr, &w, &e);
+    print_warnings(&w);
+    if (rc > 0)
+      die(st != PC_STORE_ABSENT
+              ? "cached credentials for %s have expired and cannot be "
+                "renewed here: log in again"
+              : "no cached credentials for %s: log in first",
+          user);
+    if (rc < 0)
+      die("%s", e.detail);
+  }
   rc = print_creds(&cr);
   pc_aws_creds_free(&cr);
-  pc_cache_close(&c);
+  pc_store_close(&s);
   if (rc != 0)
     die("cannot write to standard output");
   return 0;

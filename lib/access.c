@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The binding of a verified token to the local user, and the allowed_users /
  * allowed_groups rules. */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* access: who of the pool may log in to this host, decided only on claims
  * that idtoken.c verified.
  *

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The account record (root-only) and the account-stage decision. */
 #include "config.h"
 
@@ -10,12 +11,13 @@
 #include "access.h"
 #include "account.h"
 #include "buf.h"
-#include "cache.h"
-#include "creds.h"
+#include "private.h"
+#include "codec.h"
 #include "json.h"
 #include "secret.h"
 #include "tokens.h"
 
+#define RECORD_FILE "account.json" /* in the user's root-only area */
 #define RECORD_MAX (64 * 1024)
 
 struct record {
@@ -44,15 +46,6 @@ static void record_free(struct record *r) {
   pc_free_secret(&r->refresh_token);
   pc_access_groups_free(r->groups);
   memset(r, 0, sizeof *r);
-}
-
-static int record_name(const char *user, char *name, size_t n) {
-  int len;
-
-  if (!pc_user_name_valid(user))
-    return -1;
-  len = snprintf(name, n, "account-%s.json", user);
-  return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
 /* The document, written without json-c: it holds the refresh token. */
@@ -84,21 +77,15 @@ static int record_json(const struct record *r, struct pc_buf *b) {
 
 static int record_save(const struct pc_config *cfg, const char *user,
                        const struct record *r, char *why, size_t whylen) {
-  struct pc_cache c = PC_CACHE_INIT;
   struct pc_buf b;
-  char name[PC_CACHE_NAME_MAX];
   int rc = -1;
 
   pc_buf_init(&b, RECORD_MAX);
-  if (record_name(user, name, sizeof name) != 0) {
-    set_why(why, whylen, "user name not usable for the cache");
-    return -1;
-  }
   if (record_json(r, &b) != 0)
     set_why(why, whylen, "out of memory");
-  else if (pc_cache_open_private(&c, cfg->cache_dir, 1, why, whylen) == 0)
-    rc = pc_cache_write(&c, name, b.data, b.len, why, whylen);
-  pc_cache_close(&c);
+  else
+    rc = pc_private_write(cfg->cache_dir, user, RECORD_FILE, b.data, b.len, why,
+                          whylen);
   pc_buf_free(&b);
   return rc;
 }
@@ -118,21 +105,13 @@ static long long get_int(json_object *o, const char *key, int *bad) {
  * uid (the name was deleted and reused) counts as none. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, char *why, size_t whylen) {
-  struct pc_cache c = PC_CACHE_INIT;
   struct pc_buf b;
-  char name[PC_CACHE_NAME_MAX];
   json_object *doc = NULL, *adm, *exp, *groups;
   const char *cu, *rt;
   int rc, bad = 0;
 
   memset(r, 0, sizeof *r);
-  if (record_name(user, name, sizeof name) != 0)
-    return 1;
-  rc = pc_cache_open_private(&c, cfg->cache_dir, 0, why, whylen);
-  if (rc != 0)
-    return rc;
-  rc = pc_cache_read(&c, name, &b, why, whylen);
-  pc_cache_close(&c);
+  rc = pc_private_read(cfg->cache_dir, user, RECORD_FILE, &b, why, whylen);
   if (rc != 0)
     return rc;
   rc = -1;
@@ -207,14 +186,7 @@ int pc_account_remember(const struct pc_config *cfg, const char *user,
 }
 
 void pc_account_forget(const struct pc_config *cfg, const char *user) {
-  struct pc_cache c = PC_CACHE_INIT;
-  char name[PC_CACHE_NAME_MAX], err[256];
-
-  if (record_name(user, name, sizeof name) != 0 ||
-      pc_cache_open_private(&c, cfg->cache_dir, 0, err, sizeof err) != 0)
-    return;
-  (void)pc_cache_remove(&c, name);
-  pc_cache_close(&c);
+  pc_private_remove(cfg->cache_dir, user, RECORD_FILE);
 }
 
 /* Cognito could not be asked: the last verified decision, if recent. */
@@ -254,7 +226,7 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   const struct pc_config *cfg = cl->cfg;
   struct record r;
   struct pc_tokens t;
-  struct pc_api_error err;
+  struct pc_error err;
   struct pc_verdict v;
   char *hash = NULL, reason[256];
   enum pc_account_result res;
@@ -289,7 +261,7 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
     res = PC_ACCOUNT_ERROR;
     goto out;
   }
-  st = pc_refresh_tokens(cl, r.refresh_token, r.cognito_user, hash, &t, &err);
+  st = pc_tokens_refresh(cl, r.refresh_token, r.cognito_user, hash, &t, &err);
   pc_free_secret(&hash);
   if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
       st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* account: the account stage's decision for a login this process did not
  * authenticate (an SSH key, say), and the root-only record it decides from.
  *

@@ -1,9 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* pc_api_call: one Cognito operation over the client's transport, with
+ * retries and the mapping of server errors to statuses. */
 #include "config.h"
 
 #include <errno.h>
-#include <limits.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
 #include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -100,11 +100,10 @@ static const struct error_map errors[] = {
     {"InternalErrorException", PC_ERR_UNAVAIL},
 };
 
-enum pc_status pc_api_map_error(const char *type, const char *message) {
+enum pc_status pc_api_map_error(const char *type) {
   char bare[96];
   size_t i;
 
-  (void)message; /* reserved: the type alone decides today */
   bare_type(bare, sizeof(bare), type);
   for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
     if (strcmp(bare, errors[i].type) == 0)
@@ -122,7 +121,7 @@ static int retryable_type(const char *bare) {
 
 /* Judge one HTTP answer. Sets *retry when another attempt may help. */
 static enum pc_status handle_reply(long status, const struct pc_buf *rb,
-                                   json_object **resp, struct pc_api_error *err,
+                                   json_object **resp, struct pc_error *err,
                                    int *retry) {
   json_object *o = pc_json_parse_object(rb->data, rb->len);
   const char *msg;
@@ -157,7 +156,7 @@ static enum pc_status handle_reply(long status, const struct pc_buf *rb,
   } else if (status < 400 || err->type[0] == '\0') {
     st = PC_ERR_PROTOCOL;
   } else {
-    st = pc_api_map_error(err->type, NULL);
+    st = pc_api_map_error(err->type);
     *retry = retryable_type(err->type);
   }
   if (err->message[0] == '\0')
@@ -202,10 +201,10 @@ static int replayable(const char *op) {
          strcmp(op, "ChangePassword") != 0;
 }
 
-enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
+enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
                            const char *op, json_object *req, json_object **resp,
-                           struct pc_api_error *err) {
-  struct pc_api_error scratch;
+                           struct pc_error *err) {
+  struct pc_error scratch;
   struct pc_buf rb;
   char target[128];
   const char *url, *ser;
@@ -220,20 +219,21 @@ enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
   if (err == NULL)
     err = &scratch;
   memset(err, 0, sizeof(*err));
-  if (resp == NULL)
-    return PC_ERR_CONFIG;
-  *resp = NULL;
-  if (cl == NULL || cl->http == NULL || op == NULL || req == NULL)
-    return PC_ERR_CONFIG;
-  n = snprintf(target, sizeof(target), "%s.%s",
-               identity_service ? identity_service_name : idp_service, op);
+  if (resp != NULL)
+    *resp = NULL;
+  if (resp == NULL || cl == NULL || cl->http == NULL || op == NULL ||
+      req == NULL)
+    return pc_error_set(err, PC_ERR_CONFIG, "invalid API call");
+  n = snprintf(
+      target, sizeof(target), "%s.%s",
+      service == PC_IDENTITY_POOL ? identity_service_name : idp_service, op);
   if (n < 0 || (size_t)n >= sizeof(target))
-    return PC_ERR_CONFIG;
-  url = identity_service ? cl->identity_url : cl->idp_url;
+    return pc_error_set(err, PC_ERR_CONFIG, "invalid API operation");
+  url = service == PC_IDENTITY_POOL ? cl->identity_url : cl->idp_url;
 
   ser = json_object_to_json_string_length(req, JSON_C_TO_STRING_PLAIN, &len);
   if (ser == NULL)
-    return PC_ERR_NOMEM;
+    return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
   /* Our own copy, wiped below; json-c's copy lives in req's print buffer,
    * which is writable and rebuilt on every serialisation: wipe it now. */
   body = malloc(len + 1);
@@ -243,7 +243,7 @@ enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
   }
   pc_wipe((void *)(uintptr_t)ser, len);
   if (body == NULL)
-    return PC_ERR_NOMEM;
+    return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
 
   /* The retries share one timeout: a slow, failing server must not hold
    * sshd for retries times the timeout. */
@@ -256,6 +256,8 @@ enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
     pc_http_set_call_timeout_ms(cl->http, budget_ms - elapsed_ms(&start));
     st = pc_http_post(cl->http, url, target, body, len, &status, &rb);
     err->http_status = status;
+    pc_sanitize(err->request_id, sizeof(err->request_id),
+                pc_http_request_id(cl->http));
     if (st != PC_OK) {
       /* No answer (connection failure, timeout, oversized reply): the
        * timeout already bounded the wait, so do not multiply it. */
@@ -281,111 +283,25 @@ enum pc_status pc_api_call(struct pc_client *cl, int identity_service,
   pc_http_set_call_timeout_ms(cl->http, 0);
   pc_wipe(body, len);
   free(body);
+  if (st != PC_OK && err->type[0])
+    (void)pc_error_set(err, st, "%s: %s", err->type, err->message);
+  else if (st != PC_OK)
+    (void)pc_error_set(err, st, "%s: %s", op, pc_status_str(st));
   return st;
 }
 
-char *pc_secret_hash(const char *client_secret, const char *username,
-                     const char *client_id) {
-  unsigned char mac[EVP_MAX_MD_SIZE];
-  unsigned int maclen = 0;
-  size_t ul, cl, kl;
-  unsigned char *msg;
-  char *out = NULL;
+enum pc_status pc_api_send(struct pc_client *cl, enum pc_service service,
+                           const char *op, json_object *req, json_object **resp,
+                           struct pc_error *err) {
+  enum pc_status st;
 
-  if (client_secret == NULL || username == NULL || client_id == NULL)
-    return NULL;
-  ul = strlen(username);
-  cl = strlen(client_id);
-  kl = strlen(client_secret);
-  if (kl > INT_MAX || ul > SIZE_MAX - cl - 1)
-    return NULL;
-  msg = malloc(ul + cl + 1);
-  if (msg == NULL)
-    return NULL;
-  memcpy(msg, username, ul);
-  memcpy(msg + ul, client_id, cl);
-  if (HMAC(EVP_sha256(), client_secret, (int)kl, msg, ul + cl, mac, &maclen) ==
-      NULL)
-    goto out;
-  /* base64 of 32 bytes: 44 characters and a NUL. */
-  out = malloc(4 * ((maclen + 2) / 3) + 1);
-  if (out != NULL)
-    (void)EVP_EncodeBlock((unsigned char *)out, mac, (int)maclen);
-out:
-  pc_wipe(mac, sizeof(mac));
-  free(msg);
-  return out;
-}
-
-/* Length of the well-formed UTF-8 sequence at s (RFC 3629: no overlongs,
- * no surrogates, nothing past U+10FFFF), or 0. */
-static size_t utf8_len(const unsigned char *s) {
-  unsigned char c = s[0], lo = 0x80, hi = 0xBF;
-  size_t len, i;
-
-  if (c >= 0xC2 && c <= 0xDF)
-    len = 2;
-  else if (c >= 0xE0 && c <= 0xEF)
-    len = 3;
-  else if (c >= 0xF0 && c <= 0xF4)
-    len = 4;
-  else
-    return 0;
-  if (c == 0xE0)
-    lo = 0xA0;
-  else if (c == 0xED)
-    hi = 0x9F;
-  else if (c == 0xF0)
-    lo = 0x90;
-  else if (c == 0xF4)
-    hi = 0x8F;
-  if (s[1] < lo || s[1] > hi)
-    return 0;
-  for (i = 2; i < len; i++)
-    if (s[i] < 0x80 || s[i] > 0xBF)
-      return 0;
-  return len;
-}
-
-/* Control characters (C0, DEL, and C1 as U+0080..U+009F) and malformed
- * UTF-8 become '?': server text must not drive the user's terminal. A
- * multi-byte character is copied whole or not at all. */
-void pc_sanitize(char *dst, size_t n, const char *src) {
-  const unsigned char *s = (const unsigned char *)src;
-  size_t i = 0, o = 0, len;
-
-  if (dst == NULL || n == 0)
-    return;
-  if (s == NULL) {
-    dst[0] = '\0';
-    return;
+  if (req == NULL) {
+    pc_error_clear(err);
+    if (resp != NULL)
+      *resp = NULL;
+    return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
   }
-  while (s[i] != '\0') {
-    if (s[i] >= 0x20 && s[i] < 0x7F) {
-      len = 1;
-    } else {
-      len = s[i] >= 0x80 ? utf8_len(s + i) : 0;
-      if (len == 2 && s[i] == 0xC2 && s[i + 1] < 0xA0) {
-        /* C1 control: skip both bytes, emit one '?' */
-        if (o + 1 >= n)
-          break;
-        dst[o++] = '?';
-        i += 2;
-        continue;
-      }
-    }
-    if (len == 0) {
-      if (o + 1 >= n)
-        break;
-      dst[o++] = '?';
-      i++;
-      continue;
-    }
-    if (o + len >= n)
-      break;
-    memcpy(dst + o, s + i, len);
-    o += len;
-    i += len;
-  }
-  dst[o] = '\0';
+  st = pc_api_call(cl, service, op, req, resp, err);
+  pc_json_put_secret(req);
+  return st;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Token verification followed by the access decision. */
 #include "config.h"
 

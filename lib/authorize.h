@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* authorize: the one check between "Cognito accepted the password" and
  * PAM_SUCCESS: the ID token verified (idtoken.h), bound to the local user
  * and admitted by the access rules (access.h). Used by the auth stage after

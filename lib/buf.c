@@ -1,6 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 #include "config.h"
 
+#include <stdarg.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,6 +67,46 @@ int pc_buf_append(struct pc_buf *b, const void *data, size_t n) {
   b->len += n;
   b->data[b->len] = '\0';
   return 0;
+}
+
+int pc_buf_appendf(struct pc_buf *b, const char *fmt, ...) {
+  va_list ap;
+  int n;
+
+  va_start(ap, fmt);
+  n = vsnprintf(NULL, 0, fmt, ap);
+  va_end(ap);
+  if (n < 0 || (size_t)n > b->max || b->len > b->max - (size_t)n)
+    return -1;
+  if (b->len + (size_t)n + 1 > b->cap && grow(b, b->len + (size_t)n + 1) != 0)
+    return -1;
+  va_start(ap, fmt);
+  n = vsnprintf(b->data + b->len, b->cap - b->len, fmt, ap);
+  va_end(ap);
+  if (n < 0) {
+    b->data[b->len] = '\0';
+    return -1;
+  }
+  b->len += (size_t)n;
+  return 0;
+}
+
+int pc_buf_append_json_member(struct pc_buf *b, const char *key,
+                              const char *val) {
+  if (pc_buf_appendf(b, ", \"%s\": ", key) != 0)
+    return -1;
+  return pc_buf_append_json_str(b, val);
+}
+
+char *pc_buf_take(struct pc_buf *b) {
+  char *s = b->data;
+
+  if (s == NULL && (s = malloc(1)) != NULL)
+    s[0] = '\0';
+  b->data = NULL;
+  b->len = 0;
+  b->cap = 0;
+  return s;
 }
 
 void pc_buf_free(struct pc_buf *b) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer with a hard maximum: every byte that arrives from
  * the network lands in one of these, so a hostile server cannot make us
  * allocate without bound. Always NUL-terminated after a successful append. */
@@ -18,11 +19,24 @@ void pc_buf_init(struct pc_buf *b, size_t max);
  * (the buffer is unchanged then). */
 int pc_buf_append(struct pc_buf *b, const void *data, size_t n)
     __attribute__((warn_unused_result));
+/* Append printf-formatted text; 0 or -1 as above. No temporary copy is
+ * made, so secrets may be formatted in. */
+int pc_buf_appendf(struct pc_buf *b, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), warn_unused_result));
 /* Append s as a JSON string literal (quotes, escapes for '"', '\\' and
  * control characters). Used to write documents holding secrets without
  * json-c, which would leave copies in freed memory. 0 or -1. */
 int pc_buf_append_json_str(struct pc_buf *b, const char *s)
     __attribute__((warn_unused_result));
+/* Append ", \"key\": " and val as a JSON string literal: one member of a
+ * hand-written JSON object (keys are ours, never escaped). 0 or -1. */
+int pc_buf_append_json_member(struct pc_buf *b, const char *key,
+                              const char *val)
+    __attribute__((warn_unused_result));
+/* The contents as a heap string ("" when empty) that the caller frees (with
+ * pc_free_secret when it holds secrets); b is left empty. NULL when memory
+ * ran out (b is then freed). */
+char *pc_buf_take(struct pc_buf *b) __attribute__((warn_unused_result));
 /* Wipe the contents (they may hold tokens), free, and reset to empty. */
 void pc_buf_free(struct pc_buf *b);
 

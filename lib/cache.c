@@ -1,8 +1,9 @@
+/* SPDX-License-Identifier: MIT */
+/* The per-user cache directories and their files; see cache.h. */
 #include "config.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,26 +12,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <json-c/json.h>
 #include <openssl/rand.h>
 
 #include "cache.h"
-#include "jwt.h"
+#include "codec.h"
 #include "secret.h"
 
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  if (vsnprintf(err, errlen, fmt, ap) < 0)
-    err[0] = '\0';
-  va_end(ap);
-}
+/* Every refusal is a host problem the message explains. */
+#define REFUSE PC_ERR_CONFIG
 
 /* Names we put in a path: no '/', no leading '.' (temporary files and ".."),
  * no leading '-' (would read as an option to tools run on the path). */
@@ -68,49 +57,50 @@ static const char *describe_open_error(int dirfd, const char *name, int e) {
 
 /* Open the base directory, creating it (root only) when asked. 0 with *fd,
  * 1 when it does not exist and create is 0, -1 refused. */
-static int open_base(const char *base, int create, int *fd, char *err,
-                     size_t errlen) {
+static int open_base(const char *base, int create, int *fd,
+                     struct pc_error *e) {
   struct stat st;
   int created = 0;
 
   *fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (*fd < 0 && errno == ENOENT) {
     if (!create || geteuid() != 0) {
-      set_err(err, errlen, "cache directory %s does not exist%s", base,
-              create ? " (only root can create it)" : "");
+      pc_error_set(e, REFUSE, "cache directory %s does not exist%s", base,
+                   create ? " (only root can create it)" : "");
       return create ? -1 : 1;
     }
     if (mkdir(base, 0755) == 0)
       created = 1;
     else if (errno != EEXIST) {
-      set_err(err, errlen, "cannot create cache directory %s: %s", base,
-              strerror(errno));
+      pc_error_set(e, REFUSE, "cannot create cache directory %s: %s", base,
+                   strerror(errno));
       return -1;
     }
     *fd = open(base, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   }
   if (*fd < 0) {
-    set_err(err, errlen, "cannot open cache directory %s: %s", base,
-            describe_open_error(AT_FDCWD, base, errno));
+    pc_error_set(e, REFUSE, "cannot open cache directory %s: %s", base,
+                 describe_open_error(AT_FDCWD, base, errno));
     return -1;
   }
   /* The umask must not make the base untraversable for the helper. */
   if (created && fchmod(*fd, 0755) != 0) {
-    set_err(err, errlen, "cannot chmod cache directory %s: %s", base,
-            strerror(errno));
+    pc_error_set(e, REFUSE, "cannot chmod cache directory %s: %s", base,
+                 strerror(errno));
   } else if (fstat(*fd, &st) != 0) {
-    set_err(err, errlen, "cannot stat cache directory %s: %s", base,
-            strerror(errno));
+    pc_error_set(e, REFUSE, "cannot stat cache directory %s: %s", base,
+                 strerror(errno));
   } else if (!S_ISDIR(st.st_mode) || st.st_uid != 0 ||
              (st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
     /* Anyone who can write here could swap a user's directory for a
      * symlink between our checks: refuse to build on it. */
-    set_err(err, errlen,
-            "cache directory %s is unsafe (owner uid %lu, mode %04o): it must "
-            "be owned by root and not writable by group or others (fix: "
-            "chown root:root %s; chmod 755 %s)",
-            base, (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777),
-            base, base);
+    pc_error_set(
+        e, REFUSE,
+        "cache directory %s is unsafe (owner uid %lu, mode %04o): it must "
+        "be owned by root and not writable by group or others (fix: "
+        "chown root:root %s; chmod 755 %s)",
+        base, (unsigned long)st.st_uid, (unsigned)(st.st_mode & 07777), base,
+        base);
   } else {
     return 0;
   }
@@ -119,120 +109,166 @@ static int open_base(const char *base, int create, int *fd, char *err,
   return -1;
 }
 
-/* Open (or create) <user> under bfd into c->dir_fd; same returns. */
-static int open_user_dir(struct pc_cache *c, int bfd, const char *user,
-                         int create, char *err, size_t errlen) {
+/* Open (or create) the directory name under parent, to be owned by
+ * uid:gid with mode 0700, into *out; same returns as open_base. path names
+ * it in messages. */
+static int open_owned_dir(int parent, const char *name, const char *path,
+                          uid_t uid, gid_t gid, int create, int *out,
+                          struct pc_error *e) {
   struct stat st;
   int fd = -1, created = 0, i;
 
+  *out = -1;
   for (i = 0; i < 2; i++) {
-    fd = openat(bfd, user, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0 || errno != ENOENT || !create)
       break;
-    if (mkdirat(bfd, user, 0700) == 0) {
+    if (mkdirat(parent, name, 0700) == 0) {
       created = 1;
     } else if (errno != EEXIST) {
-      set_err(err, errlen, "cannot create %s: %s", c->path, strerror(errno));
+      pc_error_set(e, REFUSE, "cannot create %s: %s", path, strerror(errno));
       return -1;
     }
   }
   if (fd < 0) {
-    int e = errno;
-    if (e == ENOENT && !create) {
-      set_err(err, errlen, "%s does not exist", c->path);
+    int en = errno;
+    if (en == ENOENT && !create) {
+      pc_error_set(e, REFUSE, "%s does not exist", path);
       return 1;
     }
-    set_err(err, errlen, "cannot open %s: %s", c->path,
-            describe_open_error(bfd, user, e));
+    pc_error_set(e, REFUSE, "cannot open %s: %s", path,
+                 describe_open_error(parent, name, en));
     return -1;
   }
   /* Give our fresh directory away only through the fd we hold. */
-  if (created && (fchown(fd, c->uid, c->gid) != 0 || fchmod(fd, 0700) != 0)) {
-    set_err(err, errlen, "cannot set owner/mode of %s: %s", c->path,
-            strerror(errno));
-    if (unlinkat(bfd, user, AT_REMOVEDIR) != 0) {
+  if (created && (fchown(fd, uid, gid) != 0 || fchmod(fd, 0700) != 0)) {
+    pc_error_set(e, REFUSE, "cannot set owner/mode of %s: %s", path,
+                 strerror(errno));
+    if (unlinkat(parent, name, AT_REMOVEDIR) != 0) {
       /* Left behind root-owned: the next open says how to clean up. */
     }
     goto refuse;
   }
   if (fstat(fd, &st) != 0) {
-    set_err(err, errlen, "cannot stat %s: %s", c->path, strerror(errno));
+    pc_error_set(e, REFUSE, "cannot stat %s: %s", path, strerror(errno));
     goto refuse;
   }
-  if (!S_ISDIR(st.st_mode) || st.st_uid != c->uid) {
-    set_err(err, errlen,
-            "%s is owned by uid %lu, expected %lu: refusing to use it "
-            "(remove it and it will be recreated)",
-            c->path, (unsigned long)st.st_uid, (unsigned long)c->uid);
+  if (!S_ISDIR(st.st_mode) || st.st_uid != uid) {
+    pc_error_set(e, REFUSE,
+                 "%s is owned by uid %lu, expected %lu: refusing to use it "
+                 "(remove it and it will be recreated)",
+                 path, (unsigned long)st.st_uid, (unsigned long)uid);
     goto refuse;
   }
   if ((st.st_mode & 077) != 0) {
     if (fchmod(fd, 0700) != 0) {
-      set_err(err, errlen, "%s has mode %04o and cannot be repaired: %s",
-              c->path, (unsigned)(st.st_mode & 07777), strerror(errno));
+      pc_error_set(e, REFUSE, "%s has mode %04o and cannot be repaired: %s",
+                   path, (unsigned)(st.st_mode & 07777), strerror(errno));
       goto refuse;
     }
-    set_err(err, errlen, "%s had mode %04o; repaired to 0700", c->path,
-            (unsigned)(st.st_mode & 07777));
+    pc_error_set(e, PC_OK, "%s had mode %04o; repaired to 0700", path,
+                 (unsigned)(st.st_mode & 07777));
   }
-  c->dir_fd = fd;
+  *out = fd;
   return 0;
 refuse:
   close(fd);
   return -1;
 }
 
-int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
-                  uid_t uid, gid_t gid, int create, char *err, size_t errlen) {
-  int bfd, rc;
-
+/* Checks shared by both opens; fills c's owner and path. 0 or -1. */
+static int prepare(struct pc_cache *c, const char *base, const char *user,
+                   const char *area, uid_t uid, gid_t gid, struct pc_error *e) {
   c->dir_fd = -1;
   c->uid = uid;
   c->gid = gid;
   c->path[0] = '\0';
-  set_err(err, errlen, "%s", "");
+  pc_error_clear(e);
   if (!pc_user_name_valid(user)) {
-    set_err(err, errlen, "invalid user name for the cache: refusing");
+    pc_error_set(e, REFUSE, "invalid user name for the cache: refusing");
     return -1;
   }
   if (base == NULL || base[0] != '/') {
-    set_err(err, errlen, "cache_dir must be an absolute path");
+    pc_error_set(e, REFUSE, "cache_dir must be an absolute path");
     return -1;
   }
-  if (snprintf(c->path, sizeof c->path, "%s/%s", base, user) < 0)
+  if (snprintf(c->path, sizeof c->path, "%s/%s%s", base, area, user) < 0)
     c->path[0] = '\0';
-  rc = open_base(base, create, &bfd, err, errlen);
+  return 0;
+}
+
+int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
+                  uid_t uid, gid_t gid, int create, struct pc_error *e) {
+  int bfd, rc;
+
+  if (prepare(c, base, user, "", uid, gid, e) != 0)
+    return -1;
+  rc = open_base(base, create, &bfd, e);
   if (rc != 0)
     return rc;
-  rc = open_user_dir(c, bfd, user, create, err, errlen);
+  rc = open_owned_dir(bfd, user, c->path, uid, gid, create, &c->dir_fd, e);
   close(bfd);
   return rc;
 }
 
-int pc_cache_open_private(struct pc_cache *c, const char *base, int create,
-                          char *err, size_t errlen) {
+int pc_cache_open_private(struct pc_cache *c, const char *base,
+                          const char *user, int create, struct pc_error *e) {
+  char area[PC_CACHE_PATH_MAX];
+  int bfd, afd, rc;
+
+  if (prepare(c, base, user, PC_CACHE_PRIVATE "/", 0, 0, e) != 0)
+    return -1;
+  if (geteuid() != 0) {
+    pc_error_set(e, REFUSE, "only root can open %s", c->path);
+    return -1;
+  }
+  (void)snprintf(area, sizeof area, "%s/%s", base, PC_CACHE_PRIVATE);
+  rc = open_base(base, create, &bfd, e);
+  if (rc != 0)
+    return rc;
+  rc = open_owned_dir(bfd, PC_CACHE_PRIVATE, area, 0, 0, create, &afd, e);
+  close(bfd);
+  if (rc != 0)
+    return rc;
+  rc = open_owned_dir(afd, user, c->path, 0, 0, create, &c->dir_fd, e);
+  close(afd);
+  return rc;
+}
+
+int pc_cache_open_private_root(struct pc_cache *c, const char *base, int create,
+                               struct pc_error *e) {
   int bfd, rc;
 
   c->dir_fd = -1;
   c->uid = 0;
   c->gid = 0;
-  set_err(err, errlen, "%s", "");
+  pc_error_clear(e);
   if (base == NULL || base[0] != '/') {
-    set_err(err, errlen, "cache_dir must be an absolute path");
+    pc_error_set(e, REFUSE, "cache_dir must be an absolute path");
     return -1;
   }
+  (void)snprintf(c->path, sizeof c->path, "%s/%s", base, PC_CACHE_PRIVATE);
   if (geteuid() != 0) {
-    set_err(err, errlen, "only root uses %s/" PC_CACHE_PRIVATE, base);
+    pc_error_set(e, REFUSE, "only root can open %s", c->path);
     return -1;
   }
-  if (snprintf(c->path, sizeof c->path, "%s/" PC_CACHE_PRIVATE, base) < 0)
-    c->path[0] = '\0';
-  rc = open_base(base, create, &bfd, err, errlen);
+  rc = open_base(base, create, &bfd, e);
   if (rc != 0)
     return rc;
-  rc = open_user_dir(c, bfd, PC_CACHE_PRIVATE, create, err, errlen);
+  rc = open_owned_dir(bfd, PC_CACHE_PRIVATE, c->path, 0, 0, create, &c->dir_fd,
+                      e);
   close(bfd);
   return rc;
+}
+
+int pc_cache_remove(const struct pc_cache *c, const char *name) {
+  if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0) {
+    errno = EINVAL;
+    return -1;
+  }
+  if (unlinkat(c->dir_fd, name, 0) != 0 && errno != ENOENT)
+    return -1;
+  return 0;
 }
 
 void pc_cache_close(struct pc_cache *c) {
@@ -260,22 +296,16 @@ static int write_all(int fd, const unsigned char *p, size_t len) {
 /* Create ".<name>.<12 hex>" exclusively; the fd, or -1 with errno set. */
 static int create_temp(const struct pc_cache *c, const char *name, char *tmp,
                        size_t n) {
-  static const char hex[] = "0123456789abcdef";
   unsigned char rnd[6];
   char sfx[2 * sizeof rnd + 1];
   int tries, fd = -1;
-  size_t i;
 
   for (tries = 0; tries < 8 && fd < 0; tries++) {
     if (RAND_bytes(rnd, sizeof rnd) != 1) {
       errno = EIO;
       return -1;
     }
-    for (i = 0; i < sizeof rnd; i++) {
-      sfx[2 * i] = hex[rnd[i] >> 4];
-      sfx[2 * i + 1] = hex[rnd[i] & 15];
-    }
-    sfx[2 * sizeof rnd] = '\0';
+    pc_hex_encode(rnd, sizeof rnd, sfx);
     if (snprintf(tmp, n, ".%s.%s", name, sfx) >= (int)n) {
       errno = ENAMETOOLONG;
       return -1;
@@ -289,21 +319,22 @@ static int create_temp(const struct pc_cache *c, const char *name, char *tmp,
 }
 
 int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
-                   size_t len, char *err, size_t errlen) {
+                   size_t len, struct pc_error *e) {
   char tmp[PC_CACHE_NAME_MAX + 16];
   const char *what;
   struct stat st;
   int fd;
 
+  pc_error_clear(e);
   if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0 ||
       (data == NULL && len > 0)) {
-    set_err(err, errlen, "invalid cache write request");
+    pc_error_set(e, REFUSE, "invalid cache write request");
     return -1;
   }
   fd = create_temp(c, name, tmp, sizeof tmp);
   if (fd < 0) {
-    set_err(err, errlen, "cannot create a temporary file in %s: %s", c->path,
-            strerror(errno));
+    pc_error_set(e, REFUSE, "cannot create a temporary file in %s: %s", c->path,
+                 strerror(errno));
     return -1;
   }
   what = "write";
@@ -335,8 +366,8 @@ int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
   }
   return 0;
 fail:
-  set_err(err, errlen, "cannot write %s/%s (%s): %s", c->path, name, what,
-          strerror(errno));
+  pc_error_set(e, REFUSE, "cannot write %s/%s (%s): %s", c->path, name, what,
+               strerror(errno));
   if (fd >= 0)
     close(fd);
   if (unlinkat(c->dir_fd, tmp, 0) != 0) {
@@ -346,47 +377,49 @@ fail:
 }
 
 int pc_cache_read(const struct pc_cache *c, const char *name,
-                  struct pc_buf *out, char *err, size_t errlen) {
+                  struct pc_buf *out, struct pc_error *e) {
   unsigned char chunk[4096];
   struct stat st;
   ssize_t n;
   int fd, rc = -1;
 
   pc_buf_init(out, PC_CACHE_MAX_FILE);
+  pc_error_clear(e);
   if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0) {
-    set_err(err, errlen, "invalid cache read request");
+    pc_error_set(e, REFUSE, "invalid cache read request");
     return -1;
   }
   fd = openat(c->dir_fd, name,
               O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
-    int e = errno;
-    if (e == ENOENT)
+    int en = errno;
+    if (en == ENOENT)
       return 1;
-    set_err(err, errlen, "ignoring %s/%s: %s", c->path, name,
-            e == ELOOP ? "a symlink (it will be replaced, not followed)"
-                       : strerror(e));
+    pc_error_set(e, REFUSE, "ignoring %s/%s: %s", c->path, name,
+                 en == ELOOP ? "a symlink (it will be replaced, not followed)"
+                             : strerror(en));
     return -1;
   }
   if (fstat(fd, &st) != 0) {
-    set_err(err, errlen, "cannot stat %s/%s: %s", c->path, name,
-            strerror(errno));
+    pc_error_set(e, REFUSE, "cannot stat %s/%s: %s", c->path, name,
+                 strerror(errno));
   } else if (!S_ISREG(st.st_mode)) {
-    set_err(err, errlen, "ignoring %s/%s: not a regular file (remove it)",
-            c->path, name);
+    pc_error_set(e, REFUSE, "ignoring %s/%s: not a regular file (remove it)",
+                 c->path, name);
   } else if (st.st_uid != c->uid) {
-    set_err(err, errlen,
-            "ignoring %s/%s: owned by uid %lu, expected %lu; it will be "
-            "replaced",
-            c->path, name, (unsigned long)st.st_uid, (unsigned long)c->uid);
+    pc_error_set(e, REFUSE,
+                 "ignoring %s/%s: owned by uid %lu, expected %lu; it will be "
+                 "replaced",
+                 c->path, name, (unsigned long)st.st_uid,
+                 (unsigned long)c->uid);
   } else if ((st.st_mode & 077) != 0) {
-    set_err(err, errlen,
-            "ignoring %s/%s: mode %04o gives group/other access, expected "
-            "0600; it will be replaced",
-            c->path, name, (unsigned)(st.st_mode & 07777));
+    pc_error_set(e, REFUSE,
+                 "ignoring %s/%s: mode %04o gives group/other access, expected "
+                 "0600; it will be replaced",
+                 c->path, name, (unsigned)(st.st_mode & 07777));
   } else if (st.st_size > PC_CACHE_MAX_FILE) {
-    set_err(err, errlen, "ignoring %s/%s: %lld bytes, more than %d", c->path,
-            name, (long long)st.st_size, PC_CACHE_MAX_FILE);
+    pc_error_set(e, REFUSE, "ignoring %s/%s: %lld bytes, more than %d", c->path,
+                 name, (long long)st.st_size, PC_CACHE_MAX_FILE);
   } else {
     for (;;) {
       n = read(fd, chunk, sizeof chunk);
@@ -403,22 +436,12 @@ int pc_cache_read(const struct pc_cache *c, const char *name,
     if (n == 0)
       rc = 0;
     else
-      set_err(err, errlen, "cannot read %s/%s: %s", c->path, name,
-              strerror(errno));
+      pc_error_set(e, REFUSE, "cannot read %s/%s: %s", c->path, name,
+                   strerror(errno));
   }
   pc_wipe(chunk, sizeof chunk);
   close(fd);
   if (rc != 0)
     pc_buf_free(out);
   return rc;
-}
-
-int pc_cache_remove(const struct pc_cache *c, const char *name) {
-  if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0) {
-    errno = EINVAL;
-    return -1;
-  }
-  if (unlinkat(c->dir_fd, name, 0) != 0 && errno != ENOENT)
-    return -1;
-  return 0;
 }

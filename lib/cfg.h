@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_cognito.conf: libconfig syntax, one struct, one setter per key that the
  * file and the module arguments both go through (arguments win). */
 #ifndef PAM_COGNITO_CFG_H

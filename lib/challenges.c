@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Answers to the challenges Cognito raises after the password: a forced new
  * password, one-time codes (SMS, authenticator app, email) and the choice of
  * MFA method. Each asks through the prompter and retries within bounds. */
@@ -7,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "error.h"
 #include "login_internal.h"
 #include "secret.h"
 
@@ -24,10 +26,7 @@ static enum pc_status respond_one(struct login *l, const char *challenge,
   json_object *rp = NULL;
   json_object *req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
 
-  if (req && pc_json_add_str(rp, key, value)) {
-    pc_json_put_secret(req);
-    req = NULL;
-  }
+  req = pc_json_keep(req, !req || pc_json_add_str(rp, key, value));
   return pc_login_respond(l, challenge, req);
 }
 
@@ -145,15 +144,10 @@ static enum pc_status new_password(struct login *l, json_object *params) {
     if (st != PC_OK || pw == NULL)
       continue; /* an error ends the loop; a mismatch asks again */
     req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
-    if (req && pc_json_add_str(rp, "NEW_PASSWORD", pw)) {
-      pc_json_put_secret(req);
-      req = NULL;
-    }
+    req = pc_json_keep(req, !req || pc_json_add_str(rp, "NEW_PASSWORD", pw));
     json_object_object_foreach(attrs, key, val) {
-      if (req && pc_json_add_str(rp, key, json_object_get_string(val))) {
-        pc_json_put_secret(req);
-        req = NULL;
-      }
+      req = pc_json_keep(
+          req, !req || pc_json_add_str(rp, key, json_object_get_string(val)));
     }
     st = pc_login_respond(l, "NEW_PASSWORD_REQUIRED", req);
     if (st == PC_OK) {
@@ -235,7 +229,7 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
                   try < attempts(l) ? "Wrong code, try again." : "Wrong code.");
   }
   if (st == PC_ERR_EXPIRED ||
-      (st == PC_ERR_AUTH && strstr(l->err.message, "session"))) {
+      (st == PC_ERR_AUTH && strstr(l->r->err.message, "session"))) {
     pc_login_tell(l, 1,
                   "The code or the login session has expired; "
                   "log in again.");

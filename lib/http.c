@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "config.h"
 
 #include <arpa/inet.h>
@@ -18,6 +19,7 @@ struct pc_http {
   const struct pc_http_ops *ops;
   void *opaque;
   long call_timeout_ms; /* > 0: this call's whole budget (libcurl only) */
+  char request_id[80];  /* x-amzn-RequestId of the last answer */
 };
 
 /* State of the libcurl transport: one easy handle for the whole login, so
@@ -133,6 +135,15 @@ const char *pc_http_unsafe_environment(void) {
   return NULL;
 }
 
+const char *pc_http_request_id(const struct pc_http *h) {
+  return h ? h->request_id : "";
+}
+
+void pc_http_set_request_id(struct pc_http *h, const char *id) {
+  if (h != NULL)
+    (void)snprintf(h->request_id, sizeof(h->request_id), "%s", id ? id : "");
+}
+
 void *pc_http_opaque(struct pc_http *h) {
   return h ? h->opaque : NULL;
 }
@@ -148,6 +159,7 @@ enum pc_status pc_http_post(struct pc_http *h, const char *url,
     resp->max = PC_HTTP_MAX_RESPONSE;
   if (h == NULL || url == NULL || target == NULL || body == NULL)
     return PC_ERR_CONFIG;
+  h->request_id[0] = '\0';
   /* Refused before any I/O, whatever the transport. */
   if (!pc_url_allowed(url))
     return PC_ERR_CONFIG;
@@ -191,6 +203,27 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
     return 0; /* anything but n aborts the transfer */
   }
   return n;
+}
+
+/* Keep the request id an administrator can quote to AWS support. */
+static size_t header_cb(char *ptr, size_t size, size_t nitems, void *userdata) {
+  static const char name[] = "x-amzn-requestid:";
+  struct pc_http *h = userdata;
+  size_t n = size * nitems, len;
+
+  if (n > sizeof(name) - 1 && strncasecmp(ptr, name, sizeof(name) - 1) == 0) {
+    ptr += sizeof(name) - 1;
+    n -= sizeof(name) - 1;
+    while (n > 0 && (*ptr == ' ' || *ptr == '\t'))
+      ptr++, n--;
+    for (len = 0; len < n && ptr[len] != '\r' && ptr[len] != '\n'; len++)
+      ;
+    if (len >= sizeof(h->request_id))
+      len = sizeof(h->request_id) - 1;
+    memcpy(h->request_id, ptr, len);
+    h->request_id[len] = '\0';
+  }
+  return size * nitems;
 }
 
 /* One request: a JSON POST with X-Amz-Target, or a GET when target is
@@ -237,6 +270,9 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
         curl_easy_setopt(cs->easy, CURLOPT_CONNECTTIMEOUT_MS,
                          h->call_timeout_ms) != CURLE_OK)) ||
       curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_HEADERFUNCTION, header_cb) !=
+          CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_HEADERDATA, h) != CURLE_OK ||
       curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
       (target == NULL &&
        curl_easy_setopt(cs->easy, CURLOPT_HTTPGET, 1L) != CURLE_OK) ||

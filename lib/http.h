@@ -1,13 +1,13 @@
+/* SPDX-License-Identifier: MIT */
 /* JSON-over-HTTPS transport. One handle per login: libcurl keeps the
  * connection alive between calls. TLS verification is always on. */
 #ifndef PAM_COGNITO_HTTP_H
 #define PAM_COGNITO_HTTP_H
 
 #include <stddef.h>
+#include "bounds.h"
 #include "buf.h"
 #include "status.h"
-
-#define PC_HTTP_MAX_RESPONSE (256 * 1024)
 
 struct pc_http;
 
@@ -50,6 +50,12 @@ void pc_http_free(struct pc_http *h);
 /* Bound the next calls to ms milliseconds in all (connect included); 0 goes
  * back to the timeout given at creation. Custom transports ignore it. */
 void pc_http_set_call_timeout_ms(struct pc_http *h, long ms);
+
+/* The x-amzn-RequestId header of the last answer ("" when none; raw
+ * server text). A custom transport reports it with pc_http_set_request_id
+ * during post(). */
+const char *pc_http_request_id(const struct pc_http *h);
+void pc_http_set_request_id(struct pc_http *h, const char *id);
 
 /* Why libcurl must not start in this process (a reason to log), or NULL. */
 const char *pc_http_unsafe_environment(void);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ID-token verification: keys from the store or the pool, then the claims
  * Cognito promises. Each refusal names the check for syslog. */
 #include "config.h"
@@ -131,12 +132,12 @@ static enum pc_status check_claims(const struct pc_config *cfg,
     set_why(why, whylen, "ID token audience is not this app client");
   else if (use == NULL || strcmp(use, "id") != 0)
     set_why(why, whylen, "token_use is not \"id\"");
-  else if (pc_jwt_long(claims, "exp", &exp) != 0)
+  else if (pc_json_number(claims, "exp", &exp) != 0)
     set_why(why, whylen, "ID token has no expiry");
   else if (exp + PC_JWT_SKEW <= (long long)now)
     set_why(why, whylen, "ID token expired %lld seconds ago",
             (long long)now - exp);
-  else if (pc_jwt_long(claims, "iat", &iat) == 0 &&
+  else if (pc_json_number(claims, "iat", &iat) == 0 &&
            iat > (long long)now + PC_JWT_SKEW)
     set_why(why, whylen, "ID token issued in the future (clock skew?)");
   else

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* idtoken: verify an ID token from the user pool before anyone is let in.
  *
  * The signature is checked against the pool's published keys (JWKS, fetched

@@ -1,7 +1,9 @@
+/* SPDX-License-Identifier: MIT */
 /* The shared json-c helpers; see json.h. */
 #include "config.h"
 
 #include <limits.h>
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -36,15 +38,49 @@ json_object *pc_json_parse_object(const char *text, size_t len) {
   return obj;
 }
 
-const char *pc_json_str(json_object *o, const char *key) {
+/* The member key of object o when it has type t, or NULL. */
+static json_object *member(json_object *o, const char *key, json_type t) {
   json_object *v;
 
-  if (o == NULL || key == NULL || !json_object_is_type(o, json_type_object))
+  if (o == NULL || key == NULL || !json_object_is_type(o, json_type_object) ||
+      !json_object_object_get_ex(o, key, &v) || !json_object_is_type(v, t))
     return NULL;
-  if (!json_object_object_get_ex(o, key, &v) ||
-      !json_object_is_type(v, json_type_string))
-    return NULL;
-  return json_object_get_string(v);
+  return v;
+}
+
+const char *pc_json_str(json_object *o, const char *key) {
+  json_object *v = member(o, key, json_type_string);
+
+  return v ? json_object_get_string(v) : NULL;
+}
+
+int pc_json_int(json_object *o, const char *key, long long *out) {
+  json_object *v = member(o, key, json_type_int);
+  int64_t i;
+
+  if (v == NULL)
+    return -1;
+  /* A saturated value is garbage, not a clamped number. */
+  i = json_object_get_int64(v);
+  if (i == INT64_MAX || i == INT64_MIN)
+    return -1;
+  *out = (long long)i;
+  return 0;
+}
+
+int pc_json_number(json_object *o, const char *key, long long *out) {
+  json_object *v = member(o, key, json_type_double);
+  double d;
+
+  if (pc_json_int(o, key, out) == 0)
+    return 0;
+  if (v == NULL)
+    return -1;
+  d = json_object_get_double(v);
+  if (!isfinite(d) || d >= 9.2e18 || d <= -9.2e18)
+    return -1;
+  *out = (long long)d;
+  return 0;
 }
 
 int pc_json_add_str(json_object *o, const char *key, const char *val) {
@@ -100,4 +136,11 @@ void pc_json_put_secret(json_object *o) {
     return;
   wipe_strings(o, 0);
   json_object_put(o);
+}
+
+json_object *pc_json_keep(json_object *o, int bad) {
+  if (!bad)
+    return o;
+  pc_json_put_secret(o);
+  return NULL;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pool's signing keys and RS256 verification, on OpenSSL 3's EVP API. */
 #include "config.h"
 
@@ -9,6 +10,7 @@
 #include <openssl/core_names.h>
 #include <openssl/param_build.h>
 
+#include "codec.h"
 #include "json.h"
 #include "jwks.h"
 #include "jwt.h"
@@ -25,7 +27,7 @@ static BIGNUM *b64url_bn(const char *s) {
 
   if (s == NULL)
     return NULL;
-  raw = pc_b64url_decode(s, strlen(s), PC_JWK_MAX_BYTES, &len);
+  raw = pc_base64url_decode(s, strlen(s), PC_JWK_MAX_BYTES, &len);
   if (raw == NULL)
     return NULL;
   bn = len > 0 ? BN_bin2bn(raw, (int)len, NULL) : NULL;
@@ -154,7 +156,7 @@ static json_object *jwt_header(const char *jwt) {
 
   if (dot == NULL)
     return NULL;
-  text = pc_b64url_decode(jwt, (size_t)(dot - jwt), 4096, &len);
+  text = pc_base64url_decode(jwt, (size_t)(dot - jwt), 4096, &len);
   if (text == NULL)
     return NULL;
   hdr = pc_json_parse_object((const char *)text, len);
@@ -192,7 +194,8 @@ enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
     goto out;
   }
   dot2 = strrchr(jwt, '.');
-  sig = pc_b64url_decode(dot2 + 1, strlen(dot2 + 1), PC_JWK_MAX_BYTES, &siglen);
+  sig = pc_base64url_decode(dot2 + 1, strlen(dot2 + 1), PC_JWK_MAX_BYTES,
+                            &siglen);
   if (sig == NULL)
     goto out;
   if (!rs256_ok(key, jwt, (size_t)(dot2 - jwt), sig, siglen)) {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* jwks: a user pool's signing keys (its JSON Web Key Set) as OpenSSL public
  * keys, and the RS256 signature check of a compact JWT against them. */
 #ifndef PAM_COGNITO_JWKS_H

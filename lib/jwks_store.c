@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The JWKS between logins: {"fetched_at": N, "jwks": {...}} in the
  * root-only part of the cache. Public keys are not secret; the file is
  * root's so that no user can plant keys of their own. */
@@ -26,7 +27,8 @@ int pc_jwks_store_load(const struct pc_config *cfg, struct pc_buf *out,
                        time_t *fetched) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_buf raw;
-  char name[PC_CACHE_NAME_MAX], err[256];
+  char name[PC_CACHE_NAME_MAX];
+  struct pc_error err;
   json_object *doc = NULL, *jwks, *at;
   const char *text;
   int rc = -1;
@@ -34,9 +36,9 @@ int pc_jwks_store_load(const struct pc_config *cfg, struct pc_buf *out,
   pc_buf_init(out, PC_JWKS_MAX);
   pc_buf_init(&raw, PC_CACHE_MAX_FILE);
   if (file_name(cfg, name, sizeof name) != 0 ||
-      pc_cache_open_private(&c, cfg->cache_dir, 0, err, sizeof err) != 0)
+      pc_cache_open_private_root(&c, cfg->cache_dir, 0, &err) != 0)
     return -1;
-  if (pc_cache_read(&c, name, &raw, err, sizeof err) != 0)
+  if (pc_cache_read(&c, name, &raw, &err) != 0)
     goto out;
   doc = pc_json_parse_object(raw.data, raw.len);
   if (doc == NULL || !json_object_object_get_ex(doc, "fetched_at", &at) ||
@@ -61,7 +63,8 @@ out:
 int pc_jwks_store_save(const struct pc_config *cfg, const char *jwks,
                        size_t len, time_t fetched) {
   struct pc_cache c = PC_CACHE_INIT;
-  char name[PC_CACHE_NAME_MAX], err[256];
+  char name[PC_CACHE_NAME_MAX];
+  struct pc_error err;
   json_object *doc = NULL, *keys;
   const char *text;
   int rc = -1;
@@ -79,9 +82,9 @@ int pc_jwks_store_save(const struct pc_config *cfg, const char *jwks,
   }
   text = json_object_to_json_string_ext(doc, JSON_C_TO_STRING_PLAIN);
   if (text == NULL ||
-      pc_cache_open_private(&c, cfg->cache_dir, 1, err, sizeof err) != 0)
+      pc_cache_open_private_root(&c, cfg->cache_dir, 1, &err) != 0)
     goto out;
-  rc = pc_cache_write(&c, name, text, strlen(text), err, sizeof err);
+  rc = pc_cache_write(&c, name, text, strlen(text), &err);
 out:
   json_object_put(doc);
   pc_cache_close(&c);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* jwks_store: the pool's JWKS kept between logins, root-only, in
  * <cache_dir>/.private/jwks-<user_pool_id>.json with the time it was
  * fetched, so that most logins need no extra request. */

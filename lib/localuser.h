@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* localuser: the local account behind a PAM user name (NSS), without PAM. */
 #ifndef PAM_COGNITO_LOCALUSER_H
 #define PAM_COGNITO_LOCALUSER_H

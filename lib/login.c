@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The challenge loop: InitiateAuth, then one RespondToAuthChallenge per
  * challenge until AuthenticationResult arrives. Every question goes through
  * the prompter; nothing here knows about PAM. */
@@ -8,18 +9,18 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "codec.h"
 #include "login.h"
 #include "login_internal.h"
 #include "secret.h"
 #include "srp.h"
-
-#define IDP 0 /* pc_api_call: user-pool service */
+#include "tokens.h"
 
 void pc_login_detail(struct login *l, const char *fmt, ...) {
   va_list ap;
 
   va_start(ap, fmt);
-  vsnprintf(l->r->detail, sizeof(l->r->detail), fmt, ap);
+  (void)pc_error_vset(&l->r->err, l->r->err.status, fmt, ap);
   va_end(ap);
 }
 
@@ -63,47 +64,30 @@ json_object *pc_login_request(struct login *l, const char *params_key,
     pc_free_secret(&hash);
   }
   json_object_put(p);
-  if (bad) {
-    pc_json_put_secret(req);
-    return NULL;
-  }
-  return req;
+  return pc_json_keep(req, bad);
 }
 
 /* Send a request (consumed) and keep the reply in l->resp. */
 static enum pc_status call(struct login *l, const char *op, json_object *req) {
-  enum pc_status st;
 
   pc_json_put_secret(l->resp);
   l->resp = NULL;
-  memset(&l->err, 0, sizeof(l->err));
-  if (!req)
-    return PC_ERR_NOMEM;
-  st = pc_api_call(l->cl, IDP, op, req, &l->resp, &l->err);
-  pc_json_put_secret(req);
-  if (st != PC_OK) {
-    if (l->err.type[0])
-      snprintf(l->r->detail, sizeof(l->r->detail), "%s: %s", l->err.type,
-               l->err.message);
-    else
-      snprintf(l->r->detail, sizeof(l->r->detail), "%s: %s", op,
-               pc_status_str(st));
-  }
-  return st;
+  /* Fills r->err: "type: message" or "op: what failed", request id. */
+  return pc_api_send(l->cl, PC_USER_POOL, op, req, &l->resp, &l->r->err);
 }
 
 /* The server's words for the last error (Cognito's policy message, say). */
 const char *pc_login_server_message(struct login *l, const char *fallback) {
-  return l->err.type[0] && l->err.message[0] ? l->err.message : fallback;
+  const struct pc_error *e = &l->r->err;
+
+  return e->type[0] && e->message[0] ? e->message : fallback;
 }
 
 enum pc_status pc_login_respond(struct login *l, const char *challenge,
                                 json_object *req) {
-  if (req && (pc_json_add_str(req, "ChallengeName", challenge) ||
-              (l->session && pc_json_add_str(req, "Session", l->session)))) {
-    pc_json_put_secret(req);
-    req = NULL;
-  }
+  req = pc_json_keep(
+      req, !req || pc_json_add_str(req, "ChallengeName", challenge) ||
+               (l->session && pc_json_add_str(req, "Session", l->session)));
   return call(l, "RespondToAuthChallenge", req);
 }
 
@@ -113,14 +97,13 @@ static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
       pc_login_request(l, "AuthParameters", l->o->username, &params);
   int srp_flow = srp != NULL;
 
-  if (req &&
-      (pc_json_add_str(req, "AuthFlow",
-                       srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
-       (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
-                 : pc_json_add_str(params, "PASSWORD", l->o->password)))) {
-    pc_json_put_secret(req);
-    req = NULL;
-  }
+  req = pc_json_keep(
+      req,
+      !req ||
+          pc_json_add_str(req, "AuthFlow",
+                          srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
+          (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
+                    : pc_json_add_str(params, "PASSWORD", l->o->password)));
   return call(l, "InitiateAuth", req);
 }
 
@@ -151,38 +134,13 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
     return st;
   }
   req = pc_login_request(l, "ChallengeResponses", uid, &params);
-  if (req && (pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
-              pc_json_add_str(params, "TIMESTAMP", ts) ||
-              pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig))) {
-    pc_json_put_secret(req);
-    req = NULL;
-  }
+  req = pc_json_keep(
+      req, !req ||
+               pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
+               pc_json_add_str(params, "TIMESTAMP", ts) ||
+               pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig));
   pc_free_secret(&sig);
   return pc_login_respond(l, "PASSWORD_VERIFIER", req);
-}
-
-enum pc_status pc_tokens_from_result(json_object *ar, struct pc_tokens *t) {
-  const char *a = pc_json_str(ar, "AccessToken");
-  const char *id = pc_json_str(ar, "IdToken");
-  const char *rt = pc_json_str(ar, "RefreshToken");
-  json_object *exp;
-
-  memset(t, 0, sizeof(*t));
-  if (!a || !id || !*a || !*id)
-    return PC_ERR_PROTOCOL;
-  /* "" is no token: a refresh without rotation must keep the old one. */
-  if (rt && !*rt)
-    rt = NULL;
-  t->access_token = pc_strdup(a);
-  t->id_token = pc_strdup(id);
-  t->refresh_token = pc_strdup(rt);
-  if (json_object_object_get_ex(ar, "ExpiresIn", &exp))
-    t->expires_in = (long)json_object_get_int64(exp);
-  if (!t->access_token || !t->id_token || (rt && !t->refresh_token)) {
-    pc_tokens_free(t);
-    return PC_ERR_NOMEM;
-  }
-  return PC_OK;
 }
 
 enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
@@ -272,14 +230,10 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
   free(l.user_id);
   if (st != PC_OK)
     pc_tokens_free(&r->tokens);
+  r->err.status = st;
+  if (st != PC_OK && !r->err.detail[0])
+    (void)pc_error_set(&r->err, st, "%s", pc_status_str(st));
   return st;
-}
-
-void pc_tokens_free(struct pc_tokens *t) {
-  pc_free_secret(&t->access_token);
-  pc_free_secret(&t->id_token);
-  pc_free_secret(&t->refresh_token);
-  t->expires_in = 0;
 }
 
 void pc_login_result_free(struct pc_login_result *r) {

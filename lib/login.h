@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The login: InitiateAuth, then answer challenges one after another until
  * tokens arrive. Questions go through a prompter, so that the PAM module and
  * a command-line tool plug in the same way. */
@@ -6,6 +7,7 @@
 
 #include <time.h>
 #include "api.h"
+#include "error.h"
 #include "status.h"
 #include "tokens.h"
 
@@ -35,13 +37,13 @@ struct pc_login_result {
   char *new_password;      /* set when NEW_PASSWORD_REQUIRED changed it */
   int mfa_used;            /* a second factor was asked for */
   char challenge[64];      /* the challenge being answered when it failed */
-  char detail[768];        /* a sanitized message for syslog */
+  struct pc_error err;     /* why it failed: status, detail, server error */
 };
 
 void pc_login_result_free(struct pc_login_result *r); /* wipes */
 
 /* Run a whole login. PC_OK with tokens, or an error status with
- * result->challenge and result->detail filled for logging. */
+ * r->challenge and r->err filled for logging. */
 enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
                         const struct pc_prompter *p, struct pc_login_result *r)
     __attribute__((warn_unused_result));

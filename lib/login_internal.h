@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Shared between login.c (the loop) and challenges.c (the answers). */
 #ifndef PAM_COGNITO_LOGIN_INTERNAL_H
 #define PAM_COGNITO_LOGIN_INTERNAL_H
@@ -10,13 +11,13 @@ struct login {
   const struct pc_login_opts *o;
   const struct pc_prompter *p;
   struct pc_login_result *r;
-  char *user_id;           /* USER_ID_FOR_SRP once known, else the login name */
-  char *session;           /* Session of the current challenge */
-  json_object *resp;       /* the last reply (may hold tokens) */
-  struct pc_api_error err; /* the last call's error, message sanitized */
+  char *user_id;     /* USER_ID_FOR_SRP once known, else the login name */
+  char *session;     /* Session of the current challenge */
+  json_object *resp; /* the last reply (may hold tokens) */
 };
 
-/* Record a one-line reason in r->detail for syslog (no secrets). */
+/* Record a one-line reason in r->err's detail for syslog (no secrets); the
+ * last call's server error stays beside it. */
 void pc_login_detail(struct login *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 void pc_login_tell(struct login *l, int is_error, const char *text);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The offline verifier: yescrypt through libcrypt, a root-only record, and
  * the rules that bound its use. */
 #include "config.h"
@@ -12,11 +13,12 @@
 
 #include "access.h"
 #include "buf.h"
-#include "cache.h"
+#include "private.h"
 #include "json.h"
 #include "offline.h"
 #include "secret.h"
 
+#define RECORD_FILE "offline.json" /* in the user's root-only area */
 #define RECORD_MAX 16384
 #define DAY 86400LL
 
@@ -45,15 +47,6 @@ static void record_free(struct record *r) {
   pc_free_secret(&r->verifier);
   pc_access_groups_free(r->groups);
   memset(r, 0, sizeof *r);
-}
-
-static int record_name(const char *user, char *name, size_t n) {
-  int len;
-
-  if (!pc_user_name_valid(user))
-    return -1;
-  len = snprintf(name, n, "offline-%s.json", user);
-  return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
 /* yescrypt(password, setting) into out (CRYPT_OUTPUT_SIZE): 0 or -1. The
@@ -111,34 +104,21 @@ static int record_json(const struct record *r, struct pc_buf *b) {
 
 static int record_save(const struct pc_config *cfg, const char *user,
                        const struct record *r, char *why, size_t whylen) {
-  struct pc_cache c = PC_CACHE_INIT;
   struct pc_buf b;
-  char name[PC_CACHE_NAME_MAX];
   int rc = -1;
 
   pc_buf_init(&b, RECORD_MAX);
-  if (record_name(user, name, sizeof name) != 0) {
-    set_why(why, whylen, "user name not usable for the cache");
-    return -1;
-  }
   if (record_json(r, &b) != 0)
     set_why(why, whylen, "out of memory");
-  else if (pc_cache_open_private(&c, cfg->cache_dir, 1, why, whylen) == 0)
-    rc = pc_cache_write(&c, name, b.data, b.len, why, whylen);
-  pc_cache_close(&c);
+  else
+    rc = pc_private_write(cfg->cache_dir, user, RECORD_FILE, b.data, b.len, why,
+                          whylen);
   pc_buf_free(&b);
   return rc;
 }
 
 static void record_remove(const struct pc_config *cfg, const char *user) {
-  struct pc_cache c = PC_CACHE_INIT;
-  char name[PC_CACHE_NAME_MAX], err[256];
-
-  if (record_name(user, name, sizeof name) != 0 ||
-      pc_cache_open_private(&c, cfg->cache_dir, 0, err, sizeof err) != 0)
-    return;
-  (void)pc_cache_remove(&c, name);
-  pc_cache_close(&c);
+  pc_private_remove(cfg->cache_dir, user, RECORD_FILE);
 }
 
 static long long get_int(json_object *o, const char *key, int *bad) {
@@ -155,21 +135,13 @@ static long long get_int(json_object *o, const char *key, int *bad) {
 /* 0 loaded, 1 none (absent, or made for another uid), -1 unusable. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, char *why, size_t whylen) {
-  struct pc_cache c = PC_CACHE_INIT;
   struct pc_buf b;
-  char name[PC_CACHE_NAME_MAX];
   json_object *doc = NULL, *mfa, *wrap = NULL, *groups;
   const char *v;
   int rc, bad = 0;
 
   memset(r, 0, sizeof *r);
-  if (record_name(user, name, sizeof name) != 0)
-    return 1;
-  rc = pc_cache_open_private(&c, cfg->cache_dir, 0, why, whylen);
-  if (rc != 0)
-    return rc;
-  rc = pc_cache_read(&c, name, &b, why, whylen);
-  pc_cache_close(&c);
+  rc = pc_private_read(cfg->cache_dir, user, RECORD_FILE, &b, why, whylen);
   if (rc != 0)
     return rc;
   rc = -1;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* offline: log in while Cognito cannot be reached, within limits the
  * administrator sets (offline_days, offline_failures, offline_lockout,
  * offline_mfa).

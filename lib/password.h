@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ChangePassword: the user's own password change, authorised by the access
  * token of a login with the current password. */
 #ifndef PAM_COGNITO_PASSWORD_H
@@ -10,7 +11,6 @@
 enum pc_status
 pc_change_password(struct pc_client *cl, const char *access_token,
                    const char *old_password, const char *new_password,
-                   struct pc_api_error *err)
-    __attribute__((warn_unused_result));
+                   struct pc_error *err) __attribute__((warn_unused_result));
 
 #endif

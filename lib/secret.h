@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Wiping secrets: the one primitive every buffer holding a password, code,
  * token or key goes through before it is freed. */
 #ifndef PAM_COGNITO_SECRET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "config.h"
 
 #include "srp.h"
@@ -12,6 +13,7 @@
 #include <openssl/hmac.h>
 #include <openssl/rand.h>
 
+#include "codec.h"
 #include "secret.h"
 
 /* RFC 3526 group 15 (3072-bit MODP), the group amazon-cognito-identity-js
@@ -82,17 +84,10 @@ static unsigned char *bn_pad(const BIGNUM *n, size_t *len) {
 }
 
 static char *bytes_to_hex(const unsigned char *p, size_t len) {
-  static const char digits[] = "0123456789abcdef";
   char *hex = malloc(2 * len + 1);
-  size_t i;
 
-  if (hex == NULL)
-    return NULL;
-  for (i = 0; i < len; i++) {
-    hex[2 * i] = digits[p[i] >> 4];
-    hex[2 * i + 1] = digits[p[i] & 0x0f];
-  }
-  hex[2 * len] = '\0';
+  if (hex != NULL)
+    pc_hex_encode(p, len, hex);
   return hex;
 }
 
@@ -135,33 +130,6 @@ static int hmac_sha256(const void *key, size_t klen, const void *msg,
       outlen != 32)
     return -1;
   return 0;
-}
-
-/* Strict base64 (standard alphabet, '=' padding, length a multiple of 4):
- * EVP_DecodeBlock skips whitespace and counts padding as data, so check the
- * text ourselves and trim the padding bytes from its output. */
-static unsigned char *b64_decode(const char *in, size_t *outlen) {
-  static const char alphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t len = strlen(in), pad = 0;
-  unsigned char *out;
-  int n;
-
-  if (len == 0 || len % 4 != 0 || len > INT32_MAX)
-    return NULL;
-  if (in[len - 1] == '=')
-    pad = in[len - 2] == '=' ? 2 : 1;
-  if (strspn(in, alphabet) != len - pad)
-    return NULL;
-  if ((out = malloc(len / 4 * 3 + 1)) == NULL)
-    return NULL;
-  n = EVP_DecodeBlock(out, (const unsigned char *)in, (int)len);
-  if (n < 0 || (size_t)n != len / 4 * 3) {
-    free(out);
-    return NULL;
-  }
-  *outlen = (size_t)n - pad;
-  return out;
 }
 
 static struct pc_srp *srp_alloc(void) {
@@ -323,24 +291,13 @@ static int hkdf16(const unsigned char *ikm, size_t ikm_len,
 static enum pc_status sign(const unsigned char key[KEY_LEN], const char *pool,
                            const char *user, const unsigned char *block,
                            size_t lb, const char *timestamp, char **sig_b64) {
-  size_t lp = strlen(pool), lu = strlen(user), lt = strlen(timestamp);
-  unsigned char *msg, mac[32];
-  enum pc_status st = PC_ERR_NOMEM;
+  const struct pc_bytes parts[] = {{pool, strlen(pool)},
+                                   {user, strlen(user)},
+                                   {block, lb},
+                                   {timestamp, strlen(timestamp)}};
 
-  if ((msg = malloc(lp + lu + lb + lt + 1)) != NULL) {
-    memcpy(msg, pool, lp);
-    memcpy(msg + lp, user, lu);
-    memcpy(msg + lp + lu, block, lb);
-    memcpy(msg + lp + lu + lb, timestamp, lt);
-    if (hmac_sha256(key, KEY_LEN, msg, lp + lu + lb + lt, mac) == 0 &&
-        (*sig_b64 = malloc(4 * ((sizeof(mac) + 2) / 3) + 1)) != NULL) {
-      EVP_EncodeBlock((unsigned char *)*sig_b64, mac, sizeof(mac));
-      st = PC_OK;
-    }
-  }
-  free(msg);
-  pc_wipe(mac, sizeof(mac));
-  return st;
+  *sig_b64 = pc_hmac_sha256_base64(key, KEY_LEN, parts, 4);
+  return *sig_b64 != NULL ? PC_OK : PC_ERR_NOMEM;
 }
 
 enum pc_status pc_srp_signature(struct pc_srp *s, const char *pool_name,
@@ -369,7 +326,7 @@ enum pc_status pc_srp_signature(struct pc_srp *s, const char *pool_name,
    * unless B and u are usable. */
   st = PC_ERR_PROTOCOL;
   if ((salt = hex_to_bn(salt_hex)) == NULL || (B = hex_to_bn(B_hex)) == NULL ||
-      (block = b64_decode(secret_block_b64, &lb)) == NULL)
+      (block = pc_base64_decode(secret_block_b64, &lb)) == NULL)
     goto out;
   if (BN_nnmod(Bmod, B, s->N, ctx) != 1) {
     st = PC_ERR_NOMEM;

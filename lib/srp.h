@@ -1,5 +1,6 @@
+/* SPDX-License-Identifier: MIT */
 /* Cognito's SRP-6a variant on OpenSSL BIGNUM. Pure arithmetic, no I/O.
- * See cognito-protocol.md for the definitions. */
+ * The protocol: amazon-cognito-identity-js (AuthenticationHelper). */
 #ifndef PAM_COGNITO_SRP_H
 #define PAM_COGNITO_SRP_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Result codes shared by every lib/ layer. The module maps them to PAM
  * codes in one place (pam_cognito/result.c). */
 #ifndef PAM_COGNITO_STATUS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The warm-up worker (see warmup.h). One thread and one libcurl multi
  * handle per prompt: both endpoints connect in parallel. The thread blocks
  * every signal (the application's handlers run on its own thread), never

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Connections opened while a person types: during a prompt, a worker thread
  * opens TCP and TLS to the user-pool endpoint (and to the identity endpoint
  * when an identity pool is configured) in a pc_http_pool, so that when the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Who may log in: the admission after a successful login (auth), and
  * pam_sm_acct_mgmt, which also serves logins this module did not
  * authenticate (SSH keys). The decisions themselves are lib/'s
@@ -65,7 +66,7 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
     pc_verdict_free(&v);
     rc = pc_pam_result(st);
     if (rc == PAM_AUTHINFO_UNAVAIL)
-      pc_module_tell_failure(m, st);
+      pc_signin_tell_failure(m, st);
     return rc == PAM_SUCCESS ? PAM_AUTH_ERR : rc;
   }
   if (v.access != PC_ACCESS_ALLOWED) {

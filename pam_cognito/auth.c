@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_sm_authenticate: the password (and any challenge) against the pool. */
 #include "config.h"
 
@@ -5,11 +6,11 @@
 #include <string.h>
 
 #include "api.h"
+#include "error.h"
 #include "conv.h"
 #include "login.h"
 #include "module.h"
 #include "result.h"
-#include "secret.h"
 #include "session.h"
 #include "signin.h"
 #include "warmup.h"
@@ -24,6 +25,7 @@ static int placeholder_password(const char *pw) {
 static void log_failure(struct pc_module *m, const char *user,
                         enum pc_status st, const struct pc_login_result *r) {
   const void *rhost = NULL;
+  char text[1024];
   int rc = pc_pam_result(st);
   /* The service or its configuration failed: that is an error, not a
    * user's mistake. */
@@ -39,10 +41,10 @@ static void log_failure(struct pc_module *m, const char *user,
     return;
   }
   pam_syslog(m->pamh, prio,
-             "authentication failure; user=%s rhost=%s: %s%s%s%s%s", user,
+             "authentication failure; user=%s rhost=%s: %s%s%s: %s", user,
              rhost ? (const char *)rhost : "", pc_status_str(st),
              r->challenge[0] ? " during " : "", r->challenge,
-             r->detail[0] ? ": " : "", r->detail);
+             pc_error_text(&r->err, text, sizeof(text)));
 }
 
 int pc_authenticate(struct pc_module *m) {
@@ -65,7 +67,7 @@ int pc_authenticate(struct pc_module *m) {
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &pw, NULL);
   pc_warmup_stop(warm);
   if (rc != PAM_SUCCESS || !pw)
-    return pc_module_authtok_error(m, rc, "password");
+    return pc_signin_authtok_error(m, rc, "password");
   if (!*pw || placeholder_password(pw)) {
     pam_syslog(m->pamh, LOG_NOTICE, "authentication failure; user=%s: %s", user,
                *pw ? "placeholder password from the application"
@@ -74,7 +76,7 @@ int pc_authenticate(struct pc_module *m) {
   }
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
-  st = pc_module_login(m, &cl, user, pw, &r);
+  st = pc_signin(m, &cl, user, pw, &r);
   if (st == PC_OK && r.new_password) {
     /* Stacked modules see the password the user now has. */
     rc = pam_set_item(m->pamh, PAM_AUTHTOK, r.new_password);
@@ -94,7 +96,7 @@ int pc_authenticate(struct pc_module *m) {
     log_failure(m, user, st, &r);
     rc = pc_module_offline(m, user, pw, st);
     if (rc < 0) {
-      pc_module_tell_failure(m, st);
+      pc_signin_tell_failure(m, st);
       rc = pc_pam_result(st);
     }
   }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_sm_chauthtok: passwd changes the Cognito password.
  *
  * Linux-PAM calls this twice. PAM_PRELIM_CHECK proves the current password
@@ -36,7 +37,7 @@ static int prove_current(struct pc_module *m, const char *user,
   struct pc_login_result r;
   const char *old = NULL;
   enum pc_status st;
-  char *token;
+  char *token, text[1024];
   int rc;
 
   if (getuid() == 0 && strcmp(user, "root") != 0)
@@ -45,17 +46,18 @@ static int prove_current(struct pc_module *m, const char *user,
                  "password: this host holds no administrator keys.");
   rc = pam_get_authtok(m->pamh, PAM_OLDAUTHTOK, &old, "Current password: ");
   if (rc != PAM_SUCCESS || !old || !*old)
-    return pc_module_authtok_error(m, rc, "current password");
-  st = pc_module_login(m, cl, user, old, &r);
+    return pc_signin_authtok_error(m, rc, "current password");
+  st = pc_signin(m, cl, user, old, &r);
   if (st != PC_OK) {
     pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
                "password change refused; user=%s: current password not "
-               "accepted: %s%s%s",
-               user, pc_status_str(st), r.detail[0] ? ": " : "", r.detail);
+               "accepted: %s: %s",
+               user, pc_status_str(st),
+               pc_error_text(&r.err, text, sizeof(text)));
     if (st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
     else
-      pc_module_tell_failure(m, st);
+      pc_signin_tell_failure(m, st);
     rc = pc_pam_result(st);
   } else if (r.new_password) {
     /* A temporary password: the login itself set the new one. */
@@ -76,8 +78,9 @@ static int prove_current(struct pc_module *m, const char *user,
  * or a final error. */
 static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
                    const char *token) {
-  struct pc_api_error err;
+  struct pc_error err;
   const char *old = NULL, *new = NULL;
+  char text[1024];
   enum pc_status st;
   int rc;
 
@@ -105,8 +108,8 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
                  user);
     return PAM_SUCCESS;
   }
-  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s: %s",
-             user, err.type[0] ? err.type : pc_status_str(st), err.message);
+  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s", user,
+             pc_error_text(&err, text, sizeof(text)));
   pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
   switch (st) {
   case PC_ERR_INVALID_PASSWORD:

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Questions and messages through the application's conversation function. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The lib/ prompter, implemented with the PAM conversation. */
 #ifndef PAM_COGNITO_CONV_H
 #define PAM_COGNITO_CONV_H

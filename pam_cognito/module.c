@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The setup every stage shares: module arguments over the configuration
  * file (any key as key=value; arguments win), the checked user name, and
  * the HTTP client. */
@@ -18,13 +19,17 @@
 #define PC_DEFAULT_CONFIG "/etc/security/pam_cognito.conf"
 #endif
 
+/* use_first_pass and try_first_pass are accepted for stacks written for
+ * other modules; pam_get_authtok already uses a stacked password. */
+#define IGNORED ((size_t)-1)
+
 static const struct {
   const char *name;
   size_t offset;
 } flag_args[] = {
     {"debug", offsetof(struct pc_module, debug)},
-    {"use_first_pass", offsetof(struct pc_module, use_first_pass)},
-    {"try_first_pass", offsetof(struct pc_module, try_first_pass)},
+    {"use_first_pass", IGNORED},
+    {"try_first_pass", IGNORED},
     {"use_authtok", offsetof(struct pc_module, use_authtok)},
 };
 
@@ -35,7 +40,8 @@ static int set_flag(struct pc_module *m, const char *arg) {
 
   for (i = 0; i < sizeof(flag_args) / sizeof(flag_args[0]); i++) {
     if (strcmp(arg, flag_args[i].name) == 0) {
-      *(int *)((char *)m + flag_args[i].offset) = 1;
+      if (flag_args[i].offset != IGNORED)
+        *(int *)((char *)m + flag_args[i].offset) = 1;
       return 1;
     }
   }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every stage of the module shares: the parsed arguments and
  * configuration of one pam_sm_* call. */
 #ifndef PAM_COGNITO_MODULE_H
@@ -15,8 +16,6 @@ struct pc_module {
   pam_handle_t *pamh;
   int flags; /* the pam_sm_* flags (PAM_SILENT, ...) */
   int debug;
-  int use_first_pass;
-  int try_first_pass;
   int use_authtok;
   const char *config_path;
   struct pc_config cfg;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Offline login at the PAM layer: when the online login could not reach
  * Cognito, try the cached verifier (lib/offline.h) and say what happened,
  * to the user and to syslog. */

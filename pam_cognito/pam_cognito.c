@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The PAM entry points: parse arguments, run the stage, free, return. */
 #include "config.h"
 

@@ -1,4 +1,5 @@
-/* lib/ status -> PAM return code, in one table (DESIGN.md, "PAM results"). */
+/* SPDX-License-Identifier: MIT */
+/* lib/ status -> PAM return code, in one table. */
 #ifndef PAM_COGNITO_RESULT_H
 #define PAM_COGNITO_RESULT_H
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The session stages: AWS credentials from the identity pool.
  *
  * The hand-over. sshd (privilege separation) runs pam_authenticate in a
@@ -5,14 +6,11 @@
  * kept with pam_set_data during auth survives into the session stages,
  * while pam_putenv values from auth do reach the monitor's handle and the
  * user's shell. So the whole exchange happens in auth, right after the login
- * and over its connection:
- *   GetId (skipped when <cache_dir>/<user>/identity_id remembers the id),
- *   GetCredentialsForIdentity, then
- *   - credentials.json (credential_process shape) and refresh.json (what the
- *     unprivileged helper needs to renew them: refresh token, user name and
- *     precomputed SECRET_HASH, pool settings; never the client secret) into
- *     the per-user cache, owned by the user's local account;
- *   - AWS_* variables into the PAM environment.
+ * and over its connection, in one lib/ call (pc_credentials_after_login):
+ * the identity-pool exchange, then the credentials and what the unprivileged
+ * helper needs to renew them into the user's store (lib/store.h), owned by
+ * the user's local account; here, the AWS_* variables into the PAM
+ * environment.
  * setcred (establish/reinitialize/refresh) and open_session put the cached
  * credentials into the environment when they are not there already (another
  * process ran auth, or the application dropped the environment). Deleting
@@ -24,7 +22,6 @@
  * credentials_required is set. */
 #include "config.h"
 
-#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -32,27 +29,21 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "cache.h"
-#include "credcache.h"
-#include "credfile.h"
-#include "creds.h"
-#include "jwt.h"
+#include "aws_creds.h"
+#include "credentials.h"
 #include "secret.h"
 #include "session.h"
+#include "store.h"
 
 /* A cached credential this close to expiry is not handed to a new session. */
 #define MIN_VALIDITY 60
 
-struct owner {
-  uid_t uid;
-  gid_t gid;
-  char name[PC_USER_NAME_MAX + 1];
-};
-
-/* The local account of user: 0, or -1 (none, or a name the cache refuses). */
-static int lookup_owner(struct pc_module *m, const char *user,
-                        struct owner *o) {
+/* Open the store of user's local account: 0 open, 1 absent (only without
+ * create), -1 no usable account or refused (logged with the reason). */
+static int open_store(struct pc_module *m, const char *user, int create,
+                      struct pc_store *s) {
   struct passwd pw, *res = NULL;
+  struct pc_error e;
   long sz = sysconf(_SC_GETPW_R_SIZE_MAX);
   char *buf;
   int rc = -1;
@@ -61,52 +52,36 @@ static int lookup_owner(struct pc_module *m, const char *user,
     sz = 16384;
   if ((buf = malloc((size_t)sz)) == NULL)
     return -1;
-  if (getpwnam_r(user, &pw, buf, (size_t)sz, &res) == 0 && res != NULL &&
-      pc_user_name_valid(pw.pw_name)) {
-    o->uid = pw.pw_uid;
-    o->gid = pw.pw_gid;
-    (void)snprintf(o->name, sizeof o->name, "%s", pw.pw_name);
-    rc = 0;
-  }
-  free(buf);
-  if (rc != 0)
+  if (getpwnam_r(user, &pw, buf, (size_t)sz, &res) != 0 || res == NULL ||
+      !pc_user_name_valid(pw.pw_name)) {
+    free(buf);
     pc_debug(m,
              "user=%s has no usable local account: AWS credentials go to "
              "the environment only, no cache",
              user);
-  return rc;
-}
-
-/* Open the user's cache: 0 open, 1 absent (only without create), -1 refused
- * (logged with the reason). A first login racing another may see the fresh
- * directory before it is handed to the user: one retry settles that. */
-static int open_cache(struct pc_module *m, const struct owner *o, int create,
-                      struct pc_cache *c) {
-  char err[512];
-  int rc, tries;
-
-  for (tries = 0; tries < 2; tries++) {
-    rc = pc_cache_open(c, m->cfg.cache_dir, o->name, o->uid, o->gid, create,
-                       err, sizeof err);
-    if (rc >= 0 || !create)
-      break;
-    (void)usleep(50000);
+    return -1;
   }
-  if (rc == 0 && err[0])
-    pam_syslog(m->pamh, LOG_NOTICE, "%s", err);
+  rc = pc_store_open(s, m->cfg.cache_dir, pw.pw_name, pw.pw_uid, pw.pw_gid,
+                     create, &e);
+  free(buf);
+  if (rc == 0 && e.detail[0])
+    pam_syslog(m->pamh, LOG_NOTICE, "%s", e.detail);
   else if (rc < 0)
-    pam_syslog(m->pamh, LOG_WARNING, "AWS credential cache refused: %s", err);
+    pam_syslog(m->pamh, LOG_WARNING, "AWS credential cache refused: %s",
+               e.detail);
   return rc;
 }
 
-/* pc_creds_fetch's notes: warnings always, the rest as fetch's debug. */
-static void fetch_log(void *ctx, int priority, const char *text) {
-  struct pc_module *m = ctx;
+/* Warnings always; notes (status PC_OK) as debug. */
+static void log_warnings(struct pc_module *m, const struct pc_warnings *w) {
+  int i;
 
-  if (priority != LOG_DEBUG)
-    pam_syslog(m->pamh, priority, "%s", text);
-  else if (m->debug)
-    pam_syslog(m->pamh, LOG_DEBUG, "fetch: %s", text);
+  for (i = 0; i < w->n; i++) {
+    if (w->item[i].status != PC_OK)
+      pam_syslog(m->pamh, LOG_WARNING, "%s", w->item[i].detail);
+    else
+      pc_debug(m, "%s", w->item[i].detail);
+  }
 }
 
 /* pam_putenv("name=value"), wiping the temporary copy. */
@@ -140,58 +115,30 @@ static int put_creds_env(struct pc_module *m, const struct pc_aws_creds *cr) {
   return rc;
 }
 
-/* credentials.json, and refresh.json for the helper. user_id is the real
- * user name Cognito knows (cognito:username, as USER_ID_FOR_SRP). */
-static void write_cache(struct pc_module *m, const struct pc_cache *c,
-                        const struct pc_aws_creds *cr, const char *identity_id,
-                        const struct pc_tokens *t, const char *user_id) {
-  char *hash = NULL, err[512];
-
-  if (pc_cache_store_creds(c, cr, err, sizeof err) != 0)
-    pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not cached: %s", err);
-  if (t->refresh_token == NULL)
-    return;
-  if (m->cfg.client_secret != NULL &&
-      (hash = pc_secret_hash(m->cfg.client_secret, user_id,
-                             m->cfg.client_id)) == NULL)
-    return;
-  if (pc_cache_store_handover(c, &m->cfg, identity_id, user_id, hash,
-                              t->refresh_token, err, sizeof err) != 0)
-    pam_syslog(m->pamh, LOG_WARNING,
-               "refresh data not cached (the helper "
-               "cannot renew credentials): %s",
-               err);
-  pc_free_secret(&hash);
-}
-
 int pc_session_after_auth(struct pc_module *m, const char *user,
                           struct pc_client *cl, const struct pc_tokens *t) {
   struct pc_aws_creds cr = {0};
-  struct pc_api_error err = {{0}, {0}, 0};
-  struct pc_cache c = PC_CACHE_INIT;
-  struct pc_log log = {fetch_log, m};
-  struct owner o;
-  json_object *claims;
-  const char *uid_claim;
-  char *identity_id = NULL;
+  struct pc_error err;
+  struct pc_warnings w = {0};
+  struct pc_store s = PC_STORE_INIT;
+  char *identity_id = NULL, text[1024];
   enum pc_status st;
-  int have_cache = 0, rc;
+  int have_store, rc;
 
   if (!m->cfg.identity_pool_id) {
     pc_debug(m, "no identity_pool_id configured: no AWS credentials");
     return PAM_SUCCESS;
   }
-  if (lookup_owner(m, user, &o) == 0)
-    have_cache = open_cache(m, &o, 1, &c) == 0;
-  st = pc_creds_fetch(cl, &m->cfg, have_cache ? &c : NULL, t->id_token, &log,
-                      &identity_id, &cr, &err);
+  have_store = open_store(m, user, 1, &s) == 0;
+  st = pc_credentials_after_login(cl, &m->cfg, have_store ? &s : NULL, user, t,
+                                  &cr, &identity_id, &w, &err);
+  log_warnings(m, &w);
   if (st != PC_OK) {
-    /* err.message is the server's text, already sanitized. */
     pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
                "no AWS credentials for user=%s from identity pool %s: %s "
-               "(%s%s%s)",
-               user, m->cfg.identity_pool_id, pc_status_str(st), err.type,
-               err.type[0] && err.message[0] ? ": " : "", err.message);
+               "(%s)",
+               user, m->cfg.identity_pool_id, pc_status_str(st),
+               pc_error_text(&err, text, sizeof(text)));
     rc = m->cfg.credentials_required ? PAM_AUTHINFO_UNAVAIL : PAM_SUCCESS;
     if (rc != PAM_SUCCESS)
       pam_syslog(m->pamh, LOG_ERR,
@@ -199,14 +146,6 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
                  "the login of user=%s",
                  user);
     goto out;
-  }
-  if (have_cache) {
-    /* The token came straight from Cognito in this login: its claims are
-     * safe to use for naming the user to Cognito again. */
-    claims = pc_jwt_claims(t->id_token);
-    uid_claim = pc_jwt_str(claims, "cognito:username");
-    write_cache(m, &c, &cr, identity_id, t, uid_claim ? uid_claim : user);
-    json_object_put(claims);
   }
   rc = put_creds_env(m, &cr);
   if (rc != PAM_SUCCESS && !m->cfg.credentials_required)
@@ -217,12 +156,11 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
     pc_debug(m, "AWS credentials for user=%s (identity %s) until %lld", user,
              identity_id, cr.expiration);
 out:
-  pc_cache_close(&c);
+  pc_store_close(&s);
   pc_aws_creds_free(&cr);
   free(identity_id);
   return rc;
 }
-
 /* 1 when the PAM environment already holds credentials valid for a while. */
 static int env_has_creds(struct pc_module *m) {
   const char *exp = pam_getenv(m->pamh, "AWS_CREDENTIAL_EXPIRATION");
@@ -242,37 +180,37 @@ static int env_has_creds(struct pc_module *m) {
  * there), 0 none valid (the reason is logged). */
 static int session_creds(struct pc_module *m, const char *stage) {
   struct pc_aws_creds cr = {0};
-  struct pc_cache c = PC_CACHE_INIT;
-  struct owner o;
+  struct pc_store s = PC_STORE_INIT;
+  struct pc_error e;
   const char *user = NULL;
-  char err[512];
   int rc, ok = 0;
 
   if (env_has_creds(m)) {
     pc_debug(m, "%s: AWS credentials already in the environment", stage);
     return 1;
   }
-  if (pc_module_user(m, &user) != PAM_SUCCESS || lookup_owner(m, user, &o))
+  if (pc_module_user(m, &user) != PAM_SUCCESS)
     return 0;
-  if ((rc = open_cache(m, &o, 0, &c)) != 0) {
+  if ((rc = open_store(m, user, 0, &s)) != 0) {
     if (rc > 0)
       pc_debug(m, "%s: no AWS credential cache for user=%s", stage, user);
     return 0;
   }
-  switch (pc_cache_load_creds(&c, MIN_VALIDITY, &cr, err, sizeof err)) {
-  case PC_CACHE_REFUSED:
-  case PC_CACHE_MALFORMED:
-    pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not loaded: %s", err);
+  switch (pc_store_load_creds(&s, MIN_VALIDITY, &cr, &e)) {
+  case PC_STORE_REFUSED:
+  case PC_STORE_MALFORMED:
+    pam_syslog(m->pamh, LOG_WARNING, "AWS credentials not loaded: %s",
+               e.detail);
     break;
-  case PC_CACHE_ABSENT:
-  case PC_CACHE_EMPTY:
+  case PC_STORE_ABSENT:
+  case PC_STORE_EMPTY:
     pc_debug(m, "%s: no cached AWS credentials for user=%s", stage, user);
     break;
-  case PC_CACHE_EXPIRED:
+  case PC_STORE_EXPIRED:
     pc_debug(m, "%s: cached AWS credentials for user=%s have expired", stage,
              user);
     break;
-  case PC_CACHE_LOADED:
+  case PC_STORE_LOADED:
     ok = put_creds_env(m, &cr) == PAM_SUCCESS;
     break;
   }
@@ -280,8 +218,19 @@ static int session_creds(struct pc_module *m, const char *stage) {
     pc_debug(m, "%s: AWS credentials for user=%s loaded from the cache", stage,
              user);
   pc_aws_creds_free(&cr);
-  pc_cache_close(&c);
+  pc_store_close(&s);
   return ok;
+}
+
+/* Cached credentials into the environment for stage: PAM_SUCCESS, or
+ * failed when there are none and credentials_required is set. */
+static int require_creds(struct pc_module *m, const char *stage, int failed) {
+  if (session_creds(m, stage) || !m->cfg.credentials_required)
+    return PAM_SUCCESS;
+  pam_syslog(m->pamh, LOG_ERR,
+             "%s: no valid AWS credentials and credentials_required is set",
+             stage);
+  return failed;
 }
 
 /* sshd (auth-pam.c, 9.2 and earlier alike) ends the connection with
@@ -302,12 +251,7 @@ int pc_setcred(struct pc_module *m) {
     pc_debug(m, "deleting credentials: the cache stays for other sessions");
     return PAM_SUCCESS;
   }
-  if (session_creds(m, "setcred") || !m->cfg.credentials_required)
-    return PAM_SUCCESS;
-  pam_syslog(m->pamh, LOG_ERR,
-             "setcred: no valid AWS credentials and "
-             "credentials_required is set");
-  return PAM_CRED_UNAVAIL;
+  return require_creds(m, "setcred", PAM_CRED_UNAVAIL);
 }
 
 /* No identity pool: PAM_IGNORE, as session modules with nothing to do
@@ -317,10 +261,5 @@ int pc_open_session(struct pc_module *m) {
     pc_debug(m, "no identity_pool_id configured: nothing to do");
     return PAM_IGNORE;
   }
-  if (session_creds(m, "open_session") || !m->cfg.credentials_required)
-    return PAM_SUCCESS;
-  pam_syslog(m->pamh, LOG_ERR,
-             "open_session: no valid AWS credentials and "
-             "credentials_required is set");
-  return PAM_SESSION_ERR;
+  return require_creds(m, "open_session", PAM_SESSION_ERR);
 }

@@ -1,10 +1,11 @@
+/* SPDX-License-Identifier: MIT */
 /* AWS credentials for the session (identity pool), handed from auth to the
  * session stages through the per-user cache. */
 #ifndef PAM_COGNITO_SESSION_H
 #define PAM_COGNITO_SESSION_H
 
 #include "api.h"
-#include "login.h"
+#include "tokens.h"
 #include "module.h"
 
 /* After a successful login: exchange the ID token for AWS credentials when an

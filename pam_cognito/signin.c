@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What auth and passwd share: a Cognito login through the conversation, the
  * words a user gets when it fails, and pam_get_authtok's failures. */
 #include "config.h"
@@ -8,9 +9,9 @@
 #include "module.h"
 #include "signin.h"
 
-enum pc_status pc_module_login(struct pc_module *m, struct pc_client *cl,
-                               const char *user, const char *password,
-                               struct pc_login_result *r) {
+enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
+                         const char *user, const char *password,
+                         struct pc_login_result *r) {
   struct pc_login_opts o;
   struct pc_prompter p;
 
@@ -27,7 +28,7 @@ enum pc_status pc_module_login(struct pc_module *m, struct pc_client *cl,
 
 /* A wrong password gets no words (they would help an attacker; pam_unix
  * says nothing either); these failures do. */
-void pc_module_tell_failure(struct pc_module *m, enum pc_status st) {
+void pc_signin_tell_failure(struct pc_module *m, enum pc_status st) {
   if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT)
     pc_conv_tell(m, 1,
                  "The Cognito sign-in service cannot be reached or "
@@ -38,7 +39,7 @@ void pc_module_tell_failure(struct pc_module *m, enum pc_status st) {
     pc_conv_tell(m, 1, "Your account is not confirmed yet.");
 }
 
-int pc_module_authtok_error(struct pc_module *m, int rc, const char *what) {
+int pc_signin_authtok_error(struct pc_module *m, int rc, const char *what) {
   pc_debug(m, "no %s: %s", what, pam_strerror(m->pamh, rc));
   if (rc == PAM_CONV_AGAIN)
     return PAM_INCOMPLETE; /* the application may call us again */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A Cognito login as auth and passwd run it. */
 #ifndef PAM_COGNITO_SIGNIN_H
 #define PAM_COGNITO_SIGNIN_H
@@ -8,15 +9,15 @@
 
 /* pc_login for user with password, its questions through m's conversation.
  * r is filled as pc_login fills it (free it with pc_login_result_free). */
-enum pc_status pc_module_login(struct pc_module *m, struct pc_client *cl,
-                               const char *user, const char *password,
-                               struct pc_login_result *r);
+enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
+                         const char *user, const char *password,
+                         struct pc_login_result *r);
 
 /* Tell the user about a failure that deserves words (service unreachable,
  * password reset required, account not confirmed). */
-void pc_module_tell_failure(struct pc_module *m, enum pc_status st);
+void pc_signin_tell_failure(struct pc_module *m, enum pc_status st);
 
 /* The PAM code for a failed pam_get_authtok (what: "password", ...). */
-int pc_module_authtok_error(struct pc_module *m, int rc, const char *what);
+int pc_signin_authtok_error(struct pc_module *m, int rc, const char *what);
 
 #endif

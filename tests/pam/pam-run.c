@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam-run: a PAM application for tests. It runs a real libpam stack from a
  * service directory of the test's own (pam_start_confdir), answers prompts
  * from a script, and reports everything a user or a program would see as

@@ -202,7 +202,7 @@ class AccessTest(CacheTest):
         s = self.stack(allowed_groups=["ops"])
         self.group("alice", "ops")
         self.assertEqual(self.login(s).code, "PAM_SUCCESS")
-        record = os.path.join(self.cache, ".private", "account-alice.json")
+        record = os.path.join(self.cache, ".private", "alice", "account.json")
         st = os.stat(record)
         self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (0, 0o600))
         self.assertEqual(self.account(s).code, "PAM_SUCCESS")
@@ -261,7 +261,7 @@ class AccessTest(CacheTest):
         s = self.stack(allowed_groups=["ops"])
         self.group("alice", "ops")
         self.assertEqual(self.login(s).code, "PAM_SUCCESS")
-        record = os.path.join(self.cache, ".private", "account-alice.json")
+        record = os.path.join(self.cache, ".private", "alice", "account.json")
         # The directory is root's and closed: alice cannot even look.
         st = os.stat(os.path.dirname(record))
         self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (0, 0o700))
@@ -272,7 +272,7 @@ class AccessTest(CacheTest):
     def test_account_record_of_a_deleted_uid_is_ignored(self):
         s = self.stack()
         self.assertEqual(self.login(s).code, "PAM_SUCCESS")
-        record = os.path.join(self.cache, ".private", "account-alice.json")
+        record = os.path.join(self.cache, ".private", "alice", "account.json")
         doc = json.load(open(record))
         doc["uid"] = doc["uid"] + 4242
         with open(record, "w") as f:

@@ -44,7 +44,7 @@ class OfflineTest(CacheTest):
         return s
 
     def record_path(self, user="alice"):
-        return os.path.join(self.cache, ".private", f"offline-{user}.json")
+        return os.path.join(self.cache, ".private", user, "offline.json")
 
     def record(self, user="alice"):
         with open(self.record_path(user)) as f:

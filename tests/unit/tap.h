@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A few lines of TAP for the unit tests: automake's tap-driver counts them. */
 #ifndef PAM_COGNITO_TAP_H
 #define PAM_COGNITO_TAP_H

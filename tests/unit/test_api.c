@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* api + http: requests, error mapping and retries over an injected transport,
  * then the real libcurl transport against an in-process loopback server. */
 #include "config.h"
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "api.h"
+#include "codec.h"
 #include "http.h"
 #include "tap.h"
 
@@ -88,7 +90,7 @@ static int make_config(struct pc_config *c, const char *endpoint) {
 /* Run one InitiateAuth-like call with canned replies. */
 static enum pc_status run_mock(struct mock *m, int nreplies,
                                const struct canned *replies, int retries,
-                               json_object **resp, struct pc_api_error *err) {
+                               json_object **resp, struct pc_error *err) {
   struct pc_config cfg;
   struct pc_client cl;
   json_object *req;
@@ -112,7 +114,7 @@ static enum pc_status run_mock(struct mock *m, int nreplies,
   req = json_object_new_object();
   json_object_object_add(req, "AuthFlow",
                          json_object_new_string("USER_PASSWORD_AUTH"));
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, resp, err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, resp, err);
   json_object_put(req);
   pc_client_free(&cl);
   pc_config_free(&cfg);
@@ -122,7 +124,7 @@ static enum pc_status run_mock(struct mock *m, int nreplies,
 static void test_request(void) {
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   struct mock m;
   json_object *req, *params, *resp = NULL, *sent;
   const char *ser;
@@ -158,7 +160,7 @@ static void test_request(void) {
   /* json-c's own serialisation buffer for req: pc_api_call must wipe it. */
   ser = json_object_to_json_string_length(req, JSON_C_TO_STRING_PLAIN, &len);
 
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   ok(st == PC_OK, "InitiateAuth succeeds");
   ok(m.calls == 1, "one request");
   is_str(m.target, IDP ".InitiateAuth", "X-Amz-Target for the user pool");
@@ -195,7 +197,7 @@ static void test_request(void) {
   req = json_object_new_object();
   json_object_object_add(req, "IdentityPoolId",
                          json_object_new_string("us-east-1:x"));
-  st = pc_api_call(&cl, 1, "GetId", req, &resp, &err);
+  st = pc_api_call(&cl, PC_IDENTITY_POOL, "GetId", req, &resp, &err);
   ok(st == PC_OK, "GetId succeeds");
   is_str(m.target, "AWSCognitoIdentityService.GetId",
          "X-Amz-Target for the identity pool");
@@ -203,7 +205,8 @@ static void test_request(void) {
          "sent to the identity-pool URL");
   json_object_put(req);
   pc_json_put_secret(resp);
-  ok(pc_api_call(&cl, 0, "InitiateAuth", NULL, &resp, &err) == PC_ERR_CONFIG,
+  ok(pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", NULL, &resp, &err) ==
+         PC_ERR_CONFIG,
      "NULL request refused");
   pc_client_free(&cl);
   pc_config_free(&cfg);
@@ -232,7 +235,7 @@ static void test_error_mapping(void) {
   char body[512];
   struct canned r;
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
   enum pc_status st;
   size_t i;
@@ -268,22 +271,21 @@ static void test_error_mapping(void) {
   ok(st == PC_ERR_USER_UNKNOWN, "UserNotFoundException with \"Message\"");
   is_str(err.message, "Capital M", "\"Message\" read too");
 
-  ok(pc_api_map_error("a.b#c#CodeMismatchException", NULL) ==
-         PC_ERR_CODE_MISMATCH,
+  ok(pc_api_map_error("a.b#c#CodeMismatchException") == PC_ERR_CODE_MISMATCH,
      "map: last '#' wins");
-  ok(pc_api_map_error("NotAuthorizedException:", NULL) == PC_ERR_AUTH,
+  ok(pc_api_map_error("NotAuthorizedException:") == PC_ERR_AUTH,
      "map: trailing ':' stripped");
   ok(pc_api_map_error("NotAuthorizedException:http://internal.amazon.com/"
-                      "coral/com.amazonaws.cognito.identity.idp/",
-                      NULL) == PC_ERR_AUTH,
+                      "coral/com.amazonaws.cognito.identity.idp/") ==
+         PC_ERR_AUTH,
      "map: x-amzn-ErrorType form");
-  ok(pc_api_map_error("InternalErrorException", NULL) == PC_ERR_UNAVAIL,
+  ok(pc_api_map_error("InternalErrorException") == PC_ERR_UNAVAIL,
      "map: InternalErrorException -> unavailable");
-  ok(pc_api_map_error("TooManyRequestsException", NULL) == PC_ERR_LIMIT,
+  ok(pc_api_map_error("TooManyRequestsException") == PC_ERR_LIMIT,
      "map: TooManyRequestsException -> limit");
-  ok(pc_api_map_error("", NULL) == PC_ERR_PROTOCOL, "map: empty -> protocol");
-  ok(pc_api_map_error(NULL, NULL) == PC_ERR_PROTOCOL, "map: NULL -> protocol");
-  ok(pc_api_map_error("notauthorizedexception", NULL) == PC_ERR_PROTOCOL,
+  ok(pc_api_map_error("") == PC_ERR_PROTOCOL, "map: empty -> protocol");
+  ok(pc_api_map_error(NULL) == PC_ERR_PROTOCOL, "map: NULL -> protocol");
+  ok(pc_api_map_error("notauthorizedexception") == PC_ERR_PROTOCOL,
      "map: case matters");
 }
 
@@ -303,7 +305,7 @@ static void test_bad_bodies(void) {
   char deep[256];
   struct canned r;
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
   enum pc_status st;
   size_t i;
@@ -360,7 +362,7 @@ static void test_bad_bodies(void) {
 static void test_retries(void) {
   struct canned r[3];
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
   enum pc_status st;
   double t0, dt;
@@ -426,7 +428,7 @@ static void test_sanitize(void) {
   char out[64], small[6];
   struct canned r;
   struct mock m;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *resp;
 
   pc_sanitize(out, sizeof(out), "bad\x1b[31mred\x07\r\nend");
@@ -810,7 +812,7 @@ static void test_curl_keepalive(void) {
   struct srv s;
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *req, *resp = NULL;
   char url[64];
   enum pc_status st1, st2;
@@ -827,13 +829,14 @@ static void test_curl_keepalive(void) {
     return;
   }
   req = big_request(2048);
-  st1 = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st1 = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   ok(st1 == PC_OK, "first call over libcurl (%s)", pc_status_str(st1));
   ok(resp != NULL && json_object_is_type(resp, json_type_object),
      "reply parsed");
   pc_json_put_secret(resp);
   resp = NULL;
-  st2 = pc_api_call(&cl, 0, "RespondToAuthChallenge", req, &resp, &err);
+  st2 = pc_api_call(&cl, PC_USER_POOL, "RespondToAuthChallenge", req, &resp,
+                    &err);
   ok(st2 == PC_OK, "second call over libcurl (%s)", pc_status_str(st2));
   pc_json_put_secret(resp);
   json_object_put(req);
@@ -856,7 +859,7 @@ static void test_curl_keepalive(void) {
    * (older releases past 1 kB), then waits up to a second for "100". */
   req = big_request(1100 * 1024);
   t0 = now_s();
-  st1 = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st1 = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   dt = now_s() - t0;
   json_object_put(req);
   pc_json_put_secret(resp);
@@ -876,7 +879,7 @@ static void test_curl_silent(void) {
   struct srv s;
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *req, *resp = NULL;
   char url[64];
   enum pc_status st;
@@ -894,7 +897,7 @@ static void test_curl_silent(void) {
   }
   req = big_request(10);
   t0 = now_s();
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   dt = now_s() - t0;
   json_object_put(req);
   ok(st == PC_ERR_UNAVAIL && resp == NULL,
@@ -912,7 +915,7 @@ static void test_curl_huge(enum srv_mode mode, const char *what) {
   struct srv s;
   struct pc_config cfg;
   struct pc_client cl;
-  struct pc_api_error err;
+  struct pc_error err;
   json_object *req, *resp = NULL;
   char url[64];
   enum pc_status st;
@@ -928,7 +931,7 @@ static void test_curl_huge(enum srv_mode mode, const char *what) {
     return;
   }
   req = big_request(10);
-  st = pc_api_call(&cl, 0, "InitiateAuth", req, &resp, &err);
+  st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   json_object_put(req);
   ok(st == PC_ERR_PROTOCOL && resp == NULL, "%s -> protocol error (%s)", what,
      pc_status_str(st));

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pc_buf: bounded growth, terminator, failure leaves the buffer unchanged. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "config.h"
 
 #include <dirent.h>
@@ -12,7 +13,7 @@
 #include <unistd.h>
 
 #include "cache.h"
-#include "credfile.h"
+#include "aws_creds.h"
 #include "secret.h"
 #include "tap.h"
 
@@ -102,10 +103,10 @@ static int rm_one(const char *p, const struct stat *st, int flag,
 }
 
 /* 0 when the open succeeds; closes right away. */
-static int try_open(const char *base, const char *user, int create, char *err,
-                    size_t n) {
+static int try_open(const char *base, const char *user, int create,
+                    struct pc_error *e) {
   struct pc_cache c;
-  int rc = pc_cache_open(&c, base, user, UID, GID, create, err, n);
+  int rc = pc_cache_open(&c, base, user, UID, GID, create, e);
 
   if (rc == 0)
     pc_cache_close(&c);
@@ -140,25 +141,25 @@ static void test_names(void) {
   ok(!pc_user_name_valid("") && !pc_user_name_valid(NULL) &&
          !pc_user_name_valid("a b") && !pc_user_name_valid("caf\xc3\xa9"),
      "empty, NULL, space, non-ASCII refused");
-  ok(try_open(P("base"), "../x", 1, NULL, 0) == -1 &&
-         try_open(P("base"), "", 1, NULL, 0) == -1 &&
-         try_open(P("base"), longname, 1, NULL, 0) == -1 &&
+  ok(try_open(P("base"), "../x", 1, NULL) == -1 &&
+         try_open(P("base"), "", 1, NULL) == -1 &&
+         try_open(P("base"), longname, 1, NULL) == -1 &&
          lst(P("base")).st_mode == 0,
      "open refuses bad names before touching the disk");
-  ok(try_open("relative/base", "alice", 1, NULL, 0) == -1,
+  ok(try_open("relative/base", "alice", 1, NULL) == -1,
      "a relative base is refused");
 }
 
 static void test_create_and_files(void) {
   struct pc_cache c;
   struct pc_buf b;
-  char err[512];
+  struct pc_error e;
   struct stat st;
 
-  ok(try_open(P("base"), "nobody", 0, err, sizeof err) == 1,
-     "nothing there and no create: 1 (%s)", err);
-  ok(pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, err, sizeof err) == 0,
-     "open with create: %s", err);
+  ok(try_open(P("base"), "nobody", 0, &e) == 1,
+     "nothing there and no create: 1 (%s)", e.detail);
+  ok(pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, &e) == 0,
+     "open with create: %s", e.detail);
   st = lst(P("base"));
   ok(S_ISDIR(st.st_mode) && st.st_uid == 0 && (st.st_mode & 07777) == 0755,
      "base created root-owned 0755 despite umask 077 (%04o)",
@@ -167,58 +168,54 @@ static void test_create_and_files(void) {
   ok(S_ISDIR(st.st_mode) && st.st_uid == UID && st.st_gid == GID &&
          (st.st_mode & 07777) == 0700,
      "user dir owned by the user, 0700");
-  ok(pc_cache_write(&c, "creds.json", "{\"v\":1}", 7, err, sizeof err) == 0,
-     "write: %s", err);
+  ok(pc_cache_write(&c, "creds.json", "{\"v\":1}", 7, &e) == 0, "write: %s",
+     e.detail);
   st = lst(P("base/nobody/creds.json"));
   ok(S_ISREG(st.st_mode) && st.st_uid == UID && st.st_gid == GID &&
          (st.st_mode & 07777) == 0600,
      "file owned by the user, 0600");
   is_str(slurp(P("base/nobody/creds.json")), "{\"v\":1}", "exact contents");
-  ok(pc_cache_read(&c, "creds.json", &b, err, sizeof err) == 0 && b.len == 7 &&
+  ok(pc_cache_read(&c, "creds.json", &b, &e) == 0 && b.len == 7 &&
          memcmp(b.data, "{\"v\":1}", 7) == 0,
      "read back");
   pc_buf_free(&b);
-  ok(pc_cache_write(&c, "creds.json", "second", 6, err, sizeof err) == 0,
-     "replace");
+  ok(pc_cache_write(&c, "creds.json", "second", 6, &e) == 0, "replace");
   is_str(slurp(P("base/nobody/creds.json")), "second", "replaced contents");
   ok(dot_files(P("base/nobody")) == 0, "no temporary files left");
-  ok(pc_cache_write(&c, "empty", "", 0, err, sizeof err) == 0 &&
-         pc_cache_read(&c, "empty", &b, err, sizeof err) == 0 && b.len == 0,
+  ok(pc_cache_write(&c, "empty", "", 0, &e) == 0 &&
+         pc_cache_read(&c, "empty", &b, &e) == 0 && b.len == 0,
      "an empty file reads as empty");
   pc_buf_free(&b);
-  ok(pc_cache_read(&c, "absent", &b, err, sizeof err) == 1, "absent: 1");
-  ok(pc_cache_remove(&c, "creds.json") == 0 &&
-         lst(P("base/nobody/creds.json")).st_mode == 0 &&
-         pc_cache_remove(&c, "creds.json") == 0,
-     "remove, and removing again is fine");
-  ok(pc_cache_write(&c, "../escape", "x", 1, err, sizeof err) == -1 &&
-         pc_cache_write(&c, ".hidden", "x", 1, err, sizeof err) == -1 &&
-         pc_cache_read(&c, "a/b", &b, err, sizeof err) == -1 &&
+  ok(pc_cache_read(&c, "absent", &b, &e) == 1, "absent: 1");
+  ok(pc_cache_write(&c, "../escape", "x", 1, &e) == -1 &&
+         pc_cache_write(&c, ".hidden", "x", 1, &e) == -1 &&
+         pc_cache_read(&c, "a/b", &b, &e) == -1 &&
          lst(P("base/escape")).st_mode == 0,
      "file names are validated too");
   pc_cache_close(&c);
   pc_cache_close(&c);
-  ok(try_open(P("base"), "nobody", 0, err, sizeof err) == 0,
+  ok(try_open(P("base"), "nobody", 0, &e) == 0,
      "reopening the existing dir without create");
 }
 
 static void test_planted_files(void) {
   struct pc_cache c;
   struct pc_buf b;
-  char err[512], big[PC_CACHE_MAX_FILE + 2];
+  struct pc_error e;
+  char big[PC_CACHE_MAX_FILE + 2];
   struct stat st;
 
-  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, err, sizeof err)) {
-    ok(0, "open for planted-file tests: %s", err);
+  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, &e)) {
+    ok(0, "open for planted-file tests: %s", e.detail);
     return;
   }
   /* A symlink planted where the cache file goes. */
   ok(put_file(P("victim"), "VICTIM", 0, 0644) == 0 &&
          symlink(P("victim"), P("base/nobody/link")) == 0,
      "plant a symlink to a root file");
-  ok(pc_cache_read(&c, "link", &b, err, sizeof err) == -1 && b.data == NULL,
-     "read refuses the symlink: %s", err);
-  ok(pc_cache_write(&c, "link", "mine", 4, err, sizeof err) == 0, "write");
+  ok(pc_cache_read(&c, "link", &b, &e) == -1 && b.data == NULL,
+     "read refuses the symlink: %s", e.detail);
+  ok(pc_cache_write(&c, "link", "mine", 4, &e) == 0, "write");
   ok(S_ISREG(lst(P("base/nobody/link")).st_mode), "the link was replaced");
   is_str(slurp(P("base/nobody/link")), "mine", "with the new contents");
   is_str(slurp(P("victim")), "VICTIM", "the link target is untouched");
@@ -227,109 +224,166 @@ static void test_planted_files(void) {
 
   /* A file of another uid, then one with loose mode. */
   ok(put_file(P("base/nobody/other"), "theirs", 1234, 0600) == 0, "plant");
-  ok(pc_cache_read(&c, "other", &b, err, sizeof err) == -1,
-     "read refuses a file owned by uid 1234: %s", err);
-  ok(pc_cache_write(&c, "other", "ours", 4, err, sizeof err) == 0 &&
+  ok(pc_cache_read(&c, "other", &b, &e) == -1,
+     "read refuses a file owned by uid 1234: %s", e.detail);
+  ok(pc_cache_write(&c, "other", "ours", 4, &e) == 0 &&
          lst(P("base/nobody/other")).st_uid == UID,
      "write replaces it, now owned by the user");
   is_str(slurp(P("base/nobody/other")), "ours", "with our contents");
   ok(put_file(P("base/nobody/loose"), "x", UID, 0644) == 0 &&
-         pc_cache_read(&c, "loose", &b, err, sizeof err) == -1,
-     "read refuses mode 0644: %s", err);
+         pc_cache_read(&c, "loose", &b, &e) == -1,
+     "read refuses mode 0644: %s", e.detail);
   ok(mkfifo(P("base/nobody/fifo"), 0600) == 0 &&
          chown(P("base/nobody/fifo"), UID, GID) == 0 &&
-         pc_cache_read(&c, "fifo", &b, err, sizeof err) == -1,
-     "a FIFO is refused without blocking: %s", err);
+         pc_cache_read(&c, "fifo", &b, &e) == -1,
+     "a FIFO is refused without blocking: %s", e.detail);
   ok(mkdir(P("base/nobody/dir"), 0700) == 0 &&
-         pc_cache_write(&c, "dir", "x", 1, err, sizeof err) == -1 &&
+         pc_cache_write(&c, "dir", "x", 1, &e) == -1 &&
          dot_files(P("base/nobody")) == 0,
      "a directory in the way fails the write, leaving no temp file");
   memset(big, 'x', sizeof big - 1);
   big[sizeof big - 1] = '\0';
-  ok(pc_cache_write(&c, "big", big, PC_CACHE_MAX_FILE, err, sizeof err) == 0 &&
-         pc_cache_read(&c, "big", &b, err, sizeof err) == 0 &&
-         b.len == PC_CACHE_MAX_FILE,
+  ok(pc_cache_write(&c, "big", big, PC_CACHE_MAX_FILE, &e) == 0 &&
+         pc_cache_read(&c, "big", &b, &e) == 0 && b.len == PC_CACHE_MAX_FILE,
      "a file of exactly the limit reads");
   pc_buf_free(&b);
-  ok(pc_cache_write(&c, "big", big, sizeof big - 1, err, sizeof err) == 0 &&
-         pc_cache_read(&c, "big", &b, err, sizeof err) == -1,
-     "one byte more is refused: %s", err);
+  ok(pc_cache_write(&c, "big", big, sizeof big - 1, &e) == 0 &&
+         pc_cache_read(&c, "big", &b, &e) == -1,
+     "one byte more is refused: %s", e.detail);
   pc_cache_close(&c);
 }
 
 static void test_planted_dirs(void) {
-  char err[512];
+  struct pc_error e;
   struct stat st;
 
   ok(mkdir(P("elsewhere"), 0755) == 0 && chmod(P("elsewhere"), 0755) == 0 &&
          symlink(P("elsewhere"), P("base/sym")) == 0,
      "plant a user-dir symlink");
-  ok(try_open(P("base"), "sym", 1, err, sizeof err) == -1,
-     "a symlinked user dir is refused: %s", err);
+  ok(try_open(P("base"), "sym", 1, &e) == -1,
+     "a symlinked user dir is refused: %s", e.detail);
   st = lst(P("elsewhere"));
   ok(dot_files(P("elsewhere")) == 0 && st.st_uid == 0 &&
          (st.st_mode & 07777) == 0755,
      "its target is untouched");
   ok(symlink(P("nowhere"), P("base/dangling")) == 0 &&
-         try_open(P("base"), "dangling", 1, err, sizeof err) == -1 &&
+         try_open(P("base"), "dangling", 1, &e) == -1 &&
          lst(P("nowhere")).st_mode == 0,
      "a dangling symlink is refused, its target not created");
   ok(put_file(P("base/plain"), "x", UID, 0600) == 0 &&
-         try_open(P("base"), "plain", 1, err, sizeof err) == -1,
-     "a file in place of the user dir is refused: %s", err);
+         try_open(P("base"), "plain", 1, &e) == -1,
+     "a file in place of the user dir is refused: %s", e.detail);
   ok(mkdir(P("base/taken"), 0700) == 0 &&
          chown(P("base/taken"), 1234, 1234) == 0 &&
-         try_open(P("base"), "taken", 1, err, sizeof err) == -1 &&
+         try_open(P("base"), "taken", 1, &e) == -1 &&
          lst(P("base/taken")).st_uid == 1234,
-     "a user dir owned by uid 1234 is refused: %s", err);
+     "a user dir owned by uid 1234 is refused: %s", e.detail);
   ok(mkdir(P("base/loose"), 0700) == 0 &&
          chown(P("base/loose"), UID, GID) == 0 &&
          chmod(P("base/loose"), 0777) == 0 &&
-         try_open(P("base"), "loose", 0, err, sizeof err) == 0 &&
-         strstr(err, "repaired") != NULL,
-     "a 0777 user dir of the user is repaired and reported: %s", err);
+         try_open(P("base"), "loose", 0, &e) == 0 &&
+         strstr(e.detail, "repaired") != NULL,
+     "a 0777 user dir of the user is repaired and reported: %s", e.detail);
   ok((lst(P("base/loose")).st_mode & 07777) == 0700, "now 0700");
 
   ok(mkdir(P("ww"), 0777) == 0 && chmod(P("ww"), 0777) == 0 &&
-         try_open(P("ww"), "nobody", 1, err, sizeof err) == -1 &&
+         try_open(P("ww"), "nobody", 1, &e) == -1 &&
          lst(P("ww/nobody")).st_mode == 0,
-     "a world-writable base is refused: %s", err);
-  ok(chmod(P("ww"), 01777) == 0 &&
-         try_open(P("ww"), "nobody", 1, err, sizeof err) == -1,
+     "a world-writable base is refused: %s", e.detail);
+  ok(chmod(P("ww"), 01777) == 0 && try_open(P("ww"), "nobody", 1, &e) == -1,
      "sticky does not make it acceptable");
   ok(mkdir(P("notroot"), 0755) == 0 && chown(P("notroot"), 1234, 1234) == 0 &&
-         try_open(P("notroot"), "nobody", 1, err, sizeof err) == -1,
-     "a base not owned by root is refused: %s", err);
+         try_open(P("notroot"), "nobody", 1, &e) == -1,
+     "a base not owned by root is refused: %s", e.detail);
   ok(symlink(P("base"), P("baselink")) == 0 &&
-         try_open(P("baselink"), "nobody", 1, err, sizeof err) == -1,
-     "a base that is a symlink is refused: %s", err);
-  ok(try_open(P("no/such/base"), "nobody", 1, err, sizeof err) == -1,
-     "a base whose parent is missing fails: %s", err);
+         try_open(P("baselink"), "nobody", 1, &e) == -1,
+     "a base that is a symlink is refused: %s", e.detail);
+  ok(try_open(P("no/such/base"), "nobody", 1, &e) == -1,
+     "a base whose parent is missing fails: %s", e.detail);
 }
 
 /* Run as nobody, like the credential helper. Exit status bit k = check k. */
 static int as_user(void) {
   struct pc_cache c;
   struct pc_buf b;
-  char err[512];
+  struct pc_error e;
   int bad = 0;
 
   if (setgroups(0, NULL) != 0 || setgid(GID) != 0 || setuid(UID) != 0)
     return 255;
-  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 0, err, sizeof err))
+  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 0, &e))
     return 1;
-  if (pc_cache_read(&c, "other", &b, err, sizeof err) != 0 || b.len != 4)
+  if (pc_cache_read(&c, "other", &b, &e) != 0 || b.len != 4)
     bad |= 2;
   pc_buf_free(&b);
-  if (pc_cache_write(&c, "helper", "h", 1, err, sizeof err) != 0)
+  if (pc_cache_write(&c, "helper", "h", 1, &e) != 0)
     bad |= 4;
   pc_cache_close(&c);
-  if (try_open(P("fresh"), "nobody", 1, err, sizeof err) != -1 ||
+  if (try_open(P("fresh"), "nobody", 1, &e) != -1 ||
       lst(P("fresh")).st_mode != 0)
     bad |= 8;
-  if (try_open(P("fresh"), "nobody", 0, err, sizeof err) != 1)
+  if (try_open(P("fresh"), "nobody", 0, &e) != 1)
     bad |= 16;
   return bad;
+}
+
+/* The root-only area <base>/.private/<user>/. */
+static void test_private_area(void) {
+  struct pc_cache c;
+  struct pc_buf b;
+  struct pc_error e;
+  struct stat st;
+  int status = -1;
+  pid_t pid;
+
+  ok(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == 1,
+     "nothing there and no create: 1");
+  ok(pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == 0,
+     "open with create: %s", e.detail);
+  st = lst(P("priv/.private"));
+  ok(S_ISDIR(st.st_mode) && st.st_uid == 0 && (st.st_mode & 07777) == 0700,
+     ".private is root's, 0700");
+  st = lst(P("priv/.private/nobody"));
+  ok(S_ISDIR(st.st_mode) && st.st_uid == 0 && st.st_gid == 0 &&
+         (st.st_mode & 07777) == 0700,
+     "the user's private directory is root's too, 0700");
+  ok(pc_cache_write(&c, "secret", "s", 1, &e) == 0, "write: %s", e.detail);
+  st = lst(P("priv/.private/nobody/secret"));
+  ok(st.st_uid == 0 && (st.st_mode & 07777) == 0600, "file root 0600");
+  ok(pc_cache_read(&c, "secret", &b, &e) == 0 && b.len == 1, "read back");
+  pc_buf_free(&b);
+  ok(put_file(P("priv/.private/nobody/planted"), "x", UID, 0600) == 0 &&
+         pc_cache_read(&c, "planted", &b, &e) == -1,
+     "a file of the user's there is refused: %s", e.detail);
+  pc_cache_close(&c);
+
+  ok(chown(P("priv/.private/nobody"), UID, GID) == 0 &&
+         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == -1,
+     "a private directory the user owns is refused: %s", e.detail);
+  ok(chown(P("priv/.private/nobody"), 0, 0) == 0 &&
+         chown(P("priv/.private"), UID, GID) == 0 &&
+         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == -1,
+     "a .private the user owns is refused: %s", e.detail);
+  ok(mkdir(P("privlink"), 0755) == 0 && mkdir(P("privtarget"), 0700) == 0 &&
+         symlink(P("privtarget"), P("privlink/.private")) == 0,
+     "set up a symlinked .private");
+  ok(pc_cache_open_private(&c, P("privlink"), "nobody", 1, &e) == -1 &&
+         lst(P("privtarget/nobody")).st_mode == 0,
+     "a symlinked .private is refused, not followed: %s", e.detail);
+  ok(pc_cache_open_private(&c, P("priv"), ".private", 1, &e) == -1 &&
+         pc_cache_open(&c, P("priv"), ".private", UID, GID, 1, &e) == -1,
+     "\".private\" is never a user name");
+
+  fflush(stdout);
+  pid = fork();
+  if (pid == 0) {
+    if (setgroups(0, NULL) != 0 || setgid(GID) != 0 || setuid(UID) != 0)
+      _exit(255);
+    _exit(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == -1 ? 0 : 1);
+  }
+  ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
+         WEXITSTATUS(status) == 0,
+     "the user cannot open the private area (status %d)", status);
 }
 
 static void test_as_user(void) {
@@ -351,14 +405,13 @@ static void test_as_user(void) {
 
 static int writer(int k) {
   struct pc_cache c;
-  char err[512];
+  struct pc_error e;
   int i, bad = 0;
 
-  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, err, sizeof err))
+  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, &e))
     return 1;
   for (i = 0; i < ROUNDS; i++)
-    if (pc_cache_write(&c, "race", versions[k], strlen(versions[k]), err,
-                       sizeof err) != 0)
+    if (pc_cache_write(&c, "race", versions[k], strlen(versions[k]), &e) != 0)
       bad = 1;
   pc_cache_close(&c);
   return bad;
@@ -367,7 +420,7 @@ static int writer(int k) {
 static void test_concurrent(void) {
   struct pc_cache c;
   struct pc_buf b;
-  char err[512];
+  struct pc_error e;
   pid_t pids[WRITERS];
   int k, status, failed = 0, reads = 0, torn = 0, running = WRITERS;
 
@@ -377,8 +430,8 @@ static void test_concurrent(void) {
     memset(versions[k] + n, 'a' + k, 2000);
     memcpy(versions[k] + n + 2000, "\"}", 3);
   }
-  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, err, sizeof err)) {
-    ok(0, "open for the race: %s", err);
+  if (pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, &e)) {
+    ok(0, "open for the race: %s", e.detail);
     return;
   }
   fflush(stdout);
@@ -393,7 +446,7 @@ static void test_concurrent(void) {
   }
   /* Read while they write: every read must see one whole version. */
   while (running > 0) {
-    int rc = pc_cache_read(&c, "race", &b, err, sizeof err);
+    int rc = pc_cache_read(&c, "race", &b, &e);
     if (rc == 0) {
       reads++;
       if (!is_version(b.data, b.len))
@@ -412,8 +465,7 @@ static void test_concurrent(void) {
   }
   ok(failed == 0, "%d writers x %d rounds all succeeded", WRITERS, ROUNDS);
   ok(torn == 0, "%d concurrent reads, none torn or refused", reads);
-  ok(pc_cache_read(&c, "race", &b, err, sizeof err) == 0 &&
-         is_version(b.data, b.len),
+  ok(pc_cache_read(&c, "race", &b, &e) == 0 && is_version(b.data, b.len),
      "the final file is exactly one complete version");
   pc_buf_free(&b);
   ok(dot_files(P("base/nobody")) == 0, "no temporary files left");
@@ -508,6 +560,7 @@ int main(void) {
   test_planted_files();
   test_planted_dirs();
   test_as_user();
+  test_private_area();
   test_concurrent();
   test_json();
   ok(nftw(root, rm_one, 16, FTW_DEPTH | FTW_PHYS) == 0, "clean up %s", root);

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_cognito.conf: defaults, the one setter, the safe loader, validation. */
 #include "config.h"
 

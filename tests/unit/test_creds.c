@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* creds: identity-pool requests, Expiration parsing, error mapping, the
  * refresh request and the refresh.json hand-over, over an injected
  * transport. */
@@ -10,7 +11,9 @@
 #include <json-c/json.h>
 
 #include "api.h"
-#include "creds.h"
+#include "identity.h"
+#include "store.h"
+#include "tokens.h"
 #include "http.h"
 #include "secret.h"
 #include "tap.h"
@@ -109,7 +112,7 @@ static void test_names(void) {
 }
 
 static void test_get_id(void) {
-  struct pc_api_error e;
+  struct pc_error e;
   json_object *sent;
   char *id = NULL;
 
@@ -138,7 +141,7 @@ static void test_get_id(void) {
 }
 
 static enum pc_status creds_with(const char *body, struct pc_aws_creds *cr,
-                                 struct pc_api_error *e) {
+                                 struct pc_error *e) {
   m.body = body;
   return pc_identity_get_credentials(&cl, &cfg, IDENT, "id.token.x", cr, e);
 }
@@ -150,7 +153,7 @@ static enum pc_status creds_with(const char *body, struct pc_aws_creds *cr,
 
 static void test_credentials(void) {
   struct pc_aws_creds cr;
-  struct pc_api_error e;
+  struct pc_error e;
   json_object *sent;
 
   setup(NULL, NULL);
@@ -219,17 +222,16 @@ static void test_credentials(void) {
 
 static void test_refresh(void) {
   struct pc_tokens t;
-  struct pc_api_error e;
+  struct pc_error e;
   json_object *sent;
 
   setup(NULL, "sekrit");
   m.body = "{\"AuthenticationResult\": {\"AccessToken\": \"a.b.c\", "
            "\"IdToken\": \"i.d.t\", \"ExpiresIn\": 3600}}";
-  ok(pc_refresh_tokens(&cl, "rt", "alice", "HASH=", &t, &e) == PC_OK,
+  ok(pc_tokens_refresh(&cl, "rt", "alice", "HASH=", &t, &e) == PC_OK,
      "refresh succeeds");
   is_str(t.id_token, "i.d.t", "new ID token");
-  ok(t.refresh_token == NULL && t.expires_in == 3600,
-     "no rotated refresh token, expiry kept");
+  ok(t.refresh_token == NULL, "no rotated refresh token");
   pc_tokens_free(&t);
   is_str(m.target, "AWSCognitoIdentityProviderService.InitiateAuth",
          "InitiateAuth target");
@@ -242,7 +244,7 @@ static void test_refresh(void) {
   json_object_put(sent);
   m.body = "{\"AuthenticationResult\": {\"AccessToken\": \"a\", \"IdToken\":"
            " \"i\", \"RefreshToken\": \"rotated\"}}";
-  ok(pc_refresh_tokens(&cl, "rt", "alice", NULL, &t, &e) == PC_OK,
+  ok(pc_tokens_refresh(&cl, "rt", "alice", NULL, &t, &e) == PC_OK,
      "refresh without a hash");
   is_str(t.refresh_token, "rotated", "rotated refresh token kept");
   pc_tokens_free(&t);
@@ -252,30 +254,31 @@ static void test_refresh(void) {
      "no SECRET_HASH or USERNAME without a hash");
   json_object_put(sent);
   m.body = "{\"AuthenticationResult\": {\"AccessToken\": \"a\"}}";
-  ok(pc_refresh_tokens(&cl, "rt", NULL, NULL, &t, &e) == PC_ERR_PROTOCOL &&
+  ok(pc_tokens_refresh(&cl, "rt", NULL, NULL, &t, &e) == PC_ERR_PROTOCOL &&
          t.access_token == NULL,
      "reply without an ID token is a protocol error");
   m.status = 400;
   m.body = "{\"__type\": \"NotAuthorizedException\", \"message\": "
            "\"Refresh Token has expired\"}";
-  ok(pc_refresh_tokens(&cl, "rt", NULL, NULL, &t, &e) == PC_ERR_AUTH,
+  ok(pc_tokens_refresh(&cl, "rt", NULL, NULL, &t, &e) == PC_ERR_AUTH,
      "expired refresh token is an auth error");
-  ok(pc_refresh_tokens(&cl, "", NULL, NULL, &t, &e) == PC_ERR_CONFIG,
+  ok(pc_tokens_refresh(&cl, "", NULL, NULL, &t, &e) == PC_ERR_CONFIG,
      "empty refresh token is never sent");
   teardown();
 }
 
 static void test_handover(void) {
   struct pc_handover h;
-  char err[256], *doc;
+  struct pc_error e;
+  char *doc;
   const char *bad;
 
   setup(ROLE, "the-client-secret");
   doc = pc_handover_json(&cfg, IDENT, "al\"ice", "HASH=", "r\\t");
   ok(doc != NULL && strstr(doc, "the-client-secret") == NULL,
      "hand-over never carries the client secret");
-  ok(pc_handover_parse(doc, strlen(doc), &h, err, sizeof err) == 0,
-     "hand-over parses back: %s", err);
+  ok(pc_handover_parse(doc, strlen(doc), &h, &e) == 0,
+     "hand-over parses back: %s", e.detail);
   is_str(h.cfg.region, "us-east-1", "region");
   is_str(h.cfg.identity_pool_id, POOL, "identity pool");
   is_str(h.cfg.role_arn, ROLE, "role");
@@ -290,23 +293,22 @@ static void test_handover(void) {
   pc_free_secret(&doc);
   teardown();
 
-  ok(pc_handover_parse("{}", 2, &h, err, sizeof err) == -1,
-     "empty document refused");
+  ok(pc_handover_parse("{}", 2, &h, &e) == -1, "empty document refused");
   bad = "{\"Version\": 1, \"region\": \"us-east-1\", \"user_pool_id\": "
         "\"us-east-1_AbC123\", \"client_id\": \"abc\", \"identity_pool_id\":"
         " \"" POOL "\", \"identity_endpoint\": \"http://evil.example\", "
         "\"identity_id\": \"" IDENT "\", \"user_id\": \"a\", "
         "\"refresh_token\": \"r\"}";
-  ok(pc_handover_parse(bad, strlen(bad), &h, err, sizeof err) == -1 &&
-         strstr(err, "identity_endpoint") != NULL,
-     "plain http to a remote host refused: %s", err);
+  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == -1 &&
+         strstr(e.detail, "identity_endpoint") != NULL,
+     "plain http to a remote host refused: %s", e.detail);
   bad = "{\"Version\": 1, \"region\": \"us-east-1\", \"user_pool_id\": "
         "\"us-east-1_AbC123\", \"client_id\": \"abc\", \"identity_pool_id\":"
         " \"" POOL "\", \"identity_id\": \"" IDENT "\", \"user_id\": \"a\"}";
-  ok(pc_handover_parse(bad, strlen(bad), &h, err, sizeof err) == -1,
+  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == -1,
      "document without a refresh token refused");
   bad = "{\"Version\": 2}";
-  ok(pc_handover_parse(bad, strlen(bad), &h, err, sizeof err) == -1,
+  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == -1,
      "unknown version refused");
 }
 

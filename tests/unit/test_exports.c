@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The built module loads with every symbol resolved (RTLD_NOW: a missing
  * library would fail here, not inside sshd) and exports only pam_sm_*. */
 #include "config.h"

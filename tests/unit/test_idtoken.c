@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ID-token verification (signature, claims, JWKS fetch and store) and the
  * access decision, with tokens signed here by a key made for the test. */
 #include "config.h"

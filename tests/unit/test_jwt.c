@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "config.h"
 
 #include <stdlib.h>
@@ -71,12 +72,12 @@ int main(void) {
   is_str(pc_jwt_str(c, "sub"), "1b2c", "sub claim");
   ok(pc_jwt_str(c, "exp") == NULL, "a number is not a string claim");
   ok(pc_jwt_str(c, "missing") == NULL, "absent string claim is NULL");
-  ok(pc_jwt_long(c, "exp", &n) == 0 && n == 1700003600, "integer claim");
-  ok(pc_jwt_long(c, "iat", &n) == 0 && n == 1700000000,
+  ok(pc_json_number(c, "exp", &n) == 0 && n == 1700003600, "integer claim");
+  ok(pc_json_number(c, "iat", &n) == 0 && n == 1700000000,
      "fractional-notation NumericDate");
-  ok(pc_jwt_long(c, "sub", &n) == -1, "a string is not a number claim");
-  ok(pc_jwt_long(c, "email_verified", &n) == -1, "a bool is not a number");
-  ok(pc_jwt_long(c, "nope", &n) == -1, "absent number claim");
+  ok(pc_json_number(c, "sub", &n) == -1, "a string is not a number claim");
+  ok(pc_json_number(c, "email_verified", &n) == -1, "a bool is not a number");
+  ok(pc_json_number(c, "nope", &n) == -1, "absent number claim");
   json_object_put(c);
 
   /* {"a":"~~~?"} encodes to "eyJhIjoifn5-PyJ9": both URL-safe characters. */
@@ -138,9 +139,9 @@ int main(void) {
   free(big);
 
   c = pc_jwt_claims(token("{\"n\":99999999999999999999}", 26));
-  ok(c != NULL && pc_jwt_long(c, "n", &n) == -1, "out-of-range integer");
+  ok(c != NULL && pc_json_number(c, "n", &n) == -1, "out-of-range integer");
   json_object_put(c);
-  ok(pc_jwt_long(NULL, "exp", &n) == -1 && pc_jwt_str(NULL, "x") == NULL,
+  ok(pc_json_number(NULL, "exp", &n) == -1 && pc_jwt_str(NULL, "x") == NULL,
      "NULL claims");
   return tap_done();
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Writing and reading the credential_process JSON without leaving copies of
  * the secret key in freed memory. */
 #include "config.h"
@@ -9,9 +10,9 @@
 
 #include <json-c/json.h>
 
+#include "aws_creds.h"
+#include "bounds.h"
 #include "buf.h"
-#include "cache.h"
-#include "credfile.h"
 #include "json.h"
 #include "secret.h"
 
@@ -21,9 +22,6 @@ void pc_aws_creds_free(struct pc_aws_creds *cr) {
   pc_free_secret(&cr->session_token);
   cr->expiration = 0;
 }
-
-/* 9999-12-31T23:59:59Z: the last second four year digits can spell. */
-#define PC_EPOCH_MAX 253402300799LL
 
 int pc_iso8601(long long epoch, char *buf, size_t n) {
   time_t t;
@@ -81,10 +79,6 @@ static int iso8601_parse(const char *s, long long *out) {
   return 0;
 }
 
-static int append_lit(struct pc_buf *b, const char *s) {
-  return pc_buf_append(b, s, strlen(s));
-}
-
 char *pc_creds_process_json(const char *akid, const char *secret,
                             const char *token, long long expiration_epoch) {
   struct pc_buf b;
@@ -97,18 +91,16 @@ char *pc_creds_process_json(const char *akid, const char *secret,
   /* Built by hand into a wiping buffer: json-c would leave copies of the
    * secret key in freed memory. */
   pc_buf_init(&b, PC_CACHE_MAX_FILE);
-  if (append_lit(&b, "{\"Version\": 1, \"AccessKeyId\": ") != 0 ||
-      pc_buf_append_json_str(&b, akid) != 0 ||
-      append_lit(&b, ", \"SecretAccessKey\": ") != 0 ||
-      pc_buf_append_json_str(&b, secret) != 0 ||
-      append_lit(&b, ", \"SessionToken\": ") != 0 ||
-      pc_buf_append_json_str(&b, token) != 0 ||
-      append_lit(&b, ", \"Expiration\": ") != 0 ||
-      pc_buf_append_json_str(&b, when) != 0 || append_lit(&b, "}") != 0) {
+  if (pc_buf_appendf(&b, "{\"Version\": 1") != 0 ||
+      pc_buf_append_json_member(&b, "AccessKeyId", akid) != 0 ||
+      pc_buf_append_json_member(&b, "SecretAccessKey", secret) != 0 ||
+      pc_buf_append_json_member(&b, "SessionToken", token) != 0 ||
+      pc_buf_append_json_member(&b, "Expiration", when) != 0 ||
+      pc_buf_appendf(&b, "}") != 0) {
     pc_buf_free(&b);
     return NULL;
   }
-  return b.data;
+  return pc_buf_take(&b);
 }
 
 /* A copy of the non-empty string member key, or NULL. A "\u0000" inside
@@ -126,8 +118,9 @@ static char *dup_member(json_object *o, const char *key) {
 }
 
 int pc_creds_process_parse(const char *json, struct pc_aws_creds *out) {
-  json_object *o, *v;
+  json_object *o;
   const char *when;
+  long long version;
   int rc = -1;
 
   memset(out, 0, sizeof *out);
@@ -136,11 +129,8 @@ int pc_creds_process_parse(const char *json, struct pc_aws_creds *out) {
   o = pc_json_parse_object(json, strlen(json));
   if (o == NULL)
     return -1;
-  if (json_object_object_get_ex(o, "Version", &v) &&
-      json_object_is_type(v, json_type_int) && json_object_get_int64(v) == 1 &&
-      json_object_object_get_ex(o, "Expiration", &v) &&
-      json_object_is_type(v, json_type_string) &&
-      (when = json_object_get_string(v)) != NULL &&
+  if (pc_json_int(o, "Version", &version) == 0 && version == 1 &&
+      (when = pc_json_str(o, "Expiration")) != NULL &&
       iso8601_parse(when, &out->expiration) == 0) {
     out->access_key_id = dup_member(o, "AccessKeyId");
     out->secret_access_key = dup_member(o, "SecretAccessKey");

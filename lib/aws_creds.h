@@ -1,7 +1,8 @@
-/* The credential_process document: AWS's JSON shape for temporary
- * credentials, which the cache stores and the helper prints. */
-#ifndef PAM_COGNITO_CREDFILE_H
-#define PAM_COGNITO_CREDFILE_H
+/* SPDX-License-Identifier: MIT */
+/* aws_creds: temporary AWS credentials and the credential_process document,
+ * AWS's JSON shape for them, which the store keeps and the helper prints. */
+#ifndef PAM_COGNITO_AWS_CREDS_H
+#define PAM_COGNITO_AWS_CREDS_H
 
 #include <stddef.h>
 

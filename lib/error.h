@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* error: the one way lib/ reports what went wrong. Every call that can fail
+ * fills a struct pc_error: a status for the caller's decision, a sanitized
+ * one-line detail for syslog, and, when the server answered with an error,
+ * its type, message and request id (which an administrator can quote to AWS
+ * support). Nothing in it is ever a secret. */
+#ifndef PAM_COGNITO_ERROR_H
+#define PAM_COGNITO_ERROR_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+#include "status.h"
+
+struct pc_error {
+  enum pc_status status; /* PC_OK while nothing failed */
+  long http_status;      /* 0 when no HTTP answer arrived */
+  char type[96];         /* the server's error type without namespace */
+  char message[512];     /* the server's message */
+  char request_id[80];   /* x-amzn-RequestId of the last answer */
+  char detail[768];      /* what failed, one line for syslog */
+};
+
+/* Trouble a call got past without failing (a cache file it could not
+ * write, a fallback it took), for the caller to log: status PC_OK marks a
+ * note for debug, anything else a warning. */
+#define PC_WARNINGS_MAX 4
+struct pc_warnings {
+  int n;
+  struct pc_error item[PC_WARNINGS_MAX];
+};
+
+/* Keep a copy of e in w (w may be NULL; past PC_WARNINGS_MAX, dropped). */
+void pc_warn(struct pc_warnings *w, const struct pc_error *e);
+
+/* Reset e to "no error" (e may be NULL). */
+void pc_error_clear(struct pc_error *e);
+
+/* Set e's status and detail (printf format; e may be NULL) and return st, so
+ * that "return pc_error_set(e, PC_ERR_PROTOCOL, ...)" reads as it does. The
+ * server fields stay as they are. */
+enum pc_status pc_error_set(struct pc_error *e, enum pc_status st,
+                            const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* pc_error_set with a va_list. */
+enum pc_status pc_error_vset(struct pc_error *e, enum pc_status st,
+                             const char *fmt, va_list ap)
+    __attribute__((format(printf, 3, 0)));
+
+/* The one text of e for a log line or a message: the detail, or the server's
+ * "type: message" when there is no detail, or the status name; then
+ * " (request id ...)" when the server sent one. Returns out. */
+const char *pc_error_text(const struct pc_error *e, char *out, size_t n);
+
+/* Copy src into dst (size n), replacing control characters and malformed
+ * UTF-8 with '?', so that server text is safe on a terminal or in a log. */
+void pc_sanitize(char *dst, size_t n, const char *src);
+
+#endif

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: MIT */
+/* The tokens of a sign-in, and their refresh; see tokens.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include "json.h"
+#include "secret.h"
+#include "tokens.h"
+
+void pc_tokens_free(struct pc_tokens *t) {
+  pc_free_secret(&t->access_token);
+  pc_free_secret(&t->id_token);
+  pc_free_secret(&t->refresh_token);
+}
+
+enum pc_status pc_tokens_from_result(json_object *ar, struct pc_tokens *t) {
+  const char *a = pc_json_str(ar, "AccessToken");
+  const char *id = pc_json_str(ar, "IdToken");
+  const char *rt = pc_json_str(ar, "RefreshToken");
+
+  memset(t, 0, sizeof(*t));
+  if (!a || !id || !*a || !*id)
+    return PC_ERR_PROTOCOL;
+  /* "" is no token: a refresh without rotation must keep the old one. */
+  if (rt && !*rt)
+    rt = NULL;
+  t->access_token = pc_strdup(a);
+  t->id_token = pc_strdup(id);
+  t->refresh_token = pc_strdup(rt);
+  if (!t->access_token || !t->id_token || (rt && !t->refresh_token)) {
+    pc_tokens_free(t);
+    return PC_ERR_NOMEM;
+  }
+  return PC_OK;
+}
+
+enum pc_status
+pc_tokens_refresh(struct pc_client *cl, const char *refresh_token,
+                  const char *user_for_hash, const char *secret_hash,
+                  struct pc_tokens *tokens, struct pc_error *err) {
+  json_object *req, *params, *resp = NULL, *ar;
+  enum pc_status st;
+  int bad;
+
+  memset(tokens, 0, sizeof *tokens);
+  pc_error_clear(err);
+  if (cl == NULL || cl->cfg == NULL || refresh_token == NULL || !*refresh_token)
+    return pc_error_set(err, PC_ERR_CONFIG, "no refresh token");
+  req = json_object_new_object();
+  params = json_object_new_object();
+  /* Cognito checks a refresh SECRET_HASH against the user's real user name
+   * (or sub); the module computed it at login with USER_ID_FOR_SRP. */
+  bad = req == NULL || params == NULL ||
+        pc_json_add_str(params, "REFRESH_TOKEN", refresh_token) ||
+        (secret_hash != NULL &&
+         pc_json_add_str(params, "SECRET_HASH", secret_hash)) ||
+        (secret_hash != NULL && user_for_hash != NULL &&
+         pc_json_add_str(params, "USERNAME", user_for_hash)) ||
+        pc_json_add_str(req, "AuthFlow", "REFRESH_TOKEN_AUTH") ||
+        pc_json_add_str(req, "ClientId", cl->cfg->client_id);
+  if (!bad && json_object_object_add(req, "AuthParameters", params) == 0)
+    params = NULL; /* now owned by req */
+  else
+    bad = 1;
+  pc_json_put_secret(params);
+  st = pc_api_send(cl, PC_USER_POOL, "InitiateAuth", pc_json_keep(req, bad),
+                   &resp, err);
+  if (st != PC_OK)
+    return st;
+  ar = json_object_object_get(resp, "AuthenticationResult");
+  st = pc_tokens_from_result(ar, tokens);
+  if (st != PC_OK)
+    (void)pc_error_set(err, st, "%s",
+                       st == PC_ERR_PROTOCOL ? "refresh reply without tokens"
+                                             : "out of memory");
+  pc_json_put_secret(resp);
+  return st;
+}
