@@ -32,6 +32,15 @@ struct pc_config {
   char *username_suffix; /* local name + suffix = Cognito sign-in name */
   int account_required;  /* account stage: deny users never seen */
   long account_grace;    /* seconds a verified decision holds offline */
+
+  /* pam_cognito-sync: accounts for libnss-extrausers. */
+  char **nss_groups;     /* Cognito groups to sync; NULL: allowed_groups */
+  char *nss_dir;         /* where passwd/group/shadow go; /var/lib/extrausers */
+  long uid_min, uid_max; /* hashed uids and gids; 200000..299999 */
+  char *uid_attribute;   /* user attribute holding the uid, or NULL */
+  char *home_base;       /* home = home_base/<name>; /home */
+  char *default_shell;   /* /bin/bash */
+  char *imds_endpoint;   /* instance metadata base URL; NULL: AWS IMDS */
 };
 
 /* Set every field to its default (strings NULL except cache_dir). Returns -1
