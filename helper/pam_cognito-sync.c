@@ -154,10 +154,9 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   if (pc_client_init(&cl, cfg, http) != PC_OK)
     die("cannot set up the Cognito client");
   have = pc_admin_groups_exist(&cl, groups, &pages, &st, err, sizeof(err));
-  if (have < 0)
-    die("%s", err);
-  if (have == 0)
-    die("%s (nss_groups); nothing written", err);
+  if (have <= 0)
+    die("%s%s; the previous files are left as they were", err,
+        have == 0 ? " (nss_groups)" : "");
   for (i = 0; groups[i] != NULL; i++) {
     f.group = groups[i];
     if (pc_snap_add_group(snap, groups[i]) != 0)
