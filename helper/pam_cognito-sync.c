@@ -25,8 +25,8 @@ struct opts {
   int quiet;
 };
 
-__attribute__((format(printf, 1, 2), noreturn)) static void
-die(const char *fmt, ...) {
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
+                                                                ...) {
   va_list ap;
 
   fputs(PROG ": ", stderr);
@@ -161,8 +161,8 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
     f.group = groups[i];
     if (pc_snap_add_group(snap, groups[i]) != 0)
       die("out of memory");
-    st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages,
-                                      err, sizeof(err));
+    st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages, err,
+                                      sizeof(err));
     if (st != PC_OK)
       die("%s; the previous files are left as they were", err);
   }
@@ -213,8 +213,7 @@ int main(int argc, char **argv) {
     die("%s; the previous files are left as they were", err);
   if (pc_nss_write(&cfg, &db, err, sizeof(err)) != 0)
     die("%s; the previous files are left as they were", err);
-  note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng,
-       cfg.nss_dir);
+  note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng, cfg.nss_dir);
   pc_nss_db_free(&db);
   pc_snap_free(&snap);
   pc_config_free(&cfg);

@@ -20,12 +20,9 @@ typedef int (*pc_admin_user_cb)(json_object *user, void *ud);
 /* Every member of group, page by page. PC_OK, or a status with a message
  * naming the call, the group and the server's __type in err. *pages counts
  * the requests made. */
-enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
-                                            const char *group,
-                                            pc_admin_user_cb cb, void *ud,
-                                            long *pages, char *err,
-                                            size_t errlen)
-    __attribute__((warn_unused_result));
+enum pc_status pc_admin_list_users_in_group(
+    struct pc_client *cl, const char *group, pc_admin_user_cb cb, void *ud,
+    long *pages, char *err, size_t errlen) __attribute__((warn_unused_result));
 
 /* 1 when every name in want is a group of the pool, 0 with the missing ones
  * named in err, or -1 on a failed call (message in err, status in *st). */

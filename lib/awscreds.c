@@ -93,7 +93,8 @@ static int set_field(char **dst, const char *v, char *err, size_t errlen) {
 }
 
 int pc_chain_creds_parse_ini(const char *text, const char *profile,
-                           struct pc_chain_creds *c, char *err, size_t errlen) {
+                             struct pc_chain_creds *c, char *err,
+                             size_t errlen) {
   char *copy = pc_strdup(text), *line, *next, *eq;
   int in = 0, seen = 0, rc = -1, lineno = 0;
 
@@ -250,8 +251,8 @@ out:
 }
 
 enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
-                                 struct pc_chain_creds *c, char *err,
-                                 size_t errlen) {
+                                   struct pc_chain_creds *c, char *err,
+                                   size_t errlen) {
   const char *off = getenv("AWS_EC2_METADATA_DISABLED");
   int rc;
 

@@ -26,8 +26,8 @@ struct pc_chain_creds {
  * next one: the tool must not run as someone unexpected. PC_OK, or a status
  * with a message in err. */
 enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
-                                 struct pc_chain_creds *c, char *err,
-                                 size_t errlen)
+                                   struct pc_chain_creds *c, char *err,
+                                   size_t errlen)
     __attribute__((warn_unused_result));
 
 /* Wipe and free every field. */
@@ -36,7 +36,7 @@ void pc_chain_creds_free(struct pc_chain_creds *c);
 /* The profile of a shared credentials file (INI text) into c; 0 found,
  * 1 no such profile, -1 malformed (message in err). Exposed for unit tests. */
 int pc_chain_creds_parse_ini(const char *text, const char *profile,
-                           struct pc_chain_creds *c, char *err, size_t errlen)
+                             struct pc_chain_creds *c, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 /* IMDSv2: token, role name, role credentials (imds.c). */

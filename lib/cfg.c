@@ -110,9 +110,8 @@ int pc_config_init(struct pc_config *c) {
   c->nss_dir = pc_strdup("/var/lib/extrausers");
   c->home_base = pc_strdup("/home");
   c->default_shell = pc_strdup("/bin/bash");
-  return c->cache_dir == NULL || c->login_claim == NULL ||
-                 c->nss_dir == NULL || c->home_base == NULL ||
-                 c->default_shell == NULL
+  return c->cache_dir == NULL || c->login_claim == NULL || c->nss_dir == NULL ||
+                 c->home_base == NULL || c->default_shell == NULL
              ? -1
              : 0;
 }

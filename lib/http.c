@@ -26,8 +26,8 @@ struct curl_state {
   struct pc_buf *sink; /* the caller's response buffer during a call */
   int overflow;        /* the answer passed PC_HTTP_MAX_RESPONSE */
   int nomem;
-  int sigv4;           /* pc_http_set_aws_sigv4 was called */
-  char *token_hdr;     /* "X-Amz-Security-Token: ..." or NULL; a secret */
+  int sigv4;       /* pc_http_set_aws_sigv4 was called */
+  char *token_hdr; /* "X-Amz-Security-Token: ..." or NULL; a secret */
 };
 
 /* ---- process-wide libcurl initialisation ---- */
@@ -351,6 +351,7 @@ fail:
 
 /* ---- AWS Signature Version 4 (admin API calls of pam_cognito-sync) ---- */
 
+#if LIBCURL_VERSION_NUM >= 0x074b00 /* 7.75.0 brought CURLOPT_AWS_SIGV4 */
 int pc_http_set_aws_sigv4(struct pc_http *h, const char *region,
                           const char *service, const char *key_id,
                           const char *secret, const char *session_token) {
@@ -362,10 +363,6 @@ int pc_http_set_aws_sigv4(struct pc_http *h, const char *region,
   if (h == NULL || h->ops != &curl_ops || region == NULL || service == NULL ||
       key_id == NULL || secret == NULL)
     return -1;
-#if LIBCURL_VERSION_NUM < 0x074b00 /* 7.75.0 brought CURLOPT_AWS_SIGV4 */
-  (void)session_token;
-  return -1;
-#endif
   cs = h->opaque;
   n = snprintf(provider, sizeof(provider), "aws:amz:%s:%s", region, service);
   if (n < 0 || (size_t)n >= sizeof(provider))
@@ -379,8 +376,7 @@ int pc_http_set_aws_sigv4(struct pc_http *h, const char *region,
     cs->token_hdr = malloc(len);
     if (cs->token_hdr == NULL)
       return -1;
-    n = snprintf(cs->token_hdr, len, "X-Amz-Security-Token: %s",
-                 session_token);
+    n = snprintf(cs->token_hdr, len, "X-Amz-Security-Token: %s", session_token);
     if (n < 0 || (size_t)n >= len) {
       pc_free_secret(&cs->token_hdr);
       return -1;
@@ -395,3 +391,16 @@ int pc_http_set_aws_sigv4(struct pc_http *h, const char *region,
   cs->sigv4 = 1;
   return 0;
 }
+#else
+int pc_http_set_aws_sigv4(struct pc_http *h, const char *region,
+                          const char *service, const char *key_id,
+                          const char *secret, const char *session_token) {
+  (void)h;
+  (void)region;
+  (void)service;
+  (void)key_id;
+  (void)secret;
+  (void)session_token;
+  return -1;
+}
+#endif

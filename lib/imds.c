@@ -58,8 +58,8 @@ static size_t sink(char *p, size_t size, size_t n, void *ud) {
 
 /* One request; the answer (200 only) lands in out. */
 static enum pc_status call(CURL *e, const char *method, const char *url,
-                           const char *header, long timeout,
-                           struct pc_buf *out, char *err, size_t errlen) {
+                           const char *header, long timeout, struct pc_buf *out,
+                           char *err, size_t errlen) {
   struct curl_slist *h = NULL;
   long status = 0;
   CURLcode rc;
@@ -145,8 +145,8 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
 
   (void)snprintf(url, sizeof(url), "%.*s/latest/api/token", (int)elen,
                  endpoint);
-  st = call(e, "PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 300",
-            timeout, &b, err, errlen);
+  st = call(e, "PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 300", timeout,
+            &b, err, errlen);
   if (st != PC_OK)
     goto out;
   n = snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token: %s", b.data);
@@ -172,8 +172,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   memcpy(role, b.data, rl);
   role[rl] = '\0';
 
-  (void)snprintf(url, sizeof(url), "%.*s%s%s", (int)elen, endpoint, base,
-                 role);
+  (void)snprintf(url, sizeof(url), "%.*s%s%s", (int)elen, endpoint, base, role);
   st = call(e, "GET", url, hdr, timeout, &b, err, errlen);
   if (st != PC_OK)
     goto out;

@@ -31,8 +31,7 @@ static int path_ok(const char *p) {
   return p != NULL && p[0] == '/' && strpbrk(p, ":\n") == NULL;
 }
 
-int pc_nss_check_config(const struct pc_config *cfg, char *err,
-                        size_t errlen) {
+int pc_nss_check_config(const struct pc_config *cfg, char *err, size_t errlen) {
   if (cfg->nss_groups == NULL && cfg->allowed_groups == NULL) {
     set_err(err, errlen,
             "nss_groups: no groups to sync (set nss_groups or allowed_groups)");
@@ -358,8 +357,9 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
         continue;
       }
       if (names_has(&l->users, name) || names_has(&l->groups, name)) {
-        log(ud, "user %s left out: %s is a local %s of /etc; it is never "
-                "shadowed",
+        log(ud,
+            "user %s left out: %s is a local %s of /etc; it is never "
+            "shadowed",
             u->username, name, names_has(&l->users, name) ? "user" : "group");
         free(name);
         continue;
@@ -408,8 +408,7 @@ static int cmp_key_ptr(const void *a, const void *b) {
 /* Member names of snapshot group g among the accepted users, sorted.
  * bykey: the accepted users sorted by sub. */
 static int group_members(const struct pc_snap_group *g,
-                         struct pc_nss_entry **bykey, size_t nu,
-                         char ***out) {
+                         struct pc_nss_entry **bykey, size_t nu, char ***out) {
   size_t j, n = 0;
   char **m = calloc(g->n + 1, sizeof(*m));
 
@@ -464,8 +463,8 @@ static int collect_groups(const struct pc_snap *s, const struct local *l,
     if (dup)
       continue;
     probe.name = g->name;
-    if (why == NULL && (names_has(&l->groups, g->name) ||
-                        names_has(&l->users, g->name)))
+    if (why == NULL &&
+        (names_has(&l->groups, g->name) || names_has(&l->users, g->name)))
       why = "a local group or user of /etc has that name";
     if (why == NULL && db->nu > 0 &&
         bsearch(&probe, db->users, db->nu, sizeof(*db->users), cmp_name))
@@ -537,8 +536,8 @@ static int assign_ids(const struct pc_config *cfg, struct local *l,
         if (e->id >= 0)
           continue;
         if (pass < 2) {
-          if (want < 0 || (pass == 1 && (want < cfg->uid_min ||
-                                         want > cfg->uid_max)))
+          if (want < 0 ||
+              (pass == 1 && (want < cfg->uid_min || want > cfg->uid_max)))
             continue;
           if (pc_idset_has(&l->taken, want)) {
             if (pass == 0)

@@ -29,8 +29,8 @@ set_err(char *err, size_t errlen, const char *fmt, ...) {
   va_end(ap);
 }
 
-__attribute__((format(printf, 2, 3))) static int
-put(struct pc_buf *b, const char *fmt, ...) {
+__attribute__((format(printf, 2, 3))) static int put(struct pc_buf *b,
+                                                     const char *fmt, ...) {
   char line[4096];
   va_list ap;
   int n;
@@ -74,9 +74,9 @@ static int render_group(const struct pc_nss_db *db, struct pc_buf *b) {
   size_t i = 0, j = 0;
 
   while (i < db->nu || j < db->ng) {
-    int user_first = j >= db->ng || (i < db->nu && strcmp(db->users[i].name,
-                                                          db->groups[j].name) <
-                                                       0);
+    int user_first =
+        j >= db->ng ||
+        (i < db->nu && strcmp(db->users[i].name, db->groups[j].name) < 0);
     struct pc_nss_entry priv;
 
     if (!user_first) {
@@ -125,8 +125,8 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
   if (slash == NULL)
     (void)snprintf(tmp, pl + 9, ".%s.XXXXXX", path);
   else
-    (void)snprintf(tmp, pl + 9, "%.*s.%s.XXXXXX", (int)(slash - path + 1),
-                   path, slash + 1);
+    (void)snprintf(tmp, pl + 9, "%.*s.%s.XXXXXX", (int)(slash - path + 1), path,
+                   slash + 1);
   if (geteuid() == 0 && group_name != NULL) {
     struct group *gr = getgrnam(group_name);
 
@@ -194,16 +194,16 @@ struct file_spec {
 
 /* Stage every file, then rename them all: a failure before the first
  * rename leaves the old set whole. */
-static int write_set(const char *dir, struct file_spec *f, size_t n,
-                     char *err, size_t errlen) {
+static int write_set(const char *dir, struct file_spec *f, size_t n, char *err,
+                     size_t errlen) {
   char *tmp[3] = {NULL, NULL, NULL}, path[3][4096];
   size_t i;
   int rc = -1;
 
   for (i = 0; i < n; i++) {
     (void)snprintf(path[i], sizeof(path[i]), "%s/%s", dir, f[i].name);
-    tmp[i] = stage(path[i], f[i].text.data ? f[i].text.data : "",
-                   f[i].text.len, f[i].mode, f[i].group, err, errlen);
+    tmp[i] = stage(path[i], f[i].text.data ? f[i].text.data : "", f[i].text.len,
+                   f[i].mode, f[i].group, err, errlen);
     if (tmp[i] == NULL)
       goto out;
   }

@@ -25,7 +25,7 @@ struct pc_nss_db {
 
 /* Where to find what is already there (tests point etc elsewhere). */
 struct pc_nss_paths {
-  const char *etc_passwd, *etc_group; /* never shadowed, ids never reused */
+  const char *etc_passwd, *etc_group;   /* never shadowed, ids never reused */
   const char *prev_passwd, *prev_group; /* last run's files: stable ids */
 };
 

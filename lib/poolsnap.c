@@ -30,8 +30,7 @@ set_err(char *err, size_t errlen, const char *fmt, ...) {
 }
 
 int pc_snap_add_group(struct pc_snap *s, const char *name) {
-  struct pc_snap_group *g =
-      realloc(s->groups, (s->n + 1) * sizeof(*s->groups));
+  struct pc_snap_group *g = realloc(s->groups, (s->n + 1) * sizeof(*s->groups));
 
   if (g == NULL)
     return -1;
@@ -193,8 +192,9 @@ int pc_snap_export(const struct pc_snap *s, const char *path, char *err,
   }
   text = json_object_to_json_string_length(
       root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED, &len);
-  rc = text == NULL ? -1
-                    : pc_nss_write_file(path, text, len, 0644, NULL, err, errlen);
+  rc = text == NULL
+           ? -1
+           : pc_nss_write_file(path, text, len, 0644, NULL, err, errlen);
   if (text == NULL)
     set_err(err, errlen, "out of memory");
   json_object_put(root);
