@@ -37,18 +37,21 @@ __attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
   exit(1);
 }
 
+/* Every line may carry names from the pool: control characters are
+ * replaced before they reach a terminal or the journal. */
 __attribute__((format(printf, 2, 3))) static void note(void *ud,
                                                        const char *fmt, ...) {
   const struct opts *o = ud;
+  char line[1024], clean[1024];
   va_list ap;
 
   if (o->quiet)
     return;
-  fputs(PROG ": ", stderr);
   va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
+  (void)vsnprintf(line, sizeof(line), fmt, ap);
   va_end(ap);
-  fputc('\n', stderr);
+  pc_sanitize(clean, sizeof(clean), line);
+  fprintf(stderr, PROG ": %s\n", clean);
 }
 
 static void usage(FILE *f) {
