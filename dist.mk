@@ -16,7 +16,8 @@
 dist_man_MANS = \
 	man/pam_cognito.8 \
 	man/pam_cognito.conf.5 \
-	man/pam_cognito-credentials.1
+	man/pam_cognito-credentials.1 \
+	man/pam_cognito-sync.8
 
 # Installed under its .example name only: "make install" on a configured
 # host must not replace the file that holds the pool and client secret.
@@ -27,7 +28,21 @@ dist_sconf_DATA = conf/pam_cognito.conf.example
 pamconfigsdir = $(datadir)/pam-configs
 dist_pamconfigs_DATA = conf/pam-configs/cognito
 
+# pam_cognito-sync: the nsswitch.conf switch and the systemd units (the
+# service names the installed paths, so it is generated).
+dist_sbin_SCRIPTS = scripts/pam_cognito-nsswitch
+systemdsystemunitdir = @systemdsystemunitdir@
+nodist_systemdsystemunit_DATA = conf/systemd/pam_cognito-sync.service
+dist_systemdsystemunit_DATA = conf/systemd/pam_cognito-sync.timer
+CLEANFILES = conf/systemd/pam_cognito-sync.service
+conf/systemd/pam_cognito-sync.service: $(srcdir)/conf/systemd/pam_cognito-sync.service.in Makefile
+	$(MKDIR_P) conf/systemd
+	sed -e 's|@sbindir[@]|$(sbindir)|g' -e 's|@sconfdir[@]|$(sconfdir)|g' \
+	  $(srcdir)/conf/systemd/pam_cognito-sync.service.in >$@.tmp && mv $@.tmp $@
+
 EXTRA_DIST += \
+	conf/systemd/pam_cognito-sync.service.in \
+	tests/sync \
 	debian/README.Debian \
 	debian/changelog \
 	debian/control \
@@ -79,9 +94,18 @@ installcheck-local:
 	  { echo "installcheck: pam_cognito.la left in $(pamdir)"; exit 1; }; \
 	test -x '$(DESTDIR)$(bindir)/pam_cognito-credentials' || \
 	  { echo "installcheck: missing $(bindir)/pam_cognito-credentials"; exit 1; }; \
+	for f in pam_cognito-sync pam_cognito-nsswitch; do \
+	  test -x "$(DESTDIR)$(sbindir)/$$f" || \
+	    { echo "installcheck: missing $(sbindir)/$$f"; exit 1; }; \
+	done; \
+	grep -q '^ExecStart=$(sbindir)/pam_cognito-sync ' \
+	  '$(DESTDIR)$(systemdsystemunitdir)/pam_cognito-sync.service' || \
+	  { echo "installcheck: pam_cognito-sync.service lacks ExecStart"; exit 1; }; \
 	for f in '$(DESTDIR)$(man8dir)/pam_cognito.8' \
 	         '$(DESTDIR)$(man5dir)/pam_cognito.conf.5' \
 	         '$(DESTDIR)$(man1dir)/pam_cognito-credentials.1' \
+	         '$(DESTDIR)$(man8dir)/pam_cognito-sync.8' \
+	         '$(DESTDIR)$(systemdsystemunitdir)/pam_cognito-sync.timer' \
 	         '$(DESTDIR)$(sconfdir)/pam_cognito.conf.example' \
 	         '$(DESTDIR)$(pamconfigsdir)/cognito'; do \
 	  test -f "$$f" || { echo "installcheck: missing $$f"; exit 1; }; \

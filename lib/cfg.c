@@ -70,6 +70,14 @@ static const struct key_def keys[] = {
     {"offline_lockout", K_LONG, offsetof(struct pc_config, offline_lockout), 0,
      86400},
     {"offline_mfa", K_BOOL, offsetof(struct pc_config, offline_mfa), 0, 0},
+    {"nss_groups", K_LIST, offsetof(struct pc_config, nss_groups), 0, 0},
+    STR_KEY(nss_dir),
+    {"uid_min", K_LONG, offsetof(struct pc_config, uid_min), 1000, 2147483646},
+    {"uid_max", K_LONG, offsetof(struct pc_config, uid_max), 1000, 2147483646},
+    STR_KEY(uid_attribute),
+    STR_KEY(home_base),
+    STR_KEY(default_shell),
+    STR_KEY(imds_endpoint),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -106,7 +114,15 @@ int pc_config_init(struct pc_config *c) {
   c->offline_lockout = 300;
   c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);
   c->login_claim = pc_strdup("cognito:username");
-  return c->cache_dir == NULL || c->login_claim == NULL ? -1 : 0;
+  c->uid_min = 200000;
+  c->uid_max = 299999;
+  c->nss_dir = pc_strdup("/var/lib/extrausers");
+  c->home_base = pc_strdup("/home");
+  c->default_shell = pc_strdup("/bin/bash");
+  return c->cache_dir == NULL || c->login_claim == NULL || c->nss_dir == NULL ||
+                 c->home_base == NULL || c->default_shell == NULL
+             ? -1
+             : 0;
 }
 
 static void free_list(char ***lp) {

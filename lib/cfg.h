@@ -39,6 +39,14 @@ struct pc_config {
   long offline_failures; /* wrong offline passwords before the lockout */
   long offline_lockout;  /* seconds the lockout lasts */
   int offline_mfa;       /* users with a second factor may log in offline */
+  /* pam_cognito-sync: accounts for libnss-extrausers. */
+  char **nss_groups;     /* Cognito groups to sync; NULL: allowed_groups */
+  char *nss_dir;         /* where passwd/group/shadow go; /var/lib/extrausers */
+  long uid_min, uid_max; /* hashed uids and gids; 200000..299999 */
+  char *uid_attribute;   /* user attribute holding the uid, or NULL */
+  char *home_base;       /* home = home_base/<name>; /home */
+  char *default_shell;   /* /bin/bash */
+  char *imds_endpoint;   /* instance metadata base URL; NULL: AWS IMDS */
 };
 
 /* Set every field to its default (strings NULL except cache_dir). Returns -1

@@ -56,6 +56,16 @@ void pc_http_set_call_timeout_ms(struct pc_http *h, long ms);
  * during post(). */
 const char *pc_http_request_id(const struct pc_http *h);
 void pc_http_set_request_id(struct pc_http *h, const char *id);
+/* Sign every later call of this libcurl transport with AWS SigV4
+ * (libcurl's CURLOPT_AWS_SIGV4) for region and service ("cognito-idp"),
+ * adding X-Amz-Security-Token when session_token is not NULL. The strings are
+ * copied (the token copy is wiped on free; libcurl's own copies of the key
+ * are freed with the handle). 0, or -1 for custom transports, bad arguments
+ * or no memory. */
+int pc_http_set_aws_sigv4(struct pc_http *h, const char *region,
+                          const char *service, const char *key_id,
+                          const char *secret, const char *session_token)
+    __attribute__((warn_unused_result));
 
 /* Why libcurl must not start in this process (a reason to log), or NULL. */
 const char *pc_http_unsafe_environment(void);

@@ -2,12 +2,14 @@
 
 import account
 import admin
+import admin_list
 import auth
 import control_ops
 import identity
 import mfa_setup
 import passwords
 import signout
+import sigv4
 
 IDP = "AWSCognitoIdentityProviderService"
 IDENTITY = "AWSCognitoIdentityService"
@@ -48,6 +50,9 @@ OPERATIONS = {
     },
     CONTROL: control_ops.OPERATIONS,
 }
+# pam_cognito-sync's calls (SigV4-checked in server.py) and the key control.
+OPERATIONS[IDP].update(admin_list.OPERATIONS)
+OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS)
 
 
 def resolve(target):

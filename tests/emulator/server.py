@@ -9,6 +9,7 @@ import time
 import uuid
 
 import dispatch
+import sigv4
 from errors import CognitoError
 
 JSON_TYPE = "application/x-amz-json-1.1"
@@ -134,6 +135,13 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                           "Unknown operation %s" % (target or "(missing X-Amz-Target)")))
             return
         service, op, fn = resolved
+        if service == dispatch.IDP and op in sigv4.SIGNED_OPERATIONS:
+            try:
+                with st.lock:
+                    sigv4.verify(st, self.command, self.path, self.headers.items(), body)
+            except CognitoError as err:
+                self._send_error(err)
+                return
         fault = None if is_control else st.faults.take(op)
         if fault is not None and fault.delay:
             time.sleep(fault.delay)

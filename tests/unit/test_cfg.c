@@ -177,6 +177,22 @@ static void test_flip_all(void) {
   ok(d.offline_lockout == 300 && c.offline_lockout == 60,
      "offline_lockout set");
   ok(d.offline_mfa == 0 && c.offline_mfa == 1, "offline_mfa set");
+  ok(d.nss_groups == NULL && c.nss_groups != NULL &&
+         pc_config_list_has(c.nss_groups, "staff") &&
+         pc_config_list_has(c.nss_groups, "ops") && c.nss_groups[2] == NULL,
+     "nss_groups set");
+  is_str(d.nss_dir, "/var/lib/extrausers", "nss_dir default");
+  is_str(c.nss_dir, "/run/flip-nss", "nss_dir set");
+  ok(d.uid_min == 200000 && c.uid_min == 300000, "uid_min set");
+  ok(d.uid_max == 299999 && c.uid_max == 399999, "uid_max set");
+  ok(d.uid_attribute == NULL, "uid_attribute default");
+  is_str(c.uid_attribute, "custom:uid", "uid_attribute set");
+  is_str(d.home_base, "/home", "home_base default");
+  is_str(c.home_base, "/srv/home", "home_base set");
+  is_str(d.default_shell, "/bin/bash", "default_shell default");
+  is_str(c.default_shell, "/bin/zsh", "default_shell set");
+  ok(d.imds_endpoint == NULL, "imds_endpoint default");
+  is_str(c.imds_endpoint, "http://127.0.0.1:9339", "imds_endpoint set");
   err[0] = '\0';
   ok(pc_config_validate(&c, err, sizeof(err)) == 0, "flip-all validates (%s)",
      err);

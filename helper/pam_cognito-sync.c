@@ -1,0 +1,224 @@
+/* pam_cognito-sync: members of chosen Cognito groups become local users and
+ * groups through libnss-extrausers' files. See pam_cognito-sync(8). */
+#include "config.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "adminapi.h"
+#include "api.h"
+#include "awscreds.h"
+#include "cfg.h"
+#include "http.h"
+#include "nssfiles.h"
+#include "poolsnap.h"
+
+#define PROG "pam_cognito-sync"
+
+struct opts {
+  const char *config;
+  const char *export_file;
+  const char *import_file;
+  int quiet;
+};
+
+__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
+                                                                ...) {
+  va_list ap;
+
+  fputs(PROG ": ", stderr);
+  va_start(ap, fmt);
+  vfprintf(stderr, fmt, ap);
+  va_end(ap);
+  fputc('\n', stderr);
+  exit(1);
+}
+
+/* Every line may carry names from the pool: control characters are
+ * replaced before they reach a terminal or the journal. */
+__attribute__((format(printf, 2, 3))) static void note(void *ud,
+                                                       const char *fmt, ...) {
+  const struct opts *o = ud;
+  char line[1024], clean[1024];
+  va_list ap;
+
+  if (o->quiet)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(line, sizeof(line), fmt, ap);
+  va_end(ap);
+  pc_sanitize(clean, sizeof(clean), line);
+  fprintf(stderr, PROG ": %s\n", clean);
+}
+
+static void usage(FILE *f) {
+  fprintf(f,
+          "Usage: " PROG " [--config FILE] [--export FILE | --import FILE]\n"
+          "Write the members of the Cognito groups named by nss_groups as\n"
+          "users and groups in nss_dir (passwd, group, shadow) for\n"
+          "libnss-extrausers.\n"
+          "Options:\n"
+          "  -c, --config FILE   configuration (default %s)\n"
+          "  --export FILE       fetch from Cognito and write FILE only\n"
+          "  --import FILE       build the files from FILE, no network\n"
+          "  -q, --quiet         do not report users left out\n"
+          "  --help, --version\n",
+          PC_DEFAULT_CONFIG);
+}
+
+static void parse_args(int argc, char **argv, struct opts *o) {
+  static const struct option longopts[] = {
+      {"config", required_argument, NULL, 'c'},
+      {"export", required_argument, NULL, 'e'},
+      {"import", required_argument, NULL, 'i'},
+      {"quiet", no_argument, NULL, 'q'},
+      {"help", no_argument, NULL, 'h'},
+      {"version", no_argument, NULL, 'V'},
+      {NULL, 0, NULL, 0},
+  };
+  int c;
+
+  memset(o, 0, sizeof(*o));
+  o->config = PC_DEFAULT_CONFIG;
+  while ((c = getopt_long(argc, argv, "c:q", longopts, NULL)) != -1) {
+    switch (c) {
+    case 'c':
+      o->config = optarg;
+      break;
+    case 'e':
+      o->export_file = optarg;
+      break;
+    case 'i':
+      o->import_file = optarg;
+      break;
+    case 'q':
+      o->quiet = 1;
+      break;
+    case 'h':
+      usage(stdout);
+      exit(0);
+    case 'V':
+      printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
+      exit(0);
+    default:
+      usage(stderr);
+      exit(2);
+    }
+  }
+  if (optind < argc)
+    die("unexpected argument '%s' (see --help)", argv[optind]);
+  if (o->export_file != NULL && o->import_file != NULL)
+    die("--export and --import exclude each other");
+}
+
+struct fill {
+  struct pc_snap *snap;
+  const struct pc_config *cfg;
+  struct opts *o;
+  const char *group;
+};
+
+static int add_user(json_object *user, void *ud) {
+  struct fill *f = ud;
+  char msg[128];
+  int rc = pc_snap_add_user(f->snap, f->cfg, user, msg, sizeof(msg));
+
+  if (rc > 0)
+    note(f->o, "group %s: %s left out", f->group, msg);
+  return rc < 0 ? -1 : 0;
+}
+
+/* The members of every synced group, from Cognito. */
+static void fetch(const struct pc_config *cfg, char *const *groups,
+                  struct opts *o, struct pc_snap *snap) {
+  struct pc_chain_creds cr;
+  struct pc_client cl;
+  struct pc_http *http;
+  struct fill f = {snap, cfg, o, NULL};
+  enum pc_status st;
+  char err[768];
+  long pages = 0;
+  size_t i;
+  int have;
+
+  st = pc_chain_creds_load(cfg, &cr, err, sizeof(err));
+  if (st != PC_OK)
+    die("AWS credentials: %s", err);
+  http = pc_http_new(cfg->timeout, cfg->ca_file);
+  if (http == NULL ||
+      pc_http_set_aws_sigv4(http, cfg->region, "cognito-idp", cr.key_id,
+                            cr.secret, cr.token) != 0)
+    die("cannot set up HTTPS with SigV4 signing (libcurl 7.75 or later)");
+  note(o, "AWS credentials from the %s (%s)", cr.where, cr.key_id);
+  pc_chain_creds_free(&cr);
+  if (pc_client_init(&cl, cfg, http) != PC_OK)
+    die("cannot set up the Cognito client");
+  have = pc_admin_groups_exist(&cl, groups, &pages, &st, err, sizeof(err));
+  if (have <= 0)
+    die("%s%s; the previous files are left as they were", err,
+        have == 0 ? " (nss_groups)" : "");
+  for (i = 0; groups[i] != NULL; i++) {
+    f.group = groups[i];
+    if (pc_snap_add_group(snap, groups[i]) != 0)
+      die("out of memory");
+    st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages, err,
+                                      sizeof(err));
+    if (st != PC_OK)
+      die("%s; the previous files are left as they were", err);
+  }
+  note(o, "%ld requests to %s", pages, cl.idp_url);
+  pc_client_free(&cl);
+}
+
+int main(int argc, char **argv) {
+  static const struct pc_nss_paths sys = {"/etc/passwd", "/etc/group", NULL,
+                                          NULL};
+  struct pc_nss_paths paths = sys;
+  char err[768], prev_passwd[4096], prev_group[4096];
+  struct pc_config cfg;
+  struct pc_nss_db db;
+  struct pc_snap snap;
+  struct opts o;
+  char **groups;
+
+  parse_args(argc, argv, &o);
+  if (pc_config_init(&cfg) != 0)
+    die("out of memory");
+  if (pc_config_load(&cfg, o.config, 1, 0, err, sizeof(err)) != 0 ||
+      pc_config_validate(&cfg, err, sizeof(err)) != 0 ||
+      pc_nss_check_config(&cfg, err, sizeof(err)) != 0)
+    die("%s", err);
+  groups = cfg.nss_groups ? cfg.nss_groups : cfg.allowed_groups;
+  memset(&snap, 0, sizeof(snap));
+
+  if (o.import_file != NULL) {
+    if (pc_snap_import(&snap, o.import_file, err, sizeof(err)) != 0)
+      die("%s", err);
+  } else {
+    fetch(&cfg, groups, &o, &snap);
+  }
+  if (o.export_file != NULL) {
+    if (pc_snap_export(&snap, o.export_file, err, sizeof(err)) != 0)
+      die("%s", err);
+    note(&o, "wrote %s", o.export_file);
+    pc_snap_free(&snap);
+    pc_config_free(&cfg);
+    return 0;
+  }
+  (void)snprintf(prev_passwd, sizeof(prev_passwd), "%s/passwd", cfg.nss_dir);
+  (void)snprintf(prev_group, sizeof(prev_group), "%s/group", cfg.nss_dir);
+  paths.prev_passwd = prev_passwd;
+  paths.prev_group = prev_group;
+  if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, err, sizeof(err)) != 0)
+    die("%s; the previous files are left as they were", err);
+  if (pc_nss_write(&cfg, &db, err, sizeof(err)) != 0)
+    die("%s; the previous files are left as they were", err);
+  note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng, cfg.nss_dir);
+  pc_nss_db_free(&db);
+  pc_snap_free(&snap);
+  pc_config_free(&cfg);
+  return 0;
+}

@@ -1,0 +1,47 @@
+/* AWS credentials for the admin API (pam_cognito-sync), from the standard
+ * chain: environment, shared credentials file, EC2 instance metadata
+ * (IMDSv2). */
+#ifndef PAM_COGNITO_AWSCREDS_H
+#define PAM_COGNITO_AWSCREDS_H
+
+#include <stddef.h>
+#include "cfg.h"
+#include "status.h"
+
+struct pc_chain_creds {
+  char *key_id;      /* access key id */
+  char *secret;      /* secret access key; wiped on free */
+  char *token;       /* session token or NULL; wiped on free */
+  const char *where; /* static text naming the source, for logs */
+};
+
+/* Fill c from the first source that has credentials:
+ *  1. AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY (AWS_SESSION_TOKEN);
+ *  2. the profile AWS_PROFILE (default "default") of
+ *     AWS_SHARED_CREDENTIALS_FILE (default ~/.aws/credentials);
+ *  3. IMDSv2 at cfg->imds_endpoint (default http://169.254.169.254), unless
+ *     AWS_EC2_METADATA_DISABLED=true.
+ * A source that is present but broken (half the keys, an unreadable file, a
+ * metadata answer that is not Success) is an error, not a reason to try the
+ * next one: the tool must not run as someone unexpected. PC_OK, or a status
+ * with a message in err. */
+enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
+                                   struct pc_chain_creds *c, char *err,
+                                   size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* Wipe and free every field. */
+void pc_chain_creds_free(struct pc_chain_creds *c);
+
+/* The profile of a shared credentials file (INI text) into c; 0 found,
+ * 1 no such profile, -1 malformed (message in err). Exposed for unit tests. */
+int pc_chain_creds_parse_ini(const char *text, const char *profile,
+                             struct pc_chain_creds *c, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* IMDSv2: token, role name, role credentials (imds.c). */
+enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
+                             struct pc_chain_creds *c, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,124 @@
+"""Shared set-up for the pam_cognito-sync tests: an emulator with a pool of
+its own (names that no host has), a config writer that knows lists, and a
+runner for the built tool."""
+import copy
+import hashlib
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "pam"))
+sys.path.insert(0, str(HERE.parent / "emulator"))
+sys.path.insert(0, str(HERE.parent / "e2e"))
+
+from control import Emulator, default_fixture  # noqa: E402
+import sigv4  # noqa: E402
+
+BUILD = Path(os.environ.get("PAM_COGNITO_BUILD", HERE.parent.parent / "build"))
+TOOL = str(BUILD / "pam_cognito-sync")
+REGION = "us-east-1"
+POOL = "us-east-1_Emul4tor"
+CLIENT = "publicclient0000000000000001"
+KEY = sigv4.DEFAULT_KEYS[0]
+TEMP_KEY = sigv4.DEFAULT_KEYS[1]
+PASSWORD = "Sync-Passw0rd!"
+
+
+def sub(n):
+    return "5c000000-0000-4000-8000-%012d" % n
+
+
+def sync_fixture(many=0):
+    """The default fixture plus pcs-* groups and users (no host has these
+    names), and `many` extra members of pcs-many for pagination."""
+    fx = copy.deepcopy(default_fixture())
+    pool = fx["UserPools"][0]
+    pool["Groups"] += [{"GroupName": g} for g in
+                       ("pcs-staff", "pcs-ops", "pcs-many", "pcs-other", "root")]
+    users = [
+        ("pcs-ann", ["pcs-staff"], {}),
+        ("pcs-ben", ["pcs-staff", "pcs-ops"], {}),
+        ("pcs-cid", ["pcs-staff"], {"Enabled": False}),
+        ("Pcs-Upper", ["pcs-staff"], {}),
+        ("root", ["pcs-staff"], {}),
+        ("pcs-dan", ["pcs-other"], {}),
+    ]
+    for i, (name, groups, extra) in enumerate(users, 1):
+        spec = {"Username": name, "Password": PASSWORD, "Groups": groups,
+                "Attributes": {"sub": sub(i), "email": name.lower() + "@example.com",
+                               "email_verified": "true", "name": name}}
+        spec.update(extra)
+        pool["Users"].append(spec)
+    for i in range(many):
+        pool["Users"].append({"Username": "pcs-m%03d" % i, "Password": PASSWORD,
+                              "Groups": ["pcs-many"],
+                              "Attributes": {"sub": sub(1000 + i), "name": "m"}})
+    return fx
+
+
+def libconfig(v):
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, int):
+        return str(v)
+    if isinstance(v, (list, tuple)):
+        return "[" + ", ".join(json.dumps(str(x)) for x in v) + "]"
+    return json.dumps(str(v))
+
+
+def write_config(path, emu, **keys):
+    base = {"region": REGION, "user_pool_id": POOL, "client_id": CLIENT,
+            "idp_endpoint": emu.url, "identity_endpoint": emu.url, "timeout": 5,
+            "nss_groups": ["pcs-staff", "pcs-ops"]}
+    base.update(keys)
+    text = "".join("%s = %s;\n" % (k, libconfig(v)) for k, v in base.items() if v is not None)
+    Path(path).write_text(text)
+    os.chmod(path, 0o600)
+    return path
+
+
+def key_env(key=KEY, **extra):
+    """An environment with exactly these AWS credentials and no IMDS."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_")}
+    env.update(AWS_ACCESS_KEY_ID=key["AccessKeyId"],
+               AWS_SECRET_ACCESS_KEY=key["SecretAccessKey"],
+               AWS_EC2_METADATA_DISABLED="true")
+    if key.get("SessionToken"):
+        env["AWS_SESSION_TOKEN"] = key["SessionToken"]
+    env.update(extra)
+    return {k: v for k, v in env.items() if v is not None}
+
+
+def run_sync(config, *args, env=None, timeout=60):
+    return subprocess.run([TOOL, "-c", config, *args], env=env if env is not None else key_env(),
+                          capture_output=True, text=True, timeout=timeout)
+
+
+def hashed(key, lo=200000, hi=299999):
+    """The documented hash: SHA-256, first 8 bytes big-endian, mod range."""
+    h = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")
+    return lo + h % (hi - lo + 1)
+
+
+def read_entries(path):
+    """{name: [fields]} of a colon file."""
+    out = {}
+    for line in Path(path).read_text().splitlines():
+        fields = line.split(":")
+        out[fields[0]] = fields
+    return out
+
+
+def snapshot_dir(d):
+    return {f: (Path(d, f).read_bytes(), os.stat(Path(d, f)).st_ino)
+            for f in sorted(os.listdir(d))}
+
+
+def tempdir(prefix):
+    d = tempfile.mkdtemp(prefix=prefix)
+    os.chmod(d, 0o755)
+    return d

@@ -1,0 +1,106 @@
+/* Unit tests of pam_cognito-sync's pure parts: the uid hash (the values
+ * come from Python's hashlib, an independent implementation), the id set,
+ * the shared credentials file parser and the sync key checks. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "awscreds.h"
+#include "cfg.h"
+#include "idset.h"
+#include "nssfiles.h"
+#include "tap.h"
+
+static void test_hash(void) {
+  ok(pc_nss_hash_id("5c000000-0000-4000-8000-000000000001", 200000, 299999) ==
+         285637,
+     "hash of a sub matches hashlib");
+  ok(pc_nss_hash_id("group:pcs-staff", 200000, 299999) == 253538,
+     "hash of a group matches hashlib");
+  ok(pc_nss_hash_id("abc", 65530, 65537) == 65532, "small range");
+  ok(pc_nss_hash_id("x", 5, 5) == 5, "range of one");
+}
+
+static void test_idset(void) {
+  struct pc_idset s;
+  long i;
+  int all = 1;
+
+  pc_idset_init(&s);
+  ok(!pc_idset_has(&s, 7), "empty set has nothing");
+  for (i = 0; i < 5000; i += 3)
+    if (pc_idset_add(&s, i) != 0)
+      all = 0;
+  ok(all, "5000/3 adds (growing)");
+  for (i = 0; i < 5000; i++)
+    if (pc_idset_has(&s, i) != (i % 3 == 0))
+      all = 0;
+  ok(all, "membership exact after growth");
+  ok(pc_idset_add(&s, 0) == 0 && s.n == 1667, "a duplicate is not counted");
+  pc_idset_free(&s);
+}
+
+static void test_ini(void) {
+  struct pc_chain_creds c;
+  char err[256];
+  static const char text[] =
+      "# comment\n[default]\naws_access_key_id = AKIADEFAULT\n"
+      "aws_secret_access_key=secret-default\n\n[ sync ]\r\n"
+      "  aws_access_key_id =  ASIASYNC  \r\n"
+      "aws_secret_access_key = s/y+n=c\naws_session_token = tok\n"
+      "region = eu-west-1\n";
+
+  memset(&c, 0, sizeof(c));
+  ok(pc_chain_creds_parse_ini(text, "sync", &c, err, sizeof(err)) == 0,
+     "profile found (%s)", err);
+  is_str(c.key_id, "ASIASYNC", "key id trimmed");
+  is_str(c.secret, "s/y+n=c", "secret kept whole ('=' inside)");
+  is_str(c.token, "tok", "session token");
+  pc_chain_creds_free(&c);
+  ok(pc_chain_creds_parse_ini(text, "default", &c, err, sizeof(err)) == 0 &&
+         c.token == NULL,
+     "default profile without a token");
+  pc_chain_creds_free(&c);
+  ok(pc_chain_creds_parse_ini(text, "other", &c, err, sizeof(err)) == 1,
+     "missing profile: 1");
+  ok(pc_chain_creds_parse_ini("[p]\naws_access_key_id = A\n", "p", &c, err,
+                              sizeof(err)) == -1 &&
+         strstr(err, "lacks") != NULL && c.key_id == NULL,
+     "half a profile is an error and leaves nothing");
+  ok(pc_chain_creds_parse_ini("[p\n", "p", &c, err, sizeof(err)) == -1,
+     "unterminated section");
+}
+
+static void test_check_config(void) {
+  struct pc_config c;
+  char err[256];
+
+  if (pc_config_init(&c) != 0) {
+    ok(0, "config init");
+    return;
+  }
+  ok(pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
+         strstr(err, "no groups") != NULL,
+     "no nss_groups and no allowed_groups");
+  ok(pc_config_set(&c, "allowed_groups", "devs", err, sizeof(err)) == 0 &&
+         pc_nss_check_config(&c, err, sizeof(err)) == 0,
+     "defaults with allowed_groups are fine (%s)", err);
+  ok(pc_config_set(&c, "home_base", "/a:b", err, sizeof(err)) == 0 &&
+         pc_nss_check_config(&c, err, sizeof(err)) == -1,
+     "':' in home_base refused");
+  ok(pc_config_set(&c, "home_base", "/home", err, sizeof(err)) == 0 &&
+         pc_config_set(&c, "min_uid", "250000", err, sizeof(err)) == 0 &&
+         pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
+         strstr(err, "below min_uid") != NULL,
+     "uid_min below min_uid refused");
+  pc_config_free(&c);
+}
+
+int main(void) {
+  test_hash();
+  test_idset();
+  test_ini();
+  test_check_config();
+  return tap_done();
+}
