@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* pam_cognito-sync: members of chosen Cognito groups become local users and
  * groups through libnss-extrausers' files. See pam_cognito-sync(8). */
 #include "config.h"

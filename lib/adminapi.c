@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ListUsersInGroup and ListGroups with pagination; see adminapi.h. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The user-pool admin calls pam_cognito-sync makes, signed with SigV4 by
  * the client's transport (pc_http_set_aws_sigv4), with Cognito's
  * pagination (Limit 60, NextToken). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The AWS credential chain of pam_cognito-sync: environment, shared
  * credentials file, then instance metadata (imds.c). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* AWS credentials for the admin API (pam_cognito-sync), from the standard
  * chain: environment, shared credentials file, EC2 instance metadata
  * (IMDSv2). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A set of numeric ids (uids and gids in use): open addressing, grows. */
 #ifndef PAM_COGNITO_IDSET_H
 #define PAM_COGNITO_IDSET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* EC2 instance metadata, version 2 only (a PUT for a session token first,
  * which a forwarded or SSRF'd GET cannot do): the instance role's
  * temporary credentials for pam_cognito-sync. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* From a pool snapshot to account entries: which users and groups, under
  * which names, with which ids. The rules are in pam_cognito-sync(8). */
 #include "config.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Rendering the three extrausers files and writing them atomically. */
 #include "config.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The account files of libnss-extrausers (passwd, group, shadow): built from
  * a pool snapshot with uids hashed from each user's sub, and written
  * atomically. */

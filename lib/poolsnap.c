@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The pool snapshot: filled from API replies, written to and read from the
  * --export / --import file. */
 #include "config.h"

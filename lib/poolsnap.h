@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What pam_cognito-sync knows of the pool: the members of each synced
  * group, reduced to the fields the account files need. Filled from the
  * admin API or from an --export file, so both ways build the same files. */

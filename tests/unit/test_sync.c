@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests of pam_cognito-sync's pure parts: the uid hash (the values
  * come from Python's hashlib, an independent implementation), the id set,
  * the shared credentials file parser and the sync key checks. */
