@@ -126,6 +126,38 @@ static void test_plain(void) {
   pc_login_result_free(&r);
 }
 
+/* A server (or anything in between) must not turn a failure or a skipped
+ * proof into tokens that count. */
+static void test_tokens_that_do_not_count(void) {
+  struct pc_login_result r;
+  struct script s;
+
+  cfg.auth_flow = PC_FLOW_SRP;
+  ok(run("x" TOKENS, NULL, &s, &r, NULL) == PC_ERR_PROTOCOL,
+     "USER_SRP_AUTH answered with tokens before PASSWORD_VERIFIER: refused");
+  ok(strstr(r.err.detail, "PASSWORD_VERIFIER") != NULL, "and why (%s)",
+     r.err.detail);
+  ok(r.tokens.id_token == NULL, "no tokens kept");
+  pc_login_result_free(&r);
+  cfg.auth_flow = PC_FLOW_PASSWORD;
+
+  ok(run("3" TOKENS, NULL, &s, &r, NULL) != PC_OK,
+     "tokens with HTTP 302: not a success");
+  ok(r.tokens.id_token == NULL, "no tokens kept from a 302");
+  pc_login_result_free(&r);
+  ok(run("4" TOKENS, NULL, &s, &r, NULL) == PC_ERR_PROTOCOL,
+     "tokens with HTTP 400 and no error type: a protocol error");
+  pc_login_result_free(&r);
+  ok(run("5" TOKENS, NULL, &s, &r, NULL) == PC_ERR_UNAVAIL,
+     "tokens with HTTP 500: unavailable");
+  pc_login_result_free(&r);
+  ok(run("x{\"AuthenticationResult\": {\"AccessToken\": \"\", "
+         "\"IdToken\": \"\"}}",
+         NULL, &s, &r, NULL) == PC_ERR_PROTOCOL,
+     "empty tokens: a protocol error");
+  pc_login_result_free(&r);
+}
+
 static void test_codes(void) {
   static const char *const good[] = {"123456", NULL};
   static const char *const twice[] = {"111111", "123456", NULL};
@@ -373,6 +405,7 @@ int main(void) {
   }
   cfg.auth_flow = PC_FLOW_PASSWORD;
   test_plain();
+  test_tokens_that_do_not_count();
   test_codes();
   test_new_password();
   test_select_and_unsupported();
