@@ -1,0 +1,72 @@
+"""Offline login through a real sshd: after an online login, the same
+password opens a shell while Cognito cannot be reached, with the message
+the user should see; a wrong one does not."""
+import os
+import shutil
+import socket
+import tempfile
+import unittest
+
+from cognito import Emulator, base_config, harness, sshd_stack, write_config
+
+USER = "alice"
+PASSWORD = "Alice-Passw0rd!"
+
+
+def dead_url():
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+class SshdOfflineTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator().start()
+        cls.tmp = tempfile.mkdtemp(prefix="pc-e2e-offline-")
+        os.chmod(cls.tmp, 0o755)
+        cls.config = os.path.join(cls.tmp, "pam_cognito.conf")
+        cls.cache = os.path.join(cls.tmp, "cache")
+        harness.ensure_local_user(USER)
+        cls.online()
+        cls.svc = harness.PamServiceDir({"sshd-cognito": sshd_stack(cls.config)})
+        cls.sshd = harness.Sshd(cls.svc).start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.sshd.cleanup()
+        cls.svc.cleanup()
+        cls.emu.stop()
+        harness.remove_local_user(USER)
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    @classmethod
+    def online(cls):
+        write_config(cls.config, base_config(cls.emu, cache_dir=cls.cache, offline_days=7))
+
+    @classmethod
+    def cognito_down(cls):
+        dead = dead_url()
+        write_config(cls.config, base_config(cls.emu, cache_dir=cls.cache, offline_days=7,
+                                             idp_endpoint=dead, identity_endpoint=dead))
+
+    def login(self, password):
+        return self.sshd.login(USER, [(r"Password: ", password)], command="echo shell-$(id -un)")
+
+    def test_offline_login_over_ssh(self):
+        self.online()
+        r = self.login(PASSWORD)
+        self.assertEqual(r.exit_status, 0, r.transcript)
+        self.cognito_down()
+        try:
+            r = self.login("Wrong-Passw0rd!")
+            self.assertNotEqual(r.exit_status, 0, r.transcript)
+            self.assertNotIn("shell-", r.output)
+            r = self.login(PASSWORD)
+            self.assertEqual(r.exit_status, 0, r.transcript)
+            self.assertIn("shell-alice", r.output)
+            self.assertIn("Cognito cannot be reached; logged in with cached credentials "
+                          "(last online login: ", r.terminal)
+        finally:
+            self.online()
