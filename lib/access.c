@@ -9,22 +9,10 @@
 #include <string.h>
 
 #include "access.h"
+#include "bounds.h"
+#include "json.h"
 #include "jwt.h"
-
-/* Longest group list taken from a token (Cognito allows 100 groups per
- * user, but a token carries at most what fits in it). */
-#define PC_MAX_GROUPS 512
-
-__attribute__((format(printf, 3, 4))) static void
-set_why(char *why, size_t n, const char *fmt, ...) {
-  va_list ap;
-
-  if (why == NULL || n == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(why, n, fmt, ap);
-  va_end(ap);
-}
+#include "error.h"
 
 /* A verified-flag claim: Cognito writes a boolean; some pools migrated from
  * elsewhere carry the string "true". */
@@ -49,40 +37,11 @@ static const char *verified_flag(const char *claim) {
 }
 
 char **pc_access_groups(json_object *claims) {
-  json_object *arr;
-  char **g;
-  size_t i, n = 0;
-
-  if (json_object_object_get_ex(claims, "cognito:groups", &arr)) {
-    if (!json_object_is_type(arr, json_type_array))
-      return NULL;
-    n = json_object_array_length(arr);
-    if (n > PC_MAX_GROUPS)
-      return NULL;
-  }
-  g = calloc(n + 1, sizeof(*g));
-  if (g == NULL)
-    return NULL;
-  for (i = 0; i < n; i++) {
-    json_object *e = json_object_array_get_idx(arr, i);
-
-    if (!json_object_is_type(e, json_type_string) ||
-        (g[i] = strdup(json_object_get_string(e))) == NULL) {
-      pc_access_groups_free(g);
-      return NULL;
-    }
-  }
-  return g;
+  return pc_json_str_list(claims, "cognito:groups", PC_MAX_GROUPS);
 }
 
 void pc_access_groups_free(char **groups) {
-  size_t i;
-
-  if (groups == NULL)
-    return;
-  for (i = 0; groups[i] != NULL; i++)
-    free(groups[i]);
-  free(groups);
+  pc_json_str_list_free(groups);
 }
 
 int pc_access_rules_admit(const struct pc_config *cfg, const char *user,
@@ -111,26 +70,26 @@ enum pc_access pc_access_decide(const struct pc_config *cfg, const char *user,
     return PC_ACCESS_NOMEM;
   /* Exact bytes: "ALICE" is not "alice", whatever the pool's case rule. */
   if (got == NULL || strcmp(got, signin) != 0) {
-    set_why(why, whylen, "token claim %s %s the sign-in name", claim,
+    pc_setf(why, whylen, "token claim %s %s the sign-in name", claim,
             got == NULL ? "is missing, so it cannot match" : "does not match");
     free(signin);
     return PC_ACCESS_NOT_BOUND;
   }
   free(signin);
   if (flag != NULL && !claim_true(claims, flag)) {
-    set_why(why, whylen, "token claim %s is not verified (%s is not true)",
+    pc_setf(why, whylen, "token claim %s is not verified (%s is not true)",
             claim, flag);
     return PC_ACCESS_NOT_BOUND;
   }
   groups = pc_access_groups(claims);
   if (groups == NULL) {
-    set_why(why, whylen, "token claim cognito:groups is malformed");
+    pc_setf(why, whylen, "token claim cognito:groups is malformed");
     return PC_ACCESS_NOT_ALLOWED;
   }
   if (pc_access_rules_admit(cfg, user, groups)) {
     rc = PC_ACCESS_ALLOWED;
   } else {
-    set_why(why, whylen, "not in allowed_users%s",
+    pc_setf(why, whylen, "not in allowed_users%s",
             cfg->allowed_groups ? " and in none of allowed_groups" : "");
     rc = PC_ACCESS_NOT_ALLOWED;
   }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "access.h"
+#include "bounds.h"
 #include "account.h"
 #include "buf.h"
 #include "private.h"
@@ -16,6 +17,7 @@
 #include "json.h"
 #include "secret.h"
 #include "tokens.h"
+#include "error.h"
 
 #define RECORD_FILE "account.json" /* in the user's root-only area */
 #define RECORD_MAX (64 * 1024)
@@ -30,17 +32,6 @@ struct record {
   char **groups;
 };
 
-__attribute__((format(printf, 3, 4))) static void
-set_why(char *why, size_t n, const char *fmt, ...) {
-  va_list ap;
-
-  if (why == NULL || n == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(why, n, fmt, ap);
-  va_end(ap);
-}
-
 static void record_free(struct record *r) {
   free(r->cognito_user);
   pc_free_secret(&r->refresh_token);
@@ -51,7 +42,6 @@ static void record_free(struct record *r) {
 /* The document, written without json-c: it holds the refresh token. */
 static int record_json(const struct record *r, struct pc_buf *b) {
   char num[96];
-  size_t i;
 
   (void)snprintf(num, sizeof num,
                  "{\"uid\": %lld, \"verified_at\": %lld, \"admitted\": %s, "
@@ -66,13 +56,10 @@ static int record_json(const struct record *r, struct pc_buf *b) {
       (pc_buf_append(b, ", \"refresh_token\": ", 19) ||
        pc_buf_append_json_str(b, r->refresh_token)))
     return -1;
-  if (pc_buf_append(b, ", \"groups\": [", 13))
+  if (pc_buf_append(b, ", \"groups\": ", 12) ||
+      pc_buf_append_json_str_list(b, r->groups))
     return -1;
-  for (i = 0; r->groups != NULL && r->groups[i] != NULL; i++)
-    if ((i > 0 && pc_buf_append(b, ", ", 2)) ||
-        pc_buf_append_json_str(b, r->groups[i]))
-      return -1;
-  return pc_buf_append(b, "]}\n", 3);
+  return pc_buf_append(b, "}\n", 2);
 }
 
 static int record_save(const struct pc_config *cfg, const char *user,
@@ -82,7 +69,7 @@ static int record_save(const struct pc_config *cfg, const char *user,
 
   pc_buf_init(&b, RECORD_MAX);
   if (record_json(r, &b) != 0)
-    set_why(why, whylen, "out of memory");
+    pc_setf(why, whylen, "out of memory");
   else
     rc = pc_private_write(cfg->cache_dir, user, RECORD_FILE, b.data, b.len, why,
                           whylen);
@@ -90,25 +77,14 @@ static int record_save(const struct pc_config *cfg, const char *user,
   return rc;
 }
 
-static long long get_int(json_object *o, const char *key, int *bad) {
-  json_object *v;
-
-  if (!json_object_object_get_ex(o, key, &v) ||
-      !json_object_is_type(v, json_type_int)) {
-    *bad = 1;
-    return 0;
-  }
-  return (long long)json_object_get_int64(v);
-}
-
 /* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
  * uid (the name was deleted and reused) counts as none. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, char *why, size_t whylen) {
   struct pc_buf b;
-  json_object *doc = NULL, *adm, *exp, *groups;
+  json_object *doc = NULL;
   const char *cu, *rt;
-  int rc, bad = 0;
+  int rc;
 
   memset(r, 0, sizeof *r);
   rc = pc_private_read(cfg->cache_dir, user, RECORD_FILE, &b, why, whylen);
@@ -117,47 +93,31 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   rc = -1;
   doc = pc_json_parse_object(b.data, b.len);
   if (doc == NULL) {
-    set_why(why, whylen, "account record of %s is not JSON", user);
+    pc_setf(why, whylen, "account record of %s is not JSON", user);
     goto out;
   }
-  r->uid = get_int(doc, "uid", &bad);
-  r->verified_at = get_int(doc, "verified_at", &bad);
   cu = pc_json_str(doc, "cognito_user");
   rt = pc_json_str(doc, "refresh_token");
-  if (bad || cu == NULL || !json_object_object_get_ex(doc, "admitted", &adm) ||
-      !json_object_is_type(adm, json_type_boolean) ||
-      !json_object_object_get_ex(doc, "expired", &exp) ||
-      !json_object_is_type(exp, json_type_boolean)) {
-    set_why(why, whylen, "account record of %s is incomplete", user);
+  if (pc_json_int(doc, "uid", &r->uid) != 0 ||
+      pc_json_int(doc, "verified_at", &r->verified_at) != 0 || cu == NULL ||
+      pc_json_bool(doc, "admitted", &r->admitted) != 0 ||
+      pc_json_bool(doc, "expired", &r->expired) != 0) {
+    pc_setf(why, whylen, "account record of %s is incomplete", user);
     goto out;
   }
   if (r->uid != (long long)uid) {
-    set_why(why, whylen,
+    pc_setf(why, whylen,
             "account record of %s was made for uid %lld, not %lu: ignored",
             user, r->uid, (unsigned long)uid);
     rc = 1;
     goto out;
   }
-  r->admitted = json_object_get_boolean(adm) ? 1 : 0;
-  r->expired = json_object_get_boolean(exp) ? 1 : 0;
   r->cognito_user = strdup(cu);
   r->refresh_token = rt && *rt ? strdup(rt) : NULL;
-  if (!json_object_object_get_ex(doc, "groups", &groups))
-    groups = NULL;
-  /* pc_access_groups reads a "cognito:groups" member: wrap the array. */
-  {
-    json_object *wrap = json_object_new_object();
-
-    if (wrap != NULL && groups != NULL &&
-        json_object_object_add(wrap, "cognito:groups",
-                               json_object_get(groups)) != 0)
-      json_object_put(groups);
-    r->groups = wrap ? pc_access_groups(wrap) : NULL;
-    json_object_put(wrap);
-  }
+  r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
   if (r->cognito_user == NULL || r->groups == NULL ||
       (rt && *rt && r->refresh_token == NULL)) {
-    set_why(why, whylen, "account record of %s is unusable", user);
+    pc_setf(why, whylen, "account record of %s is unusable", user);
     goto out;
   }
   rc = 0;
@@ -197,12 +157,12 @@ static enum pc_account_result grace(const struct pc_config *cfg,
   long long age = (long long)now - r->verified_at;
 
   if (!r->admitted) {
-    set_why(why, whylen, "%s; the last verified decision refused the user",
+    pc_setf(why, whylen, "%s; the last verified decision refused the user",
             reason);
     return PC_ACCOUNT_NOT_ALLOWED;
   }
   if (age < 0 || age >= cfg->account_grace) {
-    set_why(why, whylen,
+    pc_setf(why, whylen,
             "%s; the last verified decision is %lld s old, account_grace is "
             "%ld s",
             reason, age, cfg->account_grace);
@@ -210,12 +170,12 @@ static enum pc_account_result grace(const struct pc_config *cfg,
   }
   /* The rules of today's configuration over the groups last verified. */
   if (!pc_access_rules_admit(cfg, user, r->groups)) {
-    set_why(why, whylen, "%s; by the last verified groups: not allowed",
+    pc_setf(why, whylen, "%s; by the last verified groups: not allowed",
             reason);
     return PC_ACCOUNT_NOT_ALLOWED;
   }
   *graced = 1;
-  set_why(why, whylen, "%s; admitted by the decision verified %lld s ago",
+  pc_setf(why, whylen, "%s; admitted by the decision verified %lld s ago",
           reason, age);
   return PC_ACCOUNT_OK;
 }
@@ -239,11 +199,11 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   rc = record_load(cfg, user, uid, &r, why, whylen);
   if (rc != 0) {
     if (rc == 1 && (why == NULL || why[0] == '\0'))
-      set_why(why, whylen, "never logged in here with a password");
+      pc_setf(why, whylen, "never logged in here with a password");
     return PC_ACCOUNT_UNKNOWN;
   }
   if (r.expired) {
-    set_why(why, whylen,
+    pc_setf(why, whylen,
             "Cognito refused this user's sign-in %lld s ago; a password login "
             "renews it",
             (long long)now - r.verified_at);
@@ -266,7 +226,7 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
       st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET) {
     /* Cognito answered no: the token is gone for good. Keep no grace. */
-    set_why(why, whylen, "Cognito refused the refresh: %s%s%s",
+    pc_setf(why, whylen, "Cognito refused the refresh: %s%s%s",
             err.type[0] ? err.type : pc_status_str(st),
             err.message[0] ? ": " : "", err.message);
     pc_free_secret(&r.refresh_token);
@@ -291,11 +251,11 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   }
   if (st != PC_OK) {
     res = st == PC_ERR_NOMEM ? PC_ACCOUNT_ERROR : PC_ACCOUNT_NOT_ALLOWED;
-    set_why(why, whylen, "%s", v.why);
+    pc_setf(why, whylen, "%s", v.why);
     goto out;
   }
   res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
-  set_why(why, whylen, "%s",
+  pc_setf(why, whylen, "%s",
           res == PC_ACCOUNT_OK ? "admitted by a fresh token" : v.why);
   /* Remember this decision (and a rotated refresh token). */
   (void)pc_account_remember(cfg, user, uid,

@@ -9,17 +9,7 @@
 
 #include "adminapi.h"
 #include "cfg.h"
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
+#include "error.h"
 
 /* One page: the request carries the pool, the optional group, Limit and the
  * token of the previous page. */
@@ -37,13 +27,13 @@ static enum pc_status page(struct pc_client *cl, const char *op,
                              json_object_new_int(PC_ADMIN_PAGE)) != 0 ||
       (token != NULL && pc_json_add_str(req, "NextToken", token) != 0)) {
     json_object_put(req);
-    set_err(err, errlen, "%s: out of memory", op);
+    pc_setf(err, errlen, "%s: out of memory", op);
     return PC_ERR_NOMEM;
   }
   st = pc_api_call(cl, PC_USER_POOL, op, req, resp, &ae);
   json_object_put(req);
   if (st != PC_OK)
-    set_err(err, errlen, "%s%s%s: %s%s%s (HTTP %ld)", op, group ? " " : "",
+    pc_setf(err, errlen, "%s%s%s: %s%s%s (HTTP %ld)", op, group ? " " : "",
             group ? group : "", ae.type[0] ? ae.type : pc_status_str(st),
             ae.message[0] ? ": " : "", ae.message, ae.http_status);
   return st;
@@ -90,17 +80,17 @@ enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
       break;
     if (!json_object_object_get_ex(resp, "Users", &users) ||
         !json_object_is_type(users, json_type_array)) {
-      set_err(err, errlen, "%s %s: reply has no Users array", op, group);
+      pc_setf(err, errlen, "%s %s: reply has no Users array", op, group);
       st = PC_ERR_PROTOCOL;
     } else {
       len = json_object_array_length(users);
       for (i = 0; i < len && st == PC_OK; i++)
         if (cb(json_object_array_get_idx(users, i), ud) != 0) {
-          set_err(err, errlen, "%s %s: out of memory", op, group);
+          pc_setf(err, errlen, "%s %s: out of memory", op, group);
           st = PC_ERR_NOMEM;
         }
       if (st == PC_OK && next_token(resp, &token) != 0) {
-        set_err(err, errlen, "%s %s: the server repeated a NextToken", op,
+        pc_setf(err, errlen, "%s %s: the server repeated a NextToken", op,
                 group);
         st = PC_ERR_PROTOCOL;
       }
@@ -110,7 +100,7 @@ enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
       break;
   }
   if (st == PC_OK && token != NULL) {
-    set_err(err, errlen, "%s %s: more than %d pages", op, group,
+    pc_setf(err, errlen, "%s %s: more than %d pages", op, group,
             PC_ADMIN_MAX_PAGES);
     st = PC_ERR_PROTOCOL;
   }
@@ -163,7 +153,7 @@ int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
       goto out;
     if (collect(resp, &have, &n) != 0 || next_token(resp, &token) != 0) {
       json_object_put(resp);
-      set_err(err, errlen, "ListGroups: malformed reply");
+      pc_setf(err, errlen, "ListGroups: malformed reply");
       *st = PC_ERR_PROTOCOL;
       goto out;
     }
@@ -172,7 +162,7 @@ int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
       break;
   }
   if (token != NULL) {
-    set_err(err, errlen, "ListGroups: more than %d pages", PC_ADMIN_MAX_PAGES);
+    pc_setf(err, errlen, "ListGroups: more than %d pages", PC_ADMIN_MAX_PAGES);
     *st = PC_ERR_PROTOCOL;
     goto out;
   }

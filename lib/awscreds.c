@@ -16,20 +16,10 @@
 
 #include "awscreds.h"
 #include "secret.h"
+#include "error.h"
 
 #define PC_INI_MAX (64 * 1024)
 #define PC_IMDS_DEFAULT "http://169.254.169.254"
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 void pc_chain_creds_free(struct pc_chain_creds *c) {
   if (c == NULL)
@@ -55,7 +45,7 @@ static int from_env(struct pc_chain_creds *c, char *err, size_t errlen) {
   if (id == NULL && key == NULL)
     return 0;
   if (id == NULL || key == NULL) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "environment: %s is set but %s is not; set both or neither",
             id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
             id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
@@ -65,7 +55,7 @@ static int from_env(struct pc_chain_creds *c, char *err, size_t errlen) {
   c->secret = pc_strdup(key);
   c->token = pc_strdup(tok);
   if (c->key_id == NULL || c->secret == NULL || (tok && c->token == NULL)) {
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
     return -1;
   }
   c->where = "environment";
@@ -87,7 +77,7 @@ static int set_field(char **dst, const char *v, char *err, size_t errlen) {
   pc_free_secret(dst);
   *dst = pc_strdup(v);
   if (*dst == NULL) {
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
     return -1;
   }
   return 0;
@@ -100,7 +90,7 @@ int pc_chain_creds_parse_ini(const char *text, const char *profile,
   int in = 0, seen = 0, rc = -1, lineno = 0;
 
   if (copy == NULL) {
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
     return -1;
   }
   for (line = copy; line != NULL; line = next) {
@@ -115,7 +105,7 @@ int pc_chain_creds_parse_ini(const char *text, const char *profile,
       char *end = strchr(line, ']');
 
       if (end == NULL) {
-        set_err(err, errlen, "line %d: unterminated section name", lineno);
+        pc_setf(err, errlen, "line %d: unterminated section name", lineno);
         goto out;
       }
       *end = '\0';
@@ -127,7 +117,7 @@ int pc_chain_creds_parse_ini(const char *text, const char *profile,
       continue;
     eq = strchr(line, '=');
     if (eq == NULL) {
-      set_err(err, errlen, "line %d: expected key = value", lineno);
+      pc_setf(err, errlen, "line %d: expected key = value", lineno);
       goto out;
     }
     *eq = '\0';
@@ -148,7 +138,7 @@ int pc_chain_creds_parse_ini(const char *text, const char *profile,
   }
   if (c->key_id == NULL || *c->key_id == '\0' || c->secret == NULL ||
       *c->secret == '\0') {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "profile [%s] lacks aws_access_key_id or aws_secret_access_key",
             profile);
     goto out;
@@ -205,18 +195,18 @@ static int from_file(struct pc_chain_creds *c, char *err, size_t errlen) {
       free(path);
       return 0;
     }
-    set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    pc_setf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     free(path);
     return -1;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PC_INI_MAX) {
-    set_err(err, errlen, "%s: not a regular file of at most %d bytes", path,
+    pc_setf(err, errlen, "%s: not a regular file of at most %d bytes", path,
             PC_INI_MAX);
     goto out;
   }
   text = malloc((size_t)st.st_size + 1);
   if (text == NULL) {
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
     goto out;
   }
   while (len < (size_t)st.st_size) {
@@ -229,12 +219,12 @@ static int from_file(struct pc_chain_creds *c, char *err, size_t errlen) {
   }
   text[len] = '\0';
   if (memchr(text, '\0', len) != NULL) {
-    set_err(err, errlen, "%s: contains a NUL byte", path);
+    pc_setf(err, errlen, "%s: contains a NUL byte", path);
     goto out;
   }
   rc = pc_chain_creds_parse_ini(text, profile, c, msg, sizeof(msg));
   if (rc < 0)
-    set_err(err, errlen, "%s: %s", path, msg);
+    pc_setf(err, errlen, "%s: %s", path, msg);
   else if (rc == 1)
     rc = 0;
   else {
@@ -268,7 +258,7 @@ enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
   if (rc > 0)
     return PC_OK;
   if (off != NULL && strcasecmp(off, "true") == 0) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "no AWS credentials: none in the environment or the shared "
             "credentials file, and AWS_EC2_METADATA_DISABLED is true");
     return PC_ERR_CONFIG;

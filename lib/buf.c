@@ -146,3 +146,15 @@ int pc_buf_append_json_str(struct pc_buf *b, const char *s) {
   }
   return pc_buf_append(b, "\"", 1);
 }
+
+int pc_buf_append_json_str_list(struct pc_buf *b, char *const *list) {
+  size_t i;
+
+  if (pc_buf_append(b, "[", 1) != 0)
+    return -1;
+  for (i = 0; list != NULL && list[i] != NULL; i++)
+    if ((i > 0 && pc_buf_append(b, ", ", 2) != 0) ||
+        pc_buf_append_json_str(b, list[i]) != 0)
+      return -1;
+  return pc_buf_append(b, "]", 1);
+}

@@ -37,6 +37,10 @@ int pc_buf_append_json_member(struct pc_buf *b, const char *key,
  * pc_free_secret when it holds secrets); b is left empty. NULL when memory
  * ran out (b is then freed). */
 char *pc_buf_take(struct pc_buf *b) __attribute__((warn_unused_result));
+/* Append a NULL-terminated list of strings (list may be NULL: empty) as a
+ * JSON array. 0 or -1. */
+int pc_buf_append_json_str_list(struct pc_buf *b, char *const *list)
+    __attribute__((warn_unused_result));
 /* Wipe the contents (they may hold tokens), free, and reset to empty. */
 void pc_buf_free(struct pc_buf *b);
 

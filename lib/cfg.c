@@ -20,6 +20,7 @@
 #include "cfg.h"
 #include "http.h"
 #include "secret.h"
+#include "error.h"
 
 /* The file holds at most a dozen short keys; anything bigger is a mistake. */
 #define PC_CONFIG_MAX_SIZE (64 * 1024)
@@ -81,17 +82,6 @@ static const struct key_def keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 static const struct key_def *find_key(const char *name) {
   size_t i;
@@ -169,12 +159,12 @@ static int parse_list(const char *name, const char *value, char ***out,
     if (*p == ',')
       n++;
   if (n > PC_LIST_MAX) {
-    set_err(err, errlen, "%s: more than %d entries", name, PC_LIST_MAX);
+    pc_setf(err, errlen, "%s: more than %d entries", name, PC_LIST_MAX);
     return -1;
   }
   l = calloc(n + 1, sizeof(*l));
   if (l == NULL) {
-    set_err(err, errlen, "%s: out of memory", name);
+    pc_setf(err, errlen, "%s: out of memory", name);
     return -1;
   }
   for (p = value;; p = q + 1) {
@@ -182,7 +172,7 @@ static int parse_list(const char *name, const char *value, char ***out,
     if (q == NULL)
       q = p + strlen(p);
     if (!list_item_ok(p, (size_t)(q - p))) {
-      set_err(err, errlen,
+      pc_setf(err, errlen,
               "%s: entry %zu is empty, longer than %d characters, or holds "
               "blanks or control characters",
               name, i + 1, PC_LIST_ITEM_MAX);
@@ -191,7 +181,7 @@ static int parse_list(const char *name, const char *value, char ***out,
     }
     l[i] = strndup(p, (size_t)(q - p));
     if (l[i] == NULL) {
-      set_err(err, errlen, "%s: out of memory", name);
+      pc_setf(err, errlen, "%s: out of memory", name);
       free_list(&l);
       return -1;
     }
@@ -248,22 +238,22 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
   char *copy;
 
   if (k == NULL) {
-    set_err(err, errlen, "unknown key '%s'", key ? key : "(null)");
+    pc_setf(err, errlen, "unknown key '%s'", key ? key : "(null)");
     return -1;
   }
   if (value == NULL && k->kind != K_BOOL) {
-    set_err(err, errlen, "%s: a value is required", k->name);
+    pc_setf(err, errlen, "%s: a value is required", k->name);
     return -1;
   }
   switch (k->kind) {
   case K_STR:
     if (*value == '\0') {
-      set_err(err, errlen, "%s: must not be empty", k->name);
+      pc_setf(err, errlen, "%s: must not be empty", k->name);
       return -1;
     }
     copy = pc_strdup(value);
     if (copy == NULL) {
-      set_err(err, errlen, "%s: out of memory", k->name);
+      pc_setf(err, errlen, "%s: out of memory", k->name);
       return -1;
     }
     sp = (char **)(void *)(base + k->offset);
@@ -275,7 +265,7 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
     long v;
 
     if (parse_long(value, k->min, k->max, &v) != 0) {
-      set_err(err, errlen, "%s: expected an integer from %ld to %ld, got '%s'",
+      pc_setf(err, errlen, "%s: expected an integer from %ld to %ld, got '%s'",
               k->name, k->min, k->max, value);
       return -1;
     }
@@ -286,7 +276,7 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
     int v;
 
     if (parse_bool(value, &v) != 0) {
-      set_err(err, errlen, "%s: expected true or false, got '%s'", k->name,
+      pc_setf(err, errlen, "%s: expected true or false, got '%s'", k->name,
               value);
       return -1;
     }
@@ -301,7 +291,7 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
     } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
       f = PC_FLOW_PASSWORD;
     } else {
-      set_err(err, errlen,
+      pc_setf(err, errlen,
               "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
               "got '%s'",
               k->name, value);
@@ -320,7 +310,7 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
     return 0;
   }
   }
-  set_err(err, errlen, "%s: internal error", k->name);
+  pc_setf(err, errlen, "%s: internal error", k->name);
   return -1;
 }
 
@@ -339,38 +329,38 @@ static int open_safely(const char *path, int must_exist, int allow_any_owner,
     if (e == ENOENT && !must_exist)
       return 1;
     if (e == ELOOP)
-      set_err(err, errlen, "%s: is a symbolic link (refused)", path);
+      pc_setf(err, errlen, "%s: is a symbolic link (refused)", path);
     else
-      set_err(err, errlen, "%s: cannot open: %s", path, strerror(e));
+      pc_setf(err, errlen, "%s: cannot open: %s", path, strerror(e));
     return -1;
   }
   if (fstat(fd, &st) != 0) {
-    set_err(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    pc_setf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
     goto fail;
   }
   if (!S_ISREG(st.st_mode)) {
-    set_err(err, errlen, "%s: is not a regular file", path);
+    pc_setf(err, errlen, "%s: is not a regular file", path);
     goto fail;
   }
   if (st.st_size > PC_CONFIG_MAX_SIZE) {
-    set_err(err, errlen, "%s: is larger than %d bytes", path,
+    pc_setf(err, errlen, "%s: is larger than %d bytes", path,
             PC_CONFIG_MAX_SIZE);
     goto fail;
   }
   if (!allow_any_owner && st.st_uid != 0) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "%s: is not owned by root (owner uid %lu); "
             "chown root",
             path, (unsigned long)st.st_uid);
     goto fail;
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    set_err(err, errlen, "%s: is writable by group or others; chmod 0600",
+    pc_setf(err, errlen, "%s: is writable by group or others; chmod 0600",
             path);
     goto fail;
   }
   if ((st.st_mode & S_IROTH) != 0) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "%s: is readable by others and may hold the client "
             "secret; chmod 0600",
             path);
@@ -391,7 +381,7 @@ static int read_all(int fd, const char *path, char **out, char *err,
   char *buf = malloc(cap + 1);
 
   if (buf == NULL) {
-    set_err(err, errlen, "%s: out of memory", path);
+    pc_setf(err, errlen, "%s: out of memory", path);
     return -1;
   }
   /* Read one byte past the limit so a file that grew after fstat fails. */
@@ -401,7 +391,7 @@ static int read_all(int fd, const char *path, char **out, char *err,
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      set_err(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+      pc_setf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
       goto fail;
     }
     if (n == 0)
@@ -409,12 +399,12 @@ static int read_all(int fd, const char *path, char **out, char *err,
     len += (size_t)n;
   }
   if (len > PC_CONFIG_MAX_SIZE) {
-    set_err(err, errlen, "%s: is larger than %d bytes", path,
+    pc_setf(err, errlen, "%s: is larger than %d bytes", path,
             PC_CONFIG_MAX_SIZE);
     goto fail;
   }
   if (memchr(buf, '\0', len) != NULL) {
-    set_err(err, errlen, "%s: contains a NUL byte", path);
+    pc_setf(err, errlen, "%s: contains a NUL byte", path);
     goto fail;
   }
   buf[len] = '\0';
@@ -509,7 +499,7 @@ static int apply_setting(struct pc_config *c, const char *path,
   const char *value = NULL, *want = NULL;
 
   if (k == NULL) {
-    set_err(err, errlen, "%s:%u: unknown key '%s'", path, line,
+    pc_setf(err, errlen, "%s:%u: unknown key '%s'", path, line,
             name ? name : "(unnamed)");
     return -1;
   }
@@ -547,16 +537,16 @@ static int apply_setting(struct pc_config *c, const char *path,
     break;
   }
   if (want != NULL) {
-    set_err(err, errlen, "%s:%u: %s: expected %s", path, line, k->name, want);
+    pc_setf(err, errlen, "%s:%u: %s: expected %s", path, line, k->name, want);
     return -1;
   }
   if (value == NULL) {
-    set_err(err, errlen, "%s:%u: %s: cannot read the value", path, line,
+    pc_setf(err, errlen, "%s:%u: %s: cannot read the value", path, line,
             k->name);
     return -1;
   }
   if (pc_config_set(c, k->name, value, msg, sizeof(msg)) != 0) {
-    set_err(err, errlen, "%s:%u: %s", path, line, msg);
+    pc_setf(err, errlen, "%s:%u: %s", path, line, msg);
     return -1;
   }
   return 0;
@@ -578,7 +568,7 @@ int pc_config_load(struct pc_config *c, const char *path, int must_exist,
     return -1;
   line = find_include(text);
   if (line > 0) {
-    set_err(err, errlen, "%s:%d: @include is not supported", path, line);
+    pc_setf(err, errlen, "%s:%d: @include is not supported", path, line);
     pc_wipe(text, PC_CONFIG_MAX_SIZE + 2);
     free(text);
     return -1;
@@ -589,7 +579,7 @@ int pc_config_load(struct pc_config *c, const char *path, int must_exist,
   if (config_read_string(&cf, text) != CONFIG_TRUE) {
     const char *what = config_error_text(&cf);
 
-    set_err(err, errlen, "%s:%d: %s", path, config_error_line(&cf),
+    pc_setf(err, errlen, "%s:%d: %s", path, config_error_line(&cf),
             what ? what : "syntax error");
     goto out;
   }
@@ -643,14 +633,14 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
   const char *us;
 
   if (c->region == NULL || c->user_pool_id == NULL || c->client_id == NULL) {
-    set_err(err, errlen, "missing required key '%s'",
+    pc_setf(err, errlen, "missing required key '%s'",
             c->region == NULL         ? "region"
             : c->user_pool_id == NULL ? "user_pool_id"
                                       : "client_id");
     return -1;
   }
   if (!region_ok(c->region, strlen(c->region))) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "region: '%s' is not an AWS region name "
             "(like us-east-1)",
             c->region);
@@ -660,7 +650,7 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
   if (us == NULL ||
       !region_ok(c->user_pool_id, (size_t)(us - c->user_pool_id)) ||
       !alnum_ok(us + 1)) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "user_pool_id: '%s' does not look like "
             "<region>_<id> (like us-east-1_AbC123)",
             c->user_pool_id);
@@ -668,35 +658,35 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
   }
   if ((size_t)(us - c->user_pool_id) != strlen(c->region) ||
       strncmp(c->user_pool_id, c->region, strlen(c->region)) != 0) {
-    set_err(err, errlen, "user_pool_id: '%s' is not in region '%s'",
+    pc_setf(err, errlen, "user_pool_id: '%s' is not in region '%s'",
             c->user_pool_id, c->region);
     return -1;
   }
   if (!alnum_ok(c->client_id)) {
-    set_err(err, errlen, "client_id: must be letters and digits only");
+    pc_setf(err, errlen, "client_id: must be letters and digits only");
     return -1;
   }
   if (c->idp_endpoint != NULL && !pc_url_allowed(c->idp_endpoint)) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "idp_endpoint: '%s' refused: use https://, or "
             "http:// only to a loopback host",
             c->idp_endpoint);
     return -1;
   }
   if (c->identity_endpoint != NULL && !pc_url_allowed(c->identity_endpoint)) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "identity_endpoint: '%s' refused: use https://, or "
             "http:// only to a loopback host",
             c->identity_endpoint);
     return -1;
   }
   if (c->cache_dir == NULL || c->cache_dir[0] != '/') {
-    set_err(err, errlen, "cache_dir: must be an absolute path");
+    pc_setf(err, errlen, "cache_dir: must be an absolute path");
     return -1;
   }
   if (c->timeout < 1 || c->timeout > 300 || c->max_attempts < 1 ||
       c->max_attempts > 10) {
-    set_err(err, errlen, "timeout or max_attempts out of range");
+    pc_setf(err, errlen, "timeout or max_attempts out of range");
     return -1;
   }
   return 0;

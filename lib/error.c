@@ -138,3 +138,13 @@ void pc_sanitize(char *dst, size_t n, const char *src) {
   }
   dst[o] = '\0';
 }
+
+void pc_setf(char *buf, size_t n, const char *fmt, ...) {
+  va_list ap;
+
+  if (buf == NULL || n == 0)
+    return;
+  va_start(ap, fmt);
+  (void)vsnprintf(buf, n, fmt, ap);
+  va_end(ap);
+}

@@ -53,6 +53,11 @@ enum pc_status pc_error_vset(struct pc_error *e, enum pc_status st,
  * " (request id ...)" when the server sent one. Returns out. */
 const char *pc_error_text(const struct pc_error *e, char *out, size_t n);
 
+/* Format into buf (size n; buf may be NULL or n 0: nothing happens). The
+ * "why" and "err" texts that lib/ fills for a caller's log line. */
+void pc_setf(char *buf, size_t n, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 /* Copy src into dst (size n), replacing control characters and malformed
  * UTF-8 with '?', so that server text is safe on a terminal or in a log. */
 void pc_sanitize(char *dst, size_t n, const char *src);

@@ -13,17 +13,7 @@
 #include "jwks.h"
 #include "jwks_store.h"
 #include "jwt.h"
-
-__attribute__((format(printf, 3, 4))) static void
-set_why(char *why, size_t n, const char *fmt, ...) {
-  va_list ap;
-
-  if (why == NULL || n == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(why, n, fmt, ap);
-  va_end(ap);
-}
+#include "error.h"
 
 static char *join(const char *a, const char *b, const char *c) {
   size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
@@ -84,12 +74,12 @@ static enum pc_status fetch_keys(struct pc_client *cl, time_t now,
   st = pc_http_get(cl->http, url, &status, &body);
   free(url);
   if (st != PC_OK) {
-    set_why(why, whylen, "cannot fetch the pool's JWKS: %s", pc_status_str(st));
+    pc_setf(why, whylen, "cannot fetch the pool's JWKS: %s", pc_status_str(st));
   } else if (status != 200) {
-    set_why(why, whylen, "the pool's JWKS answered HTTP %ld", status);
+    pc_setf(why, whylen, "the pool's JWKS answered HTTP %ld", status);
     st = status >= 500 ? PC_ERR_UNAVAIL : PC_ERR_PROTOCOL;
   } else if (pc_jwks_parse(body.data, body.len, keys) != 0) {
-    set_why(why, whylen, "the pool's JWKS holds no usable RS256 key");
+    pc_setf(why, whylen, "the pool's JWKS holds no usable RS256 key");
     st = PC_ERR_PROTOCOL;
   } else if (pc_jwks_store_save(cl->cfg, body.data, body.len, now) != 0) {
     /* Not fatal: the next login fetches again. */
@@ -127,19 +117,19 @@ static enum pc_status check_claims(const struct pc_config *cfg,
   if (iss == NULL)
     return PC_ERR_NOMEM;
   if (got_iss == NULL || strcmp(got_iss, iss) != 0)
-    set_why(why, whylen, "ID token issuer is not %s", iss);
+    pc_setf(why, whylen, "ID token issuer is not %s", iss);
   else if (aud == NULL || strcmp(aud, cfg->client_id) != 0)
-    set_why(why, whylen, "ID token audience is not this app client");
+    pc_setf(why, whylen, "ID token audience is not this app client");
   else if (use == NULL || strcmp(use, "id") != 0)
-    set_why(why, whylen, "token_use is not \"id\"");
+    pc_setf(why, whylen, "token_use is not \"id\"");
   else if (pc_json_number(claims, "exp", &exp) != 0)
-    set_why(why, whylen, "ID token has no expiry");
+    pc_setf(why, whylen, "ID token has no expiry");
   else if (exp + PC_JWT_SKEW <= (long long)now)
-    set_why(why, whylen, "ID token expired %lld seconds ago",
+    pc_setf(why, whylen, "ID token expired %lld seconds ago",
             (long long)now - exp);
   else if (pc_json_number(claims, "iat", &iat) == 0 &&
            iat > (long long)now + PC_JWT_SKEW)
-    set_why(why, whylen, "ID token issued in the future (clock skew?)");
+    pc_setf(why, whylen, "ID token issued in the future (clock skew?)");
   else
     st = PC_OK;
   free(iss);
@@ -156,10 +146,10 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   int fresh = 0;
 
   *claims = NULL;
-  set_why(why, whylen, "%s", "");
+  pc_setf(why, whylen, "%s", "");
   memset(&keys, 0, sizeof keys);
   if (id_token == NULL || *id_token == '\0') {
-    set_why(why, whylen, "no ID token");
+    pc_setf(why, whylen, "no ID token");
     return PC_ERR_AUTH;
   }
   if (stored_keys(cl->cfg, &keys, &fetched) != 0 || fetched > now ||
@@ -186,7 +176,7 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   if (chk == PC_JWT_NOMEM)
     return PC_ERR_NOMEM;
   if (chk != PC_JWT_VALID) {
-    set_why(why, whylen, "ID token refused: %s", pc_jwt_check_str(chk));
+    pc_setf(why, whylen, "ID token refused: %s", pc_jwt_check_str(chk));
     return PC_ERR_AUTH;
   }
   st = check_claims(cl->cfg, *claims, now, why, whylen);

@@ -16,21 +16,11 @@
 #include "http.h"
 #include "json.h"
 #include "secret.h"
+#include "error.h"
 
 #define PC_IMDS_MAX 16384
 /* The metadata service is on the host's own link: slow means absent. */
 #define PC_IMDS_CONNECT_MS 1000L
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 /* Plain http is fine to the link-local metadata addresses (that is how
  * IMDS is reached) and to loopback (tests); anything else needs https. */
@@ -91,14 +81,14 @@ static enum pc_status call(CURL *e, const char *method, const char *url,
   (void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(h);
   if (rc != CURLE_OK) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "instance metadata %s: %s (not on EC2? set credentials in the "
             "environment or ~/.aws/credentials)",
             url, curl_easy_strerror(rc));
     return PC_ERR_UNAVAIL;
   }
   if (status != 200 || out->data == NULL) {
-    set_err(err, errlen, "instance metadata %s: HTTP %ld%s", url, status,
+    pc_setf(err, errlen, "instance metadata %s: HTTP %ld%s", url, status,
             status == 404 ? " (no instance role attached?)" : "");
     return status >= 500 ? PC_ERR_UNAVAIL : PC_ERR_CONFIG;
   }
@@ -131,7 +121,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   while (elen > 0 && endpoint[elen - 1] == '/')
     elen--;
   if (!endpoint_allowed(endpoint) || elen > 200) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "imds_endpoint: '%s' refused: use http://169.254.169.254, "
             "https://, or http:// to a loopback host",
             endpoint);
@@ -152,7 +142,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
     goto out;
   n = snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token: %s", b.data);
   if (n < 0 || (size_t)n >= sizeof(hdr) || strpbrk(b.data, "\r\n") != NULL) {
-    set_err(err, errlen, "instance metadata: malformed session token");
+    pc_setf(err, errlen, "instance metadata: malformed session token");
     st = PC_ERR_PROTOCOL;
     goto out;
   }
@@ -166,7 +156,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   if (rl == 0 || rl >= sizeof(role) ||
       strspn(b.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                      "0123456789+=,.@_-") < rl) {
-    set_err(err, errlen, "instance metadata: no usable role name");
+    pc_setf(err, errlen, "instance metadata: no usable role name");
     st = PC_ERR_PROTOCOL;
     goto out;
   }
@@ -180,7 +170,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   o = pc_json_parse_object(b.data, b.len);
   code = o ? pc_json_str(o, "Code") : NULL;
   if (code == NULL || strcmp(code, "Success") != 0) {
-    set_err(err, errlen, "instance metadata: role %s: %s", role,
+    pc_setf(err, errlen, "instance metadata: role %s: %s", role,
             o == NULL ? "reply is not JSON" : "Code is not Success");
     st = PC_ERR_PROTOCOL;
     goto out;
@@ -188,7 +178,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   if (take(&c->key_id, o, "AccessKeyId") != 0 ||
       take(&c->secret, o, "SecretAccessKey") != 0 ||
       take(&c->token, o, "Token") != 0) {
-    set_err(err, errlen, "instance metadata: role %s: incomplete credentials",
+    pc_setf(err, errlen, "instance metadata: role %s: incomplete credentials",
             role);
     pc_chain_creds_free(c);
     st = PC_ERR_PROTOCOL;

@@ -5,6 +5,7 @@
 #include <limits.h>
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "json.h"
@@ -143,4 +144,51 @@ json_object *pc_json_keep(json_object *o, int bad) {
     return o;
   pc_json_put_secret(o);
   return NULL;
+}
+
+int pc_json_bool(json_object *o, const char *key, int *out) {
+  json_object *v;
+
+  if (o == NULL || !json_object_object_get_ex(o, key, &v) ||
+      !json_object_is_type(v, json_type_boolean))
+    return -1;
+  *out = json_object_get_boolean(v) ? 1 : 0;
+  return 0;
+}
+
+char **pc_json_str_list(json_object *o, const char *key, size_t max) {
+  json_object *arr = NULL;
+  char **list;
+  size_t i, n = 0;
+
+  if (o != NULL && json_object_object_get_ex(o, key, &arr)) {
+    if (!json_object_is_type(arr, json_type_array))
+      return NULL;
+    n = json_object_array_length(arr);
+    if (n > max)
+      return NULL;
+  }
+  list = calloc(n + 1, sizeof(*list));
+  if (list == NULL)
+    return NULL;
+  for (i = 0; i < n; i++) {
+    json_object *e = json_object_array_get_idx(arr, i);
+
+    if (!json_object_is_type(e, json_type_string) ||
+        (list[i] = strdup(json_object_get_string(e))) == NULL) {
+      pc_json_str_list_free(list);
+      return NULL;
+    }
+  }
+  return list;
+}
+
+void pc_json_str_list_free(char **list) {
+  size_t i;
+
+  if (list == NULL)
+    return;
+  for (i = 0; list[i] != NULL; i++)
+    free(list[i]);
+  free(list);
 }

@@ -29,6 +29,17 @@ int pc_json_int(json_object *o, const char *key, long long *out)
 int pc_json_number(json_object *o, const char *key, long long *out)
     __attribute__((warn_unused_result));
 
+/* The boolean member key in *out (0 or 1): 0, or -1 when absent or not a
+ * boolean. */
+int pc_json_bool(json_object *o, const char *key, int *out)
+    __attribute__((warn_unused_result));
+
+/* The array-of-strings member key as a new NULL-terminated list (empty when
+ * the member is absent), or NULL when it is not such an array, holds more
+ * than max entries, or memory ran out. Free with pc_json_str_list_free. */
+char **pc_json_str_list(json_object *o, const char *key, size_t max);
+void pc_json_str_list_free(char **list);
+
 /* Add a string member; 0, or -1 when memory ran out. */
 int pc_json_add_str(json_object *o, const char *key, const char *val);
 

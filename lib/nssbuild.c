@@ -14,19 +14,9 @@
 
 #include "idset.h"
 #include "nssfiles.h"
+#include "error.h"
 
 #define PC_NAME_MAX 32
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 static int path_ok(const char *p) {
   return p != NULL && p[0] == '/' && strpbrk(p, ":\n") == NULL;
@@ -34,17 +24,17 @@ static int path_ok(const char *p) {
 
 int pc_nss_check_config(const struct pc_config *cfg, char *err, size_t errlen) {
   if (cfg->nss_groups == NULL && cfg->allowed_groups == NULL) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "nss_groups: no groups to sync (set nss_groups or allowed_groups)");
     return -1;
   }
   if (cfg->uid_min > cfg->uid_max) {
-    set_err(err, errlen, "uid_min (%ld) is above uid_max (%ld)", cfg->uid_min,
+    pc_setf(err, errlen, "uid_min (%ld) is above uid_max (%ld)", cfg->uid_min,
             cfg->uid_max);
     return -1;
   }
   if (cfg->uid_min < cfg->min_uid) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "uid_min (%ld) is below min_uid (%ld): the module would ignore "
             "these users",
             cfg->uid_min, cfg->min_uid);
@@ -52,7 +42,7 @@ int pc_nss_check_config(const struct pc_config *cfg, char *err, size_t errlen) {
   }
   if (!path_ok(cfg->nss_dir) || !path_ok(cfg->home_base) ||
       !path_ok(cfg->default_shell)) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "nss_dir, home_base and default_shell must be absolute paths "
             "without ':'");
     return -1;
@@ -148,7 +138,7 @@ static int read_etc(struct local *l, const struct pc_nss_paths *p, char *err,
   struct group *gr;
 
   if (f == NULL) {
-    set_err(err, errlen, "%s: %s", p->etc_passwd, strerror(errno));
+    pc_setf(err, errlen, "%s: %s", p->etc_passwd, strerror(errno));
     return -1;
   }
   while ((pw = fgetpwent(f)) != NULL)
@@ -161,7 +151,7 @@ static int read_etc(struct local *l, const struct pc_nss_paths *p, char *err,
   (void)fclose(f);
   f = fopen(p->etc_group, "re");
   if (f == NULL) {
-    set_err(err, errlen, "%s: %s", p->etc_group, strerror(errno));
+    pc_setf(err, errlen, "%s: %s", p->etc_group, strerror(errno));
     return -1;
   }
   while ((gr = fgetgrent(f)) != NULL)
@@ -560,7 +550,7 @@ static int assign_ids(const struct pc_config *cfg, struct local *l,
         if (rc < 0)
           return -1;
         if (rc > 0) {
-          set_err(err, errlen,
+          pc_setf(err, errlen,
                   "no free id left in uid_min..uid_max (%ld..%ld) for %s",
                   cfg->uid_min, cfg->uid_max, e->name);
           return -2;
@@ -593,7 +583,7 @@ int pc_nss_build(const struct pc_config *cfg, const struct pc_snap *s,
 
   memset(&l, 0, sizeof(l));
   memset(db, 0, sizeof(*db));
-  set_err(err, errlen, "out of memory");
+  pc_setf(err, errlen, "out of memory");
   if (read_etc(&l, paths, err, errlen) != 0 || read_prev(&l, paths) != 0 ||
       collect_users(cfg, s, &l, log, ud, db) != 0 ||
       collect_groups(s, &l, log, ud, db) != 0)

@@ -15,20 +15,10 @@
 
 #include "buf.h"
 #include "nssfiles.h"
+#include "error.h"
 
 /* Account files of a very large pool still fit. */
 #define PC_NSS_MAX (256L * 1024 * 1024)
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 __attribute__((format(printf, 2, 3))) static int put(struct pc_buf *b,
                                                      const char *fmt, ...) {
@@ -118,7 +108,7 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
   int fd;
 
   if (tmp == NULL) {
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
     return NULL;
   }
   /* ".passwd.XXXXXX": hidden, in the same directory (same file system). */
@@ -132,7 +122,7 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
     struct group *gr = getgrnam(group_name);
 
     if (gr == NULL) {
-      set_err(err, errlen, "group %s does not exist", group_name);
+      pc_setf(err, errlen, "group %s does not exist", group_name);
       free(tmp);
       return NULL;
     }
@@ -140,7 +130,7 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
   }
   fd = mkostemp(tmp, O_CLOEXEC);
   if (fd < 0) {
-    set_err(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+    pc_setf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
     free(tmp);
     return NULL;
   }
@@ -163,7 +153,7 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
   }
   return tmp;
 fail:
-  set_err(err, errlen, "%s: %s", tmp, strerror(errno));
+  pc_setf(err, errlen, "%s: %s", tmp, strerror(errno));
   if (fd >= 0)
     (void)close(fd);
   (void)unlink(tmp);
@@ -210,7 +200,7 @@ static int write_set(const char *dir, struct file_spec *f, size_t n, char *err,
   }
   for (i = 0; i < n; i++) {
     if (rename(tmp[i], path[i]) != 0) {
-      set_err(err, errlen, "%s: cannot rename into place: %s", path[i],
+      pc_setf(err, errlen, "%s: cannot rename into place: %s", path[i],
               strerror(errno));
       goto out;
     }
@@ -218,7 +208,7 @@ static int write_set(const char *dir, struct file_spec *f, size_t n, char *err,
     tmp[i] = NULL;
   }
   if (sync_dir_of(path[0]) != 0) {
-    set_err(err, errlen, "%s: fsync: %s", dir, strerror(errno));
+    pc_setf(err, errlen, "%s: fsync: %s", dir, strerror(errno));
     goto out;
   }
   rc = 0;
@@ -240,12 +230,12 @@ int pc_nss_write_file(const char *path, const char *text, size_t len,
   if (tmp == NULL)
     return -1;
   if (rename(tmp, path) != 0) {
-    set_err(err, errlen, "%s: cannot rename into place: %s", path,
+    pc_setf(err, errlen, "%s: cannot rename into place: %s", path,
             strerror(errno));
     (void)unlink(tmp);
     rc = -1;
   } else if (sync_dir_of(path) != 0) {
-    set_err(err, errlen, "%s: fsync of the directory failed", path);
+    pc_setf(err, errlen, "%s: fsync of the directory failed", path);
     rc = -1;
   }
   free(tmp);
@@ -258,16 +248,16 @@ static int check_dir(const char *dir, char *err, size_t errlen) {
   struct stat st;
 
   if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-    set_err(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
+    pc_setf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
     return -1;
   }
   if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    set_err(err, errlen, "%s: is not a directory", dir);
+    pc_setf(err, errlen, "%s: is not a directory", dir);
     return -1;
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
       (geteuid() == 0 && st.st_uid != 0)) {
-    set_err(err, errlen,
+    pc_setf(err, errlen,
             "%s: must be owned by root and writable by root only "
             "(chown root; chmod 0755)",
             dir);
@@ -288,7 +278,7 @@ int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
     pc_buf_init(&f[i].text, (size_t)PC_NSS_MAX);
   if (render_shadow(db, &f[0].text) != 0 || render_group(db, &f[1].text) != 0 ||
       render_passwd(cfg, db, &f[2].text) != 0) {
-    set_err(err, errlen, "out of memory or an entry too long");
+    pc_setf(err, errlen, "out of memory or an entry too long");
     goto out;
   }
   if (check_dir(cfg->nss_dir, err, errlen) != 0)

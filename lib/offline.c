@@ -12,11 +12,13 @@
 #include <openssl/crypto.h>
 
 #include "access.h"
+#include "bounds.h"
 #include "buf.h"
 #include "private.h"
 #include "json.h"
 #include "offline.h"
 #include "secret.h"
+#include "error.h"
 
 #define RECORD_FILE "offline.json" /* in the user's root-only area */
 #define RECORD_MAX 16384
@@ -31,17 +33,6 @@ struct record {
   char *verifier; /* "$y$..." */
   char **groups;
 };
-
-__attribute__((format(printf, 3, 4))) static void
-set_why(char *why, size_t n, const char *fmt, ...) {
-  va_list ap;
-
-  if (why == NULL || n == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(why, n, fmt, ap);
-  va_end(ap);
-}
 
 static void record_free(struct record *r) {
   pc_free_secret(&r->verifier);
@@ -84,7 +75,6 @@ static int verifier_matches(const char *verifier, const char *password) {
 
 static int record_json(const struct record *r, struct pc_buf *b) {
   char num[192];
-  size_t i;
 
   (void)snprintf(num, sizeof num,
                  "{\"uid\": %lld, \"last_online\": %lld, \"mfa\": %s, "
@@ -93,13 +83,10 @@ static int record_json(const struct record *r, struct pc_buf *b) {
                  r->failed_at);
   if (pc_buf_append(b, num, strlen(num)) ||
       pc_buf_append_json_str(b, r->verifier) ||
-      pc_buf_append(b, ", \"groups\": [", 13))
+      pc_buf_append(b, ", \"groups\": ", 12) ||
+      pc_buf_append_json_str_list(b, r->groups))
     return -1;
-  for (i = 0; r->groups != NULL && r->groups[i] != NULL; i++)
-    if ((i > 0 && pc_buf_append(b, ", ", 2)) ||
-        pc_buf_append_json_str(b, r->groups[i]))
-      return -1;
-  return pc_buf_append(b, "]}\n", 3);
+  return pc_buf_append(b, "}\n", 2);
 }
 
 static int record_save(const struct pc_config *cfg, const char *user,
@@ -109,7 +96,7 @@ static int record_save(const struct pc_config *cfg, const char *user,
 
   pc_buf_init(&b, RECORD_MAX);
   if (record_json(r, &b) != 0)
-    set_why(why, whylen, "out of memory");
+    pc_setf(why, whylen, "out of memory");
   else
     rc = pc_private_write(cfg->cache_dir, user, RECORD_FILE, b.data, b.len, why,
                           whylen);
@@ -121,24 +108,13 @@ static void record_remove(const struct pc_config *cfg, const char *user) {
   pc_private_remove(cfg->cache_dir, user, RECORD_FILE);
 }
 
-static long long get_int(json_object *o, const char *key, int *bad) {
-  json_object *v;
-
-  if (!json_object_object_get_ex(o, key, &v) ||
-      !json_object_is_type(v, json_type_int)) {
-    *bad = 1;
-    return 0;
-  }
-  return (long long)json_object_get_int64(v);
-}
-
 /* 0 loaded, 1 none (absent, or made for another uid), -1 unusable. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, char *why, size_t whylen) {
   struct pc_buf b;
-  json_object *doc = NULL, *mfa, *wrap = NULL, *groups;
+  json_object *doc = NULL;
   const char *v;
-  int rc, bad = 0;
+  int rc;
 
   memset(r, 0, sizeof *r);
   rc = pc_private_read(cfg->cache_dir, user, RECORD_FILE, &b, why, whylen);
@@ -148,37 +124,30 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   doc = pc_json_parse_object(b.data, b.len);
   if (doc == NULL)
     goto out;
-  r->uid = get_int(doc, "uid", &bad);
-  r->last_online = get_int(doc, "last_online", &bad);
-  r->failures = get_int(doc, "failures", &bad);
-  r->failed_at = get_int(doc, "failed_at", &bad);
   v = pc_json_str(doc, "verifier");
-  if (bad || v == NULL || strncmp(v, "$y$", 3) != 0 ||
-      !json_object_object_get_ex(doc, "mfa", &mfa) ||
-      !json_object_is_type(mfa, json_type_boolean) ||
-      !json_object_object_get_ex(doc, "groups", &groups))
+  if (pc_json_int(doc, "uid", &r->uid) != 0 ||
+      pc_json_int(doc, "last_online", &r->last_online) != 0 ||
+      pc_json_int(doc, "failures", &r->failures) != 0 ||
+      pc_json_int(doc, "failed_at", &r->failed_at) != 0 ||
+      pc_json_bool(doc, "mfa", &r->mfa) != 0 || v == NULL ||
+      strncmp(v, "$y$", 3) != 0 ||
+      !json_object_object_get_ex(doc, "groups", NULL))
     goto out;
   if (r->uid != (long long)uid) {
-    set_why(why, whylen, "offline record made for uid %lld, not %lu", r->uid,
+    pc_setf(why, whylen, "offline record made for uid %lld, not %lu", r->uid,
             (unsigned long)uid);
     rc = 1;
     goto out;
   }
-  r->mfa = json_object_get_boolean(mfa) ? 1 : 0;
   r->verifier = strdup(v);
-  wrap = json_object_new_object();
-  if (wrap != NULL && json_object_object_add(wrap, "cognito:groups",
-                                             json_object_get(groups)) != 0)
-    json_object_put(groups);
-  r->groups = wrap ? pc_access_groups(wrap) : NULL;
+  r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
   if (r->verifier != NULL && r->groups != NULL)
     rc = 0;
 out:
   if (rc == -1)
-    set_why(why, whylen, "offline record of %s is unusable", user);
+    pc_setf(why, whylen, "offline record of %s is unusable", user);
   if (rc != 0)
     record_free(r);
-  json_object_put(wrap);
   pc_json_put_secret(doc);
   pc_buf_free(&b);
   return rc;
@@ -234,7 +203,7 @@ int pc_offline_remember(const struct pc_config *cfg, const char *user,
   if (cfg->offline_days <= 0)
     return 0;
   if (new_verifier(password, out) != 0) {
-    set_why(why, whylen, "cannot compute the password verifier");
+    pc_setf(why, whylen, "cannot compute the password verifier");
     return -1;
   }
   memset(&r, 0, sizeof r);
@@ -260,13 +229,13 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
 
   *last_online = 0;
   if (cfg->offline_days <= 0) {
-    set_why(why, whylen, "offline login is off (offline_days = 0)");
+    pc_setf(why, whylen, "offline login is off (offline_days = 0)");
     return PC_OFFLINE_NONE;
   }
   rc = record_load(cfg, user, uid, &r, why, whylen);
   if (rc != 0) {
     if (why != NULL && why[0] == '\0')
-      set_why(why, whylen, "no online login to fall back on");
+      pc_setf(why, whylen, "no online login to fall back on");
     return rc == 1 ? PC_OFFLINE_NONE : PC_OFFLINE_ERROR;
   }
   *last_online = (time_t)r.last_online;
@@ -275,14 +244,14 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
   match = verifier_matches(r.verifier, password);
   if (r.failures >= cfg->offline_failures &&
       (long long)now - r.failed_at < cfg->offline_lockout) {
-    set_why(why, whylen,
+    pc_setf(why, whylen,
             "offline login locked after %lld wrong passwords (for %lld more "
             "seconds, or until an online login)",
             r.failures, cfg->offline_lockout - ((long long)now - r.failed_at));
     res = PC_OFFLINE_LOCKED;
   } else if ((long long)now - r.last_online > cfg->offline_days * DAY ||
              (long long)now < r.last_online) {
-    set_why(why, whylen,
+    pc_setf(why, whylen,
             "last online login is older than offline_days (%ld days)",
             cfg->offline_days);
     res = PC_OFFLINE_TOO_OLD;
@@ -292,16 +261,16 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
     r.failures++;
     r.failed_at = (long long)now;
     (void)record_save(cfg, user, &r, err, sizeof err);
-    set_why(why, whylen, "wrong password (offline failure %lld of %ld)",
+    pc_setf(why, whylen, "wrong password (offline failure %lld of %ld)",
             r.failures, cfg->offline_failures);
     res = PC_OFFLINE_WRONG;
   } else if (r.mfa && !cfg->offline_mfa) {
-    set_why(why, whylen,
+    pc_setf(why, whylen,
             "the user signs in with a second factor, which offline login "
             "cannot ask for (offline_mfa is off)");
     res = PC_OFFLINE_MFA;
   } else if (!pc_access_rules_admit(cfg, user, r.groups)) {
-    set_why(why, whylen, "the cached groups are not allowed here");
+    pc_setf(why, whylen, "the cached groups are not allowed here");
     res = PC_OFFLINE_NOT_ALLOWED;
   } else {
     if (r.failures != 0) {
@@ -309,7 +278,7 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
       r.failed_at = 0;
       (void)record_save(cfg, user, &r, err, sizeof err);
     }
-    set_why(why, whylen, "password matches the verifier of the login at %lld",
+    pc_setf(why, whylen, "password matches the verifier of the login at %lld",
             r.last_online);
     res = PC_OFFLINE_OK;
   }

@@ -15,20 +15,10 @@
 #include "json.h"
 #include "nssfiles.h"
 #include "poolsnap.h"
+#include "error.h"
 
 #define PC_SNAP_FORMAT "pam_cognito-sync/1"
 #define PC_SNAP_MAX (64L * 1024 * 1024)
-
-__attribute__((format(printf, 3, 4))) static void
-set_err(char *err, size_t errlen, const char *fmt, ...) {
-  va_list ap;
-
-  if (err == NULL || errlen == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
 
 int pc_snap_add_group(struct pc_snap *s, const char *name) {
   struct pc_snap_group *g = realloc(s->groups, (s->n + 1) * sizeof(*s->groups));
@@ -102,7 +92,7 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   if (s->n == 0)
     return -1;
   if (name == NULL || sub == NULL || *sub == '\0') {
-    set_err(msg, msglen, "a user record without %s",
+    pc_setf(msg, msglen, "a user record without %s",
             name == NULL ? "Username" : "a sub attribute");
     return 1;
   }
@@ -188,7 +178,7 @@ int pc_snap_export(const struct pc_snap *s, const char *path, char *err,
   int rc;
 
   if (root == NULL) {
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
     return -1;
   }
   text = json_object_to_json_string_length(
@@ -197,7 +187,7 @@ int pc_snap_export(const struct pc_snap *s, const char *path, char *err,
            ? -1
            : pc_nss_write_file(path, text, len, 0644, NULL, err, errlen);
   if (text == NULL)
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
   json_object_put(root);
   return rc;
 }
@@ -211,17 +201,17 @@ static char *read_file(const char *path, size_t *len, char *err,
 
   *len = 0;
   if (fd < 0) {
-    set_err(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    pc_setf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
     return NULL;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PC_SNAP_MAX) {
-    set_err(err, errlen, "%s: not a regular file of at most %ld bytes", path,
+    pc_setf(err, errlen, "%s: not a regular file of at most %ld bytes", path,
             PC_SNAP_MAX);
     goto out;
   }
   buf = malloc((size_t)st.st_size + 1);
   if (buf == NULL) {
-    set_err(err, errlen, "out of memory");
+    pc_setf(err, errlen, "out of memory");
     goto out;
   }
   while (*len < (size_t)st.st_size) {
@@ -298,14 +288,14 @@ int pc_snap_import(struct pc_snap *s, const char *path, char *err,
   if (root == NULL || fmt == NULL || strcmp(fmt, PC_SNAP_FORMAT) != 0 ||
       !json_object_object_get_ex(root, "Groups", &groups) ||
       !json_object_is_type(groups, json_type_array)) {
-    set_err(err, errlen, "%s: not a pam_cognito-sync export (Format %s)", path,
+    pc_setf(err, errlen, "%s: not a pam_cognito-sync export (Format %s)", path,
             PC_SNAP_FORMAT);
     goto out;
   }
   n = json_object_array_length(groups);
   for (i = 0; i < n; i++)
     if (import_group(s, json_object_array_get_idx(groups, i)) != 0) {
-      set_err(err, errlen, "%s: group %zu is malformed", path, i + 1);
+      pc_setf(err, errlen, "%s: group %zu is malformed", path, i + 1);
       goto out;
     }
   rc = 0;
