@@ -22,6 +22,8 @@ const MAIN_POOL = 'us-east-1_Emul4tor';
 const PUBLIC_CLIENT = 'publicclient0000000000000001';
 const EMAIL_POOL = 'us-east-1_EmailPool';
 const EMAIL_CLIENT = 'emailpoolclient000000000000001';
+const DEV_POOL = 'us-east-1_DevAlways';
+const DEV_CLIENT = 'devicesclient000000000000001';
 const STEP_TIMEOUT_MS = 15000;
 
 let emulator = null;
@@ -559,6 +561,106 @@ async function main() {
     if (!res.err || res.err.message !== 'Refresh Token has been revoked') {
       throw new Error(`expected a revoked refresh token, got ${res.err ? res.err.message : 'success'}`);
     }
+  });
+
+  await deviceChecks();
+}
+
+// The official client's own device handling: it confirms the device that
+// NewDeviceMetadata names (generateHashDevice + ConfirmDevice), keeps the
+// device key, group key and device password in its storage, and answers
+// DEVICE_SRP_AUTH / DEVICE_PASSWORD_VERIFIER at the next sign-in.
+async function deviceChecks() {
+  await control('Reset', {});
+  const devices = async username => (await emulatorCall(
+    'AWSCognitoIdentityProviderService.AdminListDevices',
+    { UserPoolId: DEV_POOL, Username: username })).Devices;
+  const remembered = device => device.DeviceAttributes.find(
+    a => a.Name === 'dev:device_remembered_status').Value;
+  const smsLogin = async () => {
+    const user = makeUser('devsms', DEV_POOL, DEV_CLIENT);
+    expectKind(await signIn(user, 'DevSms-Passw0rd1!'), 'mfaRequired');
+    const { Code } = await control('GetLastCode', { UserPoolId: DEV_POOL, Username: 'devsms' });
+    const outcome = await new Promise(resolve => user.sendMFACode(Code, callbacks(resolve)));
+    return { user, args: expectKind(outcome, 'success') };
+  };
+
+  await check('device "Always": the first sign-in (SMS code) confirms the device through ConfirmDevice', async () => {
+    const { args } = await smsLogin();
+    checkSession(args[0], 'devsms');
+    if (args[1] === true) throw new Error('UserConfirmationNecessary in an "Always" pool');
+    const list = await devices('devsms');
+    if (list.length !== 1 || remembered(list[0]) !== 'remembered') {
+      throw new Error(`devices after the first sign-in: ${JSON.stringify(list)}`);
+    }
+  });
+
+  await check('device "Always": the second sign-in skips the SMS code with DEVICE_SRP_AUTH', async () => {
+    const before = await control('GetLastCode', { UserPoolId: DEV_POOL, Username: 'devsms' });
+    await control('ResetStats', {});
+    const user = makeUser('devsms', DEV_POOL, DEV_CLIENT);
+    const [session] = expectKind(await signIn(user, 'DevSms-Passw0rd1!'), 'success');
+    checkSession(session, 'devsms');
+    const after = await control('GetLastCode', { UserPoolId: DEV_POOL, Username: 'devsms' });
+    if (after.Time !== before.Time) throw new Error('an SMS code was sent');
+    const stats = await control('Stats', {});
+    // PASSWORD_VERIFIER, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER
+    if (stats.ByOperation.RespondToAuthChallenge !== 3) {
+      throw new Error(`RespondToAuthChallenge calls: ${JSON.stringify(stats.ByOperation)}`);
+    }
+    const list = await devices('devsms');
+    if (list.length !== 1 || !list[0].DeviceLastAuthenticatedDate) {
+      throw new Error(`the device was not authenticated: ${JSON.stringify(list)}`);
+    }
+    const { err, fresh } = await new Promise(resolve => user.refreshSession(
+      session.getRefreshToken(), (e, s) => resolve({ err: e, fresh: s })));
+    if (err) throw new Error(`refreshSession with the device key: ${err.code}: ${err.message}`);
+    checkSession(fresh, 'devsms');
+  });
+
+  await check('a device forgotten by an admin: "Device does not exist.", the client retries without it', async () => {
+    const [device] = await devices('devsms');
+    await emulatorCall('AWSCognitoIdentityProviderService.AdminForgetDevice',
+      { UserPoolId: DEV_POOL, Username: 'devsms', DeviceKey: device.DeviceKey });
+    const { args } = await smsLogin();
+    checkSession(args[0], 'devsms');
+    const list = await devices('devsms');
+    if (list.length !== 1 || list[0].DeviceKey === device.DeviceKey) {
+      throw new Error(`expected one new device, got ${JSON.stringify(list)}`);
+    }
+  });
+
+  await check('device "User opt-in": setDeviceStatusRemembered, then DEVICE_SRP_AUTH; forgetDevice', async () => {
+    await control('SetDeviceConfiguration', { UserPoolId: DEV_POOL,
+      DeviceConfiguration: { ChallengeRequiredOnNewDevice: true, DeviceOnlyRememberedOnUserPrompt: true } });
+    const user = makeUser('devplain', DEV_POOL, DEV_CLIENT);
+    const [session, confirmationNecessary] = expectKind(
+      await signIn(user, 'DevPlain-Passw0rd1!'), 'success');
+    checkSession(session, 'devplain');
+    if (confirmationNecessary !== true) throw new Error('UserConfirmationNecessary not true');
+    if (remembered((await devices('devplain'))[0]) !== 'not_remembered') {
+      throw new Error('an opt-in device is remembered before the user opts in');
+    }
+    const set = await new Promise(resolve => user.setDeviceStatusRemembered({
+      onSuccess: r => resolve({ ok: r }), onFailure: e => resolve({ err: e }) }));
+    if (set.err) throw new Error(`setDeviceStatusRemembered: ${set.err.code}: ${set.err.message}`);
+    const listed = await new Promise(resolve => user.listDevices(10, null, {
+      onSuccess: r => resolve({ ok: r }), onFailure: e => resolve({ err: e }) }));
+    if (listed.err || listed.ok.Devices.length !== 1) {
+      throw new Error(`listDevices: ${listed.err ? listed.err.message : JSON.stringify(listed.ok)}`);
+    }
+    await control('ResetStats', {});
+    const again = makeUser('devplain', DEV_POOL, DEV_CLIENT);
+    checkSession(expectKind(await signIn(again, 'DevPlain-Passw0rd1!'), 'success')[0], 'devplain');
+    const stats = await control('Stats', {});
+    if (stats.ByOperation.RespondToAuthChallenge !== 3 || stats.ByOperation.ConfirmDevice) {
+      throw new Error(`second sign-in did not use the device: ${JSON.stringify(stats.ByOperation)}`);
+    }
+    const gone = await new Promise(resolve => again.forgetDevice({
+      onSuccess: r => resolve({ ok: r }), onFailure: e => resolve({ err: e }) }));
+    if (gone.err) throw new Error(`forgetDevice: ${gone.err.code}: ${gone.err.message}`);
+    if ((await devices('devplain')).length !== 0) throw new Error('device still listed');
+    await control('Reset', {});
   });
 }
 

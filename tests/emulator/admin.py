@@ -251,6 +251,11 @@ def create_user_pool_client(st, body):
     spec = {"ClientId": client_id, "ClientName": name,
             "ExplicitAuthFlows": body.get("ExplicitAuthFlows") or list(userpool.ALL_FLOWS),
             "PreventUserExistenceErrors": body.get("PreventUserExistenceErrors", "LEGACY")}
+    if body.get("RefreshTokenRotation") is not None:
+        try:
+            spec["RefreshTokenRotation"] = userpool.check_rotation(body["RefreshTokenRotation"])
+        except ValueError as exc:
+            raise invalid_parameter(str(exc))
     if body.get("GenerateSecret"):
         spec["ClientSecret"] = "".join(
             secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(51))

@@ -10,11 +10,14 @@ import secrets
 import time
 import uuid
 
+import devices
 import lockout
 import policy
+import refresh
 import srp
 import totp
 import userpool
+import device_auth
 from grants import issue_tokens
 from errors import CognitoError, invalid_parameter, not_authorized, require, optional
 
@@ -63,6 +66,7 @@ class Session:
         self.dead = False
         self.choices = None
         self.totp_secret = None
+        self.device = None            # the confirmed Device this sign-in presented
         self.token = "AYAB" + base64.b64encode(secrets.token_bytes(690)).decode("ascii")
 
 
@@ -109,10 +113,11 @@ def string_map(body, name, required=True):
             raise invalid_parameter("Missing required parameter %s" % name)
         return {}
     if not isinstance(value, dict) or not all(
-            isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+            isinstance(k, str) and (v is None or isinstance(v, str)) for k, v in value.items()):
         raise CognitoError("SerializationException",
                            "Expected a map of strings for %s" % name)
-    return value
+    # a JSON null is an absent member (the official client sends DEVICE_KEY: null)
+    return {k: v for k, v in value.items() if v is not None}
 
 
 def need(params, name):
@@ -143,6 +148,39 @@ def new_code():
     return str(secrets.randbelow(10 ** 6)).zfill(6)
 
 
+def issue_block(st, pending):
+    """A SECRET_BLOCK naming `pending` (an SRP exchange and what it is for)."""
+    block_id = secrets.token_bytes(16)
+    raw = BLOCK_MAGIC + block_id + secrets.token_bytes(BLOCK_RANDOM)
+    raw += hmac.new(st.block_key, raw, hashlib.sha256).digest()
+    pending["expires"] = st.now() + st.opt("SrpTtlSeconds")
+    st.srp[block_id] = pending
+    st.purge()
+    return base64.b64encode(raw).decode("ascii")
+
+
+def open_block(st, text):
+    """(raw bytes, block id) of a SECRET_BLOCK the emulator issued."""
+    try:
+        raw = base64.b64decode(text, validate=True)
+    except (ValueError, TypeError):
+        raise not_authorized(WRONG_PASSWORD)
+    head = len(BLOCK_MAGIC)
+    if len(raw) != head + 16 + BLOCK_RANDOM + 32 or not raw.startswith(BLOCK_MAGIC):
+        raise not_authorized(WRONG_PASSWORD)
+    tag = hmac.new(st.block_key, raw[:-32], hashlib.sha256).digest()
+    if not hmac.compare_digest(tag, raw[-32:]):
+        raise not_authorized(WRONG_PASSWORD)
+    return raw, raw[head:head + 16]
+
+
+def timestamp_ok(st, text):
+    """TIMESTAMP well formed and within TimestampSkewSeconds of real time."""
+    stamp = parse_timestamp(text)
+    skew = float(st.opt("TimestampSkewSeconds"))
+    return stamp is not None and not (skew > 0 and abs(stamp - time.time()) > skew)
+
+
 # -- the challenge chain -------------------------------------------------------
 
 def _challenge(st, pool, client, user, name, params, auth_time, login, **extra):
@@ -154,9 +192,9 @@ def _challenge(st, pool, client, user, name, params, auth_time, login, **extra):
     return {"ChallengeName": name, "Session": session.token, "ChallengeParameters": params}
 
 
-def _start_mfa(st, pool, client, user, method, auth_time, login):
+def _start_mfa(st, pool, client, user, method, auth_time, login, device=None):
     if method == "SOFTWARE_TOKEN_MFA":
-        return _challenge(st, pool, client, user, method, {}, auth_time, login)
+        return _challenge(st, pool, client, user, method, {}, auth_time, login, device=device)
     if method == "SMS_MFA":
         medium, dest = "SMS", user.attributes.get("phone_number", "")
         masked = userpool.mask_phone(dest)
@@ -168,30 +206,60 @@ def _start_mfa(st, pool, client, user, method, auth_time, login):
     return _challenge(st, pool, client, user, method,
                       {"CODE_DELIVERY_DELIVERY_MEDIUM": medium,
                        "CODE_DELIVERY_DESTINATION": masked},
-                      auth_time, login, code=code,
+                      auth_time, login, code=code, device=device,
                       code_expires=st.now() + st.opt("CodeTtlSeconds"))
 
 
-def after_new_password(st, pool, client, user, auth_time, login):
-    """Second factor, or tokens."""
+def sign_in_tokens(st, pool, client, user, auth_time, device):
+    """Tokens for a finished sign-in: bound to the device it authenticated,
+    or, in a pool that tracks devices, to a new device announced in
+    NewDeviceMetadata."""
+    if device is None and pool.device_config is not None:
+        device = devices.new_device(st, pool, user)
+        out = issue_tokens(st, pool, client, user, auth_time, device=device.key)
+        out["AuthenticationResult"]["NewDeviceMetadata"] = devices.metadata(device)
+        return out
+    return issue_tokens(st, pool, client, user, auth_time,
+                        device=device.key if device is not None else None)
+
+
+def finish(st, pool, client, user, auth_time, login, device):
+    """After the last factor: a confirmed device proves itself with
+    DEVICE_SRP_AUTH before the tokens."""
+    if device is not None:
+        return _challenge(st, pool, client, user, "DEVICE_SRP_AUTH", {}, auth_time, login,
+                          device=device)
+    return sign_in_tokens(st, pool, client, user, auth_time, None)
+
+
+def after_new_password(st, pool, client, user, auth_time, login, device=None):
+    """Second factor, or tokens. A remembered device stands in for the
+    second factor when the pool says ChallengeRequiredOnNewDevice."""
     if user.mfa_setup_required or (pool.mfa_configuration == "ON" and not user.enabled_mfa()):
         return _challenge(st, pool, client, user, "MFA_SETUP",
                           {"MFAS_CAN_SETUP": userpool.json_compact(pool.mfa_setup_methods())},
-                          auth_time, login)
+                          auth_time, login, device=device)
     methods = [] if pool.mfa_configuration == "OFF" else user.enabled_mfa()
+    if device is not None and device.remembered and \
+            pool.device_config.get("ChallengeRequiredOnNewDevice"):
+        methods = []
     if not methods:
-        return issue_tokens(st, pool, client, user, auth_time)
+        return finish(st, pool, client, user, auth_time, login, device)
     if user.preferred_mfa in methods:
-        return _start_mfa(st, pool, client, user, user.preferred_mfa, auth_time, login)
+        return _start_mfa(st, pool, client, user, user.preferred_mfa, auth_time, login, device)
     if len(methods) == 1:
-        return _start_mfa(st, pool, client, user, methods[0], auth_time, login)
+        return _start_mfa(st, pool, client, user, methods[0], auth_time, login, device)
     return _challenge(st, pool, client, user, "SELECT_MFA_TYPE",
                       {"MFAS_CAN_CHOOSE": userpool.json_compact(methods)},
-                      auth_time, login, choices=methods)
+                      auth_time, login, choices=methods, device=device)
 
 
-def after_password(st, pool, client, user, login):
-    """Everything that follows a verified password."""
+def after_password(st, pool, client, user, login, device=None):
+    """Everything that follows a verified password. `device` is the
+    confirmed device the sign-in presented (an unconfirmed one counts as
+    none: the sign-in gets a new device key)."""
+    if device is not None and not device.confirmed:
+        device = None
     if user.status == "UNCONFIRMED":
         raise CognitoError("UserNotConfirmedException", "User is not confirmed.")
     auth_time = int(st.now())
@@ -205,8 +273,8 @@ def after_password(st, pool, client, user, login):
                           {"USER_ID_FOR_SRP": user.username,
                            "requiredAttributes": userpool.json_compact(required),
                            "userAttributes": userpool.json_compact(attrs)},
-                          auth_time, login)
-    return after_new_password(st, pool, client, user, auth_time, login)
+                          auth_time, login, device=device)
+    return after_new_password(st, pool, client, user, auth_time, login, device)
 
 
 def _usable_user(user):
@@ -232,7 +300,7 @@ def initiate_auth(st, body):
     if not client.allows(flow) or flow in ("CUSTOM_AUTH", "USER_AUTH"):
         raise invalid_parameter("%s flow not enabled for this client" % flow)
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
-        return _refresh(st, pool, client, params)
+        return refresh.refresh_token_auth(st, pool, client, params)
     login = need(params, "USERNAME")
     if flow == "USER_SRP_AUTH":
         srp_a = need(params, "SRP_A")
@@ -241,7 +309,7 @@ def initiate_auth(st, body):
     user = pool.find_user(login)
     check_secret_hash(client, params, [login] + ([user.username] if user else []))
     if flow == "USER_SRP_AUTH":
-        return _srp_start(st, pool, client, user, login, srp_a)
+        return _srp_start(st, pool, client, user, login, srp_a, params.get("DEVICE_KEY"))
     if user is None:
         if client.prevent_user_existence_errors:
             raise not_authorized(WRONG_PASSWORD)
@@ -253,10 +321,11 @@ def initiate_auth(st, body):
         lockout.failed(st, pool, user)
         raise not_authorized(WRONG_PASSWORD)
     lockout.succeeded(st, pool, user)
-    return after_password(st, pool, client, user, login)
+    device = devices.presented(st, pool, user, params.get("DEVICE_KEY"))
+    return after_password(st, pool, client, user, login, device)
 
 
-def _srp_start(st, pool, client, user, login, srp_a):
+def _srp_start(st, pool, client, user, login, srp_a, device_key=None):
     big_a = srp.parse_hex(srp_a)
     if big_a is None or big_a % srp.N == 0:
         raise invalid_parameter("Invalid SRP_A value")
@@ -276,17 +345,13 @@ def _srp_start(st, pool, client, user, login, srp_a):
         salt = _keyed(st, "salt", pool.id, user.username, password)
     exchange = srp.Exchange(pool.id, user_id, password, big_a,
                             salt=int.from_bytes(salt[:16], "big") or 1)
-    block_id = secrets.token_bytes(16)
-    raw = BLOCK_MAGIC + block_id + secrets.token_bytes(BLOCK_RANDOM)
-    raw += hmac.new(st.block_key, raw, hashlib.sha256).digest()
-    st.srp[block_id] = {"exchange": exchange, "pool": pool.id, "client": client.id,
-                        "username": user.username if user else None, "user_id": user_id,
-                        "login": login, "expires": st.now() + st.opt("SrpTtlSeconds")}
-    st.purge()
+    block = issue_block(st, {"exchange": exchange, "pool": pool.id, "client": client.id,
+                             "username": user.username if user else None, "user_id": user_id,
+                             "login": login, "device_key": device_key})
     return {"ChallengeName": "PASSWORD_VERIFIER",
             "ChallengeParameters": {
                 "SALT": exchange.salt_hex(),
-                "SECRET_BLOCK": base64.b64encode(raw).decode("ascii"),
+                "SECRET_BLOCK": block,
                 "USER_ID_FOR_SRP": user_id,
                 "USERNAME": user_id,
                 "SRP_B": exchange.b_hex()}}
@@ -295,28 +360,6 @@ def _srp_start(st, pool, client, user, login, srp_a):
 def _keyed(st, *parts):
     """Stable per emulator run: HMAC of the parts under the emulator key."""
     return hmac.new(st.block_key, "\x00".join(parts).encode("utf-8"), hashlib.sha256).digest()
-
-
-def _refresh(st, pool, client, params):
-    token = need(params, "REFRESH_TOKEN")
-    grant = st.refresh.get(token)
-    if grant is None or grant["client"] != client.id:
-        raise not_authorized("Invalid Refresh Token")
-    user = pool.find_user(grant["username"])
-    if user is None or user.sub != grant["sub"]:
-        raise not_authorized("Invalid Refresh Token")
-    names = [user.username, user.sub]
-    if params.get("USERNAME") and pool.find_user(params["USERNAME"]) is user:
-        names.append(params["USERNAME"])
-    check_secret_hash(client, params, names)
-    if grant.get("revoked"):
-        raise not_authorized("Refresh Token has been revoked")
-    if st.now() >= grant["expires"]:
-        raise not_authorized("Refresh Token has expired")
-    if not user.enabled:
-        raise not_authorized("User is disabled.")
-    return issue_tokens(st, pool, client, user, grant["auth_time"], with_refresh=False,
-                        origin=grant.get("origin"))
 
 
 # -- RespondToAuthChallenge ----------------------------------------------------
@@ -331,7 +374,9 @@ def respond_to_auth_challenge(st, body):
     pool = client.pool
     answers = string_map(body, "ChallengeResponses", required=False)
     if name == "PASSWORD_VERIFIER":
-        return _password_verifier(st, pool, client, answers)
+        # DEVICE_KEY in the answer, even null, replaces the one InitiateAuth sent
+        raw_answers = body.get("ChallengeResponses") or {}
+        return _password_verifier(st, pool, client, answers, "DEVICE_KEY" in raw_answers)
     token = optional(body, "Session", str)
     if not token:
         raise invalid_parameter("Missing required parameter Session")
@@ -362,36 +407,33 @@ def respond_to_auth_challenge(st, body):
         if choice not in (session.choices or []):
             raise invalid_parameter("Invalid value for ANSWER: %s" % choice)
         session.used = True
-        return _start_mfa(st, pool, client, user, choice, session.auth_time, session.login)
+        return _start_mfa(st, pool, client, user, choice, session.auth_time, session.login,
+                          session.device)
     if name == "MFA_SETUP":
         if answers.get("EMAIL") and not getattr(session, "verified", False):
             return _email_setup(st, pool, client, user, session, answers["EMAIL"])
         if not getattr(session, "verified", False):
             raise not_authorized(BAD_SESSION)
         session.used = True
-        return issue_tokens(st, pool, client, user, session.auth_time)
+        return finish(st, pool, client, user, session.auth_time, session.login, session.device)
+    if name == "DEVICE_SRP_AUTH":
+        return device_auth.start(st, pool, client, user, session, answers)
+    if name == "DEVICE_PASSWORD_VERIFIER":
+        return device_auth.verify(st, pool, client, user, session, answers)
     raise invalid_parameter("Challenge %s is not supported by the emulator" % name)
 
 
-def _password_verifier(st, pool, client, answers):
+def _password_verifier(st, pool, client, answers, answer_names_device):
     for field in ("PASSWORD_CLAIM_SIGNATURE", "PASSWORD_CLAIM_SECRET_BLOCK", "TIMESTAMP",
                   "USERNAME"):
         need(answers, field)
     login = answers["USERNAME"]
     user = pool.find_user(login)
     check_secret_hash(client, answers, [login] + ([user.username] if user else []))
-    try:
-        raw = base64.b64decode(answers["PASSWORD_CLAIM_SECRET_BLOCK"], validate=True)
-    except (ValueError, TypeError):
-        raise not_authorized(WRONG_PASSWORD)
-    head = len(BLOCK_MAGIC)
-    if len(raw) != head + 16 + BLOCK_RANDOM + 32 or not raw.startswith(BLOCK_MAGIC):
-        raise not_authorized(WRONG_PASSWORD)
-    tag = hmac.new(st.block_key, raw[:-32], hashlib.sha256).digest()
-    if not hmac.compare_digest(tag, raw[-32:]):
-        raise not_authorized(WRONG_PASSWORD)
-    pending = st.srp.pop(raw[head:head + 16], None)   # single use
-    if pending is None or pending["client"] != client.id:
+    raw, block_id = open_block(st, answers["PASSWORD_CLAIM_SECRET_BLOCK"])
+    pending = st.srp.pop(block_id, None)               # single use
+    if pending is None or pending["client"] != client.id or "exchange" not in pending \
+            or pending.get("device"):
         raise not_authorized(WRONG_PASSWORD)
     if st.now() >= pending["expires"]:
         raise not_authorized(EXPIRED_SESSION)
@@ -400,9 +442,7 @@ def _password_verifier(st, pool, client, answers):
     if user is None or user.username != pending["username"]:
         raise not_authorized(WRONG_PASSWORD)
     lockout.check(st, pool, user)
-    stamp = parse_timestamp(answers["TIMESTAMP"])
-    skew = float(st.opt("TimestampSkewSeconds"))
-    if stamp is None or (skew > 0 and abs(stamp - time.time()) > skew):
+    if not timestamp_ok(st, answers["TIMESTAMP"]):
         lockout.failed(st, pool, user)
         raise not_authorized(WRONG_PASSWORD)
     if not pending["exchange"].check_signature(pending["user_id"], raw, answers["TIMESTAMP"],
@@ -411,7 +451,15 @@ def _password_verifier(st, pool, client, answers):
         raise not_authorized(WRONG_PASSWORD)
     lockout.succeeded(st, pool, user)
     _usable_user(user)
-    return after_password(st, pool, client, user, pending["login"])
+    key = answers.get("DEVICE_KEY") if answer_names_device else pending.get("device_key")
+    try:
+        device = devices.presented(st, pool, user, key)
+    except CognitoError:
+        # the official clients answer "Device does not exist." by sending the
+        # same PASSWORD_VERIFIER again without DEVICE_KEY: keep the block
+        st.srp[block_id] = pending
+        raise
+    return after_password(st, pool, client, user, pending["login"], device)
 
 
 def _email_setup(st, pool, client, user, session, address):
@@ -428,6 +476,7 @@ def _email_setup(st, pool, client, user, session, address):
                       {"CODE_DELIVERY_DELIVERY_MEDIUM": "EMAIL",
                        "CODE_DELIVERY_DESTINATION": userpool.mask_email(address)},
                       session.auth_time, session.login, code=code, setup_email=address,
+                      device=session.device,
                       code_expires=st.now() + st.opt("CodeTtlSeconds"))
 
 
@@ -447,7 +496,8 @@ def _new_password(st, pool, client, user, session, answers):
     user.status = "CONFIRMED"
     user.touch()
     session.used = True
-    return after_new_password(st, pool, client, user, session.auth_time, session.login)
+    return after_new_password(st, pool, client, user, session.auth_time, session.login,
+                              session.device)
 
 
 def _mfa_code(st, pool, client, user, session, name, answers):
@@ -472,4 +522,4 @@ def _mfa_code(st, pool, client, user, session, name, answers):
         user.email_mfa = True
         user.mfa_setup_required = False
         user.touch()
-    return issue_tokens(st, pool, client, user, session.auth_time)
+    return finish(st, pool, client, user, session.auth_time, session.login, session.device)

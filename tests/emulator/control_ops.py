@@ -3,6 +3,7 @@
 import time
 
 import admin
+import userpool
 import error_catalog
 import faults
 import lockout
@@ -152,8 +153,43 @@ def get_user_state(st, body):
     out = user.describe()
     out.update({"UserPoolId": pool.id, "Password": user.password,
                 "TotpSecret": user.totp_secret, "Groups": list(user.groups),
-                "Lockout": lockout.state(st, pool, user)})
+                "Lockout": lockout.state(st, pool, user),
+                "Devices": [{"DeviceKey": d.key, "DeviceGroupKey": d.group_key,
+                             "Confirmed": d.confirmed, "Remembered": d.remembered,
+                             "DeviceName": d.name}
+                            for d in st.devices.values()
+                            if d.pool_id == pool.id and d.username == user.username]})
     return out
+
+
+def set_device_configuration(st, body):
+    """A pool's DeviceConfiguration ({ChallengeRequiredOnNewDevice,
+    DeviceOnlyRememberedOnUserPrompt}); null turns device tracking off."""
+    pool_id = require(body, "UserPoolId")
+    pool = st.pools.get(pool_id)
+    if pool is None:
+        raise CognitoError("ResourceNotFoundException", "User pool %s does not exist." % pool_id)
+    if "DeviceConfiguration" not in body:
+        raise invalid_parameter("Missing required parameter DeviceConfiguration")
+    try:
+        pool.device_config = userpool.check_device_config(body["DeviceConfiguration"])
+    except ValueError as exc:
+        raise invalid_parameter(str(exc))
+    return {"DeviceConfiguration": pool.device_config}
+
+
+def set_refresh_token_rotation(st, body):
+    """An app client's RefreshTokenRotation {Feature, RetryGracePeriodSeconds}."""
+    client_id = require(body, "ClientId")
+    client = userpool.find_client(st.pools, client_id)
+    if client is None:
+        raise CognitoError("ResourceNotFoundException",
+                           "User pool client %s does not exist." % client_id)
+    try:
+        client.rotation = userpool.check_rotation(body.get("RefreshTokenRotation"))
+    except ValueError as exc:
+        raise invalid_parameter(str(exc))
+    return {"RefreshTokenRotation": dict(client.rotation)}
 
 
 OPERATIONS = {
@@ -173,4 +209,6 @@ OPERATIONS = {
     "GetUserState": get_user_state,
     "RotateSigningKey": rotate_signing_key,
     "SigningKeys": signing_keys,
+    "SetDeviceConfiguration": set_device_configuration,
+    "SetRefreshTokenRotation": set_refresh_token_rotation,
 }

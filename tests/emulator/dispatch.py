@@ -5,9 +5,11 @@ import admin
 import admin_list
 import auth
 import control_ops
+import devices
 import identity
 import mfa_setup
 import passwords
+import refresh
 import signout
 import sigv4
 
@@ -43,6 +45,16 @@ OPERATIONS = {
         "ConfirmForgotPassword": passwords.confirm_forgot_password,
         "AdminResetUserPassword": passwords.admin_reset_user_password,
         "SetUserMFAPreference": account.set_user_mfa_preference,
+        "GetTokensFromRefreshToken": refresh.get_tokens_from_refresh_token,
+        "ConfirmDevice": devices.confirm_device,
+        "UpdateDeviceStatus": devices.update_device_status,
+        "ListDevices": devices.list_devices,
+        "GetDevice": devices.get_device,
+        "ForgetDevice": devices.forget_device,
+        "AdminListDevices": devices.admin_list_devices,
+        "AdminGetDevice": devices.admin_get_device,
+        "AdminUpdateDeviceStatus": devices.admin_update_device_status,
+        "AdminForgetDevice": devices.admin_forget_device,
     },
     IDENTITY: {
         "GetId": identity.get_id,

@@ -63,6 +63,53 @@ ERRORS = {
         "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
         "TooManyRequestsException", "PasswordResetRequiredException",
         "UserNotConfirmedException", "InternalErrorException", "ForbiddenException"),
+    "GetTokensFromRefreshToken": (
+        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
+        "TooManyRequestsException", "UserNotFoundException", "UnexpectedLambdaException",
+        "UserLambdaValidationException", "InvalidLambdaResponseException", "ForbiddenException",
+        "RefreshTokenReuseException", "InternalErrorException"),
+    "ConfirmDevice": (
+        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
+        "InvalidPasswordException", "InvalidLambdaResponseException", "UsernameExistsException",
+        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
+        "InternalErrorException", "DeviceKeyExistsException", "ForbiddenException"),
+    "UpdateDeviceStatus": (
+        "InvalidParameterException", "ResourceNotFoundException", "NotAuthorizedException",
+        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
+        "InternalErrorException", "ForbiddenException"),
+    "ListDevices": (
+        "InvalidParameterException", "ResourceNotFoundException", "NotAuthorizedException",
+        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
+        "InternalErrorException", "ForbiddenException"),
+    "GetDevice": (
+        "ResourceNotFoundException", "InvalidParameterException",
+        "InvalidUserPoolConfigurationException", "NotAuthorizedException",
+        "TooManyRequestsException", "PasswordResetRequiredException", "UserNotFoundException",
+        "UserNotConfirmedException", "InternalErrorException", "ForbiddenException"),
+    "ForgetDevice": (
+        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
+        "TooManyRequestsException", "InvalidUserPoolConfigurationException",
+        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
+        "InternalErrorException", "ForbiddenException"),
+    "AdminListDevices": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+        "InternalErrorException", "NotAuthorizedException"),
+    "AdminGetDevice": (
+        "ResourceNotFoundException", "InvalidParameterException",
+        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+        "InternalErrorException", "NotAuthorizedException"),
+    "AdminUpdateDeviceStatus": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+        "NotAuthorizedException", "UserNotFoundException", "InternalErrorException"),
+    "AdminForgetDevice": (
+        "ResourceNotFoundException", "InvalidParameterException",
+        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
+        "NotAuthorizedException", "UserNotFoundException", "InternalErrorException"),
 }
 ANY = frozenset(e for errors in ERRORS.values() for e in errors)
 

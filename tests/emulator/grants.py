@@ -19,9 +19,11 @@ def _claims_attributes(user):
     return out
 
 
-def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=None):
+def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=None,
+                 device=None):
     """AuthenticationResult for a finished sign-in (or a refresh: then
-    `origin` is the refresh token's origin_jti, as Cognito keeps it)."""
+    `origin` is the refresh token's origin_jti, as Cognito keeps it).
+    `device` is the device key the tokens are bound to (refresh then needs it)."""
     now = int(st.now())
     origin = origin or str(uuid.uuid4())
     event = str(uuid.uuid4())
@@ -63,7 +65,7 @@ def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=No
         refresh = tokens.new_refresh_token()
         st.refresh[refresh] = {"pool": pool.id, "client": client.id, "username": user.username,
                                "sub": user.sub, "auth_time": auth_time, "origin": origin,
-                               "revoked": False,
+                               "revoked": False, "device": device,
                                "expires": st.now() + st.opt("RefreshTokenTtlSeconds")}
         result["RefreshToken"] = refresh
     return {"AuthenticationResult": result, "ChallengeParameters": {}}

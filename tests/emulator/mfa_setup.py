@@ -51,6 +51,7 @@ def verify_software_token(st, body):
     nxt = Session(st, pool, pool.clients[session.client_id], user, "MFA_SETUP",
                   session.auth_time, session.login)
     nxt.verified = True
+    nxt.device = session.device
     st.sessions[nxt.token] = nxt
     return {"Status": "SUCCESS", "Session": nxt.token}
 

@@ -47,7 +47,10 @@ def revoke_token(st, body):
         return {}                      # like OAuth revocation: unknown tokens are no error
     if grant["client"] != client.id:
         raise CognitoError("UnauthorizedException", "Invalid client credentials")
-    revoke_grants(st, client.pool, grant["username"], only=token)
+    # the whole sign-in: a rotated token and the one it replaced share origin_jti
+    for other, g in st.refresh.items():
+        if g["client"] == client.id and g.get("origin") == grant.get("origin"):
+            revoke_grants(st, client.pool, g["username"], only=other)
     return {}
 
 

@@ -1,4 +1,4 @@
-"""Server side of Cognito's SRP-6a variant (USER_SRP_AUTH).
+"""Server side of Cognito's SRP-6a variant (USER_SRP_AUTH, and device SRP).
 
 Only the arithmetic lives here; no I/O and no emulator state.
 Conventions (see /work/shared/cognito-protocol.md): 3072-bit MODP group
@@ -96,16 +96,20 @@ class Exchange:
     from the stored password.
     """
 
-    def __init__(self, user_pool_id, user_id, password, big_a, salt=None):
+    def __init__(self, user_pool_id, user_id, password, big_a, salt=None, verifier=None,
+                 name=None):
         if big_a % N == 0:
             raise ValueError("A mod N is zero")
-        self.pool = pool_name(user_pool_id)
+        # a device exchange passes the device group key as `name` and the
+        # stored device verifier instead of a password
+        self.pool = name if name is not None else pool_name(user_pool_id)
         self.user_id = user_id
         self.big_a = big_a
         self.salt = salt or 0
         while self.salt == 0:
             self.salt = int.from_bytes(secrets.token_bytes(16), "big")
-        verifier = pow(G, compute_x(self.salt, self.pool, user_id, password), N)
+        if verifier is None:
+            verifier = pow(G, compute_x(self.salt, self.pool, user_id, password), N)
         while True:
             b = int.from_bytes(secrets.token_bytes(128), "big")
             big_b = (K * verifier + pow(G, b, N)) % N

@@ -56,9 +56,23 @@ def secret_hash(secret, username, client_id):
                                      hashlib.sha256).digest()).decode()
 
 
+def device_secret(group_key, device_key):
+    """What a client registers with ConfirmDevice: (device password,
+    DeviceSecretVerifierConfig), the verifier over group key + device key."""
+    password = base64.b64encode(secrets.token_bytes(40)).decode()
+    salt = secrets.randbits(128) | (1 << 127)
+    inner = sha((group_key + device_key + ":" + password).encode())
+    x = int.from_bytes(sha(signed_bytes(salt), inner), "big")
+    verifier = pow(_GEN, x, PRIME)
+    config = {"Salt": base64.b64encode(signed_bytes(salt)).decode(),
+              "PasswordVerifier": base64.b64encode(signed_bytes(verifier)).decode()}
+    return password, config
+
+
 class SrpClient:
-    def __init__(self, pool_id):
-        self.pool_part = pool_id.split("_", 1)[1]
+    def __init__(self, pool_id, device_group=None):
+        # device SRP: the device group key takes the pool name's place
+        self.pool_part = device_group if device_group is not None else pool_id.split("_", 1)[1]
         self.a = secrets.randbits(1024) | 1
         self.A = pow(_GEN, self.a, PRIME)
 
@@ -86,3 +100,9 @@ class SrpClient:
         sig = base64.b64encode(hmac.new(key, msg, hashlib.sha256).digest()).decode()
         return {"USERNAME": user_id, "PASSWORD_CLAIM_SECRET_BLOCK": block,
                 "TIMESTAMP": stamp, "PASSWORD_CLAIM_SIGNATURE": sig}
+
+    def device_answer(self, params, device_password, username, stamp=None):
+        """ChallengeResponses for DEVICE_PASSWORD_VERIFIER."""
+        out = self.answer(params, device_password, stamp=stamp, user_id=params["DEVICE_KEY"])
+        out.update({"USERNAME": username, "DEVICE_KEY": params["DEVICE_KEY"]})
+        return out

@@ -81,6 +81,8 @@ class State:
             self.pw_failures = {}    # (pool id, username) -> [failure times]
             self.lockouts = {}       # (pool id, username) -> sign-in failures, locked until
             self.revoked_origins = set()   # origin_jti of revoked sign-ins
+            self.devices = {}        # device key -> devices.Device
+            self.device_groups = {}  # (pool id, username) -> device group key
             self.keys.reset()
             self.faults.clear()
             self.stats.reset()

@@ -687,10 +687,10 @@ class RefreshTest(EmulatorCase):
 
     def test_invalid_and_expired(self):
         self.assertError("NotAuthorizedException", self.refresh, "garbage",
-                         message="Invalid Refresh Token")
+                         message="Invalid Refresh Token.")
         first = self.tokens()
         self.assertError("NotAuthorizedException", self.refresh, first["RefreshToken"],
-                         SECRET_CLIENT, message="Invalid Refresh Token")
+                         SECRET_CLIENT, message="Invalid Refresh Token.")
         self.emu.control("SetOptions", RefreshTokenTtlSeconds=1)
         tok = self.tokens()["RefreshToken"]
         time.sleep(1.2)

@@ -104,10 +104,20 @@ class Client:
         self.prevent_user_existence_errors = (
             str(spec.get("PreventUserExistenceErrors", "LEGACY")).upper() == "ENABLED")
         self.token_revocation = bool(spec.get("EnableTokenRevocation", True))
+        self.rotation = check_rotation(spec.get("RefreshTokenRotation")
+                                       or {"Feature": "DISABLED"})
         self.pool = pool
+
+    def rotation_enabled(self):
+        return self.rotation.get("Feature") == "ENABLED"
+
+    def rotation_grace(self):
+        return int(self.rotation.get("RetryGracePeriodSeconds", 0))
 
     def allows(self, flow):
         name = "ALLOW_REFRESH_TOKEN_AUTH" if flow == "REFRESH_TOKEN" else "ALLOW_" + flow
+        if name == "ALLOW_REFRESH_TOKEN_AUTH" and self.rotation_enabled():
+            return False          # rotation works through GetTokensFromRefreshToken only
         return name in self.flows
 
     def describe(self):
@@ -121,6 +131,7 @@ class Client:
         }
         if self.secret:
             out["ClientSecret"] = self.secret
+        out["RefreshTokenRotation"] = dict(self.rotation)
         return out
 
 
@@ -144,6 +155,9 @@ class Pool:
         self.required_attributes = list(spec.get("RequiredAttributes") or [])
         self.password_policy = dict(spec.get("PasswordPolicy") or {})
         self.email_mfa = bool(spec.get("EmailMfa", False))
+        # DeviceConfiguration {ChallengeRequiredOnNewDevice,
+        # DeviceOnlyRememberedOnUserPrompt}; None: the pool tracks no devices
+        self.device_config = check_device_config(spec.get("DeviceConfiguration"))
         self.issuer = "https://cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
         self.provider_name = "cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
         self.clients = {}
@@ -197,6 +211,27 @@ class Pool:
         groups = [self.groups[g] for g in user.groups if g in self.groups]
         groups.sort(key=lambda g: (g.precedence is None, g.precedence or 0, g.name))
         return groups
+
+
+def check_device_config(value):
+    """A DeviceConfiguration as the API takes it (None turns tracking off)."""
+    if value is None:
+        return None
+    known = ("ChallengeRequiredOnNewDevice", "DeviceOnlyRememberedOnUserPrompt")
+    if not isinstance(value, dict) or any(k not in known or not isinstance(v, bool)
+                                          for k, v in value.items()):
+        raise ValueError("DeviceConfiguration takes the booleans %s" % ", ".join(known))
+    return {k: bool(value.get(k, False)) for k in known}
+
+
+def check_rotation(value):
+    """A RefreshTokenRotation {Feature, RetryGracePeriodSeconds} as the API takes it."""
+    if not isinstance(value, dict) or value.get("Feature") not in ("ENABLED", "DISABLED"):
+        raise ValueError("RefreshTokenRotation needs Feature ENABLED or DISABLED")
+    grace = value.get("RetryGracePeriodSeconds", 0)
+    if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 60:
+        raise ValueError("RetryGracePeriodSeconds must be an integer from 0 to 60")
+    return {"Feature": value["Feature"], "RetryGracePeriodSeconds": grace}
 
 
 def load_pools(fixture):
