@@ -7,8 +7,8 @@
 #define PC_USER_NAME_MAX 32     /* longest local user name the cache accepts */
 #define PC_CACHE_NAME_MAX 64    /* longest file name inside a cache directory */
 #define PC_CACHE_MAX_FILE 65536 /* largest cache file read or written */
-#define PC_MAX_GROUPS 512 /* Cognito groups kept from a token or a record */
-#define PC_CACHE_PATH_MAX 256   /* cache paths kept for messages */
+#define PC_MAX_GROUPS 512     /* Cognito groups kept from a token or a record */
+#define PC_CACHE_PATH_MAX 256 /* cache paths kept for messages */
 #define PC_HTTP_MAX_RESPONSE (256 * 1024) /* largest HTTP answer kept */
 #define PC_JWT_MAX_CLAIMS 16384 /* largest decoded JWT claims segment */
 #define PC_JSON_MAX_DEPTH 16    /* deepest JSON nesting parsed */
