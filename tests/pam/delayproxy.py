@@ -165,7 +165,9 @@ class DelayProxy:
             writers.append(writer)
             breader, bwriter = await asyncio.open_connection("127.0.0.1", self.backend_port)
             writers.append(bwriter)
-            state = {"last": loop.time()}
+            # busy: a request is on its way and its answer has not come back;
+            # a server's idle timeout never cuts a request it is answering.
+            state = {"last": loop.time(), "busy": False}
             pumps = [self._spawn(self._pump(reader, bwriter, state, True)),
                      self._spawn(self._pump(breader, writer, state, False))]
             if self.idle_close:
@@ -185,7 +187,9 @@ class DelayProxy:
         loop = asyncio.get_running_loop()
         while True:
             left = state["last"] + self.idle_close - loop.time()
-            if left <= 0:
+            if state["busy"]:
+                left = self.idle_close
+            elif left <= 0:
                 return
             await asyncio.sleep(left)
 
@@ -224,6 +228,9 @@ class DelayProxy:
                 state["last"] = loop.time()
                 if data and from_client:
                     self._count(data)
+                    state["busy"] = True
+                elif data:
+                    state["busy"] = False
                 q.put_nowait((loop.time() + self.rtt / 2, data))
                 if not data:
                     break
