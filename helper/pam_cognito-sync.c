@@ -11,7 +11,7 @@
 
 #include "adminapi.h"
 #include "api.h"
-#include "awscreds.h"
+#include "chain_creds.h"
 #include "cfg.h"
 #include "http.h"
 #include "nssfiles.h"

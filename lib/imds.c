@@ -11,7 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "awscreds.h"
+#include "chain_creds.h"
 #include "buf.h"
 #include "http.h"
 #include "json.h"

@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "awscreds.h"
+#include "chain_creds.h"
 #include "cfg.h"
 #include "idset.h"
 #include "nssfiles.h"

@@ -14,7 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "awscreds.h"
+#include "chain_creds.h"
 #include "secret.h"
 #include "error.h"
 
