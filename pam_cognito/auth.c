@@ -96,7 +96,7 @@ int pc_authenticate(struct pc_module *m) {
     log_failure(m, user, st, &r);
     rc = pc_module_offline(m, user, pw, st);
     if (rc < 0) {
-      pc_signin_tell_failure(m, st);
+      (void)pc_signin_tell_error(m, &r.err);
       rc = pc_pam_result(st);
     }
   }

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conv.h"
+#include "errtable.h"
 #include "module.h"
 #include "signin.h"
 
@@ -37,6 +38,17 @@ void pc_signin_tell_failure(struct pc_module *m, enum pc_status st) {
     pc_conv_tell(m, 1, "Your password must be reset before you can log in.");
   else if (st == PC_ERR_USER_NOT_CONFIRMED)
     pc_conv_tell(m, 1, "Your account is not confirmed yet.");
+}
+
+int pc_signin_tell_error(struct pc_module *m, const struct pc_error *e) {
+  char text[PC_ERRTABLE_SAY_MAX + 1];
+
+  if (pc_errtable_say(e, text, sizeof(text))) {
+    pc_conv_tell(m, 1, text);
+    return 1;
+  }
+  pc_signin_tell_failure(m, e->status);
+  return 0;
 }
 
 int pc_signin_authtok_error(struct pc_module *m, int rc, const char *what) {
