@@ -39,8 +39,15 @@ enum pc_status pc_client_init(struct pc_client *cl, const struct pc_config *cfg,
     pc_client_free(cl);
     return cfg->region == NULL ? PC_ERR_CONFIG : PC_ERR_NOMEM;
   }
-  if (http == NULL)
+  if (http == NULL) {
     http = pc_http_new(cfg->timeout, cfg->ca_file);
+    /* https_proxy: a proxy that cannot be set is not silently skipped. */
+    if (http != NULL && cfg->https_proxy != NULL &&
+        pc_http_set_proxy(http, cfg->https_proxy) != 0) {
+      pc_http_free(http);
+      http = NULL;
+    }
+  }
   if (http == NULL) {
     pc_client_free(cl);
     return PC_ERR_UNAVAIL;

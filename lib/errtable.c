@@ -51,7 +51,7 @@ static const struct pc_errtable_row rows[] = {
      PC_SAY_FIXED, "Your session was revoked; please log in again.",
      "access token revoked", 0},
     {"NotAuthorizedException", NULL, PC_ERR_AUTH, PC_SAY_NOTHING, NULL,
-     "refused", 0},
+     "wrong password, or the sign-in was refused", 0},
     {"UserNotFoundException", NULL, PC_ERR_USER_UNKNOWN, PC_SAY_NOTHING, NULL,
      "user unknown to the user pool", 0},
     {"UserNotConfirmedException", NULL, PC_ERR_USER_NOT_CONFIRMED, PC_SAY_FIXED,

@@ -15,11 +15,17 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
                          struct pc_login_result *r) {
   struct pc_login_opts o;
   struct pc_prompter p;
+  struct pc_usercontext ctx = {NULL, NULL, NULL};
 
   memset(&o, 0, sizeof(o));
   o.username = user;
   o.password = password;
   o.max_attempts = (int)m->cfg.max_attempts;
+  /* Where the login comes from, for the pool (lib/usercontext.h). */
+  (void)pam_get_item(m->pamh, PAM_SERVICE, (const void **)&ctx.service);
+  (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&ctx.rhost);
+  ctx.user = user;
+  o.context = &ctx;
   pc_conv_prompter(m, &p);
   pc_debug(m, "logging in user=%s with %s", user,
            m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"

@@ -57,7 +57,7 @@ static void script_tell(void *ctx, int is_error, const char *text) {
 static enum pc_status run(const char *replies, const char *const *answers,
                           struct script *s, struct pc_login_result *r,
                           size_t *served) {
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL};
   struct pc_prompter p = {script_ask, script_tell, s};
   struct pc_client cl;
   struct canned c;
@@ -96,8 +96,8 @@ static void test_plain(void) {
   is_str(r.err.type, "NotAuthorizedException", "server type kept");
   is_str(r.err.detail,
          "NotAuthorizedException: Incorrect username or "
-         "password.",
-         "detail for syslog");
+         "password. [wrong password, or the sign-in was refused]",
+         "detail for syslog, with errtable's note");
   ok(r.err.status == PC_ERR_AUTH && r.err.http_status == 400,
      "status and HTTP status in err");
   ok(r.tokens.id_token == NULL, "no tokens on failure");
@@ -369,7 +369,7 @@ static enum pc_status id_post(struct pc_http *h, const char *url,
 
 static void test_request_id(void) {
   static const struct pc_http_ops ops = {.post = id_post};
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL};
   struct pc_login_result r;
   struct pc_client cl;
   char text[1024];
@@ -383,7 +383,8 @@ static void test_request_id(void) {
      "InternalErrorException: PC_ERR_UNAVAIL");
   is_str(r.err.request_id, "4d1f?-req", "request id kept, sanitized");
   is_str(pc_error_text(&r.err, text, sizeof(text)),
-         "InternalErrorException: boom (request id 4d1f?-req)",
+         "InternalErrorException: boom [Cognito internal error] (request id "
+         "4d1f?-req)",
          "the log text quotes it");
   pc_login_result_free(&r);
   pc_client_free(&cl);
