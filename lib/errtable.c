@@ -8,6 +8,7 @@
 
 #define ADMIN "; contact your administrator."
 #define MISCONFIGURED "The sign-in service is misconfigured" ADMIN
+#define NO_CODE "The code cannot be sent: the user pool is misconfigured" ADMIN
 #define BUSY "The sign-in service is busy; try again in a moment."
 #define UNREACHABLE                                                            \
   "The Cognito sign-in service cannot be reached or answered unexpectedly; "   \
@@ -119,14 +120,12 @@ static const struct pc_errtable_row rows[] = {
     {"InvalidUserPoolConfigurationException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
      MISCONFIGURED, POOL_CONFIG "invalid pool configuration", 0},
     {"InvalidSmsRoleAccessPolicyException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
-     "The code cannot be sent: " MISCONFIGURED,
-     POOL_CONFIG "the SMS role may not publish with SNS", 0},
+     NO_CODE, POOL_CONFIG "the SMS role may not publish with SNS", 0},
     {"InvalidSmsRoleTrustRelationshipException", NULL, PC_ERR_CONFIG,
-     PC_SAY_FIXED, "The code cannot be sent: " MISCONFIGURED,
-     POOL_CONFIG "the SMS role does not trust Cognito", 0},
+     PC_SAY_FIXED, NO_CODE, POOL_CONFIG "the SMS role does not trust Cognito",
+     0},
     {"InvalidEmailRoleAccessPolicyException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
-     "The code cannot be sent: " MISCONFIGURED,
-     POOL_CONFIG "Cognito may not use the SES email identity", 0},
+     NO_CODE, POOL_CONFIG "Cognito may not use the SES email identity", 0},
     {"CodeDeliveryFailureException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
      "The code could not be delivered" ADMIN,
      POOL_CONFIG "code delivery failed (SNS or SES)", 0},

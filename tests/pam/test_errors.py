@@ -25,7 +25,7 @@ UNREACHABLE = ("The Cognito sign-in service cannot be reached or answered unexpe
                "try again later.")
 LOCKED = "Too many failed attempts; try again in a few minutes."
 REVOKED = "Your session was revoked; please log in again."
-NO_CODE = "The code cannot be sent: " + MISCONFIGURED
+NO_CODE = "The code cannot be sent: the user pool is misconfigured" + ADMIN
 LAMBDA_BROKEN = "A sign-in check of the user pool failed" + ADMIN
 
 # (operation, type, message, PAM result, the user's error text or None,
@@ -172,7 +172,7 @@ class ErrorTableTest(EmulatorTest):
 
     def test_man_page_table_names_every_type(self):
         with open(os.path.join(ROOT, "man", "pam_cognito.8"), encoding="utf-8") as fh:
-            text = fh.read().replace("\\-", "-").replace("\\&", "")
+            text = fh.read().replace("\\-", "-").replace("\\&", "").replace("\\:", "")
         missing = [t for t in model_types() if t not in text]
         self.assertEqual(missing, [], "error types missing from pam_cognito(8)")
         for meaning in ("Password attempts exceeded", "User is disabled",
