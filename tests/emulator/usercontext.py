@@ -16,7 +16,7 @@ def _check_context(ctx):
         raise invalid_parameter("1 validation error detected: Value at 'userContextData' "
                                 "failed to satisfy constraint")
     for key, value in ctx.items():
-        if not isinstance(value, str) or not value or len(value) > 131072:
+        if not isinstance(value, str) or len(value) > 131072:
             raise invalid_parameter("1 validation error detected: Value at "
                                     "'userContextData.%s' failed to satisfy constraint"
                                     % (key[:1].lower() + key[1:]))
