@@ -49,7 +49,7 @@ ROWS = [
     (IA, "NotAuthorizedException", "USER_SRP_AUTH flow not enabled for this client",
      "PAM_SERVICE_ERR", MISCONFIGURED, "ExplicitAuthFlows"),
     (RA, "NotAuthorizedException", "Invalid session for the user, session is expired.",
-     "PAM_AUTH_ERR", "The sign-in took too long; please start again.", "session expired"),
+     "PAM_AUTH_ERR", "The sign-in session has expired; please log in again.", "session expired"),
     (IA, "NotAuthorizedException", "Refresh Token has been revoked", "PAM_AUTH_ERR", REVOKED,
      "refresh token revoked"),
     (RA, "NotAuthorizedException", "Access Token has been revoked", "PAM_AUTH_ERR", REVOKED,
@@ -73,7 +73,7 @@ ROWS = [
     (IA, "EnableSoftwareTokenMFAException", "Code mismatch", "PAM_AUTH_ERR", "Wrong code.",
      "refused at enrolment"),
     (RA, "ExpiredCodeException", "Invalid code provided, please request a code again.",
-     "PAM_AUTH_ERR", "The code has expired.", "code expired"),
+     "PAM_AUTH_ERR", "The code has expired; please log in again.", "code expired"),
     (IA, "TooManyFailedAttemptsException", "Too many failed attempts.", "PAM_MAXTRIES",
      LOCKED, "too many wrong codes"),
     (IA, "LimitExceededException", "Attempt limit exceeded, please try after some time.",
@@ -155,6 +155,7 @@ class ErrorTableTest(EmulatorTest):
         if type_ != "UserNotFoundException":  # that line names no user or type
             self.assertIn(type_, line[0])
             self.assertIn("user=alice", line[0])
+        self.assertEqual(len(r.errors), len(set(r.errors)), "said once")
         # The server's text never reaches the terminal raw.
         for text in r.errors:
             self.assertNotRegex(text, r"[\x00-\x1f\x7f]")
@@ -198,6 +199,19 @@ class ErrorTableTest(EmulatorTest):
         self.assertEqual(r.code, "PAM_MAXTRIES", r)
         self.assertIn(LOCKED, r.errors)
         self.assertTrue(any("Password attempts exceeded" in l for l in r.syslog), r.syslog)
+
+    def test_expired_code_is_told_once(self):
+        # The code challenge leaves the words to the table: one message.
+        code = lambda prompt: self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        # The fault is set at the code prompt: PASSWORD_VERIFIER goes through.
+        r = self.s.run("smsuser", ["Sms-Passw0rd1!", lambda p: self.expire_then(code(p))])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(r.errors, ["The code has expired; please log in again."], r)
+
+    def expire_then(self, code):
+        self.emu.control("SetFault", Operation=RA, Kind="error", ErrorType="ExpiredCodeException",
+                         Message="Invalid code provided, please request a code again.", Count=1)
+        return code
 
     def test_emulator_disabled_user(self):
         r = self.s.run("disabled", ["Disabled-Passw0rd1!"])
