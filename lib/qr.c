@@ -38,9 +38,8 @@ char *pc_qr_text(const char *text) {
   out = malloc(cap);
   for (y = -MARGIN; out && y < qr->width + MARGIN; y += 2) {
     for (x = -MARGIN; x < qr->width + MARGIN; x++) {
-      /* An odd last line has no bottom row: draw it as the background. */
-      int bottom = y + 1 < qr->width + MARGIN ? dark(qr, x, y + 1) : 1;
-      const char *c = cell[dark(qr, x, y)][bottom];
+      /* An odd last line's bottom half is one more row of margin. */
+      const char *c = cell[dark(qr, x, y)][dark(qr, x, y + 1)];
       size_t n = strlen(c);
 
       memcpy(out + len, c, n);
