@@ -137,9 +137,10 @@ static int has_word(const char *text, const char *word) {
 
 /* Cognito refused the value of an attribute the user gave (a phone number
  * without +country code, say), naming it in its message: show the message
- * and ask for that attribute again. PC_ERR_INVALID_PARAM when the message
- * names none of them (nothing the user can fix). */
-static enum pc_status ask_attribute_again(struct login *l, json_object *attrs) {
+ * and (when ask is set) ask for that attribute again. PC_ERR_INVALID_PARAM
+ * when the message names none of them (nothing the user can fix). */
+static enum pc_status ask_attribute_again(struct login *l, json_object *attrs,
+                                          int ask) {
   const char *msg = l->r->err.message;
   char shown[512];
 
@@ -160,6 +161,8 @@ static enum pc_status ask_attribute_again(struct login *l, json_object *attrs) {
       continue;
     snprintf(shown, sizeof(shown), "%s", msg); /* the reply goes stale */
     pc_login_tell(l, 1, shown);
+    if (!ask)
+      return PC_OK;
     snprintf(prompt, sizeof(prompt), "%s: ", name);
     if (pc_login_ask(l, PC_PROMPT_VISIBLE, prompt, &value) != 0)
       return no_answer(l, "NEW_PASSWORD_REQUIRED");
@@ -215,7 +218,8 @@ static enum pc_status new_password(struct login *l, json_object *params) {
       pc_free_secret(&pw);
       st = PC_OK;
     } else if (st == PC_ERR_INVALID_PARAM) {
-      st = ask_attribute_again(l, attrs); /* the password stays */
+      /* The password stays; no question when no try is left. */
+      st = ask_attribute_again(l, attrs, try < attempts(l));
     }
   }
   pc_free_secret(&pw);

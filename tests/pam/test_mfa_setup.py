@@ -64,6 +64,7 @@ class MfaSetupTest(EmulatorTest):
         self.assertTrue(all(len(i.encode()) < 512 for i in r.infos), r.infos)
 
     def test_client_with_secret(self):
+        self.s.cleanup()
         self.s = Stack(base_config(self.emu, client_id=SECRET_CLIENT,
                                    client_secret=CLIENT_SECRET))
         r = self.s.run("setupuser", [PW, self.app_code()])
@@ -112,6 +113,7 @@ class MfaSetupTest(EmulatorTest):
         self.assertTrue(any("PAM_SILENT" in l for l in r.syslog), r.syslog)
 
     def test_setup_off_says_where_to_go(self):
+        self.s.cleanup()
         self.s = Stack(base_config(self.emu, mfa_setup=False))
         r = self.s.run("setupuser", [PW])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)

@@ -43,6 +43,7 @@ class ResetTest(EmulatorTest):
         self.assert_new_password_works()
 
     def test_client_with_secret_sends_secret_hash(self):
+        self.s.cleanup()
         self.s = Stack(base_config(self.emu, client_id=SECRET_CLIENT,
                                    client_secret=CLIENT_SECRET))
         r = self.s.run("alice", [OLD, self.code(), NEW, NEW])
@@ -162,6 +163,7 @@ class ResetTest(EmulatorTest):
         self.assertTrue(any("PAM_SILENT" in l for l in r.syslog), r.syslog)
 
     def test_reset_off_only_tells(self):
+        self.s.cleanup()
         self.s = Stack(base_config(self.emu, password_reset=False))
         self.emu.control("ResetStats")
         r = self.s.run("alice", [OLD])
