@@ -54,6 +54,16 @@ static enum pc_status send_code(struct login *l) {
   if (st == PC_ERR_LIMIT &&
       strcmp(l->r->err.type, "LimitExceededException") == 0)
     return too_fast(l, "ForgotPassword");
+  if (st == PC_ERR_INVALID_PARAM) {
+    /* No verified email or phone number to send a code to: only an
+     * administrator can help. */
+    pc_login_tell(l, 1,
+                  "Your password must be reset, but no code can be sent to "
+                  "you; ask your administrator.");
+    pc_login_detail(l, "ForgotPassword: %s: %s", l->r->err.type,
+                    l->r->err.message);
+    return PC_ERR_ABORTED;
+  }
   if (st != PC_OK)
     return st;
   details = json_object_object_get(resp, "CodeDeliveryDetails");

@@ -132,6 +132,18 @@ class ResetTest(EmulatorTest):
         self.assertTrue(any("ForgotPassword: LimitExceededException" in l for l in r.syslog),
                         r.syslog)
 
+    def test_no_verified_address(self):
+        self.emu.control("SetFault", Operation="ForgotPassword", Kind="error",
+                         ErrorType="InvalidParameterException",
+                         Message="Cannot reset password for the user as there is no "
+                                 "registered/verified email or phone_number")
+        r = self.s.run("alice", [OLD])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(r.prompts, ["Password: "])
+        self.assertIn("Your password must be reset, but no code can be sent to you; "
+                      "ask your administrator.", r.errors)
+        self.assertTrue(any("no registered/verified email" in l for l in r.syslog), r.syslog)
+
     def test_limit_exceeded_at_confirm(self):
         self.emu.control("SetOptions", MaxResetCodeAttempts=1)
         r = self.s.run("alice", [OLD, "000000", NEW, NEW, "000001"])
