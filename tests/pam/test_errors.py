@@ -60,7 +60,8 @@ ROWS = [
      "user unknown to the user pool"),
     (IA, "UserNotConfirmedException", "User is not confirmed.", "PAM_AUTH_ERR",
      "Your account is not confirmed yet.", "not confirmed"),
-    # Hook: the password reset flow (password_reset) takes this status over.
+    # The reset flow (password_reset, default on) takes this status over;
+    # the row is what remains with password_reset = false (see ROW_CONFIG).
     (IA, "PasswordResetRequiredException", "Password reset required for the user",
      "PAM_AUTH_ERR", "Your password must be reset before you can log in.",
      "password reset required"),
@@ -123,6 +124,9 @@ ROWS = [
      "unknown Cognito error type"),
 ]
 
+# Keys a row needs beyond the class's config.
+ROW_CONFIG = {"PasswordResetRequiredException": {"password_reset": False}}
+
 SIGNIN_OPERATIONS = ("InitiateAuth", "RespondToAuthChallenge", "ChangePassword",
                      "ForgotPassword", "ConfirmForgotPassword", "AssociateSoftwareToken",
                      "VerifySoftwareToken")
@@ -143,7 +147,11 @@ class ErrorTableTest(EmulatorTest):
 
     def check_row(self, op, type_, message, code, said, note):
         self.inject(op, type_, message)
-        r = self.s.run("alice", [ALICE_PW], rhost="192.0.2.10")
+        s = self.s
+        if type_ in ROW_CONFIG:
+            s = Stack(base_config(self.emu, **dict(self.config, **ROW_CONFIG[type_])))
+            self.addCleanup(s.cleanup)
+        r = s.run("alice", [ALICE_PW], rhost="192.0.2.10")
         self.assertEqual(r.code, code, r)
         if said is None:
             self.assertEqual(r.errors, [], "a wrong password gets no words")
