@@ -31,6 +31,7 @@
 
 #include "aws_creds.h"
 #include "credentials.h"
+#include "envowner.h"
 #include "secret.h"
 #include "session.h"
 #include "store.h"
@@ -98,13 +99,16 @@ static int put_env(struct pc_module *m, const char *name, const char *value) {
   return rc;
 }
 
-static int put_creds_env(struct pc_module *m, const struct pc_aws_creds *cr) {
+/* The marker first: whatever part of the set lands is known to be user's. */
+static int put_creds_env(struct pc_module *m, const char *user,
+                         const struct pc_aws_creds *cr) {
   char when[32];
   int rc;
 
   if (pc_iso8601(cr->expiration, when, sizeof when) != 0)
     return PAM_SYSTEM_ERR;
-  if ((rc = put_env(m, "AWS_ACCESS_KEY_ID", cr->access_key_id)) ||
+  if ((rc = pc_envowner_set(m->pamh, user)) ||
+      (rc = put_env(m, "AWS_ACCESS_KEY_ID", cr->access_key_id)) ||
       (rc = put_env(m, "AWS_SECRET_ACCESS_KEY", cr->secret_access_key)) ||
       (rc = put_env(m, "AWS_SESSION_TOKEN", cr->session_token)) ||
       (rc = put_env(m, "AWS_CREDENTIAL_EXPIRATION", when)) ||
@@ -147,7 +151,7 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
                  user);
     goto out;
   }
-  rc = put_creds_env(m, &cr);
+  rc = put_creds_env(m, user, &cr);
   if (rc != PAM_SUCCESS && !m->cfg.credentials_required)
     rc = PAM_SUCCESS;
   else if (rc != PAM_SUCCESS)
@@ -161,12 +165,14 @@ out:
   free(identity_id);
   return rc;
 }
-/* 1 when the PAM environment already holds credentials valid for a while. */
-static int env_has_creds(struct pc_module *m) {
+/* 1 when the PAM environment already holds user's credentials (set by
+ * this module for this user) valid for a while. */
+static int env_has_creds(struct pc_module *m, const char *user) {
   const char *exp = pam_getenv(m->pamh, "AWS_CREDENTIAL_EXPIRATION");
   char limit[32];
 
-  if (!pam_getenv(m->pamh, "AWS_ACCESS_KEY_ID") ||
+  if (!pc_envowner_is(m->pamh, user) ||
+      !pam_getenv(m->pamh, "AWS_ACCESS_KEY_ID") ||
       !pam_getenv(m->pamh, "AWS_SECRET_ACCESS_KEY") ||
       !pam_getenv(m->pamh, "AWS_SESSION_TOKEN") || !exp)
     return 0;
@@ -185,12 +191,12 @@ static int session_creds(struct pc_module *m, const char *stage) {
   const char *user = NULL;
   int rc, ok = 0;
 
-  if (env_has_creds(m)) {
+  if (pc_module_user(m, &user) != PAM_SUCCESS)
+    return 0;
+  if (env_has_creds(m, user)) {
     pc_debug(m, "%s: AWS credentials already in the environment", stage);
     return 1;
   }
-  if (pc_module_user(m, &user) != PAM_SUCCESS)
-    return 0;
   if ((rc = open_store(m, user, 0, &s)) != 0) {
     if (rc > 0)
       pc_debug(m, "%s: no AWS credential cache for user=%s", stage, user);
@@ -211,7 +217,7 @@ static int session_creds(struct pc_module *m, const char *stage) {
              user);
     break;
   case PC_STORE_LOADED:
-    ok = put_creds_env(m, &cr) == PAM_SUCCESS;
+    ok = put_creds_env(m, user, &cr) == PAM_SUCCESS;
     break;
   }
   if (ok)
