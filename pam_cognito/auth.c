@@ -64,8 +64,10 @@ int pc_authenticate(struct pc_module *m) {
    * (lib/warmup.h); stopped and joined as soon as the password is here. */
   if (pam_get_item(m->pamh, PAM_AUTHTOK, &known) != PAM_SUCCESS || !known)
     warm = pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_NOW);
+  pc_module_conv_begin(m);
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &pw, NULL);
   pc_warmup_stop(warm);
+  pc_module_conv_end(m);
   if (rc != PAM_SUCCESS || !pw)
     return pc_signin_authtok_error(m, rc, "password");
   if (!*pw || placeholder_password(pw)) {

@@ -44,7 +44,9 @@ static int prove_current(struct pc_module *m, const char *user,
     pc_conv_tell(m, 0,
                  "Changing a Cognito password needs the user's current "
                  "password: this host holds no administrator keys.");
+  pc_module_conv_begin(m);
   rc = pam_get_authtok(m->pamh, PAM_OLDAUTHTOK, &old, "Current password: ");
+  pc_module_conv_end(m);
   if (rc != PAM_SUCCESS || !old || !*old)
     return pc_signin_authtok_error(m, rc, "current password");
   st = pc_signin(m, cl, user, old, &r);
@@ -87,7 +89,9 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   rc = pam_get_item(m->pamh, PAM_OLDAUTHTOK, (const void **)&old);
   if (rc != PAM_SUCCESS || !old)
     return PAM_AUTHTOK_ERR;
+  pc_module_conv_begin(m);
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &new, NULL);
+  pc_module_conv_end(m);
   if (rc == PAM_TRY_AGAIN || rc == PAM_AUTHTOK_RECOVERY_ERR)
     return PAM_TRY_AGAIN; /* the two entries differed */
   if (rc != PAM_SUCCESS || !new)

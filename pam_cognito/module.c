@@ -54,6 +54,7 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
   int i, rc;
 
   memset(m, 0, sizeof(*m));
+  pc_fdguard_begin(&m->fds);
   m->pamh = pamh;
   m->flags = flags;
   m->config_path = PC_DEFAULT_CONFIG;
@@ -110,8 +111,17 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
 }
 
 void pc_module_free(struct pc_module *m) {
+  pc_fdguard_end(&m->fds);
   pc_config_free(&m->cfg);
   pc_wipe(m, sizeof(*m));
+}
+
+void pc_module_conv_begin(struct pc_module *m) {
+  pc_fdguard_seal(&m->fds);
+}
+
+void pc_module_conv_end(struct pc_module *m) {
+  pc_fdguard_rebase(&m->fds);
 }
 
 int pc_module_user(struct pc_module *m, const char **user) {
