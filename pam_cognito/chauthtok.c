@@ -125,6 +125,7 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
     return PAM_AUTHTOK_ERR;
   case PC_ERR_UNAVAIL:
   case PC_ERR_PROTOCOL:
+  case PC_ERR_TOO_LARGE:
     pc_conv_tell(m, 1,
                  "The Cognito sign-in service cannot be reached; the "
                  "password was not changed.");

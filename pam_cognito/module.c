@@ -107,6 +107,7 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
     pam_syslog(pamh, LOG_ERR, "configuration %s: %s", m->config_path, err);
     return PAM_SERVICE_ERR;
   }
+  m->net_left_ms = m->cfg.login_timeout * 1000L;
   return PAM_SUCCESS;
 }
 
@@ -211,5 +212,7 @@ int pc_module_client(struct pc_module *m, struct pc_client *cl) {
   }
   /* Without the pool the client still works, on connections of its own. */
   (void)pc_http_use_pool(cl->http, pc_module_pool(m));
+  /* Every client of this call draws on one login_timeout. */
+  pc_http_share_budget(cl->http, &m->net_left_ms);
   return PAM_SUCCESS;
 }

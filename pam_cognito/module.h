@@ -24,6 +24,7 @@ struct pc_module {
   uid_t uid;
   gid_t gid;
   struct pc_fdguard fds; /* descriptors open when the call began */
+  long net_left_ms;      /* network time left in this call (login_timeout) */
 };
 
 /* Debug lines carry the function name and never a secret. */

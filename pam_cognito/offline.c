@@ -16,7 +16,8 @@
  * Cognito (a 5xx, garbage, a cut connection; a network in between can make
  * either). Throttling is an answer from Cognito, so it does not count. */
 static int unreachable(enum pc_status st) {
-  return st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL;
+  return st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
+         st == PC_ERR_TOO_LARGE;
 }
 
 static const char *rhost_of(struct pc_module *m) {

@@ -29,7 +29,8 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
 /* A wrong password gets no words (they would help an attacker; pam_unix
  * says nothing either); these failures do. */
 void pc_signin_tell_failure(struct pc_module *m, enum pc_status st) {
-  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT)
+  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT ||
+      st == PC_ERR_TOO_LARGE)
     pc_conv_tell(m, 1,
                  "The Cognito sign-in service cannot be reached or "
                  "answered unexpectedly; try again later.");
