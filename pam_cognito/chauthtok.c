@@ -14,6 +14,7 @@
 #include "api.h"
 #include "conv.h"
 #include "login.h"
+#include "logname.h"
 #include "module.h"
 #include "offline.h"
 #include "password.h"
@@ -54,7 +55,7 @@ static int prove_current(struct pc_module *m, const char *user,
     pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
                "password change refused; user=%s: current password not "
                "accepted: %s: %s",
-               user, pc_status_str(st),
+               pc_log_user(m, user), pc_status_str(st),
                pc_error_text(&r.err, text, sizeof(text)));
     if (st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
@@ -109,11 +110,11 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
       pam_syslog(m->pamh, LOG_WARNING,
                  "user=%s: offline verifier not updated; offline login "
                  "accepts neither password until the next login",
-                 user);
+                 pc_log_user(m, user));
     return PAM_SUCCESS;
   }
-  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s", user,
-             pc_error_text(&err, text, sizeof(text)));
+  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s",
+             pc_log_user(m, user), pc_error_text(&err, text, sizeof(text)));
   pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
   switch (st) {
   case PC_ERR_INVALID_PASSWORD:

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "localuser.h"
 #include "http.h"
+#include "logname.h"
 #include "module.h"
 #include "result.h"
 #include "secret.h"
@@ -165,8 +166,8 @@ int pc_module_screen(struct pc_module *m) {
   }
   m->has_local = rc == 0;
   if (m->has_local && (long long)m->uid < m->cfg.min_uid) {
-    pc_debug(m, "user=%s uid=%lu is below min_uid=%ld: not Cognito's", user,
-             (unsigned long)m->uid, m->cfg.min_uid);
+    pc_debug(m, "user=%s uid=%lu is below min_uid=%ld: not Cognito's",
+             pc_log_user(m, user), (unsigned long)m->uid, m->cfg.min_uid);
     return PAM_IGNORE;
   }
   return PAM_SUCCESS;

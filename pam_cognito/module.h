@@ -25,6 +25,9 @@ struct pc_module {
   gid_t gid;
   struct pc_fdguard fds; /* descriptors open when the call began */
   long net_left_ms;      /* network time left in this call (login_timeout) */
+  int name_verified;     /* the pool accepted the PAM user's sign-in */
+  char log_user[520];    /* pc_log_user's and pc_log_rhost's output */
+  char log_rhost[520];
 };
 
 /* Debug lines carry the function name and never a secret. */

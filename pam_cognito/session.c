@@ -32,6 +32,7 @@
 #include "aws_creds.h"
 #include "credentials.h"
 #include "envowner.h"
+#include "logname.h"
 #include "secret.h"
 #include "session.h"
 #include "store.h"
@@ -59,7 +60,7 @@ static int open_store(struct pc_module *m, const char *user, int create,
     pc_debug(m,
              "user=%s has no usable local account: AWS credentials go to "
              "the environment only, no cache",
-             user);
+             pc_log_user(m, user));
     return -1;
   }
   rc = pc_store_open(s, m->cfg.cache_dir, pw.pw_name, pw.pw_uid, pw.pw_gid,
@@ -141,14 +142,14 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
     pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
                "no AWS credentials for user=%s from identity pool %s: %s "
                "(%s)",
-               user, m->cfg.identity_pool_id, pc_status_str(st),
+               pc_log_user(m, user), m->cfg.identity_pool_id, pc_status_str(st),
                pc_error_text(&err, text, sizeof(text)));
     rc = m->cfg.credentials_required ? PAM_AUTHINFO_UNAVAIL : PAM_SUCCESS;
     if (rc != PAM_SUCCESS)
       pam_syslog(m->pamh, LOG_ERR,
                  "credentials_required is set: denying "
                  "the login of user=%s",
-                 user);
+                 pc_log_user(m, user));
     goto out;
   }
   rc = put_creds_env(m, user, &cr);
@@ -157,8 +158,8 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
   else if (rc != PAM_SUCCESS)
     rc = PAM_AUTHINFO_UNAVAIL;
   if (rc == PAM_SUCCESS)
-    pc_debug(m, "AWS credentials for user=%s (identity %s) until %lld", user,
-             identity_id, cr.expiration);
+    pc_debug(m, "AWS credentials for user=%s (identity %s) until %lld",
+             pc_log_user(m, user), identity_id, cr.expiration);
 out:
   pc_store_close(&s);
   pc_aws_creds_free(&cr);
@@ -199,7 +200,8 @@ static int session_creds(struct pc_module *m, const char *stage) {
   }
   if ((rc = open_store(m, user, 0, &s)) != 0) {
     if (rc > 0)
-      pc_debug(m, "%s: no AWS credential cache for user=%s", stage, user);
+      pc_debug(m, "%s: no AWS credential cache for user=%s", stage,
+               pc_log_user(m, user));
     return 0;
   }
   switch (pc_store_load_creds(&s, MIN_VALIDITY, &cr, &e)) {
@@ -210,11 +212,12 @@ static int session_creds(struct pc_module *m, const char *stage) {
     break;
   case PC_STORE_ABSENT:
   case PC_STORE_EMPTY:
-    pc_debug(m, "%s: no cached AWS credentials for user=%s", stage, user);
+    pc_debug(m, "%s: no cached AWS credentials for user=%s", stage,
+             pc_log_user(m, user));
     break;
   case PC_STORE_EXPIRED:
     pc_debug(m, "%s: cached AWS credentials for user=%s have expired", stage,
-             user);
+             pc_log_user(m, user));
     break;
   case PC_STORE_LOADED:
     ok = put_creds_env(m, user, &cr) == PAM_SUCCESS;
@@ -222,7 +225,7 @@ static int session_creds(struct pc_module *m, const char *stage) {
   }
   if (ok)
     pc_debug(m, "%s: AWS credentials for user=%s loaded from the cache", stage,
-             user);
+             pc_log_user(m, user));
   pc_aws_creds_free(&cr);
   pc_store_close(&s);
   return ok;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conv.h"
+#include "logname.h"
 #include "module.h"
 #include "signin.h"
 
@@ -20,7 +21,7 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   o.password = password;
   o.max_attempts = (int)m->cfg.max_attempts;
   pc_conv_prompter(m, &p);
-  pc_debug(m, "logging in user=%s with %s", user,
+  pc_debug(m, "logging in user=%s with %s", pc_log_user(m, user),
            m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
                                            : "USER_PASSWORD_AUTH");
   return pc_login(cl, &o, &p, r);

@@ -120,7 +120,7 @@ class CredentialsTest(CacheTest):
         r = self.login(self.stack(role_arn=bad))
         self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
         self.assert_no_aws(r.env)
-        self.assertTrue(any("SYSLOG(4): no AWS credentials for user=alice" in l and
+        self.assertTrue(any('SYSLOG(4): no AWS credentials for user="alice"' in l and
                             "InvalidParameterException" in l
                             for l in r.stderr.splitlines()), r.stderr)
         r = self.login(self.stack(role_arn=bad, credentials_required=True))
