@@ -162,7 +162,7 @@ class ErrorTableTest(EmulatorTest):
         self.assertIn(note, line[0])
         if type_ != "UserNotFoundException":  # that line names no user or type
             self.assertIn(type_, line[0])
-            self.assertIn("user=alice", line[0])
+            self.assertRegex(line[0], r"user=\"?alice\"?[ :]")
         self.assertEqual(len(r.errors), len(set(r.errors)), "said once")
         # The server's text never reaches the terminal raw.
         for text in r.errors:
