@@ -80,8 +80,7 @@ int pc_device_load(const char *base, const char *user, const char *pool_id,
 
   memset(d, 0, sizeof *d);
   if (rc == 0 && pc_device_parse(b.data, b.len, d) != 0) {
-    pc_setf(why, whylen, "%s of %s is not a device record", DEVICE_FILE,
-            user);
+    pc_setf(why, whylen, "%s of %s is not a device record", DEVICE_FILE, user);
     rc = -1;
   }
   pc_buf_free(&b);
@@ -101,8 +100,7 @@ int pc_device_save(const char *base, const char *user,
     pc_setf(why, whylen, "%s", "incomplete device record");
     return -1;
   }
-  rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why,
-                        whylen);
+  rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why, whylen);
   pc_free_secret(&doc);
   return rc;
 }
@@ -178,8 +176,8 @@ static enum pc_status confirm(struct pc_client *cl, const char *access_token,
         pc_json_add_str(req, "AccessToken", access_token) ||
         pc_json_add_str(req, "DeviceKey", d->key) ||
         (name && *name && pc_json_add_str(req, "DeviceName", name));
-  if (!bad && json_object_object_add(req, "DeviceSecretVerifierConfig", cfg) ==
-                  0)
+  if (!bad &&
+      json_object_object_add(req, "DeviceSecretVerifierConfig", cfg) == 0)
     cfg = NULL;
   else
     bad = 1;

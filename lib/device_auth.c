@@ -39,8 +39,8 @@ static enum pc_status device_srp(struct login *l) {
   if ((l->dev_srp = pc_srp_new()) == NULL)
     return PC_ERR_NOMEM;
   req = pc_login_request(l, "ChallengeResponses", l->user_id, &params);
-  req = pc_json_keep(req, !req || pc_json_add_str(params, "SRP_A",
-                                                  pc_srp_A_hex(l->dev_srp)));
+  req = pc_json_keep(
+      req, !req || pc_json_add_str(params, "SRP_A", pc_srp_A_hex(l->dev_srp)));
   return pc_login_respond(l, "DEVICE_SRP_AUTH", req);
 }
 
@@ -81,14 +81,11 @@ int pc_login_device_challenge(struct login *l, const char *name,
                               json_object *params, enum pc_status *st) {
   int srp = strcmp(name, "DEVICE_SRP_AUTH") == 0;
 
-  if (!srp && strcmp(name, "DEVICE_PASSWORD_VERIFIER") != 0)
+  /* Without a device (remember_device off) challenges.c refuses it with
+   * words for the user. */
+  if ((!srp && strcmp(name, "DEVICE_PASSWORD_VERIFIER") != 0) || !l->dev)
     return 0;
-  if (l->dev == NULL) {
-    pc_login_detail(l, "%s for a login that presented no device", name);
-    *st = PC_ERR_PROTOCOL;
-  } else {
-    *st = srp ? device_srp(l) : device_verifier(l, params);
-  }
+  *st = srp ? device_srp(l) : device_verifier(l, params);
   return 1;
 }
 
@@ -109,8 +106,7 @@ void pc_login_device_begin(struct login *l, struct pc_device *d) {
 }
 
 static void forget(struct login *l, const char *why) {
-  note(l, "device %s: %s; registering this host again", l->dev->key,
-       why);
+  note(l, "device %s: %s; registering this host again", l->dev->key, why);
   pc_device_drop(l->o->device_dir, l->o->device_user);
   pc_device_free(l->dev);
   l->dev = NULL;

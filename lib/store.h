@@ -77,14 +77,15 @@ struct pc_handover {
   char *identity_id;
   char *user_id;       /* user name for SECRET_HASH */
   char *secret_hash;   /* secret; NULL for a client without a secret */
+  char *device_key;    /* this host's device (refresh needs it), or NULL */
   char *refresh_token; /* secret */
 };
 
 /* Write refresh.json. 0 or -1 (e set). */
 int pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
                            const char *identity_id, const char *user_id,
-                           const char *secret_hash, const char *refresh_token,
-                           struct pc_error *e)
+                           const char *secret_hash, const char *device_key,
+                           const char *refresh_token, struct pc_error *e)
     __attribute__((warn_unused_result));
 /* Read refresh.json into h: 0, 1 absent or empty, -1 refused or unusable
  * (e says which file and why; h released). */
@@ -99,7 +100,7 @@ void pc_handover_free(struct pc_handover *h); /* wipes; safe when zeroed */
  * -1 with e set and out released). */
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
                        const char *user_id, const char *secret_hash,
-                       const char *refresh_token);
+                       const char *device_key, const char *refresh_token);
 int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
                       struct pc_error *e) __attribute__((warn_unused_result));
 

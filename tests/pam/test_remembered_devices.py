@@ -175,6 +175,102 @@ class DeviceTest(CacheTest):
         with open(os.path.join(self.cache, ".private", "devsms", "offline.json")) as f:
             self.assertTrue(json.load(f)["mfa"])
 
+    # ---- the helper: refresh with the device key, rotation ----
+
+    def refresh_doc(self, user="devsms"):
+        with open(os.path.join(self.cache, user, "refresh.json")) as f:
+            return json.load(f)
+
+    def assert_renews(self):
+        before = len(self.emu.control("IssuedCredentials")["Credentials"])
+        p = self.helper("--min-validity", "43200")
+        self.assertEqual(p.returncode, 0, p)
+        issued = self.emu.control("IssuedCredentials")["Credentials"]
+        self.assertEqual(len(issued), before + 1)
+        self.assertEqual(json.loads(p.stdout)["AccessKeyId"],
+                         issued[-1]["Credentials"]["AccessKeyId"])
+
+    def assert_helper_fails(self, text):
+        p = self.helper("--min-validity", "4000")
+        self.assertNotEqual(p.returncode, 0, p)
+        self.assertEqual(p.stdout, "")
+        self.assertIn(text, p.stderr)
+
+    def test_helper_renews_under_device_tracking(self):
+        s = self.stack()
+        self.login(s)
+        doc = self.refresh_doc()
+        self.assertEqual(doc["device_key"], self.record()["device_key"])
+        self.assertNotIn("device_password", doc)
+        self.expire()
+        self.assert_renews()
+        self.assert_renews()
+
+    def test_helper_renews_under_rotation(self):
+        s = self.stack(client_id=DEV_ROTATION)
+        self.login(s)
+        first = self.refresh_doc()["refresh_token"]
+        self.expire()
+        self.assert_renews()
+        second = self.refresh_doc()["refresh_token"]
+        self.assertNotEqual(first, second)
+        st = os.stat(os.path.join(self.cache, "devsms", "refresh.json"))
+        self.assertEqual(stat.S_IMODE(st.st_mode), 0o600)
+        self.emu.control("AdvanceClock", Seconds=60)  # past the grace period
+        self.assert_renews()
+        self.assertNotEqual(self.refresh_doc()["refresh_token"], second)
+
+    def test_account_stage_under_rotation_keeps_the_helper_working(self):
+        s = self.stack(client_id=DEV_ROTATION)
+        self.login(s)
+        self.expire()
+        self.assert_renews()                     # the helper rotates
+        self.emu.control("AdvanceClock", Seconds=60)
+        r = s.run("devsms", [], stages=("acct",))   # another process
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"], r)
+        self.emu.control("AdvanceClock", Seconds=60)
+        self.assert_renews()                     # the account stage's rotation reached it
+
+    def test_helper_after_device_forgotten(self):
+        s = self.stack()
+        self.login(s)
+        self.emu.idp("AdminForgetDevice", UserPoolId=DEV_POOL, Username="devsms",
+                     DeviceKey=self.record()["device_key"])
+        self.assert_helper_fails("this host's device")
+
+    def test_helper_after_revocation(self):
+        s = self.stack()
+        self.login(s)
+        self.emu.idp("RevokeToken", ClientId=DEV_CLIENT,
+                     Token=self.refresh_doc()["refresh_token"])
+        self.assert_helper_fails("the refresh token was revoked")
+
+    def test_helper_user_disabled(self):
+        s = self.stack()
+        self.login(s)
+        self.emu.idp("AdminDisableUser", UserPoolId=DEV_POOL, Username="devsms")
+        self.assert_helper_fails("your Cognito account is disabled")
+
+    def test_helper_refresh_token_expired(self):
+        self.emu.control("SetOptions", RefreshTokenTtlSeconds=60)
+        s = self.stack()
+        self.login(s)
+        self.emu.control("AdvanceClock", Seconds=120)
+        self.assert_helper_fails("the refresh token has expired: log in again")
+
+    def test_helper_rotation_with_client_secret_says_what_happens(self):
+        s = self.stack(user_pool_id="us-east-1_Emul4tor",
+                       client_id="rotationsecret00000000000001",
+                       client_secret="r0tat1ng-client-secret-for-tests-0123456789")
+        r = s.run("alice", ["Alice-Passw0rd!"], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        p = self.helper("--min-validity", "43200", user="alice")
+        self.assertNotEqual(p.returncode, 0, p)
+        self.assertIn("rotates refresh tokens and has a client secret", p.stderr)
+        # the account stage (root, with the secret) still renews
+        r = s.run("alice", [], stages=("acct",))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"], r)
+
 
 if __name__ == "__main__":
     unittest.main()
