@@ -13,9 +13,9 @@ struct login {
   const struct pc_login_opts *o;
   const struct pc_prompter *p;
   struct pc_login_result *r;
-  char *user_id;     /* USER_ID_FOR_SRP once known, else the login name */
-  char *session;     /* Session of the current challenge */
-  json_object *resp; /* the last reply (may hold tokens) */
+  char *user_id;          /* USER_ID_FOR_SRP once known, else the login name */
+  char *session;          /* Session of the current challenge */
+  json_object *resp;      /* the last reply (may hold tokens) */
   struct pc_device *dev;  /* this host as the user's device, or NULL */
   struct pc_srp *dev_srp; /* DEVICE_SRP_AUTH's secrets until the verifier */
   int dev_proved;         /* DEVICE_PASSWORD_VERIFIER was answered */

@@ -57,8 +57,8 @@ static void script_tell(void *ctx, int is_error, const char *text) {
 static enum pc_status run(const char *replies, const char *const *answers,
                           struct script *s, struct pc_login_result *r,
                           size_t *served) {
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL,
-                            NULL, NULL};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL, NULL,
+                            NULL};
   struct pc_prompter p = {script_ask, script_tell, s};
   struct pc_client cl;
   struct canned c;
@@ -370,8 +370,8 @@ static enum pc_status id_post(struct pc_http *h, const char *url,
 
 static void test_request_id(void) {
   static const struct pc_http_ops ops = {.post = id_post};
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL,
-                            NULL, NULL};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL, NULL,
+                            NULL};
   struct pc_login_result r;
   struct pc_client cl;
   char text[1024];
