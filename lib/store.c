@@ -204,6 +204,21 @@ int pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
   return 0;
 }
 
+int pc_store_forget_session(struct pc_store *s, struct pc_error *e) {
+  static const enum file_kind gone[] = {HANDOVER, CREDENTIALS};
+  size_t i;
+  int rc = 0;
+
+  pc_error_clear(e);
+  for (i = 0; i < sizeof gone / sizeof *gone; i++)
+    if (pc_cache_remove(&s->user, files[gone[i]].name) != 0) {
+      (void)pc_error_set(e, PC_ERR_CONFIG, "cannot remove %s/%s", s->user.path,
+                         files[gone[i]].name);
+      rc = -1;
+    }
+  return rc;
+}
+
 /* The refresh.json format. */
 
 /* The configuration keys the helper needs; each goes through pc_config_set

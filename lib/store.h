@@ -94,6 +94,11 @@ int pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
     __attribute__((warn_unused_result));
 void pc_handover_free(struct pc_handover *h); /* wipes; safe when zeroed */
 
+/* Remove the credentials and the hand-over (logout): 0, or -1 when one
+ * could not be removed (e says which). */
+int pc_store_forget_session(struct pc_store *s, struct pc_error *e)
+    __attribute__((warn_unused_result));
+
 /* The refresh.json format itself (tests and fuzzers): the document as a
  * heap string for pc_free_secret, or NULL; and its strict parser, which
  * applies the configuration file's validation to the pool settings (0, or

@@ -8,6 +8,8 @@ import json
 import os
 import stat
 import subprocess
+import threading
+import time
 import unittest
 
 from pamrun import BUILD, IDENTITY_POOL, CacheTest, Stack, base_config, ensure_user
@@ -181,17 +183,17 @@ class DeviceTest(CacheTest):
         with open(os.path.join(self.cache, user, "refresh.json")) as f:
             return json.load(f)
 
-    def assert_renews(self):
+    def assert_renews(self, user="devsms"):
         before = len(self.emu.control("IssuedCredentials")["Credentials"])
-        p = self.helper("--min-validity", "43200")
+        p = self.helper("--min-validity", "43200", user=user)
         self.assertEqual(p.returncode, 0, p)
         issued = self.emu.control("IssuedCredentials")["Credentials"]
         self.assertEqual(len(issued), before + 1)
         self.assertEqual(json.loads(p.stdout)["AccessKeyId"],
                          issued[-1]["Credentials"]["AccessKeyId"])
 
-    def assert_helper_fails(self, text):
-        p = self.helper("--min-validity", "4000")
+    def assert_helper_fails(self, text, user="devsms"):
+        p = self.helper("--min-validity", "4000", user=user)
         self.assertNotEqual(p.returncode, 0, p)
         self.assertEqual(p.stdout, "")
         self.assertIn(text, p.stderr)
@@ -270,6 +272,101 @@ class DeviceTest(CacheTest):
         # the account stage (root, with the secret) still renews
         r = s.run("alice", [], stages=("acct",))
         self.assertEqual(r.codes(), ["PAM_SUCCESS"], r)
+
+    # ---- revoke_on_logout and --logout ----
+
+    def assert_revoked(self, token, device_key, client=DEV_CLIENT):
+        with self.assertRaises(Exception) as cm:
+            self.emu.idp("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", ClientId=client,
+                         AuthParameters={"REFRESH_TOKEN": token, "DEVICE_KEY": device_key})
+        self.assertIn("revoked", str(cm.exception))
+
+    def test_revoke_on_logout_waits_for_the_last_session(self):
+        s = self.stack(revoke_on_logout=True)
+        release = os.path.join(self.tmp, "release")
+        held = {}
+        first = threading.Thread(target=lambda: held.update(r=s.run(
+            "devplain", [PASSWORDS["devplain"]], stages=FULL + ("wait", "close"),
+            extra_env={"PAM_RUN_WAIT": release})))
+        first.start()
+        try:
+            for _ in range(300):
+                if os.path.exists(release + ".ready"):
+                    break
+                time.sleep(0.1)
+            self.assertTrue(os.path.exists(release + ".ready"), "first session never opened")
+            other = self.stack(revoke_on_logout=True)  # its own answers file
+            r = other.run("devplain", [PASSWORDS["devplain"]], stages=FULL + ("close",))
+            self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 4, r)
+            # the first session is still open: the helper keeps renewing
+            self.expire()
+            self.assert_renews(user="devplain")
+            token = self.refresh_doc("devplain")["refresh_token"]
+            key = self.refresh_doc("devplain")["device_key"]
+        finally:
+            open(release, "w").close()
+            first.join(60)
+        self.assertEqual(held["r"].codes(), ["PAM_SUCCESS"] * 5, held["r"])
+        self.assertTrue(any("logged out: refresh token revoked" in l
+                            for l in held["r"].syslog), held["r"].syslog)
+        self.assert_helper_fails("logged out", user="devplain")
+        self.assertFalse(os.path.exists(os.path.join(self.cache, "devplain", "refresh.json")))
+        self.assertFalse(os.path.exists(os.path.join(self.cache, "devplain",
+                                                     "credentials.json")))
+        self.assert_revoked(token, key)
+
+    def test_dead_sessions_do_not_count(self):
+        s = self.stack(revoke_on_logout=True)
+        # a session whose process ended without close_session
+        r = s.run("devplain", [PASSWORDS["devplain"]], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        r = s.run("devplain", [PASSWORDS["devplain"]], stages=FULL + ("close",))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 4, r)
+        self.assert_helper_fails("logged out", user="devplain")
+        sessions = os.path.join(self.cache, ".private", "devplain", "sessions.json")
+        self.assertEqual(stat.S_IMODE(os.stat(sessions).st_mode), 0o600)
+        self.assertEqual(os.stat(sessions).st_uid, 0)
+
+    def test_no_revocation_by_default(self):
+        s = self.stack()
+        r = s.run("devplain", [PASSWORDS["devplain"]], stages=FULL + ("close",))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 4, r)
+        self.expire()
+        self.assert_renews(user="devplain")
+
+    def test_helper_logout(self):
+        s = self.stack()
+        self.login(s, user="devplain", code=False)
+        doc = self.refresh_doc("devplain")
+        p = self.helper("--logout", user="devplain")
+        self.assertEqual(p.returncode, 0, p)
+        self.assertIn("logged out: refresh token revoked", p.stdout)
+        self.assert_helper_fails("logged out", user="devplain")
+        self.assert_revoked(doc["refresh_token"], doc["device_key"])
+
+    def test_helper_logout_with_client_secret_says_it_could_not_revoke(self):
+        s = self.stack(client_id=DEV_SECRET_CLIENT, client_secret=DEV_CLIENT_SECRET)
+        self.login(s, user="devplain", code=False)
+        p = self.helper("--logout", user="devplain")
+        self.assertNotEqual(p.returncode, 0, p)
+        self.assertIn("was not revoked", p.stderr)
+        self.assert_helper_fails("logged out", user="devplain")
+
+    def test_revoke_on_logout_with_client_secret(self):
+        s = self.stack(client_id=DEV_SECRET_CLIENT, client_secret=DEV_CLIENT_SECRET,
+                       revoke_on_logout=True)
+        r = s.run("devplain", [PASSWORDS["devplain"]], stages=FULL)
+        doc = self.refresh_doc("devplain")
+        r = s.run("devplain", [], stages=("open", "close"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 2, r)
+        self.assert_helper_fails("logged out", user="devplain")
+        with self.assertRaises(Exception) as cm:
+            self.emu.idp("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH",
+                         ClientId=DEV_SECRET_CLIENT,
+                         AuthParameters={"REFRESH_TOKEN": doc["refresh_token"],
+                                         "DEVICE_KEY": doc["device_key"],
+                                         "SECRET_HASH": "x", "USERNAME": "devplain"})
+        self.assertIn("NotAuthorized", str(cm.exception))
 
 
 if __name__ == "__main__":
