@@ -122,7 +122,10 @@ int pc_login_device_forgotten(struct login *l, enum pc_status st) {
   if (l->dev == NULL || st == PC_OK || st == PC_ERR_UNAVAIL ||
       st == PC_ERR_LIMIT || st == PC_ERR_NOMEM || l->r->new_password != NULL)
     return 0;
-  if (strcmp(e->type, "ResourceNotFoundException") == 0)
+  /* "Device does not exist." (not a missing pool or client: those stay
+   * errors). */
+  if (strcmp(e->type, "ResourceNotFoundException") == 0 &&
+      (in_device_round || strstr(e->message, "evice") != NULL))
     forget(l, "Cognito does not know it (forgotten)");
   else if (in_device_round && st == PC_ERR_AUTH)
     forget(l, "Cognito refused its secret");
