@@ -89,27 +89,24 @@ int pc_login_device_challenge(struct login *l, const char *name,
   return 1;
 }
 
-void pc_login_device_begin(struct login *l, struct pc_device *d) {
-  const struct pc_login_opts *o = l->o;
-  char why[200];
-  int rc;
+void pc_login_device_load(const struct pc_login_opts *o,
+                          const struct pc_config *cfg, struct pc_device *d,
+                          char *why, size_t whylen) {
+  char text[200];
 
   memset(d, 0, sizeof *d);
   if (o->device_dir == NULL || o->device_user == NULL)
     return;
-  rc = pc_device_load(o->device_dir, o->device_user, l->cl->cfg->user_pool_id,
-                      d, why, sizeof why);
-  if (rc == 0)
-    l->dev = d;
-  else if (rc < 0) /* log it, and log in as a new device */
-    note(l, "device record unusable: %s", why);
+  /* An unusable record is logged, and the login runs as a new device. */
+  if (pc_device_load(o->device_dir, o->device_user, cfg->user_pool_id, d, text,
+                     sizeof text) < 0)
+    pc_setf(why, whylen, "device record unusable: %s", text);
 }
 
 static void forget(struct login *l, const char *why) {
   note(l, "device %s: %s; registering this host again", l->dev->key, why);
   pc_device_drop(l->o->device_dir, l->o->device_user);
-  pc_device_free(l->dev);
-  l->dev = NULL;
+  l->dev = NULL; /* the caller frees the record */
   pc_srp_free(l->dev_srp);
   l->dev_srp = NULL;
   l->dev_proved = 0;
@@ -174,7 +171,4 @@ void pc_login_device_end(struct login *l, enum pc_status st) {
     register_new(l, meta);
   pc_srp_free(l->dev_srp);
   l->dev_srp = NULL;
-  if (l->dev != NULL)
-    pc_device_free(l->dev);
-  l->dev = NULL;
 }

@@ -144,33 +144,39 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
   return pc_login_respond(l, "PASSWORD_VERIFIER", req);
 }
 
-/* One run of the loop, from InitiateAuth to tokens or a failure. */
-static enum pc_status attempt(struct login *l) {
-  const struct pc_login_opts *o = l->o;
-  struct pc_login_result *r = l->r;
+/* One login, presenting dev (NULL: none). *again: Cognito forgot the
+ * device (dropped): run it once more without. */
+static enum pc_status login_once(struct pc_client *cl,
+                                 const struct pc_login_opts *o,
+                                 const struct pc_prompter *p,
+                                 struct pc_login_result *r,
+                                 struct pc_device *dev, int *again) {
+  struct login l = {.cl = cl, .o = o, .p = p, .r = r, .dev = dev};
   struct pc_srp *srp = NULL;
   enum pc_status st;
   int round, max_rounds = o->max_rounds > 0 ? o->max_rounds : 10;
 
-  if (l->cl->cfg->auth_flow == PC_FLOW_SRP && !(srp = pc_srp_new()))
+  memset(r, 0, sizeof(*r));
+  if (!o->username || !*o->username || !o->password)
+    return PC_ERR_AUTH;
+  if (cl->cfg->auth_flow == PC_FLOW_SRP && !(srp = pc_srp_new()))
     return PC_ERR_NOMEM;
-  free(l->user_id);
-  if (!(l->user_id = strdup(o->username))) {
+  if (!(l.user_id = strdup(o->username))) {
     pc_srp_free(srp);
     return PC_ERR_NOMEM;
   }
-  st = initiate(l, srp);
+  st = initiate(&l, srp);
   for (round = 0; st == PC_OK; round++) {
-    json_object *ar = json_object_object_get(l->resp, "AuthenticationResult");
-    json_object *cp = json_object_object_get(l->resp, "ChallengeParameters");
-    const char *name = pc_json_str(l->resp, "ChallengeName");
-    const char *session = pc_json_str(l->resp, "Session");
+    json_object *ar = json_object_object_get(l.resp, "AuthenticationResult");
+    json_object *cp = json_object_object_get(l.resp, "ChallengeParameters");
+    const char *name = pc_json_str(l.resp, "ChallengeName");
+    const char *session = pc_json_str(l.resp, "Session");
 
     if (ar && json_object_is_type(ar, json_type_object)) {
       /* USER_SRP_AUTH proves the password only in PASSWORD_VERIFIER: tokens
        * before it mean the server skipped the proof. */
       if (srp != NULL) {
-        pc_login_detail(l, "%s",
+        pc_login_detail(&l, "%s",
                         "tokens before the PASSWORD_VERIFIER round of "
                         "USER_SRP_AUTH");
         st = PC_ERR_PROTOCOL;
@@ -178,38 +184,38 @@ static enum pc_status attempt(struct login *l) {
       }
       st = pc_tokens_from_result(ar, &r->tokens);
       if (st == PC_ERR_PROTOCOL)
-        pc_login_detail(l, "%s", "AuthenticationResult without tokens");
+        pc_login_detail(&l, "%s", "AuthenticationResult without tokens");
       break;
     }
     if (!name) {
-      pc_login_detail(l, "%s", "reply has neither tokens nor a challenge");
+      pc_login_detail(&l, "%s", "reply has neither tokens nor a challenge");
       st = PC_ERR_PROTOCOL;
       break;
     }
     /* Server text: logged from here on, so no control characters. */
     pc_sanitize(r->challenge, sizeof(r->challenge), name);
     if (round >= max_rounds) {
-      pc_login_detail(l, "too many challenge rounds (last: %s)", r->challenge);
+      pc_login_detail(&l, "too many challenge rounds (last: %s)", r->challenge);
       st = PC_ERR_PROTOCOL;
       break;
     }
-    pc_free_secret(&l->session);
-    if (session && !(l->session = strdup(session))) {
+    pc_free_secret(&l.session);
+    if (session && !(l.session = strdup(session))) {
       st = PC_ERR_NOMEM;
       break;
     }
     if (strcmp(name, "PASSWORD_VERIFIER") == 0) {
-      st = password_verifier(l, round == 0 ? srp : NULL, cp);
+      st = password_verifier(&l, round == 0 ? srp : NULL, cp);
       /* The verifier's secrets are needed once. */
       pc_srp_free(srp);
       srp = NULL;
-    } else if (!pc_login_device_challenge(l, name, cp, &st)) {
+    } else if (!pc_login_device_challenge(&l, name, cp, &st)) {
       /* Later challenges name the user by USER_ID_FOR_SRP when it differs
        * from the login name (pools that sign in by email). */
       const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
-      if (uid && *uid && strcmp(uid, l->user_id) != 0) {
-        free(l->user_id);
-        if (!(l->user_id = strdup(uid))) {
+      if (uid && *uid && strcmp(uid, l.user_id) != 0) {
+        free(l.user_id);
+        if (!(l.user_id = strdup(uid))) {
           st = PC_ERR_NOMEM;
           break;
         }
@@ -220,36 +226,12 @@ static enum pc_status attempt(struct login *l) {
           strcmp(name, "SELECT_MFA_TYPE") == 0 ||
           strcmp(name, "MFA_SETUP") == 0)
         r->mfa_used = 1;
-      st = pc_login_challenge(l, name, cp);
+      st = pc_login_challenge(&l, name, cp);
     }
   }
   pc_srp_free(srp);
-  return st;
-}
-
-enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
-                        const struct pc_prompter *p,
-                        struct pc_login_result *r) {
-  struct login l = {.cl = cl, .o = o, .p = p, .r = r};
-  struct pc_device dev;
-  enum pc_status st;
-
-  memset(r, 0, sizeof(*r));
-  if (!o->username || !*o->username || !o->password)
-    return PC_ERR_AUTH;
-  pc_login_device_begin(&l, &dev);
-  st = attempt(&l);
-  /* A device Cognito forgot: the login again as a new one (the second
-   * factor is asked for then). */
-  if (pc_login_device_forgotten(&l, st)) {
-    pc_tokens_free(&r->tokens);
-    pc_error_clear(&r->err);
-    r->challenge[0] = '\0';
-    r->mfa_used = 0;
-    pc_free_secret(&l.session);
-    st = attempt(&l);
-  }
-  pc_login_device_end(&l, st);
+  if (!(*again = pc_login_device_forgotten(&l, st)))
+    pc_login_device_end(&l, st);
   pc_json_put_secret(l.resp);
   pc_free_secret(&l.session);
   free(l.user_id);
@@ -258,6 +240,27 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
   r->err.status = st;
   if (st != PC_OK && !r->err.detail[0])
     (void)pc_error_set(&r->err, st, "%s", pc_status_str(st));
+  return st;
+}
+
+enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
+                        const struct pc_prompter *p,
+                        struct pc_login_result *r) {
+  struct pc_device dev;
+  char note[sizeof r->device_note] = "";
+  enum pc_status st;
+  int again = 0;
+
+  pc_login_device_load(o, cl->cfg, &dev, note, sizeof note);
+  st = login_once(cl, o, p, r, dev.key ? &dev : NULL, &again);
+  if (again) { /* as a new device: the second factor is asked for */
+    (void)snprintf(note, sizeof note, "%s", r->device_note);
+    pc_login_result_free(r);
+    st = login_once(cl, o, p, r, NULL, &again);
+  }
+  if (!r->device_note[0])
+    (void)snprintf(r->device_note, sizeof r->device_note, "%s", note);
+  pc_device_free(&dev);
   return st;
 }
 

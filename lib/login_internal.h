@@ -48,9 +48,12 @@ enum pc_status pc_login_challenge(struct login *l, const char *name,
  * *st), else 0. */
 int pc_login_device_challenge(struct login *l, const char *name,
                               json_object *params, enum pc_status *st);
-/* Around the login (device_auth.c): load this host's device before it,
- * register a new one or drop a forgotten one after it. */
-void pc_login_device_begin(struct login *l, struct pc_device *d);
+/* Around the login (device_auth.c): load this host's device before it
+ * (d zeroed when there is none; why says what was wrong with an unusable
+ * record), register a new one or drop a forgotten one after it. */
+void pc_login_device_load(const struct pc_login_opts *o,
+                          const struct pc_config *cfg, struct pc_device *d,
+                          char *why, size_t whylen);
 /* 1 when the login failed because Cognito no longer knows the device: the
  * record is dropped and the caller runs the login again without it. */
 int pc_login_device_forgotten(struct login *l, enum pc_status st);
