@@ -12,7 +12,8 @@ import threading
 import time
 import unittest
 
-from pamrun import BUILD, IDENTITY_POOL, CacheTest, Stack, base_config, ensure_user
+from pamrun import BUILD, IDENTITY_POOL, PAM_RUN, CacheTest, Stack, base_config, ensure_user
+from test_valgrind import VALGRIND
 
 DEV_POOL = "us-east-1_DevAlways"
 DEV_CLIENT = "devicesclient000000000000001"
@@ -367,6 +368,34 @@ class DeviceTest(CacheTest):
                                          "DEVICE_KEY": doc["device_key"],
                                          "SECRET_HASH": "x", "USERNAME": "devplain"})
         self.assertIn("NotAuthorized", str(cm.exception))
+
+    # ---- memory ----
+
+    def test_valgrind_device_logins_and_logout(self):
+        """ConfirmDevice, device SRP, a forgotten device's retry, the helper's
+        handover and the revocation at close: no invalid access, no leak."""
+        s = self.stack(revoke_on_logout=True)
+        answers = s.dir / "vg-answers"
+        answers.write_text(PASSWORDS["devplain"] + "\n")
+
+        def run(stages):
+            p = subprocess.run(VALGRIND + [PAM_RUN, "-d", str(s.service_dir), "-s", s.service,
+                                           "-u", "devplain", "-a", str(answers)] + stages,
+                               capture_output=True, text=True, timeout=300)
+            self.assertNotEqual(p.returncode, 99, p.stderr)
+            self.assertNotIn("==", p.stderr, p.stderr)
+            return p
+
+        run(["auth", "setcred", "open"])                     # registers the device
+        key = self.record("devplain")["device_key"]
+        run(["auth"])                                        # proves it
+        p = run(["acct"])                                    # refresh with the device key
+        self.assertIn('"stage":"acct","code":0', p.stdout)
+        self.emu.idp("AdminForgetDevice", UserPoolId=DEV_POOL, Username="devplain",
+                     DeviceKey=key)
+        p = run(["auth", "setcred", "open", "close"])        # retry as new; revoke at close
+        self.assertIn('"stage":"close","code":0', p.stdout)
+        self.assertNotEqual(self.record("devplain")["device_key"], key)
 
 
 if __name__ == "__main__":
