@@ -9,8 +9,9 @@
  *                     session stages and the helper.
  *   identity_id       {IdentityPoolId, IdentityId}: skips GetId next time.
  *   refresh.json      the hand-over to the helper: pool settings (never the
- *                     client secret), identity id, user name, SECRET_HASH
- *                     and refresh token.
+ *                     client secret), identity id, user name, SECRET_HASH,
+ *                     this host's device key (never the device password)
+ *                     and refresh token. Removed at logout.
  * The root-only area <cache_dir>/.private/<user>/ is opened on first use of
  * a file kept there (none yet). */
 #ifndef PAM_COGNITO_STORE_H
