@@ -12,6 +12,7 @@
 #include "codec.h"
 #include "login.h"
 #include "login_internal.h"
+#include "reset.h"
 #include "secret.h"
 #include "srp.h"
 #include "tokens.h"
@@ -144,14 +145,16 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
   return pc_login_respond(l, "PASSWORD_VERIFIER", req);
 }
 
-/* One login, presenting dev (NULL: none). *again: Cognito forgot the
+/* One login, presenting dev (NULL: none). *retry: Cognito forgot the
  * device (dropped): run it once more without. */
 static enum pc_status login_once(struct pc_client *cl,
                                  const struct pc_login_opts *o,
                                  const struct pc_prompter *p,
                                  struct pc_login_result *r,
-                                 struct pc_device *dev, int *again) {
+                                 struct pc_device *dev, int *retry) {
   struct login l = {.cl = cl, .o = o, .p = p, .r = r, .dev = dev};
+  struct pc_login_opts again;
+  char *fresh = NULL; /* the password a reset set */
   struct pc_srp *srp = NULL;
   enum pc_status st;
   int round, max_rounds = o->max_rounds > 0 ? o->max_rounds : 10;
@@ -166,6 +169,24 @@ static enum pc_status login_once(struct pc_client *cl,
     return PC_ERR_NOMEM;
   }
   st = initiate(&l, srp);
+  if (st == PC_ERR_PASSWORD_RESET)
+    r->reset_required = 1;
+  if (st == PC_ERR_PASSWORD_RESET && cl->cfg->password_reset) {
+    /* Reset at the prompt, then a whole login with the new password. */
+    st = pc_reset_password(&l, &fresh);
+    again = *o;
+    again.password = fresh; /* r->new_password may change in a challenge */
+    if (st == PC_OK && !(r->new_password = strdup(fresh)))
+      st = PC_ERR_NOMEM;
+    l.o = &again;
+    pc_srp_free(srp);
+    srp = NULL;
+    if (st == PC_OK && cl->cfg->auth_flow == PC_FLOW_SRP &&
+        !(srp = pc_srp_new()))
+      st = PC_ERR_NOMEM;
+    if (st == PC_OK)
+      st = initiate(&l, srp);
+  }
   for (round = 0; st == PC_OK; round++) {
     json_object *ar = json_object_object_get(l.resp, "AuthenticationResult");
     json_object *cp = json_object_object_get(l.resp, "ChallengeParameters");
@@ -230,10 +251,11 @@ static enum pc_status login_once(struct pc_client *cl,
     }
   }
   pc_srp_free(srp);
-  if (!(*again = pc_login_device_forgotten(&l, st)))
+  if (!(*retry = pc_login_device_forgotten(&l, st)))
     pc_login_device_end(&l, st);
   pc_json_put_secret(l.resp);
   pc_free_secret(&l.session);
+  pc_free_secret(&fresh);
   free(l.user_id);
   if (st != PC_OK)
     pc_tokens_free(&r->tokens);
@@ -249,14 +271,14 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
   struct pc_device dev;
   char note[sizeof r->device_note] = "";
   enum pc_status st;
-  int again = 0;
+  int retry = 0;
 
   pc_login_device_load(o, cl->cfg, &dev, note, sizeof note);
-  st = login_once(cl, o, p, r, dev.key ? &dev : NULL, &again);
-  if (again) { /* as a new device: the second factor is asked for */
+  st = login_once(cl, o, p, r, dev.key ? &dev : NULL, &retry);
+  if (retry) { /* as a new device: the second factor is asked for */
     (void)snprintf(note, sizeof note, "%s", r->device_note);
     pc_login_result_free(r);
-    st = login_once(cl, o, p, r, NULL, &again);
+    st = login_once(cl, o, p, r, NULL, &retry);
   }
   if (!r->device_note[0])
     (void)snprintf(r->device_note, sizeof r->device_note, "%s", note);

@@ -22,6 +22,7 @@ struct pc_prompter {
   /* Tell the user something (is_error selects an error-style message). */
   void (*tell)(void *ctx, int is_error, const char *text);
   void *ctx;
+  int quiet; /* messages are not shown (PAM_SILENT): no flow that needs them */
 };
 
 struct pc_login_opts {
@@ -42,6 +43,7 @@ struct pc_login_result {
   char *new_password;      /* set when NEW_PASSWORD_REQUIRED changed it */
   int mfa_used;            /* a second factor was asked for, or a
                               remembered device stood in for one */
+  int reset_required;      /* Cognito said the password must be reset */
   int device_proved;       /* this host signed in as a remembered device */
   char device_note[256];   /* what went wrong with the device, for syslog */
   char challenge[64];      /* the challenge being answered when it failed */
