@@ -29,6 +29,7 @@
 
 #include "aws_creds.h"
 #include "credentials.h"
+#include "logout.h"
 #include "secret.h"
 #include "store.h"
 
@@ -37,6 +38,7 @@
 struct opts {
   const char *cache_dir;
   long min_validity;
+  int logout;
 };
 
 static void die(const char *fmt, ...)
@@ -66,6 +68,10 @@ static void usage(FILE *f) {
           "Options:\n"
           "  --cache-dir DIR         cache root (default %s)\n"
           "  --min-validity SECONDS  renew below this lifetime (0..43200)\n"
+          "  --logout                revoke the refresh token at Cognito and\n"
+          "                          remove your cached credentials (every\n"
+          "                          session of yours on this host then\n"
+          "                          needs a new login to renew)\n"
           "  --help, --version\n",
           PC_DEFAULT_CACHE_DIR);
 }
@@ -74,6 +80,7 @@ static void parse_args(int argc, char **argv, struct opts *o) {
   static const struct option longopts[] = {
       {"cache-dir", required_argument, NULL, 'c'},
       {"min-validity", required_argument, NULL, 'm'},
+      {"logout", no_argument, NULL, 'l'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
@@ -83,6 +90,7 @@ static void parse_args(int argc, char **argv, struct opts *o) {
 
   o->cache_dir = PC_DEFAULT_CACHE_DIR;
   o->min_validity = 300;
+  o->logout = 0;
   while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
     switch (c) {
     case 'c':
@@ -96,6 +104,9 @@ static void parse_args(int argc, char **argv, struct opts *o) {
       if (errno || end == optarg || *end || o->min_validity < 0 ||
           o->min_validity > 43200)
         die("--min-validity wants seconds between 0 and 43200");
+      break;
+    case 'l':
+      o->logout = 1;
       break;
     case 'h':
       usage(stdout);
@@ -140,6 +151,21 @@ static int print_creds(const struct pc_aws_creds *cr) {
   return rc;
 }
 
+/* --logout: what the user may do alone. The refresh token is the user's
+ * own (revoking it is the user's right); the root-only records (device,
+ * account, sessions) stay, and a client with a secret cannot be revoked
+ * from here (the secret is root's). */
+static int logout(struct pc_store *s, const char *user) {
+  struct pc_error e;
+
+  if (pc_logout_revoke(s, NULL, &e) != PC_OK)
+    die("%s", e.detail);
+  printf(PROG ": %s logged out: refresh token revoked, cached credentials "
+              "removed\n",
+         user);
+  return 0;
+}
+
 static void print_warnings(const struct pc_warnings *w) {
   int i;
 
@@ -167,6 +193,11 @@ int main(int argc, char **argv) {
     die("no cached credentials for %s: log in first", user);
   if (rc < 0)
     die("%s", e.detail);
+  if (o.logout) {
+    rc = logout(&s, user);
+    pc_store_close(&s);
+    return rc;
+  }
   st = pc_store_load_creds(&s, o.min_validity, &cr, &e);
   if (st == PC_STORE_REFUSED)
     fprintf(stderr, PROG ": warning: %s\n", e.detail);
@@ -177,7 +208,8 @@ int main(int argc, char **argv) {
       die(st != PC_STORE_ABSENT
               ? "cached credentials for %s have expired and cannot be "
                 "renewed here: log in again"
-              : "no cached credentials for %s: log in first",
+              : "no cached credentials for %s (logged out, or never "
+                "logged in here): log in first",
           user);
     if (rc < 0)
       die("%s", e.detail);

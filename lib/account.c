@@ -11,6 +11,7 @@
 #include "access.h"
 #include "bounds.h"
 #include "account.h"
+#include "account_refresh.h"
 #include "buf.h"
 #include "private.h"
 #include "codec.h"
@@ -188,7 +189,7 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   struct pc_tokens t;
   struct pc_error err;
   struct pc_verdict v;
-  char *hash = NULL, reason[256];
+  char reason[256];
   enum pc_account_result res;
   enum pc_status st;
   int rc;
@@ -215,14 +216,8 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
         grace(cfg, user, &r, now, graced, why, whylen, "no refresh token kept");
     goto out;
   }
-  if (cfg->client_secret != NULL &&
-      (hash = pc_secret_hash(cfg->client_secret, r.cognito_user,
-                             cfg->client_id)) == NULL) {
-    res = PC_ACCOUNT_ERROR;
-    goto out;
-  }
-  st = pc_tokens_refresh(cl, r.refresh_token, r.cognito_user, hash, &t, &err);
-  pc_free_secret(&hash);
+  /* With this host's device key; a rotated token comes back in t. */
+  st = pc_account_refresh(cl, user, r.cognito_user, r.refresh_token, &t, &err);
   if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
       st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET) {
     /* Cognito answered no: the token is gone for good. Keep no grace. */

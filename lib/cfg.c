@@ -75,6 +75,11 @@ static const struct key_def keys[] = {
     {"offline_lockout", K_LONG, offsetof(struct pc_config, offline_lockout), 0,
      86400},
     {"offline_mfa", K_BOOL, offsetof(struct pc_config, offline_mfa), 0, 0},
+    {"remember_device", K_BOOL, offsetof(struct pc_config, remember_device), 0,
+     0},
+    STR_KEY(device_name),
+    {"revoke_on_logout", K_BOOL, offsetof(struct pc_config, revoke_on_logout),
+     0, 0},
     {"password_reset", K_BOOL, offsetof(struct pc_config, password_reset), 0,
      0},
     {"mfa_setup", K_BOOL, offsetof(struct pc_config, mfa_setup), 0, 0},
@@ -116,6 +121,7 @@ int pc_config_init(struct pc_config *c) {
   c->account_grace = 86400;
   c->offline_failures = 5;
   c->offline_lockout = 300;
+  c->remember_device = 1;
   c->password_reset = 1;
   c->mfa_setup = 1;
   c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);

@@ -8,8 +8,10 @@
 
 #include "codec.h"
 #include "credentials.h"
+#include "device.h"
 #include "identity.h"
 #include "jwt.h"
+#include "refresh.h"
 #include "secret.h"
 
 /* Save the credentials and, when the login brought a refresh token, the
@@ -20,7 +22,8 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
                        const struct pc_tokens *t, const char *user_id,
                        struct pc_warnings *w) {
   struct pc_error e, note;
-  char *hash = NULL;
+  struct pc_device dev;
+  char *hash = NULL, why[200];
 
   if (pc_store_save_creds(s, cr, &e) != 0) {
     (void)pc_error_set(&note, PC_ERR_CONFIG, "AWS credentials not cached: %s",
@@ -33,7 +36,12 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
       (hash = pc_secret_hash(cfg->client_secret, user_id, cfg->client_id)) ==
           NULL)
     return;
-  if (pc_store_save_handover(s, cfg, identity_id, user_id, hash,
+  /* Tokens of a remembered device refresh only with its key: the key alone
+   * (never the device's secret) goes to the helper. */
+  if (pc_device_load(cfg->cache_dir, s->name, cfg->user_pool_id, &dev, why,
+                     sizeof why) != 0)
+    memset(&dev, 0, sizeof dev);
+  if (pc_store_save_handover(s, cfg, identity_id, user_id, hash, dev.key,
                              t->refresh_token, &e) != 0) {
     (void)pc_error_set(&note, PC_ERR_CONFIG,
                        "refresh data not cached (the helper cannot renew "
@@ -42,6 +50,7 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
     pc_warn(w, &note);
   }
   pc_free_secret(&hash);
+  pc_device_free(&dev);
 }
 
 enum pc_status pc_credentials_after_login(
@@ -77,6 +86,31 @@ static int failed(struct pc_error *err, const char *what) {
   return -1;
 }
 
+/* The refresh; when another renewal rotated the token meanwhile, once more
+ * with the newer one it stored (h then holds that hand-over). */
+static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
+                                   struct pc_store *s, struct pc_tokens *t,
+                                   struct pc_error *err) {
+  struct pc_refresh_req rq = {h->refresh_token, h->user_id, h->secret_hash,
+                              NULL, h->device_key};
+  struct pc_handover newer;
+  struct pc_error e;
+  enum pc_status st = pc_refresh(cl, &rq, t, err);
+
+  if (st == PC_OK || !pc_refresh_superseded(err) ||
+      pc_store_load_handover(s, &newer, &e) != 0)
+    return st;
+  if (strcmp(newer.refresh_token, h->refresh_token) == 0) {
+    pc_handover_free(&newer);
+    return st;
+  }
+  pc_handover_free(h);
+  *h = newer;
+  rq = (struct pc_refresh_req){h->refresh_token, h->user_id, h->secret_hash,
+                               NULL, h->device_key};
+  return pc_refresh(cl, &rq, t, err);
+}
+
 static int exchange(struct pc_handover *h, struct pc_store *s,
                     struct pc_aws_creds *cr, struct pc_warnings *w,
                     struct pc_error *err) {
@@ -92,10 +126,14 @@ static int exchange(struct pc_handover *h, struct pc_store *s,
                        pc_status_str(st));
     return -1;
   }
-  st = pc_tokens_refresh(&cl, h->refresh_token, h->user_id, h->secret_hash, &t,
-                         err);
-  if (st == PC_ERR_AUTH)
-    (void)pc_error_set(err, st, "the refresh token has expired: log in again");
+  st = renew_tokens(&cl, h, s, &t, err);
+  if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
+      st == PC_ERR_PASSWORD_RESET || st == PC_ERR_USER_NOT_CONFIRMED ||
+      pc_refresh_superseded(err))
+    (void)pc_error_set(err, st, "%s: log in again",
+                       pc_refresh_refusal(err, h->device_key != NULL));
+  else if (st == PC_ERR_CONFIG)
+    ; /* the detail says what cannot be done here */
   else if (st == PC_ERR_UNAVAIL || st == PC_ERR_LIMIT)
     (void)failed(err, "cannot reach Cognito");
   else if (st != PC_OK)
@@ -115,7 +153,8 @@ static int exchange(struct pc_handover *h, struct pc_store *s,
   /* A pool with refresh-token rotation sends a new one: keep it. */
   if (rc == 0 && t.refresh_token != NULL &&
       pc_store_save_handover(s, &h->cfg, h->identity_id, h->user_id,
-                             h->secret_hash, t.refresh_token, &e) != 0) {
+                             h->secret_hash, h->device_key, t.refresh_token,
+                             &e) != 0) {
     (void)pc_error_set(&note, PC_ERR_CONFIG, "new refresh token not cached: %s",
                        e.detail);
     pc_warn(w, &note);

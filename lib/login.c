@@ -58,7 +58,8 @@ json_object *pc_login_request(struct login *l, const char *params_key,
     p = NULL, *params = json_object_object_get(req, params_key);
   if (!bad)
     bad = pc_json_add_str(req, "ClientId", cfg->client_id) ||
-          pc_json_add_str(*params, "USERNAME", username);
+          pc_json_add_str(*params, "USERNAME", username) ||
+          (l->dev && pc_json_add_str(*params, "DEVICE_KEY", l->dev->key));
   if (!bad && cfg->client_secret) {
     hash = pc_secret_hash(cfg->client_secret, username, cfg->client_id);
     bad = !hash || pc_json_add_str(*params, "SECRET_HASH", hash);
@@ -146,10 +147,14 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
   return pc_login_respond(l, "PASSWORD_VERIFIER", req);
 }
 
-enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
-                        const struct pc_prompter *p,
-                        struct pc_login_result *r) {
-  struct login l = {.cl = cl, .o = o, .p = p, .r = r};
+/* One login, presenting dev (NULL: none). *retry: Cognito forgot the
+ * device (dropped): run it once more without. */
+static enum pc_status login_once(struct pc_client *cl,
+                                 const struct pc_login_opts *o,
+                                 const struct pc_prompter *p,
+                                 struct pc_login_result *r,
+                                 struct pc_device *dev, int *retry) {
+  struct login l = {.cl = cl, .o = o, .p = p, .r = r, .dev = dev};
   struct pc_login_opts again;
   char *fresh = NULL; /* the password a reset set */
   struct pc_srp *srp = NULL;
@@ -227,7 +232,7 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
       /* The verifier's secrets are needed once. */
       pc_srp_free(srp);
       srp = NULL;
-    } else {
+    } else if (!pc_login_device_challenge(&l, name, cp, &st)) {
       /* Later challenges name the user by USER_ID_FOR_SRP when it differs
        * from the login name (pools that sign in by email). */
       const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
@@ -248,6 +253,8 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
     }
   }
   pc_srp_free(srp);
+  if (!(*retry = pc_login_device_forgotten(&l, st)))
+    pc_login_device_end(&l, st);
   pc_json_put_secret(l.resp);
   pc_free_secret(&l.session);
   pc_free_secret(&fresh);
@@ -257,6 +264,27 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
   r->err.status = st;
   if (st != PC_OK && !r->err.detail[0])
     (void)pc_error_set(&r->err, st, "%s", pc_status_str(st));
+  return st;
+}
+
+enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
+                        const struct pc_prompter *p,
+                        struct pc_login_result *r) {
+  struct pc_device dev;
+  char note[sizeof r->device_note] = "";
+  enum pc_status st;
+  int retry = 0;
+
+  pc_login_device_load(o, cl->cfg, &dev, note, sizeof note);
+  st = login_once(cl, o, p, r, dev.key ? &dev : NULL, &retry);
+  if (retry) { /* as a new device: the second factor is asked for */
+    (void)snprintf(note, sizeof note, "%s", r->device_note);
+    pc_login_result_free(r);
+    st = login_once(cl, o, p, r, NULL, &retry);
+  }
+  if (!r->device_note[0])
+    (void)snprintf(r->device_note, sizeof r->device_note, "%s", note);
+  pc_device_free(&dev);
   return st;
 }
 

@@ -33,13 +33,21 @@ struct pc_login_opts {
   int max_rounds;       /* challenge rounds, default 10 */
   time_t (*now)(void);  /* clock for TIMESTAMP; NULL = time() */
   const struct pc_usercontext *context; /* for usercontext.c; may be NULL */
+  /* Remembered device (lib/device.h): the cache root and the local user
+   * whose record it is; NULL device_dir: this host is no device. */
+  const char *device_dir;
+  const char *device_user;
+  const char *device_name; /* DeviceName; NULL: none */
 };
 
 struct pc_login_result {
   struct pc_tokens tokens; /* set on PC_OK */
   char *new_password;      /* set when NEW_PASSWORD_REQUIRED changed it */
-  int mfa_used;            /* a second factor was asked for */
+  int mfa_used;            /* a second factor was asked for, or a
+                              remembered device stood in for one */
   int reset_required;      /* Cognito said the password must be reset */
+  int device_proved;       /* this host signed in as a remembered device */
+  char device_note[256];   /* what went wrong with the device, for syslog */
   char challenge[64];      /* the challenge being answered when it failed */
   struct pc_error err;     /* why it failed: status, detail, server error */
 };

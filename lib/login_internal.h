@@ -3,7 +3,9 @@
 #ifndef PAM_COGNITO_LOGIN_INTERNAL_H
 #define PAM_COGNITO_LOGIN_INTERNAL_H
 
+#include "device.h"
 #include "login.h"
+#include "srp.h"
 
 /* State of one login, wiped in one place at the end of pc_login. */
 struct login {
@@ -11,9 +13,12 @@ struct login {
   const struct pc_login_opts *o;
   const struct pc_prompter *p;
   struct pc_login_result *r;
-  char *user_id;     /* USER_ID_FOR_SRP once known, else the login name */
-  char *session;     /* Session of the current challenge */
-  json_object *resp; /* the last reply (may hold tokens) */
+  char *user_id;          /* USER_ID_FOR_SRP once known, else the login name */
+  char *session;          /* Session of the current challenge */
+  json_object *resp;      /* the last reply (may hold tokens) */
+  struct pc_device *dev;  /* this host as the user's device, or NULL */
+  struct pc_srp *dev_srp; /* DEVICE_SRP_AUTH's secrets until the verifier */
+  int dev_proved;         /* DEVICE_PASSWORD_VERIFIER was answered */
 };
 
 /* Record a one-line reason in r->err's detail for syslog (no secrets); the
@@ -38,5 +43,20 @@ const char *pc_login_server_message(struct login *l, const char *fallback);
 /* Answer one challenge other than PASSWORD_VERIFIER (challenges.c). */
 enum pc_status pc_login_challenge(struct login *l, const char *name,
                                   json_object *params);
+
+/* Device challenges (device_auth.c): 1 when name is one (its status in
+ * *st), else 0. */
+int pc_login_device_challenge(struct login *l, const char *name,
+                              json_object *params, enum pc_status *st);
+/* Around the login (device_auth.c): load this host's device before it
+ * (d zeroed when there is none; why says what was wrong with an unusable
+ * record), register a new one or drop a forgotten one after it. */
+void pc_login_device_load(const struct pc_login_opts *o,
+                          const struct pc_config *cfg, struct pc_device *d,
+                          char *why, size_t whylen);
+/* 1 when the login failed because Cognito no longer knows the device: the
+ * record is dropped and the caller runs the login again without it. */
+int pc_login_device_forgotten(struct login *l, enum pc_status st);
+void pc_login_device_end(struct login *l, enum pc_status st);
 
 #endif

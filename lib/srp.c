@@ -240,6 +240,52 @@ static BIGNUM *compute_x(const char *pool, const char *user,
   return x;
 }
 
+/* Padded hex of n (the reference client's padHex). */
+static char *bn_pad_hex(const BIGNUM *n) {
+  unsigned char *p;
+  size_t len = 0;
+  char *hex;
+
+  if ((p = bn_pad(n, &len)) == NULL)
+    return NULL;
+  hex = bytes_to_hex(p, len);
+  free(p);
+  return hex;
+}
+
+enum pc_status pc_srp_device_verifier(const char *group_key,
+                                      const char *device_key,
+                                      const char *password, char **salt_hex,
+                                      char **verifier_hex) {
+  unsigned char raw[16];
+  BIGNUM *N = NULL, *g = NULL, *salt = NULL, *x = NULL, *v = NULL;
+  BN_CTX *ctx = BN_CTX_new();
+  enum pc_status st = PC_ERR_NOMEM;
+
+  *salt_hex = *verifier_hex = NULL;
+  if (ctx != NULL && RAND_bytes(raw, sizeof raw) == 1 &&
+      (N = hex_to_bn(N_HEX)) != NULL && (g = BN_new()) != NULL &&
+      BN_set_word(g, 2) == 1 &&
+      (salt = BN_bin2bn(raw, sizeof raw, NULL)) != NULL &&
+      (x = compute_x(group_key, device_key, password, salt)) != NULL &&
+      (v = BN_new()) != NULL && BN_mod_exp(v, g, x, N, ctx) == 1 &&
+      (*salt_hex = bn_pad_hex(salt)) != NULL &&
+      (*verifier_hex = bn_pad_hex(v)) != NULL)
+    st = PC_OK;
+  if (st != PC_OK) {
+    free(*salt_hex);
+    *salt_hex = NULL;
+  }
+  pc_wipe(raw, sizeof raw);
+  BN_free(N);
+  BN_free(g);
+  BN_free(salt);
+  BN_clear_free(x);
+  BN_free(v);
+  BN_CTX_free(ctx);
+  return st;
+}
+
 /* S = (B - k*g^x)^(a + u*x) mod N. BN_mod_sub keeps the base in [0, N) even
  * when k*g^x mod N exceeds B. */
 static BIGNUM *compute_S(const struct pc_srp *s, const BIGNUM *B,

@@ -31,6 +31,16 @@ enum pc_status pc_srp_signature(struct pc_srp *s, const char *pool_name,
                                 const char *timestamp, char **sig_b64)
     __attribute__((warn_unused_result));
 
+/* A device's secret verifier for ConfirmDevice (the reference client's
+ * generateHashDevice): a fresh 16-byte random salt and g^x mod N, x formed
+ * as in the sign-in with the device group key as pool name and the device
+ * key as user. Both padded hex, heap strings (free them). */
+enum pc_status pc_srp_device_verifier(const char *group_key,
+                                      const char *device_key,
+                                      const char *password, char **salt_hex,
+                                      char **verifier_hex)
+    __attribute__((warn_unused_result));
+
 /* Test seam: the 16-byte HKDF key of the last successful pc_srp_signature.
  * 0, or -1 when the last call failed or there was none. */
 int pc_srp_last_key(const struct pc_srp *s, unsigned char out[16]);

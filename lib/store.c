@@ -175,12 +175,12 @@ int pc_store_save_identity(struct pc_store *s, const char *pool_id,
 
 int pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
                            const char *identity_id, const char *user_id,
-                           const char *secret_hash, const char *refresh_token,
-                           struct pc_error *e) {
-  return write_file(
-      s, HANDOVER,
-      pc_handover_json(cfg, identity_id, user_id, secret_hash, refresh_token),
-      e);
+                           const char *secret_hash, const char *device_key,
+                           const char *refresh_token, struct pc_error *e) {
+  return write_file(s, HANDOVER,
+                    pc_handover_json(cfg, identity_id, user_id, secret_hash,
+                                     device_key, refresh_token),
+                    e);
 }
 
 int pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
@@ -202,6 +202,21 @@ int pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
     return -1;
   }
   return 0;
+}
+
+int pc_store_forget_session(struct pc_store *s, struct pc_error *e) {
+  static const enum file_kind gone[] = {HANDOVER, CREDENTIALS};
+  size_t i;
+  int rc = 0;
+
+  pc_error_clear(e);
+  for (i = 0; i < sizeof gone / sizeof *gone; i++)
+    if (pc_cache_remove(&s->user, files[gone[i]].name) != 0) {
+      (void)pc_error_set(e, PC_ERR_CONFIG, "cannot remove %s/%s", s->user.path,
+                         files[gone[i]].name);
+      rc = -1;
+    }
+  return rc;
 }
 
 /* The refresh.json format. */
@@ -227,7 +242,7 @@ static const char *cfg_value(const struct pc_config *cfg, size_t i) {
 
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
                        const char *user_id, const char *secret_hash,
-                       const char *refresh_token) {
+                       const char *device_key, const char *refresh_token) {
   struct pc_buf b;
   char timeout[24];
   size_t i;
@@ -247,6 +262,8 @@ char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
         pc_buf_append_json_member(&b, "user_id", user_id) ||
         (secret_hash != NULL &&
          pc_buf_append_json_member(&b, "secret_hash", secret_hash)) ||
+        (device_key != NULL &&
+         pc_buf_append_json_member(&b, "device_key", device_key)) ||
         pc_buf_append_json_member(&b, "refresh_token", refresh_token) ||
         pc_buf_appendf(&b, "}\n");
   if (bad) {
@@ -261,6 +278,7 @@ void pc_handover_free(struct pc_handover *h) {
   free(h->identity_id);
   free(h->user_id);
   pc_free_secret(&h->secret_hash);
+  free(h->device_key);
   pc_free_secret(&h->refresh_token);
   memset(h, 0, sizeof *h);
 }
@@ -318,7 +336,9 @@ int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
       take(o, "user_id", &out->user_id) || !*out->user_id ||
       take(o, "refresh_token", &out->refresh_token) || !*out->refresh_token ||
       (pc_json_str(o, "secret_hash") != NULL &&
-       take(o, "secret_hash", &out->secret_hash))) {
+       take(o, "secret_hash", &out->secret_hash)) ||
+      (pc_json_str(o, "device_key") != NULL &&
+       take(o, "device_key", &out->device_key))) {
     (void)pc_error_set(e, PC_ERR_PROTOCOL, "%s", "incomplete refresh document");
     goto done;
   }

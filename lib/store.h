@@ -9,8 +9,9 @@
  *                     session stages and the helper.
  *   identity_id       {IdentityPoolId, IdentityId}: skips GetId next time.
  *   refresh.json      the hand-over to the helper: pool settings (never the
- *                     client secret), identity id, user name, SECRET_HASH
- *                     and refresh token.
+ *                     client secret), identity id, user name, SECRET_HASH,
+ *                     this host's device key (never the device password)
+ *                     and refresh token. Removed at logout.
  * The root-only area <cache_dir>/.private/<user>/ is opened on first use of
  * a file kept there (none yet). */
 #ifndef PAM_COGNITO_STORE_H
@@ -77,14 +78,15 @@ struct pc_handover {
   char *identity_id;
   char *user_id;       /* user name for SECRET_HASH */
   char *secret_hash;   /* secret; NULL for a client without a secret */
+  char *device_key;    /* this host's device (refresh needs it), or NULL */
   char *refresh_token; /* secret */
 };
 
 /* Write refresh.json. 0 or -1 (e set). */
 int pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
                            const char *identity_id, const char *user_id,
-                           const char *secret_hash, const char *refresh_token,
-                           struct pc_error *e)
+                           const char *secret_hash, const char *device_key,
+                           const char *refresh_token, struct pc_error *e)
     __attribute__((warn_unused_result));
 /* Read refresh.json into h: 0, 1 absent or empty, -1 refused or unusable
  * (e says which file and why; h released). */
@@ -93,13 +95,18 @@ int pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
     __attribute__((warn_unused_result));
 void pc_handover_free(struct pc_handover *h); /* wipes; safe when zeroed */
 
+/* Remove the credentials and the hand-over (logout): 0, or -1 when one
+ * could not be removed (e says which). */
+int pc_store_forget_session(struct pc_store *s, struct pc_error *e)
+    __attribute__((warn_unused_result));
+
 /* The refresh.json format itself (tests and fuzzers): the document as a
  * heap string for pc_free_secret, or NULL; and its strict parser, which
  * applies the configuration file's validation to the pool settings (0, or
  * -1 with e set and out released). */
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
                        const char *user_id, const char *secret_hash,
-                       const char *refresh_token);
+                       const char *device_key, const char *refresh_token);
 int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
                       struct pc_error *e) __attribute__((warn_unused_result));
 

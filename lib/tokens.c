@@ -38,7 +38,8 @@ enum pc_status pc_tokens_from_result(json_object *ar, struct pc_tokens *t) {
 enum pc_status
 pc_tokens_refresh(struct pc_client *cl, const char *refresh_token,
                   const char *user_for_hash, const char *secret_hash,
-                  struct pc_tokens *tokens, struct pc_error *err) {
+                  const char *device_key, struct pc_tokens *tokens,
+                  struct pc_error *err) {
   json_object *req, *params, *resp = NULL, *ar;
   enum pc_status st;
   int bad;
@@ -57,6 +58,8 @@ pc_tokens_refresh(struct pc_client *cl, const char *refresh_token,
          pc_json_add_str(params, "SECRET_HASH", secret_hash)) ||
         (secret_hash != NULL && user_for_hash != NULL &&
          pc_json_add_str(params, "USERNAME", user_for_hash)) ||
+        (device_key != NULL &&
+         pc_json_add_str(params, "DEVICE_KEY", device_key)) ||
         pc_json_add_str(req, "AuthFlow", "REFRESH_TOKEN_AUTH") ||
         pc_json_add_str(req, "ClientId", cl->cfg->client_id);
   if (!bad && json_object_object_add(req, "AuthParameters", params) == 0)
@@ -66,6 +69,42 @@ pc_tokens_refresh(struct pc_client *cl, const char *refresh_token,
   pc_json_put_secret(params);
   st = pc_api_send(cl, PC_USER_POOL, "InitiateAuth", pc_json_keep(req, bad),
                    &resp, err);
+  if (st != PC_OK)
+    return st;
+  ar = json_object_object_get(resp, "AuthenticationResult");
+  st = pc_tokens_from_result(ar, tokens);
+  if (st != PC_OK)
+    (void)pc_error_set(err, st, "%s",
+                       st == PC_ERR_PROTOCOL ? "refresh reply without tokens"
+                                             : "out of memory");
+  pc_json_put_secret(resp);
+  return st;
+}
+
+int pc_tokens_rotation_refusal(const struct pc_error *err) {
+  /* Cognito: "REFRESH_TOKEN_AUTH flow not enabled for this client". */
+  return strcmp(err->type, "InvalidParameterException") == 0 &&
+         strstr(err->message, "REFRESH_TOKEN") != NULL;
+}
+
+enum pc_status pc_tokens_rotate(struct pc_client *cl, const char *refresh_token,
+                                const char *client_secret,
+                                const char *device_key,
+                                struct pc_tokens *tokens,
+                                struct pc_error *err) {
+  json_object *req = json_object_new_object(), *resp = NULL, *ar;
+  enum pc_status st;
+
+  memset(tokens, 0, sizeof *tokens);
+  pc_error_clear(err);
+  req = pc_json_keep(
+      req, !req || pc_json_add_str(req, "RefreshToken", refresh_token) ||
+               pc_json_add_str(req, "ClientId", cl->cfg->client_id) ||
+               (client_secret &&
+                pc_json_add_str(req, "ClientSecret", client_secret)) ||
+               (device_key && pc_json_add_str(req, "DeviceKey", device_key)));
+  st = pc_api_send(cl, PC_USER_POOL, "GetTokensFromRefreshToken", req, &resp,
+                   err);
   if (st != PC_OK)
     return st;
   ar = json_object_object_get(resp, "AuthenticationResult");

@@ -76,6 +76,9 @@ int pc_chauthtok(struct pc_module *m);
 int pc_setcred(struct pc_module *m);
 int pc_open_session(struct pc_module *m);
 int pc_acct_mgmt(struct pc_module *m);
+int pc_close_session(struct pc_module *m); /* logout.c */
+/* revoke_on_logout: count this session in (logout.c). */
+void pc_logout_opened(struct pc_module *m);
 
 /* After Cognito accepted password (r is the login's result): verify the ID
  * token, bind it to the user, apply the access rules, keep the account

@@ -57,9 +57,5 @@ PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
 
 PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
                                     const char **argv) {
-  (void)pamh;
-  (void)flags;
-  (void)argc;
-  (void)argv;
-  return PAM_SUCCESS;
+  return run(pc_close_session, pamh, flags, argc, argv);
 }

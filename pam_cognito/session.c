@@ -266,6 +266,7 @@ int pc_setcred(struct pc_module *m) {
 /* No identity pool: PAM_IGNORE, as session modules with nothing to do
  * answer (sshd 9.x only restricts a session whose open fails). */
 int pc_open_session(struct pc_module *m) {
+  pc_logout_opened(m);
   if (!m->cfg.identity_pool_id) {
     pc_debug(m, "no identity_pool_id configured: nothing to do");
     return PAM_IGNORE;

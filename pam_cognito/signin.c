@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <unistd.h>
 
 #include "conv.h"
 #include "errtable.h"
@@ -17,7 +18,10 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   struct pc_login_opts o;
   struct pc_prompter p;
   struct pc_usercontext ctx = {NULL, NULL, NULL};
+  char host[256] = "";
+  enum pc_status st;
 
+  (void)gethostname(host, sizeof host - 1);
   memset(&o, 0, sizeof(o));
   o.username = user;
   o.password = password;
@@ -27,11 +31,23 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&ctx.rhost);
   ctx.user = user;
   o.context = &ctx;
+  if (m->cfg.remember_device) { /* this host as a remembered device */
+    o.device_dir = m->cfg.cache_dir;
+    o.device_user = user;
+    o.device_name = m->cfg.device_name ? m->cfg.device_name : host;
+  }
   pc_conv_prompter(m, &p);
   pc_debug(m, "logging in user=%s with %s", pc_log_user(m, user),
            m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
                                            : "USER_PASSWORD_AUTH");
-  return pc_login(cl, &o, &p, r);
+  st = pc_login(cl, &o, &p, r);
+  if (r->device_note[0])
+    pam_syslog(m->pamh, LOG_NOTICE, "user=%s: %s", pc_log_user(m, user),
+               r->device_note);
+  if (st == PC_OK && r->device_proved)
+    pc_debug(m, "user=%s signed in from a remembered device",
+             pc_log_user(m, user));
+  return st;
 }
 
 /* A wrong password gets no words (they would help an attacker; pam_unix

@@ -164,7 +164,31 @@ static void load_answers(const char *path) {
   fclose(f);
 }
 
+/* "wait": hold the handle (an open session) until the file named by
+ * $PAM_RUN_WAIT exists; $PAM_RUN_WAIT.ready tells the test we got here.
+ * Bounded: 60 s. */
+static int wait_stage(void) {
+  const char *path = getenv("PAM_RUN_WAIT");
+  char ready[4096];
+  FILE *f;
+  int i;
+
+  if (path == NULL ||
+      snprintf(ready, sizeof ready, "%s.ready", path) >= (int)sizeof ready ||
+      (f = fopen(ready, "w")) == NULL)
+    return PAM_SYSTEM_ERR;
+  fclose(f);
+  for (i = 0; i < 600; i++) {
+    if (access(path, F_OK) == 0)
+      return PAM_SUCCESS;
+    usleep(100000);
+  }
+  return PAM_SYSTEM_ERR;
+}
+
 static int stage(pam_handle_t *h, const char *name, int silent) {
+  if (strcmp(name, "wait") == 0)
+    return wait_stage();
   if (strcmp(name, "auth") == 0)
     return pam_authenticate(h, silent);
   if (strcmp(name, "acct") == 0)

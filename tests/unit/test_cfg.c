@@ -180,6 +180,11 @@ static void test_flip_all(void) {
   ok(d.offline_lockout == 300 && c.offline_lockout == 60,
      "offline_lockout set");
   ok(d.offline_mfa == 0 && c.offline_mfa == 1, "offline_mfa set");
+  ok(d.remember_device == 1 && c.remember_device == 0, "remember_device set");
+  ok(d.device_name == NULL, "device_name default");
+  is_str(c.device_name, "flip-host", "device_name set");
+  ok(d.revoke_on_logout == 0 && c.revoke_on_logout == 1,
+     "revoke_on_logout set");
   ok(d.password_reset == 1 && c.password_reset == 0, "password_reset set");
   ok(d.mfa_setup == 1 && c.mfa_setup == 0, "mfa_setup set");
   ok(d.nss_groups == NULL && c.nss_groups != NULL &&

@@ -228,7 +228,7 @@ static void test_refresh(void) {
   setup(NULL, "sekrit");
   m.body = "{\"AuthenticationResult\": {\"AccessToken\": \"a.b.c\", "
            "\"IdToken\": \"i.d.t\", \"ExpiresIn\": 3600}}";
-  ok(pc_tokens_refresh(&cl, "rt", "alice", "HASH=", &t, &e) == PC_OK,
+  ok(pc_tokens_refresh(&cl, "rt", "alice", "HASH=", NULL, &t, &e) == PC_OK,
      "refresh succeeds");
   is_str(t.id_token, "i.d.t", "new ID token");
   ok(t.refresh_token == NULL, "no rotated refresh token");
@@ -244,7 +244,7 @@ static void test_refresh(void) {
   json_object_put(sent);
   m.body = "{\"AuthenticationResult\": {\"AccessToken\": \"a\", \"IdToken\":"
            " \"i\", \"RefreshToken\": \"rotated\"}}";
-  ok(pc_tokens_refresh(&cl, "rt", "alice", NULL, &t, &e) == PC_OK,
+  ok(pc_tokens_refresh(&cl, "rt", "alice", NULL, NULL, &t, &e) == PC_OK,
      "refresh without a hash");
   is_str(t.refresh_token, "rotated", "rotated refresh token kept");
   pc_tokens_free(&t);
@@ -254,15 +254,16 @@ static void test_refresh(void) {
      "no SECRET_HASH or USERNAME without a hash");
   json_object_put(sent);
   m.body = "{\"AuthenticationResult\": {\"AccessToken\": \"a\"}}";
-  ok(pc_tokens_refresh(&cl, "rt", NULL, NULL, &t, &e) == PC_ERR_PROTOCOL &&
+  ok(pc_tokens_refresh(&cl, "rt", NULL, NULL, NULL, &t, &e) ==
+             PC_ERR_PROTOCOL &&
          t.access_token == NULL,
      "reply without an ID token is a protocol error");
   m.status = 400;
   m.body = "{\"__type\": \"NotAuthorizedException\", \"message\": "
            "\"Refresh Token has expired\"}";
-  ok(pc_tokens_refresh(&cl, "rt", NULL, NULL, &t, &e) == PC_ERR_AUTH,
+  ok(pc_tokens_refresh(&cl, "rt", NULL, NULL, NULL, &t, &e) == PC_ERR_AUTH,
      "expired refresh token is an auth error");
-  ok(pc_tokens_refresh(&cl, "", NULL, NULL, &t, &e) == PC_ERR_CONFIG,
+  ok(pc_tokens_refresh(&cl, "", NULL, NULL, NULL, &t, &e) == PC_ERR_CONFIG,
      "empty refresh token is never sent");
   teardown();
 }
@@ -274,7 +275,7 @@ static void test_handover(void) {
   const char *bad;
 
   setup(ROLE, "the-client-secret");
-  doc = pc_handover_json(&cfg, IDENT, "al\"ice", "HASH=", "r\\t");
+  doc = pc_handover_json(&cfg, IDENT, "al\"ice", "HASH=", NULL, "r\\t");
   ok(doc != NULL && strstr(doc, "the-client-secret") == NULL,
      "hand-over never carries the client secret");
   ok(pc_handover_parse(doc, strlen(doc), &h, &e) == 0,

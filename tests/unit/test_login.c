@@ -57,7 +57,11 @@ static void script_tell(void *ctx, int is_error, const char *text) {
 static enum pc_status run(const char *replies, const char *const *answers,
                           struct script *s, struct pc_login_result *r,
                           size_t *served) {
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL};
+  struct pc_login_opts o = {.username = "alice",
+                            .password = CANNED_PASSWORD,
+                            .max_attempts = 3,
+                            .max_rounds = 10,
+                            .now = NULL};
   struct pc_prompter p = {script_ask, script_tell, s, 0};
   struct pc_client cl;
   struct canned c;
@@ -381,7 +385,11 @@ static enum pc_status id_post(struct pc_http *h, const char *url,
 
 static void test_request_id(void) {
   static const struct pc_http_ops ops = {.post = id_post};
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL};
+  struct pc_login_opts o = {.username = "alice",
+                            .password = CANNED_PASSWORD,
+                            .max_attempts = 3,
+                            .max_rounds = 10,
+                            .now = NULL};
   struct pc_login_result r;
   struct pc_client cl;
   char text[1024];

@@ -1,0 +1,80 @@
+/* SPDX-License-Identifier: MIT */
+/* The account stage's refresh; see account_refresh.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include "account_refresh.h"
+#include "codec.h"
+#include "device.h"
+#include "localuser.h"
+#include "refresh.h"
+#include "secret.h"
+#include "store.h"
+
+/* The helper's hand-over of user, when there is one: 0, else -1. */
+static int load_handover(const struct pc_config *cfg, const char *user,
+                         struct pc_store *s, struct pc_handover *h) {
+  struct pc_error e;
+  uid_t uid;
+  gid_t gid;
+
+  memset(h, 0, sizeof *h);
+  if (pc_local_user(user, &uid, &gid) != 0 ||
+      pc_store_open(s, cfg->cache_dir, user, uid, gid, 0, &e) != 0)
+    return -1;
+  return pc_store_load_handover(s, h, &e) == 0 ? 0 : -1;
+}
+
+enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
+                                  const char *cognito_user,
+                                  const char *refresh_token,
+                                  struct pc_tokens *tokens,
+                                  struct pc_error *err) {
+  const struct pc_config *cfg = cl->cfg;
+  struct pc_store s = PC_STORE_INIT;
+  struct pc_handover h;
+  struct pc_device dev;
+  struct pc_error e;
+  struct pc_refresh_req rq;
+  char *hash = NULL, why[200];
+  const char *used = refresh_token;
+  enum pc_status st;
+  int have_h;
+
+  memset(tokens, 0, sizeof *tokens);
+  if (cfg->client_secret != NULL &&
+      (hash = pc_secret_hash(cfg->client_secret, cognito_user,
+                             cfg->client_id)) == NULL)
+    return pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
+  if (pc_device_load(cfg->cache_dir, user, cfg->user_pool_id, &dev, why,
+                     sizeof why) != 0)
+    memset(&dev, 0, sizeof dev);
+  rq = (struct pc_refresh_req){refresh_token, cognito_user, hash,
+                               cfg->client_secret, dev.key};
+  st = pc_refresh(cl, &rq, tokens, err);
+  have_h = load_handover(cfg, user, &s, &h) == 0;
+  if (st != PC_OK && pc_refresh_superseded(err) && have_h &&
+      strcmp(h.refresh_token, refresh_token) != 0) {
+    /* The helper rotated it: its copy is the newer one. */
+    used = rq.refresh_token = h.refresh_token;
+    st = pc_refresh(cl, &rq, tokens, err);
+  }
+  if (st == PC_OK && tokens->refresh_token != NULL && have_h) {
+    /* Rotated here: the helper's copy must follow. */
+    if (pc_store_save_handover(&s, &h.cfg, h.identity_id, h.user_id,
+                               h.secret_hash, h.device_key,
+                               tokens->refresh_token, &e) != 0)
+      pc_error_clear(&e); /* the helper asks for a login then */
+  } else if (st == PC_OK && used != refresh_token &&
+             (tokens->refresh_token = pc_strdup(used)) == NULL) {
+    pc_tokens_free(tokens);
+    st = pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
+  }
+  if (have_h)
+    pc_handover_free(&h);
+  pc_store_close(&s);
+  pc_device_free(&dev);
+  pc_free_secret(&hash);
+  return st;
+}
