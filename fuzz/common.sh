@@ -43,6 +43,11 @@ fuzz_build() {
     (cd "$top" && autoreconf -fi) >/dev/null 2>&1 || { echo "autoreconf failed"; return 1; }
   fi
   mkdir -p "$build" || return 1
+  # A build directory configured for another checkout would fuzz that one.
+  if [ -f "$build/config.status" ] && ! grep -qF "configured by $top/configure," "$build/config.status"; then
+    echo "$build was configured for another source tree; set FUZZ_BUILD"
+    return 1
+  fi
   if [ ! -f "$build/Makefile" ] || ! grep -q -- '--enable-fuzzing' "$build/config.status" 2>/dev/null; then
     (cd "$build" && CC=clang "$top/configure" -q --enable-fuzzing) >"$build/configure.log" 2>&1 ||
       { tail -20 "$build/configure.log"; echo "configure failed"; return 1; }
