@@ -22,7 +22,8 @@ libcognito_fuzz_la_LIBADD = $(LIB_DEPS)
 
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
-	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync
+	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync \
+	fuzz/fuzz_identity
 noinst_PROGRAMS = $(FUZZ_TARGETS) fuzz/alloc-fail-login
 
 FUZZ_CC_FLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer
@@ -90,6 +91,12 @@ fuzz_fuzz_sync_SOURCES = fuzz/fuzz_sync.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/can
 fuzz_fuzz_sync_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_sync_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
 fuzz_fuzz_sync_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c $(FUZZ_FIXTURE) fuzz/canned.c \
+	fuzz/canned.h
+fuzz_fuzz_identity_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_identity_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_identity_LDADD = libcognito_fuzz.la
 
 # Not a libFuzzer target: its own main, every allocation made by lib/ and
 # the driver, the json-c constructors lib/ calls, and (with -o) OpenSSL's
