@@ -50,6 +50,8 @@ static const struct key_def keys[] = {
     STR_KEY(idp_endpoint),
     STR_KEY(identity_endpoint),
     {"timeout", K_LONG, offsetof(struct pc_config, timeout), 1, 300},
+    {"login_timeout", K_LONG, offsetof(struct pc_config, login_timeout), 1,
+     3600},
     STR_KEY(ca_file),
     STR_KEY(cache_dir),
     {"credentials_required", K_BOOL,
@@ -71,6 +73,9 @@ static const struct key_def keys[] = {
     {"offline_lockout", K_LONG, offsetof(struct pc_config, offline_lockout), 0,
      86400},
     {"offline_mfa", K_BOOL, offsetof(struct pc_config, offline_mfa), 0, 0},
+    {"password_reset", K_BOOL, offsetof(struct pc_config, password_reset), 0,
+     0},
+    {"mfa_setup", K_BOOL, offsetof(struct pc_config, mfa_setup), 0, 0},
     {"nss_groups", K_LIST, offsetof(struct pc_config, nss_groups), 0, 0},
     STR_KEY(nss_dir),
     {"uid_min", K_LONG, offsetof(struct pc_config, uid_min), 1000, 2147483646},
@@ -96,12 +101,15 @@ int pc_config_init(struct pc_config *c) {
   memset(c, 0, sizeof(*c));
   c->auth_flow = PC_FLOW_SRP;
   c->timeout = 10;
+  c->login_timeout = 30;
   c->max_attempts = 3;
   c->credentials_required = 0;
   c->min_uid = 1000;
   c->account_grace = 86400;
   c->offline_failures = 5;
   c->offline_lockout = 300;
+  c->password_reset = 1;
+  c->mfa_setup = 1;
   c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);
   c->login_claim = pc_strdup("cognito:username");
   c->uid_min = 200000;

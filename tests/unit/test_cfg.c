@@ -110,6 +110,7 @@ static void test_defaults(void) {
      "optional strings default to NULL");
   ok(c.auth_flow == PC_FLOW_SRP, "auth_flow defaults to USER_SRP_AUTH");
   ok(c.timeout == 10, "timeout defaults to 10");
+  ok(c.login_timeout == 30, "login_timeout defaults to 30");
   ok(c.max_attempts == 3, "max_attempts defaults to 3");
   ok(c.credentials_required == 0, "credentials_required defaults to false");
   is_str(c.cache_dir, PC_DEFAULT_CACHE_DIR, "cache_dir default");
@@ -146,6 +147,8 @@ static void test_flip_all(void) {
   is_str(c.identity_endpoint, "https://identity.example.test/",
          "identity_endpoint set");
   ok(c.timeout != d.timeout && c.timeout == 42, "timeout set");
+  ok(c.login_timeout != d.login_timeout && c.login_timeout == 77,
+     "login_timeout set");
   is_str(c.ca_file, "/etc/ssl/flip.pem", "ca_file set");
   ok(strcmp(c.cache_dir, d.cache_dir) != 0, "cache_dir changed");
   is_str(c.cache_dir, "/run/flip-cache", "cache_dir set");
@@ -177,6 +180,8 @@ static void test_flip_all(void) {
   ok(d.offline_lockout == 300 && c.offline_lockout == 60,
      "offline_lockout set");
   ok(d.offline_mfa == 0 && c.offline_mfa == 1, "offline_mfa set");
+  ok(d.password_reset == 1 && c.password_reset == 0, "password_reset set");
+  ok(d.mfa_setup == 1 && c.mfa_setup == 0, "mfa_setup set");
   ok(d.nss_groups == NULL && c.nss_groups != NULL &&
          pc_config_list_has(c.nss_groups, "staff") &&
          pc_config_list_has(c.nss_groups, "ops") && c.nss_groups[2] == NULL,
