@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +44,18 @@ void fixture_config(struct pc_config *cfg) {
     fprintf(stderr, "fixture: %s\n", err);
     abort();
   }
+}
+
+const char *fixture_local_user(void) {
+  static char name[256];
+  struct passwd *pw;
+
+  if (name[0] == '\0') {
+    if ((pw = getpwuid(getuid())) == NULL || strlen(pw->pw_name) >= sizeof name)
+      abort();
+    memcpy(name, pw->pw_name, strlen(pw->pw_name) + 1);
+  }
+  return name;
 }
 
 void fixture_write(const char *path, const void *data, size_t len) {

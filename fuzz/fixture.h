@@ -20,6 +20,11 @@
  * failure: a target without its fixture must not run. */
 void fixture_config(struct pc_config *cfg);
 
+/* The name of the account running the target: a user's store belongs to a
+ * real account (lib/cacheowner.c), so the store targets open their own
+ * user's. Aborts when there is none. */
+const char *fixture_local_user(void);
+
 /* Write len bytes of data to path (0600, replacing it). Aborts on failure. */
 void fixture_write(const char *path, const void *data, size_t len);
 

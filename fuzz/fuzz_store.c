@@ -93,8 +93,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
   (void)argc, (void)argv;
   fixture_config(&cfg);
-  if (pc_store_open(&store, cfg.cache_dir, FIXTURE_USER, getuid(), getgid(), 1,
-                    &e) != 0) {
+  if (pc_store_open(&store, cfg.cache_dir, fixture_local_user(), getuid(),
+                    getgid(), 1, &e) != 0) {
     fprintf(stderr, "fuzz_store: cannot open the store under %s\n",
             cfg.cache_dir);
     abort();
