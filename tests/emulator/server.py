@@ -10,6 +10,7 @@ import uuid
 
 import dispatch
 import sigv4
+import usercontext
 from errors import CognitoError
 
 JSON_TYPE = "application/x-amz-json-1.1"
@@ -156,6 +157,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not isinstance(request, dict):
                 raise CognitoError("SerializationException",
                                    "Request body must be a JSON object")
+            if service == dispatch.IDP:
+                usercontext.record(st, op, request)
             with st.lock:
                 st.current_op = op      # token faults can name the operation
                 status, result = 200, fn(st, request)
