@@ -3,8 +3,10 @@
 #   CC=clang ./configure --enable-fuzzing && make fuzzers
 # and run by fuzz/run-smoke; see fuzz/README.md.
 
-EXTRA_DIST += fuzz/README.md fuzz/run-smoke fuzz/gen-corpus fuzz/corpus \
-	fuzz/api_reply.dict fuzz/config.dict fuzz/jwt_creds.dict fuzz/lsan.supp
+EXTRA_DIST += fuzz/README.md fuzz/run-smoke fuzz/run-long fuzz/gen-corpus \
+	fuzz/corpus fuzz/api_reply.dict fuzz/config.dict fuzz/jwt_creds.dict \
+	fuzz/store.dict fuzz/jwks.dict fuzz/records.dict fuzz/sync.dict \
+	fuzz/lsan.supp fuzz/fixture-key.pem
 
 if ENABLE_FUZZING
 # Errors abort (no UBSan recovery) so that libFuzzer sees them as crashes.
@@ -19,11 +21,20 @@ libcognito_fuzz_la_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 libcognito_fuzz_la_LIBADD = $(LIB_DEPS)
 
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
-	fuzz/fuzz_jwt_creds
+	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
+	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync \
+	fuzz/fuzz_identity
 noinst_PROGRAMS = $(FUZZ_TARGETS) fuzz/alloc-fail-login
 
 FUZZ_CC_FLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer
 FUZZ_LINK_FLAGS = $(FUZZ_SAN) -fsanitize=fuzzer
+# The targets over files: fixture.c's fsync stand-in (see there).
+FUZZ_FILE_LINK_FLAGS = $(FUZZ_LINK_FLAGS) -Wl,--wrap=fsync
+FUZZ_FIXTURE = fuzz/fixture.c fuzz/fixture.h fuzz/fixture_keys.h
+# SRP's modular exponentiations (milliseconds each, 3072 bits) replaced by
+# a modular multiplication in the targets where the point is parsing: see
+# fuzz/cheap_modexp.c.
+FUZZ_SRP_LINK_FLAGS = $(FUZZ_LINK_FLAGS) -Wl,--wrap=BN_mod_exp_mont_consttime
 
 fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c
 fuzz_fuzz_config_CFLAGS = $(FUZZ_CC_FLAGS)
@@ -31,20 +42,61 @@ fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
 fuzz_fuzz_config_LDADD = libcognito_fuzz.la
 
 fuzz_fuzz_api_reply_SOURCES = fuzz/fuzz_api_reply.c fuzz/canned.c \
-	fuzz/canned.h
+	fuzz/canned.h fuzz/cheap_modexp.c
 fuzz_fuzz_api_reply_CFLAGS = $(FUZZ_CC_FLAGS)
-fuzz_fuzz_api_reply_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_api_reply_LDFLAGS = $(FUZZ_SRP_LINK_FLAGS)
 fuzz_fuzz_api_reply_LDADD = libcognito_fuzz.la
 
-fuzz_fuzz_srp_SOURCES = fuzz/fuzz_srp.c
+fuzz_fuzz_srp_SOURCES = fuzz/fuzz_srp.c fuzz/cheap_modexp.c
 fuzz_fuzz_srp_CFLAGS = $(FUZZ_CC_FLAGS)
-fuzz_fuzz_srp_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_srp_LDFLAGS = $(FUZZ_SRP_LINK_FLAGS)
 fuzz_fuzz_srp_LDADD = libcognito_fuzz.la
 
 fuzz_fuzz_jwt_creds_SOURCES = fuzz/fuzz_jwt_creds.c
 fuzz_fuzz_jwt_creds_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_jwt_creds_LDFLAGS = $(FUZZ_LINK_FLAGS)
 fuzz_fuzz_jwt_creds_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_store_SOURCES = fuzz/fuzz_store.c $(FUZZ_FIXTURE)
+fuzz_fuzz_store_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_store_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_store_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_jwks_SOURCES = fuzz/fuzz_jwks.c $(FUZZ_FIXTURE)
+fuzz_fuzz_jwks_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_jwks_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_jwks_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_idtoken_SOURCES = fuzz/fuzz_idtoken.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
+fuzz_fuzz_idtoken_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_idtoken_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_idtoken_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_account_SOURCES = fuzz/fuzz_account.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
+fuzz_fuzz_account_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_account_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_account_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_offline_SOURCES = fuzz/fuzz_offline.c $(FUZZ_FIXTURE)
+fuzz_fuzz_offline_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_offline_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS) -Wl,--wrap=crypt_r
+fuzz_fuzz_offline_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_challenges_SOURCES = fuzz/fuzz_challenges.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
+fuzz_fuzz_challenges_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_challenges_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_challenges_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_sync_SOURCES = fuzz/fuzz_sync.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
+fuzz_fuzz_sync_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_sync_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_sync_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c $(FUZZ_FIXTURE) fuzz/canned.c \
+	fuzz/canned.h
+fuzz_fuzz_identity_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_identity_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
+fuzz_fuzz_identity_LDADD = libcognito_fuzz.la
 
 # Not a libFuzzer target: its own main, every allocation made by lib/ and
 # the driver, the json-c constructors lib/ calls, and (with -o) OpenSSL's

@@ -31,7 +31,14 @@ static enum pc_status canned_post(struct pc_http *h, const char *url,
   return PC_OK;
 }
 
-static const struct pc_http_ops canned_ops = {.post = canned_post};
+/* A GET (the pool's JWKS) takes the next reply like a POST. */
+static enum pc_status canned_get(struct pc_http *h, const char *url,
+                                 long *status, struct pc_buf *resp) {
+  return canned_post(h, url, NULL, NULL, 0, status, resp);
+}
+
+static const struct pc_http_ops canned_ops = {.post = canned_post,
+                                              .get = canned_get};
 
 struct pc_http *canned_http(struct canned *c) {
   return pc_http_new_custom(&canned_ops, c);

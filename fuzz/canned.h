@@ -28,8 +28,8 @@ struct canned {
   size_t next; /* replies served; past n every call fails as unreachable */
 };
 
-/* A transport serving c's replies in order (c stays the caller's). NULL
- * when memory ran out. */
+/* A transport serving c's replies in order to POSTs and GETs alike (c
+ * stays the caller's). NULL when memory ran out. */
 struct pc_http *canned_http(struct canned *c);
 
 /* Split data into replies at each "\n--\n". The first byte of each piece

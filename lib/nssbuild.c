@@ -106,6 +106,15 @@ static int names_add(struct names *l, const char *s) {
   return l->v[l->n] ? (l->n++, 0) : -1;
 }
 
+/* qsort, but not on an empty (possibly NULL) array: qsort(NULL, 0, ...) is
+ * undefined (glibc declares the array non-null; UBSan stops there when no
+ * previous files exist). Found by fuzz_sync. */
+static void sort(void *v, size_t n, size_t size,
+                 int (*cmp)(const void *, const void *)) {
+  if (n > 1)
+    qsort(v, n, size, cmp);
+}
+
 static int cmp_str(const void *a, const void *b) {
   return strcmp(*(char *const *)a, *(char *const *)b);
 }
@@ -161,8 +170,8 @@ static int read_etc(struct local *l, const struct pc_nss_paths *p, char *err,
       return -1;
     }
   (void)fclose(f);
-  qsort(l->users.v, l->users.n, sizeof(char *), cmp_str);
-  qsort(l->groups.v, l->groups.n, sizeof(char *), cmp_str);
+  sort(l->users.v, l->users.n, sizeof(char *), cmp_str);
+  sort(l->groups.v, l->groups.n, sizeof(char *), cmp_str);
   return 0;
 }
 
@@ -198,7 +207,7 @@ static int read_prev(struct local *l, const struct pc_nss_paths *p) {
     }
     (void)fclose(f);
   }
-  qsort(l->prev_keys.v, l->prev_keys.n, sizeof(char *), cmp_str);
+  sort(l->prev_keys.v, l->prev_keys.n, sizeof(char *), cmp_str);
   return 0;
 }
 
@@ -368,7 +377,7 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
     }
   }
   /* The same person in several groups is one user. */
-  qsort(db->users, db->nu, sizeof(*db->users), cmp_key);
+  sort(db->users, db->nu, sizeof(*db->users), cmp_key);
   drop = calloc(db->nu + 1, 1);
   if (drop == NULL)
     return -1;
@@ -377,7 +386,7 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
       drop[i] = 1;
   compact(db->users, &db->nu, drop);
   /* Two people must never share a login name: leave both out. */
-  qsort(db->users, db->nu, sizeof(*db->users), cmp_name);
+  sort(db->users, db->nu, sizeof(*db->users), cmp_name);
   memset(drop, 0, db->nu + 1);
   for (i = 1; i < db->nu; i++)
     if (strcmp(db->users[i].name, db->users[i - 1].name) == 0) {
@@ -417,7 +426,7 @@ static int group_members(const struct pc_snap_group *g,
     if (m[n++] == NULL)
       return -1;
   }
-  qsort(m, n, sizeof(*m), cmp_str);
+  sort(m, n, sizeof(*m), cmp_str);
   /* A user listed twice in one group's pages is one member. */
   for (j = 1; j < n; j++)
     if (strcmp(m[j], m[j - 1]) == 0) {
@@ -441,7 +450,7 @@ static int collect_groups(const struct pc_snap *s, const struct local *l,
     goto out;
   for (i = 0; i < db->nu; i++)
     bykey[i] = &db->users[i];
-  qsort(bykey, db->nu, sizeof(*bykey), cmp_key_ptr);
+  sort(bykey, db->nu, sizeof(*bykey), cmp_key_ptr);
   for (i = 0; i < s->n; i++) {
     const struct pc_snap_group *g = &s->groups[i];
     struct pc_nss_entry *e = &db->groups[db->ng];
@@ -507,7 +516,7 @@ static int assign_ids(const struct pc_config *cfg, struct local *l,
   char hkey[160];
   int pass, rc;
 
-  qsort(db->users, db->nu, sizeof(*db->users), cmp_key);
+  sort(db->users, db->nu, sizeof(*db->users), cmp_key);
   for (i = 0; i < db->nu; i++) {
     db->users[i].id = -1;
     (void)snprintf(hkey, sizeof(hkey), "u:%s", db->users[i].key);
@@ -558,8 +567,8 @@ static int assign_ids(const struct pc_config *cfg, struct local *l,
       }
     }
   }
-  qsort(db->users, db->nu, sizeof(*db->users), cmp_name);
-  qsort(db->groups, db->ng, sizeof(*db->groups), cmp_name);
+  sort(db->users, db->nu, sizeof(*db->users), cmp_name);
+  sort(db->groups, db->ng, sizeof(*db->groups), cmp_name);
   return 0;
 }
 

@@ -1,0 +1,85 @@
+/* SPDX-License-Identifier: MIT */
+/* fuzz_challenges: a server answering a USER_PASSWORD_AUTH login with
+ * challenges (new password, required attributes, MFA choice, SMS, TOTP,
+ * e-mail codes, MFA setup, anything else).
+ *
+ * The input is HTTP answers as in fuzz_api_reply; no SRP, so no bignum
+ * work per input (fuzz_api_reply covers the SRP flow). Runs the login
+ * twice, with and without a client secret. Besides crashes it checks that
+ * a PC_OK login has both tokens, that the failure record is terminated, and
+ * that no answer the user typed (password, new password, code) reaches the
+ * one-line reason kept for syslog unless the server itself sent it. */
+#include "config.h"
+
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "canned.h"
+#include "fixture.h"
+#include "login.h"
+
+static struct pc_config with_secret, without_secret;
+
+static time_t fixed_now(void) {
+  return FIXTURE_NOW;
+}
+
+static int holds(const uint8_t *data, size_t size, const char *s) {
+  return memmem(data, size, s, strlen(s)) != NULL;
+}
+
+static void run(const struct pc_config *cfg, struct canned *c,
+                const uint8_t *data, size_t size) {
+  static const char *const typed[] = {CANNED_PASSWORD, "N3w-Passw0rd!",
+                                      "123456"};
+  struct pc_login_opts o = {FIXTURE_USER, CANNED_PASSWORD, 2, 6, fixed_now,
+                            NULL};
+  struct pc_prompter p = canned_prompter;
+  struct pc_login_result r;
+  struct pc_client cl;
+  enum pc_status st;
+  int asked = 0;
+  size_t i;
+
+  c->next = 0;
+  p.ctx = &asked;
+  if (pc_client_init(&cl, cfg, canned_http(c)) != PC_OK)
+    return;
+  cl.retries = 0;
+  st = pc_login(&cl, &o, &p, &r);
+  if (st == PC_OK &&
+      (r.tokens.access_token == NULL || r.tokens.id_token == NULL))
+    abort();
+  if (memchr(r.challenge, '\0', sizeof r.challenge) == NULL ||
+      memchr(r.err.detail, '\0', sizeof r.err.detail) == NULL ||
+      memchr(r.err.message, '\0', sizeof r.err.message) == NULL)
+    abort();
+  for (i = 0; i < sizeof typed / sizeof *typed; i++)
+    if (!holds(data, size, typed[i]) &&
+        (strstr(r.err.detail, typed[i]) || strstr(r.err.message, typed[i])))
+      abort();
+  pc_login_result_free(&r);
+  pc_client_free(&cl);
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+int LLVMFuzzerInitialize(int *argc, char ***argv) {
+  (void)argc, (void)argv;
+  fixture_config(&with_secret);
+  fixture_config(&without_secret);
+  free(without_secret.client_secret);
+  without_secret.client_secret = NULL;
+  with_secret.auth_flow = without_secret.auth_flow = PC_FLOW_PASSWORD;
+  return 0;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  struct canned c;
+
+  canned_split(&c, data, size);
+  run(&with_secret, &c, data, size);
+  run(&without_secret, &c, data, size);
+  return 0;
+}
