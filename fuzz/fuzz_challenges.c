@@ -33,8 +33,11 @@ static void run(const struct pc_config *cfg, struct canned *c,
                 const uint8_t *data, size_t size) {
   static const char *const typed[] = {CANNED_PASSWORD, "N3w-Passw0rd!",
                                       "123456"};
-  struct pc_login_opts o = {FIXTURE_USER, CANNED_PASSWORD, 2, 6, fixed_now,
-                            NULL};
+  struct pc_login_opts o = {.username = FIXTURE_USER,
+                            .password = CANNED_PASSWORD,
+                            .max_attempts = 2,
+                            .max_rounds = 6,
+                            .now = fixed_now};
   struct pc_prompter p = canned_prompter;
   struct pc_login_result r;
   struct pc_client cl;
