@@ -90,7 +90,8 @@ def set_fault(st, body):
         if not error_catalog.allowed(operation, error_type):
             raise invalid_parameter("%s cannot return %s" % (operation, error_type))
         value = optional(body, "Message", str, "Injected %s" % error_type)
-    st.faults.add(operation, kind, count, delay, challenge, value, token, error_type)
+    when = optional(body, "When", str, None)
+    st.faults.add(operation, kind, count, delay, challenge, value, token, error_type, when)
     return {"Faults": st.faults.pending()}
 
 
