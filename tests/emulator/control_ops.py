@@ -137,6 +137,10 @@ def issued_credentials(st, body):
     return {"Credentials": [dict(c) for c in st.issued]}
 
 
+def issued_tokens(st, body):
+    return {"Tokens": [dict(t) for t in st.issued_tokens]}
+
+
 def expire_code(st, body):
     """Make the pending code of a user's live challenge session expire now."""
     pool, user = _find_user(st, body)
@@ -205,6 +209,7 @@ OPERATIONS = {
     "ResetStats": reset_stats,
     "Reset": reset,
     "IssuedCredentials": issued_credentials,
+    "IssuedTokens": issued_tokens,
     "SetTotpSecret": admin.set_totp_secret,
     "ExpireCode": expire_code,
     "GetUserState": get_user_state,
