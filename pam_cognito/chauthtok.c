@@ -121,9 +121,12 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
     return PAM_AUTHTOK_ERR;
   case PC_ERR_UNAVAIL:
   case PC_ERR_PROTOCOL:
+    /* The request may have reached Cognito before the answer was lost
+     * (a timeout, a reset, a garbled reply): say so, do not guess. */
     pc_conv_tell(m, 1,
-                 "The Cognito sign-in service cannot be reached; the "
-                 "password was not changed.");
+                 "No clear answer from the Cognito sign-in service; the "
+                 "password may or may not have been changed: try the new "
+                 "one at your next login, then the old one.");
     return PAM_AUTHINFO_UNAVAIL;
   default:
     pc_conv_tell(m, 1, "The password was not changed.");
