@@ -109,4 +109,4 @@ static void canned_tell(void *ctx, int is_error, const char *text) {
   (void)strlen(text);
 }
 
-const struct pc_prompter canned_prompter = {canned_ask, canned_tell, NULL};
+const struct pc_prompter canned_prompter = {canned_ask, canned_tell, NULL, 0};

@@ -71,6 +71,9 @@ static const struct key_def keys[] = {
     {"offline_lockout", K_LONG, offsetof(struct pc_config, offline_lockout), 0,
      86400},
     {"offline_mfa", K_BOOL, offsetof(struct pc_config, offline_mfa), 0, 0},
+    {"password_reset", K_BOOL, offsetof(struct pc_config, password_reset), 0,
+     0},
+    {"mfa_setup", K_BOOL, offsetof(struct pc_config, mfa_setup), 0, 0},
     {"nss_groups", K_LIST, offsetof(struct pc_config, nss_groups), 0, 0},
     STR_KEY(nss_dir),
     {"uid_min", K_LONG, offsetof(struct pc_config, uid_min), 1000, 2147483646},
@@ -102,6 +105,8 @@ int pc_config_init(struct pc_config *c) {
   c->account_grace = 86400;
   c->offline_failures = 5;
   c->offline_lockout = 300;
+  c->password_reset = 1;
+  c->mfa_setup = 1;
   c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);
   c->login_claim = pc_strdup("cognito:username");
   c->uid_min = 200000;

@@ -39,6 +39,9 @@ struct pc_config {
   long offline_failures; /* wrong offline passwords before the lockout */
   long offline_lockout;  /* seconds the lockout lasts */
   int offline_mfa;       /* users with a second factor may log in offline */
+  /* Flows at the prompt. */
+  int password_reset; /* PasswordResetRequired: reset with a code; default 1 */
+  int mfa_setup;      /* MFA_SETUP: enrol a TOTP app or email; default 1 */
   /* pam_cognito-sync: accounts for libnss-extrausers. */
   char **nss_groups;     /* Cognito groups to sync; NULL: allowed_groups */
   char *nss_dir;         /* where passwd/group/shadow go; /var/lib/extrausers */

@@ -4,12 +4,14 @@
  * MFA method. Each asks through the prompter and retries within bounds. */
 #include "config.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "error.h"
 #include "login_internal.h"
+#include "mfa_setup.h"
 #include "secret.h"
 
 #define KBD_HINT                                                               \
@@ -118,19 +120,73 @@ static enum pc_status ask_new_password(struct login *l, char **pw) {
   return st;
 }
 
+/* 1 when word occurs in text as a whole word, ignoring case ("name" is in
+ * "name is missing", not in "challengeName"). */
+static int has_word(const char *text, const char *word) {
+  size_t n = strlen(word);
+  const char *at;
+
+  for (at = text; n && (at = strcasestr(at, word)) != NULL; at++) {
+    int before = at > text && (isalnum((unsigned char)at[-1]) || at[-1] == '_');
+    int after = isalnum((unsigned char)at[n]) || at[n] == '_';
+    if (!before && !after)
+      return 1;
+  }
+  return 0;
+}
+
+/* Cognito refused the value of an attribute the user gave (a phone number
+ * without +country code, say), naming it in its message: show the message
+ * and (when ask is set) ask for that attribute again. PC_ERR_INVALID_PARAM
+ * when the message names none of them (nothing the user can fix). */
+static enum pc_status ask_attribute_again(struct login *l, json_object *attrs,
+                                          int ask) {
+  const char *msg = l->r->err.message;
+  char shown[512];
+
+  json_object_object_foreach(attrs, key, val) {
+    const char *dot = strchr(key, '.');
+    char name[128], spaced[128], prompt[160], *value = NULL, *c;
+    int bad;
+
+    (void)val;
+    if (!dot || !dot[1])
+      continue;
+    pc_sanitize(name, sizeof(name), dot + 1);
+    snprintf(spaced, sizeof(spaced), "%s", name); /* "phone number" */
+    for (c = spaced; *c; c++)
+      if (*c == '_')
+        *c = ' ';
+    if (!has_word(msg, name) && !has_word(msg, spaced))
+      continue;
+    snprintf(shown, sizeof(shown), "%s", msg); /* the reply goes stale */
+    pc_login_tell(l, 1, shown);
+    if (!ask)
+      return PC_OK;
+    snprintf(prompt, sizeof(prompt), "%s: ", name);
+    if (pc_login_ask(l, PC_PROMPT_VISIBLE, prompt, &value) != 0)
+      return no_answer(l, "NEW_PASSWORD_REQUIRED");
+    bad = pc_json_add_str(attrs, key, value);
+    pc_free_secret(&value);
+    return bad ? PC_ERR_NOMEM : PC_OK;
+  }
+  return PC_ERR_INVALID_PARAM;
+}
+
 static enum pc_status new_password(struct login *l, json_object *params) {
   json_object *required = string_list(params, "requiredAttributes");
   json_object *attrs = json_object_new_object();
   enum pc_status st;
+  char *pw = NULL;
   int try;
 
   pc_login_tell(l, 0, "You are required to change your password now.");
   st = attrs ? ask_attributes(l, required, attrs) : PC_ERR_NOMEM;
-  /* Only a local mismatch or a policy rejection asks again: any other
-   * answer from the server (an expired session, say) ends here. */
+  /* A local mismatch, a policy rejection or a malformed attribute asks
+   * again: any other answer from the server (an expired session, say) ends
+   * here. */
   for (try = 1; st == PC_OK; try++) {
     json_object *req, *rp = NULL;
-    char *pw = NULL;
 
     if (try > attempts(l)) {
       pc_login_tell(l, 1,
@@ -140,8 +196,7 @@ static enum pc_status new_password(struct login *l, json_object *params) {
       st = PC_ERR_AUTH;
       break;
     }
-    st = ask_new_password(l, &pw);
-    if (st != PC_OK || pw == NULL)
+    if (!pw && ((st = ask_new_password(l, &pw)) != PC_OK || pw == NULL))
       continue; /* an error ends the loop; a mismatch asks again */
     req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
     req = pc_json_keep(req, !req || pc_json_add_str(rp, "NEW_PASSWORD", pw));
@@ -153,16 +208,21 @@ static enum pc_status new_password(struct login *l, json_object *params) {
     if (st == PC_OK) {
       pc_free_secret(&l->r->new_password);
       l->r->new_password = pw; /* for PAM_AUTHTOK */
+      pw = NULL;
       break;
     }
-    pc_free_secret(&pw);
     if (st == PC_ERR_INVALID_PASSWORD) {
       pc_login_tell(l, 1,
                     pc_login_server_message(l, "The new password was "
                                                "rejected."));
+      pc_free_secret(&pw);
       st = PC_OK;
+    } else if (st == PC_ERR_INVALID_PARAM) {
+      /* The password stays; no question when no try is left. */
+      st = ask_attribute_again(l, attrs, try < attempts(l));
     }
   }
+  pc_free_secret(&pw);
   json_object_put(required);
   pc_json_put_secret(attrs);
   return st;
@@ -345,6 +405,8 @@ enum pc_status pc_login_challenge(struct login *l, const char *name,
     return new_password(l, params);
   if (strcmp(name, "SELECT_MFA_TYPE") == 0)
     return select_mfa(l, params);
+  if (strcmp(name, "MFA_SETUP") == 0 && l->cl->cfg->mfa_setup)
+    return pc_mfa_setup(l, params);
   for (i = 0; i < sizeof(code_kinds) / sizeof(code_kinds[0]); i++)
     if (strcmp(code_kinds[i].challenge, name) == 0)
       return code(l, &code_kinds[i], params);

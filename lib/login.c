@@ -12,6 +12,7 @@
 #include "codec.h"
 #include "login.h"
 #include "login_internal.h"
+#include "reset.h"
 #include "secret.h"
 #include "srp.h"
 #include "tokens.h"
@@ -147,6 +148,8 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
                         const struct pc_prompter *p,
                         struct pc_login_result *r) {
   struct login l = {.cl = cl, .o = o, .p = p, .r = r};
+  struct pc_login_opts again;
+  char *fresh = NULL; /* the password a reset set */
   struct pc_srp *srp = NULL;
   enum pc_status st;
   int round, max_rounds = o->max_rounds > 0 ? o->max_rounds : 10;
@@ -161,6 +164,24 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
     return PC_ERR_NOMEM;
   }
   st = initiate(&l, srp);
+  if (st == PC_ERR_PASSWORD_RESET)
+    r->reset_required = 1;
+  if (st == PC_ERR_PASSWORD_RESET && cl->cfg->password_reset) {
+    /* Reset at the prompt, then a whole login with the new password. */
+    st = pc_reset_password(&l, &fresh);
+    again = *o;
+    again.password = fresh; /* r->new_password may change in a challenge */
+    if (st == PC_OK && !(r->new_password = strdup(fresh)))
+      st = PC_ERR_NOMEM;
+    l.o = &again;
+    pc_srp_free(srp);
+    srp = NULL;
+    if (st == PC_OK && cl->cfg->auth_flow == PC_FLOW_SRP &&
+        !(srp = pc_srp_new()))
+      st = PC_ERR_NOMEM;
+    if (st == PC_OK)
+      st = initiate(&l, srp);
+  }
   for (round = 0; st == PC_OK; round++) {
     json_object *ar = json_object_object_get(l.resp, "AuthenticationResult");
     json_object *cp = json_object_object_get(l.resp, "ChallengeParameters");
@@ -227,6 +248,7 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
   pc_srp_free(srp);
   pc_json_put_secret(l.resp);
   pc_free_secret(&l.session);
+  pc_free_secret(&fresh);
   free(l.user_id);
   if (st != PC_OK)
     pc_tokens_free(&r->tokens);

@@ -22,6 +22,7 @@ struct pc_prompter {
   /* Tell the user something (is_error selects an error-style message). */
   void (*tell)(void *ctx, int is_error, const char *text);
   void *ctx;
+  int quiet; /* messages are not shown (PAM_SILENT): no flow that needs them */
 };
 
 struct pc_login_opts {
@@ -36,6 +37,7 @@ struct pc_login_result {
   struct pc_tokens tokens; /* set on PC_OK */
   char *new_password;      /* set when NEW_PASSWORD_REQUIRED changed it */
   int mfa_used;            /* a second factor was asked for */
+  int reset_required;      /* Cognito said the password must be reset */
   char challenge[64];      /* the challenge being answered when it failed */
   struct pc_error err;     /* why it failed: status, detail, server error */
 };

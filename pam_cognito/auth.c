@@ -94,7 +94,10 @@ int pc_authenticate(struct pc_module *m) {
       pc_debug(m, "user=%s authenticated", user);
   } else {
     log_failure(m, user, st, &r);
-    rc = pc_module_offline(m, user, pw, st);
+    /* After "reset required" the cached password is void, whatever
+     * happened next (a network that went down mid-reset, say). */
+    rc = pc_module_offline(m, user, pw,
+                           r.reset_required ? PC_ERR_PASSWORD_RESET : st);
     if (rc < 0) {
       pc_signin_tell_failure(m, st);
       rc = pc_pam_result(st);

@@ -51,4 +51,5 @@ void pc_conv_prompter(struct pc_module *m, struct pc_prompter *p) {
   p->ask = ask;
   p->tell = tell;
   p->ctx = m;
+  p->quiet = (m->flags & PAM_SILENT) != 0;
 }

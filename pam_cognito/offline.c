@@ -35,7 +35,8 @@ int pc_module_offline(struct pc_module *m, const char *user,
 
   if (m->cfg.offline_days <= 0 || !m->has_local)
     return -1;
-  if (online == PC_ERR_AUTH || online == PC_ERR_USER_UNKNOWN) {
+  if (online == PC_ERR_AUTH || online == PC_ERR_USER_UNKNOWN ||
+      online == PC_ERR_PASSWORD_RESET) {
     /* Cognito answered no. If it refused the very password we cached, the
      * password was changed or reset elsewhere: the verifier goes. */
     if (pc_offline_refused(&m->cfg, user, m->uid, password))

@@ -369,6 +369,26 @@ async function main() {
     checkSession(expectKind(done, 'success')[0], 'setupuser');
   });
 
+  await check('MFA_SETUP: a wrong verifySoftwareToken code fails with EnableSoftwareTokenMFAException, the same session then completes', async () => {
+    await control('Reset', {}); // the check before set setupuser up
+    const user = makeUser('setupuser');
+    expectKind(await signIn(user, 'Setup-Passw0rd1!'), 'mfaSetup');
+    const [secret] = expectKind(await new Promise(resolve => user.associateSoftwareToken(
+      callbacks(resolve))), 'associateSecretCode');
+    const bad = await new Promise(resolve => user.verifySoftwareToken(
+      totp(secret) === '000000' ? '111111' : '000000', 'conformance', callbacks(resolve)));
+    expectFailure(bad, 'EnableSoftwareTokenMFAException');
+    const done = await new Promise(resolve => user.verifySoftwareToken(
+      totp(secret), 'conformance', callbacks(resolve)));
+    checkSession(expectKind(done, 'success')[0], 'setupuser');
+    // Set up: the next sign-in asks for the app's code.
+    const again = makeUser('setupuser');
+    expectKind(await signIn(again, 'Setup-Passw0rd1!'), 'totpRequired');
+    expectKind(await new Promise(resolve => again.sendMFACode(
+      totp(secret), callbacks(resolve), 'SOFTWARE_TOKEN_MFA')), 'success');
+    await control('Reset', {});
+  });
+
   await check('disabled user fails with NotAuthorizedException "User is disabled."', async () => {
     const err = expectFailure(await signIn(makeUser('disabled'), 'Disabled-Passw0rd1!'),
       'NotAuthorizedException');
@@ -496,6 +516,33 @@ async function main() {
     await emulatorCall('AWSCognitoIdentityProviderService.AdminResetUserPassword',
       { UserPoolId: MAIN_POOL, Username: 'bob' });
     expectFailure(await signIn(makeUser('bob'), 'Bob-Passw0rd!'), 'PasswordResetRequiredException');
+    await control('Reset', {});
+  });
+
+  await check('PasswordResetRequiredException, forgotPassword, an expired code (ExpiredCodeException), a new code, confirmPassword, then SRP sign-in', async () => {
+    await emulatorCall('AWSCognitoIdentityProviderService.AdminResetUserPassword',
+      { UserPoolId: MAIN_POOL, Username: 'bob' });
+    expectFailure(await signIn(makeUser('bob'), 'Bob-Passw0rd!'), 'PasswordResetRequiredException');
+    const user = makeUser('bob');
+    const forgot = () => new Promise(resolve => user.forgotPassword({
+      onSuccess: d => resolve({ kind: 'success', d }),
+      onFailure: e => resolve({ kind: 'failure', e }),
+      inputVerificationCode: d => resolve({ kind: 'code', d }),
+    }));
+    const confirm = (code, password) => new Promise(resolve => user.confirmPassword(code, password, {
+      onSuccess: r => resolve({ kind: 'success', args: [r] }),
+      onFailure: e => resolve({ kind: 'failure', args: [e] }),
+    }));
+    const lastCode = async () => (await control('GetLastCode',
+      { UserPoolId: MAIN_POOL, Username: 'bob' })).Code;
+    await control('SetOptions', { ResetCodeTtlSeconds: 0 }); // expired when sent
+    if ((await forgot()).kind !== 'code') throw new Error('forgotPassword sent no code');
+    const first = await lastCode();
+    expectFailure(await confirm(first, 'Reset-Passw0rd!2'), 'ExpiredCodeException');
+    await control('SetOptions', { ResetCodeTtlSeconds: 3600 });
+    if ((await forgot()).kind !== 'code') throw new Error('forgotPassword sent no second code');
+    expectKind(await confirm(await lastCode(), 'Reset-Passw0rd!2'), 'success');
+    expectKind(await signIn(makeUser('bob'), 'Reset-Passw0rd!2'), 'success');
     await control('Reset', {});
   });
 

@@ -11,6 +11,7 @@ Must run as root (sshd, useradd, passwd for another user). See README.md.
 
 import atexit
 import glob
+import inspect
 import os
 import pwd
 import re
@@ -380,7 +381,10 @@ def _drive(child: "pexpect.spawn", steps, timeout: float) -> _Driven:
         res.prompts_seen.append(text[line_start:].strip("\r\n"))
         res.echoed.append(None)
         if callable(answer):  # computed when the prompt comes (a code just sent)
-            answer = answer()
+            # one that takes an argument gets the terminal text so far (a
+            # secret shown before the prompt)
+            takes_text = len(inspect.signature(answer).parameters) > 0
+            answer = answer(text) if takes_text else answer()
         if answer is not None:
             child.sendline(answer)
             pending = (answer, i)
@@ -624,13 +628,14 @@ class Sshd:
         return args
 
     def login(self, user: str, steps: list, command="env", timeout: float = 10,
-              ssh_options=()) -> SshResult:
+              ssh_options=(), client_env: Optional[dict] = None) -> SshResult:
         """Log in as user with keyboard-interactive, answering steps in order.
 
         steps: [(prompt_regex, answer), ...]; regexes match unanchored (the
         client prefixes prompts with "(user@127.0.0.1) "); answer None = wait
         for the text without answering. command: remote command (str or list;
         None = no command, i.e. a login shell with nothing to read: avoid).
+        client_env: variables over the client's (LC_ALL=C by default).
         The whole call is bounded by timeout; the client is killed by PID
         when it expires (result.timed_out).
         """
@@ -643,7 +648,7 @@ class Sshd:
             # ssh's stdout -> file (remote stdout, exact); the pty gets the
             # prompts (/dev/tty), PAM messages and errors (stderr).
             child = pexpect.spawn("/bin/sh", ["-c", 'exec "$@" >"$0"', out_path, *argv],
-                                  env=_client_env(), encoding="utf-8",
+                                  env=_client_env(client_env), encoding="utf-8",
                                   codec_errors="replace", timeout=timeout,
                                   dimensions=(24, 500))
             try:

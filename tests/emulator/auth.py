@@ -10,6 +10,7 @@ import secrets
 import time
 import uuid
 
+import attributes
 import devices
 import lockout
 import policy
@@ -491,6 +492,7 @@ def _new_password(st, pool, client, user, session, answers):
     missing = [a for a in pool.missing_required(user) if not given.get(a)]
     if missing:
         raise invalid_parameter("Invalid attributes given, %s is missing" % ", ".join(missing))
+    attributes.check_formats(given)
     user.attributes.update(given)
     user.password = new
     user.status = "CONFIRMED"

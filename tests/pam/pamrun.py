@@ -163,7 +163,8 @@ class Stack:
         """Run pam-run under pam_wrapper (for the syslog lines) and parse it.
 
         answers: strings, or callables called with the prompt text when it
-        comes (a code sent during the login). Running out of answers makes
+        comes (a code sent during the login); self.live holds the events so
+        far (a secret shown before the prompt). Running out of answers makes
         the conversation fail, so nothing waits forever."""
         interactive = any(callable(a) for a in answers)
         afile = self.dir / "answers"
@@ -183,7 +184,9 @@ class Stack:
                    PAM_WRAPPER_DEBUGLEVEL="2")
         env.update(extra_env or {})
         if interactive:
-            stdout, stderr, rc = self._interactive(cmd, env, list(answers), timeout)
+            self.live = []
+            stdout, stderr, rc = self._interactive(cmd, env, list(answers), timeout,
+                                                   self.live)
         else:
             p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
             stdout, stderr, rc = p.stdout, p.stderr, p.returncode
@@ -197,7 +200,7 @@ class Stack:
         return Result(events, stderr, rc)
 
     @staticmethod
-    def _interactive(cmd, env, answers, timeout):
+    def _interactive(cmd, env, answers, timeout, live):
         errfile = tempfile.TemporaryFile(mode="w+")
         p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=errfile, env=env)
@@ -220,6 +223,7 @@ class Stack:
                     text = line.decode()
                     out.append(text + "\n")
                     ev = json.loads(text)
+                    live.append(ev)
                     if ev["event"].startswith("prompt"):
                         a = answers.pop(0) if answers else "@FAIL"
                         if callable(a):

@@ -4,7 +4,7 @@ import os
 import time
 import unittest
 
-from pamrun import POOL, EmulatorTest
+from pamrun import POOL, EmulatorTest, Stack, base_config
 from otp_reference import totp
 
 TOTP_SECRET = "JBSWY3DPEHPK3PXP"
@@ -161,7 +161,10 @@ class ChallengeTest(EmulatorTest):
         self.assertEqual([p for p in r.prompts],
                          ["Password: ", "New password: ", "Retype new password: ", "SMS code: "])
 
-    def test_mfa_setup_is_refused_with_a_message(self):
+    def test_mfa_setup_off_is_refused_with_a_message(self):
+        # mfa_setup = true (the default) is tests/pam/test_mfa_setup.py's.
+        self.s.cleanup()
+        self.s = Stack(base_config(self.emu, mfa_setup=False))
         r = self.login("setupuser", ["Setup-Passw0rd1!"])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertTrue(any("set up multi-factor" in e for e in r.errors), r.errors)

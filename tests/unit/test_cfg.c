@@ -177,6 +177,8 @@ static void test_flip_all(void) {
   ok(d.offline_lockout == 300 && c.offline_lockout == 60,
      "offline_lockout set");
   ok(d.offline_mfa == 0 && c.offline_mfa == 1, "offline_mfa set");
+  ok(d.password_reset == 1 && c.password_reset == 0, "password_reset set");
+  ok(d.mfa_setup == 1 && c.mfa_setup == 0, "mfa_setup set");
   ok(d.nss_groups == NULL && c.nss_groups != NULL &&
          pc_config_list_has(c.nss_groups, "staff") &&
          pc_config_list_has(c.nss_groups, "ops") && c.nss_groups[2] == NULL,

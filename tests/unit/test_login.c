@@ -58,7 +58,7 @@ static enum pc_status run(const char *replies, const char *const *answers,
                           struct script *s, struct pc_login_result *r,
                           size_t *served) {
   struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL};
-  struct pc_prompter p = {script_ask, script_tell, s};
+  struct pc_prompter p = {script_ask, script_tell, s, 0};
   struct pc_client cl;
   struct canned c;
   enum pc_status st;
@@ -321,7 +321,18 @@ static void test_select_and_unsupported(void) {
      "MFA_SETUP: PC_ERR_UNSUPPORTED");
   ok(strstr(s.told, "set up multi-factor authentication") != NULL,
      "told what to do");
+  is_str(r.err.detail,
+         "MFA_SETUP: no method to set up here (MFAS_CAN_SETUP missing)",
+         "and logged");
+  pc_login_result_free(&r);
+
+  cfg.mfa_setup = 0;
+  ok(run("x" CHALLENGE("MFA_SETUP",
+                       "{\"MFAS_CAN_SETUP\":\"[\\\"SOFTWARE_TOKEN_MFA\\\"]\"}"),
+         NULL, &s, &r, NULL) == PC_ERR_UNSUPPORTED,
+     "mfa_setup = false: MFA_SETUP is PC_ERR_UNSUPPORTED");
   is_str(r.err.detail, "unsupported challenge MFA_SETUP", "and logged");
+  cfg.mfa_setup = 1;
   pc_login_result_free(&r);
 
   ok(run("x" CHALLENGE("SOMETHING_NEW\\u001b[2J", "{}"), NULL, &s, &r, NULL) ==
