@@ -7,6 +7,7 @@ tests/FAULTS.md is this file's table: `python3 tests/pam/test_faults_matrix.py
 --write` renders it again, and test_faults_md_is_current keeps the two equal.
 `--observe` runs every cell and prints what it saw (to fill in EXPECT)."""
 import os
+import re
 import subprocess
 import sys
 import time
@@ -54,6 +55,18 @@ def _auth(user, answers):
     def run(test):
         return test.pam(user, answers(test))
     return run
+
+
+def _reset_prepare(test):
+    test.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
+
+
+def app_code(test):
+    """The code of the key the prompt showed (MFA enrolment), like a phone."""
+    def answer(prompt):
+        text = "\n".join(e["text"] for e in test.stack.live if e["event"] == "info")
+        return totp(re.search(r"^Key: ([A-Z2-7]+)$", text, re.M).group(1))
+    return answer
 
 
 def _chauthtok(test):
@@ -108,6 +121,16 @@ ROWS = [
      _auth("chooser", lambda t: ["Choose-Passw0rd1!", "2", lambda p: totp(TOTP_SECRET)])),
     ("NEW_PASSWORD_REQUIRED answer", "RespondToAuthChallenge", "NEW_PASSWORD_REQUIRED", None,
      _auth("newbie", lambda t: ["Temp-Passw0rd1!", "Newbie Name", NEW_PW, NEW_PW])),
+    ("MFA_SETUP: AssociateSoftwareToken", "AssociateSoftwareToken", None, None,
+     _auth("setupuser", lambda t: ["Setup-Passw0rd1!", app_code(t)])),
+    ("MFA_SETUP: VerifySoftwareToken", "VerifySoftwareToken", None, None,
+     _auth("setupuser", lambda t: ["Setup-Passw0rd1!", app_code(t)])),
+    ("MFA_SETUP answer", "RespondToAuthChallenge", "MFA_SETUP", None,
+     _auth("setupuser", lambda t: ["Setup-Passw0rd1!", app_code(t)])),
+    ("password reset: ForgotPassword", "ForgotPassword", None, _reset_prepare,
+     _auth("alice", lambda t: ["Alice-Passw0rd!", code_for(t, "alice"), NEW_PW, NEW_PW])),
+    ("password reset: ConfirmForgotPassword", "ConfirmForgotPassword", None, _reset_prepare,
+     _auth("alice", lambda t: ["Alice-Passw0rd!", code_for(t, "alice"), NEW_PW, NEW_PW])),
     ("ChangePassword (passwd)", "ChangePassword", None, None, _chauthtok),
     ("GetId", "GetId", None, None, _credentials),
     ("GetCredentialsForIdentity", "GetCredentialsForIdentity", None, None, _credentials),
@@ -194,6 +217,7 @@ class FaultMatrixTest(CacheTest):
             over.setdefault("account_grace", 0)
         s = Stack(base_config(self.emu, **over), service_text=text)
         self.stacks.append(s)
+        self.stack = s
         r = s.run(user, answers, stages=stages)
         message = (r.errors or r.infos or [""])[-1]
         aws = {k: v for k, v in r.env.items() if k.startswith("AWS_")}
@@ -324,6 +348,11 @@ def render():
         "  (`REFRESH_TOKEN_AUTH`); the account row is the account stage alone in",
         "  a new process with `account_grace = 0` (within the grace the last",
         "  verified decision stands, by design: `tests/pam/test_access.py`).",
+        "- MFA enrolment at the prompt (`mfa_setup`: AssociateSoftwareToken,",
+        "  VerifySoftwareToken, the MFA_SETUP answer) and the password reset at the",
+        "  prompt (`password_reset`: ForgotPassword, ConfirmForgotPassword) are rows",
+        "  too; after a lost ConfirmForgotPassword answer the password HAS been",
+        "  reset while the person is told to try again later.",
         "- The JWKS row faults `GET <pool>/.well-known/jwks.json`, both the",
         "  warm-up's fetch and the one verification makes.",
         "- Faults that run the operation first (trickle, reset mid-body, truncated,",
