@@ -269,8 +269,8 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
        * timeout already bounded the wait, so do not multiply it. */
       pc_buf_free(&rb);
       (void)snprintf(err->message, sizeof(err->message), "%s",
-                     st == PC_ERR_PROTOCOL ? "reply too large or malformed"
-                                           : pc_status_str(st));
+                     pc_http_failure(cl->http) ? pc_http_failure(cl->http)
+                                               : pc_status_str(st));
       break;
     }
     st = handle_reply(status, &rb, resp, err, &retry);
@@ -281,9 +281,11 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
       break;
     delay = backoff_ms(attempt);
     if (slept + delay > PC_BACKOFF_BUDGET_MS ||
-        elapsed_ms(&start) + (long)delay + 500 > budget_ms)
+        elapsed_ms(&start) + (long)delay + 500 > budget_ms ||
+        (long)delay + 500 > pc_http_budget_left(cl->http))
       break;
     sleep_ms(delay);
+    pc_http_charge(cl->http, (long)delay); /* waiting is network time too */
     slept += delay;
   }
   pc_http_set_call_timeout_ms(cl->http, 0);
@@ -291,7 +293,9 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
   if (st != PC_OK && err->type[0])
     (void)pc_error_set(err, st, "%s: %s", err->type, err->message);
   else if (st != PC_OK)
-    (void)pc_error_set(err, st, "%s: %s", op, pc_status_str(st));
+    (void)pc_error_set(err, st, "%s: %s", op,
+                       pc_http_failure(cl->http) ? pc_http_failure(cl->http)
+                                                 : pc_status_str(st));
   return st;
 }
 

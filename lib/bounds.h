@@ -10,6 +10,7 @@
 #define PC_MAX_GROUPS 512     /* Cognito groups kept from a token or a record */
 #define PC_CACHE_PATH_MAX 256 /* cache paths kept for messages */
 #define PC_HTTP_MAX_RESPONSE (256 * 1024) /* largest HTTP answer kept */
+#define PC_HTTP_MAX_HEADERS (64 * 1024)   /* all header lines of one answer */
 #define PC_JWT_MAX_CLAIMS 16384 /* largest decoded JWT claims segment */
 #define PC_JSON_MAX_DEPTH 16    /* deepest JSON nesting parsed */
 #define PC_IDENTITY_ID_MAX 55   /* "<region>:<uuid>" is 46 */

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "secmem.h"
 #include "secret.h"
 
 /* First allocation: big enough for a typical Cognito reply in one go. */
@@ -21,7 +22,9 @@ void pc_buf_init(struct pc_buf *b, size_t max) {
 }
 
 /* Move the contents to a new block, wiping the old one: realloc() would leave
- * a copy of tokens behind in freed memory. */
+ * a copy of tokens behind in freed memory. Blocks come from secmem.h: what
+ * a buffer holds (tokens, keys, request bodies with passwords) stays out of
+ * core dumps. */
 static int grow(struct pc_buf *b, size_t need) {
   size_t cap = b->cap ? b->cap : PC_BUF_MIN_CAP;
   char *p;
@@ -38,13 +41,12 @@ static int grow(struct pc_buf *b, size_t need) {
     cap = b->max + 1;
   if (cap < need)
     cap = need;
-  p = malloc(cap);
+  p = pc_secmem_alloc(cap);
   if (p == NULL)
     return -1;
   if (b->data != NULL) {
     memcpy(p, b->data, b->len + 1);
-    pc_wipe(b->data, b->cap);
-    free(b->data);
+    pc_secmem_free(b->data); /* wipes */
   }
   b->data = p;
   b->cap = cap;
@@ -98,22 +100,22 @@ int pc_buf_append_json_member(struct pc_buf *b, const char *key,
   return pc_buf_append_json_str(b, val);
 }
 
+/* The string leaves secret memory for the heap: its callers free it like
+ * any string (pc_free_secret). */
 char *pc_buf_take(struct pc_buf *b) {
-  char *s = b->data;
+  char *s = malloc(b->len + 1);
 
-  if (s == NULL && (s = malloc(1)) != NULL)
-    s[0] = '\0';
-  b->data = NULL;
-  b->len = 0;
-  b->cap = 0;
+  if (s != NULL) {
+    if (b->data != NULL)
+      memcpy(s, b->data, b->len);
+    s[b->len] = '\0';
+  }
+  pc_buf_free(b);
   return s;
 }
 
 void pc_buf_free(struct pc_buf *b) {
-  if (b->data != NULL) {
-    pc_wipe(b->data, b->cap);
-    free(b->data);
-  }
+  pc_secmem_free(b->data); /* wipes */
   b->data = NULL;
   b->len = 0;
   b->cap = 0;

@@ -15,6 +15,7 @@
 #include <openssl/rand.h>
 
 #include "cache.h"
+#include "cacheowner.h"
 #include "codec.h"
 #include "secret.h"
 
@@ -207,6 +208,21 @@ int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
   if (rc != 0)
     return rc;
   rc = open_owned_dir(bfd, user, c->path, uid, gid, create, &c->dir_fd, e);
+  if (rc == 0) {
+    struct pc_error note = *e; /* a repair notice from the open */
+    int bound = pc_cacheowner_bind(c, user, e);
+
+    if (bound < 0) {
+      pc_cache_close(c);
+      rc = -1;
+    } else {
+      if (e->detail[0] == '\0')
+        *e = note;
+      /* A new area: no other name may keep files under this uid. */
+      if (bound > 0 && create && geteuid() == 0)
+        pc_cacheowner_retire_stale(bfd, user, uid);
+    }
+  }
   close(bfd);
   return rc;
 }

@@ -50,6 +50,8 @@ static const struct key_def keys[] = {
     STR_KEY(idp_endpoint),
     STR_KEY(identity_endpoint),
     {"timeout", K_LONG, offsetof(struct pc_config, timeout), 1, 300},
+    {"login_timeout", K_LONG, offsetof(struct pc_config, login_timeout), 1,
+     3600},
     STR_KEY(ca_file),
     STR_KEY(cache_dir),
     {"credentials_required", K_BOOL,
@@ -99,6 +101,7 @@ int pc_config_init(struct pc_config *c) {
   memset(c, 0, sizeof(*c));
   c->auth_flow = PC_FLOW_SRP;
   c->timeout = 10;
+  c->login_timeout = 30;
   c->max_attempts = 3;
   c->credentials_required = 0;
   c->min_uid = 1000;

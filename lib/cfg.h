@@ -14,13 +14,15 @@ struct pc_config {
   char *client_id;     /* required */
   char *client_secret; /* optional; a secret: wiped on free */
   enum pc_auth_flow auth_flow;
-  char *identity_pool_id;   /* optional; enables AWS credentials */
-  char *role_arn;           /* optional CustomRoleArn */
-  char *idp_endpoint;       /* optional base URL; default regional AWS host */
-  char *identity_endpoint;  /* optional base URL; default regional AWS host */
-  long timeout;             /* seconds per HTTP call, 1..300, default 10 */
-  char *ca_file;            /* optional CA bundle */
-  char *cache_dir;          /* default PC_DEFAULT_CACHE_DIR */
+  char *identity_pool_id;  /* optional; enables AWS credentials */
+  char *role_arn;          /* optional CustomRoleArn */
+  char *idp_endpoint;      /* optional base URL; default regional AWS host */
+  char *identity_endpoint; /* optional base URL; default regional AWS host */
+  long timeout;            /* seconds per HTTP call, 1..300, default 10 */
+  long login_timeout; /* seconds of network time per pam_sm_* call, 1..3600,
+                         default 30 */
+  char *ca_file;      /* optional CA bundle */
+  char *cache_dir;    /* default PC_DEFAULT_CACHE_DIR */
   int credentials_required; /* 1: a failed credential fetch fails the session */
   long max_attempts; /* tries for a new password or code, 1..10, default 3 */
 

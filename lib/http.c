@@ -3,6 +3,7 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include <strings.h>
 #include <sys/auxv.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "curlmem.h"
@@ -20,6 +22,8 @@ struct pc_http {
   const struct pc_http_ops *ops;
   void *opaque;
   long call_timeout_ms; /* > 0: this call's whole budget (libcurl only) */
+  long *budget_ms;      /* shared network time left (login_timeout), or NULL */
+  const char *failure;  /* why the last call failed, or NULL */
   char request_id[80];  /* x-amzn-RequestId of the last answer */
 };
 
@@ -29,6 +33,9 @@ struct curl_state {
   CURL *easy;
   struct pc_buf *sink; /* the caller's response buffer during a call */
   int overflow;        /* the answer passed PC_HTTP_MAX_RESPONSE */
+  size_t header_bytes; /* of the current answer */
+  long timeout_ms;     /* the handle's timeout per call */
+  char errbuf[CURL_ERROR_SIZE];
   int nomem;
   int sigv4; /* pc_http_set_aws_sigv4 was called */
   /* The request body, read by libcurl through read_cb from the caller's
@@ -132,6 +139,55 @@ void pc_http_set_call_timeout_ms(struct pc_http *h, long ms) {
     h->call_timeout_ms = ms;
 }
 
+void pc_http_share_budget(struct pc_http *h, long *left_ms) {
+  if (h != NULL)
+    h->budget_ms = left_ms;
+}
+
+void pc_http_charge(struct pc_http *h, long ms) {
+  if (h != NULL && h->budget_ms != NULL && ms > 0)
+    *h->budget_ms = *h->budget_ms > ms ? *h->budget_ms - ms : 0;
+}
+
+long pc_http_budget_left(const struct pc_http *h) {
+  return h != NULL && h->budget_ms != NULL ? *h->budget_ms : LONG_MAX;
+}
+
+const char *pc_http_failure(const struct pc_http *h) {
+  return h ? h->failure : NULL;
+}
+
+static long now_ms(void) {
+  struct timespec ts;
+
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (long)ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
+}
+
+/* One call of the transport, within the budget and counted against it. */
+static enum pc_status within_budget(struct pc_http *h, const char *url,
+                                    const char *target, const char *body,
+                                    size_t body_len, long *status,
+                                    struct pc_buf *resp) {
+  enum pc_status st;
+  long start;
+
+  h->failure = NULL;
+  if (h->budget_ms != NULL && *h->budget_ms <= 0) {
+    h->failure = "login_timeout spent: no network time left for this call";
+    return PC_ERR_UNAVAIL;
+  }
+  start = now_ms();
+  st = target != NULL
+           ? h->ops->post(h, url, target, body, body_len, status, resp)
+           : h->ops->get(h, url, status, resp);
+  pc_http_charge(h, now_ms() - start);
+  if (st == PC_ERR_UNAVAIL && h->failure == NULL && h->budget_ms != NULL &&
+      *h->budget_ms <= 0)
+    h->failure = "login_timeout spent during the call";
+  return st;
+}
+
 const char *pc_http_unsafe_environment(void) {
   /* libcurl opens $SSLKEYLOGFILE during global init and writes TLS secrets
    * to it. In a setuid program (su, sudo) that variable is the calling
@@ -170,7 +226,7 @@ enum pc_status pc_http_post(struct pc_http *h, const char *url,
   /* Refused before any I/O, whatever the transport. */
   if (!pc_url_allowed(url))
     return PC_ERR_CONFIG;
-  return h->ops->post(h, url, target, body, body_len, status, resp);
+  return within_budget(h, url, target, body, body_len, status, resp);
 }
 
 enum pc_status pc_http_get(struct pc_http *h, const char *url, long *status,
@@ -185,7 +241,7 @@ enum pc_status pc_http_get(struct pc_http *h, const char *url, long *status,
     return PC_ERR_CONFIG;
   if (h->ops->get == NULL)
     return PC_ERR_UNAVAIL;
-  return h->ops->get(h, url, status, resp);
+  return within_budget(h, url, NULL, NULL, 0, status, resp);
 }
 
 void pc_http_free(struct pc_http *h) {
@@ -260,8 +316,15 @@ static int seek_cb(void *userdata, curl_off_t offset, int origin) {
 static size_t header_cb(char *ptr, size_t size, size_t nitems, void *userdata) {
   static const char name[] = "x-amzn-requestid:";
   struct pc_http *h = userdata;
+  struct curl_state *cs = h->opaque;
   size_t n = size * nitems, len;
 
+  /* libcurl refuses one header line past 100 kB, but not many lines. */
+  cs->header_bytes += n;
+  if (cs->header_bytes > PC_HTTP_MAX_HEADERS) {
+    cs->overflow = 1;
+    return 0;
+  }
   if (n > sizeof(name) - 1 && strncasecmp(ptr, name, sizeof(name) - 1) == 0) {
     ptr += sizeof(name) - 1;
     n -= sizeof(name) - 1;
@@ -275,6 +338,30 @@ static size_t header_cb(char *ptr, size_t size, size_t nitems, void *userdata) {
     h->request_id[len] = '\0';
   }
   return size * nitems;
+}
+
+/* libcurl reports one header line past its 100 kB limit as out of memory
+ * (7.88, often with no message), later releases as CURLE_TOO_LARGE. Out of
+ * memory after the status line arrived and before any body, while a buffer
+ * of that size can still be had, is that limit and not a real shortage. */
+static int header_too_large(CURLcode rc, const struct curl_state *cs) {
+  void *probe;
+  int found;
+
+#if LIBCURL_VERSION_NUM >= 0x080600
+  if (rc == CURLE_TOO_LARGE)
+    return 1;
+#endif
+  if (rc != CURLE_OUT_OF_MEMORY)
+    return 0;
+  if (strstr(cs->errbuf, "header") != NULL)
+    return 1;
+  if (cs->header_bytes == 0 || (cs->sink != NULL && cs->sink->len > 0))
+    return 0;
+  probe = malloc(PC_HTTP_MAX_RESPONSE);
+  found = probe != NULL;
+  free(probe);
+  return found;
 }
 
 /* One request: a JSON POST with X-Amz-Target, or a GET when target is
@@ -293,6 +380,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
       "Content-Type: application/x-amz-json-1.1", "Expect:", NULL};
   enum pc_status st = PC_ERR_UNAVAIL;
   char *ctype = NULL;
+  long limit_ms;
   CURLcode rc;
   int n;
 
@@ -329,11 +417,17 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
   cs->up_pos = 0;
   cs->overflow = 0;
   cs->nomem = 0;
-  if ((h->call_timeout_ms > 0 &&
-       (curl_easy_setopt(cs->easy, CURLOPT_TIMEOUT_MS, h->call_timeout_ms) !=
-            CURLE_OK ||
-        curl_easy_setopt(cs->easy, CURLOPT_CONNECTTIMEOUT_MS,
-                         h->call_timeout_ms) != CURLE_OK)) ||
+  cs->header_bytes = 0;
+  cs->errbuf[0] = '\0';
+  /* This call's time: its own timeout, within what login_timeout left. */
+  limit_ms = h->call_timeout_ms > 0 ? h->call_timeout_ms : cs->timeout_ms;
+  if (h->budget_ms != NULL && *h->budget_ms < limit_ms)
+    limit_ms = *h->budget_ms;
+  if (limit_ms < 1)
+    limit_ms = 1;
+  if (curl_easy_setopt(cs->easy, CURLOPT_TIMEOUT_MS, limit_ms) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_CONNECTTIMEOUT_MS, limit_ms) !=
+          CURLE_OK ||
       curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
       curl_easy_setopt(cs->easy, CURLOPT_HEADERFUNCTION, header_cb) !=
           CURLE_OK ||
@@ -368,9 +462,14 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
           !pc_http_json_type(ctype))
         pc_buf_free(resp);
     }
-  } else if ((rc == CURLE_WRITE_ERROR && cs->overflow) ||
-             rc == CURLE_FILESIZE_EXCEEDED) {
-    st = PC_ERR_PROTOCOL;
+  } else if (((rc == CURLE_WRITE_ERROR || rc == CURLE_RECV_ERROR) &&
+              cs->overflow) ||
+             rc == CURLE_FILESIZE_EXCEEDED || header_too_large(rc, cs)) {
+    st = PC_ERR_TOO_LARGE;
+    h->failure =
+        cs->header_bytes > PC_HTTP_MAX_HEADERS || header_too_large(rc, cs)
+            ? "reply header too large"
+            : "reply body too large";
   } else if (rc == CURLE_OUT_OF_MEMORY ||
              (rc == CURLE_WRITE_ERROR && cs->nomem)) {
     st = PC_ERR_NOMEM;
@@ -475,6 +574,8 @@ static int curl_setup(CURL *e, long timeout, const char *ca_file,
       curl_easy_setopt(e, CURLOPT_READDATA, cs) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_cb) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_SEEKDATA, cs) != CURLE_OK ||
+      (cs != NULL &&
+       curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cs->errbuf) != CURLE_OK) ||
       curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) !=
           CURLE_OK ||
@@ -499,6 +600,7 @@ struct pc_http *pc_http_new(long timeout, const char *ca_file) {
   cs = calloc(1, sizeof(*cs));
   if (cs == NULL)
     return NULL;
+  cs->timeout_ms = timeout * 1000L;
   cs->easy = curl_easy_init();
   if (cs->easy == NULL || curl_setup(cs->easy, timeout, ca_file, cs) != 0)
     goto fail;

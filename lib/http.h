@@ -15,7 +15,8 @@ struct pc_http;
  * own. post() sends body to url with the given X-Amz-Target and fills status
  * and resp (resp is bounded by PC_HTTP_MAX_RESPONSE). It returns PC_OK when an
  * HTTP answer arrived (whatever its status), PC_ERR_UNAVAIL on connection
- * failure or timeout, PC_ERR_PROTOCOL when the answer is too large. */
+ * failure or timeout, PC_ERR_TOO_LARGE when the answer (a header or the
+ * body) is too large. */
 struct pc_http_ops {
   enum pc_status (*post)(struct pc_http *h, const char *url, const char *target,
                          const char *body, size_t body_len, long *status,
@@ -50,6 +51,24 @@ void pc_http_free(struct pc_http *h);
 /* Bound the next calls to ms milliseconds in all (connect included); 0 goes
  * back to the timeout given at creation. Custom transports ignore it. */
 void pc_http_set_call_timeout_ms(struct pc_http *h, long ms);
+
+/* Share one budget of network time (login_timeout): *left_ms, in
+ * milliseconds, bounds every later call of h (each gets the smaller of its
+ * own timeout and what is left) and is decreased by the time each takes.
+ * When it is spent, calls fail at once with PC_ERR_UNAVAIL. left_ms must
+ * outlive h's calls; NULL removes the budget. */
+void pc_http_share_budget(struct pc_http *h, long *left_ms);
+
+/* Count ms of waiting (a retry's backoff) against the budget. */
+void pc_http_charge(struct pc_http *h, long ms);
+
+/* Milliseconds left in the budget (LONG_MAX without one). */
+long pc_http_budget_left(const struct pc_http *h);
+
+/* Why the last call failed, in words for a log line ("login_timeout
+ * spent", "reply header too large"), or NULL when it did not fail or no
+ * more is known than its status. */
+const char *pc_http_failure(const struct pc_http *h);
 
 /* The x-amzn-RequestId header of the last answer ("" when none; raw
  * server text). A custom transport reports it with pc_http_set_request_id

@@ -27,6 +27,8 @@ const char *pc_status_str(enum pc_status st) {
     return "network unavailable";
   case PC_ERR_PROTOCOL:
     return "malformed reply";
+  case PC_ERR_TOO_LARGE:
+    return "reply too large";
   case PC_ERR_CONFIG:
     return "bad configuration";
   case PC_ERR_NOMEM:

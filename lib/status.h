@@ -21,7 +21,8 @@ enum pc_status {
   PC_ERR_CONV,          /* the conversation could not answer */
   PC_ERR_UNSUPPORTED,   /* a challenge a login prompt cannot meet */
   PC_ERR_INVALID_PARAM, /* InvalidParameterException, ResourceNotFound */
-  PC_ERR_ABORTED        /* the user gave up (empty answer, too many tries) */
+  PC_ERR_ABORTED,       /* the user gave up (empty answer, too many tries) */
+  PC_ERR_TOO_LARGE      /* a reply (header or body) past our limits */
 };
 
 /* A short fixed English name for logs ("network unavailable"). */

@@ -13,6 +13,7 @@
 #include "authorize.h"
 #include "conv.h"
 #include "login.h"
+#include "logname.h"
 #include "module.h"
 #include "offline.h"
 #include "result.h"
@@ -27,13 +28,6 @@ static void free_name(pam_handle_t *pamh, void *data, int status) {
   (void)pamh;
   (void)status;
   free(data);
-}
-
-static const char *rhost_of(struct pc_module *m) {
-  const void *rhost = NULL;
-
-  pam_get_item(m->pamh, PAM_RHOST, &rhost);
-  return rhost ? (const char *)rhost : "";
 }
 
 int pc_module_mark_admitted(struct pc_module *m, const char *user) {
@@ -62,7 +56,8 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
     pam_syslog(m->pamh, LOG_ERR,
                "authentication failure; rhost=%s user=%s: password accepted "
                "but %s",
-               rhost_of(m), user, v.why[0] ? v.why : pc_status_str(st));
+               pc_log_rhost(m), pc_log_user(m, user),
+               v.why[0] ? v.why : pc_status_str(st));
     pc_verdict_free(&v);
     rc = pc_pam_result(st);
     if (rc == PAM_AUTHINFO_UNAVAIL)
@@ -74,7 +69,7 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
     pam_syslog(m->pamh, LOG_NOTICE,
                "authentication failure; rhost=%s user=%s: password accepted "
                "but access refused: %s",
-               rhost_of(m), user, v.why);
+               pc_log_rhost(m), pc_log_user(m, user), v.why);
     pc_verdict_free(&v);
     return v.access == PC_ACCESS_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
   }
@@ -84,14 +79,15 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
     pam_syslog(m->pamh, LOG_WARNING,
                "user=%s: cannot keep the account record (%s); key logins "
                "will not be admitted until it can be written",
-               user, why);
+               pc_log_user(m, user), why);
   /* The password the user has now (a forced change set a new one). */
   if (m->has_local &&
       pc_offline_remember(&m->cfg, user, m->uid,
                           r->new_password ? r->new_password : password,
                           r->mfa_used, v.groups, now, why, sizeof why) != 0)
     pam_syslog(m->pamh, LOG_WARNING,
-               "user=%s: cannot keep the offline verifier (%s)", user, why);
+               "user=%s: cannot keep the offline verifier (%s)",
+               pc_log_user(m, user), why);
   pc_verdict_free(&v);
   return pc_module_mark_admitted(m, user);
 }
@@ -108,10 +104,10 @@ static int unknown_user(struct pc_module *m, const char *user,
   if (m->cfg.account_required) {
     pam_syslog(m->pamh, LOG_NOTICE,
                "account denied; rhost=%s user=%s: %s (account_required)",
-               rhost_of(m), user, why);
+               pc_log_rhost(m), pc_log_user(m, user), why);
     return PAM_PERM_DENIED;
   }
-  pc_debug(m, "user=%s: %s", user, why);
+  pc_debug(m, "user=%s: %s", pc_log_user(m, user), why);
   return PAM_USER_UNKNOWN;
 }
 
@@ -125,7 +121,8 @@ int pc_acct_mgmt(struct pc_module *m) {
   if ((rc = pc_module_user(m, &user)) != PAM_SUCCESS)
     return rc;
   if (admitted_here(m, user)) {
-    pc_debug(m, "user=%s admitted by this process's authentication", user);
+    pc_debug(m, "user=%s admitted by this process's authentication",
+             pc_log_user(m, user));
     return PAM_SUCCESS;
   }
   if (!m->has_local)
@@ -139,32 +136,32 @@ int pc_acct_mgmt(struct pc_module *m) {
   switch (res) {
   case PC_ACCOUNT_OK:
     if (graced)
-      pam_syslog(m->pamh, LOG_WARNING, "account admitted; user=%s: %s", user,
-                 why);
+      pam_syslog(m->pamh, LOG_WARNING, "account admitted; user=%s: %s",
+                 pc_log_user(m, user), why);
     else
-      pc_debug(m, "user=%s: %s", user, why);
+      pc_debug(m, "user=%s: %s", pc_log_user(m, user), why);
     return PAM_SUCCESS;
   case PC_ACCOUNT_NOT_ALLOWED:
     pam_syslog(m->pamh, LOG_NOTICE, "account denied; rhost=%s user=%s: %s",
-               rhost_of(m), user, why);
+               pc_log_rhost(m), pc_log_user(m, user), why);
     return PAM_PERM_DENIED;
   case PC_ACCOUNT_EXPIRED:
     pam_syslog(m->pamh, LOG_NOTICE, "account expired; rhost=%s user=%s: %s",
-               rhost_of(m), user, why);
+               pc_log_rhost(m), pc_log_user(m, user), why);
     pc_conv_tell(m, 1,
                  "Your Cognito sign-in is no longer valid (account disabled "
                  "or sign-in revoked).");
     return PAM_ACCT_EXPIRED;
   case PC_ACCOUNT_STALE:
     pam_syslog(m->pamh, LOG_ERR, "account denied; rhost=%s user=%s: %s",
-               rhost_of(m), user, why);
+               pc_log_rhost(m), pc_log_user(m, user), why);
     return PAM_PERM_DENIED;
   case PC_ACCOUNT_UNKNOWN:
     return unknown_user(m, user, why);
   case PC_ACCOUNT_ERROR:
     break;
   }
-  pam_syslog(m->pamh, LOG_ERR, "account stage failed for user=%s: %s", user,
-             why[0] ? why : "internal error");
+  pam_syslog(m->pamh, LOG_ERR, "account stage failed for user=%s: %s",
+             pc_log_user(m, user), why[0] ? why : "internal error");
   return PAM_SYSTEM_ERR;
 }

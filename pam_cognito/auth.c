@@ -9,6 +9,7 @@
 #include "error.h"
 #include "conv.h"
 #include "login.h"
+#include "logname.h"
 #include "module.h"
 #include "result.h"
 #include "session.h"
@@ -24,7 +25,6 @@ static int placeholder_password(const char *pw) {
 
 static void log_failure(struct pc_module *m, const char *user,
                         enum pc_status st, const struct pc_login_result *r) {
-  const void *rhost = NULL;
   char text[1024];
   int rc = pc_pam_result(st);
   /* The service or its configuration failed: that is an error, not a
@@ -32,17 +32,16 @@ static void log_failure(struct pc_module *m, const char *user,
   int prio = rc == PAM_AUTHINFO_UNAVAIL || rc == PAM_SERVICE_ERR ? LOG_ERR
                                                                  : LOG_NOTICE;
 
-  pam_get_item(m->pamh, PAM_RHOST, &rhost);
   if (st == PC_ERR_USER_UNKNOWN) {
     pam_syslog(m->pamh, LOG_NOTICE,
                "authentication failure; rhost=%s: "
                "user unknown to the user pool",
-               rhost ? (const char *)rhost : "");
+               pc_log_rhost(m));
     return;
   }
   pam_syslog(m->pamh, prio,
-             "authentication failure; user=%s rhost=%s: %s%s%s: %s", user,
-             rhost ? (const char *)rhost : "", pc_status_str(st),
+             "authentication failure; rhost=%s user=%s: %s%s%s: %s",
+             pc_log_rhost(m), pc_log_user(m, user), pc_status_str(st),
              r->challenge[0] ? " during " : "", r->challenge,
              pc_error_text(&r->err, text, sizeof(text)));
 }
@@ -64,14 +63,17 @@ int pc_authenticate(struct pc_module *m) {
    * (lib/warmup.h); stopped and joined as soon as the password is here. */
   if (pam_get_item(m->pamh, PAM_AUTHTOK, &known) != PAM_SUCCESS || !known)
     warm = pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_NOW);
+  pc_module_conv_begin(m);
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &pw, NULL);
   pc_warmup_stop(warm);
+  pc_module_conv_end(m);
   if (rc != PAM_SUCCESS || !pw)
     return pc_signin_authtok_error(m, rc, "password");
   if (!*pw || placeholder_password(pw)) {
-    pam_syslog(m->pamh, LOG_NOTICE, "authentication failure; user=%s: %s", user,
-               *pw ? "placeholder password from the application"
-                   : "empty password");
+    pam_syslog(
+        m->pamh, LOG_NOTICE, "authentication failure; rhost=%s user=%s: %s",
+        pc_log_rhost(m), pc_log_user(m, user),
+        *pw ? "placeholder password from the application" : "empty password");
     return PAM_AUTH_ERR;
   }
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
@@ -84,6 +86,7 @@ int pc_authenticate(struct pc_module *m) {
       st = PC_ERR_NOMEM;
   }
   if (st == PC_OK) {
+    m->name_verified = 1; /* the pool knows this name: it may be logged */
     rc = pc_module_admit(m, &cl, user, pw, &r);
     if (rc != PAM_SUCCESS)
       goto out;
@@ -91,7 +94,7 @@ int pc_authenticate(struct pc_module *m) {
      * need from the cache (sshd runs them in another process anyway). */
     rc = pc_session_after_auth(m, user, &cl, &r.tokens);
     if (rc == PAM_SUCCESS) /* else credentials_required denied it */
-      pc_debug(m, "user=%s authenticated", user);
+      pc_debug(m, "user=%s authenticated", pc_log_user(m, user));
   } else {
     log_failure(m, user, st, &r);
     /* After "reset required" the cached password is void, whatever

@@ -14,6 +14,7 @@
 #include "api.h"
 #include "conv.h"
 #include "login.h"
+#include "logname.h"
 #include "module.h"
 #include "offline.h"
 #include "password.h"
@@ -44,7 +45,9 @@ static int prove_current(struct pc_module *m, const char *user,
     pc_conv_tell(m, 0,
                  "Changing a Cognito password needs the user's current "
                  "password: this host holds no administrator keys.");
+  pc_module_conv_begin(m);
   rc = pam_get_authtok(m->pamh, PAM_OLDAUTHTOK, &old, "Current password: ");
+  pc_module_conv_end(m);
   if (rc != PAM_SUCCESS || !old || !*old)
     return pc_signin_authtok_error(m, rc, "current password");
   st = pc_signin(m, cl, user, old, &r);
@@ -52,7 +55,7 @@ static int prove_current(struct pc_module *m, const char *user,
     pam_syslog(m->pamh, st == PC_ERR_AUTH ? LOG_NOTICE : LOG_ERR,
                "password change refused; user=%s: current password not "
                "accepted: %s: %s",
-               user, pc_status_str(st),
+               pc_log_user(m, user), pc_status_str(st),
                pc_error_text(&r.err, text, sizeof(text)));
     if (st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
@@ -87,7 +90,9 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   rc = pam_get_item(m->pamh, PAM_OLDAUTHTOK, (const void **)&old);
   if (rc != PAM_SUCCESS || !old)
     return PAM_AUTHTOK_ERR;
+  pc_module_conv_begin(m);
   rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &new, NULL);
+  pc_module_conv_end(m);
   if (rc == PAM_TRY_AGAIN || rc == PAM_AUTHTOK_RECOVERY_ERR)
     return PAM_TRY_AGAIN; /* the two entries differed */
   if (rc != PAM_SUCCESS || !new)
@@ -105,11 +110,11 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
       pam_syslog(m->pamh, LOG_WARNING,
                  "user=%s: offline verifier not updated; offline login "
                  "accepts neither password until the next login",
-                 user);
+                 pc_log_user(m, user));
     return PAM_SUCCESS;
   }
-  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s", user,
-             pc_error_text(&err, text, sizeof(text)));
+  pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s",
+             pc_log_user(m, user), pc_error_text(&err, text, sizeof(text)));
   pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
   switch (st) {
   case PC_ERR_INVALID_PASSWORD:
@@ -121,6 +126,7 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
     return PAM_AUTHTOK_ERR;
   case PC_ERR_UNAVAIL:
   case PC_ERR_PROTOCOL:
+  case PC_ERR_TOO_LARGE:
     /* The request may have reached Cognito before the answer was lost
      * (a timeout, a reset, a garbled reply): say so, do not guess. */
     pc_conv_tell(m, 1,

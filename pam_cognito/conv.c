@@ -14,8 +14,10 @@ void pc_conv_tell(struct pc_module *m, int is_error, const char *text) {
 
   if (m->flags & PAM_SILENT)
     return;
+  pc_module_conv_begin(m);
   pam_prompt(m->pamh, is_error ? PAM_ERROR_MSG : PAM_TEXT_INFO, &resp, "%s",
              text);
+  pc_module_conv_end(m);
   pc_free_secret(&resp);
 }
 
@@ -30,12 +32,15 @@ static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,
   /* A code may take minutes to arrive: keep the connections in use. */
   struct pc_warmup *keep =
       pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_KEEP);
-  int rc = pam_prompt(m->pamh,
-                      style == PC_PROMPT_SECRET ? PAM_PROMPT_ECHO_OFF
-                                                : PAM_PROMPT_ECHO_ON,
-                      &resp, "%s", prompt);
+  int rc;
 
+  pc_module_conv_begin(m);
+  rc = pam_prompt(m->pamh,
+                  style == PC_PROMPT_SECRET ? PAM_PROMPT_ECHO_OFF
+                                            : PAM_PROMPT_ECHO_ON,
+                  &resp, "%s", prompt);
   pc_warmup_stop(keep);
+  pc_module_conv_end(m);
 
   if (rc != PAM_SUCCESS || resp == NULL) {
     pc_free_secret(&resp);

@@ -11,6 +11,7 @@
 #include "api.h"
 #include "localuser.h"
 #include "http.h"
+#include "logname.h"
 #include "module.h"
 #include "result.h"
 #include "secret.h"
@@ -54,6 +55,7 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
   int i, rc;
 
   memset(m, 0, sizeof(*m));
+  pc_fdguard_begin(&m->fds);
   m->pamh = pamh;
   m->flags = flags;
   m->config_path = PC_DEFAULT_CONFIG;
@@ -106,12 +108,22 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
     pam_syslog(pamh, LOG_ERR, "configuration %s: %s", m->config_path, err);
     return PAM_SERVICE_ERR;
   }
+  m->net_left_ms = m->cfg.login_timeout * 1000L;
   return PAM_SUCCESS;
 }
 
 void pc_module_free(struct pc_module *m) {
+  pc_fdguard_end(&m->fds);
   pc_config_free(&m->cfg);
   pc_wipe(m, sizeof(*m));
+}
+
+void pc_module_conv_begin(struct pc_module *m) {
+  pc_fdguard_seal(&m->fds);
+}
+
+void pc_module_conv_end(struct pc_module *m) {
+  pc_fdguard_rebase(&m->fds);
 }
 
 int pc_module_user(struct pc_module *m, const char **user) {
@@ -154,8 +166,8 @@ int pc_module_screen(struct pc_module *m) {
   }
   m->has_local = rc == 0;
   if (m->has_local && (long long)m->uid < m->cfg.min_uid) {
-    pc_debug(m, "user=%s uid=%lu is below min_uid=%ld: not Cognito's", user,
-             (unsigned long)m->uid, m->cfg.min_uid);
+    pc_debug(m, "user=%s uid=%lu is below min_uid=%ld: not Cognito's",
+             pc_log_user(m, user), (unsigned long)m->uid, m->cfg.min_uid);
     return PAM_IGNORE;
   }
   return PAM_SUCCESS;
@@ -201,5 +213,7 @@ int pc_module_client(struct pc_module *m, struct pc_client *cl) {
   }
   /* Without the pool the client still works, on connections of its own. */
   (void)pc_http_use_pool(cl->http, pc_module_pool(m));
+  /* Every client of this call draws on one login_timeout. */
+  pc_http_share_budget(cl->http, &m->net_left_ms);
   return PAM_SUCCESS;
 }

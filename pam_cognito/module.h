@@ -10,6 +10,7 @@
 #include <security/pam_ext.h>
 
 #include "cfg.h"
+#include "fdguard.h"
 #include "status.h"
 
 struct pc_module {
@@ -22,6 +23,11 @@ struct pc_module {
   int has_local; /* the PAM user has a local account: uid/gid below */
   uid_t uid;
   gid_t gid;
+  struct pc_fdguard fds; /* descriptors open when the call began */
+  long net_left_ms;      /* network time left in this call (login_timeout) */
+  int name_verified;     /* the pool accepted the PAM user's sign-in */
+  char log_user[520];    /* pc_log_user's and pc_log_rhost's output */
+  char log_rhost[520];
 };
 
 /* Debug lines carry the function name and never a secret. */
@@ -37,6 +43,12 @@ struct pc_module {
 int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
                    const char **argv);
 void pc_module_free(struct pc_module *m);
+
+/* Around every call of the application's conversation: the sockets opened
+ * since the call began become close-on-exec first (the conversation may
+ * run a program), and what the conversation opened is left alone. */
+void pc_module_conv_begin(struct pc_module *m);
+void pc_module_conv_end(struct pc_module *m);
 
 /* The PAM user, checked: not empty, no leading '-' or '+', no control
  * characters, at most 128 bytes. PAM_SUCCESS or a PAM error. */

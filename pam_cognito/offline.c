@@ -9,6 +9,7 @@
 
 #include "access.h"
 #include "conv.h"
+#include "logname.h"
 #include "module.h"
 #include "offline.h"
 
@@ -16,14 +17,8 @@
  * Cognito (a 5xx, garbage, a cut connection; a network in between can make
  * either). Throttling is an answer from Cognito, so it does not count. */
 static int unreachable(enum pc_status st) {
-  return st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL;
-}
-
-static const char *rhost_of(struct pc_module *m) {
-  const void *rhost = NULL;
-
-  pam_get_item(m->pamh, PAM_RHOST, &rhost);
-  return rhost ? (const char *)rhost : "";
+  return st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
+         st == PC_ERR_TOO_LARGE;
 }
 
 int pc_module_offline(struct pc_module *m, const char *user,
@@ -43,7 +38,7 @@ int pc_module_offline(struct pc_module *m, const char *user,
       pam_syslog(m->pamh, LOG_NOTICE,
                  "user=%s: Cognito refused the cached password; offline "
                  "verifier deleted",
-                 user);
+                 pc_log_user(m, user));
     return -1;
   }
   if (!unreachable(online))
@@ -52,13 +47,13 @@ int pc_module_offline(struct pc_module *m, const char *user,
   res = pc_offline_login(&m->cfg, user, m->uid, password, time(NULL), &last,
                          why, sizeof why);
   if (res == PC_OFFLINE_NONE) {
-    pc_debug(m, "user=%s: no offline login: %s", user, why);
+    pc_debug(m, "user=%s: no offline login: %s", pc_log_user(m, user), why);
     return -1;
   }
   if (res != PC_OFFLINE_OK) {
     pam_syslog(m->pamh, LOG_NOTICE,
                "offline authentication failure; rhost=%s user=%s: %s",
-               rhost_of(m), user, why);
+               pc_log_rhost(m), pc_log_user(m, user), why);
     if (res == PC_OFFLINE_LOCKED)
       pc_conv_tell(m, 1,
                    "Cognito cannot be reached, and offline login is locked "
@@ -80,6 +75,6 @@ int pc_module_offline(struct pc_module *m, const char *user,
   pam_syslog(m->pamh, LOG_WARNING,
              "offline authentication; rhost=%s user=%s: Cognito unreachable "
              "(%s); %s",
-             rhost_of(m), user, pc_status_str(online), why);
+             pc_log_rhost(m), pc_log_user(m, user), pc_status_str(online), why);
   return pc_module_mark_admitted(m, user);
 }

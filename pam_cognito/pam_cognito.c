@@ -2,6 +2,7 @@
 /* The PAM entry points: parse arguments, run the stage, free, return. */
 #include "config.h"
 
+#include "envowner.h"
 #include "module.h"
 
 #define PAM_SM_AUTH
@@ -26,11 +27,15 @@ static int run(stage_fn stage, pam_handle_t *pamh, int flags, int argc,
 
 PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
                                    const char **argv) {
+  /* A new attempt, perhaps for another user (login's retry). */
+  pc_envowner_drop(pamh);
   return run(pc_authenticate, pamh, flags, argc, argv);
 }
 
 PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
                               const char **argv) {
+  /* Before the screen: sudo's target may be a system account. */
+  pc_envowner_enforce(pamh);
   return run(pc_setcred, pamh, flags, argc, argv);
 }
 
@@ -41,6 +46,7 @@ PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc,
 
 PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
                                    const char **argv) {
+  pc_envowner_enforce(pamh);
   return run(pc_open_session, pamh, flags, argc, argv);
 }
 

@@ -13,6 +13,7 @@ int pc_pam_result(enum pc_status st) {
     return PAM_USER_UNKNOWN;
   case PC_ERR_UNAVAIL:
   case PC_ERR_PROTOCOL:
+  case PC_ERR_TOO_LARGE:
   case PC_ERR_LIMIT:
     return PAM_AUTHINFO_UNAVAIL;
   case PC_ERR_CONFIG:

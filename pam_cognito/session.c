@@ -31,6 +31,8 @@
 
 #include "aws_creds.h"
 #include "credentials.h"
+#include "envowner.h"
+#include "logname.h"
 #include "secret.h"
 #include "session.h"
 #include "store.h"
@@ -58,7 +60,7 @@ static int open_store(struct pc_module *m, const char *user, int create,
     pc_debug(m,
              "user=%s has no usable local account: AWS credentials go to "
              "the environment only, no cache",
-             user);
+             pc_log_user(m, user));
     return -1;
   }
   rc = pc_store_open(s, m->cfg.cache_dir, pw.pw_name, pw.pw_uid, pw.pw_gid,
@@ -98,13 +100,16 @@ static int put_env(struct pc_module *m, const char *name, const char *value) {
   return rc;
 }
 
-static int put_creds_env(struct pc_module *m, const struct pc_aws_creds *cr) {
+/* The marker first: whatever part of the set lands is known to be user's. */
+static int put_creds_env(struct pc_module *m, const char *user,
+                         const struct pc_aws_creds *cr) {
   char when[32];
   int rc;
 
   if (pc_iso8601(cr->expiration, when, sizeof when) != 0)
     return PAM_SYSTEM_ERR;
-  if ((rc = put_env(m, "AWS_ACCESS_KEY_ID", cr->access_key_id)) ||
+  if ((rc = pc_envowner_set(m->pamh, user)) ||
+      (rc = put_env(m, "AWS_ACCESS_KEY_ID", cr->access_key_id)) ||
       (rc = put_env(m, "AWS_SECRET_ACCESS_KEY", cr->secret_access_key)) ||
       (rc = put_env(m, "AWS_SESSION_TOKEN", cr->session_token)) ||
       (rc = put_env(m, "AWS_CREDENTIAL_EXPIRATION", when)) ||
@@ -137,36 +142,38 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
     pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
                "no AWS credentials for user=%s from identity pool %s: %s "
                "(%s)",
-               user, m->cfg.identity_pool_id, pc_status_str(st),
+               pc_log_user(m, user), m->cfg.identity_pool_id, pc_status_str(st),
                pc_error_text(&err, text, sizeof(text)));
     rc = m->cfg.credentials_required ? PAM_AUTHINFO_UNAVAIL : PAM_SUCCESS;
     if (rc != PAM_SUCCESS)
       pam_syslog(m->pamh, LOG_ERR,
                  "credentials_required is set: denying "
                  "the login of user=%s",
-                 user);
+                 pc_log_user(m, user));
     goto out;
   }
-  rc = put_creds_env(m, &cr);
+  rc = put_creds_env(m, user, &cr);
   if (rc != PAM_SUCCESS && !m->cfg.credentials_required)
     rc = PAM_SUCCESS;
   else if (rc != PAM_SUCCESS)
     rc = PAM_AUTHINFO_UNAVAIL;
   if (rc == PAM_SUCCESS)
-    pc_debug(m, "AWS credentials for user=%s (identity %s) until %lld", user,
-             identity_id, cr.expiration);
+    pc_debug(m, "AWS credentials for user=%s (identity %s) until %lld",
+             pc_log_user(m, user), identity_id, cr.expiration);
 out:
   pc_store_close(&s);
   pc_aws_creds_free(&cr);
   free(identity_id);
   return rc;
 }
-/* 1 when the PAM environment already holds credentials valid for a while. */
-static int env_has_creds(struct pc_module *m) {
+/* 1 when the PAM environment already holds user's credentials (set by
+ * this module for this user) valid for a while. */
+static int env_has_creds(struct pc_module *m, const char *user) {
   const char *exp = pam_getenv(m->pamh, "AWS_CREDENTIAL_EXPIRATION");
   char limit[32];
 
-  if (!pam_getenv(m->pamh, "AWS_ACCESS_KEY_ID") ||
+  if (!pc_envowner_is(m->pamh, user) ||
+      !pam_getenv(m->pamh, "AWS_ACCESS_KEY_ID") ||
       !pam_getenv(m->pamh, "AWS_SECRET_ACCESS_KEY") ||
       !pam_getenv(m->pamh, "AWS_SESSION_TOKEN") || !exp)
     return 0;
@@ -185,15 +192,16 @@ static int session_creds(struct pc_module *m, const char *stage) {
   const char *user = NULL;
   int rc, ok = 0;
 
-  if (env_has_creds(m)) {
+  if (pc_module_user(m, &user) != PAM_SUCCESS)
+    return 0;
+  if (env_has_creds(m, user)) {
     pc_debug(m, "%s: AWS credentials already in the environment", stage);
     return 1;
   }
-  if (pc_module_user(m, &user) != PAM_SUCCESS)
-    return 0;
   if ((rc = open_store(m, user, 0, &s)) != 0) {
     if (rc > 0)
-      pc_debug(m, "%s: no AWS credential cache for user=%s", stage, user);
+      pc_debug(m, "%s: no AWS credential cache for user=%s", stage,
+               pc_log_user(m, user));
     return 0;
   }
   switch (pc_store_load_creds(&s, MIN_VALIDITY, &cr, &e)) {
@@ -204,19 +212,20 @@ static int session_creds(struct pc_module *m, const char *stage) {
     break;
   case PC_STORE_ABSENT:
   case PC_STORE_EMPTY:
-    pc_debug(m, "%s: no cached AWS credentials for user=%s", stage, user);
+    pc_debug(m, "%s: no cached AWS credentials for user=%s", stage,
+             pc_log_user(m, user));
     break;
   case PC_STORE_EXPIRED:
     pc_debug(m, "%s: cached AWS credentials for user=%s have expired", stage,
-             user);
+             pc_log_user(m, user));
     break;
   case PC_STORE_LOADED:
-    ok = put_creds_env(m, &cr) == PAM_SUCCESS;
+    ok = put_creds_env(m, user, &cr) == PAM_SUCCESS;
     break;
   }
   if (ok)
     pc_debug(m, "%s: AWS credentials for user=%s loaded from the cache", stage,
-             user);
+             pc_log_user(m, user));
   pc_aws_creds_free(&cr);
   pc_store_close(&s);
   return ok;

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conv.h"
+#include "logname.h"
 #include "module.h"
 #include "signin.h"
 
@@ -20,7 +21,7 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   o.password = password;
   o.max_attempts = (int)m->cfg.max_attempts;
   pc_conv_prompter(m, &p);
-  pc_debug(m, "logging in user=%s with %s", user,
+  pc_debug(m, "logging in user=%s with %s", pc_log_user(m, user),
            m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
                                            : "USER_PASSWORD_AUTH");
   return pc_login(cl, &o, &p, r);
@@ -29,7 +30,8 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
 /* A wrong password gets no words (they would help an attacker; pam_unix
  * says nothing either); these failures do. */
 void pc_signin_tell_failure(struct pc_module *m, enum pc_status st) {
-  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT)
+  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT ||
+      st == PC_ERR_TOO_LARGE)
     pc_conv_tell(m, 1,
                  "The Cognito sign-in service cannot be reached or "
                  "answered unexpectedly; try again later.");

@@ -9,23 +9,31 @@
  *           [-q] STAGE...
  *
  * STAGE: auth, acct, setcred, open, close, delcred, chauthtok,
- *        chauthtok-expired. Stages stop at the first failure.
+ *        chauthtok-expired. Stages stop at the first failure, except a
+ *        stage written with a trailing '?' ("auth?": an attempt that may
+ *        fail, as login retries). "user=NAME" sets PAM_USER at that point
+ *        (sudo's target user, login's next attempt).
  * ANSWERS: a file with one answer per line ("-": read each answer from
  * stdin only when its prompt comes, so a test can compute it after seeing
  * the prompt, e.g. a code sent during the login), consumed in order by the
  * echo-off and echo-on prompts alike. "@NULL" answers with a NULL response,
  * "@FAIL" makes the conversation return PAM_CONV_ERR; when the answers run
  * out the conversation fails (PAM_CONV_ERR), so nothing hangs.
- * -q passes PAM_SILENT. */
+ * -q passes PAM_SILENT. -x PROGRAM runs PROGRAM (no arguments, stdin and
+ * stderr /dev/null) at every prompt, as a conversation that spawns a child
+ * would, and reports its output as a "child" event. */
 #include <security/pam_appl.h>
 #include <stdio.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 static char **answers;
 static size_t n_answers, next_answer;
 static int answers_from_stdin;
+static const char *child_program;
 
 /* In stdin mode, fetch the next answer now (after the prompt was shown). */
 static void read_answer(void) {
@@ -61,6 +69,40 @@ static void event(const char *kind, const char *text) {
   fflush(stdout);
 }
 
+/* Run child_program with what it inherits from us; its stdout is the
+ * event's text. */
+static void run_child(void) {
+  char out[16384];
+  size_t len = 0;
+  ssize_t got;
+  int p[2], nul, status;
+  pid_t pid;
+
+  if (!child_program || pipe(p) != 0)
+    return;
+  pid = fork();
+  if (pid == 0) {
+    nul = open("/dev/null", O_RDWR);
+    dup2(nul, 0);
+    dup2(p[1], 1);
+    dup2(nul, 2);
+    close(p[0]);
+    close(p[1]);
+    close(nul);
+    execl(child_program, child_program, (char *)NULL);
+    _exit(127);
+  }
+  close(p[1]);
+  while (pid > 0 && len < sizeof(out) - 1 &&
+         (got = read(p[0], out + len, sizeof(out) - 1 - len)) > 0)
+    len += (size_t)got;
+  out[len] = '\0';
+  close(p[0]);
+  if (pid > 0)
+    waitpid(pid, &status, 0);
+  event("child", out);
+}
+
 static int conv(int n, const struct pam_message **msg,
                 struct pam_response **resp, void *data) {
   struct pam_response *r = calloc((size_t)n, sizeof(*r));
@@ -77,6 +119,7 @@ static int conv(int n, const struct pam_message **msg,
     }
     event(style == PAM_PROMPT_ECHO_OFF ? "prompt_echo_off" : "prompt_echo_on",
           msg[i]->msg);
+    run_child();
     read_answer();
     if (next_answer >= n_answers ||
         strcmp(answers[next_answer], "@FAIL") == 0) {
@@ -150,7 +193,7 @@ int main(int argc, char **argv) {
   int opt, rc = PAM_SUCCESS, silent = 0, i;
   char **env;
 
-  while ((opt = getopt(argc, argv, "d:s:u:a:r:t:q")) != -1) {
+  while ((opt = getopt(argc, argv, "d:s:u:a:r:t:qx:")) != -1) {
     switch (opt) {
     case 'd':
       confdir = optarg;
@@ -172,6 +215,9 @@ int main(int argc, char **argv) {
       break;
     case 'q':
       silent = PAM_SILENT;
+      break;
+    case 'x':
+      child_program = optarg;
       break;
     default:
       return 2;
@@ -195,12 +241,24 @@ int main(int argc, char **argv) {
   if (tty)
     pam_set_item(h, PAM_TTY, tty);
   for (i = optind; i < argc && rc == PAM_SUCCESS; i++) {
-    rc = stage(h, argv[i], silent);
-    printf("{\"event\":\"result\",\"stage\":\"%s\",\"code\":%d,\"name\":",
-           argv[i], rc);
+    char name[64];
+    size_t len = strlen(argv[i]);
+    int may_fail = len > 0 && argv[i][len - 1] == '?';
+
+    if (strncmp(argv[i], "user=", 5) == 0) {
+      rc = pam_set_item(h, PAM_USER, argv[i] + 5);
+      continue;
+    }
+    snprintf(name, sizeof(name), "%.*s", (int)(may_fail ? len - 1 : len),
+             argv[i]);
+    rc = stage(h, name, silent);
+    printf("{\"event\":\"result\",\"stage\":\"%s\",\"code\":%d,\"name\":", name,
+           rc);
     json_str(pam_strerror(h, rc));
     printf("}\n");
     fflush(stdout);
+    if (may_fail)
+      rc = PAM_SUCCESS;
   }
   env = pam_getenvlist(h);
   printf("{\"event\":\"env\",\"vars\":[");

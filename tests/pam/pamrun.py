@@ -117,6 +117,10 @@ class Result:
                 if e["event"].startswith("prompt")]
 
     @property
+    def children(self):
+        return [e["text"] for e in self.events if e["event"] == "child"]
+
+    @property
     def infos(self):
         return [e["text"] for e in self.events if e["event"] == "info"]
 
@@ -159,13 +163,16 @@ class Stack:
                                      .replace("@CONFIG@", str(self.config_path)))
 
     def run(self, user, answers=(), stages=("auth",), rhost=None, tty=None,
-            silent=False, timeout=60, extra_env=None):
+            silent=False, timeout=60, extra_env=None, child=None):
         """Run pam-run under pam_wrapper (for the syslog lines) and parse it.
 
         answers: strings, or callables called with the prompt text when it
         comes (a code sent during the login); self.live holds the events so
         far (a secret shown before the prompt). Running out of answers makes
-        the conversation fail, so nothing waits forever."""
+        the conversation fail, so nothing waits forever. child: a program
+        the conversation runs at every prompt (its output: Result.children).
+        stages may hold "user=NAME" (set PAM_USER there) and "auth?" (an
+        attempt whose failure does not stop the run)."""
         interactive = any(callable(a) for a in answers)
         afile = self.dir / "answers"
         afile.write_text("" if interactive else "".join(a + "\n" for a in answers))
@@ -178,6 +185,8 @@ class Stack:
             cmd += ["-t", tty]
         if silent:
             cmd.append("-q")
+        if child:
+            cmd += ["-x", child]
         cmd += list(stages)
         env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
                    PAM_WRAPPER_SERVICE_DIR=str(self.service_dir),

@@ -120,7 +120,7 @@ class CredentialsTest(CacheTest):
         r = self.login(self.stack(role_arn=bad))
         self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
         self.assert_no_aws(r.env)
-        self.assertTrue(any("SYSLOG(4): no AWS credentials for user=alice" in l and
+        self.assertTrue(any('SYSLOG(4): no AWS credentials for user="alice"' in l and
                             "InvalidParameterException" in l
                             for l in r.stderr.splitlines()), r.stderr)
         r = self.login(self.stack(role_arn=bad, credentials_required=True))
@@ -186,7 +186,7 @@ class CredentialsTest(CacheTest):
         self.assertEqual((udir.st_uid, udir.st_gid, stat.S_IMODE(udir.st_mode)),
                          (self.alice.pw_uid, self.alice.pw_gid, 0o700))
         self.assertEqual(sorted(os.listdir(self.user_dir())),
-                         ["credentials.json", "identity_id", "refresh.json"])
+                         ["credentials.json", "identity_id", "owner", "refresh.json"])
         for name in os.listdir(self.user_dir()):
             st = os.lstat(os.path.join(self.user_dir(), name))
             self.assertTrue(stat.S_ISREG(st.st_mode), name)
@@ -298,7 +298,7 @@ class CredentialsTest(CacheTest):
         self.assertIn(doc["AccessKeyId"], issued)
         self.assertEqual(doc["SecretAccessKey"], issued[doc["AccessKeyId"]]["SecretKey"])
         self.assertEqual(sorted(os.listdir(self.user_dir())),
-                         ["credentials.json", "identity_id", "refresh.json"])
+                         ["credentials.json", "identity_id", "owner", "refresh.json"])
 
 
 if __name__ == "__main__":

@@ -611,7 +611,14 @@ static void test_status_str(void) {
 
 /* ---- the real libcurl transport against a loopback server ---- */
 
-enum srv_mode { SRV_OK, SRV_SILENT, SRV_HUGE_LENGTH, SRV_HUGE_CLOSE };
+enum srv_mode {
+  SRV_OK,
+  SRV_SILENT,
+  SRV_HUGE_LENGTH,
+  SRV_HUGE_CLOSE,
+  SRV_HUGE_HEADER, /* one header line past libcurl's 100 kB */
+  SRV_MANY_HEADERS /* short lines, past PC_HTTP_MAX_HEADERS in all */
+};
 
 struct srv {
   int lfd, stop[2], port;
@@ -652,6 +659,26 @@ static void send_all(int fd, const char *p, size_t n) {
       return;
     p += w;
     n -= (size_t)w;
+  }
+}
+
+/* Header lines of line_len filler bytes each, n bytes of filler in all. */
+static void send_header_filler(int fd, size_t n, size_t line_len) {
+  char chunk[4096];
+
+  memset(chunk, 'a', sizeof(chunk));
+  while (n > 0) {
+    size_t left = n < line_len ? n : line_len;
+
+    send_all(fd, "X-Filler: ", 10);
+    n -= left;
+    while (left > 0) {
+      size_t k = left < sizeof(chunk) ? left : sizeof(chunk);
+
+      send_all(fd, chunk, k);
+      left -= k;
+    }
+    send_all(fd, "\r\n", 2);
   }
 }
 
@@ -736,6 +763,15 @@ static void srv_conn(struct srv *s, int fd) {
 
       send_all(fd, h, (size_t)k);
       send_huge(fd, PC_HTTP_MAX_RESPONSE + 1);
+      return;
+    }
+    if (s->mode == SRV_HUGE_HEADER || s->mode == SRV_MANY_HEADERS) {
+      static const char h[] = "HTTP/1.1 200 OK\r\n";
+
+      send_all(fd, h, sizeof(h) - 1);
+      send_header_filler(fd, 200 * 1024,
+                         s->mode == SRV_HUGE_HEADER ? 200 * 1024 : 100);
+      send_all(fd, "Content-Length: 2\r\n\r\n{}", 23);
       return;
     }
     if (s->mode == SRV_HUGE_CLOSE) {
@@ -955,8 +991,13 @@ static void test_curl_huge(enum srv_mode mode, const char *what) {
   req = big_request(10);
   st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   json_object_put(req);
-  ok(st == PC_ERR_PROTOCOL && resp == NULL, "%s -> protocol error (%s)", what,
+  /* Its own status and words, not out of memory (PAM_BUF_ERR). */
+  ok(st == PC_ERR_TOO_LARGE && resp == NULL, "%s -> reply too large (%s)", what,
      pc_status_str(st));
+  ok(strstr(err.detail, mode == SRV_HUGE_HEADER || mode == SRV_MANY_HEADERS
+                            ? "reply header too large"
+                            : "reply body too large") != NULL,
+     "%s: the detail says so (%s)", what, err.detail);
   pc_client_free(&cl);
   pc_config_free(&cfg);
   srv_stop(&s);
@@ -1035,6 +1076,8 @@ int main(void) {
   test_curl_silent();
   test_curl_huge(SRV_HUGE_LENGTH, "a Content-Length over the maximum");
   test_curl_huge(SRV_HUGE_CLOSE, "a streamed body over the maximum");
+  test_curl_huge(SRV_HUGE_HEADER, "one header line of 200 kB");
+  test_curl_huge(SRV_MANY_HEADERS, "200 kB of short header lines");
   test_curl_refused();
   return tap_done();
 }

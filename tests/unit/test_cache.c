@@ -278,13 +278,19 @@ static void test_planted_dirs(void) {
          try_open(P("base"), "taken", 1, &e) == -1 &&
          lst(P("base/taken")).st_uid == 1234,
      "a user dir owned by uid 1234 is refused: %s", e.detail);
-  ok(mkdir(P("base/loose"), 0700) == 0 &&
-         chown(P("base/loose"), UID, GID) == 0 &&
-         chmod(P("base/loose"), 0777) == 0 &&
-         try_open(P("base"), "loose", 0, &e) == 0 &&
+  /* The area of an account that exists (nobody has uid 65534). */
+  ok(mkdir(P("lb"), 0755) == 0 && mkdir(P("lb/nobody"), 0700) == 0 &&
+         chown(P("lb/nobody"), UID, GID) == 0 &&
+         chmod(P("lb/nobody"), 0777) == 0 &&
+         try_open(P("lb"), "nobody", 0, &e) == 0 &&
          strstr(e.detail, "repaired") != NULL,
      "a 0777 user dir of the user is repaired and reported: %s", e.detail);
-  ok((lst(P("base/loose")).st_mode & 07777) == 0700, "now 0700");
+  ok((lst(P("lb/nobody")).st_mode & 07777) == 0700, "now 0700");
+  /* A name that is no account's (any more) gets no area. */
+  ok(mkdir(P("base/gone"), 0700) == 0 && chown(P("base/gone"), UID, GID) == 0 &&
+         try_open(P("base"), "gone", 0, &e) == -1 &&
+         strstr(e.detail, "does not have uid") != NULL,
+     "the area of a name without an account is refused: %s", e.detail);
 
   ok(mkdir(P("ww"), 0777) == 0 && chmod(P("ww"), 0777) == 0 &&
          try_open(P("ww"), "nobody", 1, &e) == -1 &&

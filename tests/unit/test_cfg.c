@@ -110,6 +110,7 @@ static void test_defaults(void) {
      "optional strings default to NULL");
   ok(c.auth_flow == PC_FLOW_SRP, "auth_flow defaults to USER_SRP_AUTH");
   ok(c.timeout == 10, "timeout defaults to 10");
+  ok(c.login_timeout == 30, "login_timeout defaults to 30");
   ok(c.max_attempts == 3, "max_attempts defaults to 3");
   ok(c.credentials_required == 0, "credentials_required defaults to false");
   is_str(c.cache_dir, PC_DEFAULT_CACHE_DIR, "cache_dir default");
@@ -146,6 +147,8 @@ static void test_flip_all(void) {
   is_str(c.identity_endpoint, "https://identity.example.test/",
          "identity_endpoint set");
   ok(c.timeout != d.timeout && c.timeout == 42, "timeout set");
+  ok(c.login_timeout != d.login_timeout && c.login_timeout == 77,
+     "login_timeout set");
   is_str(c.ca_file, "/etc/ssl/flip.pem", "ca_file set");
   ok(strcmp(c.cache_dir, d.cache_dir) != 0, "cache_dir changed");
   is_str(c.cache_dir, "/run/flip-cache", "cache_dir set");

@@ -214,7 +214,7 @@ int main(void) {
   test_creds(&s);
   test_identity(&s);
   test_handover(&s);
-  is_str(listing(), "credentials.json|identity_id|refresh.json|",
+  is_str(listing(), "credentials.json|identity_id|owner|refresh.json|",
          "the store's files, and nothing else");
   pc_store_close(&s);
   pc_store_close(&s);

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* The owner record of a user's cache area; see cacheowner.h. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cacheowner.h"
+
+#define RECORD "owner"
+
+/* The account behind the name now: its uid and home directory's
+ * identity. */
+struct account {
+  uid_t uid;
+  char evidence[96]; /* "ino:btime" of the home directory, "" unknown */
+};
+
+static int lookup(const char *user, struct account *a) {
+  struct passwd pw, *res = NULL;
+  struct statx sx;
+  char buf[16384];
+
+  memset(a, 0, sizeof *a);
+  if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 || res == NULL)
+    return -1;
+  a->uid = pw.pw_uid;
+  if (pw.pw_dir && pw.pw_dir[0] == '/' &&
+      statx(AT_FDCWD, pw.pw_dir, AT_SYMLINK_NOFOLLOW, STATX_INO | STATX_BTIME,
+            &sx) == 0 &&
+      (sx.stx_mask & STATX_INO))
+    (void)snprintf(a->evidence, sizeof a->evidence, "%llu:%lld.%09u",
+                   (unsigned long long)sx.stx_ino,
+                   (sx.stx_mask & STATX_BTIME) ? (long long)sx.stx_btime.tv_sec
+                                               : 0LL,
+                   (sx.stx_mask & STATX_BTIME) ? sx.stx_btime.tv_nsec : 0U);
+  return 0;
+}
+
+static int format_record(char *out, size_t n, const char *user, uid_t uid,
+                         const struct account *a) {
+  int k = snprintf(out, n, "pam_cognito owner 1\nuser=%s\nuid=%lu\nhome=%s\n",
+                   user, (unsigned long)uid, a->evidence);
+
+  return k < 0 || (size_t)k >= n ? -1 : 0;
+}
+
+/* The home= value of a record, into ev ("" when none). */
+static void record_evidence(const char *rec, char *ev, size_t n) {
+  const char *p = strstr(rec, "\nhome=");
+  size_t len;
+
+  ev[0] = '\0';
+  if (p == NULL)
+    return;
+  p += 6;
+  len = strcspn(p, "\n");
+  if (len < n) {
+    memcpy(ev, p, len);
+    ev[len] = '\0';
+  }
+}
+
+/* The record's user and uid lines equal ours, and the evidence too when
+ * both sides have it. */
+static int matches(const char *rec, const char *want) {
+  char a[96], b[96];
+  const char *end_a = strstr(rec, "\nhome="), *end_b = strstr(want, "\nhome=");
+
+  if (end_a == NULL || end_b == NULL || end_a - rec != end_b - want ||
+      memcmp(rec, want, (size_t)(end_a - rec)) != 0)
+    return 0;
+  record_evidence(rec, a, sizeof a);
+  record_evidence(want, b, sizeof b);
+  return a[0] == '\0' || b[0] == '\0' || strcmp(a, b) == 0;
+}
+
+/* Remove every file in the directory dir_fd; the number removed. */
+static int empty_dir(int dir_fd) {
+  int fd = dup(dir_fd), n = 0;
+  DIR *d;
+  struct dirent *e;
+
+  if (fd < 0)
+    return 0;
+  if ((d = fdopendir(fd)) == NULL) {
+    close(fd);
+    return 0;
+  }
+  while ((e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+      continue;
+    if (unlinkat(dir_fd, e->d_name, 0) == 0)
+      n++;
+  }
+  closedir(d);
+  return n;
+}
+
+int pc_cacheowner_bind(const struct pc_cache *c, const char *user,
+                       struct pc_error *e) {
+  struct account a;
+  struct pc_buf rec;
+  struct pc_error re;
+  char want[256];
+  int rc, gone;
+
+  pc_error_clear(e);
+  if (lookup(user, &a) != 0 || a.uid != c->uid) {
+    /* The name is nobody's now, or another uid's: not this account's. */
+    pc_error_set(e, PC_ERR_CONFIG,
+                 "%s: the account %s does not have uid %lu now; refusing the "
+                 "cache (remove the directory)",
+                 c->path, user, (unsigned long)c->uid);
+    return -1;
+  }
+  if (format_record(want, sizeof want, user, c->uid, &a) != 0) {
+    pc_error_set(e, PC_ERR_CONFIG, "%s: cannot describe the owner", c->path);
+    return -1;
+  }
+  rc = pc_cache_read(c, RECORD, &rec, &re);
+  if (rc == 0 && rec.data != NULL && matches(rec.data, want)) {
+    pc_buf_free(&rec);
+    return 0;
+  }
+  pc_buf_free(&rec);
+  /* No record (a new area, or one from before records), or another
+   * account's: nothing in it may be read. */
+  gone = empty_dir(c->dir_fd);
+  if (pc_cache_write(c, RECORD, want, strlen(want), e) != 0)
+    return -1;
+  if (gone > 0 && rc == 0)
+    pc_error_set(e, PC_OK,
+                 "%s was made for an earlier account with uid %lu (deleted "
+                 "and reused): its %d files were discarded",
+                 c->path, (unsigned long)c->uid, gone);
+  else if (gone > 0)
+    pc_error_set(e, PC_OK,
+                 "%s had no owner record: its %d files were discarded", c->path,
+                 gone);
+  return 1;
+}
+
+void pc_cacheowner_retire_stale(int base_fd, const char *user, uid_t uid) {
+  int fd = dup(base_fd);
+  DIR *d;
+  struct dirent *e;
+
+  if (fd < 0)
+    return;
+  if ((d = fdopendir(fd)) == NULL) {
+    close(fd);
+    return;
+  }
+  while ((e = readdir(d)) != NULL) {
+    struct passwd pw, *res = NULL;
+    struct stat st;
+    char buf[16384];
+    int sub;
+
+    if (e->d_name[0] == '.' || strcmp(e->d_name, user) == 0 ||
+        !pc_user_name_valid(e->d_name) ||
+        fstatat(base_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+        !S_ISDIR(st.st_mode) || st.st_uid != uid)
+      continue;
+    /* Still the area of a live account with this uid (two names may
+     * share a uid): leave it. */
+    if (getpwnam_r(e->d_name, &pw, buf, sizeof buf, &res) == 0 && res != NULL &&
+        pw.pw_uid == uid)
+      continue;
+    sub = openat(base_fd, e->d_name,
+                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (sub < 0)
+      continue;
+    (void)empty_dir(sub);
+    close(sub);
+    (void)unlinkat(base_fd, e->d_name, AT_REMOVEDIR);
+  }
+  closedir(d);
+}

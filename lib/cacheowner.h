@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* A user's cache area belongs to one account, not to a uid that may be
+ * reused. After `userdel alice` the directory <cache_dir>/alice stays,
+ * owned by alice's old uid; a new account that gets the uid (under any
+ * name), or a new alice, must never read her refresh token or
+ * credentials. The area holds a record "owner" of the account it was made
+ * for: name, uid, and evidence of the account's creation (the inode and
+ * birth time of its home directory, which useradd makes anew). On every
+ * open, a record that does not match the account now behind the name (or
+ * no record) makes the area's files be discarded before anything is read,
+ * and a new record be written. When the evidence cannot be had on one side
+ * (no home directory, a namespace that hides it), name and uid decide.
+ * Creating an area also retires the areas of names that no longer map to
+ * their directory's uid, so a new account reusing the uid under another
+ * name cannot read the old files directly either. */
+#ifndef PAM_COGNITO_CACHEOWNER_H
+#define PAM_COGNITO_CACHEOWNER_H
+
+#include <sys/types.h>
+
+#include "cache.h"
+#include "error.h"
+
+/* Check (and write) the record of the open area c of user. 0 when the
+ * record matched, 1 when it was (re)written, the area emptied first (e's
+ * detail holds a notice when files were discarded, status PC_OK); -1 when
+ * the area must not be used (e says why). */
+int pc_cacheowner_bind(const struct pc_cache *c, const char *user,
+                       struct pc_error *e) __attribute__((warn_unused_result));
+
+/* Root, after creating user's area under the base directory base_fd:
+ * empty and remove sibling areas owned by uid whose name no longer maps
+ * to uid (userdel, then a new account took the uid). */
+void pc_cacheowner_retire_stale(int base_fd, const char *user, uid_t uid);
+
+#endif

@@ -1,0 +1,87 @@
+"""Syslog lines are read by fail2ban and its kind: the remote host comes
+first, a user name is quoted and escaped so that no name can pose as
+`rhost=`, and a name the pool did not accept (a password typed at the login
+prompt) never reaches syslog unless it is a local account."""
+import re
+import subprocess
+import unittest
+
+from pamrun import EmulatorTest, ensure_user
+
+RHOST = "198.51.100.7"
+# Greedy and lazy, as filters are written both ways.
+LAZY = re.compile(r"authentication failure;.*?rhost=(\S*)")
+GREEDY = re.compile(r"authentication failure;.*rhost=(\S*)")
+
+
+class LogNameTest(EmulatorTest):
+    def local_user(self, name):
+        subprocess.run(["useradd", "--badname", "-M", name], check=True,
+                       capture_output=True)
+        self.addCleanup(subprocess.run, ["userdel", name], capture_output=True)
+
+    def refuse_next_login(self):
+        # What a pool with PreventUserExistenceErrors answers for any name.
+        self.emu.control("SetFault", Operation="InitiateAuth", Kind="error", Count=1,
+                         ErrorType="NotAuthorizedException",
+                         Message="Incorrect username or password.")
+
+    def failures(self, r):
+        return [l for l in r.syslog if "authentication failure;" in l]
+
+    def test_name_posing_as_rhost(self):
+        name = "pctest-m rhost=203.0.113.9"
+        self.local_user(name)
+        self.refuse_next_login()
+        r = self.s.run(name, ["whatever-Passw0rd!"], rhost=RHOST)
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        lines = self.failures(r)
+        self.assertTrue(lines, r.syslog)
+        for line in lines:
+            self.assertEqual(LAZY.search(line).group(1), RHOST, line)
+            self.assertEqual(GREEDY.search(line).group(1), RHOST, line)
+            self.assertIn('user="pctest-m\\x20rhost\\x3d203.0.113.9"', line)
+        self.assertFalse(any("203.0.113.9" in l and "rhost=203" in l for l in r.syslog), r.syslog)
+
+    def test_quote_in_a_name_cannot_close_the_quotes(self):
+        name = 'pctest-q"x'
+        self.local_user(name)
+        self.refuse_next_login()
+        r = self.s.run(name, ["whatever-Passw0rd!"], rhost=RHOST)
+        self.assertTrue(any('user="pctest-q\\x22x"' in l for l in self.failures(r)), r.syslog)
+
+    def test_rhost_comes_first(self):
+        ensure_user("alice")
+        r = self.s.run("alice", ["not-her-password"], rhost=RHOST)
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(any(l.startswith('authentication failure; rhost=%s user="alice": ' % RHOST)
+                            for l in r.syslog), r.syslog)
+
+    def test_password_typed_as_the_name_is_not_logged(self):
+        # No local account, and the pool refused it without saying that the
+        # user does not exist: the "name" may be a password.
+        typed = "Hunter2-Passw0rd!"
+        self.refuse_next_login()
+        r = self.s.run(typed, ["whatever"], rhost=RHOST)
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertNotIn(typed, r.stderr)
+        self.assertTrue(any("user=(unverified)" in l for l in self.failures(r)), r.syslog)
+
+    def test_unknown_user_is_not_named(self):
+        typed = "Hunter2-Passw0rd!"
+        r = self.s.run(typed, ["whatever"], rhost=RHOST)
+        self.assertEqual(r.code, "PAM_USER_UNKNOWN", r)
+        self.assertNotIn(typed, r.stderr)
+
+    def test_debug_does_not_name_an_unverified_user(self):
+        from pamrun import Stack, base_config
+        s = Stack(base_config(self.emu), args="debug")
+        self.addCleanup(s.cleanup)
+        typed = "Hunter2-Passw0rd!"
+        self.refuse_next_login()
+        r = s.run(typed, ["whatever"], rhost=RHOST)
+        self.assertNotIn(typed, r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
