@@ -171,9 +171,10 @@ SHOWN = {
     "helper-net": "pam_cognito-credentials: cannot reach Cognito: network unavailable",
     "helper-rate": "pam_cognito-credentials: cannot reach Cognito: rate limit exceeded",
     "helper-bad": "pam_cognito-credentials: token refresh failed: malformed reply",
+    "helper-large": "pam_cognito-credentials: token refresh failed: reply too large",
 }
 LOGGED = {
-    "creds-required": "credentials_required is set: denying the login of user=alice",
+    "creds-required": 'credentials_required is set: denying the login of user="alice"',
     "grace": "account_grace is 0 s",
 }
 NETWORK = ("refused", "hang", "trickle", "reset_mid_body", "http500")
@@ -193,6 +194,7 @@ def _expect():
             row = {k: ("exit 1", "helper-net") for k in NETWORK}
             row.update({k: ("exit 1", "helper-bad") for k in MALFORMED})
             row["http429"] = ("exit 1", "helper-rate")
+            row["oversized"] = ("exit 1", "helper-large")
         elif name == "account-stage refresh":
             row = {k: ("PAM_PERM_DENIED", "grace") for k in kinds}
         else:  # the login's own steps and the key fetch
