@@ -35,7 +35,7 @@ static time_t fixed_now(void) {
  * the contract. */
 static enum pc_status login_once(struct canned *c, struct pc_http *http,
                                  int *bad) {
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, fixed_now};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, fixed_now, NULL};
   struct pc_login_result r;
   struct pc_client cl;
   enum pc_status st;

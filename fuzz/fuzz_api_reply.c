@@ -30,7 +30,7 @@ static void check_login(enum pc_status st, const struct pc_login_result *r) {
 }
 
 static void run_login(struct canned *c, enum pc_auth_flow flow) {
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 2, 6, fixed_now};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 2, 6, fixed_now, NULL};
   struct pc_login_result r;
   struct pc_client cl;
   enum pc_status st;

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "api.h"
+#include "errtable.h"
 #include "json_write.h"
 #include "secret.h"
 
@@ -39,8 +40,15 @@ enum pc_status pc_client_init(struct pc_client *cl, const struct pc_config *cfg,
     pc_client_free(cl);
     return cfg->region == NULL ? PC_ERR_CONFIG : PC_ERR_NOMEM;
   }
-  if (http == NULL)
+  if (http == NULL) {
     http = pc_http_new(cfg->timeout, cfg->ca_file);
+    /* https_proxy: a proxy that cannot be set is not silently skipped. */
+    if (http != NULL && cfg->https_proxy != NULL &&
+        pc_http_set_proxy(http, cfg->https_proxy) != 0) {
+      pc_http_free(http);
+      http = NULL;
+    }
+  }
   if (http == NULL) {
     pc_client_free(cl);
     return PC_ERR_UNAVAIL;
@@ -79,45 +87,11 @@ static void bare_type(char *dst, size_t n, const char *raw) {
   pc_sanitize(dst, n, tmp);
 }
 
-struct error_map {
-  const char *type;
-  enum pc_status st;
-};
-
-static const struct error_map errors[] = {
-    {"NotAuthorizedException", PC_ERR_AUTH},
-    {"UserNotFoundException", PC_ERR_USER_UNKNOWN},
-    {"UserNotConfirmedException", PC_ERR_USER_NOT_CONFIRMED},
-    {"PasswordResetRequiredException", PC_ERR_PASSWORD_RESET},
-    {"InvalidPasswordException", PC_ERR_INVALID_PASSWORD},
-    {"CodeMismatchException", PC_ERR_CODE_MISMATCH},
-    {"ExpiredCodeException", PC_ERR_EXPIRED},
-    {"LimitExceededException", PC_ERR_LIMIT},
-    {"TooManyRequestsException", PC_ERR_LIMIT},
-    {"TooManyFailedAttemptsException", PC_ERR_LIMIT},
-    {"ThrottlingException", PC_ERR_LIMIT},
-    {"InvalidParameterException", PC_ERR_INVALID_PARAM},
-    {"ResourceNotFoundException", PC_ERR_INVALID_PARAM},
-    {"InternalErrorException", PC_ERR_UNAVAIL},
-};
-
 enum pc_status pc_api_map_error(const char *type) {
-  char bare[96];
-  size_t i;
-
-  bare_type(bare, sizeof(bare), type);
-  for (i = 0; i < sizeof(errors) / sizeof(errors[0]); i++)
-    if (strcmp(bare, errors[i].type) == 0)
-      return errors[i].st;
-  /* An error we do not know is never success and never a plain "wrong
-   * password": fail closed as a protocol problem, which gets logged. */
-  return PC_ERR_PROTOCOL;
-}
-
-/* Throttling is worth a retry; everything else in 4xx is final. */
-static int retryable_type(const char *bare) {
-  return strcmp(bare, "TooManyRequestsException") == 0 ||
-         strcmp(bare, "ThrottlingException") == 0;
+  /* An empty type is no Cognito answer at all. */
+  if (type == NULL || *type == '\0')
+    return PC_ERR_PROTOCOL;
+  return pc_errtable_find(type, NULL)->status;
 }
 
 /* Judge one HTTP answer. Sets *retry when another attempt may help. */
@@ -166,8 +140,12 @@ static enum pc_status handle_reply(long status, const struct pc_buf *rb,
   } else if (status < 400 || err->type[0] == '\0') {
     st = PC_ERR_PROTOCOL;
   } else {
-    st = pc_api_map_error(err->type);
-    *retry = retryable_type(err->type);
+    /* lib/errtable.c: the status and whether to retry, by type and the
+     * meaning its message carries. */
+    const struct pc_errtable_row *row =
+        pc_errtable_find(err->type, err->message);
+    st = row->status;
+    *retry = row->retry;
   }
   if (err->message[0] == '\0')
     (void)snprintf(err->message, sizeof(err->message),
@@ -291,7 +269,8 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
   pc_http_set_call_timeout_ms(cl->http, 0);
   pc_buf_free(&req_body);
   if (st != PC_OK && err->type[0])
-    (void)pc_error_set(err, st, "%s: %s", err->type, err->message);
+    (void)pc_error_set(err, st, "%s: %s [%s]", err->type, err->message,
+                       pc_errtable_find(err->type, err->message)->note);
   else if (st != PC_OK)
     (void)pc_error_set(err, st, "%s: %s", op,
                        pc_http_failure(cl->http) ? pc_http_failure(cl->http)

@@ -21,11 +21,13 @@
 #include "http.h"
 #include "secret.h"
 #include "error.h"
+#include "endpoint.h"
+#include "usercontext.h"
 
 /* The file holds at most a dozen short keys; anything bigger is a mistake. */
 #define PC_CONFIG_MAX_SIZE (64 * 1024)
 
-enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW, K_LIST };
+enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW, K_LIST, K_MAP };
 
 /* One row per key: the file loader and the module arguments both go through
  * pc_config_set, which finds the row by name. */
@@ -84,6 +86,12 @@ static const struct key_def keys[] = {
     STR_KEY(home_base),
     STR_KEY(default_shell),
     STR_KEY(imds_endpoint),
+    {"send_user_context", K_BOOL, offsetof(struct pc_config, send_user_context),
+     0, 0},
+    {"client_metadata", K_MAP, offsetof(struct pc_config, client_metadata), 0,
+     0},
+    {"use_fips", K_BOOL, offsetof(struct pc_config, use_fips), 0, 0},
+    STR_KEY(https_proxy),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
@@ -117,6 +125,7 @@ int pc_config_init(struct pc_config *c) {
   c->nss_dir = pc_strdup("/var/lib/extrausers");
   c->home_base = pc_strdup("/home");
   c->default_shell = pc_strdup("/bin/bash");
+  c->send_user_context = 1;
   return c->cache_dir == NULL || c->login_claim == NULL || c->nss_dir == NULL ||
                  c->home_base == NULL || c->default_shell == NULL
              ? -1
@@ -317,6 +326,15 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
     *lp = l;
     return 0;
   }
+  case K_MAP: {
+    char **l = NULL, ***lp = (char ***)(void *)(base + k->offset);
+
+    if (pc_usercontext_parse_metadata(value, &l, err, errlen) != 0)
+      return -1;
+    free_list(lp);
+    *lp = l;
+    return 0;
+  }
   }
   pc_setf(err, errlen, "%s: internal error", k->name);
   return -1;
@@ -495,6 +513,27 @@ static int join_strings(config_setting_t *s, char *buf, size_t size) {
   return 0;
 }
 
+/* A libconfig group of strings as "key=value" lines (client_metadata's
+ * text form): 0, or -1 when a member is not a string or buf is too small. */
+static int join_pairs(config_setting_t *s, char *buf, size_t size) {
+  int i, n = config_setting_length(s), w;
+  size_t len = 0;
+
+  buf[0] = '\0';
+  for (i = 0; i < n; i++) {
+    config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+    const char *v = e ? config_setting_get_string(e) : NULL;
+
+    if (v == NULL || config_setting_name(e) == NULL)
+      return -1;
+    w = snprintf(buf + len, size - len, "%s=%s\n", config_setting_name(e), v);
+    if (w < 0 || (size_t)w >= size - len)
+      return -1;
+    len += (size_t)w;
+  }
+  return 0;
+}
+
 /* Turn one libconfig value into the text form pc_config_set takes, after
  * checking that its type fits the key. */
 static int apply_setting(struct pc_config *c, const char *path,
@@ -542,6 +581,12 @@ static int apply_setting(struct pc_config *c, const char *path,
     } else {
       want = "a list of strings, like [\"admins\", \"devs\"]";
     }
+    break;
+  case K_MAP:
+    if (type != CONFIG_TYPE_GROUP || join_pairs(s, list, sizeof(list)) != 0)
+      want = "a group of strings, like { source = \"%h\"; }";
+    else
+      value = list;
     break;
   }
   if (want != NULL) {
@@ -607,25 +652,9 @@ out:
   return rc;
 }
 
-/* [a-z]{2}(-gov)?-[a-z]+-[0-9]+ over exactly len bytes. */
+/* A region name of any partition (endpoint.c). */
 static int region_ok(const char *s, size_t len) {
-  const char *end = s + len, *p = s;
-  int n;
-
-  if (len < 2 || !islower((unsigned char)p[0]) || !islower((unsigned char)p[1]))
-    return 0;
-  p += 2;
-  if ((size_t)(end - p) > 4 && strncmp(p, "-gov-", 5) == 0)
-    p += 4;
-  if (p >= end || *p++ != '-')
-    return 0;
-  for (n = 0; p < end && islower((unsigned char)*p); p++)
-    n++;
-  if (n == 0 || p >= end || *p++ != '-')
-    return 0;
-  for (n = 0; p < end && isdigit((unsigned char)*p); p++)
-    n++;
-  return n > 0 && n <= 2 && p == end;
+  return pc_endpoint_region_ok(s, len);
 }
 
 static int alnum_ok(const char *s) {
@@ -688,6 +717,31 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             c->identity_endpoint);
     return -1;
   }
+  if (c->use_fips && c->idp_endpoint == NULL &&
+      !pc_endpoint_has_fips("cognito-idp", c->region)) {
+    pc_setf(err, errlen,
+            "use_fips: AWS offers no FIPS endpoint of Cognito user pools in "
+            "region '%s'",
+            c->region);
+    return -1;
+  }
+  if (c->use_fips && c->identity_pool_id != NULL &&
+      c->identity_endpoint == NULL &&
+      !pc_endpoint_has_fips("cognito-identity", c->region)) {
+    pc_setf(err, errlen,
+            "use_fips: AWS offers no FIPS endpoint of Cognito identity pools "
+            "in region '%s'",
+            c->region);
+    return -1;
+  }
+  if (c->https_proxy != NULL && strncmp(c->https_proxy, "http://", 7) != 0 &&
+      strncmp(c->https_proxy, "https://", 8) != 0) {
+    pc_setf(err, errlen,
+            "https_proxy: '%s' refused: use http://host:port or "
+            "https://host:port",
+            c->https_proxy);
+    return -1;
+  }
   if (c->cache_dir == NULL || c->cache_dir[0] != '/') {
     pc_setf(err, errlen, "cache_dir: must be an absolute path");
     return -1;
@@ -706,40 +760,25 @@ void pc_config_free(struct pc_config *c) {
   for (i = 0; i < NKEYS; i++) {
     if (keys[i].kind == K_STR)
       pc_free_secret((char **)(void *)((char *)c + keys[i].offset));
-    else if (keys[i].kind == K_LIST)
+    else if (keys[i].kind == K_LIST || keys[i].kind == K_MAP)
       free_list((char ***)(void *)((char *)c + keys[i].offset));
   }
   memset(c, 0, sizeof(*c));
 }
 
 static char *regional_url(const char *override, const char *service,
-                          const char *region) {
-  char *s;
-  int n;
-  size_t len;
-
+                          const struct pc_config *c) {
   if (override != NULL)
     return pc_strdup(override);
-  if (region == NULL)
-    return NULL;
-  len = strlen(service) + strlen(region) + sizeof("https://..amazonaws.com/");
-  s = malloc(len);
-  if (s == NULL)
-    return NULL;
-  n = snprintf(s, len, "https://%s.%s.amazonaws.com/", service, region);
-  if (n < 0 || (size_t)n >= len) {
-    free(s);
-    return NULL;
-  }
-  return s;
+  return pc_endpoint_url(service, c->region, c->use_fips);
 }
 
 char *pc_config_idp_url(const struct pc_config *c) {
-  return regional_url(c->idp_endpoint, "cognito-idp", c->region);
+  return regional_url(c->idp_endpoint, "cognito-idp", c);
 }
 
 char *pc_config_identity_url(const struct pc_config *c) {
-  return regional_url(c->identity_endpoint, "cognito-identity", c->region);
+  return regional_url(c->identity_endpoint, "cognito-identity", c);
 }
 
 char *pc_config_signin_name(const struct pc_config *c, const char *user) {

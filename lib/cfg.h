@@ -52,6 +52,12 @@ struct pc_config {
   char *home_base;       /* home = home_base/<name>; /home */
   char *default_shell;   /* /bin/bash */
   char *imds_endpoint;   /* instance metadata base URL; NULL: AWS IMDS */
+  /* What the pool's threat protection and triggers see (usercontext.h). */
+  int send_user_context;  /* UserContextData.IpAddress from PAM_RHOST; 1 */
+  char **client_metadata; /* "key=value" list for ClientMetadata, or NULL */
+  /* Endpoints (endpoint.h). */
+  int use_fips;      /* cognito-idp-fips / cognito-identity-fips hosts */
+  char *https_proxy; /* forward proxy URL; the environment's is ignored */
 };
 
 /* Set every field to its default (strings NULL except cache_dir). Returns -1

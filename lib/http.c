@@ -725,6 +725,18 @@ void *pc_http_pool_get_handle(struct pc_http_pool *p, const char *url,
   return e;
 }
 
+int pc_http_set_proxy(struct pc_http *h, const char *url) {
+  struct curl_state *cs;
+
+  if (h == NULL || h->ops != &curl_ops || url == NULL)
+    return -1;
+  cs = h->opaque;
+  return curl_easy_setopt(cs->easy, CURLOPT_PROXY, url) == CURLE_OK &&
+                 curl_easy_setopt(cs->easy, CURLOPT_NOPROXY, "") == CURLE_OK
+             ? 0
+             : -1;
+}
+
 /* ---- AWS Signature Version 4 (admin API calls of pam_cognito-sync) ---- */
 
 #if LIBCURL_VERSION_NUM >= 0x074b00 /* 7.75.0 brought CURLOPT_AWS_SIGV4 */

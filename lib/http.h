@@ -52,6 +52,11 @@ void pc_http_free(struct pc_http *h);
  * back to the timeout given at creation. Custom transports ignore it. */
 void pc_http_set_call_timeout_ms(struct pc_http *h, long ms);
 
+/* Send h's calls through the forward proxy at url (https_proxy; the
+ * environment's proxy variables stay ignored). 0, or -1 when h is not a
+ * libcurl transport or libcurl refused. */
+int pc_http_set_proxy(struct pc_http *h, const char *url);
+
 /* Share one budget of network time (login_timeout): *left_ms, in
  * milliseconds, bounds every later call of h (each gets the smaller of its
  * own timeout and what is left) and is decreased by the time each takes.

@@ -10,6 +10,7 @@
 
 #include <json-c/json.h>
 
+#include "endpoint.h"
 #include "identity.h"
 #include "json.h"
 #include "secret.h"
@@ -34,19 +35,10 @@ int pc_identity_id_valid(const char *id) {
 }
 
 char *pc_identity_login_key(const struct pc_config *cfg) {
-  char *key;
-  size_t n;
-
-  if (cfg == NULL || cfg->region == NULL || cfg->user_pool_id == NULL)
+  /* The pool's issuer without its scheme (endpoint.c). */
+  if (cfg == NULL)
     return NULL;
-  n = strlen(cfg->region) + strlen(cfg->user_pool_id) + 40;
-  key = malloc(n);
-  if (key != NULL && snprintf(key, n, "cognito-idp.%s.amazonaws.com/%s",
-                              cfg->region, cfg->user_pool_id) >= (int)n) {
-    free(key);
-    key = NULL;
-  }
-  return key;
+  return pc_endpoint_issuer_path(cfg->region, cfg->user_pool_id);
 }
 
 /* A request {IdentityPoolId?, IdentityId?, Logins: {key: token}}. */

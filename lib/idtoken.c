@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "endpoint.h"
 #include "idtoken.h"
 #include "json.h"
 #include "jwks.h"
@@ -28,15 +29,13 @@ static char *join(const char *a, const char *b, const char *c) {
 }
 
 char *pc_idtoken_issuer(const struct pc_config *cfg) {
-  char *host, *iss;
+  /* The partition's DNS suffix, never the FIPS host (endpoint.c). */
+  char *path = pc_endpoint_issuer_path(cfg->region, cfg->user_pool_id), *iss;
 
-  if (cfg->region == NULL || cfg->user_pool_id == NULL)
+  if (path == NULL)
     return NULL;
-  host = join("https://cognito-idp.", cfg->region, ".amazonaws.com/");
-  if (host == NULL)
-    return NULL;
-  iss = join(host, cfg->user_pool_id, "");
-  free(host);
+  iss = join("https://", path, "");
+  free(path);
   return iss;
 }
 

@@ -73,6 +73,8 @@ static enum pc_status call(struct login *l, const char *op, json_object *req) {
 
   pc_json_put_secret(l->resp);
   l->resp = NULL;
+  /* UserContextData and ClientMetadata ride on every sign-in call. */
+  req = pc_usercontext_add(req, l->cl->cfg, l->o->context);
   /* Fills r->err: "type: message" or "op: what failed", request id. */
   return pc_api_send(l->cl, PC_USER_POOL, op, req, &l->resp, &l->r->err);
 }

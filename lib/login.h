@@ -10,6 +10,7 @@
 #include "error.h"
 #include "status.h"
 #include "tokens.h"
+#include "usercontext.h"
 
 enum pc_prompt_style { PC_PROMPT_SECRET, PC_PROMPT_VISIBLE };
 
@@ -31,6 +32,7 @@ struct pc_login_opts {
   int max_attempts;     /* per challenge (new password, codes) */
   int max_rounds;       /* challenge rounds, default 10 */
   time_t (*now)(void);  /* clock for TIMESTAMP; NULL = time() */
+  const struct pc_usercontext *context; /* for usercontext.c; may be NULL */
 };
 
 struct pc_login_result {

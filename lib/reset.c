@@ -51,8 +51,8 @@ static enum pc_status send_code(struct login *l) {
   char clean[128], msg[192];
   enum pc_status st = call(l, "ForgotPassword", request(l), &resp);
 
-  if (st == PC_ERR_LIMIT &&
-      strcmp(l->r->err.type, "LimitExceededException") == 0)
+  /* lib/errtable.c: LimitExceededException is PC_ERR_LOCKED. */
+  if (st != PC_OK && strcmp(l->r->err.type, "LimitExceededException") == 0)
     return too_fast(l, "ForgotPassword");
   if (st == PC_ERR_INVALID_PARAM) {
     /* No verified email or phone number to send a code to: only an
@@ -202,12 +202,11 @@ enum pc_status pc_reset_password(struct login *l, char **new_password) {
       pc_free_secret(&code);
       sends++;
       st = send_code(l);
-    } else if (st == PC_ERR_LIMIT &&
-               strcmp(l->r->err.type, "LimitExceededException") == 0) {
+    } else if (strcmp(l->r->err.type, "LimitExceededException") == 0) {
       st = too_fast(l, "ConfirmForgotPassword");
-    } else if (st == PC_ERR_EXPIRED) {
-      pc_login_tell(l, 1, "The code has expired; log in again for a new one.");
     }
+    /* Anything else ends the reset; lib/errtable.c has the words (an
+     * expired code: "log in again"), said once where the login ends. */
   }
   pc_free_secret(&code);
   pc_free_secret(&pw);

@@ -41,6 +41,10 @@ const char *pc_status_str(enum pc_status st) {
     return "invalid parameter";
   case PC_ERR_ABORTED:
     return "aborted";
+  case PC_ERR_LOCKED:
+    return "sign-in locked";
+  case PC_ERR_DENIED:
+    return "refused by the user pool";
   }
   /* Not a member of the enum: still a fixed string, never NULL. */
   return "unknown error";

@@ -193,6 +193,14 @@ static CURL *handle_for(struct pc_http_pool *pool, const struct pc_config *cfg,
   CURL *e = url ? pc_http_pool_get_handle(pool, url, cfg->timeout, cfg->ca_file)
                 : NULL;
 
+  /* The same route as the calls (https_proxy), or the warm connections
+   * would be of no use to them; a handle that cannot take it is dropped. */
+  if (e != NULL && cfg->https_proxy != NULL &&
+      (curl_easy_setopt(e, CURLOPT_PROXY, cfg->https_proxy) != CURLE_OK ||
+       curl_easy_setopt(e, CURLOPT_NOPROXY, "") != CURLE_OK)) {
+    curl_easy_cleanup(e);
+    e = NULL;
+  }
   free(base);
   free(url);
   return e;

@@ -102,7 +102,7 @@ int pc_authenticate(struct pc_module *m) {
     rc = pc_module_offline(m, user, pw,
                            r.reset_required ? PC_ERR_PASSWORD_RESET : st);
     if (rc < 0) {
-      pc_signin_tell_failure(m, st);
+      (void)pc_signin_tell_error(m, &r.err);
       rc = pc_pam_result(st);
     }
   }

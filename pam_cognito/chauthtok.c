@@ -57,10 +57,8 @@ static int prove_current(struct pc_module *m, const char *user,
                "accepted: %s: %s",
                pc_log_user(m, user), pc_status_str(st),
                pc_error_text(&r.err, text, sizeof(text)));
-    if (st == PC_ERR_AUTH)
+    if (!pc_signin_tell_error(m, &r.err) && st == PC_ERR_AUTH)
       pc_conv_tell(m, 1, "The current password is not correct.");
-    else
-      pc_signin_tell_failure(m, st);
     rc = pc_pam_result(st);
   } else if (r.new_password) {
     /* A temporary password: the login itself set the new one. */
@@ -135,6 +133,7 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
                  "one at your next login, then the old one.");
     return PAM_AUTHINFO_UNAVAIL;
   default:
+    (void)pc_signin_tell_error(m, &err); /* a lockout, a revoked session */
     pc_conv_tell(m, 1, "The password was not changed.");
     return PAM_AUTHTOK_ERR;
   }

@@ -23,6 +23,8 @@ int pc_pam_result(enum pc_status st) {
     return PAM_BUF_ERR;
   case PC_ERR_CONV:
     return PAM_CONV_ERR;
+  case PC_ERR_LOCKED:
+    return PAM_MAXTRIES;
   case PC_ERR_AUTH:
   case PC_ERR_USER_NOT_CONFIRMED:
   case PC_ERR_PASSWORD_RESET:
@@ -31,6 +33,7 @@ int pc_pam_result(enum pc_status st) {
   case PC_ERR_EXPIRED:
   case PC_ERR_UNSUPPORTED:
   case PC_ERR_ABORTED:
+  case PC_ERR_DENIED:
     return PAM_AUTH_ERR;
   }
   return PAM_AUTH_ERR; /* an unknown status is a failure */

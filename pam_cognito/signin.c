@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "conv.h"
+#include "errtable.h"
 #include "logname.h"
 #include "module.h"
 #include "signin.h"
@@ -15,11 +16,17 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
                          struct pc_login_result *r) {
   struct pc_login_opts o;
   struct pc_prompter p;
+  struct pc_usercontext ctx = {NULL, NULL, NULL};
 
   memset(&o, 0, sizeof(o));
   o.username = user;
   o.password = password;
   o.max_attempts = (int)m->cfg.max_attempts;
+  /* Where the login comes from, for the pool (lib/usercontext.h). */
+  (void)pam_get_item(m->pamh, PAM_SERVICE, (const void **)&ctx.service);
+  (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&ctx.rhost);
+  ctx.user = user;
+  o.context = &ctx;
   pc_conv_prompter(m, &p);
   pc_debug(m, "logging in user=%s with %s", pc_log_user(m, user),
            m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
@@ -39,6 +46,17 @@ void pc_signin_tell_failure(struct pc_module *m, enum pc_status st) {
     pc_conv_tell(m, 1, "Your password must be reset before you can log in.");
   else if (st == PC_ERR_USER_NOT_CONFIRMED)
     pc_conv_tell(m, 1, "Your account is not confirmed yet.");
+}
+
+int pc_signin_tell_error(struct pc_module *m, const struct pc_error *e) {
+  char text[PC_ERRTABLE_SAY_MAX + 1];
+
+  if (pc_errtable_say(e, text, sizeof(text))) {
+    pc_conv_tell(m, 1, text);
+    return 1;
+  }
+  pc_signin_tell_failure(m, e->status);
+  return 0;
 }
 
 int pc_signin_authtok_error(struct pc_module *m, int rc, const char *what) {

@@ -17,6 +17,11 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
  * password reset required, account not confirmed). */
 void pc_signin_tell_failure(struct pc_module *m, enum pc_status st);
 
+/* Tell the user what lib/errtable.c says about e (a lockout, a disabled
+ * account, a Lambda trigger's words), else pc_signin_tell_failure for
+ * e->status. 1 when the table had words for it. */
+int pc_signin_tell_error(struct pc_module *m, const struct pc_error *e);
+
 /* The PAM code for a failed pam_get_authtok (what: "password", ...). */
 int pc_signin_authtok_error(struct pc_module *m, int rc, const char *what);
 

@@ -12,6 +12,7 @@ import passwords
 import refresh
 import signout
 import sigv4
+import usercontext
 
 IDP = "AWSCognitoIdentityProviderService"
 IDENTITY = "AWSCognitoIdentityService"
@@ -64,7 +65,8 @@ OPERATIONS = {
 }
 # pam_cognito-sync's calls (SigV4-checked in server.py) and the key control.
 OPERATIONS[IDP].update(admin_list.OPERATIONS)
-OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS)
+OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS,
+                           **usercontext.CONTROL_OPERATIONS)
 
 
 def resolve(target):

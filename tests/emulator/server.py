@@ -11,6 +11,7 @@ import uuid
 import dispatch
 import fault_replies
 import sigv4
+import usercontext
 from errors import CognitoError
 
 JSON_TYPE = "application/x-amz-json-1.1"
@@ -162,6 +163,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if not isinstance(request, dict):
                 raise CognitoError("SerializationException",
                                    "Request body must be a JSON object")
+            if service == dispatch.IDP:
+                usercontext.record(st, op, request)
             with st.lock:
                 st.current_op = op      # token faults can name the operation
                 status, result = 200, fn(st, request)

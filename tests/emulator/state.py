@@ -84,6 +84,7 @@ class State:
             self.revoked_origins = set()   # origin_jti of revoked sign-ins
             self.devices = {}        # device key -> devices.Device
             self.device_groups = {}  # (pool id, username) -> device group key
+            self.contexts = {}       # operation -> its last context (usercontext.py)
             self.keys.reset()
             self.faults.clear()
             self.stats.reset()

@@ -63,8 +63,10 @@ class AuthTest(EmulatorTest):
         s = self.stack(client_id=SECRET_CLIENT, client_secret=CLIENT_SECRET)
         self.assertEqual(s.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SUCCESS")
         self.assertEqual(s.run("alice", ["wrong"]).code, "PAM_AUTH_ERR")
+        # A secret that is not the client's is a configuration error
+        # ("Unable to verify secret hash"), not a wrong password.
         bad = self.stack(client_id=SECRET_CLIENT, client_secret="not-the-secret")
-        self.assertEqual(bad.run("alice", ["Alice-Passw0rd!"]).code, "PAM_AUTH_ERR")
+        self.assertEqual(bad.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SERVICE_ERR")
 
     def test_secret_client_with_password_flow(self):
         s = self.stack(client_id=SECRET_CLIENT, client_secret=CLIENT_SECRET,

@@ -222,11 +222,11 @@ static void test_error_mapping(void) {
       {"InvalidPasswordException", PC_ERR_INVALID_PASSWORD},
       {"CodeMismatchException", PC_ERR_CODE_MISMATCH},
       {"ExpiredCodeException", PC_ERR_EXPIRED},
-      {"LimitExceededException", PC_ERR_LIMIT},
-      {"TooManyFailedAttemptsException", PC_ERR_LIMIT},
+      {"LimitExceededException", PC_ERR_LOCKED},
+      {"TooManyFailedAttemptsException", PC_ERR_LOCKED},
       {"InvalidParameterException", PC_ERR_INVALID_PARAM},
       {"ResourceNotFoundException", PC_ERR_INVALID_PARAM},
-      {"SomethingNewException", PC_ERR_PROTOCOL},
+      {"SomethingNewException", PC_ERR_DENIED},
   };
   char body[512];
   struct canned r;
@@ -281,8 +281,8 @@ static void test_error_mapping(void) {
      "map: TooManyRequestsException -> limit");
   ok(pc_api_map_error("") == PC_ERR_PROTOCOL, "map: empty -> protocol");
   ok(pc_api_map_error(NULL) == PC_ERR_PROTOCOL, "map: NULL -> protocol");
-  ok(pc_api_map_error("notauthorizedexception") == PC_ERR_PROTOCOL,
-     "map: case matters");
+  ok(pc_api_map_error("notauthorizedexception") == PC_ERR_DENIED,
+     "map: case matters (an unknown type is refused)");
 }
 
 static void test_bad_bodies(void) {
@@ -416,7 +416,7 @@ static void test_retries(void) {
 
   r[0].body = "{\"__type\":\"LimitExceededException\",\"message\":\"x\"}";
   st = run_mock(&m, 1, r, -1, &resp, &err);
-  ok(st == PC_ERR_LIMIT && m.calls == 1, "LimitExceeded is not retried");
+  ok(st == PC_ERR_LOCKED && m.calls == 1, "LimitExceeded is not retried");
 
   r[0].body = "{\"__type\":\"NotAuthorizedException\",\"message\":\"x\"}";
   st = run_mock(&m, 1, r, -1, &resp, &err);
@@ -469,8 +469,8 @@ static void test_sanitize(void) {
   is_str(err.message, "Password must have ?]0;pwned? symbols",
          "server message sanitized");
   r.body = "{\"__type\":\"Evil\\u001bException\",\"message\":\"m\"}";
-  ok(run_mock(&m, 1, &r, -1, &resp, &err) == PC_ERR_PROTOCOL,
-     "unknown type with escape -> protocol");
+  ok(run_mock(&m, 1, &r, -1, &resp, &err) == PC_ERR_DENIED,
+     "unknown type with escape -> refused");
   is_str(err.type, "Evil?Exception", "type sanitized");
 }
 

@@ -198,6 +198,15 @@ static void test_flip_all(void) {
   is_str(c.default_shell, "/bin/zsh", "default_shell set");
   ok(d.imds_endpoint == NULL, "imds_endpoint default");
   is_str(c.imds_endpoint, "http://127.0.0.1:9339", "imds_endpoint set");
+  ok(d.send_user_context == 1 && c.send_user_context == 0,
+     "send_user_context set");
+  ok(d.client_metadata == NULL && c.client_metadata &&
+         strcmp(c.client_metadata[0], "host=%h") == 0 &&
+         strcmp(c.client_metadata[1], "from=%r") == 0 && !c.client_metadata[2],
+     "client_metadata set");
+  ok(d.use_fips == 0 && c.use_fips == 1, "use_fips set");
+  ok(d.https_proxy == NULL, "https_proxy default");
+  is_str(c.https_proxy, "http://127.0.0.1:3128", "https_proxy set");
   err[0] = '\0';
   ok(pc_config_validate(&c, err, sizeof(err)) == 0, "flip-all validates (%s)",
      err);

@@ -57,7 +57,7 @@ static void script_tell(void *ctx, int is_error, const char *text) {
 static enum pc_status run(const char *replies, const char *const *answers,
                           struct script *s, struct pc_login_result *r,
                           size_t *served) {
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL};
   struct pc_prompter p = {script_ask, script_tell, s, 0};
   struct pc_client cl;
   struct canned c;
@@ -96,8 +96,8 @@ static void test_plain(void) {
   is_str(r.err.type, "NotAuthorizedException", "server type kept");
   is_str(r.err.detail,
          "NotAuthorizedException: Incorrect username or "
-         "password.",
-         "detail for syslog");
+         "password. [wrong password, or the sign-in was refused]",
+         "detail for syslog, with errtable's note");
   ok(r.err.status == PC_ERR_AUTH && r.err.http_status == 400,
      "status and HTTP status in err");
   ok(r.tokens.id_token == NULL, "no tokens on failure");
@@ -207,8 +207,9 @@ static void test_codes(void) {
                    "\"ExpiredCodeException\", \"message\": \"expired\"}",
          good, &s, &r, NULL) == PC_ERR_EXPIRED,
      "an expired code: PC_ERR_EXPIRED");
-  ok(strstr(s.told, "has expired; log in again") != NULL,
-     "told to log in again");
+  ok(strstr(s.told, "expired") == NULL &&
+         strcmp(r.err.type, "ExpiredCodeException") == 0,
+     "the words are left to errtable, once, at the end");
   pc_login_result_free(&r);
 
   ok(run("x" CHALLENGE("SMS_MFA", "{}"), replay, &s, &r, &served) ==
@@ -278,7 +279,7 @@ static void test_new_password(void) {
   ok(run("x" CHALLENGE("NEW_PASSWORD_REQUIRED",
                        "{}") "\n--\n4{\"__type\": "
                              "\"NotAuthorizedException\", \"message\": "
-                             "\"Invalid session\"}",
+                             "\"User is disabled.\"}",
          pw, &s, &r, NULL) == PC_ERR_AUTH,
      "any other refusal ends the challenge");
   pc_login_result_free(&r);
@@ -380,7 +381,7 @@ static enum pc_status id_post(struct pc_http *h, const char *url,
 
 static void test_request_id(void) {
   static const struct pc_http_ops ops = {.post = id_post};
-  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL};
+  struct pc_login_opts o = {"alice", CANNED_PASSWORD, 3, 10, NULL, NULL};
   struct pc_login_result r;
   struct pc_client cl;
   char text[1024];
@@ -394,7 +395,8 @@ static void test_request_id(void) {
      "InternalErrorException: PC_ERR_UNAVAIL");
   is_str(r.err.request_id, "4d1f?-req", "request id kept, sanitized");
   is_str(pc_error_text(&r.err, text, sizeof(text)),
-         "InternalErrorException: boom (request id 4d1f?-req)",
+         "InternalErrorException: boom [Cognito internal error] (request id "
+         "4d1f?-req)",
          "the log text quotes it");
   pc_login_result_free(&r);
   pc_client_free(&cl);

@@ -1,0 +1,269 @@
+"""Every row of lib/errtable.c through a real PAM stack: the emulator
+answers one Cognito error (type and message) and the test asserts the PAM
+result, what the user is told, and the syslog line. Also the lockout and
+the disabled account as the emulator produces them, the offline verifier
+surviving a lockout, a password-history refusal asking again, and that the
+man page's table names every error type."""
+import os
+import re
+import sys
+import unittest
+
+from pamrun import CacheTest, EmulatorTest, Stack, base_config
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, os.path.join(ROOT, "tests", "emulator"))
+import error_catalog  # noqa: E402
+
+ALICE_PW = "Alice-Passw0rd!"
+IA, RA = "InitiateAuth", "RespondToAuthChallenge"
+ADMIN = "; contact your administrator."
+MISCONFIGURED = "The sign-in service is misconfigured" + ADMIN
+BUSY = "The sign-in service is busy; try again in a moment."
+UNREACHABLE = ("The Cognito sign-in service cannot be reached or answered unexpectedly; "
+               "try again later.")
+LOCKED = "Too many failed attempts; try again in a few minutes."
+REVOKED = "Your session was revoked; please log in again."
+NO_CODE = "The code cannot be sent: the user pool is misconfigured" + ADMIN
+LAMBDA_BROKEN = "A sign-in check of the user pool failed" + ADMIN
+
+# (operation, type, message, PAM result, the user's error text or None,
+#  words of the syslog note). Operations are where real Cognito sends the
+# error in a login; a type the login's calls never return (its flow lives
+# in the reset or enrolment code) is injected on InitiateAuth with AnyType.
+ROWS = [
+    (RA, "NotAuthorizedException", "Password attempts exceeded", "PAM_MAXTRIES", LOCKED,
+     "not counted as a wrong password"),
+    (IA, "NotAuthorizedException", "User is disabled.", "PAM_AUTH_ERR",
+     "Your account is disabled" + ADMIN, "user disabled"),
+    (RA, "NotAuthorizedException",
+     "Temporary password has expired and must be reset by an administrator.", "PAM_AUTH_ERR",
+     "Your temporary password has expired and must be reset by an administrator.",
+     "temporary password expired"),
+    (IA, "NotAuthorizedException", "Unable to verify secret hash for client 1example",
+     "PAM_SERVICE_ERR", MISCONFIGURED, "client_secret does not belong"),
+    (IA, "NotAuthorizedException",
+     "Client 1example is configured with secret but SECRET_HASH was not received",
+     "PAM_SERVICE_ERR", MISCONFIGURED, "set client_secret"),
+    (IA, "NotAuthorizedException", "USER_SRP_AUTH flow not enabled for this client",
+     "PAM_SERVICE_ERR", MISCONFIGURED, "ExplicitAuthFlows"),
+    (RA, "NotAuthorizedException", "Invalid session for the user, session is expired.",
+     "PAM_AUTH_ERR", "The sign-in session has expired; please log in again.", "session expired"),
+    (IA, "NotAuthorizedException", "Refresh Token has been revoked", "PAM_AUTH_ERR", REVOKED,
+     "refresh token revoked"),
+    (RA, "NotAuthorizedException", "Access Token has been revoked", "PAM_AUTH_ERR", REVOKED,
+     "access token revoked"),
+    (RA, "NotAuthorizedException", "Incorrect username or password.", "PAM_AUTH_ERR", None,
+     "wrong password"),
+    (IA, "UserNotFoundException", "User does not exist.", "PAM_USER_UNKNOWN", None,
+     "user unknown to the user pool"),
+    (IA, "UserNotConfirmedException", "User is not confirmed.", "PAM_AUTH_ERR",
+     "Your account is not confirmed yet.", "not confirmed"),
+    # The reset flow (password_reset, default on) takes this status over;
+    # the row is what remains with password_reset = false (see ROW_CONFIG).
+    (IA, "PasswordResetRequiredException", "Password reset required for the user",
+     "PAM_AUTH_ERR", "Your password must be reset before you can log in.",
+     "password reset required"),
+    (RA, "InvalidPasswordException", "Password does not conform to policy: too short",
+     "PAM_AUTH_ERR", "Password does not conform to policy: too short", "policy"),
+    (RA, "PasswordHistoryPolicyViolationException", "Password has previously been used",
+     "PAM_AUTH_ERR", "Password has previously been used", "password history"),
+    (RA, "CodeMismatchException", "Invalid code received for user", "PAM_AUTH_ERR",
+     "Wrong code.", "wrong code"),
+    (IA, "EnableSoftwareTokenMFAException", "Code mismatch", "PAM_AUTH_ERR", "Wrong code.",
+     "refused at enrolment"),
+    (RA, "ExpiredCodeException", "Invalid code provided, please request a code again.",
+     "PAM_AUTH_ERR", "The code has expired; please log in again.", "code expired"),
+    (IA, "TooManyFailedAttemptsException", "Too many failed attempts.", "PAM_MAXTRIES",
+     LOCKED, "too many wrong codes"),
+    (IA, "LimitExceededException", "Attempt limit exceeded, please try after some time.",
+     "PAM_MAXTRIES", "Too many attempts; try again later.", "attempt limit"),
+    (IA, "TooManyRequestsException", "Rate exceeded", "PAM_AUTHINFO_UNAVAIL", BUSY,
+     "throttled"),
+    (IA, "ThrottlingException", "Rate exceeded", "PAM_AUTHINFO_UNAVAIL", BUSY, "throttled"),
+    (IA, "ConcurrentModificationException", "Concurrent modification", "PAM_AUTHINFO_UNAVAIL",
+     BUSY, "concurrent change"),
+    (IA, "InternalErrorException", "Internal server error.", "PAM_AUTHINFO_UNAVAIL",
+     UNREACHABLE, "internal error"),
+    (IA, "InvalidParameterException", "1 validation error detected", "PAM_SERVICE_ERR",
+     MISCONFIGURED, "refused as invalid"),
+    (IA, "ResourceNotFoundException", "User pool client 1example does not exist.",
+     "PAM_SERVICE_ERR", MISCONFIGURED, "not found"),
+    (IA, "UserLambdaValidationException",
+     "PreAuthentication failed with error Logins are closed on weekends.", "PAM_AUTH_ERR",
+     "Logins are closed on weekends.", "Lambda trigger"),
+    (IA, "UnexpectedLambdaException",
+     "PreAuthentication invocation failed due to error AccessDeniedException.",
+     "PAM_SERVICE_ERR", LAMBDA_BROKEN, "user pool configuration problem"),
+    (IA, "InvalidLambdaResponseException", "Invalid lambda response", "PAM_SERVICE_ERR",
+     LAMBDA_BROKEN, "user pool configuration problem"),
+    (IA, "ForbiddenException", "Request not allowed due to WAF block.", "PAM_AUTH_ERR",
+     "The sign-in was blocked by the user pool's firewall" + ADMIN, "WAF"),
+    (RA, "MFAMethodNotFoundException", "No MFA mechanism registerd in the account.",
+     "PAM_AUTH_ERR", "No second factor is set up for your account" + ADMIN, "no MFA method"),
+    (RA, "SoftwareTokenMFANotFoundException", "Software Token MFA has not been enabled",
+     "PAM_AUTH_ERR", "No authenticator app is registered for your account" + ADMIN,
+     "software token MFA"),
+    (RA, "AliasExistsException", "An account with the email already exists.", "PAM_AUTH_ERR",
+     "That email address or phone number belongs to another account.", "alias"),
+    (IA, "InvalidUserPoolConfigurationException", "SMS configuration missing",
+     "PAM_SERVICE_ERR", MISCONFIGURED, "user pool configuration problem"),
+    (IA, "InvalidSmsRoleAccessPolicyException", "Role cannot publish", "PAM_SERVICE_ERR",
+     NO_CODE, "user pool configuration problem: the SMS role"),
+    (IA, "InvalidSmsRoleTrustRelationshipException", "Role does not trust cognito",
+     "PAM_SERVICE_ERR", NO_CODE, "user pool configuration problem: the SMS role"),
+    (IA, "InvalidEmailRoleAccessPolicyException", "Cannot use email identity",
+     "PAM_SERVICE_ERR", NO_CODE, "user pool configuration problem"),
+    (IA, "CodeDeliveryFailureException", "Unable to deliver", "PAM_SERVICE_ERR",
+     "The code could not be delivered" + ADMIN, "code delivery failed"),
+    (IA, "RefreshTokenReuseException", "Refresh token reused", "PAM_AUTH_ERR", REVOKED,
+     "reused"),
+    (IA, "SomeFutureException", "A brand new reason", "PAM_AUTH_ERR",
+     "The sign-in service refused the login with an unexpected error" + ADMIN,
+     "unknown Cognito error type"),
+]
+
+# Keys a row needs beyond the class's config.
+ROW_CONFIG = {"PasswordResetRequiredException": {"password_reset": False}}
+
+SIGNIN_OPERATIONS = ("InitiateAuth", "RespondToAuthChallenge", "ChangePassword",
+                     "ForgotPassword", "ConfirmForgotPassword", "AssociateSoftwareToken",
+                     "VerifySoftwareToken")
+
+
+def model_types():
+    return sorted({t for op in SIGNIN_OPERATIONS for t in error_catalog.ERRORS[op]})
+
+
+class ErrorTableTest(EmulatorTest):
+    config = {"timeout": 5}
+
+    def inject(self, op, type_, message):
+        extra = {} if error_catalog.allowed(op, type_) else {"AnyType": True}
+        # Throttling and 5xx are retried: keep answering the same.
+        self.emu.control("SetFault", Operation=op, Kind="error", ErrorType=type_,
+                         Message=message, Count=10, **extra)
+
+    def check_row(self, op, type_, message, code, said, note):
+        self.inject(op, type_, message)
+        s = self.s
+        if type_ in ROW_CONFIG:
+            s = Stack(base_config(self.emu, **dict(self.config, **ROW_CONFIG[type_])))
+            self.addCleanup(s.cleanup)
+        r = s.run("alice", [ALICE_PW], rhost="192.0.2.10")
+        self.assertEqual(r.code, code, r)
+        if said is None:
+            self.assertEqual(r.errors, [], "a wrong password gets no words")
+        else:
+            self.assertIn(said, r.errors, r)
+        line = [l for l in r.syslog if "authentication failure" in l]
+        self.assertEqual(len(line), 1, r.syslog)
+        self.assertIn(note, line[0])
+        if type_ != "UserNotFoundException":  # that line names no user or type
+            self.assertIn(type_, line[0])
+            self.assertRegex(line[0], r"user=\"?alice\"?[ :]")
+        self.assertEqual(len(r.errors), len(set(r.errors)), "said once")
+        # The server's text never reaches the terminal raw.
+        for text in r.errors:
+            self.assertNotRegex(text, r"[\x00-\x1f\x7f]")
+
+    def test_every_row(self):
+        for row in ROWS:
+            with self.subTest(type=row[1], message=row[2]):
+                self.emu.control("ClearFaults")
+                self.check_row(*row)
+
+    def test_every_model_type_is_a_row(self):
+        tested = {row[1] for row in ROWS}
+        missing = [t for t in model_types() if t not in tested]
+        self.assertEqual(missing, [], "error types of the sign-in calls without a test row")
+
+    def test_man_page_table_names_every_type(self):
+        with open(os.path.join(ROOT, "man", "pam_cognito.8"), encoding="utf-8") as fh:
+            text = fh.read().replace("\\-", "-").replace("\\&", "").replace("\\:", "")
+        missing = [t for t in model_types() if t not in text]
+        self.assertEqual(missing, [], "error types missing from pam_cognito(8)")
+        for meaning in ("Password attempts exceeded", "User is disabled",
+                        "Temporary password has expired", "Unable to verify secret hash",
+                        "Refresh Token has been revoked"):
+            self.assertIn(meaning, text)
+
+    def test_lambda_message_is_sanitized_and_bounded(self):
+        self.inject(IA, "UserLambdaValidationException",
+                    "PreAuthentication failed with error \x1b[2Jclosed\x07" + "x" * 600)
+        r = self.s.run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(len(r.errors), 1, r)
+        self.assertTrue(r.errors[0].startswith("?[2Jclosed?xxx"), r.errors)
+        self.assertLessEqual(len(r.errors[0]), 200)
+        self.assertFalse(any("\x1b" in l for l in r.syslog), r.syslog)
+
+    def test_emulator_lockout(self):
+        self.emu.control("SetOptions", LockoutThreshold=2)
+        for _ in range(2):
+            self.assertEqual(self.s.run("alice", ["Wrong-Passw0rd!"]).code, "PAM_AUTH_ERR")
+        r = self.s.run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_MAXTRIES", r)
+        self.assertIn(LOCKED, r.errors)
+        self.assertTrue(any("Password attempts exceeded" in l for l in r.syslog), r.syslog)
+
+    def test_expired_code_is_told_once(self):
+        # The code challenge leaves the words to the table: one message.
+        code = lambda prompt: self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        # The fault is set at the code prompt: PASSWORD_VERIFIER goes through.
+        r = self.s.run("smsuser", ["Sms-Passw0rd1!", lambda p: self.expire_then(code(p))])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(r.errors, ["The code has expired; please log in again."], r)
+
+    def expire_then(self, code):
+        self.emu.control("SetFault", Operation=RA, Kind="error", ErrorType="ExpiredCodeException",
+                         Message="Invalid code provided, please request a code again.", Count=1)
+        return code
+
+    def test_emulator_disabled_user(self):
+        r = self.s.run("disabled", ["Disabled-Passw0rd1!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("Your account is disabled" + ADMIN, r.errors)
+
+
+class LockoutOfflineTest(CacheTest):
+    """A lockout is not a wrong password: the offline verifier stays."""
+
+    def test_lockout_keeps_the_offline_verifier(self):
+        s = Stack(base_config(self.emu, cache_dir=self.cache, offline_days=7))
+        self.stacks.append(s)
+        self.assertEqual(s.run("alice", [ALICE_PW]).code, "PAM_SUCCESS")
+        record = os.path.join(self.cache, ".private", "alice", "offline.json")
+        self.assertTrue(os.path.exists(record))
+        self.emu.control("SetFault", Operation=RA, Kind="error",
+                         ErrorType="NotAuthorizedException",
+                         Message="Password attempts exceeded", Count=1)
+        r = s.run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_MAXTRIES", r)
+        self.assertTrue(os.path.exists(record), "the verifier survived the lockout")
+        self.assertFalse(any("verifier deleted" in l for l in r.syslog), r.syslog)
+        # A refusal of the cached password that is not a lockout still deletes it.
+        self.emu.control("SetFault", Operation=RA, Kind="error",
+                         ErrorType="NotAuthorizedException",
+                         Message="Incorrect username or password.", Count=1)
+        r = s.run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertFalse(os.path.exists(record))
+
+
+class PasswordHistoryTest(EmulatorTest):
+    def test_history_refusal_asks_again_in_passwd(self):
+        new = "Brand-New-Passw0rd!"
+        self.emu.control("SetFault", Operation="ChangePassword", Kind="error",
+                         ErrorType="PasswordHistoryPolicyViolationException",
+                         Message="Password has previously been used", Count=1)
+        r = self.s.run("alice", [ALICE_PW, "Old-Used-Passw0rd!", "Old-Used-Passw0rd!", new, new],
+                       stages=("chauthtok",))
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("Password has previously been used", r.errors)
+        self.assertEqual(r.prompts.count("New password: "), 2, r.prompts)
+
+
+if __name__ == "__main__":
+    unittest.main()

@@ -1,0 +1,209 @@
+/* SPDX-License-Identifier: MIT */
+/* endpoint + usercontext + their configuration keys: host names per
+ * partition, FIPS where AWS offers it (and a clear refusal elsewhere), the
+ * issuer and Logins key, https_proxy, client_metadata and the context a
+ * request carries. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cfg.h"
+#include "endpoint.h"
+#include "identity.h"
+#include "idtoken.h"
+#include "json.h"
+#include "tap.h"
+#include "usercontext.h"
+
+static char err[512];
+
+/* A config with region/pool/client set, plus extra "key", "value" pairs. */
+static int make(struct pc_config *c, const char *region, const char *pool,
+                const char *const *kv) {
+  if (pc_config_init(c) != 0 ||
+      pc_config_set(c, "region", region, err, sizeof(err)) != 0 ||
+      pc_config_set(c, "user_pool_id", pool, err, sizeof(err)) != 0 ||
+      pc_config_set(c, "client_id", "abc123", err, sizeof(err)) != 0)
+    return -1;
+  for (; kv && kv[0]; kv += 2)
+    if (pc_config_set(c, kv[0], kv[1], err, sizeof(err)) != 0)
+      return -1;
+  return pc_config_validate(c, err, sizeof(err));
+}
+
+static void check_url(const char *region, const char *pool,
+                      const char *const *kv, const char *idp,
+                      const char *issuer, const char *login) {
+  struct pc_config c;
+  char *u = NULL, *i = NULL, *l = NULL;
+
+  ok(make(&c, region, pool, kv) == 0, "%s: valid (%s)", region, err);
+  u = pc_config_idp_url(&c);
+  is_str(u, idp, "%s: user-pool host", region);
+  i = pc_idtoken_issuer(&c);
+  is_str(i, issuer, "%s: issuer", region);
+  l = pc_identity_login_key(&c);
+  is_str(l, login, "%s: Logins key follows the issuer", region);
+  free(u);
+  free(i);
+  free(l);
+  pc_config_free(&c);
+}
+
+static void test_partitions(void) {
+  static const char *const fips[] = {"use_fips", "true", NULL};
+
+  check_url("us-east-1", "us-east-1_Ab1", NULL,
+            "https://cognito-idp.us-east-1.amazonaws.com/",
+            "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab1",
+            "cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab1");
+  check_url("cn-north-1", "cn-north-1_Ab1", NULL,
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/",
+            "https://cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Ab1",
+            "cognito-idp.cn-north-1.amazonaws.com.cn/cn-north-1_Ab1");
+  check_url("eusc-de-east-1", "eusc-de-east-1_Ab1", NULL,
+            "https://cognito-idp.eusc-de-east-1.amazonaws.eu/",
+            "https://cognito-idp.eusc-de-east-1.amazonaws.eu/"
+            "eusc-de-east-1_Ab1",
+            "cognito-idp.eusc-de-east-1.amazonaws.eu/eusc-de-east-1_Ab1");
+  check_url("us-east-2", "us-east-2_Ab1", fips,
+            "https://cognito-idp-fips.us-east-2.amazonaws.com/",
+            "https://cognito-idp.us-east-2.amazonaws.com/us-east-2_Ab1",
+            "cognito-idp.us-east-2.amazonaws.com/us-east-2_Ab1");
+  /* GovCloud: Cognito there has FIPS hosts only. */
+  check_url("us-gov-west-1", "us-gov-west-1_Ab1", NULL,
+            "https://cognito-idp-fips.us-gov-west-1.amazonaws.com/",
+            "https://cognito-idp.us-gov-west-1.amazonaws.com/"
+            "us-gov-west-1_Ab1",
+            "cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Ab1");
+
+  ok(pc_endpoint_region_ok("ap-southeast-5", 14), "ap-southeast-5");
+  ok(!pc_endpoint_region_ok("useast1", 7), "useast1 refused");
+  ok(!pc_endpoint_region_ok("us-east-", 8), "us-east- refused");
+  ok(!pc_endpoint_region_ok("abcde-east-1", 12), "five-letter prefix refused");
+  ok(!pc_endpoint_region_ok("us-a-b-c-1", 10), "three words refused");
+  ok(!pc_endpoint_region_ok("US-east-1", 9), "upper case refused");
+}
+
+static void test_fips_refused(void) {
+  static const char *const fips[] = {"use_fips", "true", NULL};
+  static const char *const fips_id[] = {
+      "use_fips", "true", "identity_pool_id",
+      "us-gov-east-1:11111111-2222-3333-4444-555555555555", NULL};
+  static const char *const fips_override[] = {
+      "use_fips", "true", "idp_endpoint", "https://vpce.example.test", NULL};
+  struct pc_config c;
+
+  ok(make(&c, "eu-west-1", "eu-west-1_Ab1", fips) != 0 &&
+         strstr(err, "use_fips") && strstr(err, "eu-west-1"),
+     "use_fips in eu-west-1 refused: %s", err);
+  pc_config_free(&c);
+  ok(make(&c, "cn-north-1", "cn-north-1_Ab1", fips) != 0,
+     "use_fips in China refused: %s", err);
+  pc_config_free(&c);
+  ok(make(&c, "us-gov-east-1", "us-gov-east-1_Ab1", fips_id) != 0 &&
+         strstr(err, "identity pools"),
+     "identity pool without a FIPS host refused: %s", err);
+  pc_config_free(&c);
+  ok(make(&c, "eu-west-1", "eu-west-1_Ab1", fips_override) == 0,
+     "an explicit endpoint is the administrator's choice (%s)", err);
+  pc_config_free(&c);
+}
+
+static void test_proxy_key(void) {
+  static const char *const good[] = {"https_proxy",
+                                     "http://proxy.corp.test:3128", NULL};
+  static const char *const bad[] = {"https_proxy", "socks5://p:1080", NULL};
+  struct pc_config c;
+
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", good) == 0 &&
+         strcmp(c.https_proxy, "http://proxy.corp.test:3128") == 0,
+     "https_proxy kept (%s)", err);
+  pc_config_free(&c);
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", bad) != 0 &&
+         strstr(err, "https_proxy"),
+     "https_proxy other than http(s):// refused: %s", err);
+  pc_config_free(&c);
+}
+
+static void test_user_context(void) {
+  static const char *const kv[] = {
+      "client_secret", "s3cret", "client_metadata",
+      "source=%h\nlogin=%u via %s from %r\npct=100%%", NULL};
+  static const char *const off[] = {"client_secret", "s3cret",
+                                    "send_user_context", "false", NULL};
+  struct pc_usercontext ctx = {"alice", "sshd", "192.0.2.7"};
+  struct pc_usercontext named = {"alice", "sshd", "client.example.test"};
+  struct pc_config c;
+  json_object *req, *ucd, *meta;
+  char host[256], want[300];
+  char **l = NULL;
+
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", kv) == 0, "metadata set (%s)", err);
+  ok(c.send_user_context == 1, "send_user_context defaults to true");
+  req = pc_usercontext_add(json_object_new_object(), &c, &ctx);
+  ucd = json_object_object_get(req, "UserContextData");
+  is_str(pc_json_str(ucd, "IpAddress"), "192.0.2.7",
+         "IpAddress from PAM_RHOST");
+  ok(json_object_object_get(ucd, "EncodedData") == NULL,
+     "no EncodedData (no browser fingerprint here)");
+  meta = json_object_object_get(req, "ClientMetadata");
+  (void)gethostname(host, sizeof(host));
+  host[sizeof(host) - 1] = '\0';
+  is_str(pc_json_str(meta, "source"), host, "%%h: host name");
+  is_str(pc_json_str(meta, "login"), "alice via sshd from 192.0.2.7",
+         "%%u %%s %%r");
+  is_str(pc_json_str(meta, "pct"), "100%", "%%%%: a percent sign");
+  json_object_put(req);
+
+  req = pc_usercontext_add(json_object_new_object(), &c, &named);
+  ok(json_object_object_get(req, "UserContextData") == NULL,
+     "a host name is not sent as an address (no DNS lookup)");
+  (void)snprintf(want, sizeof(want), "alice via sshd from %s", named.rhost);
+  is_str(pc_json_str(json_object_object_get(req, "ClientMetadata"), "login"),
+         want, "%%r is the host name there");
+  json_object_put(req);
+  pc_config_free(&c);
+
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", off) == 0, "off (%s)", err);
+  req = pc_usercontext_add(json_object_new_object(), &c, &ctx);
+  ok(json_object_object_get(req, "UserContextData") == NULL &&
+         json_object_object_get(req, "ClientMetadata") == NULL,
+     "send_user_context = false and no metadata: nothing added");
+  json_object_put(req);
+  pc_config_free(&c);
+
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", NULL) == 0, "public (%s)", err);
+  req = pc_usercontext_add(json_object_new_object(), &c, &ctx);
+  ok(json_object_object_get(req, "UserContextData") == NULL,
+     "no client secret: no IpAddress (Cognito takes it only then)");
+  json_object_put(req);
+  pc_config_free(&c);
+
+  ok(pc_usercontext_parse_metadata("a=%x", &l, err, sizeof(err)) != 0 &&
+         strstr(err, "'%'"),
+     "unknown %% escape refused: %s", err);
+  ok(pc_usercontext_parse_metadata("=v", &l, err, sizeof(err)) != 0,
+     "empty key refused: %s", err);
+  ok(pc_usercontext_parse_metadata("a=b\x01", &l, err, sizeof(err)) != 0,
+     "control character refused: %s", err);
+  ok(pc_usercontext_parse_metadata("a=b\nc=d", &l, err, sizeof(err)) == 0 &&
+         l && strcmp(l[0], "a=b") == 0 && strcmp(l[1], "c=d") == 0 && !l[2],
+     "two pairs");
+  if (l) {
+    free(l[0]);
+    free(l[1]);
+    free(l);
+  }
+}
+
+int main(void) {
+  test_partitions();
+  test_fips_refused();
+  test_proxy_key();
+  test_user_context();
+  return tap_done();
+}
