@@ -168,6 +168,7 @@ SHOWN = {
     "unknown": "No clear answer from the Cognito sign-in service; the password may or may "
                "not have been changed: try the new one at your next login, then the old one.",
     "too-many": "Too many attempts; try again later.",
+    "busy": "The sign-in service is busy; try again in a moment.",
     "helper-net": "pam_cognito-credentials: cannot reach Cognito: network unavailable",
     "helper-rate": "pam_cognito-credentials: cannot reach Cognito: rate limit exceeded",
     "helper-bad": "pam_cognito-credentials: token refresh failed: malformed reply",
@@ -199,6 +200,8 @@ def _expect():
             row = {k: ("PAM_PERM_DENIED", "grace") for k in kinds}
         else:  # the login's own steps and the key fetch
             row = {k: ("PAM_AUTHINFO_UNAVAIL", "retry") for k in kinds}
+            if name != "JWKS fetch":  # Cognito's throttling, by its error table
+                row["http429"] = ("PAM_AUTHINFO_UNAVAIL", "busy")
         out[name] = row
     return out
 
