@@ -13,6 +13,7 @@
 
 #include "api.h"
 #include "errtable.h"
+#include "json_write.h"
 #include "secret.h"
 
 /* Backoff between retries: BASE, 2*BASE, ... each with jitter, never more
@@ -112,6 +113,15 @@ static enum pc_status handle_reply(long status, const struct pc_buf *rb,
                      "reply is not a JSON object (HTTP %ld)", status);
       return PC_ERR_PROTOCOL;
     }
+    /* A success that also names an error is neither: never use the
+     * tokens of such a reply. */
+    if (json_object_object_get_ex(o, "__type", NULL)) {
+      bare_type(err->type, sizeof(err->type), pc_json_str(o, "__type"));
+      (void)snprintf(err->message, sizeof(err->message),
+                     "HTTP 200 reply carries an error type");
+      pc_json_put_secret(o);
+      return PC_ERR_PROTOCOL;
+    }
     *resp = o;
     return PC_OK;
   }
@@ -183,9 +193,9 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
                            const char *op, json_object *req, json_object **resp,
                            struct pc_error *err) {
   struct pc_error scratch;
-  struct pc_buf rb;
+  struct pc_buf rb, req_body;
   char target[128];
-  const char *url, *ser;
+  const char *url;
   char *body;
   size_t len = 0;
   unsigned long slept = 0, delay;
@@ -209,19 +219,15 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
     return pc_error_set(err, PC_ERR_CONFIG, "invalid API operation");
   url = service == PC_IDENTITY_POOL ? cl->identity_url : cl->idp_url;
 
-  ser = json_object_to_json_string_length(req, JSON_C_TO_STRING_PLAIN, &len);
-  if (ser == NULL)
+  /* Written by us into a buffer wiped below: json-c's serialiser would
+   * leave pieces of passwords in the blocks its print buffer outgrows. */
+  pc_buf_init(&req_body, SIZE_MAX);
+  if (pc_json_write(req, &req_body) != 0) {
+    pc_buf_free(&req_body);
     return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
-  /* Our own copy, wiped below; json-c's copy lives in req's print buffer,
-   * which is writable and rebuilt on every serialisation: wipe it now. */
-  body = malloc(len + 1);
-  if (body != NULL) {
-    memcpy(body, ser, len);
-    body[len] = '\0';
   }
-  pc_wipe((void *)(uintptr_t)ser, len);
-  if (body == NULL)
-    return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
+  body = req_body.data;
+  len = req_body.len;
 
   /* The retries share one timeout: a slow, failing server must not hold
    * sshd for retries times the timeout. */
@@ -261,8 +267,7 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
     slept += delay;
   }
   pc_http_set_call_timeout_ms(cl->http, 0);
-  pc_wipe(body, len);
-  free(body);
+  pc_buf_free(&req_body);
   if (st != PC_OK && err->type[0])
     (void)pc_error_set(err, st, "%s: %s [%s]", err->type, err->message,
                        pc_errtable_find(err->type, err->message)->note);

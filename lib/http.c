@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "curlmem.h"
 #include "http.h"
 #include "secret.h"
 
@@ -36,7 +37,11 @@ struct curl_state {
   long timeout_ms;     /* the handle's timeout per call */
   char errbuf[CURL_ERROR_SIZE];
   int nomem;
-  int sigv4;       /* pc_http_set_aws_sigv4 was called */
+  int sigv4; /* pc_http_set_aws_sigv4 was called */
+  /* The request body, read by libcurl through read_cb from the caller's
+   * wiped buffer (no copy of ours to forget). */
+  const char *up;
+  size_t up_len, up_pos;
   char *token_hdr; /* "X-Amz-Security-Token: ..." or NULL; a secret */
 };
 
@@ -48,7 +53,7 @@ static CURLcode curl_init_rc = CURLE_FAILED_INIT;
 /* Never paired with curl_global_cleanup: we live inside sshd, which may use
  * libcurl or OpenSSL itself, and the cleanup is not thread-safe. */
 static void curl_init_once(void) {
-  curl_init_rc = curl_global_init(CURL_GLOBAL_DEFAULT);
+  curl_init_rc = pc_curlmem_global_init(CURL_GLOBAL_DEFAULT);
 }
 
 int pc_http_global_init(void) {
@@ -247,6 +252,23 @@ void pc_http_free(struct pc_http *h) {
   free(h);
 }
 
+int pc_http_json_type(const char *ct) {
+  static const char *const types[] = {"application/json",
+                                      "application/x-amz-json-1.0",
+                                      "application/x-amz-json-1.1", NULL};
+  size_t len;
+  int i;
+
+  if (ct == NULL)
+    return 0;
+  ct += strspn(ct, " \t");
+  len = strcspn(ct, "; \t");
+  for (i = 0; types[i] != NULL; i++)
+    if (len == strlen(types[i]) && strncasecmp(ct, types[i], len) == 0)
+      return 1;
+  return 0;
+}
+
 /* ---- the libcurl transport ---- */
 
 static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
@@ -261,6 +283,33 @@ static size_t write_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
     return 0; /* anything but n aborts the transfer */
   }
   return n;
+}
+
+/* The body from the caller's buffer; libcurl copies it only into its own
+ * upload buffer, which the wiping allocators (curlmem.c) clear when freed. */
+static size_t read_cb(char *ptr, size_t size, size_t nmemb, void *userdata) {
+  struct curl_state *cs = userdata;
+  size_t n = size * nmemb, left;
+
+  if (cs == NULL || cs->up == NULL)
+    return 0;
+  left = cs->up_len - cs->up_pos;
+  if (n > left)
+    n = left;
+  memcpy(ptr, cs->up + cs->up_pos, n);
+  cs->up_pos += n;
+  return n;
+}
+
+/* A resend (a reused connection that died, a rewind) starts again. */
+static int seek_cb(void *userdata, curl_off_t offset, int origin) {
+  struct curl_state *cs = userdata;
+
+  if (cs == NULL || origin != SEEK_SET || offset < 0 ||
+      (curl_off_t)cs->up_len < offset)
+    return CURL_SEEKFUNC_FAIL;
+  cs->up_pos = (size_t)offset;
+  return CURL_SEEKFUNC_OK;
 }
 
 /* Keep the request id an administrator can quote to AWS support. */
@@ -330,6 +379,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
   static const char *const fixed[] = {
       "Content-Type: application/x-amz-json-1.1", "Expect:", NULL};
   enum pc_status st = PC_ERR_UNAVAIL;
+  char *ctype = NULL;
   long limit_ms;
   CURLcode rc;
   int n;
@@ -362,6 +412,9 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
   }
 
   cs->sink = resp;
+  cs->up = body;
+  cs->up_len = body_len;
+  cs->up_pos = 0;
   cs->overflow = 0;
   cs->nomem = 0;
   cs->header_bytes = 0;
@@ -383,9 +436,13 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
       (target == NULL &&
        curl_easy_setopt(cs->easy, CURLOPT_HTTPGET, 1L) != CURLE_OK) ||
       (target != NULL &&
-       (curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+       (curl_easy_setopt(cs->easy, CURLOPT_POST, 1L) != CURLE_OK ||
+        curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
                          (curl_off_t)body_len) != CURLE_OK ||
-        curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, body) != CURLE_OK))) {
+        /* SigV4 signs POSTFIELDS only (the sync tool's admin calls, which
+         * carry no password); everything else goes through read_cb. */
+        curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS,
+                         cs->sigv4 ? body : NULL) != CURLE_OK))) {
     st = PC_ERR_CONFIG;
     goto out;
   }
@@ -398,6 +455,12 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
       st = PC_ERR_PROTOCOL;
     } else {
       st = PC_OK;
+      /* A body that is not JSON (a proxy's or captive portal's page) is
+       * never read: no tokens, no error type from it; the status stays. */
+      if (curl_easy_getinfo(cs->easy, CURLINFO_CONTENT_TYPE, &ctype) !=
+              CURLE_OK ||
+          !pc_http_json_type(ctype))
+        pc_buf_free(resp);
     }
   } else if (((rc == CURLE_WRITE_ERROR || rc == CURLE_RECV_ERROR) &&
               cs->overflow) ||
@@ -425,6 +488,8 @@ out:
   (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, NULL);
   (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)-1);
   cs->sink = NULL;
+  cs->up = NULL;
+  cs->up_len = cs->up_pos = 0;
   curl_slist_free_all(hdrs);
   return st;
 nomem:
@@ -505,6 +570,10 @@ static int curl_setup(CURL *e, long timeout, const char *ca_file,
           CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, write_cb) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_WRITEDATA, cs) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_READFUNCTION, read_cb) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_READDATA, cs) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_SEEKFUNCTION, seek_cb) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_SEEKDATA, cs) != CURLE_OK ||
       (cs != NULL &&
        curl_easy_setopt(e, CURLOPT_ERRORBUFFER, cs->errbuf) != CURLE_OK) ||
       curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||

@@ -78,6 +78,10 @@ const char *pc_http_failure(const struct pc_http *h);
 /* The x-amzn-RequestId header of the last answer ("" when none; raw
  * server text). A custom transport reports it with pc_http_set_request_id
  * during post(). */
+/* 1 when a Content-Type names JSON (application/json or Amazon's
+ * application/x-amz-json-1.x, parameters allowed); NULL is not JSON. */
+int pc_http_json_type(const char *content_type);
+
 const char *pc_http_request_id(const struct pc_http *h);
 void pc_http_set_request_id(struct pc_http *h, const char *id);
 /* Sign every later call of this libcurl transport with AWS SigV4

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "curlmem.h"
 #include "chain_creds.h"
 #include "buf.h"
 #include "http.h"
@@ -127,7 +128,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
             endpoint);
     return PC_ERR_CONFIG;
   }
-  if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+  if (pc_curlmem_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
     return PC_ERR_NOMEM;
   e = curl_easy_init();
   if (e == NULL)

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/printbuf.h>
+
 #include "json.h"
 #include "secret.h"
 
@@ -21,6 +23,14 @@ json_object *pc_json_parse_object(const char *text, size_t len) {
   tok = json_tokener_new_ex(PC_JSON_MAX_DEPTH);
   if (tok == NULL)
     return NULL;
+  /* The tokener copies each string through its print buffer, which grows
+   * by realloc (leaving copies of tokens in freed blocks): make it as large
+   * as the whole text first, and wipe it before the free below. */
+  if (printbuf_memset(tok->pb, 0, 0, (int)len + 1) < 0) {
+    json_tokener_free(tok);
+    return NULL;
+  }
+  printbuf_reset(tok->pb);
   json_tokener_set_flags(tok, JSON_TOKENER_STRICT | JSON_TOKENER_VALIDATE_UTF8);
   obj = json_tokener_parse_ex(tok, text, (int)len);
   if (obj != NULL && json_tokener_get_error(tok) == json_tokener_success) {
@@ -35,6 +45,7 @@ json_object *pc_json_parse_object(const char *text, size_t len) {
     pc_json_put_secret(obj);
     obj = NULL;
   }
+  pc_wipe(tok->pb->buf, (size_t)tok->pb->size);
   json_tokener_free(tok);
   return obj;
 }

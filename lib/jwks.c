@@ -84,7 +84,9 @@ int pc_jwks_parse(const char *json, size_t len, struct pc_jwks *out) {
   doc = pc_json_parse_object(json, len);
   if (doc == NULL)
     return -1;
-  if (!json_object_object_get_ex(doc, "keys", &keys) ||
+  /* An error reply that also lists keys is an error reply. */
+  if (json_object_object_get_ex(doc, "__type", NULL) ||
+      !json_object_object_get_ex(doc, "keys", &keys) ||
       !json_object_is_type(keys, json_type_array)) {
     json_object_put(doc);
     return -1;

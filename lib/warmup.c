@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "buf.h"
+#include "http.h"
 #include "idtoken.h"
 #include "jwks.h"
 #include "jwks_store.h"
@@ -82,12 +83,18 @@ static int pause_ms(struct pc_warmup *w, long ms) {
 /* The first user-pool GET done: note its answer, and let later rounds GET
  * the endpoint's root (only the connection matters then). */
 static void collect_jwks(struct pc_warmup *w, CURLcode result) {
+  char *ctype = NULL;
   long code = 0;
 
   if (w->jwks.max == 0 || w->jwks_status != 0)
     return;
+  /* As in http.c: a body that is not JSON is not the key set. */
   if (result != CURLE_OK ||
-      curl_easy_getinfo(w->easy[0], CURLINFO_RESPONSE_CODE, &code) != CURLE_OK)
+      curl_easy_getinfo(w->easy[0], CURLINFO_RESPONSE_CODE, &code) !=
+          CURLE_OK ||
+      curl_easy_getinfo(w->easy[0], CURLINFO_CONTENT_TYPE, &ctype) !=
+          CURLE_OK ||
+      !pc_http_json_type(ctype))
     code = -1;
   w->jwks_status = code;
   if (w->idp_root != NULL &&

@@ -125,9 +125,12 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   case PC_ERR_UNAVAIL:
   case PC_ERR_PROTOCOL:
   case PC_ERR_TOO_LARGE:
+    /* The request may have reached Cognito before the answer was lost
+     * (a timeout, a reset, a garbled reply): say so, do not guess. */
     pc_conv_tell(m, 1,
-                 "The Cognito sign-in service cannot be reached; the "
-                 "password was not changed.");
+                 "No clear answer from the Cognito sign-in service; the "
+                 "password may or may not have been changed: try the new "
+                 "one at your next login, then the old one.");
     return PAM_AUTHINFO_UNAVAIL;
   default:
     (void)pc_signin_tell_error(m, &err); /* a lockout, a revoked session */

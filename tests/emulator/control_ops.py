@@ -93,7 +93,8 @@ def set_fault(st, body):
                 and not error_catalog.allowed(operation, error_type)):
             raise invalid_parameter("%s cannot return %s" % (operation, error_type))
         value = optional(body, "Message", str, "Injected %s" % error_type)
-    st.faults.add(operation, kind, count, delay, challenge, value, token, error_type)
+    when = optional(body, "When", str, None)
+    st.faults.add(operation, kind, count, delay, challenge, value, token, error_type, when)
     return {"Faults": st.faults.pending()}
 
 
@@ -137,6 +138,10 @@ def reset(st, body):
 
 def issued_credentials(st, body):
     return {"Credentials": [dict(c) for c in st.issued]}
+
+
+def issued_tokens(st, body):
+    return {"Tokens": [dict(t) for t in st.issued_tokens]}
 
 
 def expire_code(st, body):
@@ -207,6 +212,7 @@ OPERATIONS = {
     "ResetStats": reset_stats,
     "Reset": reset,
     "IssuedCredentials": issued_credentials,
+    "IssuedTokens": issued_tokens,
     "SetTotpSecret": admin.set_totp_secret,
     "ExpireCode": expire_code,
     "GetUserState": get_user_state,

@@ -68,6 +68,7 @@ def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=No
                                "revoked": False, "device": device,
                                "expires": st.now() + st.opt("RefreshTokenTtlSeconds")}
         result["RefreshToken"] = refresh
+    st.issued_tokens.append(dict(result))
     return {"AuthenticationResult": result, "ChallengeParameters": {}}
 
 

@@ -9,6 +9,7 @@ import time
 import uuid
 
 import dispatch
+import fault_replies
 import sigv4
 import usercontext
 from errors import CognitoError
@@ -30,6 +31,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def setup(self):
         super().setup()
         self.counted = False
+        self.active_fault = None  # the fault of the request being answered
 
     # -- plumbing ----------------------------------------------------------
     def _read_body(self):
@@ -55,20 +57,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             raise ValueError("body too large")
         return self.rfile.read(length) if length else b""
 
-    def _send(self, status, payload, error_type=None, message=None):
-        self.send_response(status)
-        self.send_header("Content-Type", JSON_TYPE)
-        self.send_header("Content-Length", str(len(payload)))
-        self.send_header("x-amzn-RequestId", str(uuid.uuid4()))
+    def _send(self, status, payload, error_type=None, message=None, content_type=JSON_TYPE):
+        headers = [("x-amzn-RequestId", str(uuid.uuid4()))]
         if error_type:
-            self.send_header("x-amzn-ErrorType", error_type + ":")
+            headers.append(("x-amzn-ErrorType", error_type + ":"))
             if message:
-                self.send_header("x-amzn-ErrorMessage",
-                                 message.encode("ascii", "replace").decode("ascii"))
-        self.end_headers()
-        if payload:
-            self.wfile.write(payload)
-        self.wfile.flush()
+                headers.append(("x-amzn-ErrorMessage",
+                                message.encode("ascii", "replace").decode("ascii")))
+        fault_replies.send(self, self.active_fault, status, payload, content_type, headers)
 
     def _send_json(self, status, obj):
         self._send(status, json.dumps(obj).encode("utf-8"))
@@ -78,6 +74,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     # -- methods -------------------------------------------------------------
     def do_GET(self):
+        self.active_fault = None
         path = self.path.split("?")[0]
         if path == "/health":
             self._send_json(200, {"status": "ok"})
@@ -101,13 +98,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send(404, json.dumps({"message": "User pool %s does not exist." % pool_id})
                        .encode(), "ResourceNotFoundException")
             return
-        payload = json.dumps(keys).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(payload)))
-        self.end_headers()
-        self.wfile.write(payload)
-        self.wfile.flush()
+        # Faults on the key fetch: Operation "GetJWKS".
+        fault = st.faults.take("GetJWKS")
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        self.active_fault = fault
+        if fault is not None and fault.kind == "error_tokens_200":
+            keys = fault_replies.error_body(keys)
+        if fault is not None and self._early_fault(fault):
+            return
+        self._send(200, json.dumps(keys).encode(), content_type="application/json")
 
     def _count_http(self):
         with self.server.state.stats.lock:
@@ -115,6 +115,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
     def do_POST(self):
         st = self.server.state
+        self.active_fault = None
         try:
             body = self._read_body()
         except ValueError:
@@ -143,7 +144,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
             except CognitoError as err:
                 self._send_error(err)
                 return
-        fault = None if is_control else st.faults.take(op)
+        try:  # a fault's When looks at the request
+            peek = json.loads(body.decode("utf-8")) if body.strip() else None
+        except (ValueError, UnicodeDecodeError):
+            peek = None
+        fault = None if is_control else st.faults.take(op, request=peek)
+        self.active_fault = fault
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
         if fault is not None and self._early_fault(fault):
@@ -168,7 +174,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
             status, result = 500, CognitoError("InternalErrorException",
                                                "Emulator error: %s: %s" % (type(exc).__name__, exc), 500)
         if fault is not None:
-            self._late_fault(fault, status, result)
+            self._late_fault(fault, status, result, peek)
             return
         if isinstance(result, CognitoError):
             self._send_error(result)
@@ -202,6 +208,14 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send_error(CognitoError(fault.error_type, fault.value, status))
         elif kind == "throttle":
             self._send_error(CognitoError("TooManyRequestsException", "Rate exceeded"))
+        elif kind == "http429":
+            self._send_error(CognitoError("TooManyRequestsException", "Rate exceeded", 429))
+        elif kind == "refused":
+            fault_replies.reset(self)
+        elif kind == "hang":
+            fault_replies.hang(self, fault.value and float(fault.value))
+        elif kind == "error_200":
+            self._send(200, fault_replies.dumps(fault_replies.error_body()))
         elif kind == "close":
             self.close_connection = True
             try:
@@ -218,8 +232,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return False
         return True
 
-    def _late_fault(self, fault, status, result):
+    def _late_fault(self, fault, status, result, request=None):
         """Faults that alter the real answer."""
+        if fault.kind == "error_tokens_200":
+            if isinstance(result, CognitoError) or "AuthenticationResult" not in result:
+                minted = fault_replies.mint_tokens(self.server.state, request)
+                result = {} if isinstance(result, CognitoError) else result
+                if minted is not None:
+                    result = dict(result, **minted)
+            self._send(200, fault_replies.dumps(fault_replies.error_body(result)))
+            return
         if isinstance(result, CognitoError):
             payload = json.dumps(result.body()).encode()
         else:
@@ -239,8 +261,6 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 result = {"ChallengeName": fault.challenge, "Session": "injected-" + fault.challenge,
                           "ChallengeParameters": {}}
             payload = json.dumps(result).encode()
-        if fault.kind == "truncated":
-            payload = payload[:len(payload) // 2]
         if isinstance(result, CognitoError):
             self._send(status, payload, result.type, result.message)
         else:

@@ -78,6 +78,7 @@ class State:
             self.last_codes = {}     # (pool id, username) -> code record
             self.identities = {}     # identity id -> (identity pool id, sub)
             self.issued = []         # credentials handed out
+            self.issued_tokens = []  # AuthenticationResults handed out (tests look for them)
             self.pw_failures = {}    # (pool id, username) -> [failure times]
             self.lockouts = {}       # (pool id, username) -> sign-in failures, locked until
             self.revoked_origins = set()   # origin_jti of revoked sign-ins

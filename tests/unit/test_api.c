@@ -127,9 +127,6 @@ static void test_request(void) {
   struct pc_error err;
   struct mock m;
   json_object *req, *params, *resp = NULL, *sent;
-  const char *ser;
-  size_t len = 0, i;
-  int wiped = 1;
   enum pc_status st;
 
   memset(&m, 0, sizeof(m));
@@ -157,8 +154,9 @@ static void test_request(void) {
                          json_object_new_string("USER_PASSWORD_AUTH"));
   json_object_object_add(req, "ClientId", json_object_new_string("abc123"));
   json_object_object_add(req, "AuthParameters", params);
-  /* json-c's own serialisation buffer for req: pc_api_call must wipe it. */
-  ser = json_object_to_json_string_length(req, JSON_C_TO_STRING_PLAIN, &len);
+  /* Written by pc_json_write, not json-c: escapes must round-trip. */
+  json_object_object_add(req, "Tricky",
+                         json_object_new_string("q\"b\\c\n\001\xc3\xa9/"));
 
   st = pc_api_call(&cl, PC_USER_POOL, "InitiateAuth", req, &resp, &err);
   ok(st == PC_OK, "InitiateAuth succeeds");
@@ -180,11 +178,9 @@ static void test_request(void) {
   }
   ok(strchr(m.body, ' ') == NULL && strchr(m.body, '\n') == NULL,
      "body is plain (no pretty-printing)");
+  is_str(pc_json_str(sent, "Tricky"), "q\"b\\c\n\001\xc3\xa9/",
+         "quotes, backslashes, control bytes and UTF-8 round-trip");
   json_object_put(sent);
-  for (i = 0; i < len; i++)
-    if (ser[i] != '\0')
-      wiped = 0;
-  ok(len > 0 && wiped, "json-c's serialised request was wiped");
   json_object_put(req);
   is_str(pc_json_str(resp, "ChallengeName"), "PASSWORD_VERIFIER",
          "reply parsed");
@@ -342,6 +338,20 @@ static void test_bad_bodies(void) {
   r.body = deep;
   st = run_mock(&m, 1, &r, -1, &resp, &err);
   ok(st == PC_ERR_PROTOCOL, "nesting 56 deep -> protocol (bounded depth)");
+
+  /* A 200 that also names an error is never a success, whatever else it
+   * holds (a server giving tokens after refusing the password). */
+  r.status = 200;
+  r.body =
+      "{\"__type\":\"NotAuthorizedException\",\"message\":\"no\","
+      "\"AuthenticationResult\":{\"IdToken\":\"t\",\"AccessToken\":\"a\"}}";
+  st = run_mock(&m, 1, &r, -1, &resp, &err);
+  ok(st == PC_ERR_PROTOCOL && resp == NULL && m.calls == 1,
+     "200 with an error __type and tokens -> protocol, no tokens");
+  is_str(err.type, "NotAuthorizedException", "the error type is reported");
+  r.body = "{\"__type\":null}";
+  st = run_mock(&m, 1, &r, -1, &resp, &err);
+  ok(st == PC_ERR_PROTOCOL && resp == NULL, "200 with __type null -> protocol");
 
   r.status = 400;
   r.body = "{\"message\":\"no type here\"}";
@@ -511,6 +521,18 @@ static void test_put_secret(void) {
   json_object_put(o);
   pc_json_put_secret(NULL);
   ok(1, "NULL is fine");
+}
+
+static void test_json_type(void) {
+  ok(pc_http_json_type("application/x-amz-json-1.1"), "x-amz-json-1.1");
+  ok(pc_http_json_type("application/x-amz-json-1.0"), "x-amz-json-1.0");
+  ok(pc_http_json_type("Application/JSON; charset=UTF-8"),
+     "application/json with a parameter, any case");
+  ok(!pc_http_json_type("text/html; charset=utf-8"), "text/html refused");
+  ok(!pc_http_json_type("application/jsonp"), "a longer name refused");
+  ok(!pc_http_json_type("application/json-seq"), "json-seq refused");
+  ok(!pc_http_json_type(""), "empty refused");
+  ok(!pc_http_json_type(NULL), "no Content-Type refused");
 }
 
 static void test_url_allowed(void) {
@@ -1047,6 +1069,7 @@ int main(void) {
   test_sanitize();
   test_secret_hash();
   test_put_secret();
+  test_json_type();
   test_url_allowed();
   test_transport_refuses();
   test_curl_keepalive();

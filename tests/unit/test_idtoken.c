@@ -327,6 +327,17 @@ static void test_jwks_parse(void) {
      "a tiny modulus is refused");
   ok(pc_jwks_parse("{\"keys\":{}}", 11, &set) == -1, "keys not an array");
   ok(pc_jwks_parse("[]", 2, &set) == -1, "not an object");
+  {
+    /* The served key set with an error __type in front: an error reply. */
+    char both[8192];
+    int n = snprintf(both, sizeof(both),
+                     "{\"__type\":\"NotAuthorizedException\",%s",
+                     strchr(jwks_doc, '{') + 1);
+
+    ok(n > 0 && (size_t)n < sizeof(both) &&
+           pc_jwks_parse(both, (size_t)n, &set) == -1,
+       "keys next to an error __type are refused");
+  }
 }
 
 static json_object *claims_of(const char *json) {
