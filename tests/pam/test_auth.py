@@ -30,6 +30,23 @@ class AuthTest(EmulatorTest):
         self.assertEqual(stats["ByOperation"].get("InitiateAuth"), 1)
         self.assertEqual(stats["ByOperation"].get("RespondToAuthChallenge"), 1)
 
+    def test_password_verifier_is_answered_within_a_short_window(self):
+        # Cognito accepts the PASSWORD_VERIFIER answer only for a few seconds
+        # after InitiateAuth; the module knows the password before it starts,
+        # so a one-second window is plenty.
+        self.emu.control("SetOptions", SrpTtlSeconds=1)
+        r = self.stack().run("alice", ["Alice-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+
+    def test_password_verifier_answer_after_the_window_fails_closed(self):
+        # The same window, missed: the answer reaches the pool 1.5 s late.
+        self.emu.control("SetOptions", SrpTtlSeconds=1)
+        self.emu.control("SetFault", Operation="RespondToAuthChallenge", Kind="slow",
+                         Count=1, DelaySeconds=1.5)
+        r = self.stack().run("alice", ["Alice-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(any("expired" in m for m in r.errors + r.infos), r)
+
     def test_wrong_password_is_auth_err(self):
         ensure_user("alice")  # a local account: its name may be logged
         r = self.stack().run("alice", ["not-her-password"])
