@@ -93,31 +93,21 @@ static enum pc_status ask_attributes(struct login *l, json_object *required,
   return PC_OK;
 }
 
-/* Two echo-off prompts that must agree. PC_OK with *pw set, or PC_OK with
- * *pw NULL when the two differed (the user was told; ask again), or an
- * error that ends the challenge. */
+/* PC_OK with *pw set, or with *pw NULL after a mismatch (ask again), or
+ * an error that ends the challenge. */
 static enum pc_status ask_new_password(struct login *l, char **pw) {
-  char *again = NULL;
-  enum pc_status st = PC_OK;
-
-  if (pc_login_ask(l, PC_PROMPT_SECRET, "New password: ", pw) != 0)
-    return no_answer(l, "NEW_PASSWORD_REQUIRED");
-  if (!**pw) {
+  switch (pc_login_ask_new_password(l, l->o->password, pw)) {
+  case PC_NEW_PASSWORD_OK:
+    return PC_OK;
+  case PC_NEW_PASSWORD_EMPTY:
     pc_login_tell(l, 1, "No new password given.");
-    st = PC_ERR_ABORTED;
-  } else if (strcmp(*pw, l->o->password) == 0) {
-    st = replayed_password(l, "NEW_PASSWORD_REQUIRED");
-  } else if (pc_login_ask(l, PC_PROMPT_SECRET,
-                          "Retype new password: ", &again) != 0) {
-    st = no_answer(l, "NEW_PASSWORD_REQUIRED");
-  } else if (strcmp(*pw, again) != 0) {
-    pc_login_tell(l, 1, "Sorry, passwords do not match.");
-    pc_free_secret(pw);
+    return PC_ERR_ABORTED;
+  case PC_NEW_PASSWORD_SAME:
+    return replayed_password(l, "NEW_PASSWORD_REQUIRED");
+  case PC_NEW_PASSWORD_NO_ANSWER:
+    break;
   }
-  pc_free_secret(&again);
-  if (st != PC_OK)
-    pc_free_secret(pw);
-  return st;
+  return no_answer(l, "NEW_PASSWORD_REQUIRED");
 }
 
 /* 1 when word occurs in text as a whole word, ignoring case ("name" is in

@@ -42,6 +42,30 @@ int pc_login_ask(struct login *l, enum pc_prompt_style style,
   return 0;
 }
 
+enum pc_new_password pc_login_ask_new_password(struct login *l, const char *old,
+                                               char **pw) {
+  char *again = NULL;
+  enum pc_new_password r = PC_NEW_PASSWORD_OK;
+
+  if (pc_login_ask(l, PC_PROMPT_SECRET, "New password: ", pw) != 0)
+    return PC_NEW_PASSWORD_NO_ANSWER;
+  if (!**pw)
+    r = PC_NEW_PASSWORD_EMPTY;
+  else if (old && strcmp(*pw, old) == 0)
+    r = PC_NEW_PASSWORD_SAME;
+  else if (pc_login_ask(l, PC_PROMPT_SECRET, "Retype new password: ", &again) !=
+           0)
+    r = PC_NEW_PASSWORD_NO_ANSWER;
+  else if (strcmp(*pw, again) != 0) {
+    pc_login_tell(l, 1, "Sorry, passwords do not match.");
+    pc_free_secret(pw);
+  }
+  pc_free_secret(&again);
+  if (r != PC_NEW_PASSWORD_OK)
+    pc_free_secret(pw);
+  return r;
+}
+
 /* ClientId plus a parameter object (AuthParameters or ChallengeResponses)
  * carrying USERNAME and, for clients with a secret, SECRET_HASH. */
 json_object *pc_login_request(struct login *l, const char *params_key,

@@ -29,6 +29,19 @@ void pc_login_tell(struct login *l, int is_error, const char *text);
 /* 0 with a heap answer (wipe it), or -1 when the conversation cannot answer. */
 int pc_login_ask(struct login *l, enum pc_prompt_style style,
                  const char *prompt, char **answer);
+/* "New password: " and "Retype new password: " (NEW_PASSWORD_REQUIRED and
+ * a reset). OK with *pw set, or with *pw NULL after a mismatch (the user
+ * was told; ask again). SAME: equal to old (when old is given), found
+ * before the retype. On every result but OK with a password, *pw is NULL;
+ * the caller words EMPTY, SAME and NO_ANSWER for its own flow. */
+enum pc_new_password {
+  PC_NEW_PASSWORD_OK,
+  PC_NEW_PASSWORD_EMPTY,
+  PC_NEW_PASSWORD_SAME,
+  PC_NEW_PASSWORD_NO_ANSWER
+};
+enum pc_new_password pc_login_ask_new_password(struct login *l, const char *old,
+                                               char **pw);
 /* A request with ClientId and params_key {USERNAME, SECRET_HASH?}; *params
  * points into it. NULL when memory ran out. */
 json_object *pc_login_request(struct login *l, const char *params_key,

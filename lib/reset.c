@@ -103,29 +103,20 @@ static enum pc_status ask_code(struct login *l, char **code) {
   return PC_OK;
 }
 
-/* Two echo-off prompts that must agree: PC_OK with *pw set, or with *pw
- * NULL after a mismatch (the user was told; ask again). */
+/* PC_OK with *pw set, or with *pw NULL after a mismatch (ask again). */
 static enum pc_status ask_password(struct login *l, char **pw) {
-  char *again = NULL;
-  enum pc_status st = PC_OK;
-
-  if (pc_login_ask(l, PC_PROMPT_SECRET, "New password: ", pw) != 0)
-    return no_answer(l);
-  if (!**pw) {
+  switch (pc_login_ask_new_password(l, NULL, pw)) {
+  case PC_NEW_PASSWORD_OK:
+    return PC_OK;
+  case PC_NEW_PASSWORD_EMPTY:
     pc_login_tell(l, 1, "No new password given; the password was not reset.");
     pc_login_detail(l, "%s", "password reset: no new password given");
-    st = PC_ERR_ABORTED;
-  } else if (pc_login_ask(l, PC_PROMPT_SECRET,
-                          "Retype new password: ", &again) != 0) {
-    st = no_answer(l);
-  } else if (strcmp(*pw, again) != 0) {
-    pc_login_tell(l, 1, "Sorry, passwords do not match.");
-    pc_free_secret(pw);
+    return PC_ERR_ABORTED;
+  case PC_NEW_PASSWORD_SAME:
+  case PC_NEW_PASSWORD_NO_ANSWER:
+    break;
   }
-  pc_free_secret(&again);
-  if (st != PC_OK)
-    pc_free_secret(pw);
-  return st;
+  return no_answer(l);
 }
 
 static enum pc_status confirm(struct login *l, const char *code,

@@ -35,13 +35,33 @@ enum pc_status pc_tokens_from_result(json_object *ar, struct pc_tokens *t) {
   return PC_OK;
 }
 
+/* Send a refresh request (consumed; NULL when building it ran out of
+ * memory) and take the new tokens from its AuthenticationResult. */
+static enum pc_status send_refresh(struct pc_client *cl, const char *action,
+                                   json_object *req, struct pc_tokens *tokens,
+                                   struct pc_error *err) {
+  json_object *resp = NULL;
+  enum pc_status st;
+
+  st = pc_api_send(cl, PC_USER_POOL, action, req, &resp, err);
+  if (st != PC_OK)
+    return st;
+  st = pc_tokens_from_result(
+      json_object_object_get(resp, "AuthenticationResult"), tokens);
+  if (st != PC_OK)
+    (void)pc_error_set(err, st, "%s",
+                       st == PC_ERR_PROTOCOL ? "refresh reply without tokens"
+                                             : "out of memory");
+  pc_json_put_secret(resp);
+  return st;
+}
+
 enum pc_status
 pc_tokens_refresh(struct pc_client *cl, const char *refresh_token,
                   const char *user_for_hash, const char *secret_hash,
                   const char *device_key, struct pc_tokens *tokens,
                   struct pc_error *err) {
-  json_object *req, *params, *resp = NULL, *ar;
-  enum pc_status st;
+  json_object *req, *params;
   int bad;
 
   memset(tokens, 0, sizeof *tokens);
@@ -67,18 +87,7 @@ pc_tokens_refresh(struct pc_client *cl, const char *refresh_token,
   else
     bad = 1;
   pc_json_put_secret(params);
-  st = pc_api_send(cl, PC_USER_POOL, "InitiateAuth", pc_json_keep(req, bad),
-                   &resp, err);
-  if (st != PC_OK)
-    return st;
-  ar = json_object_object_get(resp, "AuthenticationResult");
-  st = pc_tokens_from_result(ar, tokens);
-  if (st != PC_OK)
-    (void)pc_error_set(err, st, "%s",
-                       st == PC_ERR_PROTOCOL ? "refresh reply without tokens"
-                                             : "out of memory");
-  pc_json_put_secret(resp);
-  return st;
+  return send_refresh(cl, "InitiateAuth", pc_json_keep(req, bad), tokens, err);
 }
 
 int pc_tokens_rotation_refusal(const struct pc_error *err) {
@@ -92,8 +101,7 @@ enum pc_status pc_tokens_rotate(struct pc_client *cl, const char *refresh_token,
                                 const char *device_key,
                                 struct pc_tokens *tokens,
                                 struct pc_error *err) {
-  json_object *req = json_object_new_object(), *resp = NULL, *ar;
-  enum pc_status st;
+  json_object *req = json_object_new_object();
 
   memset(tokens, 0, sizeof *tokens);
   pc_error_clear(err);
@@ -103,16 +111,5 @@ enum pc_status pc_tokens_rotate(struct pc_client *cl, const char *refresh_token,
                (client_secret &&
                 pc_json_add_str(req, "ClientSecret", client_secret)) ||
                (device_key && pc_json_add_str(req, "DeviceKey", device_key)));
-  st = pc_api_send(cl, PC_USER_POOL, "GetTokensFromRefreshToken", req, &resp,
-                   err);
-  if (st != PC_OK)
-    return st;
-  ar = json_object_object_get(resp, "AuthenticationResult");
-  st = pc_tokens_from_result(ar, tokens);
-  if (st != PC_OK)
-    (void)pc_error_set(err, st, "%s",
-                       st == PC_ERR_PROTOCOL ? "refresh reply without tokens"
-                                             : "out of memory");
-  pc_json_put_secret(resp);
-  return st;
+  return send_refresh(cl, "GetTokensFromRefreshToken", req, tokens, err);
 }
