@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "aws_creds.h"
+#include "buf.h"
 #include "jwt.h"
 
 static void roundtrip(const struct pc_aws_creds *cr) {
@@ -26,7 +27,7 @@ static void roundtrip(const struct pc_aws_creds *cr) {
       again.expiration != cr->expiration)
     abort();
   pc_aws_creds_free(&again);
-  free(doc);
+  pc_buf_string_free(&doc);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);

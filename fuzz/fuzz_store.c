@@ -14,6 +14,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "fixture.h"
 #include "store.h"
 
@@ -58,7 +59,7 @@ static void check_handover(const struct pc_handover *h) {
   if (again.cfg.client_secret != NULL)
     abort();
   pc_handover_free(&again);
-  free(doc);
+  pc_buf_string_free(&doc);
 }
 
 static void through_store(const uint8_t *data, size_t size) {

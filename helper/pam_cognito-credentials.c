@@ -28,6 +28,7 @@
 #include <unistd.h>
 
 #include "aws_creds.h"
+#include "buf.h"
 #include "credentials.h"
 #include "logout.h"
 #include "secret.h"
@@ -147,7 +148,7 @@ static int print_creds(const struct pc_aws_creds *cr) {
   if (doc != NULL && fputs(doc, stdout) >= 0 && fputc('\n', stdout) != EOF &&
       fflush(stdout) == 0)
     rc = 0;
-  pc_free_secret(&doc);
+  pc_buf_string_free(&doc);
   return rc;
 }
 

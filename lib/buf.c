@@ -100,18 +100,24 @@ int pc_buf_append_json_member(struct pc_buf *b, const char *key,
   return pc_buf_append_json_str(b, val);
 }
 
-/* The string leaves secret memory for the heap: its callers free it like
- * any string (pc_free_secret). */
+/* The string stays in its secret block (every append keeps it terminated):
+ * a document on its way to a file never passes through the heap. */
 char *pc_buf_take(struct pc_buf *b) {
-  char *s = malloc(b->len + 1);
+  char *s = b->data;
 
-  if (s != NULL) {
-    if (b->data != NULL)
-      memcpy(s, b->data, b->len);
-    s[b->len] = '\0';
-  }
-  pc_buf_free(b);
+  if (s == NULL)
+    s = pc_secmem_alloc(1); /* zeroed: "" */
+  b->data = NULL;
+  b->len = 0;
+  b->cap = 0;
   return s;
+}
+
+void pc_buf_string_free(char **s) {
+  if (s != NULL) {
+    pc_secmem_free(*s); /* wipes */
+    *s = NULL;
+  }
 }
 
 void pc_buf_free(struct pc_buf *b) {

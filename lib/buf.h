@@ -33,10 +33,12 @@ int pc_buf_append_json_str(struct pc_buf *b, const char *s)
 int pc_buf_append_json_member(struct pc_buf *b, const char *key,
                               const char *val)
     __attribute__((warn_unused_result));
-/* The contents as a heap string ("" when empty) that the caller frees (with
- * pc_free_secret when it holds secrets); b is left empty. NULL when memory
- * ran out (b is then freed). */
+/* The contents as a string ("" when empty), still in memory kept out of
+ * core dumps; b is left empty. Release it with pc_buf_string_free, never
+ * free(). NULL when memory ran out. */
 char *pc_buf_take(struct pc_buf *b) __attribute__((warn_unused_result));
+/* Wipe and release a string of pc_buf_take; *s becomes NULL. */
+void pc_buf_string_free(char **s);
 /* Append a NULL-terminated list of strings (list may be NULL: empty) as a
  * JSON array. 0 or -1. */
 int pc_buf_append_json_str_list(struct pc_buf *b, char *const *list)

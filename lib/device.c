@@ -101,7 +101,7 @@ int pc_device_save(const char *base, const char *user,
     return -1;
   }
   rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why, whylen);
-  pc_free_secret(&doc);
+  pc_buf_string_free(&doc);
   return rc;
 }
 

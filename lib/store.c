@@ -89,7 +89,7 @@ static int write_file(struct pc_store *s, enum file_kind kind, char *doc,
     (void)pc_error_set(e, PC_ERR_NOMEM, "%s", "out of memory");
   else if ((c = area(s, kind, e)) != NULL)
     rc = pc_cache_write(c, files[kind].name, doc, strlen(doc), e) == 0 ? 0 : -1;
-  pc_free_secret(&doc);
+  pc_buf_string_free(&doc);
   return rc;
 }
 

@@ -12,6 +12,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "buf.h"
 #include "cache.h"
 #include "aws_creds.h"
 #include "secret.h"
@@ -506,7 +507,7 @@ static void test_json(void) {
   ok(cr.expiration == 1700000000, "Expiration %lld", cr.expiration);
   pc_aws_creds_free(&cr);
   ok(cr.access_key_id == NULL && cr.session_token == NULL, "freed and reset");
-  pc_free_secret(&j);
+  pc_buf_string_free(&j);
   ok(pc_creds_process_json("A", "", "T", 1) == NULL &&
          pc_creds_process_json(NULL, "S", "T", 1) == NULL &&
          pc_creds_process_json("A", "S", "T", -5) == NULL,
@@ -516,7 +517,7 @@ static void test_json(void) {
   ok(pc_creds_process_parse(j, &cr) == 0 && cr.expiration == 951782400,
      "leap day round trip");
   pc_aws_creds_free(&cr);
-  pc_free_secret(&j);
+  pc_buf_string_free(&j);
 #define BAD(doc, why)                                                          \
   ok(pc_creds_process_parse(doc, &cr) == -1 && cr.access_key_id == NULL, why)
 #define DOC(v, e)                                                              \

@@ -11,6 +11,7 @@
 #include <json-c/json.h>
 
 #include "api.h"
+#include "buf.h"
 #include "identity.h"
 #include "store.h"
 #include "tokens.h"
@@ -291,7 +292,7 @@ static void test_handover(void) {
   is_str(h.refresh_token, "r\\t", "refresh token with a backslash");
   ok(h.cfg.timeout == cfg.timeout, "timeout");
   pc_handover_free(&h);
-  pc_free_secret(&doc);
+  pc_buf_string_free(&doc);
   teardown();
 
   ok(pc_handover_parse("{}", 2, &h, &e) == -1, "empty document refused");

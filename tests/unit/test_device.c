@@ -15,6 +15,7 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
+#include "buf.h"
 #include "codec.h"
 #include "device.h"
 #include "secret.h"
@@ -41,7 +42,7 @@ static void test_roundtrip(void) {
   ok(d.mfa == 1, "MFA flag kept");
   pc_device_free(&d);
   ok(d.password == NULL && d.key == NULL, "free clears the record");
-  pc_free_secret(&doc);
+  pc_buf_string_free(&doc);
 }
 
 static void test_refusals(void) {

@@ -71,11 +71,18 @@ static void test_buffer_is_not_dumped(void) {
   }
   ok(vm_flags_of(b.data, flags, sizeof flags) == 0 && has_flag(flags, "dd"),
      "grown buffer still not dumped (%s)", flags);
-  /* A taken string is an ordinary heap string (callers free() it). */
+  /* A taken string stays out of core dumps (a document on its way to a
+   * file). */
   s = pc_buf_take(&b);
   ok(s != NULL && strlen(s) == 20 + 200000, "take");
   ok(b.data == NULL, "buffer empty after take");
-  free(s);
+  ok(vm_flags_of(s, flags, sizeof flags) == 0 && has_flag(flags, "dd"),
+     "taken string still not dumped (%s)", flags);
+  pc_buf_string_free(&s);
+  ok(s == NULL, "taken string released");
+  s = pc_buf_take(&b);
+  ok(s != NULL && *s == '\0' && pc_secmem_dontdump(s), "empty buffer: \"\"");
+  pc_buf_string_free(&s);
   pc_buf_free(&b);
 }
 
