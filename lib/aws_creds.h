@@ -22,8 +22,9 @@ void pc_aws_creds_free(struct pc_aws_creds *cr);
 int pc_iso8601(long long epoch, char *buf, size_t n);
 
 /* The credential_process document {"Version": 1, "AccessKeyId", ...,
- * "Expiration": ISO 8601}: a heap string holding secrets that the caller
- * releases with pc_free_secret, or NULL (bad input, no memory). */
+ * "Expiration": ISO 8601}: a string holding secrets, out of core dumps,
+ * that the caller releases with pc_buf_string_free, or NULL (bad input, no
+ * memory). */
 char *pc_creds_process_json(const char *akid, const char *secret,
                             const char *token, long long expiration_epoch);
 

@@ -36,8 +36,8 @@ int pc_device_save(const char *base, const char *user,
 /* Drop the record (Cognito forgot the device). */
 void pc_device_drop(const char *base, const char *user);
 
-/* The record's document and its parser (tests): heap string for
- * pc_free_secret, or NULL; 0 or -1. */
+/* The record's document and its parser (tests): a string for
+ * pc_buf_string_free, or NULL; 0 or -1. */
 char *pc_device_json(const struct pc_device *d);
 int pc_device_parse(const char *json, size_t len, struct pc_device *d)
     __attribute__((warn_unused_result));

@@ -101,7 +101,7 @@ int pc_store_forget_session(struct pc_store *s, struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* The refresh.json format itself (tests and fuzzers): the document as a
- * heap string for pc_free_secret, or NULL; and its strict parser, which
+ * string for pc_buf_string_free, or NULL; and its strict parser, which
  * applies the configuration file's validation to the pool settings (0, or
  * -1 with e set and out released). */
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
