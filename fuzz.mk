@@ -3,7 +3,7 @@
 #   CC=clang ./configure --enable-fuzzing && make fuzzers
 # and run by fuzz/run-smoke; see fuzz/README.md.
 
-EXTRA_DIST += fuzz/README.md fuzz/run-smoke fuzz/run-long fuzz/gen-corpus \
+EXTRA_DIST += fuzz/README.md fuzz/run-smoke fuzz/run-long fuzz/coverage fuzz/gen-corpus \
 	fuzz/corpus fuzz/api_reply.dict fuzz/config.dict fuzz/jwt_creds.dict \
 	fuzz/store.dict fuzz/jwks.dict fuzz/records.dict fuzz/sync.dict \
 	fuzz/lsan.supp fuzz/fixture-key.pem
@@ -23,7 +23,7 @@ libcognito_fuzz_la_LIBADD = $(LIB_DEPS)
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
 	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync \
-	fuzz/fuzz_identity
+	fuzz/fuzz_identity fuzz/fuzz_flows
 noinst_PROGRAMS = $(FUZZ_TARGETS) fuzz/alloc-fail-login
 
 FUZZ_CC_FLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer
@@ -97,6 +97,13 @@ fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c $(FUZZ_FIXTURE) fuzz/canned.c 
 fuzz_fuzz_identity_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_identity_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
 fuzz_fuzz_identity_LDADD = libcognito_fuzz.la
+
+fuzz_fuzz_flows_SOURCES = fuzz/fuzz_flows.c $(FUZZ_FIXTURE) fuzz/canned.c \
+	fuzz/canned.h fuzz/cheap_modexp.c
+fuzz_fuzz_flows_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_flows_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS) \
+	-Wl,--wrap=BN_mod_exp_mont_consttime
+fuzz_fuzz_flows_LDADD = libcognito_fuzz.la
 
 # Not a libFuzzer target: its own main, every allocation made by lib/ and
 # the driver, the json-c constructors lib/ calls, and (with -o) OpenSSL's

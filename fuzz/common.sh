@@ -5,13 +5,13 @@
 
 targets=(fuzz_config fuzz_api_reply fuzz_srp fuzz_jwt_creds fuzz_store
   fuzz_jwks fuzz_idtoken fuzz_account fuzz_offline fuzz_challenges fuzz_sync
-  fuzz_identity)
+  fuzz_identity fuzz_flows)
 
 # The -dict= option of target $1 (nothing when it has none).
 fuzz_dict() {
   local d=
   case $1 in
-    fuzz_api_reply | fuzz_challenges | fuzz_identity) d=api_reply.dict ;;
+    fuzz_api_reply | fuzz_challenges | fuzz_identity | fuzz_flows) d=api_reply.dict ;;
     fuzz_config) d=config.dict ;;
     fuzz_jwt_creds) d=jwt_creds.dict ;;
     fuzz_store) d=store.dict ;;
