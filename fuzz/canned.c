@@ -117,3 +117,28 @@ static void canned_tell(void *ctx, int is_error, const char *text) {
 }
 
 const struct pc_prompter canned_prompter = {canned_ask, canned_tell, NULL, 0};
+
+static int holds(const unsigned char *data, size_t size, const char *s) {
+  return memmem(data, size, s, strlen(s)) != NULL;
+}
+
+void canned_check_login(enum pc_status st, const struct pc_login_result *r,
+                        const unsigned char *data, size_t size) {
+  static const char *const typed[] = {CANNED_PASSWORD, "N3w-Passw0rd!",
+                                      "123456"};
+  size_t i;
+
+  if (st == PC_OK &&
+      (r->tokens.access_token == NULL || r->tokens.id_token == NULL))
+    abort();
+  if (memchr(r->challenge, '\0', sizeof r->challenge) == NULL ||
+      memchr(r->device_note, '\0', sizeof r->device_note) == NULL ||
+      memchr(r->err.detail, '\0', sizeof r->err.detail) == NULL ||
+      memchr(r->err.message, '\0', sizeof r->err.message) == NULL)
+    abort();
+  for (i = 0; i < sizeof typed / sizeof *typed; i++)
+    if (!holds(data, size, typed[i]) &&
+        (strstr(r->err.detail, typed[i]) || strstr(r->err.message, typed[i]) ||
+         strstr(r->device_note, typed[i])))
+      abort();
+}

@@ -46,4 +46,12 @@ extern const struct pc_prompter canned_prompter;
 /* The login password the canned logins use (differs from the answers). */
 #define CANNED_PASSWORD "Passw0rd!"
 
+/* The contract of a canned login, checked after pc_login (aborts when
+ * broken): PC_OK comes with both tokens; the failure record is
+ * terminated; nothing canned_prompter typed (password, new password, code)
+ * reaches the syslog reason, the message or the device note unless the
+ * server's own answers (data) held it. */
+void canned_check_login(enum pc_status st, const struct pc_login_result *r,
+                        const unsigned char *data, size_t size);
+
 #endif
