@@ -49,6 +49,11 @@ static int grow(struct pc_buf *b, size_t need) {
     pc_secmem_free(b->data); /* wipes */
   }
   b->data = p;
+  /* A block is whole pages: use all of it (within max) before mapping the
+   * next one; reading a small file otherwise mapped four blocks. */
+  cap = pc_secmem_size(p);
+  if (b->max < SIZE_MAX && cap > b->max + 1)
+    cap = b->max + 1;
   b->cap = cap;
   return 0;
 }

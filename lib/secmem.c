@@ -78,6 +78,15 @@ void pc_secmem_free(void *p) {
     free(h);
 }
 
+size_t pc_secmem_size(const void *p) {
+  const struct head *h =
+      (const struct head *)(const void *)((const char *)p - HEAD_SIZE);
+
+  if (h->magic != MAGIC)
+    abort();
+  return h->total - HEAD_SIZE;
+}
+
 int pc_secmem_dontdump(const void *p) {
   const struct head *h;
 

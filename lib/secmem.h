@@ -15,6 +15,10 @@
 /* n zeroed bytes, or NULL when memory runs out. */
 void *pc_secmem_alloc(size_t n) __attribute__((warn_unused_result));
 
+/* Bytes the caller may use in block p: at least what was asked for, and
+ * the rest of its last page (a mapping is whole pages). */
+size_t pc_secmem_size(const void *p);
+
 /* Wipe and release a block of pc_secmem_alloc (NULL is ignored). */
 void pc_secmem_free(void *p);
 

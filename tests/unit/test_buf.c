@@ -79,10 +79,36 @@ static void test_growth(void) {
   pc_buf_free(&b);
 }
 
+/* A block is whole pages: a buffer fills its first page before it moves. */
+static void test_uses_whole_block(void) {
+  struct pc_buf b;
+  char chunk[100];
+  char *first;
+  size_t i;
+  int moved = 0, fails = 0;
+
+  memset(chunk, 'y', sizeof(chunk));
+  pc_buf_init(&b, 1 << 20);
+  ok(pc_buf_append(&b, "x", 1) == 0, "first append");
+  first = b.data;
+  ok(b.cap >= 256, "first block holds at least 256 bytes (cap %zu)", b.cap);
+  for (i = 0; i < 30; i++) {
+    if (pc_buf_append(&b, chunk, sizeof(chunk)) != 0)
+      fails++;
+    if (b.data != first)
+      moved++;
+  }
+  ok(fails == 0 && moved == 0,
+     "3001 bytes stay in the first page-sized block (cap %zu)", b.cap);
+  ok(b.len == 3001 && strlen(b.data) == 3001, "contents intact");
+  pc_buf_free(&b);
+}
+
 int main(void) {
   test_basic();
   test_empty_append();
   test_overflow();
+  test_uses_whole_block();
   test_growth();
   return tap_done();
 }
