@@ -104,6 +104,8 @@ static int canned_ask(void *ctx, enum pc_prompt_style style, const char *prompt,
     a = "N3w-Passw0rd!";
   else if (strncmp(prompt, "Method", 6) == 0)
     a = "1";
+  else if (strstr(prompt, "[Y/n]") != NULL)
+    a = "y";
   else if (strstr(prompt, "code") != NULL)
     a = "123456";
   *answer = strdup(a);

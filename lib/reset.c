@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "codec.h"
 #include "error.h"
@@ -90,6 +91,26 @@ static enum pc_status no_answer(struct login *l) {
   return PC_ERR_CONV;
 }
 
+/* Nothing is sent until the user asks for it: a conversation that cannot
+ * answer a visible prompt (sshd's PasswordAuthentication) ends the reset
+ * here, before a code goes to the user's mail or phone on every attempt. */
+static enum pc_status ask_to_send(struct login *l) {
+  char *answer = NULL;
+  int yes;
+
+  if (pc_login_ask(l, PC_PROMPT_VISIBLE, "Send a code to reset it? [Y/n] ",
+                   &answer) != 0)
+    return no_answer(l);
+  yes = !*answer || strcasecmp(answer, "y") == 0 ||
+        strcasecmp(answer, "yes") == 0;
+  pc_free_secret(&answer);
+  if (yes)
+    return PC_OK;
+  pc_login_tell(l, 1, "No code sent; the password was not reset.");
+  pc_login_detail(l, "%s", "password reset: the user sent no code");
+  return PC_ERR_ABORTED;
+}
+
 /* The code, visible as the user types it. PC_OK with *code set. */
 static enum pc_status ask_code(struct login *l, char **code) {
   if (pc_login_ask(l, PC_PROMPT_VISIBLE, "Code: ", code) != 0)
@@ -157,7 +178,9 @@ enum pc_status pc_reset_password(struct login *l, char **new_password) {
     return PC_ERR_PASSWORD_RESET;
   }
   pc_login_tell(l, 0, "Your password must be reset.");
-  st = send_code(l);
+  st = ask_to_send(l);
+  if (st == PC_OK)
+    st = send_code(l);
   for (try = 1; st == PC_OK; try++) {
     if (try > tries) {
       pc_login_tell(l, 1,

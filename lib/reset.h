@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Self-service password reset at the prompt (`password_reset`): after
- * PasswordResetRequiredException, ForgotPassword sends a code, the user
- * types it and a new password, ConfirmForgotPassword sets it. */
+ * PasswordResetRequiredException and the user's yes, ForgotPassword sends
+ * a code, the user types it and a new password, ConfirmForgotPassword sets
+ * it. */
 #ifndef PAM_COGNITO_RESET_H
 #define PAM_COGNITO_RESET_H
 

@@ -47,7 +47,8 @@ class SshdResetTest(unittest.TestCase):
 
     def test_reset_at_the_prompt(self):
         self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
-        steps = [(r"Password: ", OLD), (r"Code: ", self.code("alice")),
+        steps = [(r"Password: ", OLD), (r"reset it\? \[Y/n\] ", "y"),
+                 (r"Code: ", self.code("alice")),
                  (r"New password: ", NEW), (r"Retype new password: ", NEW)]
         r = self.sshd.login("alice", steps, command="echo shell-ok")
         self.assertEqual(r.exit_status, 0, r.transcript)
@@ -55,8 +56,8 @@ class SshdResetTest(unittest.TestCase):
         self.assertIn("shell-ok", r.output)
         self.assertIn("Your password must be reset.", r.terminal)
         self.assertIn("A code was sent to a***@e***.", r.terminal)
-        self.assertEqual(r.echoed[1], True, r.echoed)  # the code is visible
-        self.assertEqual(r.echoed[2], False, r.echoed)  # the password is not
+        self.assertEqual(r.echoed[1:3], [True, True], r.echoed)  # the answer, the code
+        self.assertEqual(r.echoed[3], False, r.echoed)  # the password is not
         r = self.sshd.login("alice", [(r"Password: ", NEW)], command="echo again")
         self.assertEqual(r.exit_status, 0, r.transcript)
         r = self.sshd.login("alice", [(r"Password: ", OLD)], command="echo should-not-run")
@@ -65,7 +66,8 @@ class SshdResetTest(unittest.TestCase):
 
     def test_wrong_code_then_right(self):
         self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
-        steps = [(r"Password: ", OLD), (r"Code: ", "000000"), (r"New password: ", NEW),
+        steps = [(r"Password: ", OLD), (r"reset it\? \[Y/n\] ", ""),
+                 (r"Code: ", "000000"), (r"New password: ", NEW),
                  (r"Retype new password: ", NEW), (r"Code: ", self.code("alice"))]
         r = self.sshd.login("alice", steps, command="echo shell-ok")
         self.assertEqual(r.exit_status, 0, r.transcript)
@@ -102,6 +104,8 @@ class SshdResetTest(unittest.TestCase):
             self.assertNotIn("should-not-run", r.output)
             ops = self.emu.control("Stats")["ByOperation"]
             self.assertEqual(ops.get("ConfirmForgotPassword", 0), 0, ops)
+            # and no code was sent to the user
+            self.assertEqual(ops.get("ForgotPassword", 0), 0, ops)
             self.assertIn("keyboard-interactive", sshd.log)
             r = sshd.login("setupuser", [(r"assword: ", SETUP_PW)],
                            command="echo should-not-run", ssh_options=opts, timeout=15)

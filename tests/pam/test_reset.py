@@ -13,6 +13,7 @@ from test_offline import dead_url
 OLD = "Alice-Passw0rd!"
 NEW = "Reset-Passw0rd!9"
 SENT = "A code was sent to a***@e***."
+ASK = "Send a code to reset it? [Y/n] "
 
 
 class ResetTest(EmulatorTest):
@@ -32,9 +33,10 @@ class ResetTest(EmulatorTest):
         self.assertEqual(self.s.run(user, [old]).code, "PAM_AUTH_ERR")
 
     def test_reset_then_login(self):
-        r = self.s.run("alice", [OLD, self.code(), NEW, NEW])
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
-        self.assertEqual(r.prompt_styles, [("echo_off", "Password: "), ("echo_on", "Code: "),
+        self.assertEqual(r.prompt_styles, [("echo_off", "Password: "), ("echo_on", ASK),
+                                           ("echo_on", "Code: "),
                                            ("echo_off", "New password: "),
                                            ("echo_off", "Retype new password: ")])
         self.assertEqual(r.infos, ["Your password must be reset.", SENT,
@@ -46,7 +48,7 @@ class ResetTest(EmulatorTest):
         self.s.cleanup()
         self.s = Stack(base_config(self.emu, client_id=SECRET_CLIENT,
                                    client_secret=CLIENT_SECRET))
-        r = self.s.run("alice", [OLD, self.code(), NEW, NEW])
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assert_new_password_works()
 
@@ -58,21 +60,21 @@ class ResetTest(EmulatorTest):
         self.s.write_service(self.s.service,
                              "auth required @MODULE@ config=@CONFIG@\n"
                              f"auth required pam_exec.so expose_authtok quiet {probe}\n")
-        r = self.s.run("alice", [OLD, self.code(), NEW, NEW])
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(out.read_text().rstrip("\0"), NEW)
 
     def test_wrong_code_asks_again(self):
-        r = self.s.run("alice", [OLD, "000000", NEW, NEW, self.code()])
+        r = self.s.run("alice", [OLD, "", "000000", NEW, NEW, self.code()])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(r.errors, ["Wrong code, try again."])
         # The code is asked again; the new password is kept.
-        self.assertEqual(r.prompts, ["Password: ", "Code: ", "New password: ",
+        self.assertEqual(r.prompts, ["Password: ", ASK, "Code: ", "New password: ",
                                      "Retype new password: ", "Code: "])
         self.assert_new_password_works()
 
     def test_wrong_codes_are_bounded(self):
-        r = self.s.run("alice", [OLD, "000000", NEW, NEW, "000001", "000002", "000003"])
+        r = self.s.run("alice", [OLD, "", "000000", NEW, NEW, "000001", "000002", "000003"])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertEqual(r.prompts.count("Code: "), 3)
         self.assertIn("Too many failed attempts; the password was not reset.", r.errors)
@@ -89,7 +91,7 @@ class ResetTest(EmulatorTest):
         def late_code(prompt):
             time.sleep(2.2)
             return self.code()(prompt)
-        r = self.s.run("alice", [OLD, late_code, NEW, NEW, self.code()])
+        r = self.s.run("alice", [OLD, "", late_code, NEW, NEW, self.code()])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("The code has expired; a new one is on its way.", r.errors)
         self.assertEqual(r.infos.count(SENT), 2)
@@ -97,7 +99,7 @@ class ResetTest(EmulatorTest):
         self.assert_new_password_works()
 
     def test_policy_failure_shows_cognito_message_and_asks_again(self):
-        r = self.s.run("alice", [OLD, self.code(), "short", "short", NEW, NEW])
+        r = self.s.run("alice", [OLD, "", self.code(), "short", "short", NEW, NEW])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertTrue(any("Password did not conform with policy" in e for e in r.errors),
                         r.errors)
@@ -109,13 +111,13 @@ class ResetTest(EmulatorTest):
         self.emu.control("SetFault", Operation="ConfirmForgotPassword", Kind="error",
                          ErrorType="PasswordHistoryPolicyViolationException",
                          Message="The password was used recently.")
-        r = self.s.run("alice", [OLD, self.code(), OLD, OLD, NEW, NEW])
+        r = self.s.run("alice", [OLD, "", self.code(), OLD, OLD, NEW, NEW])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("The password was used recently.", r.errors)
         self.assert_new_password_works()
 
     def test_mismatched_retype_asks_again(self):
-        r = self.s.run("alice", [OLD, self.code(), NEW, "Other-Passw0rd!1", NEW, NEW])
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, "Other-Passw0rd!1", NEW, NEW])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("Sorry, passwords do not match.", r.errors)
         self.assertEqual(self.calls("ConfirmForgotPassword"), 1)
@@ -124,9 +126,9 @@ class ResetTest(EmulatorTest):
         self.emu.control("SetFault", Operation="ForgotPassword", Kind="error",
                          ErrorType="LimitExceededException",
                          Message="Attempt limit exceeded, please try after some time.")
-        r = self.s.run("alice", [OLD])
+        r = self.s.run("alice", [OLD, ""])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
-        self.assertEqual(r.prompts, ["Password: "])
+        self.assertEqual(r.prompts, ["Password: ", ASK])
         self.assertIn("Too many password reset attempts; wait a while, then log in again.",
                       r.errors)
         self.assertTrue(any("ForgotPassword: LimitExceededException" in l for l in r.syslog),
@@ -137,22 +139,22 @@ class ResetTest(EmulatorTest):
                          ErrorType="InvalidParameterException",
                          Message="Cannot reset password for the user as there is no "
                                  "registered/verified email or phone_number")
-        r = self.s.run("alice", [OLD])
+        r = self.s.run("alice", [OLD, "y"])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
-        self.assertEqual(r.prompts, ["Password: "])
+        self.assertEqual(r.prompts, ["Password: ", ASK])
         self.assertIn("Your password must be reset, but no code can be sent to you; "
                       "ask your administrator.", r.errors)
         self.assertTrue(any("no registered/verified email" in l for l in r.syslog), r.syslog)
 
     def test_limit_exceeded_at_confirm(self):
         self.emu.control("SetOptions", MaxResetCodeAttempts=1)
-        r = self.s.run("alice", [OLD, "000000", NEW, NEW, "000001"])
+        r = self.s.run("alice", [OLD, "", "000000", NEW, NEW, "000001"])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertIn("Too many password reset attempts; wait a while, then log in again.",
                       r.errors)
 
     def test_empty_code_aborts(self):
-        r = self.s.run("alice", [OLD, ""])
+        r = self.s.run("alice", [OLD, "", ""])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertIn("No code given; the password was not reset.", r.errors)
         self.assertEqual(self.calls("ConfirmForgotPassword"), 0)
@@ -164,6 +166,24 @@ class ResetTest(EmulatorTest):
         self.assertTrue(any("keyboard-interactive" in e for e in r.errors), r.errors)
         self.assertTrue(any("password reset: the conversation could not answer" in l
                             for l in r.syslog), r.syslog)
+        # Nothing was sent: no code reaches the user's mail on every attempt.
+        self.assertEqual(self.calls("ForgotPassword"), 0)
+
+    def test_declining_sends_nothing(self):
+        for answer in ("n", "no", "later"):
+            r = self.s.run("alice", [OLD, answer])
+            self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+            self.assertEqual(r.prompt_styles, [("echo_off", "Password: "), ("echo_on", ASK)])
+            self.assertEqual(r.infos, ["Your password must be reset."])
+            self.assertEqual(r.errors, ["No code sent; the password was not reset."])
+            self.assertTrue(any("password reset: the user sent no code" in l
+                                for l in r.syslog), r.syslog)
+        self.assertEqual(self.calls("ForgotPassword"), 0)
+
+    def test_yes_in_any_case_sends(self):
+        r = self.s.run("alice", [OLD, "Y", self.code(), NEW, NEW])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(self.calls("ForgotPassword"), 1)
 
     def test_silent_does_not_reset(self):
         self.emu.control("ResetStats")
@@ -185,7 +205,7 @@ class ResetTest(EmulatorTest):
 
     def test_login_after_reset_meets_mfa(self):
         self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="smsuser")
-        r = self.s.run("smsuser", ["Sms-Passw0rd1!", self.code("smsuser"), NEW, NEW,
+        r = self.s.run("smsuser", ["Sms-Passw0rd1!", "", self.code("smsuser"), NEW, NEW,
                                    self.code("smsuser")])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("A code was sent to +*******1234.", r.infos)
@@ -193,7 +213,7 @@ class ResetTest(EmulatorTest):
 
     def test_unreachable_mid_reset_fails(self):
         self.emu.control("SetFault", Operation="ConfirmForgotPassword", Kind="http500", Count=5)
-        r = self.s.run("alice", [OLD, self.code(), NEW, NEW])
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
         self.assertEqual(self.s.run("alice", [OLD, "@FAIL"]).code, "PAM_CONV_ERR")
 
@@ -212,7 +232,7 @@ class ResetOfflineTest(CacheTest):
         self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
         # Cognito stops answering in the middle of the reset.
         self.emu.control("SetFault", Operation="ForgotPassword", Kind="http500", Count=5)
-        r = online.run("alice", [OLD])
+        r = online.run("alice", [OLD, "yes"])
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
         self.assertFalse(any("logged in with cached credentials" in i for i in r.infos), r)
         self.assertFalse(os.path.exists(verifier))

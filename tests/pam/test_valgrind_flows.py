@@ -28,7 +28,7 @@ class ValgrindFlowsTest(EmulatorTest):
         out, err, rc = self.run_under_valgrind(
             # a wrong code, then the right one with a password the policy
             # refuses, then a good password
-            "alice", ["Alice-Passw0rd!", "000000", "short", "short", self.code("alice"),
+            "alice", ["Alice-Passw0rd!", "", "000000", "short", "short", self.code("alice"),
                       new, new])
         self.assertNotEqual(rc, 99, err)
         self.assertIn('"stage":"auth","code":0', out, err)
@@ -38,7 +38,7 @@ class ValgrindFlowsTest(EmulatorTest):
         self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
         new = "Valgrind-Reset!1"
         out, err, rc = self.run_under_valgrind(
-            "alice", ["Alice-Passw0rd!", "000000", new, new, "000001", "000002"])
+            "alice", ["Alice-Passw0rd!", "", "000000", new, new, "000001", "000002"])
         self.assertIn('"stage":"auth","code":7', out, err)
         self.assertNotIn("==", err, err)
 
