@@ -211,6 +211,16 @@ class ResetTest(EmulatorTest):
         self.assertIn("A code was sent to +*******1234.", r.infos)
         self.assertEqual(r.prompts[-1], "SMS code: ")
 
+    def test_lost_answer_says_the_password_may_be_set(self):
+        # The connection breaks after Cognito has set the password.
+        self.emu.control("SetFault", Operation="ConfirmForgotPassword", Kind="reset_mid_body")
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+        self.assertIn("Cognito's answer was lost; the new password may already be in "
+                      "effect: try it first at the next login.", r.errors)
+        self.assertEqual(self.calls("ConfirmForgotPassword"), 1)
+        self.assert_new_password_works()
+
     def test_unreachable_mid_reset_fails(self):
         self.emu.control("SetFault", Operation="ConfirmForgotPassword", Kind="http500", Count=5)
         r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
