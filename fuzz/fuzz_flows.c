@@ -83,6 +83,8 @@ static void run(const struct pc_config *cfg, int with_device, struct canned *c,
     abort();
   cl.retries = 0;
   st = pc_login(&cl, &o, &p, &r);
+  if (st == PC_OK) /* as auth does once the host admitted the user */
+    pc_login_remember_device(&cl, &o, &r);
   canned_check_login(st, &r, data, size);
   pc_login_result_free(&r);
   pc_client_free(&cl);

@@ -3,9 +3,9 @@
  * pc_login_request), DEVICE_SRP_AUTH and DEVICE_PASSWORD_VERIFIER answered
  * with the sign-in's SRP (the group key in the pool name's place, the device
  * key as the user, the device password as the password), and, around the
- * login, the record loaded, a forgotten device dropped, a new one
- * registered. The reference: amazon-cognito-identity-js CognitoUser
- * (getDeviceResponse, authenticateUserInternal). */
+ * login, the record loaded, a forgotten device dropped, a new one kept
+ * for pc_login_remember_device. The reference: amazon-cognito-identity-js
+ * CognitoUser (getDeviceResponse, authenticateUserInternal). */
 #include "config.h"
 
 #include <stdarg.h>
@@ -20,16 +20,16 @@
 #include "secret.h"
 #include "srp.h"
 
-static void note(struct login *l, const char *fmt, ...)
+static void note(struct pc_login_result *r, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void note(struct login *l, const char *fmt, ...) {
-  char text[sizeof l->r->device_note];
+static void note(struct pc_login_result *r, const char *fmt, ...) {
+  char text[sizeof r->device_note];
   va_list ap;
 
   va_start(ap, fmt);
   (void)vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
-  pc_sanitize(l->r->device_note, sizeof l->r->device_note, text);
+  pc_sanitize(r->device_note, sizeof r->device_note, text);
 }
 
 static enum pc_status device_srp(struct login *l) {
@@ -104,7 +104,7 @@ void pc_login_device_load(const struct pc_login_opts *o,
 }
 
 static void forget(struct login *l, const char *why) {
-  note(l, "device %s: %s; registering this host again", l->dev->key, why);
+  note(l->r, "device %s: %s; registering this host again", l->dev->key, why);
   pc_device_drop(l->o->device_dir, l->o->device_user);
   l->dev = NULL; /* the caller frees the record */
   pc_srp_free(l->dev_srp);
@@ -131,29 +131,43 @@ int pc_login_device_forgotten(struct login *l, enum pc_status st) {
   return 1;
 }
 
-/* Register the device the login announced. */
-static void register_new(struct login *l, json_object *meta) {
+/* Keep the device the login announced for pc_login_remember_device. */
+static void keep_new(struct login *l, json_object *meta) {
   const char *key = pc_json_str(meta, "DeviceKey");
   const char *group = pc_json_str(meta, "DeviceGroupKey");
+  struct pc_new_device *n = &l->r->new_device;
+
+  if (!key || !*key || !group || !*group) {
+    note(l->r, "%s", "NewDeviceMetadata without a device key");
+    return;
+  }
+  if ((n->key = strdup(key)) == NULL ||
+      (n->group_key = strdup(group)) == NULL ||
+      (n->user_id = strdup(l->user_id)) == NULL)
+    note(l->r, "%s", "cannot remember this host as a device: no memory");
+}
+
+void pc_login_remember_device(struct pc_client *cl,
+                              const struct pc_login_opts *o,
+                              struct pc_login_result *r) {
+  const struct pc_new_device *n = &r->new_device;
   struct pc_device d;
   struct pc_error err;
   char why[200], text[256];
 
-  if (!key || !*key || !group || !*group) {
-    note(l, "%s", "NewDeviceMetadata without a device key");
+  if (!n->key || !n->group_key || !n->user_id || !o->device_dir ||
+      !o->device_user)
     return;
-  }
-  if (pc_device_confirm(l->cl, l->r->tokens.access_token, key, group,
-                        l->user_id, l->o->device_name, &d, &err) != PC_OK) {
-    note(l, "cannot remember this host as a device: %s",
+  if (pc_device_confirm(cl, r->tokens.access_token, n->key, n->group_key,
+                        n->user_id, o->device_name, &d, &err) != PC_OK) {
+    note(r, "cannot remember this host as a device: %s",
          pc_error_text(&err, text, sizeof text));
     return;
   }
-  d.mfa = l->r->mfa_used;
-  if ((d.pool_id = pc_strdup(l->cl->cfg->user_pool_id)) == NULL ||
-      pc_device_save(l->o->device_dir, l->o->device_user, &d, why,
-                     sizeof why) != 0)
-    note(l, "device record not saved: %s", d.pool_id ? why : "no memory");
+  d.mfa = r->mfa_used;
+  if ((d.pool_id = pc_strdup(cl->cfg->user_pool_id)) == NULL ||
+      pc_device_save(o->device_dir, o->device_user, &d, why, sizeof why) != 0)
+    note(r, "device record not saved: %s", d.pool_id ? why : "no memory");
   pc_device_free(&d);
 }
 
@@ -168,7 +182,7 @@ void pc_login_device_end(struct login *l, enum pc_status st) {
   }
   if (st == PC_OK && meta != NULL && l->o->device_dir != NULL &&
       l->o->device_user != NULL)
-    register_new(l, meta);
+    keep_new(l, meta);
   pc_srp_free(l->dev_srp);
   l->dev_srp = NULL;
 }

@@ -315,5 +315,8 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
 void pc_login_result_free(struct pc_login_result *r) {
   pc_tokens_free(&r->tokens);
   pc_free_secret(&r->new_password);
+  free(r->new_device.key);
+  free(r->new_device.group_key);
+  free(r->new_device.user_id);
   pc_wipe(r, sizeof(*r));
 }

@@ -40,6 +40,14 @@ struct pc_login_opts {
   const char *device_name; /* DeviceName; NULL: none */
 };
 
+/* A device Cognito announced at the login (NewDeviceMetadata) and this host
+ * has not confirmed yet. */
+struct pc_new_device {
+  char *key;
+  char *group_key;
+  char *user_id; /* the pool's name of the user (USER_ID_FOR_SRP) */
+};
+
 struct pc_login_result {
   struct pc_tokens tokens; /* set on PC_OK */
   char *new_password;      /* set when NEW_PASSWORD_REQUIRED changed it */
@@ -47,9 +55,10 @@ struct pc_login_result {
                               remembered device stood in for one */
   int reset_required;      /* Cognito said the password must be reset */
   int device_proved;       /* this host signed in as a remembered device */
-  char device_note[256];   /* what went wrong with the device, for syslog */
-  char challenge[64];      /* the challenge being answered when it failed */
-  struct pc_error err;     /* why it failed: status, detail, server error */
+  struct pc_new_device new_device; /* for pc_login_remember_device */
+  char device_note[256]; /* what went wrong with the device, for syslog */
+  char challenge[64];    /* the challenge being answered when it failed */
+  struct pc_error err;   /* why it failed: status, detail, server error */
 };
 
 void pc_login_result_free(struct pc_login_result *r); /* wipes */
@@ -59,5 +68,14 @@ void pc_login_result_free(struct pc_login_result *r); /* wipes */
 enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
                         const struct pc_prompter *p, struct pc_login_result *r)
     __attribute__((warn_unused_result));
+
+/* Make this host the remembered device Cognito announced in r (ConfirmDevice
+ * and the record under o->device_dir). Called only after the host has
+ * admitted the user: a login refused by the access rules leaves no device
+ * in the pool and no device secret on the host. Problems go to
+ * r->device_note; the login stands either way. */
+void pc_login_remember_device(struct pc_client *cl,
+                              const struct pc_login_opts *o,
+                              struct pc_login_result *r);
 
 #endif

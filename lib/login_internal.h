@@ -63,7 +63,8 @@ int pc_login_device_challenge(struct login *l, const char *name,
                               json_object *params, enum pc_status *st);
 /* Around the login (device_auth.c): load this host's device before it
  * (d zeroed when there is none; why says what was wrong with an unusable
- * record), register a new one or drop a forgotten one after it. */
+ * record), keep a new one (pc_login_remember_device registers it) or drop
+ * a forgotten one after it. */
 void pc_login_device_load(const struct pc_login_opts *o,
                           const struct pc_config *cfg, struct pc_device *d,
                           char *why, size_t whylen);

@@ -90,6 +90,8 @@ int pc_authenticate(struct pc_module *m) {
     rc = pc_module_admit(m, &cl, user, pw, &r);
     if (rc != PAM_SUCCESS)
       goto out;
+    /* Before the credentials: their handover names the device's key. */
+    pc_signin_remember_device(m, &cl, user, &r);
     /* The tokens are not kept in memory: the session stages read what they
      * need from the cache (sshd runs them in another process anyway). */
     rc = pc_session_after_auth(m, user, &cl, &r.tokens);

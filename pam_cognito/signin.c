@@ -12,6 +12,25 @@
 #include "module.h"
 #include "signin.h"
 
+/* This host as a remembered device of user (lib/device.h), when it is
+ * one. host: the buffer for the default DeviceName. */
+static void device_opts(struct pc_module *m, const char *user, char *host,
+                        size_t hostlen, struct pc_login_opts *o) {
+  if (!m->cfg.remember_device)
+    return;
+  (void)gethostname(host, hostlen - 1);
+  o->device_dir = m->cfg.cache_dir;
+  o->device_user = user;
+  o->device_name = m->cfg.device_name ? m->cfg.device_name : host;
+}
+
+static void log_device_note(struct pc_module *m, const char *user,
+                            const struct pc_login_result *r) {
+  if (r->device_note[0])
+    pam_syslog(m->pamh, LOG_NOTICE, "user=%s: %s", pc_log_user(m, user),
+               r->device_note);
+}
+
 enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
                          const char *user, const char *password,
                          struct pc_login_result *r) {
@@ -21,7 +40,6 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   char host[256] = "";
   enum pc_status st;
 
-  (void)gethostname(host, sizeof host - 1);
   memset(&o, 0, sizeof(o));
   o.username = user;
   o.password = password;
@@ -31,23 +49,29 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&ctx.rhost);
   ctx.user = user;
   o.context = &ctx;
-  if (m->cfg.remember_device) { /* this host as a remembered device */
-    o.device_dir = m->cfg.cache_dir;
-    o.device_user = user;
-    o.device_name = m->cfg.device_name ? m->cfg.device_name : host;
-  }
+  device_opts(m, user, host, sizeof host, &o);
   pc_conv_prompter(m, &p);
   pc_debug(m, "logging in user=%s with %s", pc_log_user(m, user),
            m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
                                            : "USER_PASSWORD_AUTH");
   st = pc_login(cl, &o, &p, r);
-  if (r->device_note[0])
-    pam_syslog(m->pamh, LOG_NOTICE, "user=%s: %s", pc_log_user(m, user),
-               r->device_note);
+  log_device_note(m, user, r);
   if (st == PC_OK && r->device_proved)
     pc_debug(m, "user=%s signed in from a remembered device",
              pc_log_user(m, user));
   return st;
+}
+
+void pc_signin_remember_device(struct pc_module *m, struct pc_client *cl,
+                               const char *user, struct pc_login_result *r) {
+  struct pc_login_opts o;
+  char host[256] = "";
+
+  memset(&o, 0, sizeof(o));
+  device_opts(m, user, host, sizeof host, &o);
+  r->device_note[0] = '\0'; /* the login's own note is logged already */
+  pc_login_remember_device(cl, &o, r);
+  log_device_note(m, user, r);
 }
 
 /* A wrong password gets no words (they would help an attacker; pam_unix

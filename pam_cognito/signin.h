@@ -13,6 +13,12 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
                          const char *user, const char *password,
                          struct pc_login_result *r);
 
+/* After the host admitted user (access rules): make this host the
+ * remembered device the login announced (lib/login.h), when
+ * remember_device is on. A refused login never gets here. */
+void pc_signin_remember_device(struct pc_module *m, struct pc_client *cl,
+                               const char *user, struct pc_login_result *r);
+
 /* Tell the user about a failure that deserves words (service unreachable,
  * password reset required, account not confirmed). */
 void pc_signin_tell_failure(struct pc_module *m, enum pc_status st);

@@ -124,6 +124,28 @@ class DeviceTest(CacheTest):
         r = self.login(s, code=False)
         self.assertEqual(r.prompts, ["Password: "])
 
+    def test_refused_login_leaves_no_device(self):
+        # The password and the SMS code are right, but this host admits
+        # only admins: no device in the pool, no device secret on the host.
+        s = self.stack(allowed_groups=["admins"])
+        r = s.run("devsms", [PASSWORDS["devsms"], self.code()], stages=("auth",))
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("SMS code: ", r.prompts)
+        self.assertTrue(any("access refused" in l for l in r.syslog), r.syslog)
+        self.assertEqual([d for d in self.devices() if d["Confirmed"]], [])
+        self.assertFalse(os.path.exists(self.record_path()))
+        self.assertEqual(self.emu.control("Stats")["ByOperation"].get("ConfirmDevice", 0), 0)
+
+    def test_passwd_registers_no_device(self):
+        s = self.stack()
+        new = "DevSms-Changed1!"
+        r = s.run("devsms", [PASSWORDS["devsms"], self.code(), new, new],
+                  stages=("chauthtok",))
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("Your Cognito password has been changed.", r.infos)
+        self.assertEqual([d for d in self.devices() if d["Confirmed"]], [])
+        self.assertFalse(os.path.exists(self.record_path()))
+
     def test_remember_device_off(self):
         s = self.stack(remember_device=False)
         self.login(s)
