@@ -83,6 +83,7 @@ static const struct key_def keys[] = {
     {"password_reset", K_BOOL, offsetof(struct pc_config, password_reset), 0,
      0},
     {"mfa_setup", K_BOOL, offsetof(struct pc_config, mfa_setup), 0, 0},
+    STR_KEY(totp_issuer),
     {"nss_groups", K_LIST, offsetof(struct pc_config, nss_groups), 0, 0},
     STR_KEY(nss_dir),
     {"uid_min", K_LONG, offsetof(struct pc_config, uid_min), 1000, 2147483646},
@@ -672,6 +673,16 @@ static int alnum_ok(const char *s) {
   return 1;
 }
 
+/* An otpauth issuer: "Issuer:account" is the app's label, so no ':'. */
+static int issuer_ok(const char *s) {
+  if (!*s)
+    return 0;
+  for (; *s; s++)
+    if (*s == ':' || (unsigned char)*s < 0x20 || *s == 0x7f)
+      return 0;
+  return 1;
+}
+
 int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
   const char *us;
 
@@ -746,6 +757,12 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             "https_proxy: '%s' refused: use http://host:port or "
             "https://host:port",
             c->https_proxy);
+    return -1;
+  }
+  if (c->totp_issuer != NULL && !issuer_ok(c->totp_issuer)) {
+    pc_setf(err, errlen,
+            "totp_issuer: must be non-empty printable text without ':' (the "
+            "authenticator app's label separator)");
     return -1;
   }
   if (c->cache_dir == NULL || c->cache_dir[0] != '/') {

@@ -48,6 +48,7 @@ struct pc_config {
   /* Flows at the prompt. */
   int password_reset; /* PasswordResetRequired: reset with a code; default 1 */
   int mfa_setup;      /* MFA_SETUP: enrol a TOTP app or email; default 1 */
+  char *totp_issuer;  /* the otpauth issuer the app shows; NULL: the pool id */
   /* pam_cognito-sync: accounts for libnss-extrausers. */
   char **nss_groups;     /* Cognito groups to sync; NULL: allowed_groups */
   char *nss_dir;         /* where passwd/group/shadow go; /var/lib/extrausers */

@@ -118,7 +118,9 @@ static enum pc_status take_session(struct login *l, json_object *resp,
 /* Show the secret: QR code, URI, bare key. */
 static enum pc_status show_secret(struct login *l, const char *secret) {
   const struct pc_config *cfg = l->cl->cfg;
-  char *uri = pc_mfa_otpauth_uri(cfg->user_pool_id, l->o->username, secret);
+  char *uri = pc_mfa_otpauth_uri(cfg->totp_issuer ? cfg->totp_issuer
+                                                  : cfg->user_pool_id,
+                                 l->o->username, secret);
   char *qr = uri ? pc_qr_text(uri) : NULL;
   size_t n = (uri ? strlen(uri) : 0) + strlen(secret) + 64;
   char *text = malloc(n);

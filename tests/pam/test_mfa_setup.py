@@ -52,6 +52,17 @@ class MfaSetupTest(EmulatorTest):
         self.assertEqual(self.s.run("setupuser", [PW, "000000", "000000", "000000"]).code,
                          "PAM_AUTH_ERR")
 
+    def test_totp_issuer_names_the_app_entry(self):
+        s = Stack(base_config(self.emu, totp_issuer="Example Corp"))
+        try:
+            r = s.run("setupuser", [PW, self.app_code(s)])
+        finally:
+            s.cleanup()
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        key, uri, qr = shown(r.events)
+        self.assertEqual(uri, "otpauth://totp/Example%20Corp:setupuser?secret="
+                              f"{key}&issuer=Example%20Corp")
+
     def test_qr_code_is_the_uri(self):
         r = self.s.run("setupuser", [PW, self.app_code()])
         self.assertEqual(r.code, "PAM_SUCCESS", r)

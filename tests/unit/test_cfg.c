@@ -187,6 +187,8 @@ static void test_flip_all(void) {
      "revoke_on_logout set");
   ok(d.password_reset == 1 && c.password_reset == 0, "password_reset set");
   ok(d.mfa_setup == 1 && c.mfa_setup == 0, "mfa_setup set");
+  ok(d.totp_issuer == NULL, "totp_issuer default");
+  is_str(c.totp_issuer, "Flip Corp", "totp_issuer set");
   ok(d.nss_groups == NULL && c.nss_groups != NULL &&
          pc_config_list_has(c.nss_groups, "staff") &&
          pc_config_list_has(c.nss_groups, "ops") && c.nss_groups[2] == NULL,
@@ -625,6 +627,14 @@ static void test_validate(void) {
      "https:// accepted");
   ok(validate_with("idp_endpoint", "ftp://127.0.0.1/") == -1,
      "other schemes refused");
+  ok(validate_with("totp_issuer", "Example Corp") == 0, "totp_issuer (%s)",
+     err);
+  ok(validate_with("totp_issuer", "Example:Corp") == -1 &&
+         strstr(err, "totp_issuer") != NULL,
+     "totp_issuer with ':' refused (%s)", err);
+  ok(validate_with("totp_issuer", "") == -1, "empty totp_issuer refused");
+  ok(validate_with("totp_issuer", "a\tb") == -1,
+     "totp_issuer with a control character refused");
 
   {
     struct pc_config c;
