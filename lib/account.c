@@ -239,7 +239,7 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
     goto out;
   }
   st = pc_authorize(cl, user, t.id_token, now, &v);
-  if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_TOO_LARGE) {
+  if (pc_status_no_answer(st)) {
     res = grace(cfg, user, &r, now, graced, why, whylen,
                 "the pool's keys cannot be fetched");
     goto out;

@@ -218,8 +218,7 @@ enum pc_status pc_reset_password(struct login *l, char **new_password) {
       st = send_code(l);
     } else if (strcmp(l->r->err.type, "LimitExceededException") == 0) {
       st = too_fast(l, "ConfirmForgotPassword");
-    } else if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
-               st == PC_ERR_TOO_LARGE) {
+    } else if (pc_status_no_answer(st)) {
       /* The request went out and no usable answer came back: Cognito may
        * have set the password all the same. */
       pc_login_tell(l, 1,

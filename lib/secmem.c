@@ -59,6 +59,16 @@ void *pc_secmem_alloc(size_t n) {
   return (char *)m + HEAD_SIZE;
 }
 
+/* The head in front of block p; abort when p is not ours (releasing or
+ * sizing it either way would corrupt memory). */
+static struct head *head_of(const void *p) {
+  struct head *h = (struct head *)(uintptr_t)((const char *)p - HEAD_SIZE);
+
+  if (h->magic != MAGIC)
+    abort();
+  return h;
+}
+
 void pc_secmem_free(void *p) {
   struct head *h;
   size_t total;
@@ -66,9 +76,7 @@ void pc_secmem_free(void *p) {
 
   if (p == NULL)
     return;
-  h = (struct head *)(void *)((char *)p - HEAD_SIZE);
-  if (h->magic != MAGIC)
-    abort(); /* not ours: releasing it either way would corrupt memory */
+  h = head_of(p);
   total = h->total;
   mapped = h->mapped != 0;
   pc_wipe(h, total);
@@ -79,12 +87,7 @@ void pc_secmem_free(void *p) {
 }
 
 size_t pc_secmem_size(const void *p) {
-  const struct head *h =
-      (const struct head *)(const void *)((const char *)p - HEAD_SIZE);
-
-  if (h->magic != MAGIC)
-    abort();
-  return h->total - HEAD_SIZE;
+  return head_of(p)->total - HEAD_SIZE;
 }
 
 int pc_secmem_dontdump(const void *p) {

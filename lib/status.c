@@ -49,3 +49,8 @@ const char *pc_status_str(enum pc_status st) {
   /* Not a member of the enum: still a fixed string, never NULL. */
   return "unknown error";
 }
+
+int pc_status_no_answer(enum pc_status st) {
+  return st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
+         st == PC_ERR_TOO_LARGE;
+}

@@ -32,4 +32,9 @@ enum pc_status {
 /* A short fixed English name for logs ("network unavailable"). */
 const char *pc_status_str(enum pc_status st);
 
+/* 1 when no usable answer came from Cognito: nothing answered, or what
+ * answered was not Cognito (a 5xx, garbage, a cut or oversized reply; a
+ * network in between can make either). Throttling is an answer. */
+int pc_status_no_answer(enum pc_status st);
+
 #endif

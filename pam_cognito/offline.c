@@ -13,14 +13,6 @@
 #include "module.h"
 #include "offline.h"
 
-/* Cognito could not be reached: nothing answered, or what answered was not
- * Cognito (a 5xx, garbage, a cut connection; a network in between can make
- * either). Throttling is an answer from Cognito, so it does not count. */
-static int unreachable(enum pc_status st) {
-  return st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL ||
-         st == PC_ERR_TOO_LARGE;
-}
-
 int pc_module_offline(struct pc_module *m, const char *user,
                       const char *password, enum pc_status online) {
   enum pc_offline_result res;
@@ -41,7 +33,7 @@ int pc_module_offline(struct pc_module *m, const char *user,
                  pc_log_user(m, user));
     return -1;
   }
-  if (!unreachable(online))
+  if (!pc_status_no_answer(online))
     return -1;
   why[0] = '\0';
   res = pc_offline_login(&m->cfg, user, m->uid, password, time(NULL), &last,
