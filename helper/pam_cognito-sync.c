@@ -132,6 +132,33 @@ static int add_user(json_object *user, void *ud) {
   return rc < 0 ? -1 : 0;
 }
 
+/* The attributes the sync takes names and uids from that a user might
+ * write (NULL-terminated, roles beside): uid_attribute, and login_claim
+ * unless it is the user name or sub; for email and phone_number it is the
+ * verified flag that must be out of the users' reach (a user may change
+ * the address; poolsnap drops it until verified). */
+static size_t trusted_attrs(const struct pc_config *cfg, const char *attrs[3],
+                            const char *roles[3]) {
+  const char *claim = cfg->login_claim;
+  size_t n = 0;
+
+  if (cfg->uid_attribute != NULL) {
+    attrs[n] = cfg->uid_attribute;
+    roles[n++] = "uid_attribute";
+  }
+  if (strcmp(claim, "email") == 0 || strcmp(claim, "phone_number") == 0) {
+    attrs[n] = strcmp(claim, "email") == 0 ? "email_verified"
+                                           : "phone_number_verified";
+    roles[n++] = "login_claim's verified flag";
+  } else if (strcmp(claim, "cognito:username") != 0 &&
+             strcmp(claim, "sub") != 0) {
+    attrs[n] = claim;
+    roles[n++] = "login_claim";
+  }
+  attrs[n] = roles[n] = NULL;
+  return n;
+}
+
 /* The members of every synced group, from Cognito. */
 static void fetch(const struct pc_config *cfg, char *const *groups,
                   struct opts *o, struct pc_snap *snap) {
@@ -139,6 +166,7 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   struct pc_client cl;
   struct pc_http *http;
   struct fill f = {snap, cfg, o, NULL};
+  const char *attrs[3], *roles[3];
   enum pc_status st;
   char err[768];
   long pages = 0;
@@ -161,6 +189,13 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   if (have <= 0)
     die("%s%s; the previous files are left as they were", err,
         have == 0 ? " (nss_groups)" : "");
+  /* A uid or name a user can set is no identity: refuse the run. */
+  if (trusted_attrs(cfg, attrs, roles) > 0) {
+    have = pc_admin_clients_write(&cl, attrs, roles, &pages, &st, err,
+                                  sizeof(err));
+    if (have <= 0)
+      die("%s; the previous files are left as they were", err);
+  }
   for (i = 0; groups[i] != NULL; i++) {
     f.group = groups[i];
     if (pc_snap_add_group(snap, groups[i]) != 0)
@@ -174,9 +209,42 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   pc_client_free(&cl);
 }
 
+/* Keep only the groups this host syncs: an export may carry more (one
+ * file for hosts with different nss_groups), and a group it lacks is an
+ * error, as a group missing from the pool is in a live run. */
+static void filter_groups(struct pc_snap *snap, char *const *groups,
+                          struct opts *o) {
+  size_t i, k = 0;
+
+  for (i = 0; groups[i] != NULL; i++) {
+    size_t j;
+
+    for (j = 0; j < snap->n; j++)
+      if (strcmp(snap->groups[j].name, groups[i]) == 0)
+        break;
+    if (j == snap->n)
+      die("%s: group %s (nss_groups) is not in the export; the previous "
+          "files are left as they were",
+          o->import_file, groups[i]);
+  }
+  for (i = 0; i < snap->n; i++) {
+    if (pc_config_list_has(groups, snap->groups[i].name)) {
+      snap->groups[k++] = snap->groups[i];
+      continue;
+    }
+    note(o, "group %s of the export left out: not in nss_groups",
+         snap->groups[i].name);
+    pc_snap_group_free(&snap->groups[i]);
+  }
+  snap->n = k;
+}
+
 int main(int argc, char **argv) {
   static const struct pc_nss_paths sys = {"/etc/passwd", "/etc/group", NULL,
-                                          NULL};
+                                          NULL, NULL};
+  /* The test hook can only add a file: every path here is read. */
+  const char *sudoers[] = {"/etc/sudoers", "/etc/sudoers.d",
+                           getenv("PAM_COGNITO_SYNC_TEST_SUDOERS"), NULL};
   struct pc_nss_paths paths = sys;
   char err[768], prev_passwd[4096], prev_group[4096];
   struct pc_config cfg;
@@ -198,6 +266,7 @@ int main(int argc, char **argv) {
   if (o.import_file != NULL) {
     if (pc_snap_import(&snap, o.import_file, err, sizeof(err)) != 0)
       die("%s", err);
+    filter_groups(&snap, groups, &o);
   } else {
     fetch(&cfg, groups, &o, &snap);
   }
@@ -213,6 +282,7 @@ int main(int argc, char **argv) {
   (void)snprintf(prev_group, sizeof(prev_group), "%s/group", cfg.nss_dir);
   paths.prev_passwd = prev_passwd;
   paths.prev_group = prev_group;
+  paths.sudoers = sudoers;
   if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, err, sizeof(err)) != 0)
     die("%s; the previous files are left as they were", err);
   if (pc_nss_write(&cfg, &db, err, sizeof(err)) != 0)

@@ -9,7 +9,7 @@
 #include <json-c/json.h>
 #include "api.h"
 
-/* Cognito's page size limit for both calls. */
+/* Cognito's page size limit for the list calls. */
 #define PC_ADMIN_PAGE 60
 /* A pool with more pages than this is a server that never stops. */
 #define PC_ADMIN_MAX_PAGES 20000
@@ -29,6 +29,18 @@ enum pc_status pc_admin_list_users_in_group(
  * named in err, or -1 on a failed call (message in err, status in *st). */
 int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
                           enum pc_status *st, char *err, size_t errlen)
+    __attribute__((warn_unused_result));
+
+/* Every app client of the pool (ListUserPoolClients, then
+ * DescribeUserPoolClient for each): 1 when no client lets its users write
+ * any attribute of attrs (NULL-terminated; roles[i] says what the sync
+ * takes attrs[i] for, e.g. "uid_attribute"), 0 with the client and the
+ * attribute named in err, -1 on a failed call (message in err, status in
+ * *st). A client without WriteAttributes counts as writing every attribute
+ * but sub and the verified flags. */
+int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
+                           const char *const *roles, long *pages,
+                           enum pc_status *st, char *err, size_t errlen)
     __attribute__((warn_unused_result));
 
 #endif

@@ -14,6 +14,7 @@
 
 #include "idset.h"
 #include "nssfiles.h"
+#include "privgroups.h"
 #include "error.h"
 
 #define PC_NAME_MAX 32
@@ -136,8 +137,9 @@ static void names_free(struct names *l) {
 
 struct local {
   struct names users, groups; /* /etc names */
-  struct pc_idset taken;      /* /etc uids and gids */
+  struct pc_idset taken;      /* /etc uids and gids, sudoers' %#gids */
   struct names prev_keys;     /* "sub\tuid" and "group\tgid" of last run */
+  struct names priv;          /* %groups of sudoers (built-ins apart) */
 };
 
 static int read_etc(struct local *l, const struct pc_nss_paths *p, char *err,
@@ -173,6 +175,31 @@ static int read_etc(struct local *l, const struct pc_nss_paths *p, char *err,
   sort(l->users.v, l->users.n, sizeof(char *), cmp_str);
   sort(l->groups.v, l->groups.n, sizeof(char *), cmp_str);
   return 0;
+}
+
+static int priv_token(const char *name, long gid, void *ud) {
+  struct local *l = ud;
+
+  return name != NULL ? names_add(&l->priv, name)
+                      : pc_idset_add(&l->taken, gid);
+}
+
+/* The groups sudoers grants privilege to: their names are never synced,
+ * their numeric %#gids never given out. */
+static int read_priv(struct local *l, const struct pc_nss_paths *p, char *err,
+                     size_t errlen) {
+  size_t i;
+
+  for (i = 0; p->sudoers != NULL && p->sudoers[i] != NULL; i++)
+    if (pc_priv_sudoers(p->sudoers[i], priv_token, l, err, errlen) != 0)
+      return -1;
+  sort(l->priv.v, l->priv.n, sizeof(char *), cmp_str);
+  return 0;
+}
+
+/* A name that grants privilege on this host. */
+static int privileged(const struct local *l, const char *name) {
+  return pc_priv_builtin(name) || names_has(&l->priv, name);
 }
 
 /* The last run's ids, so that a collision solved once stays solved: users
@@ -235,6 +262,7 @@ static void local_free(struct local *l) {
   names_free(&l->users);
   names_free(&l->groups);
   names_free(&l->prev_keys);
+  names_free(&l->priv);
   pc_idset_free(&l->taken);
 }
 
@@ -250,7 +278,8 @@ static char *local_name(const struct pc_config *cfg,
   char *name;
 
   if (u->login == NULL) {
-    *why = "has no login_claim attribute";
+    *why = u->unverified ? "its email or phone_number is not verified"
+                         : "has no login_claim attribute";
     return NULL;
   }
   len = strlen(u->login);
@@ -286,6 +315,9 @@ static long fixed_uid(const struct pc_config *cfg, const char *v) {
   errno = 0;
   id = strtol(v, &end, 10);
   if (errno != 0 || *end != '\0' || id < cfg->min_uid || id > 2147483646L)
+    return -1;
+  /* Debian's reserved block, nobody and the overflow id: never Cognito's. */
+  if (id >= 60000 && id <= 65535)
     return -1;
   return id;
 }
@@ -364,6 +396,16 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
         free(name);
         continue;
       }
+      /* The private group carries the user's name: sudoers' %admin would
+       * make a user called admin root. */
+      if (privileged(l, name)) {
+        log(ud,
+            "user %s left out: %s is a group that grants privilege on this "
+            "host (sudoers or a system group)",
+            u->username, name);
+        free(name);
+        continue;
+      }
       e->name = name;
       e->key = strdup(u->sub);
       e->fixed = fixed_uid(cfg, u->uid);
@@ -371,7 +413,9 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
       if (e->key == NULL)
         return -1;
       if (cfg->uid_attribute != NULL && u->uid != NULL && e->fixed < 0)
-        log(ud, "user %s: %s '%s' is not a uid from min_uid up; hashing",
+        log(ud,
+            "user %s: %s '%s' is not a uid from min_uid up outside "
+            "60000-65535; hashing",
             u->username, cfg->uid_attribute, u->uid);
       db->nu++;
     }
@@ -466,6 +510,8 @@ static int collect_groups(const struct pc_snap *s, const struct local *l,
     if (why == NULL &&
         (names_has(&l->groups, g->name) || names_has(&l->users, g->name)))
       why = "a local group or user of /etc has that name";
+    if (why == NULL && privileged(l, g->name))
+      why = "it grants privilege on this host (sudoers or a system group)";
     if (why == NULL && db->nu > 0 &&
         bsearch(&probe, db->users, db->nu, sizeof(*db->users), cmp_name))
       why = "a synced user's private group has that name";
@@ -505,9 +551,68 @@ static int probe_id(const struct pc_config *cfg, struct pc_idset *taken,
   return 1;
 }
 
+/* The id an entry asks for in pass 0 (kept from the last run: inside
+ * uid_min..uid_max, or outside it when the attribute still names it) or
+ * pass 1 (uid_attribute), or -1. */
+static long wanted(const struct pc_config *cfg, const struct pc_nss_entry *e,
+                   int pass) {
+  if (pass == 1)
+    return e->fixed;
+  if (e->prev < 0)
+    return -1;
+  if ((e->prev >= cfg->uid_min && e->prev <= cfg->uid_max) ||
+      e->prev == e->fixed)
+    return e->prev;
+  return -1;
+}
+
+/* The synced user or group holding id, or NULL. */
+static const struct pc_nss_entry *holder(const struct pc_nss_db *db, long id) {
+  size_t i;
+
+  for (i = 0; i < db->nu; i++)
+    if (db->users[i].id == id)
+      return &db->users[i];
+  for (i = 0; i < db->ng; i++)
+    if (db->groups[i].id == id)
+      return &db->groups[i];
+  return NULL;
+}
+
+/* Say why a user's uid_attribute value is not its uid. */
+static void explain_fixed(const struct pc_config *cfg, const struct local *l,
+                          const struct pc_nss_db *db, pc_nss_log_fn log,
+                          void *ud) {
+  size_t i;
+
+  for (i = 0; i < db->nu; i++) {
+    const struct pc_nss_entry *e = &db->users[i], *h;
+
+    if (e->fixed < 0 || e->id == e->fixed)
+      continue;
+    h = holder(db, e->fixed);
+    if (h != NULL)
+      log(ud, "user %s: %s %ld refused: %s holds that id%s; uid %ld", e->name,
+          cfg->uid_attribute, e->fixed, h->name,
+          h->id == h->prev ? " since the last run" : "", e->id);
+    else if (pc_idset_has(&l->taken, e->fixed))
+      log(ud,
+          "user %s: %s %ld refused: a local account of /etc (or a sudoers "
+          "%%#gid) uses that id; uid %ld",
+          e->name, cfg->uid_attribute, e->fixed, e->id);
+    else if (e->id == e->prev)
+      log(ud,
+          "user %s: %s %ld not used: the user keeps uid %ld from the last "
+          "run",
+          e->name, cfg->uid_attribute, e->fixed, e->id);
+  }
+}
+
 /* Users, then groups, in three passes so that nothing already settled
- * moves: uid_attribute values, last run's ids, then new hashes. Each pass
- * goes in key order, so the outcome does not depend on reply order. */
+ * moves: last run's ids first (so that no attribute a pool user sets can
+ * take another person's uid, and with it their files), then uid_attribute
+ * values, then new hashes. Each pass goes in key order, so the outcome does
+ * not depend on reply order. */
 static int assign_ids(const struct pc_config *cfg, struct local *l,
                       pc_nss_log_fn log, void *ud, struct pc_nss_db *db,
                       char *err, size_t errlen) {
@@ -531,20 +636,14 @@ static int assign_ids(const struct pc_config *cfg, struct local *l,
     for (t = 0; t < 2; t++) {
       for (i = 0; i < n[t]; i++) {
         struct pc_nss_entry *e = &v[t][i];
-        long want = pass == 0 ? e->fixed : e->prev;
 
         if (e->id >= 0)
           continue;
         if (pass < 2) {
-          if (want < 0 ||
-              (pass == 1 && (want < cfg->uid_min || want > cfg->uid_max)))
+          long want = wanted(cfg, e, pass);
+
+          if (want < 0 || pc_idset_has(&l->taken, want))
             continue;
-          if (pc_idset_has(&l->taken, want)) {
-            if (pass == 0)
-              log(ud, "user %s: uid %ld from %s is taken; hashing", e->name,
-                  want, cfg->uid_attribute);
-            continue;
-          }
           e->id = want;
           if (pc_idset_add(&l->taken, want) != 0)
             return -1;
@@ -567,6 +666,7 @@ static int assign_ids(const struct pc_config *cfg, struct local *l,
       }
     }
   }
+  explain_fixed(cfg, l, db, log, ud);
   sort(db->users, db->nu, sizeof(*db->users), cmp_name);
   sort(db->groups, db->ng, sizeof(*db->groups), cmp_name);
   return 0;
@@ -594,6 +694,7 @@ int pc_nss_build(const struct pc_config *cfg, const struct pc_snap *s,
   memset(db, 0, sizeof(*db));
   pc_setf(err, errlen, "out of memory");
   if (read_etc(&l, paths, err, errlen) != 0 || read_prev(&l, paths) != 0 ||
+      read_priv(&l, paths, err, errlen) != 0 ||
       collect_users(cfg, s, &l, log, ud, db) != 0 ||
       collect_groups(s, &l, log, ud, db) != 0)
     goto out;

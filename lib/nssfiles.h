@@ -28,6 +28,9 @@ struct pc_nss_db {
 struct pc_nss_paths {
   const char *etc_passwd, *etc_group;   /* never shadowed, ids never reused */
   const char *prev_passwd, *prev_group; /* last run's files: stable ids */
+  /* sudoers files or directories whose %groups are never created (NULL
+   * terminated; NULL: none but the built-in privileged groups) */
+  const char *const *sudoers;
 };
 
 /* Reports a user or group left out, and why. */

@@ -53,6 +53,16 @@ static const char *attribute(json_object *user, const char *name) {
   return NULL;
 }
 
+/* The flag that must be "true" before a login_claim value names anyone
+ * (a user writes their own email; Cognito marks it unverified), or NULL. */
+static const char *verified_flag(const char *claim) {
+  if (strcmp(claim, "email") == 0)
+    return "email_verified";
+  if (strcmp(claim, "phone_number") == 0)
+    return "phone_number_verified";
+  return NULL;
+}
+
 static int dup_opt(char **dst, const char *v) {
   *dst = NULL;
   if (v == NULL)
@@ -85,7 +95,7 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
                      json_object *user, char *msg, size_t msglen) {
   const char *name = pc_json_str(user, "Username");
   const char *sub = attribute(user, "sub");
-  const char *login;
+  const char *login, *flag;
   json_object *en;
   struct pc_snap_user u;
 
@@ -99,7 +109,16 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   login = strcmp(cfg->login_claim, "cognito:username") == 0
               ? name
               : attribute(user, cfg->login_claim);
+  flag = verified_flag(cfg->login_claim);
   memset(&u, 0, sizeof(u));
+  if (login != NULL && flag != NULL) {
+    const char *v = attribute(user, flag);
+
+    if (v == NULL || strcmp(v, "true") != 0) {
+      login = NULL;
+      u.unverified = 1;
+    }
+  }
   /* A missing Enabled is not a yes. */
   u.enabled = json_object_object_get_ex(user, "Enabled", &en) &&
               json_object_is_type(en, json_type_boolean) &&
@@ -114,15 +133,21 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   return 0;
 }
 
-void pc_snap_free(struct pc_snap *s) {
-  size_t i, j;
+void pc_snap_group_free(struct pc_snap_group *g) {
+  size_t j;
 
-  for (i = 0; i < s->n; i++) {
-    for (j = 0; j < s->groups[i].n; j++)
-      user_free(&s->groups[i].users[j]);
-    free(s->groups[i].users);
-    free(s->groups[i].name);
-  }
+  for (j = 0; j < g->n; j++)
+    user_free(&g->users[j]);
+  free(g->users);
+  free(g->name);
+  memset(g, 0, sizeof(*g));
+}
+
+void pc_snap_free(struct pc_snap *s) {
+  size_t i;
+
+  for (i = 0; i < s->n; i++)
+    pc_snap_group_free(&s->groups[i]);
   free(s->groups);
   memset(s, 0, sizeof(*s));
 }
@@ -159,6 +184,9 @@ static json_object *to_json(const struct pc_snap *s) {
           pc_json_add_str(o, "Username", u->username) != 0 ||
           pc_json_add_str(o, "sub", u->sub) != 0 ||
           add_opt(o, "login", u->login) != 0 || add_opt(o, "uid", u->uid) ||
+          (u->unverified &&
+           json_object_object_add(o, "LoginUnverified",
+                                  json_object_new_boolean(1)) != 0) ||
           json_object_object_add(o, "Enabled",
                                  json_object_new_boolean(u->enabled)) != 0)
         goto fail;
@@ -260,6 +288,8 @@ static int import_group(struct pc_snap *s, json_object *g) {
         !json_object_is_type(en, json_type_boolean))
       return -1;
     u.enabled = json_object_get_boolean(en);
+    u.unverified = json_object_object_get_ex(o, "LoginUnverified", &en) &&
+                   json_object_get_boolean(en);
     if (dup_opt(&u.username, pc_json_str(o, "Username")) != 0 ||
         dup_opt(&u.sub, pc_json_str(o, "sub")) != 0 ||
         dup_opt(&u.login, opt_str(o, "login", &bad)) != 0 ||

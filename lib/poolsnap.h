@@ -15,6 +15,7 @@ struct pc_snap_user {
   char *login;    /* value of login_claim (Username for cognito:username) */
   char *uid;      /* value of uid_attribute, or NULL */
   int enabled;
+  int unverified; /* login left out: email/phone_number not verified */
 };
 
 struct pc_snap_group {
@@ -34,6 +35,9 @@ int pc_snap_add_group(struct pc_snap *s, const char *name)
 
 /* Append a ListUsersInGroup user object to the last group, keeping only
  * Username, Enabled, sub, the login_claim and uid_attribute attributes.
+ * An email or phone_number login_claim is kept only when its verified flag
+ * is "true" (else login is NULL and unverified set): a user can change
+ * their own address, not its verification.
  * 0, 1 when the record lacks Username or sub (skipped, with why in msg),
  * -1 no memory. */
 int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
@@ -50,5 +54,7 @@ int pc_snap_import(struct pc_snap *s, const char *path, char *err,
                    size_t errlen) __attribute__((warn_unused_result));
 
 void pc_snap_free(struct pc_snap *s);
+/* Free one group's contents (the snapshot's array is left alone). */
+void pc_snap_group_free(struct pc_snap_group *g);
 
 #endif

@@ -256,6 +256,14 @@ def create_user_pool_client(st, body):
             spec["RefreshTokenRotation"] = userpool.check_rotation(body["RefreshTokenRotation"])
         except ValueError as exc:
             raise invalid_parameter(str(exc))
+    for key in ("ReadAttributes", "WriteAttributes"):
+        value = optional(body, key, list)
+        if value is not None:
+            if not all(isinstance(a, str) and a for a in value):
+                raise invalid_parameter("Invalid %s: expected a list of attribute names"
+                                        % ("read attributes" if key[0] == "R"
+                                           else "write attributes"))
+            spec[key] = value
     if body.get("GenerateSecret"):
         spec["ClientSecret"] = "".join(
             secrets.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(51))

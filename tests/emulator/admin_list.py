@@ -1,5 +1,8 @@
-"""ListUsersInGroup and ListGroups, paginated like Cognito: Limit 1..60
-(60 when absent), an opaque NextToken bound to the call that issued it."""
+"""ListUsersInGroup, ListGroups and ListUserPoolClients, paginated like
+Cognito: Limit (MaxResults for the clients) 1..60, 60 when absent, an
+opaque NextToken bound to the call that issued it; and
+DescribeUserPoolClient, which pam_cognito-sync asks for each client's
+WriteAttributes."""
 
 import base64
 import hashlib
@@ -13,13 +16,19 @@ from errors import CognitoError, invalid_parameter, optional, require
 MAX_LIMIT = 60
 
 
-def _limit(body):
-    limit = optional(body, "Limit", int, MAX_LIMIT)
-    if isinstance(limit, bool) or limit < 0 or limit > MAX_LIMIT:
+def _limit(body, key="Limit"):
+    limit = optional(body, key, int, MAX_LIMIT)
+    field = key[0].lower() + key[1:]
+    if isinstance(limit, bool) or limit > MAX_LIMIT:
         raise invalid_parameter(
-            "1 validation error detected: Value '%s' at 'limit' failed to satisfy "
+            "1 validation error detected: Value '%s' at '%s' failed to satisfy "
             "constraint: Member must have value less than or equal to %d"
-            % (limit, MAX_LIMIT))
+            % (limit, field, MAX_LIMIT))
+    if limit < 0 or (key == "MaxResults" and limit < 1):
+        raise invalid_parameter(
+            "1 validation error detected: Value '%s' at '%s' failed to satisfy "
+            "constraint: Member must have value greater than or equal to %d"
+            % (limit, field, 0 if key == "Limit" else 1))
     return limit or MAX_LIMIT
 
 
@@ -45,8 +54,8 @@ def _offset(st, body, scope):
     return offset
 
 
-def _page(st, body, scope, items):
-    limit = _limit(body)
+def _page(st, body, scope, items, key="Limit"):
+    limit = _limit(body, key)
     start = _offset(st, body, scope)
     page = items[start:start + limit]
     out = {"Page": page}
@@ -85,4 +94,27 @@ def list_groups(st, body):
     return out
 
 
-OPERATIONS = {"ListUsersInGroup": list_users_in_group, "ListGroups": list_groups}
+def list_user_pool_clients(st, body):
+    pool = admin._pool(st, body)
+    clients = list(pool.clients.values())
+    page = _page(st, body, [pool.id, "clients"], clients, "MaxResults")
+    out = {"UserPoolClients": [{"ClientId": c.id, "UserPoolId": pool.id,
+                                "ClientName": c.name} for c in page["Page"]]}
+    if "NextToken" in page:
+        out["NextToken"] = page["NextToken"]
+    return out
+
+
+def describe_user_pool_client(st, body):
+    pool = admin._pool(st, body)
+    client_id = require(body, "ClientId")
+    client = pool.clients.get(client_id)
+    if client is None:
+        raise CognitoError("ResourceNotFoundException",
+                           "User pool client %s does not exist." % client_id)
+    return {"UserPoolClient": client.describe()}
+
+
+OPERATIONS = {"ListUsersInGroup": list_users_in_group, "ListGroups": list_groups,
+              "ListUserPoolClients": list_user_pool_clients,
+              "DescribeUserPoolClient": describe_user_pool_client}

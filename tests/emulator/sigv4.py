@@ -16,7 +16,8 @@ import urllib.parse
 
 from errors import CognitoError, require, optional
 
-SIGNED_OPERATIONS = {"ListUsersInGroup", "ListGroups"}
+SIGNED_OPERATIONS = {"ListUsersInGroup", "ListGroups", "ListUserPoolClients",
+                     "DescribeUserPoolClient"}
 SERVICE = "cognito-idp"
 ALGORITHM = "AWS4-HMAC-SHA256"
 MAX_SKEW = 300  # AWS refuses signatures more than 5 minutes off

@@ -106,6 +106,11 @@ class Client:
         self.token_revocation = bool(spec.get("EnableTokenRevocation", True))
         self.rotation = check_rotation(spec.get("RefreshTokenRotation")
                                        or {"Feature": "DISABLED"})
+        # Cognito returns these lists only when they were set: a client
+        # with the default set has neither in DescribeUserPoolClient.
+        self.write_attributes = list(spec["WriteAttributes"]) if spec.get("WriteAttributes") else None
+        self.read_attributes = list(spec["ReadAttributes"]) if spec.get("ReadAttributes") else None
+        self.created = time.time()
         self.pool = pool
 
     def rotation_enabled(self):
@@ -131,7 +136,12 @@ class Client:
         }
         if self.secret:
             out["ClientSecret"] = self.secret
+        if self.read_attributes is not None:
+            out["ReadAttributes"] = list(self.read_attributes)
+        if self.write_attributes is not None:
+            out["WriteAttributes"] = list(self.write_attributes)
         out["RefreshTokenRotation"] = dict(self.rotation)
+        out["CreationDate"] = out["LastModifiedDate"] = self.created
         return out
 
 

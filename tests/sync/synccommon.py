@@ -28,6 +28,9 @@ TEMP_KEY = sigv4.DEFAULT_KEYS[1]
 PASSWORD = "Sync-Passw0rd!"
 
 
+SAFE_WRITES = ("email", "name", "phone_number")
+
+
 def sub(n):
     return "5c000000-0000-4000-8000-%012d" % n
 
@@ -37,6 +40,10 @@ def sync_fixture(many=0):
     names), and `many` extra members of pcs-many for pagination."""
     fx = copy.deepcopy(default_fixture())
     pool = fx["UserPools"][0]
+    # Clients that let users write only what the sync never trusts (a
+    # client without a list lets them write everything; the sync refuses).
+    for client in pool["Clients"]:
+        client["WriteAttributes"] = list(SAFE_WRITES)
     pool["Groups"] += [{"GroupName": g} for g in
                        ("pcs-staff", "pcs-ops", "pcs-many", "pcs-other", "root")]
     users = [
