@@ -1,16 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of pam_cognito-sync's pure parts: the uid hash (the values
  * come from Python's hashlib, an independent implementation), the id set,
- * the shared credentials file parser and the sync key checks. */
+ * the shared credentials file parser, the sync key checks and the sudoers
+ * scan for privileged groups. */
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "chain_creds.h"
 #include "cfg.h"
 #include "idset.h"
 #include "nssfiles.h"
+#include "privgroups.h"
 #include "tap.h"
 
 static void test_hash(void) {
@@ -98,10 +103,87 @@ static void test_check_config(void) {
   pc_config_free(&c);
 }
 
+struct seen {
+  char names[512];
+  long gids[4];
+  int ngids;
+};
+
+static int collect(const char *name, long gid, void *ud) {
+  struct seen *s = ud;
+
+  if (name != NULL) {
+    strncat(s->names, name, sizeof(s->names) - strlen(s->names) - 2);
+    strcat(s->names, " ");
+  } else if (s->ngids < 4) {
+    s->gids[s->ngids++] = gid;
+  }
+  return 0;
+}
+
+static void write_text(const char *path, const char *text) {
+  FILE *f = fopen(path, "w");
+
+  if (f != NULL) {
+    fputs(text, f);
+    fclose(f);
+  }
+}
+
+static void test_sudoers(void) {
+  char dir[] = "/tmp/pc-test-sudoers-XXXXXX", path[256], err[256];
+  struct seen s;
+
+  ok(pc_priv_builtin("admin") && pc_priv_builtin("docker") &&
+         pc_priv_builtin("systemd-journal") && !pc_priv_builtin("devs") &&
+         !pc_priv_builtin("Admin"),
+     "built-in privileged groups");
+  if (mkdtemp(dir) == NULL) {
+    ok(0, "mkdtemp");
+    return;
+  }
+  (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
+  write_text(path, "# %commented ALL=(ALL) ALL\n"
+                   "Defaults:%dflt !lecture\n"
+                   "  %ops,%:nonunix ALL=(ALL:ALL) ALL\n"
+                   "%#4242 ALL=(ALL) ALL\n"
+                   "User_Alias A = %\"quoted\", !%negated\n"
+                   "@includedir d\n#include inc\n");
+  (void)snprintf(path, sizeof(path), "%s/d", dir);
+  (void)mkdir(path, 0700);
+  (void)snprintf(path, sizeof(path), "%s/d/one", dir);
+  write_text(path, "%fromdir ALL=(ALL) ALL\n");
+  (void)snprintf(path, sizeof(path), "%s/inc", dir);
+  write_text(path, "%included ALL=(ALL) ALL\n@include inc\n");
+  memset(&s, 0, sizeof(s));
+  (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
+  ok(pc_priv_sudoers(path, collect, &s, err, sizeof(err)) == -1 &&
+         strstr(err, "nested too deeply") != NULL,
+     "an include loop stops (%s)", err);
+  (void)snprintf(path, sizeof(path), "%s/inc", dir);
+  write_text(path, "%included ALL=(ALL) ALL\n");
+  memset(&s, 0, sizeof(s));
+  (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
+  ok(pc_priv_sudoers(path, collect, &s, err, sizeof(err)) == 0, "scan (%s)",
+     err);
+  is_str(s.names, "dflt ops nonunix quoted negated fromdir included ",
+         "every %%group but the commented one, includes followed");
+  ok(s.ngids == 1 && s.gids[0] == 4242, "%%#gid reported as a gid");
+  memset(&s, 0, sizeof(s));
+  (void)snprintf(path, sizeof(path), "%s/none", dir);
+  ok(pc_priv_sudoers(path, collect, &s, err, sizeof(err)) == 0 &&
+         s.names[0] == '\0',
+     "a missing sudoers is no error");
+  (void)snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+  if (system(path) != 0)
+    ok(0, "clean up %s", dir);
+}
+
 int main(void) {
   test_hash();
   test_idset();
   test_ini();
   test_check_config();
+  test_sudoers();
   return tap_done();
 }

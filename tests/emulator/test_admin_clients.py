@@ -1,0 +1,112 @@
+"""ListUserPoolClients and DescribeUserPoolClient, as pam_cognito-sync asks
+them, driven through botocore (the AWS SDK for Python; it parses the
+replies with its own service model, so a reply of the wrong shape fails here): pages,
+WriteAttributes present only when set, AWS's errors, and the signature."""
+import os
+import sys
+import unittest
+
+import botocore.config
+import botocore.exceptions
+import botocore.session
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+import sigv4  # noqa: E402
+from control import Emulator, EmulatorError, default_fixture  # noqa: E402
+
+POOL = "us-east-1_Emul4tor"
+
+
+class AdminClientsTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator(fixture=default_fixture()).start()
+        key = sigv4.DEFAULT_KEYS[0]
+        session = botocore.session.get_session()
+
+        def client(**extra):
+            return session.create_client(
+                "cognito-idp", region_name="us-east-1", endpoint_url=cls.emu.url,
+                aws_access_key_id=key["AccessKeyId"],
+                aws_secret_access_key=key["SecretAccessKey"],
+                config=botocore.config.Config(retries={"max_attempts": 1}, **extra))
+        cls.idp = client()
+        # Parameters the SDK would refuse before sending, to see the server's answer.
+        cls.raw = client(parameter_validation=False)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.emu.stop()
+
+    def setUp(self):
+        self.emu.control("Reset")
+
+    def error(self, fn, **kw):
+        with self.assertRaises(botocore.exceptions.ClientError) as cm:
+            fn(**kw)
+        return cm.exception.response["Error"]
+
+    def test_pages_of_clients(self):
+        fixture_ids = {c["ClientId"] for c in default_fixture()["UserPools"][0]["Clients"]}
+        first = self.idp.list_user_pool_clients(UserPoolId=POOL, MaxResults=3)
+        self.assertEqual(len(first["UserPoolClients"]), 3)
+        self.assertIn("NextToken", first)
+        for c in first["UserPoolClients"]:
+            self.assertEqual(sorted(c), ["ClientId", "ClientName", "UserPoolId"])
+        pages = self.idp.get_paginator("list_user_pool_clients").paginate(
+            UserPoolId=POOL, PaginationConfig={"PageSize": 1})
+        ids = [c["ClientId"] for p in pages for c in p["UserPoolClients"]]
+        self.assertEqual(set(ids), fixture_ids)
+        self.assertEqual(len(ids), len(fixture_ids))
+        whole = self.idp.list_user_pool_clients(UserPoolId=POOL)
+        self.assertNotIn("NextToken", whole)
+
+    def test_write_attributes_only_when_set(self):
+        plain = self.idp.describe_user_pool_client(
+            UserPoolId=POOL, ClientId="publicclient0000000000000001")["UserPoolClient"]
+        self.assertEqual(plain["ClientName"], "public")
+        self.assertNotIn("WriteAttributes", plain)
+        self.assertNotIn("ReadAttributes", plain)
+        made = self.idp.create_user_pool_client(
+            UserPoolId=POOL, ClientName="narrow",
+            WriteAttributes=["email", "custom:uid"])["UserPoolClient"]
+        got = self.idp.describe_user_pool_client(
+            UserPoolId=POOL, ClientId=made["ClientId"])["UserPoolClient"]
+        self.assertEqual(got["WriteAttributes"], ["email", "custom:uid"])
+        listed = self.idp.list_user_pool_clients(UserPoolId=POOL)["UserPoolClients"]
+        self.assertIn({"ClientId": made["ClientId"], "UserPoolId": POOL,
+                       "ClientName": "narrow"}, listed)
+
+    def test_errors_as_aws_gives_them(self):
+        e = self.error(self.idp.describe_user_pool_client, UserPoolId=POOL,
+                       ClientId="nosuchclient0000000000000001")
+        self.assertEqual(e["Code"], "ResourceNotFoundException")
+        self.assertEqual(e["Message"],
+                         "User pool client nosuchclient0000000000000001 does not exist.")
+        e = self.error(self.idp.list_user_pool_clients, UserPoolId="us-east-1_Nope")
+        self.assertEqual(e["Code"], "ResourceNotFoundException")
+        e = self.error(self.raw.list_user_pool_clients, UserPoolId=POOL, MaxResults=0)
+        self.assertEqual(e["Code"], "InvalidParameterException")
+        self.assertIn("at 'maxResults' failed to satisfy constraint: Member must have value "
+                      "greater than or equal to 1", e["Message"])
+        e = self.error(self.raw.list_user_pool_clients, UserPoolId=POOL, MaxResults=61)
+        self.assertIn("less than or equal to 60", e["Message"])
+        e = self.error(self.idp.list_user_pool_clients, UserPoolId=POOL, NextToken="bogus")
+        self.assertEqual(e["Code"], "InvalidParameterException")
+        e = self.error(self.raw.describe_user_pool_client, UserPoolId=POOL)
+        self.assertEqual(e["Code"], "InvalidParameterException")
+
+    def test_signature_required(self):
+        for op, body in (("ListUserPoolClients", {"UserPoolId": POOL}),
+                         ("DescribeUserPoolClient",
+                          {"UserPoolId": POOL, "ClientId": "publicclient0000000000000001"})):
+            with self.subTest(op):
+                with self.assertRaises(EmulatorError) as cm:
+                    self.emu.idp(op, **body)
+                self.assertEqual(cm.exception.type, "MissingAuthenticationTokenException")
+
+
+if __name__ == "__main__":
+    unittest.main()
