@@ -95,7 +95,7 @@ static void check_lines(const char *path, int fields) {
 
 static void build(const struct pc_snap *s) {
   const struct pc_nss_paths paths = {etc_passwd, etc_group, out_passwd,
-                                     out_group};
+                                     out_group, NULL};
   struct pc_nss_db db;
   char err[768];
 

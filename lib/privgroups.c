@@ -76,9 +76,10 @@ static int tokens(const char *line, pc_priv_cb cb, void *ud) {
 }
 
 /* An include directive's target, relative to the including file's
- * directory when not absolute; NULL when the line is none. */
+ * directory when not absolute; NULL when the line is none. Files and
+ * directories are told apart by stat, not by the keyword. */
 static const char *include_target(const char *s, const char *from, char *out,
-                                  size_t outlen, int *dir) {
+                                  size_t outlen) {
   static const char *const kw[] = {"@includedir", "#includedir", "@include",
                                    "#include"};
   const char *slash;
@@ -91,7 +92,6 @@ static const char *include_target(const char *s, const char *from, char *out,
   }
   if (i == 4)
     return NULL;
-  *dir = i < 2;
   s += kl;
   while (isspace((unsigned char)*s))
     s++;
@@ -111,7 +111,7 @@ static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
                      char *err, size_t errlen) {
   FILE *f = fopen(path, "re");
   char line[8192], target[4096];
-  int rc = 0;
+  int rc = 0, fresh = 1; /* fresh: line starts a line of the file */
 
   if (f == NULL) {
     if (errno == ENOENT)
@@ -120,12 +120,13 @@ static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
     return -1;
   }
   while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
-    const char *s = line + strspn(line, " \t");
-    int dir = 0;
+    const char *s = fresh ? line + strspn(line, " \t") : line;
+    int start = fresh;
 
-    if (include_target(s, path, target, sizeof(target), &dir) != NULL)
+    fresh = strchr(line, '\n') != NULL;
+    if (start && include_target(s, path, target, sizeof(target)) != NULL)
       rc = scan(target, depth + 1, cb, ud, err, errlen);
-    else if (*s != '#' && tokens(s, cb, ud) != 0) {
+    else if ((!start || *s != '#') && tokens(s, cb, ud) != 0) {
       pc_setf(err, errlen, "out of memory");
       rc = -1;
     }
