@@ -160,12 +160,14 @@ int pc_logout_session_close(const char *base, const char *user, int *live,
   return update(base, user, 0, live, why, whylen);
 }
 
-static enum pc_status revoke_token(const struct pc_handover *h,
-                                   const char *client_secret,
+/* RevokeToken over the settings in cfg: the token is the only thing the
+ * request takes from the hand-over. */
+static enum pc_status revoke_token(const struct pc_config *cfg,
+                                   const char *token, const char *client_secret,
                                    struct pc_error *err) {
   struct pc_client cl;
   json_object *req = json_object_new_object(), *resp = NULL;
-  enum pc_status st = pc_client_init(&cl, &h->cfg, NULL);
+  enum pc_status st = pc_client_init(&cl, cfg, NULL);
 
   if (st != PC_OK) {
     json_object_put(req);
@@ -173,8 +175,8 @@ static enum pc_status revoke_token(const struct pc_handover *h,
                         pc_status_str(st));
   }
   req = pc_json_keep(req,
-                     !req || pc_json_add_str(req, "Token", h->refresh_token) ||
-                         pc_json_add_str(req, "ClientId", h->cfg.client_id) ||
+                     !req || pc_json_add_str(req, "Token", token) ||
+                         pc_json_add_str(req, "ClientId", cfg->client_id) ||
                          (client_secret &&
                           pc_json_add_str(req, "ClientSecret", client_secret)));
   st = pc_api_send(&cl, PC_USER_POOL, "RevokeToken", req, &resp, err);
@@ -183,26 +185,55 @@ static enum pc_status revoke_token(const struct pc_handover *h,
   return st;
 }
 
-enum pc_status pc_logout_revoke(struct pc_store *s, const char *client_secret,
+static int same(const char *a, const char *b) {
+  return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* Revoke h's token: root with its own configuration (root_cfg), or the
+ * helper with the hand-over's settings and no secret. */
+static enum pc_status revoke_handover(const struct pc_handover *h,
+                                      const struct pc_config *root_cfg,
+                                      struct pc_error *err) {
+  char text[512];
+  enum pc_status st;
+
+  if (root_cfg == NULL && h->secret_hash != NULL)
+    return pc_error_set(err, PC_ERR_CONFIG, "%s",
+                        "the app client has a secret, which only the PAM "
+                        "module holds: the refresh token was not revoked and "
+                        "stays valid at Cognito until it expires (local copies "
+                        "removed)");
+  /* The file is the user's: for root it names no server, CA or client.
+   * A token of another pool or client goes nowhere (the secret would
+   * vouch for it). */
+  if (root_cfg != NULL && (!same(h->cfg.user_pool_id, root_cfg->user_pool_id) ||
+                           !same(h->cfg.client_id, root_cfg->client_id)))
+    return pc_error_set(err, PC_ERR_CONFIG, "%s",
+                        "the cached refresh token names another user pool or "
+                        "app client than the configuration: nothing was sent "
+                        "to Cognito (local copies removed)");
+  st = root_cfg != NULL ? revoke_token(root_cfg, h->refresh_token,
+                                       root_cfg->client_secret, err)
+                        : revoke_token(&h->cfg, h->refresh_token, NULL, err);
+  if (st != PC_OK)
+    (void)pc_error_set(err, st, "RevokeToken failed: %s (local copies removed)",
+                       pc_error_text(err, text, sizeof text));
+  return st;
+}
+
+enum pc_status pc_logout_revoke(struct pc_store *s,
+                                const struct pc_config *root_cfg,
                                 struct pc_error *err) {
   struct pc_handover h;
   struct pc_error e;
   enum pc_status st = PC_OK;
-  char text[512];
   int rc = pc_store_load_handover(s, &h, err);
 
   pc_error_clear(err);
-  if (rc == 0 && h.secret_hash != NULL && client_secret == NULL)
-    st = pc_error_set(err, PC_ERR_CONFIG, "%s",
-                      "the app client has a secret, which only the PAM "
-                      "module holds: the refresh token was not revoked and "
-                      "stays valid at Cognito until it expires (local copies "
-                      "removed)");
-  else if (rc == 0 && (st = revoke_token(&h, client_secret, err)) != PC_OK)
-    (void)pc_error_set(err, st, "RevokeToken failed: %s (local copies removed)",
-                       pc_error_text(err, text, sizeof text));
-  if (rc == 0)
+  if (rc == 0) {
+    st = revoke_handover(&h, root_cfg, err);
     pc_handover_free(&h);
+  }
   if (pc_store_forget_session(s, &e) != 0 && st == PC_OK)
     st = pc_error_set(err, PC_ERR_CONFIG, "%s", e.detail);
   return st;
@@ -222,7 +253,7 @@ enum pc_status pc_logout_user(const struct pc_config *cfg, const char *user,
   rc = pc_store_open(&s, cfg->cache_dir, user, uid, gid, 0, err);
   if (rc != 0)
     return rc > 0 ? PC_OK : err->status ? err->status : PC_ERR_CONFIG;
-  st = pc_logout_revoke(&s, cfg->client_secret, err);
+  st = pc_logout_revoke(&s, cfg, err);
   pc_store_close(&s);
   return st;
 }

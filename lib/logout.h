@@ -26,16 +26,22 @@ int pc_logout_session_close(const char *base, const char *user, int *live,
     __attribute__((warn_unused_result));
 
 /* Revoke the refresh token of the store's hand-over and remove it and the
- * credentials. client_secret: the raw secret (root), or NULL (the helper):
- * a client with a secret then cannot revoke, the files still go, and the
- * result is PC_ERR_CONFIG with a detail that says the token stays valid
- * until it expires. PC_OK also when there was nothing to revoke. */
-enum pc_status pc_logout_revoke(struct pc_store *s, const char *client_secret,
+ * credentials. PC_OK also when there was nothing to revoke.
+ * root_cfg: the module's configuration (root). refresh.json is the user's
+ * file, so only its token is used: the request goes where root_cfg says,
+ * with root_cfg's client and secret, and nowhere when the file names
+ * another pool or client (PC_ERR_CONFIG, files still removed).
+ * NULL (the helper, the user's own process): the file's settings, no
+ * secret; a client with a secret then cannot revoke, the files still go,
+ * and the result is PC_ERR_CONFIG with a detail that says the token stays
+ * valid until it expires. */
+enum pc_status pc_logout_revoke(struct pc_store *s,
+                                const struct pc_config *root_cfg,
                                 struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* The same for local user from the PAM module (root): the store opened
- * for the user's account, cfg's client secret. */
+ * for the user's account, cfg as root_cfg. */
 enum pc_status pc_logout_user(const struct pc_config *cfg, const char *user,
                               struct pc_error *err)
     __attribute__((warn_unused_result));
