@@ -101,7 +101,8 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   }
   st = pc_change_password(cl, token, old, new, &err);
   if (st == PC_OK) {
-    pam_syslog(m->pamh, LOG_NOTICE, "Cognito password changed for %s", user);
+    pam_syslog(m->pamh, LOG_NOTICE, "Cognito password changed for user=%s",
+               pc_log_user(m, user));
     pc_conv_tell(m, 0, "Your Cognito password has been changed.");
     /* The offline verifier follows the new password. */
     if (m->has_local && pc_offline_repassword(&m->cfg, user, m->uid, new) < 0)

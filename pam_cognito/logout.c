@@ -17,8 +17,8 @@ void pc_logout_opened(struct pc_module *m) {
     return;
   if (pc_logout_session_open(m->cfg.cache_dir, user, &live, why, sizeof why))
     pam_syslog(m->pamh, LOG_WARNING,
-               "session of user=%s not counted for revoke_on_logout: %s", user,
-               why);
+               "session of user=%s not counted for revoke_on_logout: %s",
+               pc_log_user(m, user), why);
   else
     pc_debug(m, "user=%s has %d open session(s) here", pc_log_user(m, user),
              live);
@@ -47,7 +47,8 @@ int pc_close_session(struct pc_module *m) {
     return PAM_SUCCESS;
   }
   if (pc_logout_user(&m->cfg, user, &err) != PC_OK) {
-    pam_syslog(m->pamh, LOG_WARNING, "logout of user=%s: %s", user, err.detail);
+    pam_syslog(m->pamh, LOG_WARNING, "logout of user=%s: %s",
+               pc_log_user(m, user), err.detail);
     return PAM_SESSION_ERR;
   }
   pam_syslog(m->pamh, LOG_INFO,

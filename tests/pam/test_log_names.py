@@ -2,11 +2,14 @@
 first, a user name is quoted and escaped so that no name can pose as
 `rhost=`, and a name the pool did not accept (a password typed at the login
 prompt) never reaches syslog unless it is a local account."""
+import os
 import re
+import shutil
 import subprocess
+import tempfile
 import unittest
 
-from pamrun import EmulatorTest, ensure_user
+from pamrun import IDENTITY_POOL, POOL, EmulatorTest, Stack, base_config, ensure_user
 
 RHOST = "198.51.100.7"
 # Greedy and lazy, as filters are written both ways.
@@ -81,6 +84,64 @@ class LogNameTest(EmulatorTest):
         self.refuse_next_login()
         r = s.run(typed, ["whatever"], rhost=RHOST)
         self.assertNotIn(typed, r.stderr)
+
+
+    # ---- the password change and the session stages ----
+
+    def pool_user(self, name, password):
+        self.local_user(name)
+        self.emu.idp("AdminCreateUser", UserPoolId=POOL, Username=name,
+                     MessageAction="SUPPRESS")
+        self.emu.idp("AdminSetUserPassword", UserPoolId=POOL, Username=name,
+                     Password=password, Permanent=True)
+
+    def cache_dir(self):
+        tmp = tempfile.mkdtemp(prefix="pc-lognames-")
+        self.addCleanup(shutil.rmtree, tmp, True)
+        os.chmod(tmp, 0o755)
+        return os.path.join(tmp, "cache")
+
+    def assert_never_raw(self, r, raw):
+        self.assertFalse([l for l in r.syslog if raw in l], r.syslog)
+
+    def test_password_changed_line(self):
+        name = 'pctest-c"x'
+        self.pool_user(name, "Old-Passw0rd!1")
+        r = self.s.run(name, ["Old-Passw0rd!1", "New-Passw0rd!2", "New-Passw0rd!2"],
+                       stages=("chauthtok",))
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn('Cognito password changed for user="pctest-c\\x22x"', r.syslog)
+        self.assert_never_raw(r, name)
+
+    def test_session_not_counted_line(self):
+        name = "pctest-m rhost=203.0.113.9"
+        self.local_user(name)
+        cache = self.cache_dir()
+        os.mkdir(cache, 0o755)
+        os.symlink("/tmp", os.path.join(cache, ".private"))  # the count cannot be kept
+        s = Stack(base_config(self.emu, revoke_on_logout=True, cache_dir=cache))
+        self.addCleanup(s.cleanup)
+        r = s.run(name, [], stages=("open",))
+        self.assertTrue(any(l.startswith('session of user="pctest-m\\x20rhost\\x3d203.0.113.9" '
+                                         "not counted") for l in r.syslog), r.syslog)
+        self.assert_never_raw(r, "rhost=203")
+
+    def test_logout_failure_line(self):
+        name = 'pctest-l"x'
+        self.pool_user(name, "Pctest-Passw0rd!1")
+        s = Stack(base_config(self.emu, revoke_on_logout=True, cache_dir=self.cache_dir(),
+                              identity_pool_id=IDENTITY_POOL))
+        self.addCleanup(s.cleanup)
+        r = s.run(name, ["Pctest-Passw0rd!1"], stages=("auth", "setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.emu.control("SetFault", Operation="RevokeToken", Kind="error", Count=1,
+                         ErrorType="UnsupportedOperationException",
+                         Message="Token revocation is not enabled for the client.")
+        r = s.run(name, [], stages=("open", "close"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SESSION_ERR"], r)
+        self.assertTrue(any(l.startswith('logout of user="pctest-l\\x22x": ')
+                            for l in r.syslog), r.syslog)
+        self.assert_never_raw(r, name)
 
 
 if __name__ == "__main__":
