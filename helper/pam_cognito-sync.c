@@ -11,6 +11,7 @@
 
 #include "adminapi.h"
 #include "api.h"
+#include "cache.h"
 #include "chain_creds.h"
 #include "cfg.h"
 #include "http.h"
@@ -288,6 +289,8 @@ int main(int argc, char **argv) {
   if (pc_nss_write(&cfg, &db, err, sizeof(err)) != 0)
     die("%s; the previous files are left as they were", err);
   note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng, cfg.nss_dir);
+  /* Removed users' cache areas go now, not at the next login. */
+  (void)pc_cache_sweep(cfg.cache_dir);
   pc_nss_db_free(&db);
   pc_snap_free(&snap);
   pc_config_free(&cfg);

@@ -4,7 +4,7 @@
 #ifndef PAM_COGNITO_BOUNDS_H
 #define PAM_COGNITO_BOUNDS_H
 
-#define PC_USER_NAME_MAX 32     /* longest local user name the cache accepts */
+#define PC_USER_NAME_MAX 64     /* longest local user name the cache accepts */
 #define PC_CACHE_NAME_MAX 64    /* longest file name inside a cache directory */
 #define PC_CACHE_MAX_FILE 65536 /* largest cache file read or written */
 #define PC_MAX_GROUPS 512     /* Cognito groups kept from a token or a record */

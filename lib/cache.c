@@ -40,10 +40,6 @@ static int name_ok(const char *s, size_t max) {
   return 1;
 }
 
-int pc_user_name_valid(const char *user) {
-  return name_ok(user, PC_USER_NAME_MAX);
-}
-
 /* Why opening name with O_DIRECTORY|O_NOFOLLOW failed, for the message. */
 static const char *describe_open_error(int dirfd, const char *name, int e) {
   struct stat st;
@@ -177,15 +173,17 @@ refuse:
   return -1;
 }
 
-/* Checks shared by both opens; fills c's owner and path. 0 or -1. */
+/* Checks shared by both opens; fills c's owner and path, and dir with
+ * user's directory name. 0 or -1. */
 static int prepare(struct pc_cache *c, const char *base, const char *user,
-                   const char *area, uid_t uid, gid_t gid, struct pc_error *e) {
+                   const char *area, uid_t uid, gid_t gid, char *dir,
+                   struct pc_error *e) {
   c->dir_fd = -1;
   c->uid = uid;
   c->gid = gid;
   c->path[0] = '\0';
   pc_error_clear(e);
-  if (!pc_user_name_valid(user)) {
+  if (pc_cache_dir_name(user, dir, PC_CACHE_DIR_NAME_MAX) != 0) {
     pc_error_set(e, REFUSE, "invalid user name for the cache: refusing");
     return -1;
   }
@@ -193,21 +191,22 @@ static int prepare(struct pc_cache *c, const char *base, const char *user,
     pc_error_set(e, REFUSE, "cache_dir must be an absolute path");
     return -1;
   }
-  if (snprintf(c->path, sizeof c->path, "%s/%s%s", base, area, user) < 0)
+  if (snprintf(c->path, sizeof c->path, "%s/%s%s", base, area, dir) < 0)
     c->path[0] = '\0';
   return 0;
 }
 
 int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
                   uid_t uid, gid_t gid, int create, struct pc_error *e) {
+  char dir[PC_CACHE_DIR_NAME_MAX];
   int bfd, rc;
 
-  if (prepare(c, base, user, "", uid, gid, e) != 0)
+  if (prepare(c, base, user, "", uid, gid, dir, e) != 0)
     return -1;
   rc = open_base(base, create, &bfd, e);
   if (rc != 0)
     return rc;
-  rc = open_owned_dir(bfd, user, c->path, uid, gid, create, &c->dir_fd, e);
+  rc = open_owned_dir(bfd, dir, c->path, uid, gid, create, &c->dir_fd, e);
   if (rc == 0) {
     struct pc_error note = *e; /* a repair notice from the open */
     int bound = pc_cacheowner_bind(c, user, e);
@@ -220,7 +219,7 @@ int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
         *e = note;
       /* A new area: no other name may keep files under this uid. */
       if (bound > 0 && create && geteuid() == 0)
-        pc_cacheowner_retire_stale(bfd, user, uid);
+        (void)pc_cacheowner_sweep(bfd);
     }
   }
   close(bfd);
@@ -229,10 +228,10 @@ int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
 
 int pc_cache_open_private(struct pc_cache *c, const char *base,
                           const char *user, int create, struct pc_error *e) {
-  char area[PC_CACHE_PATH_MAX];
+  char area[PC_CACHE_PATH_MAX], dir[PC_CACHE_DIR_NAME_MAX];
   int bfd, afd, rc;
 
-  if (prepare(c, base, user, PC_CACHE_PRIVATE "/", 0, 0, e) != 0)
+  if (prepare(c, base, user, PC_CACHE_PRIVATE "/", 0, 0, dir, e) != 0)
     return -1;
   if (geteuid() != 0) {
     pc_error_set(e, REFUSE, "only root can open %s", c->path);
@@ -246,7 +245,7 @@ int pc_cache_open_private(struct pc_cache *c, const char *base,
   close(bfd);
   if (rc != 0)
     return rc;
-  rc = open_owned_dir(afd, user, c->path, 0, 0, create, &c->dir_fd, e);
+  rc = open_owned_dir(afd, dir, c->path, 0, 0, create, &c->dir_fd, e);
   close(afd);
   return rc;
 }
@@ -275,6 +274,18 @@ int pc_cache_open_private_root(struct pc_cache *c, const char *base, int create,
                       e);
   close(bfd);
   return rc;
+}
+
+int pc_cache_sweep(const char *base) {
+  struct pc_error e;
+  int bfd, n;
+
+  if (geteuid() != 0 || base == NULL || base[0] != '/' ||
+      open_base(base, 0, &bfd, &e) != 0)
+    return 0;
+  n = pc_cacheowner_sweep(bfd);
+  close(bfd);
+  return n;
 }
 
 int pc_cache_remove(const struct pc_cache *c, const char *name) {

@@ -7,10 +7,12 @@
  *                   (last component only, mode 0755) when missing and we
  *                   run as root with create set; anything else is refused.
  *   <base>/<user>/  the user's area: owned by the user's uid, mode 0700.
+ *                   <user> is the name as lib/cachename.h spells it: any
+ *                   name NSS gives has an area, none starts with '.'.
  *   <base>/.private/<user>/  the root-only area: both levels owned by root,
  *                   mode 0700, files root 0600. A user can neither read nor
- *                   replace what is kept there. User names never start with
- *                   '.', so ".private" is never a user's directory.
+ *                   replace what is kept there. Directory names of users
+ *                   never start with '.', so ".private" is nobody's.
  * A directory is created with mkdirat, then fchown/fchmod through an
  * O_DIRECTORY|O_NOFOLLOW fd. An existing one is opened with O_NOFOLLOW and
  * fstat'ed: a symlink, a non-directory or a directory owned by anyone else
@@ -26,7 +28,7 @@
  *                   unless it is a regular file of the owner, without
  *                   group/other bits, <= PC_CACHE_MAX_FILE bytes.
  *
- * The directory name is a validated user name, never anything from the
+ * The directory name is the encoded user name, never anything from the
  * environment. The same code runs as root in the PAM module (it chowns) and
  * as the user in the credential helper (chown to self is a no-op; the base
  * cannot be created then, but opening works). Every refusal's detail says
@@ -39,6 +41,7 @@
 
 #include "bounds.h"
 #include "buf.h"
+#include "cachename.h"
 #include "error.h"
 
 /* The cache root when neither the configuration nor --cache-dir names one
@@ -65,10 +68,6 @@ struct pc_cache {
     }                                                                          \
   }
 
-/* 1 when user is non-empty, <= 32 chars of [A-Za-z0-9._-], does not start
- * with '-' or '.' (so never "." or ".."); 0 otherwise. */
-int pc_user_name_valid(const char *user);
-
 /* Open <base>/<user>/ (owned by uid:gid) checked as above, creating what is
  * missing when create is set. 0 on success (e's detail may hold a repair
  * notice to log), 1 when nothing exists yet and create is 0, -1 refused or
@@ -88,6 +87,12 @@ int pc_cache_open_private(struct pc_cache *c, const char *base,
 int pc_cache_open_private_root(struct pc_cache *c, const char *base, int create,
                                struct pc_error *e)
     __attribute__((warn_unused_result));
+
+/* Root: remove the areas under base that no longer belong to a live
+ * account (lib/cacheowner.h); an absent or unsafe base is left alone. The
+ * number removed. Every module call and every pam_cognito-sync run do it,
+ * before anything else, so a reused uid never finds the old files. */
+int pc_cache_sweep(const char *base);
 
 /* Atomically replace <name> with len bytes of data, mode 0600, owned by the
  * area's owner. 0 or -1 (e set; no temporary file is left). data stays the

@@ -44,11 +44,17 @@ static int lookup(const char *user, struct account *a) {
   return 0;
 }
 
+/* The record, naming the user as the directory does: no name can add a
+ * line to it. */
 static int format_record(char *out, size_t n, const char *user, uid_t uid,
                          const struct account *a) {
-  int k = snprintf(out, n, "pam_cognito owner 1\nuser=%s\nuid=%lu\nhome=%s\n",
-                   user, (unsigned long)uid, a->evidence);
+  char dir[PC_CACHE_DIR_NAME_MAX];
+  int k;
 
+  if (pc_cache_dir_name(user, dir, sizeof dir) != 0)
+    return -1;
+  k = snprintf(out, n, "pam_cognito owner 1\nuser=%s\nuid=%lu\nhome=%s\n", dir,
+               (unsigned long)uid, a->evidence);
   return k < 0 || (size_t)k >= n ? -1 : 0;
 }
 
@@ -109,7 +115,7 @@ int pc_cacheowner_bind(const struct pc_cache *c, const char *user,
   struct account a;
   struct pc_buf rec;
   struct pc_error re;
-  char want[256];
+  char want[PC_CACHE_DIR_NAME_MAX + 160];
   int rc, gone;
 
   pc_error_clear(e);
@@ -148,40 +154,51 @@ int pc_cacheowner_bind(const struct pc_cache *c, const char *user,
   return 1;
 }
 
-void pc_cacheowner_retire_stale(int base_fd, const char *user, uid_t uid) {
-  int fd = dup(base_fd);
+/* Remove the area dir under base_fd: its files, then the directory (an
+ * area holds files only; what else is there keeps it). Never follows a
+ * link: entries go by unlinkat on the area's own fd. */
+static void remove_area(int base_fd, const char *dir) {
+  int sub =
+      openat(base_fd, dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+  if (sub < 0)
+    return;
+  (void)empty_dir(sub);
+  close(sub);
+  (void)unlinkat(base_fd, dir, AT_REMOVEDIR);
+}
+
+int pc_cacheowner_sweep(int base_fd) {
+  int fd = dup(base_fd), n = 0;
   DIR *d;
   struct dirent *e;
 
   if (fd < 0)
-    return;
+    return 0;
   if ((d = fdopendir(fd)) == NULL) {
     close(fd);
-    return;
+    return 0;
   }
   while ((e = readdir(d)) != NULL) {
     struct passwd pw, *res = NULL;
     struct stat st;
-    char buf[16384];
-    int sub;
+    char user[PC_USER_NAME_MAX + 1], buf[16384];
 
-    if (e->d_name[0] == '.' || strcmp(e->d_name, user) == 0 ||
-        !pc_user_name_valid(e->d_name) ||
+    /* ".private" and temporaries are not areas; neither is a name this
+     * encoding does not make. */
+    if (e->d_name[0] == '.' ||
+        pc_cache_dir_user(e->d_name, user, sizeof user) != 0 ||
         fstatat(base_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-        !S_ISDIR(st.st_mode) || st.st_uid != uid)
+        !S_ISDIR(st.st_mode))
       continue;
-    /* Still the area of a live account with this uid (two names may
-     * share a uid): leave it. */
-    if (getpwnam_r(e->d_name, &pw, buf, sizeof buf, &res) == 0 && res != NULL &&
-        pw.pw_uid == uid)
+    /* A lookup that failed says nothing: keep. A name that is nobody's now,
+     * or another uid's, left its files to whoever gets the uid next. */
+    if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 ||
+        (res != NULL && pw.pw_uid == st.st_uid))
       continue;
-    sub = openat(base_fd, e->d_name,
-                 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-    if (sub < 0)
-      continue;
-    (void)empty_dir(sub);
-    close(sub);
-    (void)unlinkat(base_fd, e->d_name, AT_REMOVEDIR);
+    remove_area(base_fd, e->d_name);
+    n++;
   }
   closedir(d);
+  return n;
 }

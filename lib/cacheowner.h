@@ -10,9 +10,10 @@
  * no record) makes the area's files be discarded before anything is read,
  * and a new record be written. When the evidence cannot be had on one side
  * (no home directory, a namespace that hides it), name and uid decide.
- * Creating an area also retires the areas of names that no longer map to
- * their directory's uid, so a new account reusing the uid under another
- * name cannot read the old files directly either. */
+ * Every call of the module and every pam_cognito-sync run also sweep the
+ * cache (pc_cache_sweep): the areas of names that no longer map to their
+ * directory's uid go, so a new account reusing the uid under another name
+ * cannot read the old files directly either. */
 #ifndef PAM_COGNITO_CACHEOWNER_H
 #define PAM_COGNITO_CACHEOWNER_H
 
@@ -28,9 +29,11 @@
 int pc_cacheowner_bind(const struct pc_cache *c, const char *user,
                        struct pc_error *e) __attribute__((warn_unused_result));
 
-/* Root, after creating user's area under the base directory base_fd:
- * empty and remove sibling areas owned by uid whose name no longer maps
- * to uid (userdel, then a new account took the uid). */
-void pc_cacheowner_retire_stale(int base_fd, const char *user, uid_t uid);
+/* Root: remove every area under the base directory base_fd whose name
+ * maps to no account now, or to another uid than the directory's owner
+ * (userdel; a new account may have the uid). One readdir, and an lstat and
+ * a getpwnam per area; a lookup that fails keeps the area. The number
+ * removed. */
+int pc_cacheowner_sweep(int base_fd);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "api.h"
+#include "cache.h"
 #include "localuser.h"
 #include "http.h"
 #include "logname.h"
@@ -109,6 +110,9 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
     return PAM_SERVICE_ERR;
   }
   m->net_left_ms = m->cfg.login_timeout * 1000L;
+  /* Before any stage reads a cache: a deleted account's area goes even
+   * when this call is for someone else (lib/cacheowner.h). */
+  (void)pc_cache_sweep(m->cfg.cache_dir);
   return PAM_SUCCESS;
 }
 

@@ -1,14 +1,20 @@
 """A user's cache area belongs to the account it was made for. After
 userdel and a new account that reuses the uid (under the same name, or
 another), the new owner never gets the old refresh token or credentials:
-not through the module, and not by reading the old directory. Runs as root
-with real useradd/userdel (accounts pctest-*, removed afterwards)."""
+not through the module, and not by reading the old directory, which any
+call of the module (any stage, any user) and any pam_cognito-sync run
+remove first. Runs as root with real useradd/userdel (accounts pctest-*,
+removed afterwards)."""
 import os
 import pwd
 import subprocess
+import sys
 import unittest
 
-from pamrun import CacheTest, IDENTITY_POOL, POOL, Stack, base_config
+from pamrun import BUILD, CacheTest, IDENTITY_POOL, POOL, Stack, base_config, write_config
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sync"))
+from synccommon import key_env  # noqa: E402
 
 OLD, NEW = "pctest-old", "pctest-new"
 PASSWORD = "Pctest-Passw0rd!"
@@ -82,6 +88,78 @@ class CacheOwnerTest(CacheTest):
         r = self.s2.run(OLD, [], stages=("setcred", "open"))
         self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 2, r)
         self.assertIn(r.env.get("AWS_ACCESS_KEY_ID"), self.old_keys(), r)
+
+
+    # ---- the sweep: the old files go before the new account can read them ----
+
+    def cat_as(self, name, path):
+        return subprocess.run(["runuser", "-u", name, "--", "cat", path],
+                              capture_output=True, text=True, timeout=30)
+
+    def reuse_uid(self):
+        """judy (OLD) logs in, is deleted, and zed (NEW) gets her uid: zed
+        can read her files with cat until something removes them."""
+        uid = self.login_old()
+        userdel(OLD)
+        self.assertEqual(self.useradd(NEW, uid), uid)
+        area = os.path.join(self.cache, OLD)
+        for f in ("refresh.json", "credentials.json"):
+            p = self.cat_as(NEW, os.path.join(area, f))
+            self.assertEqual(p.returncode, 0, p)  # the attack, before any sweep
+        return area
+
+    def assert_swept(self, area):
+        self.assertFalse(os.path.exists(area), os.listdir(self.cache))
+        for f in ("refresh.json", "credentials.json"):
+            p = self.cat_as(NEW, os.path.join(area, f))
+            self.assertNotEqual(p.returncode, 0, p)
+
+    def test_any_call_for_another_user_sweeps(self):
+        area = self.reuse_uid()
+        # root is below min_uid: the module ignores the call, but sweeps first.
+        s = Stack(base_config(self.emu, cache_dir=self.cache), service_text=(
+            "account optional @MODULE@ config=@CONFIG@ debug\n"
+            "account required pam_permit.so\n"))
+        self.stacks.append(s)
+        r = s.run("root", [], stages=("acct",))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"], r)
+        self.assertTrue(any("below min_uid" in l for l in r.syslog), r.syslog)
+        self.assert_swept(area)
+
+    def test_a_failed_call_sweeps(self):
+        area = self.reuse_uid()
+        r = self.s2.run("pctest-nobody-here", ["whatever-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_USER_UNKNOWN", r)
+        self.assert_swept(area)
+
+    def test_the_new_accounts_session_finds_nothing(self):
+        area = self.reuse_uid()
+        r = self.s2.run(NEW, [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 2, r)
+        self.assertEqual([k for k in r.env if k.startswith("AWS_")], [], r)
+        self.assert_swept(area)
+
+    def test_live_areas_stay(self):
+        self.login_old()
+        self.useradd(NEW)
+        r = self.s2.run(NEW, [PASSWORD], stages=("auth", "setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        r = self.s2.run("pctest-nobody-here", ["whatever-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_USER_UNKNOWN", r)
+        self.assertEqual(sorted(os.listdir(self.cache)), [".private", NEW, OLD])
+        for name in (OLD, NEW):
+            self.assertTrue(os.path.exists(os.path.join(self.cache, name, "refresh.json")))
+
+    def test_a_sync_run_sweeps(self):
+        area = self.reuse_uid()
+        nss = os.path.join(self.tmp, "nss")
+        os.mkdir(nss)
+        cfg = write_config(os.path.join(self.tmp, "sync.conf"), base_config(
+            self.emu, cache_dir=self.cache, nss_dir=nss, nss_groups=["admins"]))
+        p = subprocess.run([str(BUILD / "pam_cognito-sync"), "-c", cfg], env=key_env(),
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assert_swept(area)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,12 @@ import json
 import os
 import pwd
 import stat
+import subprocess
 import threading
 import time
 import unittest
 
-from pamrun import (CacheTest, CLIENT_SECRET, IDENTITY_POOL, MODULE, POOL, SECRET_CLIENT,
+from pamrun import (BUILD, CacheTest, CLIENT_SECRET, IDENTITY_POOL, MODULE, POOL, SECRET_CLIENT,
                     Stack, base_config)
 
 AUTH_ROLE = "arn:aws:iam::123456789012:role/CognitoAuthRole"
@@ -205,6 +206,32 @@ class CredentialsTest(CacheTest):
         self.assertEqual(doc["user_id"], "alice")
         self.assertEqual(doc["identity_pool_id"], IDENTITY_POOL)
         self.assertTrue(doc["secret_hash"] and doc["refresh_token"])
+
+    def test_a_qualified_name_gets_a_cache(self):
+        # SSSD's fully qualified names (user@corp): the cache once refused
+        # them. The directory spells the name safely; plain names stay.
+        name, password = "pctest@corp", "Corp-Passw0rd!1"
+        subprocess.run(["useradd", "--badname", "-M", name], check=True, capture_output=True)
+        self.addCleanup(subprocess.run, ["userdel", name], capture_output=True)
+        self.emu.idp("AdminCreateUser", UserPoolId=POOL, Username=name,
+                     MessageAction="SUPPRESS")
+        self.emu.idp("AdminSetUserPassword", UserPoolId=POOL, Username=name,
+                     Password=password, Permanent=True)
+        s = self.stack()
+        r = s.run(name, [password], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assertEqual(warnings(r), [])
+        area = os.path.join(self.cache, "pctest%40corp")
+        self.assertEqual(os.stat(area).st_uid, pwd.getpwnam(name).pw_uid)
+        self.assertIn("credentials.json", os.listdir(area))
+        # a later session reads the cache; the helper, as the user, too
+        r = s.run(name, [], stages=("setcred", "open"))
+        self.assert_env_is(r.env, self.issued(name)[-1])
+        p = subprocess.run(["runuser", "-u", name, "--", str(BUILD / "pam_cognito-credentials"),
+                            "--cache-dir", self.cache], capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(json.loads(p.stdout)["AccessKeyId"],
+                         self.issued(name)[-1]["Credentials"]["AccessKeyId"])
 
     def test_sshd_like_split(self):
         s = self.stack()

@@ -124,26 +124,55 @@ static int is_version(const char *data, size_t len) {
   return 0;
 }
 
-static void test_names(void) {
-  char longname[40];
+/* dir is the directory name of user, and names user back. */
+static int spelled(const char *user, const char *dir) {
+  char out[PC_CACHE_DIR_NAME_MAX], back[PC_USER_NAME_MAX + 1];
 
-  memset(longname, 'a', 33);
-  longname[33] = '\0';
+  return pc_cache_dir_name(user, out, sizeof out) == 0 &&
+         strcmp(out, dir) == 0 &&
+         pc_cache_dir_user(out, back, sizeof back) == 0 &&
+         strcmp(back, user) == 0;
+}
+
+static void test_names(void) {
+  char longname[80], out[PC_CACHE_DIR_NAME_MAX], back[PC_USER_NAME_MAX + 1];
+
+  memset(longname, 'a', 65);
+  longname[65] = '\0';
   ok(pc_user_name_valid("alice") && pc_user_name_valid("a.b-c_D9") &&
-         pc_user_name_valid("nobody"),
-     "ordinary user names are valid");
-  ok(pc_user_name_valid(longname + 1), "32 characters are valid");
-  ok(!pc_user_name_valid(longname), "33 characters are not");
-  ok(!pc_user_name_valid("../x") && !pc_user_name_valid("a/b"),
-     "names with '/' are not");
-  ok(!pc_user_name_valid("-r") && !pc_user_name_valid(".") &&
-         !pc_user_name_valid("..") && !pc_user_name_valid(".bashrc"),
-     "leading '-' or '.' is refused");
-  ok(!pc_user_name_valid("") && !pc_user_name_valid(NULL) &&
-         !pc_user_name_valid("a b") && !pc_user_name_valid("caf\xc3\xa9"),
-     "empty, NULL, space, non-ASCII refused");
-  ok(try_open(P("base"), "../x", 1, NULL) == -1 &&
-         try_open(P("base"), "", 1, NULL) == -1 &&
+         pc_user_name_valid("nobody") && pc_user_name_valid("user@corp") &&
+         pc_user_name_valid("a b") && pc_user_name_valid("../x"),
+     "any name NSS can give is valid");
+  ok(pc_user_name_valid(longname + 1), "64 bytes are valid");
+  ok(!pc_user_name_valid(longname), "65 bytes are not");
+  ok(!pc_user_name_valid("") && !pc_user_name_valid(NULL),
+     "empty and NULL are not");
+  ok(spelled("alice", "alice") && spelled("a.b-c_D9", "a.b-c_D9"),
+     "a plain name is its own directory");
+  ok(spelled("user@corp", "user%40corp") && spelled("a b", "a%20b") &&
+         spelled("caf\xc3\xa9", "caf%c3%a9"),
+     "other bytes are %%hh");
+  ok(spelled("../x", "%2e.%2fx") && spelled("a/b", "a%2fb") &&
+         spelled(".bashrc", "%2ebashrc") && spelled("-r", "%2dr") &&
+         spelled(".private", "%2eprivate"),
+     "no directory has '/' or starts with '.' or '-'");
+  ok(spelled("a%40b", "a%2540b") && spelled("a@b", "a%40b"),
+     "'%%' is encoded: a name cannot pose as another's encoding");
+  ok(pc_cache_dir_user("a%2Fb", back, sizeof back) == -1 &&
+         pc_cache_dir_user("%61lice", back, sizeof back) == -1 &&
+         pc_cache_dir_user("a%", back, sizeof back) == -1 &&
+         pc_cache_dir_user("a%00b", back, sizeof back) == -1 &&
+         pc_cache_dir_user(".private", back, sizeof back) == -1 &&
+         pc_cache_dir_user("", back, sizeof back) == -1,
+     "only the one spelling the encoding makes names a user");
+  memset(longname, '@', 64);
+  longname[64] = '\0';
+  ok(pc_cache_dir_name(longname, out, sizeof out) == 0 && strlen(out) == 192,
+     "the longest name fits PC_CACHE_DIR_NAME_MAX");
+  ok(pc_cache_dir_name("a@b", out, 4) == -1, "a short buffer is refused");
+  memset(longname, 'a', 65);
+  longname[65] = '\0';
+  ok(try_open(P("base"), "", 1, NULL) == -1 &&
          try_open(P("base"), longname, 1, NULL) == -1 &&
          lst(P("base")).st_mode == 0,
      "open refuses bad names before touching the disk");
