@@ -12,7 +12,12 @@
 #include "secret.h"
 #include "store.h"
 
-/* The helper's hand-over of user, when there is one: 0, else -1. */
+static int same(const char *a, const char *b) {
+  return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* The helper's hand-over of user, when there is one for cfg's pool and
+ * client: 0, else -1. The file is the user's: only its token is used. */
 static int load_handover(const struct pc_config *cfg, const char *user,
                          struct pc_store *s, struct pc_handover *h) {
   struct pc_error e;
@@ -21,9 +26,14 @@ static int load_handover(const struct pc_config *cfg, const char *user,
 
   memset(h, 0, sizeof *h);
   if (pc_local_user(user, &uid, &gid) != 0 ||
-      pc_store_open(s, cfg->cache_dir, user, uid, gid, 0, &e) != 0)
+      pc_store_open(s, cfg->cache_dir, user, uid, gid, 0, &e) != 0 ||
+      pc_store_load_handover(s, h, &e) != 0)
     return -1;
-  return pc_store_load_handover(s, h, &e) == 0 ? 0 : -1;
+  if (same(h->cfg.user_pool_id, cfg->user_pool_id) &&
+      same(h->cfg.client_id, cfg->client_id))
+    return 0;
+  pc_handover_free(h);
+  return -1;
 }
 
 enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
@@ -61,10 +71,10 @@ enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
     st = pc_refresh(cl, &rq, tokens, err);
   }
   if (st == PC_OK && tokens->refresh_token != NULL && have_h) {
-    /* Rotated here: the helper's copy must follow. */
-    if (pc_store_save_handover(&s, &h.cfg, h.identity_id, h.user_id,
-                               h.secret_hash, h.device_key,
-                               tokens->refresh_token, &e) != 0)
+    /* Rotated here: the helper's copy must follow, written from the
+     * configuration as at login (not from the file's settings). */
+    if (pc_store_save_handover(&s, cfg, h.identity_id, cognito_user, hash,
+                               dev.key, tokens->refresh_token, &e) != 0)
       pc_error_clear(&e); /* the helper asks for a login then */
   } else if (st == PC_OK && used != refresh_token &&
              (tokens->refresh_token = pc_strdup(used)) == NULL) {

@@ -3,8 +3,9 @@ does. The user's refresh.json names endpoints, a CA file, a pool and an app
 client for the credential helper (the user's own process); when root revokes
 the token at the last close_session it takes only the token from it, sends
 it where the module's configuration says, with the configured client and
-secret, and sends nothing when the file names another pool or client. Runs
-as root; the user edits the file as the user."""
+secret, and sends nothing when the file names another pool or client; the
+account stage, renewing a rotating token, writes the file from the
+configuration. Runs as root; the user edits the file as the user."""
 import base64
 import hashlib
 import hmac
@@ -20,6 +21,7 @@ from pamrun import (CLIENT_SECRET, IDENTITY_POOL, PUBLIC_CLIENT, SECRET_CLIENT, 
                     Stack, base_config)
 
 PASSWORD = "Alice-Passw0rd!"
+ROTATION_CLIENT = "rotationclient00000000000001"
 FULL = ("auth", "setcred", "open")
 
 
@@ -59,6 +61,19 @@ class Listener:
         self.sock.close()
 
 
+# Python run as the user: update the JSON file %r with %r, as an editor
+# would (a new file renamed over the old one).
+EDIT = ("import json, os\n"
+        "p = %r\n"
+        "d = json.load(open(p))\n"
+        "d.update(%r)\n"
+        "t = p + '.new'\n"
+        "fd = os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)\n"
+        "os.write(fd, json.dumps(d).encode())\n"
+        "os.close(fd)\n"
+        "os.rename(t, p)\n")
+
+
 def as_user(name, code):
     """Run python code as the local user name (what a user could do)."""
     return subprocess.run(["runuser", "-u", name, "--", sys.executable, "-c", code],
@@ -82,16 +97,7 @@ class RevokeUsesOnlyTheConfiguration(CacheTest):
 
     def edit(self, **changes):
         """alice rewrites her own refresh.json."""
-        code = ("import json, os\n"
-                "p = %r\n"
-                "d = json.load(open(p))\n"
-                "d.update(%r)\n"
-                "t = p + '.new'\n"
-                "fd = os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)\n"
-                "os.write(fd, json.dumps(d).encode())\n"
-                "os.close(fd)\n"
-                "os.rename(t, p)\n") % (self.path, changes)
-        as_user("alice", code)
+        as_user("alice", EDIT % (self.path, changes))
 
     def revoked(self, token):
         """Whether Cognito now calls the token revoked."""
@@ -138,6 +144,39 @@ class RevokeUsesOnlyTheConfiguration(CacheTest):
         self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SESSION_ERR"], r)
         self.assertEqual(revokes, 0)
         self.assertFalse(self.revoked(self.doc["refresh_token"]))
+
+
+class AccountStageRewritesFromTheConfiguration(CacheTest):
+    """The account stage (root) renews with its own copy of the token; under
+    rotation it writes the new token into the user's refresh.json. What it
+    writes comes from the configuration, never from the file it replaces."""
+
+    def test_rotation_does_not_write_back_the_users_settings(self):
+        listener = Listener()
+        self.addCleanup(listener.stop)
+        text = ("auth required @MODULE@ config=@CONFIG@\n"
+                "account required @MODULE@ config=@CONFIG@\n"
+                "session required @MODULE@ config=@CONFIG@\n")
+        s = Stack(base_config(self.emu, client_id=ROTATION_CLIENT,
+                              identity_pool_id=IDENTITY_POOL, cache_dir=self.cache),
+                  service_text=text)
+        self.stacks.append(s)
+        r = s.run("alice", [PASSWORD], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        path = os.path.join(self.cache, "alice", "refresh.json")
+        before = json.load(open(path))
+        as_user("alice", EDIT % (path, {"idp_endpoint": listener.url,
+                                        "identity_endpoint": listener.url}))
+        self.emu.control("ResetStats")
+        r = s.run("alice", [], stages=("acct",))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"], r)
+        self.assertEqual(self.emu.control("Stats")["ByOperation"].get(
+            "GetTokensFromRefreshToken"), 1)
+        after = json.load(open(path))
+        self.assertNotEqual(after["refresh_token"], before["refresh_token"])
+        self.assertEqual((after["idp_endpoint"], after["identity_endpoint"]),
+                         (self.emu.url, self.emu.url))
+        self.assertEqual(listener.received, b"")
 
 
 if __name__ == "__main__":
