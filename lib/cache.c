@@ -209,7 +209,15 @@ int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
   rc = open_owned_dir(bfd, dir, c->path, uid, gid, create, &c->dir_fd, e);
   if (rc == 0) {
     struct pc_error note = *e; /* a repair notice from the open */
-    int bound = pc_cacheowner_bind(c, user, e);
+    struct pc_cache root_area = PC_CACHE_INIT;
+    int bound = -1;
+
+    /* Root's own record of the owner lives where the user cannot write. */
+    if (geteuid() != 0 ||
+        pc_cache_open_private(&root_area, base, user, 1, e) == 0)
+      bound = pc_cacheowner_bind(c, root_area.dir_fd >= 0 ? &root_area : NULL,
+                                 user, e);
+    pc_cache_close(&root_area);
 
     if (bound < 0) {
       pc_cache_close(c);

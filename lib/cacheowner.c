@@ -110,39 +110,84 @@ static int empty_dir(int dir_fd) {
   return n;
 }
 
-int pc_cacheowner_bind(const struct pc_cache *c, const char *user,
-                       struct pc_error *e) {
-  struct account a;
+/* The record in area: 0 and a copy in out (a NUL-terminated string),
+ * 1 none, -1 unreadable. */
+static int read_record(const struct pc_cache *area, char *out, size_t n) {
   struct pc_buf rec;
   struct pc_error re;
+  int rc = pc_cache_read(area, RECORD, &rec, &re);
+
+  out[0] = '\0';
+  if (rc == 0 && rec.data != NULL && rec.len < n) {
+    memcpy(out, rec.data, rec.len);
+    out[rec.len] = '\0';
+  }
+  pc_buf_free(&rec);
+  return rc;
+}
+
+/* Whether the files of c may be kept for want. Root decides from its own
+ * record (root_area): the user's copy is the user's to write, and an old
+ * account could have loosened it to outlive its deletion. A root record
+ * with no home evidence (none existed then) takes the evidence now. */
+static int keep(const struct pc_cache *c, const struct pc_cache *root_area,
+                const char *want, int *had, struct pc_error *e) {
+  char rec[512];
+  int rc;
+
+  if (root_area == NULL) {
+    rc = read_record(c, rec, sizeof rec);
+    *had = rc == 0;
+    return rc == 0 && matches(rec, want);
+  }
+  rc = read_record(root_area, rec, sizeof rec);
+  *had = rc == 0;
+  if (rc == 0 && matches(rec, want) && strcmp(rec, want) == 0)
+    return 1;
+  if (rc == 0 && !matches(rec, want))
+    return 0;
+  /* An area from before root's records: the user's copy counts only when
+   * it is exactly the record of the account now (its home's inode and
+   * birth time are not to be guessed by an earlier account). */
+  if (rc == 1 &&
+      (read_record(c, rec, sizeof rec) != 0 || strcmp(rec, want) != 0))
+    return 0;
+  if (rc < 0)
+    return 0;
+  return pc_cache_write(root_area, RECORD, want, strlen(want), e) == 0 ? 1 : -1;
+}
+
+int pc_cacheowner_bind(const struct pc_cache *c,
+                       const struct pc_cache *root_area, const char *user,
+                       struct pc_error *e) {
+  struct account a;
   char want[PC_CACHE_DIR_NAME_MAX + 160];
-  int rc, gone;
+  int kept, had = 0, gone;
 
   pc_error_clear(e);
   if (lookup(user, &a) != 0 || a.uid != c->uid) {
     /* The name is nobody's now, or another uid's: not this account's. */
     pc_error_set(e, PC_ERR_CONFIG,
-                 "%s: the account %s does not have uid %lu now; refusing the "
+                 "%s: the account does not have uid %lu now; refusing the "
                  "cache (remove the directory)",
-                 c->path, user, (unsigned long)c->uid);
+                 c->path, (unsigned long)c->uid);
     return -1;
   }
   if (format_record(want, sizeof want, user, c->uid, &a) != 0) {
     pc_error_set(e, PC_ERR_CONFIG, "%s: cannot describe the owner", c->path);
     return -1;
   }
-  rc = pc_cache_read(c, RECORD, &rec, &re);
-  if (rc == 0 && rec.data != NULL && matches(rec.data, want)) {
-    pc_buf_free(&rec);
-    return 0;
-  }
-  pc_buf_free(&rec);
+  kept = keep(c, root_area, want, &had, e);
+  if (kept != 0)
+    return kept > 0 ? 0 : -1;
   /* No record (a new area, or one from before records), or another
    * account's: nothing in it may be read. */
   gone = empty_dir(c->dir_fd);
-  if (pc_cache_write(c, RECORD, want, strlen(want), e) != 0)
+  if (pc_cache_write(c, RECORD, want, strlen(want), e) != 0 ||
+      (root_area != NULL &&
+       pc_cache_write(root_area, RECORD, want, strlen(want), e) != 0))
     return -1;
-  if (gone > 0 && rc == 0)
+  if (gone > 0 && had)
     pc_error_set(e, PC_OK,
                  "%s was made for an earlier account with uid %lu (deleted "
                  "and reused): its %d files were discarded",

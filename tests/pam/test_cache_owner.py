@@ -70,6 +70,37 @@ class CacheOwnerTest(CacheTest):
         self.assertEqual(sorted(os.listdir(area)), ["owner"])
         self.assertTrue(any("earlier account" in l for l in r.syslog), r.syslog)
 
+    def test_a_loosened_record_does_not_outlive_the_account(self):
+        # The record in the area is the user's file: the old account writes
+        # one without home evidence (which would match any later account of
+        # the same name and uid) before it is deleted.
+        uid = self.login_old()
+        record = os.path.join(self.cache, OLD, "owner")
+        forged = "pam_cognito owner 1\nuser=%s\nuid=%d\nhome=\n" % (OLD, uid)
+        p = subprocess.run(["runuser", "-u", OLD, "--", sys.executable, "-c",
+                            "import os; p = %r; t = p + '.new'; "
+                            "fd = os.open(t, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600); "
+                            "os.write(fd, %r.encode()); os.close(fd); os.rename(t, p)"
+                            % (record, forged)], capture_output=True, text=True, timeout=30)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        userdel(OLD)
+        self.assertEqual(self.useradd(OLD, uid), uid)
+        r = self.s2.run(OLD, [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 2, r)
+        keys = self.old_keys()
+        self.assertEqual([k for k, v in r.env.items() if v in keys], [], r)
+        self.assertEqual(sorted(os.listdir(os.path.join(self.cache, OLD))), ["owner"])
+
+    def test_an_area_from_before_roots_record_is_kept_when_exact(self):
+        # Upgrading from a version that kept the record in the user's area
+        # only: an exact record of the account now still holds.
+        self.login_old()
+        os.unlink(os.path.join(self.cache, ".private", OLD, "owner"))
+        r = self.s2.run(OLD, [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 2, r)
+        self.assertIn(r.env.get("AWS_ACCESS_KEY_ID"), self.old_keys(), r)
+        self.assertTrue(os.path.exists(os.path.join(self.cache, ".private", OLD, "owner")))
+
     def test_new_name_with_the_old_uid_cannot_read_the_old_directory(self):
         uid = self.login_old()
         userdel(OLD)
