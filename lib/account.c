@@ -94,7 +94,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   rc = -1;
   doc = pc_json_parse_object(b.data, b.len);
   if (doc == NULL) {
-    pc_setf(why, whylen, "account record of %s is not JSON", user);
+    pc_setf(why, whylen, "%s", "the account record is not JSON");
     goto out;
   }
   cu = pc_json_str(doc, "cognito_user");
@@ -103,7 +103,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
       pc_json_int(doc, "verified_at", &r->verified_at) != 0 || cu == NULL ||
       pc_json_bool(doc, "admitted", &r->admitted) != 0 ||
       pc_json_bool(doc, "expired", &r->expired) != 0) {
-    pc_setf(why, whylen, "account record of %s is incomplete", user);
+    pc_setf(why, whylen, "%s", "the account record is incomplete");
     goto out;
   }
   if (r->uid != (long long)uid) {
@@ -118,7 +118,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
   if (r->cognito_user == NULL || r->groups == NULL ||
       (rt && *rt && r->refresh_token == NULL)) {
-    pc_setf(why, whylen, "account record of %s is unusable", user);
+    pc_setf(why, whylen, "%s", "the account record is unusable");
     goto out;
   }
   rc = 0;

@@ -80,7 +80,7 @@ int pc_device_load(const char *base, const char *user, const char *pool_id,
 
   memset(d, 0, sizeof *d);
   if (rc == 0 && pc_device_parse(b.data, b.len, d) != 0) {
-    pc_setf(why, whylen, "%s of %s is not a device record", DEVICE_FILE, user);
+    pc_setf(why, whylen, "%s is not a device record", DEVICE_FILE);
     rc = -1;
   }
   pc_buf_free(&b);

@@ -127,7 +127,7 @@ static int update(const char *base, const char *user, int open, int *live,
     goto out;
   }
   if (load(&c, s, &n) != 0) {
-    pc_setf(why, whylen, "%s of %s is unreadable", SESSIONS_FILE, user);
+    pc_setf(why, whylen, "%s/%s is unreadable", c.path, SESSIONS_FILE);
     goto out;
   }
   for (i = 0; i < n; i++) {

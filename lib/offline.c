@@ -145,7 +145,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
     rc = 0;
 out:
   if (rc == -1)
-    pc_setf(why, whylen, "offline record of %s is unusable", user);
+    pc_setf(why, whylen, "%s", "the offline record is unusable");
   if (rc != 0)
     record_free(r);
   pc_json_put_secret(doc);

@@ -143,6 +143,26 @@ class LogNameTest(EmulatorTest):
                             for l in r.syslog), r.syslog)
         self.assert_never_raw(r, name)
 
+    def test_a_broken_record_names_no_user(self):
+        # The reason after the escaped name must not repeat it raw.
+        name = "pctest-m rhost=203.0.113.9"
+        self.local_user(name)
+        cache = self.cache_dir()
+        area = os.path.join(cache, ".private", "pctest-m%20rhost%3d203.0.113.9")
+        os.makedirs(area, 0o700)
+        os.chmod(cache, 0o755)
+        for f in ("account.json", "offline.json", "device.json"):
+            fd = os.open(os.path.join(area, f), os.O_WRONLY | os.O_CREAT, 0o600)
+            os.write(fd, b"not json")
+            os.close(fd)
+        s = Stack(base_config(self.emu, cache_dir=cache, account_required=True),
+                  service_text="account required @MODULE@ config=@CONFIG@ debug\n")
+        self.addCleanup(s.cleanup)
+        r = s.run(name, [], stages=("acct",))
+        self.assertNotEqual(r.code, "PAM_SUCCESS", r)
+        self.assertTrue(any("account record" in l for l in r.syslog), r.syslog)
+        self.assert_never_raw(r, "rhost=203")
+
 
 if __name__ == "__main__":
     unittest.main()
