@@ -20,6 +20,7 @@
 #include "cfg.h"
 #include "http.h"
 #include "secret.h"
+#include "uidrule.h"
 #include "error.h"
 #include "endpoint.h"
 #include "usercontext.h"
@@ -60,10 +61,13 @@ static const struct key_def keys[] = {
      offsetof(struct pc_config, credentials_required), 0, 0},
     {"max_attempts", K_LONG, offsetof(struct pc_config, max_attempts), 1, 10},
     {"min_uid", K_LONG, offsetof(struct pc_config, min_uid), 0, 2147483647},
+    {"max_uid", K_LONG, offsetof(struct pc_config, max_uid), 0, 2147483647},
     {"allowed_users", K_LIST, offsetof(struct pc_config, allowed_users), 0, 0},
     {"allowed_groups", K_LIST, offsetof(struct pc_config, allowed_groups), 0,
      0},
     STR_KEY(login_claim),
+    {"login_claim_trusted", K_BOOL,
+     offsetof(struct pc_config, login_claim_trusted), 0, 0},
     STR_KEY(username_suffix),
     {"account_required", K_BOOL, offsetof(struct pc_config, account_required),
      0, 0},
@@ -119,6 +123,7 @@ int pc_config_init(struct pc_config *c) {
   c->max_attempts = 3;
   c->credentials_required = 0;
   c->min_uid = 1000;
+  c->max_uid = LONG_MAX;
   c->account_grace = 86400;
   c->offline_failures = 5;
   c->offline_lockout = 300;
@@ -683,6 +688,33 @@ static int issuer_ok(const char *s) {
   return 1;
 }
 
+/* Claims no user can change: the user name, the subject, and an address
+ * or number that access.c takes only with its verified flag true. Any
+ * other (preferred_username, nickname, name, custom:*, ...) is writable by
+ * the user through a default app client unless the pool's administrator
+ * removed it from every client's WriteAttributes. */
+static int claim_fixed(const char *claim) {
+  static const char *const fixed[] = {"cognito:username", "sub", "email",
+                                      "phone_number"};
+  size_t i;
+
+  for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
+    if (strcmp(claim, fixed[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* min_uid, max_uid and the sync tool's range clear of the reserved uids
+ * (uidrule.h; the range against max_uid is the sync tool's own check). */
+static int uids_ok(const struct pc_config *c, char *err, size_t errlen) {
+  if (c->max_uid < c->min_uid) {
+    pc_setf(err, errlen, "max_uid (%ld) is below min_uid (%ld)", c->max_uid,
+            c->min_uid);
+    return 0;
+  }
+  return pc_uid_range_reserved(c, err, errlen) == 0;
+}
+
 int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
   const char *us;
 
@@ -769,6 +801,18 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
     pc_setf(err, errlen, "cache_dir: must be an absolute path");
     return -1;
   }
+  if (c->login_claim != NULL && !claim_fixed(c->login_claim) &&
+      !c->login_claim_trusted) {
+    pc_setf(err, errlen,
+            "login_claim: '%s' is an attribute users can change through an "
+            "app client, so it proves no identity; use cognito:username, "
+            "sub, email or phone_number, or set login_claim_trusted = true "
+            "once no app client of the pool can write it",
+            c->login_claim);
+    return -1;
+  }
+  if (!uids_ok(c, err, errlen))
+    return -1;
   if (c->timeout < 1 || c->timeout > 300 || c->max_attempts < 1 ||
       c->max_attempts > 10) {
     pc_setf(err, errlen, "timeout or max_attempts out of range");

@@ -28,6 +28,7 @@ struct pc_config {
 
   /* Who may log in (auth and account stages). */
   long min_uid;          /* below: never Cognito's (PAM_IGNORE); 1000 */
+  long max_uid;          /* above: never Cognito's; LONG_MAX: no limit */
   char **allowed_users;  /* NULL-terminated list, or NULL: no user rule */
   char **allowed_groups; /* NULL-terminated list, or NULL: no group rule */
   char *login_claim;     /* verified ID-token claim bound to the sign-in
@@ -35,6 +36,9 @@ struct pc_config {
   char *username_suffix; /* local name + suffix = Cognito sign-in name */
   int account_required;  /* account stage: deny users never seen */
   long account_grace;    /* seconds a verified decision holds offline */
+  /* The admin states that no app client can write login_claim's attribute
+   * (required for any claim a user can change); default 0. */
+  int login_claim_trusted;
 
   /* Offline login (0 days = off). */
   long offline_days;     /* days after the last online login, 0..3650 */

@@ -15,6 +15,7 @@
 #include "idset.h"
 #include "nssfiles.h"
 #include "privgroups.h"
+#include "uidrule.h"
 #include "error.h"
 
 #define PC_NAME_MAX 32
@@ -41,6 +42,8 @@ int pc_nss_check_config(const struct pc_config *cfg, char *err, size_t errlen) {
             cfg->uid_min, cfg->min_uid);
     return -1;
   }
+  if (pc_uid_range_check(cfg, err, errlen) != 0)
+    return -1;
   if (!path_ok(cfg->nss_dir) || !path_ok(cfg->home_base) ||
       !path_ok(cfg->default_shell)) {
     pc_setf(err, errlen,

@@ -16,6 +16,7 @@
 #include "module.h"
 #include "result.h"
 #include "secret.h"
+#include "uidrule.h"
 
 #ifndef PC_DEFAULT_CONFIG
 #define PC_DEFAULT_CONFIG "/etc/security/pam_cognito.conf"
@@ -157,7 +158,7 @@ int pc_module_user(struct pc_module *m, const char **user) {
 }
 
 int pc_module_screen(struct pc_module *m) {
-  const char *user = NULL;
+  const char *user = NULL, *why;
   int rc = pc_module_user(m, &user);
 
   if (rc != PAM_SUCCESS)
@@ -169,9 +170,10 @@ int pc_module_screen(struct pc_module *m) {
     return PAM_SYSTEM_ERR;
   }
   m->has_local = rc == 0;
-  if (m->has_local && (long long)m->uid < m->cfg.min_uid) {
-    pc_debug(m, "user=%s uid=%lu is below min_uid=%ld: not Cognito's",
-             pc_log_user(m, user), (unsigned long)m->uid, m->cfg.min_uid);
+  why = m->has_local ? pc_uid_not_cognitos(&m->cfg, (long long)m->uid) : NULL;
+  if (why != NULL) {
+    pc_debug(m, "user=%s uid=%lu is %s: not Cognito's", pc_log_user(m, user),
+             (unsigned long)m->uid, why);
     return PAM_IGNORE;
   }
   return PAM_SUCCESS;

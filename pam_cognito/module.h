@@ -55,8 +55,10 @@ void pc_module_conv_end(struct pc_module *m);
 int pc_module_user(struct pc_module *m, const char **user);
 
 /* Every stage starts here: the user name, and its local account. System
- * accounts (uid below min_uid) are never Cognito's: PAM_IGNORE, before any
- * prompt or network call, so pam_unix decides for root. PAM_SUCCESS to go
+ * accounts (uid below min_uid), the reserved uids (60000-65535, nobody, the
+ * kernel's overflow uid) and uids above max_uid are never Cognito's
+ * (uidrule.h): PAM_IGNORE, before any prompt or network call, so pam_unix
+ * decides for them. PAM_SUCCESS to go
  * on, PAM_IGNORE, or a PAM error. */
 int pc_module_screen(struct pc_module *m);
 

@@ -107,6 +107,92 @@ class AccessTest(CacheTest):
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(self.requests(), 0)
 
+    def test_pool_user_nobody_is_ignored_without_a_request(self):
+        # Issue 22, item 4: uid 65534 is above min_uid, yet nobody is never
+        # a pool user's way in, in any stage.
+        self.make_pool_user("nobody", "Nobody-Passw0rd!")
+        self.assertEqual(pwd.getpwnam("nobody").pw_uid, 65534)
+        s = self.ignore_probe()
+        self.emu.control("ResetStats")
+        r = s.run("nobody", ["Nobody-Passw0rd!"],
+                  stages=("auth", "acct", "setcred", "open", "chauthtok"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 5, r)
+        self.assertEqual(r.prompts, [], "no password prompt for nobody")
+        self.assertEqual(self.requests(), 0)
+        self.assertEqual(self.emu.control("Stats")["JwksFetches"], 0)
+        # Alone in the stack, the module's answer is the stack's failure:
+        # nobody never gets in through pam_cognito.
+        r = self.stack().run("nobody", ["Nobody-Passw0rd!"])
+        self.assertNotEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(self.requests(), 0)
+
+    def test_uid_above_max_uid_is_ignored_without_a_request(self):
+        s = self.ignore_probe(max_uid=self.alice.pw_uid - 1, min_uid=1)
+        self.emu.control("ResetStats")
+        r = self.login(s, stages=("auth", "acct"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SUCCESS"], r)
+        self.assertEqual(r.prompts, [])
+        self.assertEqual(self.requests(), 0)
+        # At max_uid itself the module decides.
+        s = self.ignore_probe(max_uid=self.alice.pw_uid)
+        self.assertEqual(self.login(s).code, "PAM_PERM_DENIED")
+        self.assertEqual(self.login(self.stack(max_uid=self.alice.pw_uid)).code, "PAM_SUCCESS")
+
+    def test_max_uid_below_min_uid_is_a_configuration_error(self):
+        r = self.login(self.stack(min_uid=2000, max_uid=1999))
+        self.assertEqual(r.code, "PAM_SERVICE_ERR", r)
+        self.assertTrue(self.refused_by(r, "max_uid (1999) is below min_uid (2000)"), r.syslog)
+
+    def test_sync_range_over_the_reserved_block_is_a_configuration_error(self):
+        r = self.login(self.stack(uid_min=50000, uid_max=70000))
+        self.assertEqual(r.code, "PAM_SERVICE_ERR", r)
+        self.assertTrue(self.refused_by(r, "overlaps the reserved uids 60000..65535"), r.syslog)
+
+    # -- login_claim a user can write -------------------------------------------
+    def set_attribute(self, user, name, value):
+        self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username=user,
+                     UserAttributes=[{"Name": name, "Value": value}])
+
+    def test_writable_login_claim_needs_login_claim_trusted(self):
+        # Issue 22, item 8: preferred_username is the user's to set (through
+        # any app client with default write rights). Bound to it, a login
+        # would be whatever name the user chose.
+        self.set_attribute("alice", "preferred_username", "alice")
+        self.emu.control("ResetStats")
+        r = self.login(self.stack(login_claim="preferred_username"))
+        self.assertEqual(r.code, "PAM_SERVICE_ERR", r)
+        self.assertTrue(self.refused_by(
+            r, "login_claim: 'preferred_username' is an attribute users can change through "
+               "an app client"), r.syslog)
+        self.assertTrue(self.refused_by(r, "login_claim_trusted = true"), r.syslog)
+        self.assertEqual(self.requests(), 0)
+        # The administrator states that no app client can write it.
+        s = self.stack(login_claim="preferred_username", login_claim_trusted=True)
+        self.assertEqual(self.login(s).code, "PAM_SUCCESS")
+        self.set_attribute("alice", "preferred_username", "bob")
+        r = self.login(s)
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(self.refused_by(r, "token claim preferred_username does not match"),
+                        r.syslog)
+
+    def test_custom_login_claim_needs_login_claim_trusted(self):
+        r = self.login(self.stack(login_claim="custom:login"))
+        self.assertEqual(r.code, "PAM_SERVICE_ERR", r)
+        self.assertTrue(self.refused_by(r, "'custom:login' is an attribute users can change"),
+                        r.syslog)
+
+    def test_unverified_email_claim_is_not_bound(self):
+        # email needs no login_claim_trusted: the binding takes it only
+        # with email_verified true.
+        s = self.stack(login_claim="email", username_suffix="@example.com")
+        self.set_attribute("alice", "email", "alice@example.com")
+        self.set_attribute("alice", "email_verified", "true")
+        self.assertEqual(self.login(s).code, "PAM_SUCCESS")
+        self.set_attribute("alice", "email_verified", "false")
+        r = self.login(s)
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(self.refused_by(r, "email_verified is not true"), r.syslog)
+
     # -- token verification --------------------------------------------------
     def test_every_token_fault_is_refused(self):
         s = self.stack()

@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +159,7 @@ static void test_flip_all(void) {
   ok(c.max_attempts != d.max_attempts && c.max_attempts == 7,
      "max_attempts set");
   ok(c.min_uid != d.min_uid && c.min_uid == 5000, "min_uid set");
+  ok(d.max_uid == LONG_MAX && c.max_uid == 499999, "max_uid set");
   ok(d.allowed_users == NULL && c.allowed_users != NULL &&
          pc_config_list_has(c.allowed_users, "alice") &&
          pc_config_list_has(c.allowed_users, "bob") &&
@@ -169,6 +171,8 @@ static void test_flip_all(void) {
      "allowed_groups set");
   is_str(d.login_claim, "cognito:username", "login_claim default");
   is_str(c.login_claim, "email", "login_claim set");
+  ok(d.login_claim_trusted == 0 && c.login_claim_trusted == 1,
+     "login_claim_trusted set");
   is_str(c.username_suffix, "@example.com", "username_suffix set");
   ok(c.account_required != d.account_required && c.account_required == 1,
      "account_required set");
@@ -653,6 +657,93 @@ static void test_validate(void) {
   }
 }
 
+/* Validate minimal.conf with the NULL-terminated key, value pairs set. */
+static int validate_pairs(const char *const *kv) {
+  struct pc_config c;
+  char path[64];
+  int rc = 0;
+
+  err[0] = '\0';
+  if (pc_config_init(&c) != 0 ||
+      fixture("minimal.conf", path, sizeof(path)) != 0 ||
+      pc_config_load(&c, path, 1, 1, err, sizeof(err)) != 0)
+    return -99;
+  for (; rc == 0 && kv[0] != NULL; kv += 2)
+    rc = pc_config_set(&c, kv[0], kv[1], err, sizeof(err));
+  if (rc == 0)
+    rc = pc_config_validate(&c, err, sizeof(err));
+  pc_config_free(&c);
+  return rc;
+}
+
+/* max_uid, and the sync tool's range against the reserved block (issue
+ * 22, item 4). */
+static void test_uid_rules(void) {
+  static const char *const below[] = {"min_uid", "2000", "max_uid", "1999",
+                                      NULL};
+  static const char *const equal[] = {"min_uid", "2000",    "max_uid",
+                                      "2000",    "uid_min", "2000",
+                                      "uid_max", "2000",    NULL};
+  static const char *const overlap[] = {"uid_min", "50000", "uid_max", "60000",
+                                        NULL};
+  static const char *const inside[] = {"uid_min", "61184", "uid_max", "65519",
+                                       NULL};
+  static const char *const over[] = {"uid_min", "65535", "uid_max", "70000",
+                                     NULL};
+  static const char *const clear[] = {"uid_min", "10000", "uid_max", "59999",
+                                      NULL};
+  static const char *const above[] = {"max_uid", "59999", NULL};
+  static const char *const fits[] = {"max_uid", "59999", "uid_min", "10000",
+                                     "uid_max", "59999", NULL};
+
+  ok(validate_pairs(below) == -1 &&
+         strstr(err, "max_uid (1999) is below min_uid (2000)") != NULL,
+     "max_uid below min_uid refused (%s)", err);
+  ok(validate_pairs(equal) == 0, "max_uid equal to min_uid accepted (%s)", err);
+  ok(validate_pairs(overlap) == -1 &&
+         strstr(err, "overlaps the reserved uids 60000..65535") != NULL,
+     "a sync range reaching 60000 refused (%s)", err);
+  ok(validate_pairs(inside) == -1, "systemd's dynamic-user range refused");
+  ok(validate_pairs(over) == -1 && strstr(err, "uid_min..uid_max") != NULL,
+     "a sync range starting at 65535 refused (%s)", err);
+  ok(validate_pairs(clear) == 0, "a range ending at 59999 accepted (%s)", err);
+  /* The range against max_uid is the sync tool's check (test_sync): the
+   * module never uses the range. */
+  ok(validate_pairs(above) == 0,
+     "max_uid below the default sync range is the module's business (%s)", err);
+  ok(validate_pairs(fits) == 0, "a sync range under max_uid accepted (%s)",
+     err);
+  ok(validate_with("max_uid", "-1") == -1, "negative max_uid refused");
+}
+
+/* login_claim names an attribute users can write: refused unless the
+ * administrator states that no app client can write it (item 8). */
+static void test_login_claim_trust(void) {
+  static const char *const writable[] = {
+      "preferred_username", "nickname", "name",
+      "custom:employee",    "website",  NULL};
+  static const char *const fixed[] = {"cognito:username", "sub", "email",
+                                      "phone_number", NULL};
+  const char *trusted[] = {"login_claim", NULL, "login_claim_trusted", "true",
+                           NULL};
+  size_t i;
+
+  for (i = 0; writable[i] != NULL; i++) {
+    ok(validate_with("login_claim", writable[i]) == -1 &&
+           strstr(err, "users can change") != NULL &&
+           strstr(err, "login_claim_trusted = true") != NULL,
+       "login_claim %s refused without login_claim_trusted (%s)", writable[i],
+       err);
+    trusted[1] = writable[i];
+    ok(validate_pairs(trusted) == 0,
+       "login_claim %s accepted with login_claim_trusted (%s)", writable[i],
+       err);
+  }
+  for (i = 0; fixed[i] != NULL; i++)
+    ok(validate_with("login_claim", fixed[i]) == 0,
+       "login_claim %s needs no login_claim_trusted (%s)", fixed[i], err);
+}
+
 static void test_urls(void) {
   struct pc_config c;
   char *u;
@@ -698,6 +789,8 @@ int main(void) {
   test_load_errors();
   test_owner();
   test_validate();
+  test_uid_rules();
+  test_login_claim_trust();
   test_urls();
   cleanup();
   return tap_done();

@@ -100,6 +100,20 @@ static void test_check_config(void) {
          pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
          strstr(err, "below min_uid") != NULL,
      "uid_min below min_uid refused");
+  ok(pc_config_set(&c, "min_uid", "1000", err, sizeof(err)) == 0 &&
+         pc_config_set(&c, "max_uid", "59999", err, sizeof(err)) == 0 &&
+         pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
+         strstr(err, "uid_max (299999) is above max_uid (59999)") != NULL,
+     "a uid range above max_uid refused (%s)", err);
+  ok(pc_config_set(&c, "uid_min", "10000", err, sizeof(err)) == 0 &&
+         pc_config_set(&c, "uid_max", "59999", err, sizeof(err)) == 0 &&
+         pc_nss_check_config(&c, err, sizeof(err)) == 0,
+     "a uid range under max_uid accepted (%s)", err);
+  ok(pc_config_set(&c, "uid_max", "60000", err, sizeof(err)) == 0 &&
+         pc_config_set(&c, "max_uid", "70000", err, sizeof(err)) == 0 &&
+         pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
+         strstr(err, "reserved uids") != NULL,
+     "a uid range reaching 60000 refused (%s)", err);
   pc_config_free(&c);
 }
 
