@@ -21,6 +21,9 @@
 #include "error.h"
 
 #define RECORD_FILE "offline.json" /* in the user's root-only area */
+/* Held while the record is read, changed and written back, by every
+ * process: parallel attempts each count (issue 22, item 3). */
+#define LOCK_FILE "offline.lock"
 #define RECORD_MAX 16384
 #define DAY 86400LL
 
@@ -164,32 +167,43 @@ static int new_verifier(const char *password, char *out) {
   return hash_with(password, setting, out);
 }
 
+/* The record's lock; with create 0, -2 when the user has no root-only
+ * area (so no record): nothing is created for users never seen. */
+static int lock(const struct pc_config *cfg, const char *user, int create,
+                char *why, size_t whylen) {
+  return pc_private_lock(cfg->cache_dir, user, LOCK_FILE, create, why, whylen);
+}
+
 int pc_offline_repassword(const struct pc_config *cfg, const char *user,
                           uid_t uid, const char *password) {
   char out[CRYPT_OUTPUT_SIZE], why[256];
   struct record r;
-  int rc;
+  int rc, fd = lock(cfg, user, 0, why, sizeof why);
 
-  if (record_load(cfg, user, uid, &r, why, sizeof why) != 0)
-    return 0;
-  pc_free_secret(&r.verifier);
-  if (new_verifier(password, out) != 0) {
+  if (fd == -2)
+    return 0; /* nothing cached */
+  rc = fd < 0 ? -1 : record_load(cfg, user, uid, &r, why, sizeof why);
+  if (rc == 0) {
+    pc_free_secret(&r.verifier);
+    if (new_verifier(password, out) == 0) {
+      r.verifier = out;
+      r.failures = 0;
+      r.failed_at = 0;
+      rc = record_save(cfg, user, &r, why, sizeof why) == 0 ? 1 : -1;
+      r.verifier = NULL;
+    } else {
+      rc = -1;
+    }
     record_free(&r);
-    record_remove(cfg, user);
-    return -1;
+  } else if (rc == 1) {
+    rc = 0; /* nothing cached */
   }
-  r.verifier = out;
-  r.failures = 0;
-  r.failed_at = 0;
-  rc = record_save(cfg, user, &r, why, sizeof why);
-  r.verifier = NULL;
+  /* The old password must not keep working offline. */
+  if (rc < 0)
+    record_remove(cfg, user);
+  pc_private_unlock(fd);
   pc_wipe(out, sizeof out);
-  record_free(&r);
-  if (rc != 0) {
-    record_remove(cfg, user);
-    return -1;
-  }
-  return 1;
+  return rc;
 }
 
 int pc_offline_remember(const struct pc_config *cfg, const char *user,
@@ -198,7 +212,7 @@ int pc_offline_remember(const struct pc_config *cfg, const char *user,
                         size_t whylen) {
   char out[CRYPT_OUTPUT_SIZE];
   struct record r;
-  int rc;
+  int rc, fd;
 
   if (cfg->offline_days <= 0)
     return 0;
@@ -212,9 +226,52 @@ int pc_offline_remember(const struct pc_config *cfg, const char *user,
   r.mfa = mfa_used ? 1 : 0;
   r.verifier = out;
   r.groups = (char **)(uintptr_t)groups;
-  rc = record_save(cfg, user, &r, why, whylen);
+  /* Under the lock: an offline attempt in flight must not write the old
+   * verifier back over this one. */
+  fd = lock(cfg, user, 1, why, whylen);
+  rc = fd < 0 ? -1 : record_save(cfg, user, &r, why, whylen);
+  pc_private_unlock(fd);
   pc_wipe(out, sizeof out);
   return rc;
+}
+
+/* Count one attempt, under the lock and before the password is checked,
+ * so that neither a parallel attempt nor a killed process loses it. What
+ * the record said before is in *r. 0, or -1 (the attempt must fail). */
+static int count_attempt(const struct pc_config *cfg, const char *user,
+                         struct record *r, time_t now, char *why,
+                         size_t whylen) {
+  struct record c = *r;
+
+  if (c.failures >= cfg->offline_failures)
+    c.failures = 0; /* the lockout ran out: count afresh */
+  c.failures++;
+  c.failed_at = (long long)now;
+  if (record_save(cfg, user, &c, why, whylen) != 0)
+    return -1;
+  r->failures = c.failures;
+  r->failed_at = c.failed_at;
+  return 0;
+}
+
+/* The password was right: take this attempt's count back (clear: the
+ * login succeeds; one less: a rule refused it). 0 or -1. */
+static int settle_attempt(const struct pc_config *cfg, const char *user,
+                          uid_t uid, int clear) {
+  struct record r;
+  char why[256];
+  int rc, fd = lock(cfg, user, 0, why, sizeof why);
+
+  rc = fd < 0 ? -1 : record_load(cfg, user, uid, &r, why, sizeof why);
+  if (rc == 0) {
+    r.failures = clear || r.failures <= 0 ? 0 : r.failures - 1;
+    if (r.failures == 0)
+      r.failed_at = 0;
+    rc = record_save(cfg, user, &r, why, sizeof why);
+    record_free(&r);
+  }
+  pc_private_unlock(fd);
+  return rc == 0 ? 0 : -1;
 }
 
 enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
@@ -224,43 +281,53 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
                                         size_t whylen) {
   struct record r;
   enum pc_offline_result res;
-  char err[256];
-  int rc, match;
+  int rc, match, fd, locked, too_old;
 
   *last_online = 0;
   if (cfg->offline_days <= 0) {
     pc_setf(why, whylen, "offline login is off (offline_days = 0)");
     return PC_OFFLINE_NONE;
   }
+  fd = lock(cfg, user, 0, why, whylen);
+  if (fd == -2) {
+    pc_setf(why, whylen, "no online login to fall back on");
+    return PC_OFFLINE_NONE;
+  }
+  if (fd < 0)
+    return PC_OFFLINE_ERROR;
   rc = record_load(cfg, user, uid, &r, why, whylen);
   if (rc != 0) {
+    pc_private_unlock(fd);
     if (why != NULL && why[0] == '\0')
       pc_setf(why, whylen, "no online login to fall back on");
     return rc == 1 ? PC_OFFLINE_NONE : PC_OFFLINE_ERROR;
   }
   *last_online = (time_t)r.last_online;
+  locked = r.failures >= cfg->offline_failures &&
+           (long long)now - r.failed_at < cfg->offline_lockout;
+  too_old = (long long)now - r.last_online > cfg->offline_days * DAY ||
+            (long long)now < r.last_online;
+  rc = locked || too_old ? 0 : count_attempt(cfg, user, &r, now, why, whylen);
+  pc_private_unlock(fd);
   /* The verifier is computed in every case below, so that a refusal for
-   * age, lockout or rules costs the same time as a wrong password. */
+   * age, lockout or rules costs the same time as a wrong password. It is
+   * computed outside the lock: parallel attempts are each counted first,
+   * then checked side by side. */
   match = verifier_matches(r.verifier, password);
-  if (r.failures >= cfg->offline_failures &&
-      (long long)now - r.failed_at < cfg->offline_lockout) {
+  if (rc != 0) {
+    res = PC_OFFLINE_ERROR; /* why: the attempt could not be counted */
+  } else if (locked) {
     pc_setf(why, whylen,
             "offline login locked after %lld wrong passwords (for %lld more "
             "seconds, or until an online login)",
             r.failures, cfg->offline_lockout - ((long long)now - r.failed_at));
     res = PC_OFFLINE_LOCKED;
-  } else if ((long long)now - r.last_online > cfg->offline_days * DAY ||
-             (long long)now < r.last_online) {
+  } else if (too_old) {
     pc_setf(why, whylen,
             "last online login is older than offline_days (%ld days)",
             cfg->offline_days);
     res = PC_OFFLINE_TOO_OLD;
   } else if (!match) {
-    if (r.failures >= cfg->offline_failures)
-      r.failures = 0; /* the lockout ran out: count afresh */
-    r.failures++;
-    r.failed_at = (long long)now;
-    (void)record_save(cfg, user, &r, err, sizeof err);
     pc_setf(why, whylen, "wrong password (offline failure %lld of %ld)",
             r.failures, cfg->offline_failures);
     res = PC_OFFLINE_WRONG;
@@ -273,14 +340,15 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
     pc_setf(why, whylen, "the cached groups are not allowed here");
     res = PC_OFFLINE_NOT_ALLOWED;
   } else {
-    if (r.failures != 0) {
-      r.failures = 0;
-      r.failed_at = 0;
-      (void)record_save(cfg, user, &r, err, sizeof err);
-    }
     pc_setf(why, whylen, "password matches the verifier of the login at %lld",
             r.last_online);
     res = PC_OFFLINE_OK;
+  }
+  if (match && rc == 0 && !locked && !too_old &&
+      settle_attempt(cfg, user, uid, res == PC_OFFLINE_OK) != 0 &&
+      res == PC_OFFLINE_OK) {
+    pc_setf(why, whylen, "cannot clear the offline failure count");
+    res = PC_OFFLINE_ERROR;
   }
   record_free(&r);
   return res;
@@ -290,13 +358,14 @@ int pc_offline_refused(const struct pc_config *cfg, const char *user, uid_t uid,
                        const char *password) {
   struct record r;
   char why[256];
-  int match;
+  int match = 0, fd = lock(cfg, user, 0, why, sizeof why);
 
-  if (record_load(cfg, user, uid, &r, why, sizeof why) != 0)
-    return 0;
-  match = verifier_matches(r.verifier, password);
-  record_free(&r);
-  if (match)
-    record_remove(cfg, user);
+  if (fd >= 0 && record_load(cfg, user, uid, &r, why, sizeof why) == 0) {
+    match = verifier_matches(r.verifier, password);
+    record_free(&r);
+    if (match)
+      record_remove(cfg, user);
+  }
+  pc_private_unlock(fd);
   return match;
 }

@@ -4,11 +4,18 @@
  * offline_mfa).
  *
  * After every successful online login the module keeps, root-only in
- * <cache_dir>/.private/offline-<user>.json, a yescrypt verifier of the
+ * <cache_dir>/.private/<user>/offline.json, a yescrypt verifier of the
  * password (libcrypt, fresh salt, cost PC_OFFLINE_COST), the time of that
  * login, whether it needed a second factor, the verified Cognito groups, and
  * the uid it was made for. It is used only when the online login could not
- * reach Cognito; never when Cognito answered. */
+ * reach Cognito; never when Cognito answered.
+ *
+ * Every read-change-write of the record happens under an flock on
+ * offline.lock beside it, and an offline attempt is counted as a failure
+ * before its password is checked, then taken back when the password was
+ * right: parallel guesses each count, and a process killed during the
+ * check has already paid for its guess. An attempt in flight counts, so
+ * more than offline_failures parallel attempts lock even right ones. */
 #ifndef PAM_COGNITO_OFFLINE_H
 #define PAM_COGNITO_OFFLINE_H
 

@@ -25,4 +25,16 @@ int pc_private_write(const char *base, const char *user, const char *name,
 /* Remove name; nothing to do when it is absent. */
 void pc_private_remove(const char *base, const char *user, const char *name);
 
+/* Take the exclusive lock name (an empty root 0600 file in the area,
+ * created without following links), waiting at most PC_PRIVATE_LOCK_WAIT_MS
+ * for whoever holds it: a record read, changed and written back under it
+ * loses no other process's change. The fd to pass to pc_private_unlock;
+ * -2 when the area does not exist and create is 0; -1 with why set. */
+int pc_private_lock(const char *base, const char *user, const char *name,
+                    int create, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+void pc_private_unlock(int fd); /* nothing to do for -1 */
+
+#define PC_PRIVATE_LOCK_WAIT_MS 5000
+
 #endif

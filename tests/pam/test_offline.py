@@ -2,13 +2,16 @@
 offline_mfa): a user who logged in online recently can log in while Cognito
 cannot be reached, and no one else can. Real libpam stacks; "Cognito down"
 is an endpoint where nothing listens."""
+import ctypes
 import json
 import os
 import socket
 import stat
+import subprocess
 import time
 
-from pamrun import CacheTest, POOL, Stack, base_config, ensure_user
+from pamrun import (CacheTest, PAM_RUN, PAM_WRAPPER, POOL, Result, Stack, base_config,
+                    ensure_user)
 
 ALICE_PW = "Alice-Passw0rd!"
 NEW_PW = "Changed-Passw0rd!7"
@@ -179,3 +182,96 @@ class OfflineTest(CacheTest):
         self.online()
         self.edit_record(uid=self.alice.pw_uid + 999)
         self.assertEqual(self.offline().code, "PAM_AUTHINFO_UNAVAIL")
+
+    # -- issue 22, item 3: offline failures are counted under a lock, before
+    # the password is checked, so parallel attempts each count.
+    def parallel_offline(self, password, n, user="alice", **over):
+        """n pam-run processes started together against one dead-endpoint
+        stack (each its own libpam, as n parallel su/sshd logins are)."""
+        s = self.stack(down=True, **over)
+        answers = s.dir / "parallel-answers"
+        answers.write_text(password + "\n")
+        env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
+                   PAM_WRAPPER_SERVICE_DIR=str(s.service_dir), PAM_WRAPPER_DEBUGLEVEL="2")
+        cmd = [PAM_RUN, "-s", s.service, "-a", str(answers), "-u", user, "auth"]
+        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True, env=env) for _ in range(n)]
+        results = []
+        for p in procs:
+            out, err = p.communicate(timeout=120)
+            events = [json.loads(line) for line in out.splitlines() if line.startswith("{")]
+            results.append(Result(events, err, p.returncode))
+        return results
+
+    def test_parallel_wrong_passwords_all_count_and_lock(self):
+        self.online()
+        rs = self.parallel_offline("Wrong-Passw0rd!", 36)
+        self.assertEqual([r.code for r in rs], ["PAM_AUTH_ERR"] * 36, rs[0])
+        counted = sorted(int(l.split("offline failure ", 1)[1].split(" ", 1)[0])
+                         for r in rs for l in r.syslog if "offline failure " in l)
+        locked = [r for r in rs if any("offline login locked" in l for l in r.syslog)]
+        # Each of the first five attempts got a count of its own; every
+        # later one found the lock.
+        self.assertEqual(counted, [1, 2, 3, 4, 5], [r.syslog for r in rs])
+        self.assertEqual(len(locked), 31)
+        doc = self.record()
+        self.assertEqual(doc["failures"], 5, doc)
+        # The right password is refused now, as the lockout says.
+        r = self.offline()
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("Cognito cannot be reached, and offline login is locked after too many "
+                      "wrong passwords.", r.errors)
+        st = os.stat(os.path.join(os.path.dirname(self.record_path()), "offline.lock"))
+        self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (0, 0o600))
+
+    def test_parallel_right_passwords_all_log_in_and_leave_no_count(self):
+        # An attempt counts while its check runs, so no more than
+        # offline_failures may be in flight at once; these four are.
+        self.online()
+        rs = self.parallel_offline(ALICE_PW, 4)
+        self.assertEqual([r.code for r in rs], ["PAM_SUCCESS"] * 4, rs)
+        self.assertEqual(self.record()["failures"], 0)
+
+    def test_an_attempt_killed_during_its_check_has_been_counted(self):
+        # The count is written before the password is checked, and taken
+        # back only after the check: a process killed in between (here
+        # during a slow verifier, the right password even) has paid for
+        # its guess. Before the fix a right password never wrote a count.
+        self.online()
+        self.edit_record(verifier=slow_verifier(ALICE_PW))
+        s = self.stack(down=True)
+        answers = s.dir / "kill-answers"
+        answers.write_text(ALICE_PW + "\n")
+        env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
+                   PAM_WRAPPER_SERVICE_DIR=str(s.service_dir))
+        p = subprocess.Popen([PAM_RUN, "-s", s.service, "-a", str(answers), "-u", "alice",
+                              "auth"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                             env=env)
+        seen = 0
+        try:
+            deadline = time.monotonic() + 30
+            while p.poll() is None and time.monotonic() < deadline and seen == 0:
+                try:
+                    seen = self.record()["failures"]
+                except ValueError:  # caught between write and rename: never
+                    pass
+                time.sleep(0.002)
+        finally:
+            p.kill()
+            p.wait()
+        self.assertEqual(seen, 1, "the attempt was counted while its check ran")
+        self.assertEqual(self.record()["failures"], 1)
+        # A finished right password takes its count back and clears.
+        self.assertEqual(self.offline().code, "PAM_SUCCESS")
+        self.assertEqual(self.record()["failures"], 0)
+
+
+def slow_verifier(password, cost=9):
+    """A yescrypt verifier of password at a high cost (a check of about a
+    second), made with the system's libcrypt."""
+    lc = ctypes.CDLL("libcrypt.so.1")
+    lc.crypt_gensalt.restype = lc.crypt.restype = ctypes.c_char_p
+    lc.crypt_gensalt.argtypes = [ctypes.c_char_p, ctypes.c_ulong, ctypes.c_char_p, ctypes.c_int]
+    lc.crypt.argtypes = [ctypes.c_char_p, ctypes.c_char_p]
+    setting = lc.crypt_gensalt(b"$y$", cost, None, 0)
+    return lc.crypt(password.encode(), setting).decode()
