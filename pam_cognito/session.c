@@ -32,6 +32,7 @@
 #include "aws_creds.h"
 #include "credentials.h"
 #include "envowner.h"
+#include "issued.h"
 #include "logname.h"
 #include "secret.h"
 #include "session.h"
@@ -120,6 +121,11 @@ static int put_creds_env(struct pc_module *m, const char *user,
   return rc;
 }
 
+/* The uid the root-only records are made for (-1: no local account). */
+static long long local_uid(const struct pc_module *m) {
+  return m->has_local ? (long long)m->uid : -1;
+}
+
 int pc_session_after_auth(struct pc_module *m, const char *user,
                           struct pc_client *cl, const struct pc_tokens *t) {
   struct pc_aws_creds cr = {0};
@@ -152,6 +158,13 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
                  pc_log_user(m, user));
     goto out;
   }
+  /* What the session stages decide credentials_required on: root's own
+   * record, not the user's credentials.json. */
+  if (pc_issued_save(m->cfg.cache_dir, user, local_uid(m), cr.expiration, text,
+                     sizeof text) != 0)
+    pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
+               "cannot record the AWS credentials issued to user=%s: %s",
+               pc_log_user(m, user), text);
   rc = put_creds_env(m, user, &cr);
   if (rc != PAM_SUCCESS && !m->cfg.credentials_required)
     rc = PAM_SUCCESS;
@@ -232,13 +245,27 @@ static int session_creds(struct pc_module *m, const char *stage) {
 }
 
 /* Cached credentials into the environment for stage: PAM_SUCCESS, or
- * failed when there are none and credentials_required is set. */
+ * failed when credentials_required is set and there are none. What the
+ * environment or the user's credentials.json hold is the user's data: the
+ * decision rests on root's record that a login here was issued
+ * credentials still valid (issued.h). */
 static int require_creds(struct pc_module *m, const char *stage, int failed) {
-  if (session_creds(m, stage) || !m->cfg.credentials_required)
+  const char *user = NULL;
+  char why[256];
+  int have = session_creds(m, stage), issued;
+
+  if (!m->cfg.credentials_required)
+    return PAM_SUCCESS;
+  (void)snprintf(why, sizeof why, "no user name");
+  issued = pc_module_user(m, &user) == PAM_SUCCESS
+               ? pc_issued_valid(m->cfg.cache_dir, user, local_uid(m),
+                                 time(NULL), MIN_VALIDITY, why, sizeof why)
+               : -1;
+  if (have && issued == 1)
     return PAM_SUCCESS;
   pam_syslog(m->pamh, LOG_ERR,
-             "%s: no valid AWS credentials and credentials_required is set",
-             stage);
+             "%s: no valid AWS credentials and credentials_required is set%s%s",
+             stage, issued == 1 ? "" : ": ", issued == 1 ? "" : why);
   return failed;
 }
 

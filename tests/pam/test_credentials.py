@@ -6,6 +6,7 @@ import os
 import pwd
 import stat
 import subprocess
+import sys
 import threading
 import time
 import unittest
@@ -144,6 +145,66 @@ class CredentialsTest(CacheTest):
         self.assertEqual(r.codes(), ["PAM_SESSION_ERR"], r)
         r = s.run("alice", [], stages=("setcred",))
         self.assertEqual(r.codes(), ["PAM_CRED_UNAVAIL"], r)
+
+    # ---- issue 22, item 9: the session decides nothing from the user's files
+
+    def forge_creds_as(self, user, expiration):
+        """Write credentials.json in user's area as that user (no PAM): a
+        well-formed document that nobody issued."""
+        pw = pwd.getpwnam(user)
+        doc = json.dumps({"Version": 1, "AccessKeyId": "ASIAFORGEDFORGED0000",
+                          "SecretAccessKey": "forged-secret", "SessionToken": "forged-token",
+                          "Expiration": iso(expiration)})
+        path = os.path.join(self.user_dir(user), "credentials.json")
+
+        def become():
+            os.setgid(pw.pw_gid)
+            os.setuid(pw.pw_uid)
+        code = ("import os, sys\n"
+                "tmp = sys.argv[1] + '.tmp'\n"
+                "fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)\n"
+                "os.write(fd, sys.argv[2].encode()); os.close(fd)\n"
+                "os.rename(tmp, sys.argv[1])\n")
+        subprocess.run([sys.executable, "-c", code, path, doc], check=True,
+                       preexec_fn=become)
+        self.assertEqual(os.stat(path).st_uid, pw.pw_uid)
+
+    def test_forged_credentials_file_does_not_satisfy_credentials_required(self):
+        # Alice's last login got credentials that have run out (30 s, under
+        # the minute a session needs); she writes credentials.json herself.
+        self.emu.control("SetOptions", CredentialTtlSeconds=30)
+        s = self.stack(credentials_required=True)
+        self.assertEqual(self.login(s, stages=("auth",)).code, "PAM_SUCCESS")
+        self.forge_creds_as("alice", time.time() + 365 * 86400)
+        r = s.run("alice", [], stages=("setcred",))
+        self.assertEqual(r.codes(), ["PAM_CRED_UNAVAIL"], r)
+        r = s.run("alice", [], stages=("open",))
+        self.assertEqual(r.codes(), ["PAM_SESSION_ERR"], r)
+        self.assertTrue(any("credentials_required is set: the AWS credentials issued at "
+                            "the last login have expired" in l for l in r.syslog), r.syslog)
+
+    def test_forged_credentials_file_without_any_login_is_refused(self):
+        # No login here ever issued credentials to alice: her area exists
+        # (made by a login whose exchange failed, which credentials_required
+        # did not yet demand), and she fills it herself.
+        first = self.login(self.stack(identity_endpoint="http://127.0.0.1:1"), stages=("auth",))
+        self.assertEqual(first.code, "PAM_SUCCESS", first)
+        self.assertTrue(os.path.isdir(self.user_dir()))
+        self.forge_creds_as("alice", time.time() + 3600)
+        s = self.stack(credentials_required=True)
+        r = s.run("alice", [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_CRED_UNAVAIL"], r)
+        self.assertTrue(any("no AWS credentials were issued at a login here" in l
+                            for l in r.syslog), r.syslog)
+
+    def test_issued_credentials_satisfy_credentials_required_in_a_later_process(self):
+        s = self.stack(credentials_required=True)
+        self.assertEqual(self.login(s, stages=("auth",)).code, "PAM_SUCCESS")
+        st = os.stat(os.path.join(self.cache, ".private", "alice", "issued.json"))
+        self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (0, 0o600))
+        r = s.run("alice", [], stages=("setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SUCCESS"], r)
+        self.assert_env_is(r.env, self.issued()[-1])
 
     def test_no_identity_pool(self):
         # pam_cognito alone in auth: setcred must still succeed (sshd kills

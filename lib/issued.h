@@ -1,0 +1,28 @@
+/* SPDX-License-Identifier: MIT */
+/* issued: the root-only record that this module's auth obtained AWS
+ * credentials for a user, <cache_dir>/.private/<user>/issued.json
+ * {"uid", "expiration"}. credentials.json is in the user's own area and
+ * the user can write anything there, so the session stages decide
+ * credentials_required on this record, never on that file (issue 22,
+ * item 9). */
+#ifndef PAM_COGNITO_ISSUED_H
+#define PAM_COGNITO_ISSUED_H
+
+#include <stddef.h>
+#include <time.h>
+
+/* After auth got credentials valid until expiration for user (uid: the
+ * local account's, -1 without one). 0, or -1 with why set. */
+int pc_issued_save(const char *base, const char *user, long long uid,
+                   long long expiration, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+
+/* 1 when the record says credentials were issued to user (uid) that stay
+ * valid for min_validity more seconds from now; 0 when there is none, it
+ * has run out, or it was made for another uid; -1 when it cannot be read.
+ * why says which. */
+int pc_issued_valid(const char *base, const char *user, long long uid,
+                    time_t now, long min_validity, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+
+#endif
