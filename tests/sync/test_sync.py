@@ -3,11 +3,24 @@ modes, what it leaves out, and what a failed run leaves behind."""
 import grp
 import os
 import shutil
+import subprocess
 import unittest
 from pathlib import Path
 
 from synccommon import (KEY, POOL, Emulator, hashed, key_env, read_entries, run_sync,
                         snapshot_dir, sub, sync_fixture, tempdir, write_config)
+
+
+ETC_HELD = 70004
+
+
+def etc_gid(gid):
+    """A group of /etc with this gid (created once, never removed: shared)."""
+    try:
+        grp.getgrgid(gid)
+    except KeyError:
+        subprocess.run(["groupadd", "-g", str(gid), "pcs-etc-held"], check=True)
+    return gid
 
 
 class SyncTest(unittest.TestCase):
@@ -77,16 +90,18 @@ class SyncTest(unittest.TestCase):
         self.assertEqual(first, again)
 
     def test_collisions_are_resolved_and_etc_ids_never_reused(self):
-        # 65530..65537 holds nobody/nogroup (65534): 7 free ids for 2 users,
-        # their private groups and 2 Cognito groups.
-        write_config(self.cfg, self.emu, nss_dir=self.nss, uid_min=65530, uid_max=65537)
+        # 70000..70007 holds a group of /etc (70004): 7 free ids for 2
+        # users, their private groups and 2 Cognito groups. (A range over
+        # nobody's 65534 is refused outright: the reserved uids.)
+        held = etc_gid(ETC_HELD)
+        write_config(self.cfg, self.emu, nss_dir=self.nss, uid_min=70000, uid_max=70007)
         self.sync_ok()
         pw = read_entries(os.path.join(self.nss, "passwd"))
         gr = read_entries(os.path.join(self.nss, "group"))
         ids = [int(pw[n][2]) for n in pw] + [int(gr[g][2]) for g in ("pcs-staff", "pcs-ops")]
         self.assertEqual(len(set(ids)), 4, ids)
-        self.assertNotIn(65534, ids)
-        self.assertTrue(all(65530 <= i <= 65537 for i in ids), ids)
+        self.assertNotIn(held, ids)
+        self.assertTrue(all(70000 <= i <= 70007 for i in ids), ids)
         before = {n: pw[n][2] for n in pw}
         # A newcomer never moves anyone already placed.
         self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username="pcs-dan",
@@ -98,11 +113,25 @@ class SyncTest(unittest.TestCase):
         self.assertNotIn(pw2["pcs-dan"][2], [str(i) for i in ids])
         # A range that is full fails the run and keeps the files.
         snap = snapshot_dir(self.nss)
-        write_config(self.cfg, self.emu, nss_dir=self.nss, uid_min=65533, uid_max=65535)
+        write_config(self.cfg, self.emu, nss_dir=self.nss, uid_min=70003, uid_max=70005)
         r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 1)
         self.assertIn("no free id left in uid_min..uid_max", r.stderr)
         self.assertEqual(snapshot_dir(self.nss), snap)
+
+    def test_uid_range_over_reserved_ids_or_above_max_uid_is_refused(self):
+        # Issue 22, item 4: the range never reaches nobody, systemd's
+        # dynamic users or above max_uid, and a refused run writes nothing.
+        write_config(self.cfg, self.emu, nss_dir=self.nss, uid_min=65530, uid_max=65537)
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("uid_min..uid_max (65530..65537) overlaps the reserved uids "
+                      "60000..65535", r.stderr)
+        write_config(self.cfg, self.emu, nss_dir=self.nss, max_uid=99999)
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("uid_max (299999) is above max_uid (99999)", r.stderr)
+        self.assertFalse(os.path.exists(self.nss))
 
     def test_removed_user_disappears_on_next_run(self):
         self.sync_ok()
