@@ -317,11 +317,10 @@ static long fixed_uid(const struct pc_config *cfg, const char *v) {
     return -1;
   errno = 0;
   id = strtol(v, &end, 10);
-  if (errno != 0 || *end != '\0' || id < cfg->min_uid || id > 2147483646L)
-    return -1;
-  /* Debian's reserved block, nobody and the overflow id: never Cognito's. */
-  if (id >= 60000 && id <= 65535)
-    return -1;
+  if (errno != 0 || *end != '\0' || id > 2147483646L ||
+      pc_uid_not_cognitos(cfg, id) != NULL)
+    return -1; /* also the reserved uids: systemd's dynamic users are in no
+                  /etc file, and nobody's uid is nobody's to claim */
   return id;
 }
 
@@ -417,7 +416,7 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
         return -1;
       if (cfg->uid_attribute != NULL && u->uid != NULL && e->fixed < 0)
         log(ud,
-            "user %s: %s '%s' is not a uid from min_uid up outside "
+            "user %s: %s '%s' is not a uid from min_uid to max_uid outside "
             "60000-65535; hashing",
             u->username, cfg->uid_attribute, u->uid);
       db->nu++;

@@ -218,6 +218,18 @@ class SyncTest(unittest.TestCase):
         self.assertEqual(pw["pcs-ben"][2], str(hashed(sub(2))))
         self.assertIn("custom:uid '12' is not a uid", r.stderr)
 
+    def test_uid_attribute_in_the_reserved_block_is_hashed(self):
+        # Issue 22, item 4: systemd's dynamic users (61184-65519) are in no
+        # /etc file, so only the reserved-block rule keeps a pool user from
+        # taking one of their uids.
+        self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username="pcs-ann",
+                     UserAttributes=[{"Name": "custom:uid", "Value": "61200"}])
+        write_config(self.cfg, self.emu, nss_dir=self.nss, uid_attribute="custom:uid")
+        r = self.sync_ok()
+        pw = read_entries(os.path.join(self.nss, "passwd"))
+        self.assertEqual(pw["pcs-ann"][2], str(hashed(sub(1))))
+        self.assertIn("custom:uid '61200' is not a uid", r.stderr)
+
     def test_export_then_import_writes_the_same_files(self):
         self.sync_ok()
         direct = {f: Path(self.nss, f).read_bytes() for f in ("passwd", "group", "shadow")}
