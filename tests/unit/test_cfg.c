@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cfg.h"
+#include "uidrule.h"
 #include "tap.h"
 
 #ifndef SRCDIR
@@ -714,6 +715,33 @@ static void test_uid_rules(void) {
   ok(validate_pairs(fits) == 0, "a sync range under max_uid accepted (%s)",
      err);
   ok(validate_with("max_uid", "-1") == -1, "negative max_uid refused");
+
+  {
+    struct pc_config c;
+
+    if (pc_config_init(&c) != 0) {
+      ok(0, "init");
+      return;
+    }
+    ok(pc_uid_not_cognitos(&c, 999) != NULL, "999: below min_uid");
+    ok(pc_uid_not_cognitos(&c, 1000) == NULL, "1000: Cognito's");
+    ok(pc_uid_not_cognitos(&c, 59999) == NULL, "59999: Cognito's");
+    ok(pc_uid_not_cognitos(&c, 60000) != NULL, "60000: reserved");
+    ok(pc_uid_not_cognitos(&c, 61184) != NULL, "61184: systemd dynamic");
+    ok(pc_uid_not_cognitos(&c, 65534) != NULL, "65534: nobody");
+    ok(pc_uid_not_cognitos(&c, 65535) != NULL, "65535: reserved");
+    ok(pc_uid_not_cognitos(&c, 65536) == NULL, "65536: Cognito's");
+    ok(pc_uid_not_cognitos(&c, pc_uid_overflow()) != NULL,
+       "the overflow uid (%lld)", pc_uid_overflow());
+    ok(pc_uid_not_cognitos(&c, 4294967295LL) != NULL, "(uid_t)-1");
+    ok(pc_uid_not_cognitos(&c, 2000000000LL) == NULL, "no max_uid: no limit");
+    c.max_uid = 5000;
+    ok(pc_uid_not_cognitos(&c, 5000) == NULL, "at max_uid: Cognito's");
+    ok(pc_uid_not_cognitos(&c, 5001) != NULL &&
+           strcmp(pc_uid_not_cognitos(&c, 5001), "above max_uid") == 0,
+       "above max_uid");
+    pc_config_free(&c);
+  }
 }
 
 /* login_claim names an attribute users can write: refused unless the
