@@ -166,7 +166,7 @@ int pc_module_screen(struct pc_module *m) {
   rc = pc_local_user(user, &m->uid, &m->gid);
   if (rc < 0) {
     pam_syslog(m->pamh, LOG_ERR, "cannot look up the local account of %s",
-               user);
+               pc_log_user(m, user));
     return PAM_SYSTEM_ERR;
   }
   m->has_local = rc == 0;

@@ -130,15 +130,11 @@ class TrustTest(unittest.TestCase):
         self.assertNotIn("DescribeUserPoolClient", self.emu.control("Stats")["ByOperation"])
 
     def test_writable_login_claim_fails_the_run(self):
-        # login_claim_trusted (issue 22 item 8) is the administrator's word
-        # that no client writes the claim; the sync checks that word. Builds
-        # from before that key refuse it as unknown and need no such word.
+        # login_claim_trusted is the administrator's word that no client
+        # writes the claim; the sync checks that word against the pool.
         self.config(login_claim="preferred_username", login_claim_trusted=True)
         cid = self.new_client("profile", WriteAttributes=["preferred_username"])
         r = run_sync(self.cfg)
-        if "unknown key 'login_claim_trusted'" in r.stderr:
-            self.config(login_claim="preferred_username")
-            r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("app client profile (%s) lets its users write preferred_username "
                       "(login_claim)" % cid, r.stderr)
