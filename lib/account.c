@@ -19,6 +19,7 @@
 #include "secret.h"
 #include "tokens.h"
 #include "error.h"
+#include "unavail.h"
 
 #define RECORD_FILE "account.json" /* in the user's root-only area */
 #define RECORD_MAX (64 * 1024)
@@ -181,8 +182,34 @@ static enum pc_account_result grace(const struct pc_config *cfg,
   return PC_ACCOUNT_OK;
 }
 
+/* No yes from Cognito: grace when it is unavailable by lib/unavail.h's
+ * rule, else a denial (throttling, a Lambda or WAF refusal, an invalid
+ * parameter, a timeout the user could have caused). */
+static enum pc_account_result
+no_yes(const struct pc_config *cfg, const char *user, const struct record *r,
+       const struct pc_error *err, int user_can_signal, time_t now, int *graced,
+       char *why, size_t whylen, const char *what) {
+  char reason[320], text[640];
+
+  if (pc_error_cognito_down(err, user_can_signal)) {
+    (void)snprintf(reason, sizeof reason, "Cognito unavailable (%s%s%s)", what,
+                   what[0] ? ": " : "", pc_cause_str(err->cause));
+    return grace(cfg, user, r, now, graced, why, whylen, reason);
+  }
+  if (err->status == PC_ERR_NOMEM || err->status == PC_ERR_CONFIG) {
+    pc_setf(why, whylen, "%s%s%s", what, what[0] ? ": " : "",
+            pc_error_text(err, text, sizeof text));
+    return PC_ACCOUNT_ERROR;
+  }
+  pc_setf(why, whylen, "Cognito gave no yes%s%s: %s; no grace: %s",
+          what[0] ? " to " : "", what, pc_error_text(err, text, sizeof text),
+          pc_error_not_down_why(err, user_can_signal));
+  return PC_ACCOUNT_DENIED;
+}
+
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
-                                        uid_t uid, time_t now, int *graced,
+                                        uid_t uid, time_t now,
+                                        int user_can_signal, int *graced,
                                         char *why, size_t whylen) {
   const struct pc_config *cfg = cl->cfg;
   struct record r;
@@ -198,8 +225,10 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   memset(&t, 0, sizeof t);
   memset(&v, 0, sizeof v);
   rc = record_load(cfg, user, uid, &r, why, whylen);
+  if (rc < 0) /* never "unknown": stacks skip that with user_unknown=ignore */
+    return PC_ACCOUNT_ERROR;
   if (rc != 0) {
-    if (rc == 1 && (why == NULL || why[0] == '\0'))
+    if (why == NULL || why[0] == '\0')
       pc_setf(why, whylen, "never logged in here with a password");
     return PC_ACCOUNT_UNKNOWN;
   }
@@ -233,15 +262,18 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
     goto out;
   }
   if (st != PC_OK) {
-    (void)snprintf(reason, sizeof reason, "Cognito unreachable (%s)",
-                   pc_status_str(st));
-    res = grace(cfg, user, &r, now, graced, why, whylen, reason);
+    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, whylen,
+                 "");
     goto out;
   }
   st = pc_authorize(cl, user, t.id_token, now, &v);
   if (pc_status_no_answer(st)) {
-    res = grace(cfg, user, &r, now, graced, why, whylen,
-                "the pool's keys cannot be fetched");
+    /* The key fetch was the transport's last call. */
+    pc_error_clear(&err);
+    (void)pc_error_set(&err, st, "%s", v.why);
+    err.cause = pc_http_cause(cl->http);
+    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, whylen,
+                 "the pool's keys");
     goto out;
   }
   if (st != PC_OK) {
@@ -252,10 +284,14 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
   pc_setf(why, whylen, "%s",
           res == PC_ACCOUNT_OK ? "admitted by a fresh token" : v.why);
-  /* Remember this decision (and a rotated refresh token). */
-  (void)pc_account_remember(cfg, user, uid,
-                            t.refresh_token ? t.refresh_token : r.refresh_token,
-                            &v, now, reason, sizeof reason);
+  /* Remember this decision (and a rotated refresh token): a record that
+   * cannot be written is an error, not a decision made without it. */
+  if (pc_account_remember(cfg, user, uid,
+                          t.refresh_token ? t.refresh_token : r.refresh_token,
+                          &v, now, reason, sizeof reason) != 0) {
+    pc_setf(why, whylen, "cannot write the account record: %s", reason);
+    res = PC_ACCOUNT_ERROR;
+  }
 out:
   pc_verdict_free(&v);
   pc_tokens_free(&t);

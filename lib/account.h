@@ -26,7 +26,10 @@ enum pc_account_result {
   PC_ACCOUNT_EXPIRED,     /* Cognito refused: disabled, revoked, deleted */
   PC_ACCOUNT_UNKNOWN,     /* never seen on this host */
   PC_ACCOUNT_STALE,       /* Cognito unreachable, last decision too old */
-  PC_ACCOUNT_ERROR        /* out of memory, broken configuration */
+  PC_ACCOUNT_DENIED,      /* Cognito gave no yes and is not unavailable by
+                             lib/unavail.h's rule (throttling, a refusal) */
+  PC_ACCOUNT_ERROR        /* out of memory, broken configuration, a record
+                             that cannot be read or written */
 };
 
 /* Keep the record after a verified, admitted login of user (local uid).
@@ -39,9 +42,11 @@ int pc_account_remember(const struct pc_config *cfg, const char *user,
 
 /* Decide for user (local uid) at now, refreshing through cl. why says what
  * decided (for syslog); *graced is set when a remembered decision was used
- * because Cognito could not be reached. */
+ * because Cognito is unavailable (lib/unavail.h; user_can_signal from
+ * pc_user_can_signal()). */
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
-                                        uid_t uid, time_t now, int *graced,
+                                        uid_t uid, time_t now,
+                                        int user_can_signal, int *graced,
                                         char *why, size_t whylen);
 
 /* Forget user's record (after the password was refused, say). */

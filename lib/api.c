@@ -240,6 +240,8 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
     pc_http_set_call_timeout_ms(cl->http, budget_ms - elapsed_ms(&start));
     st = pc_http_post(cl->http, url, target, body, len, &status, &rb);
     err->http_status = status;
+    /* The last attempt's: a 5xx counts as such only after the retries. */
+    err->cause = pc_http_cause(cl->http);
     pc_sanitize(err->request_id, sizeof(err->request_id),
                 pc_http_request_id(cl->http));
     if (st != PC_OK) {

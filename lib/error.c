@@ -8,6 +8,26 @@
 
 #include "error.h"
 
+const char *pc_cause_str(enum pc_cause c) {
+  switch (c) {
+  case PC_CAUSE_NONE:
+    return "an answer";
+  case PC_CAUSE_REFUSED:
+    return "connection refused or unreachable";
+  case PC_CAUSE_NO_NAME:
+    return "no such host name";
+  case PC_CAUSE_SERVER:
+    return "server error (5xx)";
+  case PC_CAUSE_TIMEOUT:
+    return "timed out";
+  case PC_CAUSE_LOCAL:
+    return "local resource error";
+  case PC_CAUSE_OTHER:
+    break;
+  }
+  return "connection failed";
+}
+
 void pc_error_clear(struct pc_error *e) {
   if (e != NULL)
     memset(e, 0, sizeof(*e));

@@ -12,8 +12,24 @@
 
 #include "status.h"
 
+/* Why no usable answer came back, as the transport saw it; lib/unavail.h
+ * decides from it whether Cognito counts as unavailable. */
+enum pc_cause {
+  PC_CAUSE_NONE = 0, /* an answer below 500 arrived, or nothing was sent */
+  PC_CAUSE_REFUSED,  /* connection refused, network or host unreachable */
+  PC_CAUSE_NO_NAME,  /* the resolver answered that the name does not exist */
+  PC_CAUSE_SERVER,   /* the server's own 5xx (the last of the retries) */
+  PC_CAUSE_TIMEOUT,  /* DNS, connect or reply too slow; login_timeout spent */
+  PC_CAUSE_LOCAL,    /* this host ran short: EMFILE, ENOMEM, no buffers */
+  PC_CAUSE_OTHER     /* a reset or cut reply, TLS, anything else */
+};
+
+/* A short fixed English name ("connection refused"). */
+const char *pc_cause_str(enum pc_cause c);
+
 struct pc_error {
   enum pc_status status; /* PC_OK while nothing failed */
+  enum pc_cause cause;   /* for a failed call: why no answer came */
   long http_status;      /* 0 when no HTTP answer arrived */
   char type[96];         /* the server's error type without namespace */
   char message[512];     /* the server's message */

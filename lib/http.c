@@ -3,7 +3,9 @@
 
 #include <arpa/inet.h>
 #include <curl/curl.h>
+#include <errno.h>
 #include <limits.h>
+#include <netdb.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@ struct pc_http {
   long call_timeout_ms; /* > 0: this call's whole budget (libcurl only) */
   long *budget_ms;      /* shared network time left (login_timeout), or NULL */
   const char *failure;  /* why the last call failed, or NULL */
+  enum pc_cause cause;  /* why the last call got no answer below 500 */
   char request_id[80];  /* x-amzn-RequestId of the last answer */
 };
 
@@ -157,6 +160,15 @@ const char *pc_http_failure(const struct pc_http *h) {
   return h ? h->failure : NULL;
 }
 
+enum pc_cause pc_http_cause(const struct pc_http *h) {
+  return h ? h->cause : PC_CAUSE_NONE;
+}
+
+void pc_http_set_cause(struct pc_http *h, enum pc_cause c) {
+  if (h != NULL)
+    h->cause = c;
+}
+
 static long now_ms(void) {
   struct timespec ts;
 
@@ -173,8 +185,10 @@ static enum pc_status within_budget(struct pc_http *h, const char *url,
   long start;
 
   h->failure = NULL;
+  h->cause = PC_CAUSE_NONE;
   if (h->budget_ms != NULL && *h->budget_ms <= 0) {
     h->failure = "login_timeout spent: no network time left for this call";
+    h->cause = PC_CAUSE_TIMEOUT;
     return PC_ERR_UNAVAIL;
   }
   start = now_ms();
@@ -183,8 +197,13 @@ static enum pc_status within_budget(struct pc_http *h, const char *url,
            : h->ops->get(h, url, status, resp);
   pc_http_charge(h, now_ms() - start);
   if (st == PC_ERR_UNAVAIL && h->failure == NULL && h->budget_ms != NULL &&
-      *h->budget_ms <= 0)
+      *h->budget_ms <= 0) {
     h->failure = "login_timeout spent during the call";
+    h->cause = PC_CAUSE_TIMEOUT;
+  }
+  /* An answer's status is the server's word: 5xx is its own error. */
+  if (st == PC_OK)
+    h->cause = *status >= 500 ? PC_CAUSE_SERVER : PC_CAUSE_NONE;
   return st;
 }
 
@@ -364,6 +383,83 @@ static int header_too_large(CURLcode rc, const struct curl_state *cs) {
   return found;
 }
 
+/* "Could not resolve": only the resolver's own "no such name", asked again
+ * here (libcurl does not say which failure it got), counts as the name not
+ * existing. A lookup that took long timed out (or this process was stopped
+ * meanwhile): that is a timeout, and it is not waited for twice. */
+static enum pc_cause resolve_cause(const char *url, long took_ms,
+                                   long limit_ms) {
+  struct addrinfo hints, *res = NULL;
+  CURLU *u;
+  char *host = NULL;
+  enum pc_cause c = PC_CAUSE_OTHER;
+  int rc;
+
+  if (took_ms >= 1000 || took_ms >= limit_ms)
+    return PC_CAUSE_TIMEOUT;
+  u = curl_url();
+  if (u == NULL)
+    return PC_CAUSE_LOCAL;
+  if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK) {
+    memset(&hints, 0, sizeof hints);
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    rc = getaddrinfo(host, NULL, &hints, &res);
+    if (rc == EAI_NONAME)
+      c = PC_CAUSE_NO_NAME;
+    else if (rc == EAI_AGAIN)
+      c = PC_CAUSE_TIMEOUT;
+    else if (rc == EAI_MEMORY || rc == EAI_SYSTEM)
+      c = PC_CAUSE_LOCAL;
+    if (res != NULL)
+      freeaddrinfo(res);
+  }
+  curl_free(host);
+  curl_url_cleanup(u);
+  return c;
+}
+
+/* Why libcurl got no answer. CURLE_COULDNT_CONNECT alone says little (a
+ * socket() that failed with EMFILE gives it too): the system's errno
+ * decides. */
+static enum pc_cause curl_cause(CURL *easy, CURLcode rc, const char *url,
+                                long took_ms, long limit_ms) {
+  long os_errno = 0;
+
+  switch (rc) {
+  case CURLE_OPERATION_TIMEDOUT:
+    return PC_CAUSE_TIMEOUT;
+  case CURLE_OUT_OF_MEMORY:
+  case CURLE_FAILED_INIT:
+    return PC_CAUSE_LOCAL;
+  case CURLE_COULDNT_RESOLVE_HOST:
+    return resolve_cause(url, took_ms, limit_ms);
+  case CURLE_COULDNT_CONNECT:
+    if (curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK)
+      return PC_CAUSE_OTHER;
+    switch (os_errno) {
+    case ECONNREFUSED:
+    case ENETUNREACH:
+    case EHOSTUNREACH:
+      return PC_CAUSE_REFUSED;
+    case ETIMEDOUT:
+      return PC_CAUSE_TIMEOUT;
+    case EMFILE:
+    case ENFILE:
+    case ENOMEM:
+    case ENOBUFS:
+    case EAGAIN:
+    case EADDRNOTAVAIL:
+      return PC_CAUSE_LOCAL;
+    default:
+      return PC_CAUSE_OTHER;
+    }
+  default:
+    return PC_CAUSE_OTHER;
+  }
+}
+
 /* One request: a JSON POST with X-Amz-Target, or a GET when target is
  * NULL. */
 static enum pc_status curl_call(struct pc_http *h, const char *url,
@@ -380,7 +476,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
       "Content-Type: application/x-amz-json-1.1", "Expect:", NULL};
   enum pc_status st = PC_ERR_UNAVAIL;
   char *ctype = NULL;
-  long limit_ms;
+  long limit_ms, start;
   CURLcode rc;
   int n;
 
@@ -446,6 +542,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
     st = PC_ERR_CONFIG;
     goto out;
   }
+  start = now_ms();
   rc = curl_easy_perform(cs->easy);
   if (rc == CURLE_OK) {
     if (curl_easy_getinfo(cs->easy, CURLINFO_RESPONSE_CODE, status) !=
@@ -475,9 +572,13 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
     st = PC_ERR_NOMEM;
   } else {
     /* Connection refused, DNS, TLS verification, timeout: all mean that no
-     * usable answer arrived. */
+     * usable answer arrived; the cause says which (lib/unavail.h). */
     st = PC_ERR_UNAVAIL;
   }
+  if (st != PC_OK)
+    h->cause = st == PC_ERR_NOMEM
+                   ? PC_CAUSE_LOCAL
+                   : curl_cause(cs->easy, rc, url, now_ms() - start, limit_ms);
   if (st != PC_OK) {
     *status = 0;
     pc_buf_free(resp);

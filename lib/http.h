@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include "bounds.h"
 #include "buf.h"
+#include "error.h"
 #include "status.h"
 
 struct pc_http;
@@ -74,6 +75,12 @@ long pc_http_budget_left(const struct pc_http *h);
  * spent", "reply header too large"), or NULL when it did not fail or no
  * more is known than its status. */
 const char *pc_http_failure(const struct pc_http *h);
+
+/* Why the last call got no answer below 500 (error.h): PC_CAUSE_SERVER for
+ * a 5xx answer, PC_CAUSE_NONE for any other answer. A custom transport
+ * reports its own with pc_http_set_cause during post() (else: NONE). */
+enum pc_cause pc_http_cause(const struct pc_http *h);
+void pc_http_set_cause(struct pc_http *h, enum pc_cause c);
 
 /* The x-amzn-RequestId header of the last answer ("" when none; raw
  * server text). A custom transport reports it with pc_http_set_request_id

@@ -18,6 +18,7 @@
 #include "offline.h"
 #include "result.h"
 #include "signin.h"
+#include "unavail.h"
 
 /* pam_set_data key: the user this process's auth admitted. The account
  * stage of the same process (sshd's auth child, login, su) trusts it only
@@ -130,8 +131,8 @@ int pc_acct_mgmt(struct pc_module *m) {
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
   why[0] = '\0';
-  res =
-      pc_account_check(&cl, user, m->uid, time(NULL), &graced, why, sizeof why);
+  res = pc_account_check(&cl, user, m->uid, time(NULL), pc_user_can_signal(),
+                         &graced, why, sizeof why);
   pc_client_free(&cl);
   switch (res) {
   case PC_ACCOUNT_OK:
@@ -153,6 +154,7 @@ int pc_acct_mgmt(struct pc_module *m) {
                  "or sign-in revoked).");
     return PAM_ACCT_EXPIRED;
   case PC_ACCOUNT_STALE:
+  case PC_ACCOUNT_DENIED:
     pam_syslog(m->pamh, LOG_ERR, "account denied; rhost=%s user=%s: %s",
                pc_log_rhost(m), pc_log_user(m, user), why);
     return PAM_PERM_DENIED;

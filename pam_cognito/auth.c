@@ -101,8 +101,8 @@ int pc_authenticate(struct pc_module *m) {
     log_failure(m, user, st, &r);
     /* After "reset required" the cached password is void, whatever
      * happened next (a network that went down mid-reset, say). */
-    rc = pc_module_offline(m, user, pw,
-                           r.reset_required ? PC_ERR_PASSWORD_RESET : st);
+    rc = pc_module_offline(
+        m, user, pw, r.reset_required ? PC_ERR_PASSWORD_RESET : st, &r.err);
     if (rc < 0) {
       (void)pc_signin_tell_error(m, &r.err);
       rc = pc_pam_result(st);

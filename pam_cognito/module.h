@@ -93,11 +93,14 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
 /* Remember for this handle's account stage that auth admitted user. */
 int pc_module_mark_admitted(struct pc_module *m, const char *user);
 
-/* The online login failed with status online: when Cognito could not be
- * reached, decide from the offline verifier; when it refused the password,
- * drop a verifier of that password (offline.c). The PAM result, or -1 when
- * the online result stands. */
+/* The online login failed with status online (err: the login's error):
+ * when Cognito is unavailable by lib/unavail.h's rule, decide from the
+ * offline verifier; when it refused the password, drop a verifier of that
+ * password (offline.c). The PAM result, or -1 when the online result
+ * stands. */
+struct pc_error;
 int pc_module_offline(struct pc_module *m, const char *user,
-                      const char *password, enum pc_status online);
+                      const char *password, enum pc_status online,
+                      const struct pc_error *err);
 
 #endif

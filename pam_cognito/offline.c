@@ -12,13 +12,16 @@
 #include "logname.h"
 #include "module.h"
 #include "offline.h"
+#include "unavail.h"
 
 int pc_module_offline(struct pc_module *m, const char *user,
-                      const char *password, enum pc_status online) {
+                      const char *password, enum pc_status online,
+                      const struct pc_error *err) {
   enum pc_offline_result res;
   time_t last = 0;
   struct tm tm;
   char why[320], when[64], msg[160];
+  int can_signal = pc_user_can_signal();
 
   if (m->cfg.offline_days <= 0 || !m->has_local)
     return -1;
@@ -33,8 +36,13 @@ int pc_module_offline(struct pc_module *m, const char *user,
                  pc_log_user(m, user));
     return -1;
   }
-  if (!pc_status_no_answer(online))
+  if (online != PC_ERR_UNAVAIL || !pc_error_cognito_down(err, can_signal)) {
+    /* Only an outage the user cannot fake opens the verifier. */
+    if (pc_status_no_answer(online))
+      pam_syslog(m->pamh, LOG_NOTICE, "user=%s: no offline login: %s",
+                 pc_log_user(m, user), pc_error_not_down_why(err, can_signal));
     return -1;
+  }
   why[0] = '\0';
   res = pc_offline_login(&m->cfg, user, m->uid, password, time(NULL), &last,
                          why, sizeof why);
@@ -67,6 +75,7 @@ int pc_module_offline(struct pc_module *m, const char *user,
   pam_syslog(m->pamh, LOG_WARNING,
              "offline authentication; rhost=%s user=%s: Cognito unreachable "
              "(%s); %s",
-             pc_log_rhost(m), pc_log_user(m, user), pc_status_str(online), why);
+             pc_log_rhost(m), pc_log_user(m, user), pc_cause_str(err->cause),
+             why);
   return pc_module_mark_admitted(m, user);
 }

@@ -21,7 +21,12 @@
  * out the conversation fails (PAM_CONV_ERR), so nothing hangs.
  * -q passes PAM_SILENT. -x PROGRAM runs PROGRAM (no arguments, stdin and
  * stderr /dev/null) at every prompt, as a conversation that spawns a child
- * would, and reports its output as a "child" event. */
+ * would, and reports its output as a "child" event.
+ * $PAM_RUN_SU_UID=UID: behave like su or sudo, a setuid program the user
+ * started (which the loader would strip of pam_wrapper): the real uid
+ * becomes UID, the effective and saved uids stay root, so the user may
+ * signal this process. */
+#define _GNU_SOURCE /* setresuid */
 #include <security/pam_appl.h>
 #include <stdio.h>
 #include <fcntl.h>
@@ -216,7 +221,13 @@ int main(int argc, char **argv) {
   pam_handle_t *h = NULL;
   int opt, rc = PAM_SUCCESS, silent = 0, i;
   char **env;
+  const char *su_uid = getenv("PAM_RUN_SU_UID");
 
+  if (su_uid != NULL &&
+      setresuid((uid_t)strtoul(su_uid, NULL, 10), 0, 0) != 0) {
+    perror("setresuid");
+    return 2;
+  }
   while ((opt = getopt(argc, argv, "d:s:u:a:r:t:qx:")) != -1) {
     switch (opt) {
     case 'd':
