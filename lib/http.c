@@ -40,7 +40,8 @@ struct curl_state {
   long timeout_ms;     /* the handle's timeout per call */
   char errbuf[CURL_ERROR_SIZE];
   int nomem;
-  int sigv4; /* pc_http_set_aws_sigv4 was called */
+  int sigv4;        /* pc_http_set_aws_sigv4 was called */
+  int socket_errno; /* of a socket() that failed during the call, or 0 */
   /* The request body, read by libcurl through read_cb from the caller's
    * wiped buffer (no copy of ours to forget). */
   const char *up;
@@ -423,8 +424,8 @@ static enum pc_cause resolve_cause(const char *url, long took_ms,
 /* Why libcurl got no answer. CURLE_COULDNT_CONNECT alone says little (a
  * socket() that failed with EMFILE gives it too): the system's errno
  * decides. */
-static enum pc_cause curl_cause(CURL *easy, CURLcode rc, const char *url,
-                                long took_ms, long limit_ms) {
+static enum pc_cause curl_cause(const struct curl_state *cs, CURLcode rc,
+                                const char *url, long took_ms, long limit_ms) {
   long os_errno = 0;
 
   switch (rc) {
@@ -436,7 +437,10 @@ static enum pc_cause curl_cause(CURL *easy, CURLcode rc, const char *url,
   case CURLE_COULDNT_RESOLVE_HOST:
     return resolve_cause(url, took_ms, limit_ms);
   case CURLE_COULDNT_CONNECT:
-    if (curl_easy_getinfo(easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK)
+    /* socket() itself failed (libcurl keeps no errno for that). */
+    if (cs->socket_errno != 0)
+      return PC_CAUSE_LOCAL;
+    if (curl_easy_getinfo(cs->easy, CURLINFO_OS_ERRNO, &os_errno) != CURLE_OK)
       return PC_CAUSE_OTHER;
     switch (os_errno) {
     case ECONNREFUSED:
@@ -514,6 +518,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
   cs->overflow = 0;
   cs->nomem = 0;
   cs->header_bytes = 0;
+  cs->socket_errno = 0;
   cs->errbuf[0] = '\0';
   /* This call's time: its own timeout, within what login_timeout left. */
   limit_ms = h->call_timeout_ms > 0 ? h->call_timeout_ms : cs->timeout_ms;
@@ -578,7 +583,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
   if (st != PC_OK)
     h->cause = st == PC_ERR_NOMEM
                    ? PC_CAUSE_LOCAL
-                   : curl_cause(cs->easy, rc, url, now_ms() - start, limit_ms);
+                   : curl_cause(cs, rc, url, now_ms() - start, limit_ms);
   if (st != PC_OK) {
     *status = 0;
     pc_buf_free(resp);
@@ -628,11 +633,13 @@ static const struct pc_http_ops curl_ops = {curl_post, curl_destroy, curl_get};
  * call and must not reach the programs the application starts. */
 static curl_socket_t open_socket(void *clientp, curlsocktype purpose,
                                  struct curl_sockaddr *a) {
+  struct curl_state *cs = clientp;
   int fd;
 
-  (void)clientp;
   (void)purpose;
   fd = socket(a->family, a->socktype | SOCK_CLOEXEC, a->protocol);
+  if (fd < 0 && cs != NULL) /* EMFILE and the like: this host's shortage */
+    cs->socket_errno = errno != 0 ? errno : -1;
   return fd < 0 ? CURL_SOCKET_BAD : fd;
 }
 
@@ -680,6 +687,7 @@ static int curl_setup(CURL *e, long timeout, const char *ca_file,
       curl_easy_setopt(e, CURLOPT_POST, 1L) != CURLE_OK ||
       curl_easy_setopt(e, CURLOPT_OPENSOCKETFUNCTION, open_socket) !=
           CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_OPENSOCKETDATA, cs) != CURLE_OK ||
       /* Idle connections go to the server's tcp keep-alive, not a NAT's
        * timeout, while a person types a code. */
       curl_easy_setopt(e, CURLOPT_TCP_KEEPALIVE, 1L) != CURLE_OK)

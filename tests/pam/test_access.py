@@ -351,9 +351,13 @@ class AccessTest(CacheTest):
         # The directory is root's and closed: alice cannot even look.
         st = os.stat(os.path.dirname(record))
         self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (0, 0o700))
-        # A record owned by the user (planted by some other way) is refused.
+        # A record owned by the user (planted by some other way) is refused:
+        # an error, never PAM_USER_UNKNOWN (which stacks skip with
+        # user_unknown=ignore).
         os.chown(record, self.alice.pw_uid, self.alice.pw_gid)
-        self.assertEqual(self.account(s).code, "PAM_USER_UNKNOWN")
+        r = self.account(s)
+        self.assertEqual(r.code, "PAM_SYSTEM_ERR", r)
+        self.assertTrue(self.refused_by(r, "account stage failed"), r.syslog)
 
     def test_account_record_of_a_deleted_uid_is_ignored(self):
         s = self.stack()

@@ -177,6 +177,7 @@ SHOWN = {
 LOGGED = {
     "creds-required": 'credentials_required is set: denying the login of user="alice"',
     "grace": "account_grace is 0 s",
+    "no-grace": "Cognito gave no yes",
 }
 NETWORK = ("refused", "hang", "trickle", "reset_mid_body", "http500")
 MALFORMED = ("garbage", "truncated", "oversized", "wrong_type", "error_200", "error_tokens_200")
@@ -197,7 +198,13 @@ def _expect():
             row["http429"] = ("exit 1", "helper-rate")
             row["oversized"] = ("exit 1", "helper-large")
         elif name == "account-stage refresh":
-            row = {k: ("PAM_PERM_DENIED", "grace") for k in kinds}
+            # Grace only when Cognito is unavailable in a way no user can
+            # fake (lib/unavail.h): its 5xx, or a timeout in a process the
+            # user cannot signal (pam-run is root-root, like sshd). A reset
+            # or cut reply and any answer below 500 are denials.
+            row = {k: ("PAM_PERM_DENIED", "no-grace") for k in kinds}
+            for k in ("hang", "trickle", "http500"):
+                row[k] = ("PAM_PERM_DENIED", "grace")
         else:  # the login's own steps and the key fetch
             row = {k: ("PAM_AUTHINFO_UNAVAIL", "retry") for k in kinds}
             if name != "JWKS fetch":  # Cognito's throttling, by its error table
@@ -353,6 +360,11 @@ def render():
         "  (`REFRESH_TOKEN_AUTH`); the account row is the account stage alone in",
         "  a new process with `account_grace = 0` (within the grace the last",
         "  verified decision stands, by design: `tests/pam/test_access.py`).",
+        "  Only an outage no user can fake reaches the grace (Cognito's 5xx, a",
+        "  timeout in a process the user cannot signal: pam-run runs as root",
+        "  like sshd); a reset or cut reply, throttling and every malformed",
+        "  answer are denials with the reason in syslog",
+        "  (`tests/pam/test_unfakeable_offline.py`).",
         "- MFA enrolment at the prompt (`mfa_setup`: AssociateSoftwareToken,",
         "  VerifySoftwareToken, the MFA_SETUP answer) and the password reset at the",
         "  prompt (`password_reset`: ForgotPassword, ConfirmForgotPassword) are rows",

@@ -171,12 +171,17 @@ class OfflineTest(CacheTest):
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
         self.assertEqual(r.infos, [])
 
-    def test_garbage_counts_as_unreachable(self):
+    def test_garbage_is_an_answer_not_an_outage(self):
+        # Anything below 500 that is not a yes is a no (issue 22): only an
+        # outage the user cannot fake opens the verifier
+        # (test_unfakeable_offline.py).
         self.online()
         self.emu.control("SetFault", Operation="*", Kind="garbage", Count=20)
         r = self.stack().run("alice", [ALICE_PW])
-        self.assertEqual(r.code, "PAM_SUCCESS", r)
-        self.assertTrue(any(m.startswith(DOWN_MSG) for m in r.infos), r.infos)
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+        self.assertFalse(any(m.startswith(DOWN_MSG) for m in r.infos), r.infos)
+        self.assertTrue(any("no offline login: an answer came back" in l for l in r.syslog),
+                        r.syslog)
 
     def test_no_record_for_a_deleted_and_reused_uid(self):
         self.online()
