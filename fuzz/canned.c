@@ -20,8 +20,11 @@ static enum pc_status canned_post(struct pc_http *h, const char *url,
   if (c->next >= c->n)
     return PC_ERR_UNAVAIL;
   r = &c->r[c->next++];
-  if (r->kind == CANNED_UNAVAIL)
+  if (r->kind == CANNED_UNAVAIL) {
+    /* An outage that counts (lib/unavail.h): grace stays reachable. */
+    pc_http_set_cause(h, PC_CAUSE_REFUSED);
     return PC_ERR_UNAVAIL;
+  }
   if (r->kind == CANNED_TOO_LARGE)
     return PC_ERR_PROTOCOL;
   *status = r->status;

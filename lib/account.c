@@ -284,11 +284,13 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
   pc_setf(why, whylen, "%s",
           res == PC_ACCOUNT_OK ? "admitted by a fresh token" : v.why);
-  /* Remember this decision (and a rotated refresh token): a record that
-   * cannot be written is an error, not a decision made without it. */
+  /* Remember this decision (and a rotated refresh token): an admission
+   * whose record cannot be written is an error (the next decision would be
+   * made from a stale record, or with a token already rotated away). */
   if (pc_account_remember(cfg, user, uid,
                           t.refresh_token ? t.refresh_token : r.refresh_token,
-                          &v, now, reason, sizeof reason) != 0) {
+                          &v, now, reason, sizeof reason) != 0 &&
+      res == PC_ACCOUNT_OK) {
     pc_setf(why, whylen, "cannot write the account record: %s", reason);
     res = PC_ACCOUNT_ERROR;
   }

@@ -18,8 +18,8 @@ import signal
 import subprocess
 import time
 
-from pamrun import (CacheTest, MODULE, PAM_CODES, PAM_RUN, PAM_WRAPPER, POOL, Result,
-                    Stack, base_config)
+from pamrun import (CacheTest, PAM_RUN, PAM_WRAPPER, POOL, Result, Stack, base_config,
+                    ensure_user)
 from test_offline import ALICE_PW, DOWN_MSG, NEW_PW, dead_url
 
 TIMEOUT = 2          # the module's per-call timeout in these tests
@@ -135,6 +135,34 @@ class UnfakeableOfflineTest(Base):
     def test_su_stopped_during_password_verifier_is_no_offline_login(self):
         r = self.stopped_in_flight(self.stack(), "RespondToAuthChallenge",
                                    "PASSWORD_VERIFIER", self.uid)
+        self.assertNoOfflineLogin(r)
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+
+    def test_su_stopped_during_the_sms_code_is_no_offline_login(self):
+        # offline_mfa admits an MFA user offline; a stop during the code's
+        # answer must not turn a wrong code into that.
+        ensure_user("smsuser")
+        code = lambda prompt: self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        r = self.stack(offline_mfa=True).run("smsuser", ["Sms-Passw0rd1!", code])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        run_user = ensure_user("smsuser")
+        self.emu.control("SetFault", Operation="RespondToAuthChallenge", When="SMS_MFA",
+                         Kind="slow", DelaySeconds=1, Count=20)
+        before = self.emu.control("Stats")["ByOperation"].get("RespondToAuthChallenge", 0)
+        run = SuLikeRun(self.stack(offline_mfa=True), "smsuser", ["Sms-Passw0rd1!", "000000"],
+                        su_uid=run_user.pw_uid)
+        # The password's answer is the first; the code's the second.
+        deadline = time.monotonic() + 20
+        while (self.emu.control("Stats")["ByOperation"].get("RespondToAuthChallenge", 0)
+               < before + 2 and run.p.poll() is None and time.monotonic() < deadline):
+            time.sleep(0.02)
+        self.assertIsNone(run.p.poll(), "pam-run ended before the code was in flight")
+        os.kill(run.p.pid, signal.SIGSTOP)
+        try:
+            time.sleep(TIMEOUT + 1)
+        finally:
+            os.kill(run.p.pid, signal.SIGCONT)
+        r = run.result()
         self.assertNoOfflineLogin(r)
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
 
@@ -286,6 +314,20 @@ class AccountAnswerTest(Base):
         self.assertNotIn(r.code, ("PAM_SUCCESS", "PAM_USER_UNKNOWN"), r)
         self.assertEqual(r.code, "PAM_SYSTEM_ERR", r)
         self.assertTrue(any("account stage failed" in l for l in r.syslog), r.syslog)
+
+    def test_unwritable_record_is_an_error(self):
+        # Cognito says yes, but the decision cannot be kept: an immutable
+        # directory stops even root from writing the record.
+        self.group("ops", add=True)
+        area = os.path.dirname(self.record)
+        subprocess.run(["chattr", "+i", area], check=True)
+        try:
+            r = self.account()
+        finally:
+            subprocess.run(["chattr", "-i", area], check=True)
+        self.assertEqual(r.code, "PAM_SYSTEM_ERR", r)
+        self.assertTrue(any("cannot write the account record" in l for l in r.syslog),
+                        r.syslog)
 
     def test_corrupt_record_is_an_error_not_unknown(self):
         with open(self.record, "w") as f:
