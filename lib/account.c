@@ -224,6 +224,7 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   *graced = 0;
   memset(&t, 0, sizeof t);
   memset(&v, 0, sizeof v);
+  pc_error_clear(&err); /* a failure before any call leaves no cause */
   rc = record_load(cfg, user, uid, &r, why, whylen);
   if (rc < 0) /* never "unknown": stacks skip that with user_unknown=ignore */
     return PC_ACCOUNT_ERROR;
