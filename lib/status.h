@@ -34,7 +34,9 @@ const char *pc_status_str(enum pc_status st);
 
 /* 1 when no usable answer came from Cognito: nothing answered, or what
  * answered was not Cognito (a 5xx, garbage, a cut or oversized reply; a
- * network in between can make either). Throttling is an answer. */
+ * network in between can make either). Throttling is an answer. Whether
+ * that makes Cognito unavailable (offline login, account grace) is
+ * lib/unavail.h's rule, never this one: a user can cause most of these. */
 int pc_status_no_answer(enum pc_status st);
 
 #endif
