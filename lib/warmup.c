@@ -29,9 +29,7 @@ struct pc_warmup {
   CURLM *multi;
   CURL *easy[ENDPOINTS];
   enum pc_warmup_mode mode;
-  long grace_ms;
-  int stop;     /* guarded by mu */
-  long stop_at; /* ms, guarded by mu */
+  int stop; /* guarded by mu */
   /* The JWKS, when the store's copy is stale: fetched by the first round
    * (the worker writes, pc_warmup_stop reads after the join). */
   const struct pc_config *cfg;
@@ -56,21 +54,20 @@ static long now_ms(void) {
   return (long)t.tv_sec * 1000L + t.tv_nsec / 1000000L;
 }
 
-static int stopping(struct pc_warmup *w, long *stop_at) {
+static int stopping(struct pc_warmup *w) {
   int s;
 
   (void)pthread_mutex_lock(&w->mu);
   s = w->stop;
-  *stop_at = w->stop_at;
   (void)pthread_mutex_unlock(&w->mu);
   return s;
 }
 
 /* Wait ms, or until stopped (1). */
 static int pause_ms(struct pc_warmup *w, long ms) {
-  long end = now_ms() + ms, at, left;
+  long end = now_ms() + ms, left;
 
-  while (!stopping(w, &at)) {
+  while (!stopping(w)) {
     left = end - now_ms();
     if (left <= 0)
       return 0;
@@ -106,13 +103,13 @@ static void collect_jwks(struct pc_warmup *w, CURLcode result) {
   }
 }
 
-/* One GET per endpoint, all at once, until all are answered. Once stopped,
- * a transfer still running gets the grace period; when the user pool's is
- * done, the others get only as long again as it took (they started
- * together), so a slow identity endpoint does not hold the login. */
+/* One GET per endpoint, all at once, until all are answered or the answer
+ * is here. A transfer still running then is abandoned at once: waiting
+ * for it would add its wait to the login's (a hung server would cost two
+ * timeouts), and a new connection costs the login no more than one still
+ * being opened. */
 static void one_round(struct pc_warmup *w) {
   int done[ENDPOINTS], left = 0, running, i, q;
-  long start = now_ms(), idp_done = -1, at, limit;
   CURLMsg *msg;
 
   for (i = 0; i < ENDPOINTS; i++) {
@@ -132,23 +129,14 @@ static void one_round(struct pc_warmup *w) {
         (void)curl_multi_remove_handle(w->multi, w->easy[i]);
         done[i] = 1;
         left--;
-        if (i == 0) {
-          idp_done = now_ms();
+        if (i == 0)
           collect_jwks(w, msg->data.result);
-        }
       }
     }
-    if (left == 0)
+    if (left == 0 || stopping(w))
       break;
-    if (stopping(w, &at)) {
-      limit = at + w->grace_ms;
-      if (idp_done >= 0 &&
-          (idp_done > at ? idp_done : at) + (idp_done - start) < limit)
-        limit = (idp_done > at ? idp_done : at) + (idp_done - start);
-      if (now_ms() >= limit)
-        break;
-    }
-    (void)curl_multi_poll(w->multi, NULL, 0, 100, NULL);
+    /* curl_multi_wakeup (pc_warmup_stop) ends the wait at once. */
+    (void)curl_multi_poll(w->multi, NULL, 0, 1000, NULL);
   }
   /* Abandoned transfers: libcurl closes their connections. */
   for (i = 0; i < ENDPOINTS; i++)
@@ -269,9 +257,6 @@ struct pc_warmup *pc_warmup_start(struct pc_http_pool *pool,
     return NULL;
   (void)pthread_mutex_init(&w->mu, NULL);
   w->mode = mode;
-  w->grace_ms = cfg->timeout > 0 && cfg->timeout * 1000L < PC_WARMUP_GRACE_MS
-                    ? cfg->timeout * 1000L
-                    : PC_WARMUP_GRACE_MS;
   w->multi = curl_multi_init();
   w->cfg = cfg;
   /* The keys are needed after Enter only when the stored copy is stale:
@@ -306,15 +291,18 @@ struct pc_warmup *pc_warmup_start(struct pc_http_pool *pool,
   return w;
 }
 
-void pc_warmup_stop(struct pc_warmup *w) {
+long pc_warmup_stop(struct pc_warmup *w) {
+  long start;
+
   if (w == NULL)
-    return;
+    return 0;
+  start = now_ms();
   (void)pthread_mutex_lock(&w->mu);
   w->stop = 1;
-  w->stop_at = now_ms();
   (void)pthread_mutex_unlock(&w->mu);
   (void)curl_multi_wakeup(w->multi);
   (void)pthread_join(w->thread, NULL);
   save_jwks(w);
   free_warmup(w);
+  return now_ms() - start;
 }

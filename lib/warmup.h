@@ -10,7 +10,8 @@
  * nothing of the user's: the pool's JWKS document
  * (<idp>/<user_pool_id>/.well-known/jwks.json) and the identity endpoint's
  * "GET /" (an UnknownOperation error; only the connection matters). Any
- * failure is ignored: the login then opens its own connection. */
+ * failure is ignored, and so is a connection not ready when the answer
+ * arrives: the login then opens its own connection. */
 #ifndef PAM_COGNITO_WARMUP_H
 #define PAM_COGNITO_WARMUP_H
 
@@ -33,10 +34,13 @@ struct pc_warmup *pc_warmup_start(struct pc_http_pool *pool,
                                   const struct pc_config *cfg,
                                   enum pc_warmup_mode mode);
 
-/* The answer is here: let a connection being opened finish (bounded by
- * the call timeout, at most PC_WARMUP_GRACE_MS), stop, join the thread and
- * free everything. Call before any other use of the pool; NULL is fine. */
-#define PC_WARMUP_GRACE_MS 3000L
-void pc_warmup_stop(struct pc_warmup *w);
+/* The answer is here: stop at once, join the thread and free everything.
+ * Connections that are ready stay in the pool; a transfer still under way
+ * (a connection being opened, a request not yet answered) is abandoned and
+ * its connection closed, so the login never waits for the warm-up: it uses
+ * a connection of its own instead. Call before any other use of the pool;
+ * NULL is fine. Returns the milliseconds the stop took, network waiting of
+ * the caller's (login_timeout). */
+long pc_warmup_stop(struct pc_warmup *w);
 
 #endif

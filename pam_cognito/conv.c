@@ -39,7 +39,7 @@ static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,
                   style == PC_PROMPT_SECRET ? PAM_PROMPT_ECHO_OFF
                                             : PAM_PROMPT_ECHO_ON,
                   &resp, "%s", prompt);
-  pc_warmup_stop(keep);
+  pc_module_charge(m, pc_warmup_stop(keep));
   pc_module_conv_end(m);
 
   if (rc != PAM_SUCCESS || resp == NULL) {

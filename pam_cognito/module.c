@@ -202,6 +202,11 @@ struct pc_http_pool *pc_module_pool(struct pc_module *m) {
   return p;
 }
 
+void pc_module_charge(struct pc_module *m, long ms) {
+  if (ms > 0)
+    m->net_left_ms = m->net_left_ms > ms ? m->net_left_ms - ms : 0;
+}
+
 int pc_module_client(struct pc_module *m, struct pc_client *cl) {
   const char *unsafe = pc_http_unsafe_environment();
   enum pc_status st;

@@ -62,6 +62,10 @@ int pc_module_user(struct pc_module *m, const char **user);
  * on, PAM_IGNORE, or a PAM error. */
 int pc_module_screen(struct pc_module *m);
 
+/* Count ms of network waiting done outside the clients (stopping the
+ * warm-up) against this call's login_timeout. */
+void pc_module_charge(struct pc_module *m, long ms);
+
 /* The HTTP client for this call, or a PAM error after a syslog line. */
 struct pc_client;
 int pc_module_client(struct pc_module *m, struct pc_client *cl);

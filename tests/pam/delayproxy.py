@@ -14,8 +14,10 @@ was accepted, time.monotonic(), comparable with the tests' clocks) and the
 requests by method (the first bytes of a chunk from the client). Optional
 faults: refuse the first N connections (closed at accept), close a
 connection idle for idle_close seconds (a server dropping idle
-keep-alive connections). Loopback only; stop() ends the thread and every
-connection.
+keep-alive connections), hold every request answer_delay seconds more
+before passing it on (a server slow to answer each request), and silent
+(accept every connection, then never read or answer: a hung server).
+Loopback only; stop() ends the thread and every connection.
 """
 import asyncio
 import os
@@ -56,8 +58,11 @@ def make_test_ca(directory):
 
 class DelayProxy:
     def __init__(self, backend_port, rtt=0.0, cert=None, key=None,
-                 refuse_first=0, idle_close=None):
+                 refuse_first=0, idle_close=None, answer_delay=0.0, silent=False):
         self.backend_port = backend_port
+        self.answer_delay = answer_delay
+        self.silent = silent
+        self._held = []  # silent: accepted sockets, closed by stop()
         self.rtt = rtt
         self.refuse_first = refuse_first
         self.idle_close = idle_close
@@ -132,6 +137,8 @@ class DelayProxy:
     def _shutdown(self):
         for t in list(self._tasks):
             t.cancel()
+        for sock in self._held:
+            sock.close()
         self._main.cancel()
 
     def _spawn(self, coro):
@@ -149,6 +156,9 @@ class DelayProxy:
                 n = len(self.accepted)
             if n <= self.refuse_first:
                 sock.close()
+                continue
+            if self.silent:
+                self._held.append(sock)
                 continue
             self._spawn(self._serve(sock))
 
@@ -194,12 +204,15 @@ class DelayProxy:
             await asyncio.sleep(left)
 
     def _count(self, data):
+        """Count a chunk that begins a request; True when it does."""
         method = data.split(b" ", 1)[0]
         if method in (b"GET", b"POST", b"PUT", b"HEAD", b"DELETE", b"OPTIONS"):
             with self.lock:
                 m = method.decode()
                 self.requests[m] = self.requests.get(m, 0) + 1
                 self.request_times.append(time.monotonic())
+            return True
+        return False
 
     async def _pump(self, src, dst, state, from_client):
         """Copy src to dst, each chunk rtt/2 after it arrived, in order."""
@@ -226,12 +239,14 @@ class DelayProxy:
                 except (OSError, ssl.SSLError):
                     data = b""
                 state["last"] = loop.time()
+                due = loop.time() + self.rtt / 2
                 if data and from_client:
-                    self._count(data)
+                    if self._count(data):
+                        due += self.answer_delay
                     state["busy"] = True
                 elif data:
                     state["busy"] = False
-                q.put_nowait((loop.time() + self.rtt / 2, data))
+                q.put_nowait((due, data))
                 if not data:
                     break
             await out

@@ -2,10 +2,15 @@
 server that answers every request just inside `timeout` cannot hold a login
 for several timeouts; time spent at a prompt is the user's, not the
 network's."""
+import shutil
+import tempfile
 import time
 import unittest
 
-from pamrun import EmulatorTest, POOL
+from delayproxy import DelayProxy, make_test_ca
+from pamrun import EmulatorTest, POOL, Stack, base_config
+
+PASSWORD = "Alice-Passw0rd!"
 
 
 class LoginTimeoutTest(EmulatorTest):
@@ -54,6 +59,95 @@ class LoginTimeoutTest(EmulatorTest):
         r = self.stack(login_timeout=0).run("alice", ["Alice-Passw0rd!"])
         self.assertEqual(r.code, "PAM_SERVICE_ERR", r)
         self.assertTrue(any("login_timeout" in l for l in r.syslog), r.syslog)
+
+
+class HungServerTest(EmulatorTest):
+    """login_timeout and timeout are bounds on the wall clock after the
+    answer, warm-up included: the connection the warm-up opened while the
+    prompt was on screen is used only when it is ready; one still being
+    opened or still waiting for its answer is left behind and the login goes
+    on at once on a connection of its own. Served through
+    tests/pam/delayproxy.py (a server slow to answer each request, or one
+    that accepts and never answers)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.pki = tempfile.mkdtemp(prefix="pc-test-ca-")
+        cls.ca, cls.cert, cls.key = make_test_ca(cls.pki)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.pki, ignore_errors=True)
+        super().tearDownClass()
+
+    def proxy(self, **kw):
+        p = DelayProxy(self.emu.port, cert=self.cert, key=self.key, **kw).start()
+        self.addCleanup(p.stop)
+        return p
+
+    def stack(self, proxy, **over):
+        # A cache of its own: the warm-up then also fetches the pool's keys.
+        cache = tempfile.mkdtemp(prefix="pc-test-cache-")
+        self.addCleanup(shutil.rmtree, cache, True)
+        s = Stack(base_config(self.emu, idp_endpoint=proxy.url, identity_endpoint=proxy.url,
+                              ca_file=self.ca, cache_dir=cache, **over))
+        self.addCleanup(s.cleanup)
+        return s
+
+    def login(self, stack, user, answers, typing):
+        """Run auth, each answer given typing seconds after its prompt.
+        Returns the result and the seconds from the first answer to the
+        end of the pam-run process."""
+        given = []
+
+        def typed(answer):
+            def give(prompt):
+                time.sleep(typing)
+                given.append(time.monotonic())
+                return answer() if callable(answer) else answer
+            return give
+        r = stack.run(user, [typed(a) for a in answers])
+        return r, time.monotonic() - given[0]
+
+    def test_slow_server_is_cut_at_login_timeout_warm_up_included(self):
+        # Every request answered after 2.5 s: each inside timeout = 3; the
+        # warm-up's GET is still waiting when the password arrives. Before,
+        # the login waited for it (2.5 s), then InitiateAuth (2.5 s), then
+        # PASSWORD_VERIFIER until login_timeout: 6.5 s after Enter.
+        px = self.proxy(answer_delay=2.5)
+        r, took = self.login(self.stack(px, timeout=3, login_timeout=4), "alice",
+                             [PASSWORD], typing=0.3)
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+        self.assertLess(took, 5.5, "login_timeout = 4 bounds the wait after Enter")
+        self.assertTrue(any("login_timeout" in l for l in r.syslog), r.syslog)
+
+    def test_hung_server_fails_after_one_timeout(self):
+        # Connections accepted, never answered (no TLS handshake either).
+        # Before, the login waited for the warm-up's connection until its
+        # timeout, then for its own: two timeouts after Enter.
+        px = self.proxy(silent=True)
+        r, took = self.login(self.stack(px, timeout=3), "alice", [PASSWORD], typing=0.3)
+        self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+        self.assertLess(took, 4.5, "one timeout (3 s) after Enter, not two")
+        self.assertGreater(took, 2.5, "the login's own request had its timeout")
+        self.assertTrue(any("InitiateAuth" in l and "authentication failure" in l
+                            for l in r.syslog), r.syslog)
+        self.assertGreaterEqual(px.stats()["Connections"], 2, px.stats())
+
+    def test_time_at_the_prompts_is_not_network_time(self):
+        # A far server (0.7 s per request) and a slow person (3 s at each
+        # prompt): the network needs 2.1 s of login_timeout = 3, the prompts
+        # 6 s more. The warm connection, ready long before the answer, is
+        # the one the login uses.
+        px = self.proxy(answer_delay=0.7)
+        code = lambda: self.emu.control("GetLastCode", UserPoolId=POOL,
+                                        Username="smsuser")["Code"]
+        r, took = self.login(self.stack(px, timeout=3, login_timeout=3), "smsuser",
+                             ["Sms-Passw0rd1!", code], typing=3.0)
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(len(r.prompts), 2, r)
+        self.assertEqual(px.stats()["Connections"], 1, px.stats())
 
 
 if __name__ == "__main__":
