@@ -168,12 +168,17 @@ static enum pc_status revoke_token(const struct pc_config *cfg,
   struct pc_client cl;
   json_object *req = json_object_new_object(), *resp = NULL;
   enum pc_status st = pc_client_init(&cl, cfg, NULL);
+  /* The only request of close_session: login_timeout bounds it, as it
+   * bounds all network waiting of a PAM call. */
+  long left_ms = cfg->login_timeout * 1000L;
 
   if (st != PC_OK) {
     json_object_put(req);
     return pc_error_set(err, st, "cannot set up the HTTP client: %s",
                         pc_status_str(st));
   }
+  if (left_ms > 0)
+    pc_http_share_budget(cl.http, &left_ms);
   req = pc_json_keep(req,
                      !req || pc_json_add_str(req, "Token", token) ||
                          pc_json_add_str(req, "ClientId", cfg->client_id) ||

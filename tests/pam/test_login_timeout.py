@@ -8,7 +8,7 @@ import time
 import unittest
 
 from delayproxy import DelayProxy, make_test_ca
-from pamrun import EmulatorTest, POOL, Stack, base_config
+from pamrun import IDENTITY_POOL, POOL, CacheTest, EmulatorTest, Stack, base_config
 
 PASSWORD = "Alice-Passw0rd!"
 
@@ -148,6 +148,36 @@ class HungServerTest(EmulatorTest):
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(len(r.prompts), 2, r)
         self.assertEqual(px.stats()["Connections"], 1, px.stats())
+
+
+class LogoutTimeoutTest(CacheTest):
+    """close_session's RevokeToken (revoke_on_logout) is network waiting of
+    a PAM call too: login_timeout bounds it, not only timeout."""
+
+    def test_revoke_at_logout_is_cut_at_login_timeout(self):
+        # The refresh token is kept for the identity pool's credentials.
+        s = Stack(base_config(self.emu, revoke_on_logout=True, cache_dir=self.cache,
+                              identity_pool_id=IDENTITY_POOL))
+        self.stacks.append(s)
+        r = s.run("alice", [PASSWORD], stages=("auth", "setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        hung = DelayProxy(self.emu.port, silent=True).start()
+        self.addCleanup(hung.stop)
+        # pam_permit first: open_session's PAM_IGNORE does not end the run.
+        s2 = Stack(base_config(self.emu, idp_endpoint=hung.url, revoke_on_logout=True,
+                               cache_dir=self.cache, timeout=10, login_timeout=2),
+                   service_text="session required pam_permit.so\n"
+                                "session required @MODULE@ config=@CONFIG@\n")
+        self.stacks.append(s2)
+        start = time.monotonic()
+        r = s2.run("alice", [], stages=("open", "close"))
+        took = time.monotonic() - start
+        # A failed revoke is a warning: the local copies are gone anyway.
+        self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SUCCESS"], r)
+        self.assertLess(took, 4.5, "login_timeout = 2 bounds close_session, not timeout = 10")
+        self.assertTrue(any("RevokeToken" in l and "login_timeout" in l for l in r.syslog),
+                        r.syslog)
+        self.assertEqual(hung.stats()["Connections"], 1, hung.stats())
 
 
 if __name__ == "__main__":
