@@ -69,7 +69,10 @@ class NssAndSshdTest(unittest.TestCase):
         cls.homes = os.path.join(cls.tmp, "home")
         os.mkdir(cls.homes, 0o755)
         cls.cfg = os.path.join(cls.tmp, "pam_cognito.conf")
-        write_config(cls.cfg, cls.emu, nss_dir=NSS_DIR, home_base=cls.homes)
+        # A cache of this emulator's own: the module keeps the pool's JWKS
+        # there, and every emulator signs with keys of its own.
+        write_config(cls.cfg, cls.emu, nss_dir=NSS_DIR, home_base=cls.homes,
+                     cache_dir=os.path.join(cls.tmp, "cache"))
         Path(NSSWITCH).write_text(with_extrausers(cls.saved["nsswitch"].decode()))
         stack = (f"auth required {MODULE} config={cls.cfg}\n"
                  "account required pam_unix.so\n"
