@@ -31,7 +31,7 @@ from srp_client import SrpClient, secret_hash, timestamp, PRIME  # noqa: E402
 POOL = "us-east-1_Emul4tor"
 PUBLIC = "publicclient0000000000000001"
 SECRET_CLIENT = "secretclient0000000000000001"
-SECRET = "s3cr3t-client-secret-for-tests-0123456789"
+SECRET = "s3cr3t_client_secret_for_tests_0123456789"
 EMAIL_POOL = "us-east-1_EmailPool"
 EMAIL_CLIENT = "emailpoolclient000000000000001"
 IDENTITY_POOL = "us-east-1:11111111-2222-3333-4444-555555555555"

@@ -82,7 +82,7 @@ class AuthTest(EmulatorTest):
         self.assertEqual(s.run("alice", ["wrong"]).code, "PAM_AUTH_ERR")
         # A secret that is not the client's is a configuration error
         # ("Unable to verify secret hash"), not a wrong password.
-        bad = self.stack(client_id=SECRET_CLIENT, client_secret="not-the-secret")
+        bad = self.stack(client_id=SECRET_CLIENT, client_secret="not_the_secret")
         self.assertEqual(bad.run("alice", ["Alice-Passw0rd!"]).code, "PAM_SERVICE_ERR")
 
     def test_secret_client_with_password_flow(self):

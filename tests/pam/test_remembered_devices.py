@@ -18,7 +18,7 @@ from test_valgrind import VALGRIND
 DEV_POOL = "us-east-1_DevAlways"
 DEV_CLIENT = "devicesclient000000000000001"
 DEV_SECRET_CLIENT = "devicessecret000000000000001"
-DEV_CLIENT_SECRET = "d3v1ces-client-secret-for-tests-0123456789"
+DEV_CLIENT_SECRET = "d3v1ces_client_secret_for_tests_0123456789"
 DEV_ROTATION = "devicesrotation0000000000001"
 PASSWORDS = {"devsms": "DevSms-Passw0rd1!", "devplain": "DevPlain-Passw0rd1!"}
 HELPER = str(BUILD / "pam_cognito-credentials")
@@ -286,7 +286,7 @@ class DeviceTest(CacheTest):
     def test_helper_rotation_with_client_secret_says_what_happens(self):
         s = self.stack(user_pool_id="us-east-1_Emul4tor",
                        client_id="rotationsecret00000000000001",
-                       client_secret="r0tat1ng-client-secret-for-tests-0123456789")
+                       client_secret="r0tat1ng_client_secret_for_tests_0123456789")
         r = s.run("alice", ["Alice-Passw0rd!"], stages=FULL)
         self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
         p = self.helper("--min-validity", "43200", user="alice")

@@ -139,7 +139,7 @@ static void test_flip_all(void) {
   is_str(c.region, "eu-west-2", "region set");
   is_str(c.user_pool_id, "eu-west-2_Flip123", "user_pool_id set");
   is_str(c.client_id, "abcdefghij0123456789klmnop", "client_id set");
-  is_str(c.client_secret, "flip-secret", "client_secret set");
+  is_str(c.client_secret, "flip_secret", "client_secret set");
   ok(c.auth_flow != d.auth_flow && c.auth_flow == PC_FLOW_PASSWORD,
      "auth_flow set");
   is_str(c.identity_pool_id, "eu-west-2:11111111-2222-3333-4444-555555555555",

@@ -275,9 +275,9 @@ static void test_handover(void) {
   char *doc;
   const char *bad;
 
-  setup(ROLE, "the-client-secret");
+  setup(ROLE, "the_client_secret");
   doc = pc_handover_json(&cfg, IDENT, "al\"ice", "HASH=", NULL, "r\\t");
-  ok(doc != NULL && strstr(doc, "the-client-secret") == NULL,
+  ok(doc != NULL && strstr(doc, "the_client_secret") == NULL,
      "hand-over never carries the client secret");
   ok(pc_handover_parse(doc, strlen(doc), &h, &e) == 0,
      "hand-over parses back: %s", e.detail);
