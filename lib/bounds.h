@@ -14,6 +14,7 @@
 #define PC_JWT_MAX_CLAIMS 16384 /* largest decoded JWT claims segment */
 #define PC_JSON_MAX_DEPTH 16    /* deepest JSON nesting parsed */
 #define PC_IDENTITY_ID_MAX 55   /* "<region>:<uuid>" is 46 */
+#define PC_IMDS_URL_MAX 200     /* imds_endpoint without its trailing '/' */
 
 /* 9999-12-31T23:59:59Z: the last second four year digits can spell. */
 #define PC_EPOCH_MAX 253402300799LL

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+/* pam_cognito.conf: the table of its 46 keys (the file and the module
+ * arguments name the same keys), the one setter that parses and checks a
+ * value of any key, the loader that opens the file safely and feeds each
+ * setting to the setter, and pc_config_validate's checks across keys. */
 #include "config.h"
 
 #include <ctype.h>
@@ -16,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "bounds.h"
 #include "cache.h"
 #include "cfg.h"
 #include "http.h"
@@ -25,86 +30,253 @@
 #include "endpoint.h"
 #include "usercontext.h"
 
-/* The file holds at most a dozen short keys; anything bigger is a mistake. */
+/* Every key is a short line; anything near this size is a mistake. */
 #define PC_CONFIG_MAX_SIZE (64 * 1024)
 
 enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW, K_LIST, K_MAP };
 
 /* One row per key: the file loader and the module arguments both go through
- * pc_config_set, which finds the row by name. */
+ * pc_config_set, which finds the row by name. A string key with a format
+ * names its checker (ok) and what the checker wants, for the message; the
+ * check runs whenever the key is set. */
 struct key_def {
   const char *name;
   enum key_kind kind;
   size_t offset;
-  long min, max; /* K_LONG only */
+  long min, max;            /* K_LONG only */
+  int (*ok)(const char *s); /* K_STR only; NULL: checked elsewhere */
+  const char *want;         /* with ok: "expected <want>" */
 };
 
+/* ---- Formats of the string keys (AWS API reference where AWS gets the
+ * value) ---- */
+
+/* UTF-8 lead bytes: how many continuation bytes follow, or -1. */
+static int utf8_more(unsigned char c) {
+  if (c < 0x80)
+    return 0;
+  if (c >= 0xc2 && c <= 0xdf)
+    return 1;
+  if ((c & 0xf0) == 0xe0)
+    return 2;
+  if (c >= 0xf0 && c <= 0xf4)
+    return 3;
+  return -1;
+}
+
+/* 1 when s is UTF-8 (lead and continuation bytes in place) of min..max
+ * characters with no control character, and no blank unless blanks. */
+static int text_ok(const char *s, long min, long max, int blanks) {
+  const unsigned char *p = (const unsigned char *)s;
+  long n = 0;
+  int more;
+
+  while (*p != '\0') {
+    more = utf8_more(*p);
+    if (more < 0 || *p < 0x20 || *p == 0x7f || (*p == ' ' && !blanks))
+      return 0;
+    if (p[0] == 0xc2 && p[1] < 0xa0) /* C1 controls */
+      return 0;
+    for (p++; more > 0; more--, p++)
+      if ((*p & 0xc0) != 0x80)
+        return 0;
+    n++;
+  }
+  return n >= min && n <= max;
+}
+
+/* The regular expressions' \w: an ASCII letter, digit or '_'. */
+static int is_word(unsigned char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') ||
+         (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+/* Length of s's prefix of \w characters and characters in extra. */
+static size_t span_word(const char *s, const char *extra) {
+  size_t n = 0;
+
+  while (s[n] != '\0' &&
+         (is_word((unsigned char)s[n]) || strchr(extra, s[n]) != NULL))
+    n++;
+  return n;
+}
+
+/* ClientSecret: [\w+]+, 1 to 64. */
+static int client_secret_ok(const char *s) {
+  size_t n = span_word(s, "+");
+
+  return n >= 1 && n <= 64 && s[n] == '\0';
+}
+
+/* IdentityPoolId: [\w-]+:[0-9a-f-]+, 1 to 55. */
+static int identity_pool_id_ok(const char *s) {
+  size_t n = span_word(s, "-"), m;
+
+  if (n == 0 || s[n] != ':' || strlen(s) > 55)
+    return 0;
+  m = strspn(s + n + 1, "0123456789abcdef-");
+  return m > 0 && s[n + 1 + m] == '\0';
+}
+
+/* CustomRoleArn (20 to 2048 characters) of an IAM role:
+ * arn:<partition>:iam::<12 digits>:role/<path and name>, the name in
+ * IAM's [\w+=,.@-]. */
+static int role_arn_ok(const char *s) {
+  size_t len = strlen(s), n;
+  const char *p = s + 4;
+
+  if (len < 20 || len > 2048 || strncmp(s, "arn:", 4) != 0)
+    return 0;
+  n = strspn(p, "abcdefghijklmnopqrstuvwxyz-");
+  if (n == 0 || strncmp(p + n, ":iam::", 6) != 0)
+    return 0;
+  p += n + 6;
+  n = strspn(p, "0123456789");
+  if (n != 12 || strncmp(p + n, ":role/", 6) != 0)
+    return 0;
+  p += n + 6;
+  n = span_word(p, "+=,.@/-");
+  return n > 0 && p[n] == '\0' && p[n - 1] != '/';
+}
+
+/* A file libcurl opens whatever the working directory. */
+static int abs_path_ok(const char *s) {
+  return s[0] == '/' && text_ok(s, 1, PATH_MAX - 1, 1);
+}
+
+/* An ID-token claim name: Cognito's, custom:*, or one a pre token
+ * generation trigger adds; never blanks or control characters. */
+static int claim_name_ok(const char *s) {
+  return text_ok(s, 1, 128, 0);
+}
+
+/* Username: letters, marks, symbols, numbers, punctuation, 1 to 128; the
+ * local name takes at least one of them. */
+static int username_suffix_ok(const char *s) {
+  return text_ok(s, 1, 127, 0);
+}
+
+/* DeviceName at ConfirmDevice: 1 to 1024. */
+static int device_name_ok(const char *s) {
+  return text_ok(s, 1, 1024, 1);
+}
+
+/* custom:<name> (CustomAttributeNameType, 1 to 20 characters) or one of
+ * the pool's standard attributes. */
+static int uid_attribute_ok(const char *s) {
+  static const char *const standard[] = {"address",
+                                         "birthdate",
+                                         "email",
+                                         "family_name",
+                                         "gender",
+                                         "given_name",
+                                         "locale",
+                                         "middle_name",
+                                         "name",
+                                         "nickname",
+                                         "phone_number",
+                                         "picture",
+                                         "preferred_username",
+                                         "profile",
+                                         "updated_at",
+                                         "website",
+                                         "zoneinfo"};
+  size_t i;
+
+  if (strncmp(s, "custom:", 7) == 0)
+    return text_ok(s + 7, 1, 20, 0);
+  for (i = 0; i < sizeof(standard) / sizeof(standard[0]); i++)
+    if (strcmp(s, standard[i]) == 0)
+      return 1;
+  return 0;
+}
+
+/* The URL rule imds.c applies when it calls: plain http only to the
+ * metadata service's link-local address or to loopback. */
+static int imds_endpoint_ok(const char *s) {
+  size_t len = strlen(s);
+
+  while (len > 0 && s[len - 1] == '/')
+    len--;
+  return len <= PC_IMDS_URL_MAX && pc_metadata_url_allowed(s);
+}
+
+#define KEY(n, k) .name = #n, .kind = k, .offset = offsetof(struct pc_config, n)
 #define STR_KEY(n)                                                             \
-  { #n, K_STR, offsetof(struct pc_config, n), 0, 0 }
+  { KEY(n, K_STR) }
+#define FMT_KEY(n, check, what)                                                \
+  { KEY(n, K_STR), .ok = check, .want = what }
+#define LONG_KEY(n, lo, hi)                                                    \
+  { KEY(n, K_LONG), .min = lo, .max = hi }
+#define BOOL_KEY(n)                                                            \
+  { KEY(n, K_BOOL) }
+#define LIST_KEY(n)                                                            \
+  { KEY(n, K_LIST) }
 
 static const struct key_def keys[] = {
     STR_KEY(region),
     STR_KEY(user_pool_id),
     STR_KEY(client_id),
-    STR_KEY(client_secret),
-    {"auth_flow", K_FLOW, offsetof(struct pc_config, auth_flow), 0, 0},
-    STR_KEY(identity_pool_id),
-    STR_KEY(role_arn),
+    FMT_KEY(client_secret, client_secret_ok,
+            "an app client secret: 1 to 64 letters, digits, '_' or '+'"),
+    {KEY(auth_flow, K_FLOW)},
+    FMT_KEY(identity_pool_id, identity_pool_id_ok,
+            "an identity pool id like "
+            "us-east-1:11111111-2222-3333-4444-555555555555"),
+    FMT_KEY(role_arn, role_arn_ok,
+            "an IAM role ARN like arn:aws:iam::123456789012:role/name"),
     STR_KEY(idp_endpoint),
     STR_KEY(identity_endpoint),
-    {"timeout", K_LONG, offsetof(struct pc_config, timeout), 1, 300},
-    {"login_timeout", K_LONG, offsetof(struct pc_config, login_timeout), 1,
-     3600},
-    STR_KEY(ca_file),
+    LONG_KEY(timeout, 1, 300),
+    LONG_KEY(login_timeout, 1, 3600),
+    FMT_KEY(ca_file, abs_path_ok, "an absolute path"),
     STR_KEY(cache_dir),
-    {"credentials_required", K_BOOL,
-     offsetof(struct pc_config, credentials_required), 0, 0},
-    {"max_attempts", K_LONG, offsetof(struct pc_config, max_attempts), 1, 10},
-    {"min_uid", K_LONG, offsetof(struct pc_config, min_uid), 0, 2147483647},
-    {"max_uid", K_LONG, offsetof(struct pc_config, max_uid), 0, 2147483647},
-    {"allowed_users", K_LIST, offsetof(struct pc_config, allowed_users), 0, 0},
-    {"allowed_groups", K_LIST, offsetof(struct pc_config, allowed_groups), 0,
-     0},
-    STR_KEY(login_claim),
-    {"login_claim_trusted", K_BOOL,
-     offsetof(struct pc_config, login_claim_trusted), 0, 0},
-    STR_KEY(username_suffix),
-    {"account_required", K_BOOL, offsetof(struct pc_config, account_required),
-     0, 0},
-    {"account_grace", K_LONG, offsetof(struct pc_config, account_grace), 0,
-     31536000},
-    {"offline_days", K_LONG, offsetof(struct pc_config, offline_days), 0, 3650},
-    {"offline_failures", K_LONG, offsetof(struct pc_config, offline_failures),
-     1, 100},
-    {"offline_lockout", K_LONG, offsetof(struct pc_config, offline_lockout), 0,
-     86400},
-    {"offline_mfa", K_BOOL, offsetof(struct pc_config, offline_mfa), 0, 0},
-    {"remember_device", K_BOOL, offsetof(struct pc_config, remember_device), 0,
-     0},
-    STR_KEY(device_name),
-    {"revoke_on_logout", K_BOOL, offsetof(struct pc_config, revoke_on_logout),
-     0, 0},
-    {"password_reset", K_BOOL, offsetof(struct pc_config, password_reset), 0,
-     0},
-    {"mfa_setup", K_BOOL, offsetof(struct pc_config, mfa_setup), 0, 0},
+    BOOL_KEY(credentials_required),
+    LONG_KEY(max_attempts, 1, 10),
+    LONG_KEY(min_uid, 0, 2147483647),
+    LONG_KEY(max_uid, 0, 2147483647),
+    LIST_KEY(allowed_users),
+    LIST_KEY(allowed_groups),
+    FMT_KEY(login_claim, claim_name_ok,
+            "a claim name (1 to 128 characters, no blanks or control "
+            "characters)"),
+    BOOL_KEY(login_claim_trusted),
+    FMT_KEY(username_suffix, username_suffix_ok,
+            "1 to 127 characters a user name may hold (no blanks or control "
+            "characters)"),
+    BOOL_KEY(account_required),
+    LONG_KEY(account_grace, 0, 31536000),
+    LONG_KEY(offline_days, 0, 3650),
+    LONG_KEY(offline_failures, 1, 100),
+    LONG_KEY(offline_lockout, 0, 86400),
+    BOOL_KEY(offline_mfa),
+    BOOL_KEY(remember_device),
+    FMT_KEY(device_name, device_name_ok,
+            "1 to 1024 characters without control characters"),
+    BOOL_KEY(revoke_on_logout),
+    BOOL_KEY(password_reset),
+    BOOL_KEY(mfa_setup),
     STR_KEY(totp_issuer),
-    {"nss_groups", K_LIST, offsetof(struct pc_config, nss_groups), 0, 0},
+    LIST_KEY(nss_groups),
     STR_KEY(nss_dir),
-    {"uid_min", K_LONG, offsetof(struct pc_config, uid_min), 1000, 2147483646},
-    {"uid_max", K_LONG, offsetof(struct pc_config, uid_max), 1000, 2147483646},
-    STR_KEY(uid_attribute),
+    LONG_KEY(uid_min, 1000, 2147483646),
+    LONG_KEY(uid_max, 1000, 2147483646),
+    FMT_KEY(uid_attribute, uid_attribute_ok,
+            "custom:<name> (a name of 1 to 20 characters) or a standard "
+            "attribute such as preferred_username"),
     STR_KEY(home_base),
     STR_KEY(default_shell),
-    STR_KEY(imds_endpoint),
-    {"send_user_context", K_BOOL, offsetof(struct pc_config, send_user_context),
-     0, 0},
-    {"client_metadata", K_MAP, offsetof(struct pc_config, client_metadata), 0,
-     0},
-    {"use_fips", K_BOOL, offsetof(struct pc_config, use_fips), 0, 0},
+    FMT_KEY(imds_endpoint, imds_endpoint_ok,
+            "http://169.254.169.254, https://, or http:// to a loopback host "
+            "(at most 200 characters)"),
+    BOOL_KEY(send_user_context),
+    {KEY(client_metadata, K_MAP)},
+    BOOL_KEY(use_fips),
     STR_KEY(https_proxy),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
+_Static_assert(NKEYS == 46, "the opening comment counts the keys");
 
 static const struct key_def *find_key(const char *name) {
   size_t i;
@@ -259,12 +431,96 @@ static int parse_bool(const char *s, int *out) {
   return -1;
 }
 
+/* Each setter parses value into the field of key k at dst: 0, or -1 with
+ * err set (naming the key, never echoing a string key's value). */
+static int set_str(const struct key_def *k, void *dst, const char *value,
+                   char *err, size_t errlen) {
+  char **sp = dst, *copy;
+
+  if (*value == '\0') {
+    pc_setf(err, errlen, "%s: must not be empty", k->name);
+    return -1;
+  }
+  if (k->ok != NULL && !k->ok(value)) {
+    pc_setf(err, errlen, "%s: expected %s", k->name, k->want);
+    return -1;
+  }
+  copy = pc_strdup(value);
+  if (copy == NULL) {
+    pc_setf(err, errlen, "%s: out of memory", k->name);
+    return -1;
+  }
+  /* Wipe whatever was there: it may be the client secret. */
+  pc_free_secret(sp);
+  *sp = copy;
+  return 0;
+}
+
+static int set_long(const struct key_def *k, void *dst, const char *value,
+                    char *err, size_t errlen) {
+  long v;
+
+  if (parse_long(value, k->min, k->max, &v) != 0) {
+    pc_setf(err, errlen, "%s: expected an integer from %ld to %ld, got '%s'",
+            k->name, k->min, k->max, value);
+    return -1;
+  }
+  *(long *)dst = v;
+  return 0;
+}
+
+static int set_bool(const struct key_def *k, void *dst, const char *value,
+                    char *err, size_t errlen) {
+  int v;
+
+  if (parse_bool(value, &v) != 0) {
+    pc_setf(err, errlen, "%s: expected true or false, got '%s'", k->name,
+            value);
+    return -1;
+  }
+  *(int *)dst = v;
+  return 0;
+}
+
+static int set_flow(const struct key_def *k, void *dst, const char *value,
+                    char *err, size_t errlen) {
+  enum pc_auth_flow f;
+
+  if (strcmp(value, "USER_SRP_AUTH") == 0) {
+    f = PC_FLOW_SRP;
+  } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
+    f = PC_FLOW_PASSWORD;
+  } else {
+    pc_setf(err, errlen,
+            "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
+            "got '%s'",
+            k->name, value);
+    return -1;
+  }
+  *(enum pc_auth_flow *)dst = f;
+  return 0;
+}
+
+/* K_LIST ("a,b,c") and K_MAP (client_metadata's "key=value" lines): the
+ * new list replaces the old one only when all of it parsed. */
+static int set_list(const struct key_def *k, void *dst, const char *value,
+                    char *err, size_t errlen) {
+  char **l = NULL, ***lp = dst;
+  int rc = k->kind == K_MAP
+               ? pc_usercontext_parse_metadata(value, &l, err, errlen)
+               : parse_list(k->name, value, &l, err, errlen);
+
+  if (rc != 0)
+    return -1;
+  free_list(lp);
+  *lp = l;
+  return 0;
+}
+
 int pc_config_set(struct pc_config *c, const char *key, const char *value,
                   char *err, size_t errlen) {
   const struct key_def *k = key ? find_key(key) : NULL;
-  char *base = (char *)c;
-  char **sp;
-  char *copy;
+  void *dst;
 
   if (k == NULL) {
     pc_setf(err, errlen, "unknown key '%s'", key ? key : "(null)");
@@ -274,79 +530,19 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
     pc_setf(err, errlen, "%s: a value is required", k->name);
     return -1;
   }
+  dst = (char *)c + k->offset;
   switch (k->kind) {
   case K_STR:
-    if (*value == '\0') {
-      pc_setf(err, errlen, "%s: must not be empty", k->name);
-      return -1;
-    }
-    copy = pc_strdup(value);
-    if (copy == NULL) {
-      pc_setf(err, errlen, "%s: out of memory", k->name);
-      return -1;
-    }
-    sp = (char **)(void *)(base + k->offset);
-    /* Wipe whatever was there: it may be the client secret. */
-    pc_free_secret(sp);
-    *sp = copy;
-    return 0;
-  case K_LONG: {
-    long v;
-
-    if (parse_long(value, k->min, k->max, &v) != 0) {
-      pc_setf(err, errlen, "%s: expected an integer from %ld to %ld, got '%s'",
-              k->name, k->min, k->max, value);
-      return -1;
-    }
-    *(long *)(void *)(base + k->offset) = v;
-    return 0;
-  }
-  case K_BOOL: {
-    int v;
-
-    if (parse_bool(value, &v) != 0) {
-      pc_setf(err, errlen, "%s: expected true or false, got '%s'", k->name,
-              value);
-      return -1;
-    }
-    *(int *)(void *)(base + k->offset) = v;
-    return 0;
-  }
-  case K_FLOW: {
-    enum pc_auth_flow f;
-
-    if (strcmp(value, "USER_SRP_AUTH") == 0) {
-      f = PC_FLOW_SRP;
-    } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
-      f = PC_FLOW_PASSWORD;
-    } else {
-      pc_setf(err, errlen,
-              "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
-              "got '%s'",
-              k->name, value);
-      return -1;
-    }
-    *(enum pc_auth_flow *)(void *)(base + k->offset) = f;
-    return 0;
-  }
-  case K_LIST: {
-    char **l = NULL, ***lp = (char ***)(void *)(base + k->offset);
-
-    if (parse_list(k->name, value, &l, err, errlen) != 0)
-      return -1;
-    free_list(lp);
-    *lp = l;
-    return 0;
-  }
-  case K_MAP: {
-    char **l = NULL, ***lp = (char ***)(void *)(base + k->offset);
-
-    if (pc_usercontext_parse_metadata(value, &l, err, errlen) != 0)
-      return -1;
-    free_list(lp);
-    *lp = l;
-    return 0;
-  }
+    return set_str(k, dst, value, err, errlen);
+  case K_LONG:
+    return set_long(k, dst, value, err, errlen);
+  case K_BOOL:
+    return set_bool(k, dst, value, err, errlen);
+  case K_FLOW:
+    return set_flow(k, dst, value, err, errlen);
+  case K_LIST:
+  case K_MAP:
+    return set_list(k, dst, value, err, errlen);
   }
   pc_setf(err, errlen, "%s: internal error", k->name);
   return -1;
@@ -715,7 +911,8 @@ static int uids_ok(const struct pc_config *c, char *err, size_t errlen) {
   return pc_uid_range_reserved(c, err, errlen) == 0;
 }
 
-int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
+/* The three required keys, and the pool id in the configured region. */
+static int pool_ok(const struct pc_config *c, char *err, size_t errlen) {
   const char *us;
 
   if (c->region == NULL || c->user_pool_id == NULL || c->client_id == NULL) {
@@ -723,14 +920,14 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             c->region == NULL         ? "region"
             : c->user_pool_id == NULL ? "user_pool_id"
                                       : "client_id");
-    return -1;
+    return 0;
   }
   if (!region_ok(c->region, strlen(c->region))) {
     pc_setf(err, errlen,
             "region: '%s' is not an AWS region name "
             "(like us-east-1)",
             c->region);
-    return -1;
+    return 0;
   }
   us = strchr(c->user_pool_id, '_');
   if (us == NULL ||
@@ -740,31 +937,36 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             "user_pool_id: '%s' does not look like "
             "<region>_<id> (like us-east-1_AbC123)",
             c->user_pool_id);
-    return -1;
+    return 0;
   }
   if ((size_t)(us - c->user_pool_id) != strlen(c->region) ||
       strncmp(c->user_pool_id, c->region, strlen(c->region)) != 0) {
     pc_setf(err, errlen, "user_pool_id: '%s' is not in region '%s'",
             c->user_pool_id, c->region);
-    return -1;
+    return 0;
   }
   if (!alnum_ok(c->client_id)) {
     pc_setf(err, errlen, "client_id: must be letters and digits only");
-    return -1;
+    return 0;
   }
+  return 1;
+}
+
+/* Where the calls go: endpoint overrides, FIPS hosts, the proxy. */
+static int endpoints_ok(const struct pc_config *c, char *err, size_t errlen) {
   if (c->idp_endpoint != NULL && !pc_url_allowed(c->idp_endpoint)) {
     pc_setf(err, errlen,
             "idp_endpoint: '%s' refused: use https://, or "
             "http:// only to a loopback host",
             c->idp_endpoint);
-    return -1;
+    return 0;
   }
   if (c->identity_endpoint != NULL && !pc_url_allowed(c->identity_endpoint)) {
     pc_setf(err, errlen,
             "identity_endpoint: '%s' refused: use https://, or "
             "http:// only to a loopback host",
             c->identity_endpoint);
-    return -1;
+    return 0;
   }
   if (c->use_fips && c->idp_endpoint == NULL &&
       !pc_endpoint_has_fips("cognito-idp", c->region)) {
@@ -772,7 +974,7 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             "use_fips: AWS offers no FIPS endpoint of Cognito user pools in "
             "region '%s'",
             c->region);
-    return -1;
+    return 0;
   }
   if (c->use_fips && c->identity_pool_id != NULL &&
       c->identity_endpoint == NULL &&
@@ -781,7 +983,7 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             "use_fips: AWS offers no FIPS endpoint of Cognito identity pools "
             "in region '%s'",
             c->region);
-    return -1;
+    return 0;
   }
   if (c->https_proxy != NULL && strncmp(c->https_proxy, "http://", 7) != 0 &&
       strncmp(c->https_proxy, "https://", 8) != 0) {
@@ -789,17 +991,23 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             "https_proxy: '%s' refused: use http://host:port or "
             "https://host:port",
             c->https_proxy);
-    return -1;
+    return 0;
   }
+  return 1;
+}
+
+/* What the login itself relies on: the TOTP label, the cache, the claim
+ * that names the user, the uid ranges and the per-call limits. */
+static int login_ok(const struct pc_config *c, char *err, size_t errlen) {
   if (c->totp_issuer != NULL && !issuer_ok(c->totp_issuer)) {
     pc_setf(err, errlen,
             "totp_issuer: must be non-empty printable text without ':' (the "
             "authenticator app's label separator)");
-    return -1;
+    return 0;
   }
   if (c->cache_dir == NULL || c->cache_dir[0] != '/') {
     pc_setf(err, errlen, "cache_dir: must be an absolute path");
-    return -1;
+    return 0;
   }
   if (c->login_claim != NULL && !claim_fixed(c->login_claim) &&
       !c->login_claim_trusted) {
@@ -809,16 +1017,23 @@ int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
             "sub, email or phone_number, or set login_claim_trusted = true "
             "once no app client of the pool can write it",
             c->login_claim);
-    return -1;
+    return 0;
   }
   if (!uids_ok(c, err, errlen))
-    return -1;
+    return 0;
   if (c->timeout < 1 || c->timeout > 300 || c->max_attempts < 1 ||
       c->max_attempts > 10) {
     pc_setf(err, errlen, "timeout or max_attempts out of range");
-    return -1;
+    return 0;
   }
-  return 0;
+  return 1;
+}
+
+int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
+  return pool_ok(c, err, errlen) && endpoints_ok(c, err, errlen) &&
+                 login_ok(c, err, errlen)
+             ? 0
+             : -1;
 }
 
 void pc_config_free(struct pc_config *c) {

@@ -74,7 +74,9 @@ struct pc_config {
 int pc_config_init(struct pc_config *c) __attribute__((warn_unused_result));
 
 /* Set one key from its text form. 0 on success; -1 with a message in err
- * (naming the key and the problem) on an unknown key or invalid value. */
+ * (naming the key and the problem) on an unknown key or invalid value. A
+ * string key with a format (cfg.c's key table) is checked here, so a bad
+ * value fails where it is set: the file's line, or the module argument. */
 int pc_config_set(struct pc_config *c, const char *key, const char *value,
                   char *err, size_t errlen) __attribute__((warn_unused_result));
 

@@ -91,10 +91,18 @@ static int host_is_loopback(const char *host) {
   return 0;
 }
 
+/* The instance metadata service's link-local addresses (IPv4, and the
+ * Nitro IPv6 one as libcurl spells it). */
+static int host_is_metadata(const char *host) {
+  return strcmp(host, "169.254.169.254") == 0 ||
+         strcasecmp(host, "[fd00:ec2::254]") == 0;
+}
+
 /* Parse with libcurl's own URL parser, so that the host we judge is exactly
  * the host libcurl would connect to (userinfo, ports, brackets, odd IPv4
- * spellings all resolved the same way). */
-int pc_url_allowed(const char *url) {
+ * spellings all resolved the same way). Plain http is allowed to loopback,
+ * and to the metadata service when metadata is set. */
+static int url_allowed(const char *url, int metadata) {
   CURLU *u;
   char *scheme = NULL, *host = NULL;
   int ok = 0;
@@ -114,12 +122,20 @@ int pc_url_allowed(const char *url) {
   if (strcasecmp(scheme, "https") == 0)
     ok = 1;
   else if (strcasecmp(scheme, "http") == 0)
-    ok = host_is_loopback(host);
+    ok = host_is_loopback(host) || (metadata && host_is_metadata(host));
 out:
   curl_free(scheme);
   curl_free(host);
   curl_url_cleanup(u);
   return ok;
+}
+
+int pc_url_allowed(const char *url) {
+  return url_allowed(url, 0);
+}
+
+int pc_metadata_url_allowed(const char *url) {
+  return url_allowed(url, 1);
 }
 
 /* ---- generic handle ---- */

@@ -136,4 +136,8 @@ void *pc_http_pool_get_handle(struct pc_http_pool *p, const char *url,
  * ::1, localhost); 0 otherwise. */
 int pc_url_allowed(const char *url);
 
+/* pc_url_allowed, and also http:// to the instance metadata service
+ * (169.254.169.254 or [fd00:ec2::254]): that is how IMDS is reached. */
+int pc_metadata_url_allowed(const char *url);
+
 #endif

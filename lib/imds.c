@@ -11,6 +11,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "bounds.h"
 #include "curlmem.h"
 #include "chain_creds.h"
 #include "buf.h"
@@ -22,27 +23,6 @@
 #define PC_IMDS_MAX 16384
 /* The metadata service is on the host's own link: slow means absent. */
 #define PC_IMDS_CONNECT_MS 1000L
-
-/* Plain http is fine to the link-local metadata addresses (that is how
- * IMDS is reached) and to loopback (tests); anything else needs https. */
-static int endpoint_allowed(const char *url) {
-  CURLU *u = curl_url();
-  char *scheme = NULL, *host = NULL;
-  int ok = 0;
-
-  if (u == NULL)
-    return 0;
-  if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_SCHEME, &scheme, 0) == CURLUE_OK &&
-      curl_url_get(u, CURLUPART_HOST, &host, 0) == CURLUE_OK)
-    ok = strcasecmp(scheme, "http") == 0 &&
-         (strcmp(host, "169.254.169.254") == 0 ||
-          strcasecmp(host, "[fd00:ec2::254]") == 0);
-  curl_free(scheme);
-  curl_free(host);
-  curl_url_cleanup(u);
-  return ok || pc_url_allowed(url);
-}
 
 static size_t sink(char *p, size_t size, size_t n, void *ud) {
   return pc_buf_append(ud, p, size * n) == 0 ? size * n : 0;
@@ -121,7 +101,7 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   elen = strlen(endpoint);
   while (elen > 0 && endpoint[elen - 1] == '/')
     elen--;
-  if (!endpoint_allowed(endpoint) || elen > 200) {
+  if (!pc_metadata_url_allowed(endpoint) || elen > PC_IMDS_URL_MAX) {
     pc_setf(err, errlen,
             "imds_endpoint: '%s' refused: use http://169.254.169.254, "
             "https://, or http:// to a loopback host",

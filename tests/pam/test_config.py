@@ -63,6 +63,18 @@ class ConfigTest(EmulatorTest):
         write_config(self.cfg, base_config(self.emu, idp_endpoint="http://cognito.example.com/"))
         self.refused("idp_endpoint")
 
+    def test_string_key_of_the_wrong_format(self):
+        # Checked when the file loads, naming the file, the line and the key
+        # (issue 23, item 9); the same check for a module argument.
+        write_config(self.cfg, base_config(self.emu, identity_pool_id="us-east-1/pool"))
+        lines = open(self.cfg).read().splitlines()
+        line = next(i for i, l in enumerate(lines, 1) if l.startswith("identity_pool_id"))
+        r = self.refused(f"configuration: {self.cfg}:{line}: identity_pool_id: expected an identity pool id")
+        self.assertFalse(any("us-east-1/pool" in l for l in r.syslog), r.syslog)
+        write_config(self.cfg, base_config(self.emu))
+        self.refused("module argument: role_arn: expected an IAM role ARN",
+                     args=f"config={self.cfg} role_arn=arn:aws:iam::1:role/x")
+
     def test_bad_auth_flow(self):
         write_config(self.cfg, base_config(self.emu, auth_flow="CUSTOM_AUTH"))
         self.refused("auth_flow")

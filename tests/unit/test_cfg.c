@@ -807,6 +807,144 @@ static void test_urls(void) {
   ok(pc_config_pool_name(&c) == NULL, "no pool name without a pool id");
 }
 
+/* The string keys whose format the key table checks (issue 23, item 9):
+ * each value goes through pc_config_set, as the file and the module
+ * arguments do. */
+struct format_case {
+  const char *key, *value;
+  int good;
+};
+
+static const struct format_case format_cases[] = {
+    {"client_secret", "s3cret", 1},
+    {"client_secret", "abcdefghijklmnopqrstuvwxyz0123456789+_ABCDEFGH", 1},
+    {"client_secret",
+     "0123456789012345678901234567890123456789012345678901234567890123", 1},
+    {"client_secret",
+     "01234567890123456789012345678901234567890123456789012345678901234", 0},
+    {"client_secret", "not-the-secret", 0},
+    {"client_secret", "has space", 0},
+    {"client_secret", "s3cret\n", 0},
+    {"identity_pool_id", "us-east-1:11111111-2222-3333-4444-555555555555", 1},
+    {"identity_pool_id", "eu_west-2:0b0b", 1},
+    {"identity_pool_id", "us-east-1:11111111-2222-3333-4444-55555555555A", 0},
+    {"identity_pool_id", "us-east-1", 0},
+    {"identity_pool_id", ":11111111", 0},
+    {"identity_pool_id", "us-east-1:", 0},
+    {"identity_pool_id", "us east-1:1111", 0},
+    {"identity_pool_id",
+     "us-east-1:11111111-2222-3333-4444-555555555555-6666666666", 0},
+    {"role_arn", "arn:aws:iam::123456789012:role/CognitoAdminRole", 1},
+    {"role_arn", "arn:aws-us-gov:iam::123456789012:role/path/to/r+=,.@-_", 1},
+    {"role_arn", "arn:aws:iam::123456789012:user/alice", 0},
+    {"role_arn", "arn:aws:iam::12345678901:role/short", 0},
+    {"role_arn", "arn:aws:s3::123456789012:role/x", 0},
+    {"role_arn", "arn:aws:iam::123456789012:role/", 0},
+    {"role_arn", "arn:aws:iam::123456789012:role/dir/", 0},
+    {"role_arn", "arn:aws:iam::123456789012:role/a b", 0},
+    {"role_arn", "bad", 0},
+    {"ca_file", "/etc/ssl/certs/ca-certificates.crt", 1},
+    {"ca_file", "/srv/My CA/ca.pem", 1},
+    {"ca_file", "ca.pem", 0},
+    {"ca_file", "./ca.pem", 0},
+    {"ca_file", "/etc/ssl/ca\n.pem", 0},
+    {"login_claim", "cognito:username", 1},
+    {"login_claim", "custom:login", 1},
+    {"login_claim", "custom:n\xc3\xbamero", 1},
+    {"login_claim", "preferred username", 0},
+    {"login_claim", "email\t", 0},
+    {"login_claim", "custom:\xff", 0},
+    {"username_suffix", "@example.com", 1},
+    {"username_suffix", "+corp", 1},
+    {"username_suffix", "@ex ample.com", 0},
+    {"username_suffix", "@example.com\r", 0},
+    {"username_suffix", "\xc2\x85x", 0},
+    {"device_name", "bastion-1", 1},
+    {"device_name", "bastion 1 (eu-west-1)", 1},
+    {"device_name", "bastion\n1", 0},
+    {"device_name", "bastion\x7f", 0},
+    {"uid_attribute", "custom:uid", 1},
+    {"uid_attribute", "custom:posix_uid_number", 1},
+    {"uid_attribute", "preferred_username", 1},
+    {"uid_attribute", "custom:", 0},
+    {"uid_attribute", "custom:posix_uid_number_abcd", 0},
+    {"uid_attribute", "custom:u id", 0},
+    {"uid_attribute", "uid", 0},
+    {"uid_attribute", "Custom:uid", 0},
+    {"imds_endpoint", "http://169.254.169.254", 1},
+    {"imds_endpoint", "http://[fd00:ec2::254]/", 1},
+    {"imds_endpoint", "http://127.0.0.1:9339", 1},
+    {"imds_endpoint", "https://metadata.example.com/", 1},
+    {"imds_endpoint", "http://10.0.0.1/", 0},
+    {"imds_endpoint", "http://169.254.169.253/", 0},
+    {"imds_endpoint", "ftp://169.254.169.254/", 0},
+    {"imds_endpoint", "169.254.169.254", 0},
+};
+
+static void test_string_formats(void) {
+  struct pc_config c;
+  size_t i;
+  char big[1100];
+
+  if (pc_config_init(&c) != 0) {
+    ok(0, "init");
+    return;
+  }
+  for (i = 0; i < sizeof(format_cases) / sizeof(format_cases[0]); i++) {
+    const struct format_case *f = &format_cases[i];
+    int rc = pc_config_set(&c, f->key, f->value, err, sizeof(err));
+
+    if (f->good)
+      ok(rc == 0, "%s: good value %zu accepted (%s)", f->key, i,
+         rc ? err : "ok");
+    else
+      ok(rc == -1 && starts_with(err, f->key) && strstr(err, "expected"),
+         "%s: bad value %zu refused, naming the key (%s)", f->key, i, err);
+  }
+  ok(pc_config_set(&c, "client_secret", "bad-secret", err, sizeof(err)) == -1 &&
+         strstr(err, "bad-secret") == NULL,
+     "a refused client secret is not echoed (%s)", err);
+  memset(big, 'a', sizeof(big) - 1);
+  big[sizeof(big) - 1] = '\0';
+  big[1024] = '\0';
+  ok(pc_config_set(&c, "device_name", big, err, sizeof(err)) == 0,
+     "device_name of 1024 characters accepted");
+  big[1024] = 'a';
+  ok(pc_config_set(&c, "device_name", big, err, sizeof(err)) == -1,
+     "device_name of 1099 characters refused");
+  memset(big, 0, sizeof(big));
+  memcpy(big, "http://127.0.0.1/", 17);
+  memset(big + 17, 'p', 184);
+  ok(pc_config_set(&c, "imds_endpoint", big, err, sizeof(err)) == -1,
+     "imds_endpoint over 200 characters refused");
+  big[200] = '\0';
+  ok(pc_config_set(&c, "imds_endpoint", big, err, sizeof(err)) == 0,
+     "imds_endpoint of 200 characters accepted (%s)", err);
+  ok(pc_config_set(&c, "username_suffix",
+                   "@0123456789012345678901234567890123456789012345678901234"
+                   "56789012345678901234567890123456789012345678901234567890"
+                   "1234567890123456",
+                   err, sizeof(err)) == -1,
+     "username_suffix of 128 characters refused");
+  pc_config_free(&c);
+}
+
+/* A refused format in the file names the file, the line and the key. */
+static void test_format_in_file(void) {
+  struct pc_config c;
+  char path[64], want[128];
+  int rc;
+
+  rc = load_text("region = \"us-east-1\";\n"
+                 "identity_pool_id = \"us-east-1/not-a-pool\";\n",
+                 &c, path, sizeof(path));
+  (void)snprintf(want, sizeof(want), "%s:2: identity_pool_id: expected ", path);
+  ok(rc == -1 && starts_with(err, want),
+     "bad identity_pool_id fails the load (%s)", err);
+  ok(c.identity_pool_id == NULL, "and leaves the field unset");
+  pc_config_free(&c);
+}
+
 int main(void) {
   umask(077);
   test_defaults();
@@ -820,6 +958,8 @@ int main(void) {
   test_uid_rules();
   test_login_claim_trust();
   test_urls();
+  test_string_formats();
+  test_format_in_file();
   cleanup();
   return tap_done();
 }
