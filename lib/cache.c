@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -106,6 +107,41 @@ static int open_base(const char *base, int create, int *fd,
   return -1;
 }
 
+/* Make the directory name under parent already owned by uid:gid, mode
+ * 0700: made under a dot name (which no sweep and no other open takes for
+ * an area), given away through its fd, then renamed into place without
+ * replacing anything. A root-owned area under its final name, even for a
+ * moment, would be another uid's to a concurrent sweep (which removes it
+ * under this login) or open (which refuses it). Returns the fd, or -1 with
+ * errno (EEXIST: another process made name first). */
+static int make_owned_dir(int parent, const char *name, uid_t uid, gid_t gid) {
+  unsigned char rnd[6];
+  char tmp[NAME_MAX + 1], sfx[2 * sizeof rnd + 1];
+  int fd, en;
+
+  if (RAND_bytes(rnd, sizeof rnd) != 1) {
+    errno = EIO;
+    return -1;
+  }
+  pc_hex_encode(rnd, sizeof rnd, sfx);
+  if (snprintf(tmp, sizeof tmp, ".new-%s.%s", name, sfx) >= (int)sizeof tmp) {
+    errno = ENAMETOOLONG;
+    return -1;
+  }
+  if (mkdirat(parent, tmp, 0700) != 0)
+    return -1;
+  fd = openat(parent, tmp, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0 && fchown(fd, uid, gid) == 0 && fchmod(fd, 0700) == 0 &&
+      renameat2(parent, tmp, parent, name, RENAME_NOREPLACE) == 0)
+    return fd;
+  en = errno;
+  if (fd >= 0)
+    close(fd);
+  (void)unlinkat(parent, tmp, AT_REMOVEDIR);
+  errno = en;
+  return -1;
+}
+
 /* Open (or create) the directory name under parent, to be owned by
  * uid:gid with mode 0700, into *out; same returns as open_base. path names
  * it in messages. */
@@ -113,16 +149,16 @@ static int open_owned_dir(int parent, const char *name, const char *path,
                           uid_t uid, gid_t gid, int create, int *out,
                           struct pc_error *e) {
   struct stat st;
-  int fd = -1, created = 0, i;
+  int fd = -1, i;
 
   *out = -1;
   for (i = 0; i < 2; i++) {
     fd = openat(parent, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
     if (fd >= 0 || errno != ENOENT || !create)
       break;
-    if (mkdirat(parent, name, 0700) == 0) {
-      created = 1;
-    } else if (errno != EEXIST) {
+    if ((fd = make_owned_dir(parent, name, uid, gid)) >= 0)
+      break;
+    if (errno != EEXIST) {
       pc_error_set(e, REFUSE, "cannot create %s: %s", path, strerror(errno));
       return -1;
     }
@@ -136,15 +172,6 @@ static int open_owned_dir(int parent, const char *name, const char *path,
     pc_error_set(e, REFUSE, "cannot open %s: %s", path,
                  describe_open_error(parent, name, en));
     return -1;
-  }
-  /* Give our fresh directory away only through the fd we hold. */
-  if (created && (fchown(fd, uid, gid) != 0 || fchmod(fd, 0700) != 0)) {
-    pc_error_set(e, REFUSE, "cannot set owner/mode of %s: %s", path,
-                 strerror(errno));
-    if (unlinkat(parent, name, AT_REMOVEDIR) != 0) {
-      /* Left behind root-owned: the next open says how to clean up. */
-    }
-    goto refuse;
   }
   if (fstat(fd, &st) != 0) {
     pc_error_set(e, REFUSE, "cannot stat %s: %s", path, strerror(errno));

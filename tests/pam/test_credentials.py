@@ -11,8 +11,8 @@ import threading
 import time
 import unittest
 
-from pamrun import (BUILD, CacheTest, CLIENT_SECRET, IDENTITY_POOL, MODULE, POOL, SECRET_CLIENT,
-                    Stack, base_config)
+from pamrun import (BUILD, CacheTest, CLIENT_SECRET, IDENTITY_POOL, MODULE, PAM_RUN, PAM_WRAPPER,
+                    POOL, SECRET_CLIENT, Result, Stack, base_config)
 
 AUTH_ROLE = "arn:aws:iam::123456789012:role/CognitoAuthRole"
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/CognitoAdminRole"
@@ -388,6 +388,51 @@ class CredentialsTest(CacheTest):
         self.assertEqual(sorted(os.listdir(self.user_dir())),
                          ["credentials.json", "identity_id", "owner", "refresh.json"])
 
+    def test_a_sweep_during_the_first_login_keeps_the_new_area(self):
+        # Every module call sweeps cache_dir. An area made root-owned and
+        # given to the user a moment later was, to a sweep in that moment,
+        # another uid's: removed under the login that was making it, whose
+        # credentials then went into a deleted directory. strace holds each
+        # fchown of the first login 1.5 s, so the sweep of a second call (root's
+        # auth: ignored, but it sweeps) lands in that moment every time.
+        s = self.stack(args="")
+        afile = s.dir / "answers-strace"
+        afile.write_text(PASSWORDS["alice"] + "\n")
+        env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
+                   PAM_WRAPPER_SERVICE_DIR=str(s.service_dir), PAM_WRAPPER_DEBUGLEVEL="2")
+        cmd = ["strace", "-f", "-qq", "-o", "/dev/null", "-e", "trace=fchown",
+               "-e", "inject=fchown:delay_enter=1500000",
+               PAM_RUN, "-s", s.service, "-a", str(afile), "-u", "alice", *FULL]
+        first = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                 text=True, env=env)
+        try:
+            deadline = time.monotonic() + 20
+            made = None
+            while first.poll() is None and time.monotonic() < deadline and made is None:
+                try:
+                    made = os.lstat(self.user_dir())
+                except FileNotFoundError:
+                    time.sleep(0.005)
+            self.assertIsNotNone(made, "the first login made no area")
+            self.assertIsNone(first.poll(), "the first login ended too early")
+            other = s.run("root", [], stages=("auth",))
+            self.assertNotEqual(other.code, "PAM_SUCCESS", other)  # root is never Cognito's
+            # The area the login is filling is still there, the same one.
+            self.assertIn("alice", os.listdir(self.cache))
+            self.assertEqual(os.lstat(self.user_dir()).st_ino, made.st_ino)
+            out, err = first.communicate(timeout=60)
+        finally:
+            if first.poll() is None:
+                first.kill()
+                first.wait()
+        r = Result([json.loads(l) for l in out.splitlines() if l.startswith("{")], err,
+                   first.returncode)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assertEqual(warnings(r), [])
+        self.assertIn("credentials.json", os.listdir(self.user_dir()), err)
+        st = os.stat(self.user_dir())
+        self.assertEqual((st.st_uid, stat.S_IMODE(st.st_mode)), (self.alice.pw_uid, 0o700))
+        self.assertEqual([n for n in os.listdir(self.cache) if n.startswith(".new-")], [])
 
 if __name__ == "__main__":
     unittest.main()
