@@ -10,7 +10,7 @@
 
 #include <openssl/bn.h>
 
-#include "srp.h"
+#include "login/srp.h"
 
 /* The inputs of the first known-answer vector (fixed a, a valid B from
  * the official client's test set), so no second copy of N lives here. */

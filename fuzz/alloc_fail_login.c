@@ -21,7 +21,7 @@
 
 #include "canned.h"
 #include "failalloc.h"
-#include "login.h"
+#include "login/login.h"
 
 #define MAX_INPUT (256 * 1024)
 

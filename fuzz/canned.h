@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "api.h"
-#include "login.h"
+#include "login/login.h"
+#include "net/api.h"
 
 /* How a reply arrives: an HTTP answer, or a transport-level failure. */
 enum canned_kind { CANNED_HTTP, CANNED_UNAVAIL, CANNED_TOO_LARGE };

@@ -8,7 +8,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "cfg.h"
+#include "config/cfg.h"
 
 /* The time every target runs at: the fixture tokens are valid then. */
 #define FIXTURE_NOW ((time_t)1700000000)

@@ -17,12 +17,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "account.h"
+#include "admit/account_stage.h"
 #include "canned.h"
 #include "fixture.h"
 #include "fixture_keys.h"
-#include "jwks_store.h"
-#include "private.h"
+#include "store/private_files.h"
+#include "tokens/jwks_cache.h"
 
 static struct pc_config cfg;
 

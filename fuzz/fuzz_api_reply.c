@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
+#include "net/api.h"
 #include "canned.h"
-#include "login.h"
+#include "login/login.h"
 
 static struct pc_config cfg;
 

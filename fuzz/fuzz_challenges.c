@@ -17,7 +17,7 @@
 
 #include "canned.h"
 #include "fixture.h"
-#include "login.h"
+#include "login/login.h"
 
 static struct pc_config with_secret, without_secret;
 

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cfg.h"
-#include "http.h"
+#include "config/cfg.h"
+#include "config/urlpolicy.h"
+#include "net/http.h"
 
 static char path[64];
 static int fd = -1;

@@ -24,10 +24,10 @@
 #include <string.h>
 
 #include "canned.h"
-#include "device.h"
+#include "login/device.h"
 #include "fixture.h"
-#include "login.h"
-#include "usercontext.h"
+#include "login/login.h"
+#include "net/usercontext.h"
 
 static struct pc_config with_secret, without_secret;
 static const char *local_user;
@@ -103,8 +103,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   free(without_secret.client_secret);
   without_secret.client_secret = NULL;
   with_secret.auth_flow = without_secret.auth_flow = PC_FLOW_PASSWORD;
-  if (pc_usercontext_parse_metadata("app=pam\nwho=%u@%h from %r", &meta, err,
-                                    sizeof err) != 0) {
+  if (pc_metadata_parse("app=pam\nwho=%u@%h from %r", &meta, err, sizeof err) !=
+      0) {
     fprintf(stderr, "fuzz_flows: %s\n", err);
     abort();
   }

@@ -18,12 +18,12 @@
 #include <unistd.h>
 
 #include "canned.h"
-#include "credentials.h"
+#include "aws/session_creds.h"
 #include "fixture.h"
 #include "fixture_keys.h"
-#include "identity.h"
-#include "password.h"
-#include "store.h"
+#include "aws/identity_pool.h"
+#include "login/change_password.h"
+#include "store/user_files.h"
 
 static struct pc_config cfg;
 static struct pc_store store = PC_STORE_INIT;

@@ -17,10 +17,10 @@
 #include "canned.h"
 #include "fixture.h"
 #include "fixture_keys.h"
-#include "idtoken.h"
-#include "jwks.h"
-#include "jwks_store.h"
-#include "jwt.h"
+#include "tokens/idtoken.h"
+#include "tokens/jwks.h"
+#include "tokens/jwks_cache.h"
+#include "tokens/jwt.h"
 
 static struct pc_config cfg;
 static struct pc_jwks fixture;

@@ -17,7 +17,7 @@
 
 #include "fixture.h"
 #include "fixture_keys.h"
-#include "jwks.h"
+#include "tokens/jwks.h"
 
 static struct pc_jwks fixture;
 

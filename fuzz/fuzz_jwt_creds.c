@@ -11,9 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "aws_creds.h"
-#include "buf.h"
-#include "jwt.h"
+#include "base/buf.h"
+#include "store/creds_doc.h"
+#include "tokens/jwt.h"
 
 static void roundtrip(const struct pc_aws_creds *cr) {
   struct pc_aws_creds again;

@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 #include "fixture.h"
-#include "offline.h"
-#include "private.h"
+#include "admit/offline_login.h"
+#include "store/private_files.h"
 
 #define RIGHT "Passw0rd!"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "srp.h"
+#include "login/srp.h"
 
 #define TS "Tue Nov 14 22:13:20 UTC 2023"
 

@@ -14,9 +14,9 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "buf.h"
+#include "base/buf.h"
 #include "fixture.h"
-#include "store.h"
+#include "store/user_files.h"
 
 static struct pc_config cfg;
 static struct pc_store store = PC_STORE_INIT;

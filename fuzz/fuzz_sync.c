@@ -17,11 +17,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adminapi.h"
+#include "sync/adminapi.h"
 #include "canned.h"
 #include "fixture.h"
-#include "nssfiles.h"
-#include "poolsnap.h"
+#include "sync/nssbuild.h"
+#include "sync/nssfiles.h"
+#include "sync/poolsnap.h"
 
 static struct pc_config cfg;
 static char export_path[4096], etc_passwd[4096], etc_group[4096];

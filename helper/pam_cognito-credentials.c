@@ -27,12 +27,12 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "aws_creds.h"
-#include "buf.h"
-#include "credentials.h"
-#include "logout.h"
-#include "secret.h"
-#include "store.h"
+#include "admit/logout_revoke.h"
+#include "aws/session_creds.h"
+#include "base/buf.h"
+#include "base/secret.h"
+#include "store/creds_doc.h"
+#include "store/user_files.h"
 
 #define PROG "pam_cognito-credentials"
 

@@ -9,14 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "adminapi.h"
-#include "api.h"
-#include "cache.h"
-#include "chain_creds.h"
-#include "cfg.h"
-#include "http.h"
-#include "nssfiles.h"
-#include "poolsnap.h"
+#include "config/cfg.h"
+#include "net/api.h"
+#include "net/http.h"
+#include "store/cachedir.h"
+#include "sync/adminapi.h"
+#include "sync/aws_chain.h"
+#include "sync/nssbuild.h"
+#include "sync/nssfiles.h"
+#include "sync/poolsnap.h"
 
 #define PROG "pam_cognito-sync"
 

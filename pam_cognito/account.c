@@ -9,16 +9,16 @@
 #include <string.h>
 #include <time.h>
 
-#include "account.h"
-#include "authorize.h"
+#include "admit/account_stage.h"
+#include "admit/authorize.h"
 #include "conv.h"
-#include "login.h"
+#include "login/login.h"
 #include "logname.h"
 #include "module.h"
-#include "offline.h"
+#include "admit/offline_login.h"
 #include "result.h"
 #include "signin.h"
-#include "unavail.h"
+#include "net/unavail.h"
 
 /* pam_set_data key: the user this process's auth admitted. The account
  * stage of the same process (sshd's auth child, login, su) trusts it only

@@ -5,16 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "api.h"
-#include "error.h"
+#include "base/error.h"
+#include "net/api.h"
 #include "conv.h"
-#include "login.h"
+#include "login/login.h"
 #include "logname.h"
 #include "module.h"
 #include "result.h"
 #include "session.h"
 #include "signin.h"
-#include "warmup.h"
+#include "login/warmup.h"
 
 /* sshd sends this in place of the password of a user it does not know, or
  * when the password is refused by its own rules: fail without a network

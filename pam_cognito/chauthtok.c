@@ -11,15 +11,15 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "api.h"
+#include "net/api.h"
 #include "conv.h"
-#include "login.h"
+#include "login/login.h"
 #include "logname.h"
 #include "module.h"
-#include "offline.h"
-#include "password.h"
+#include "admit/offline_login.h"
+#include "login/change_password.h"
 #include "result.h"
-#include "secret.h"
+#include "base/secret.h"
 #include "signin.h"
 
 #define ACCESS_DATA "pam_cognito_chauthtok_access"

@@ -6,8 +6,8 @@
 #include <string.h>
 
 #include "conv.h"
-#include "secret.h"
-#include "warmup.h"
+#include "base/secret.h"
+#include "login/warmup.h"
 
 void pc_conv_tell(struct pc_module *m, int is_error, const char *text) {
   char *resp = NULL;

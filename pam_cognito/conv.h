@@ -3,7 +3,7 @@
 #ifndef PAM_COGNITO_CONV_H
 #define PAM_COGNITO_CONV_H
 
-#include "login.h"
+#include "login/login.h"
 #include "module.h"
 
 /* Fill p so that its questions and messages go through m's conversation. */

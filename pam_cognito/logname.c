@@ -15,7 +15,7 @@ static int safe(unsigned char c) {
          c == ':' || c == '@' || c == '+' || c == '%' || c == '[' || c == ']';
 }
 
-static void escape(char *dst, size_t n, const char *s, int quote) {
+void pc_log_escape(char *dst, size_t n, const char *s, int quote) {
   size_t o = 0;
 
   if (n < 8) {
@@ -38,20 +38,4 @@ static void escape(char *dst, size_t n, const char *s, int quote) {
   if (quote)
     dst[o++] = '"';
   dst[o] = '\0';
-}
-
-const char *pc_log_user(struct pc_module *m, const char *user) {
-  if (!m->has_local && !m->name_verified)
-    return "(unverified)";
-  escape(m->log_user, sizeof(m->log_user), user, 1);
-  return m->log_user;
-}
-
-const char *pc_log_rhost(struct pc_module *m) {
-  const void *rhost = NULL;
-
-  if (pam_get_item(m->pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
-    rhost = NULL;
-  escape(m->log_rhost, sizeof(m->log_rhost), rhost, 0);
-  return m->log_rhost;
 }

@@ -10,13 +10,10 @@
 #ifndef PAM_COGNITO_LOGNAME_H
 #define PAM_COGNITO_LOGNAME_H
 
-#include "module.h"
+#include <stddef.h>
 
-/* user, quoted and escaped, or "(unverified)" (a string in m, valid until
- * the next call). */
-const char *pc_log_user(struct pc_module *m, const char *user);
-
-/* PAM_RHOST escaped the same way without quotes ("" when unset). */
-const char *pc_log_rhost(struct pc_module *m);
+/* s written into dst (n bytes, always terminated) with every byte outside
+ * the safe set as \xHH, in double quotes when quote is set. */
+void pc_log_escape(char *dst, size_t n, const char *s, int quote);
 
 #endif

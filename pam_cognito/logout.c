@@ -4,7 +4,7 @@
  * the refresh token and clears the cached credentials (lib/logout.h). */
 #include "config.h"
 
-#include "logout.h"
+#include "admit/logout_revoke.h"
 #include "logname.h"
 #include "module.h"
 

@@ -8,15 +8,15 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "api.h"
-#include "cache.h"
-#include "localuser.h"
-#include "http.h"
+#include "admit/localuser.h"
+#include "net/api.h"
+#include "net/http.h"
+#include "store/cachedir.h"
 #include "logname.h"
 #include "module.h"
 #include "result.h"
-#include "secret.h"
-#include "uidrule.h"
+#include "base/secret.h"
+#include "config/uidrule.h"
 
 #ifndef PC_DEFAULT_CONFIG
 #define PC_DEFAULT_CONFIG "/etc/security/pam_cognito.conf"
@@ -227,4 +227,22 @@ int pc_module_client(struct pc_module *m, struct pc_client *cl) {
   /* Every client of this call draws on one login_timeout. */
   pc_http_share_budget(cl->http, &m->net_left_ms);
   return PAM_SUCCESS;
+}
+
+/* ---- names in log lines (logname.h) ---- */
+
+const char *pc_log_user(struct pc_module *m, const char *user) {
+  if (!m->has_local && !m->name_verified)
+    return "(unverified)";
+  pc_log_escape(m->log_user, sizeof(m->log_user), user, 1);
+  return m->log_user;
+}
+
+const char *pc_log_rhost(struct pc_module *m) {
+  const void *rhost = NULL;
+
+  if (pam_get_item(m->pamh, PAM_RHOST, &rhost) != PAM_SUCCESS)
+    rhost = NULL;
+  pc_log_escape(m->log_rhost, sizeof(m->log_rhost), rhost, 0);
+  return m->log_rhost;
 }

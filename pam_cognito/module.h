@@ -9,9 +9,9 @@
 #include <security/pam_modules.h>
 #include <security/pam_ext.h>
 
-#include "cfg.h"
-#include "fdguard.h"
-#include "status.h"
+#include "base/status.h"
+#include "config/cfg.h"
+#include "net/fdguard.h"
 
 struct pc_module {
   pam_handle_t *pamh;
@@ -106,5 +106,13 @@ struct pc_error;
 int pc_module_offline(struct pc_module *m, const char *user,
                       const char *password, enum pc_status online,
                       const struct pc_error *err);
+
+/* Names in log lines (the rules: logname.h). */
+/* user, quoted and escaped, or "(unverified)" (a string in m, valid until
+ * the next call). */
+const char *pc_log_user(struct pc_module *m, const char *user);
+
+/* PAM_RHOST escaped the same way without quotes ("" when unset). */
+const char *pc_log_rhost(struct pc_module *m);
 
 #endif

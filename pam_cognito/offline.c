@@ -7,12 +7,12 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "access.h"
+#include "admit/access.h"
 #include "conv.h"
 #include "logname.h"
 #include "module.h"
-#include "offline.h"
-#include "unavail.h"
+#include "admit/offline_login.h"
+#include "net/unavail.h"
 
 int pc_module_offline(struct pc_module *m, const char *user,
                       const char *password, enum pc_status online,

@@ -29,14 +29,14 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "aws_creds.h"
-#include "credentials.h"
+#include "aws/session_creds.h"
+#include "store/creds_doc.h"
 #include "envowner.h"
-#include "issued.h"
+#include "store/issued_record.h"
 #include "logname.h"
-#include "secret.h"
+#include "base/secret.h"
 #include "session.h"
-#include "store.h"
+#include "store/user_files.h"
 
 /* A cached credential this close to expiry is not handed to a new session. */
 #define MIN_VALIDITY 60

@@ -4,8 +4,8 @@
 #ifndef PAM_COGNITO_SESSION_H
 #define PAM_COGNITO_SESSION_H
 
-#include "api.h"
-#include "tokens.h"
+#include "net/api.h"
+#include "tokens/tokens.h"
 #include "module.h"
 
 /* After a successful login: exchange the ID token for AWS credentials when an

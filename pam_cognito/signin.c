@@ -7,7 +7,7 @@
 #include <unistd.h>
 
 #include "conv.h"
-#include "errtable.h"
+#include "net/api_errors.h"
 #include "logname.h"
 #include "module.h"
 #include "signin.h"

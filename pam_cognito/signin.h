@@ -3,8 +3,8 @@
 #ifndef PAM_COGNITO_SIGNIN_H
 #define PAM_COGNITO_SIGNIN_H
 
-#include "api.h"
-#include "login.h"
+#include "login/login.h"
+#include "net/api.h"
 #include "module.h"
 
 /* pc_login for user with password, its questions through m's conversation.

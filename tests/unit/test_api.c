@@ -17,9 +17,10 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "api.h"
-#include "codec.h"
-#include "http.h"
+#include "base/codec.h"
+#include "config/urlpolicy.h"
+#include "net/api.h"
+#include "net/http.h"
 #include "tap.h"
 
 #define IDP "AWSCognitoIdentityProviderService"

@@ -12,10 +12,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "buf.h"
-#include "cache.h"
-#include "aws_creds.h"
-#include "secret.h"
+#include "base/buf.h"
+#include "base/secret.h"
+#include "store/cachedir.h"
+#include "store/creds_doc.h"
 #include "tap.h"
 
 /* The "user": nobody's ids, as a root PAM module would look them up. */

@@ -11,8 +11,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cfg.h"
-#include "uidrule.h"
+#include "config/cfg.h"
+#include "config/uidrule.h"
 #include "tap.h"
 
 #ifndef SRCDIR

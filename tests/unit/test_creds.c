@@ -10,13 +10,13 @@
 
 #include <json-c/json.h>
 
-#include "api.h"
-#include "buf.h"
-#include "identity.h"
-#include "store.h"
-#include "tokens.h"
-#include "http.h"
-#include "secret.h"
+#include "aws/identity_pool.h"
+#include "base/buf.h"
+#include "base/secret.h"
+#include "net/api.h"
+#include "net/http.h"
+#include "store/user_files.h"
+#include "tokens/tokens.h"
 #include "tap.h"
 
 #define POOL "us-east-1:11111111-2222-3333-4444-555555555555"

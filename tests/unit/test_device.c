@@ -15,10 +15,10 @@
 #include <openssl/bn.h>
 #include <openssl/evp.h>
 
-#include "buf.h"
-#include "codec.h"
-#include "device.h"
-#include "secret.h"
+#include "base/buf.h"
+#include "base/codec.h"
+#include "base/secret.h"
+#include "login/device.h"
 #include "tap.h"
 
 static char s_pool[] = "us-east-1_DevAlways", s_user[] = "devsms";

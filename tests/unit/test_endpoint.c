@@ -10,13 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "cfg.h"
-#include "endpoint.h"
-#include "identity.h"
-#include "idtoken.h"
-#include "json.h"
+#include "aws/identity_pool.h"
+#include "base/json.h"
+#include "config/cfg.h"
+#include "config/endpoint.h"
+#include "tokens/idtoken.h"
 #include "tap.h"
-#include "usercontext.h"
+#include "net/usercontext.h"
 
 static char err[512];
 
@@ -183,15 +183,14 @@ static void test_user_context(void) {
   json_object_put(req);
   pc_config_free(&c);
 
-  ok(pc_usercontext_parse_metadata("a=%x", &l, err, sizeof(err)) != 0 &&
-         strstr(err, "'%'"),
+  ok(pc_metadata_parse("a=%x", &l, err, sizeof(err)) != 0 && strstr(err, "'%'"),
      "unknown %% escape refused: %s", err);
-  ok(pc_usercontext_parse_metadata("=v", &l, err, sizeof(err)) != 0,
+  ok(pc_metadata_parse("=v", &l, err, sizeof(err)) != 0,
      "empty key refused: %s", err);
-  ok(pc_usercontext_parse_metadata("a=b\x01", &l, err, sizeof(err)) != 0,
+  ok(pc_metadata_parse("a=b\x01", &l, err, sizeof(err)) != 0,
      "control character refused: %s", err);
-  ok(pc_usercontext_parse_metadata("a=b\nc=d", &l, err, sizeof(err)) == 0 &&
-         l && strcmp(l[0], "a=b") == 0 && strcmp(l[1], "c=d") == 0 && !l[2],
+  ok(pc_metadata_parse("a=b\nc=d", &l, err, sizeof(err)) == 0 && l &&
+         strcmp(l[0], "a=b") == 0 && strcmp(l[1], "c=d") == 0 && !l[2],
      "two pairs");
   if (l) {
     free(l[0]);

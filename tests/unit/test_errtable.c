@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "errtable.h"
+#include "net/api_errors.h"
 #include "tap.h"
 
 /* The union of the error types that the service model lists for

@@ -13,10 +13,10 @@
 #include <openssl/core_names.h>
 #include <openssl/rsa.h>
 
-#include "access.h"
-#include "api.h"
-#include "idtoken.h"
-#include "jwks.h"
+#include "admit/access.h"
+#include "net/api.h"
+#include "tokens/idtoken.h"
+#include "tokens/jwks.h"
 #include "tap.h"
 
 #define NOW 1800000000L

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "jwt.h"
+#include "tokens/jwt.h"
 #include "tap.h"
 
 /* base64url without padding, for building test tokens. */

@@ -10,8 +10,8 @@
 #include <string.h>
 
 #include "canned.h"
-#include "http.h"
-#include "login.h"
+#include "login/login.h"
+#include "net/http.h"
 #include "tap.h"
 
 #define TOKENS                                                                 \

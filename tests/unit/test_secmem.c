@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/prctl.h>
 
-#include "buf.h"
-#include "secmem.h"
+#include "base/buf.h"
+#include "base/secmem.h"
 #include "tap.h"
 
 /* The VmFlags line of the mapping that holds p, into flags; 0 or -1. */

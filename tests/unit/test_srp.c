@@ -7,8 +7,8 @@
 
 #include <openssl/bn.h>
 
-#include "secret.h"
-#include "srp.h"
+#include "base/secret.h"
+#include "login/srp.h"
 #include "srp_vectors.h"
 #include "tap.h"
 

@@ -13,7 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "store.h"
+#include "store/user_files.h"
 #include "tap.h"
 
 #define UID 65534

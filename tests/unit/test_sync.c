@@ -11,11 +11,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "chain_creds.h"
-#include "cfg.h"
-#include "idset.h"
-#include "nssfiles.h"
-#include "privgroups.h"
+#include "config/cfg.h"
+#include "sync/aws_chain.h"
+#include "sync/idset.h"
+#include "sync/nssbuild.h"
+#include "sync/nssfiles.h"
+#include "sync/privgroups.h"
 #include "tap.h"
 
 static void test_hash(void) {

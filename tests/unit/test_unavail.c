@@ -13,9 +13,9 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "http.h"
+#include "net/http.h"
 #include "tap.h"
-#include "unavail.h"
+#include "net/unavail.h"
 
 static struct pc_error failed(enum pc_status st, enum pc_cause c) {
   struct pc_error e;

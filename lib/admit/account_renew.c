@@ -1,0 +1,90 @@
+/* SPDX-License-Identifier: MIT */
+/* The account stage's refresh; see account_refresh.h. */
+#include "config.h"
+
+#include <string.h>
+
+#include "admit/account_renew.h"
+#include "admit/localuser.h"
+#include "base/codec.h"
+#include "base/secret.h"
+#include "login/device.h"
+#include "store/user_files.h"
+#include "tokens/tokens.h"
+
+static int same(const char *a, const char *b) {
+  return a != NULL && b != NULL && strcmp(a, b) == 0;
+}
+
+/* The helper's hand-over of user, when there is one for cfg's pool and
+ * client: 0, else -1. The file is the user's: only its token is used. */
+static int load_handover(const struct pc_config *cfg, const char *user,
+                         struct pc_store *s, struct pc_handover *h) {
+  struct pc_error e;
+  uid_t uid;
+  gid_t gid;
+
+  memset(h, 0, sizeof *h);
+  if (pc_local_user(user, &uid, &gid) != 0 ||
+      pc_store_open(s, cfg->cache_dir, user, uid, gid, 0, &e) != 0 ||
+      pc_store_load_handover(s, h, &e) != 0)
+    return -1;
+  if (same(h->cfg.user_pool_id, cfg->user_pool_id) &&
+      same(h->cfg.client_id, cfg->client_id))
+    return 0;
+  pc_handover_free(h);
+  return -1;
+}
+
+enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
+                                  const char *cognito_user,
+                                  const char *refresh_token,
+                                  struct pc_tokens *tokens,
+                                  struct pc_error *err) {
+  const struct pc_config *cfg = cl->cfg;
+  struct pc_store s = PC_STORE_INIT;
+  struct pc_handover h;
+  struct pc_device dev;
+  struct pc_error e;
+  struct pc_refresh_req rq;
+  char *hash = NULL, why[200];
+  const char *used = refresh_token;
+  enum pc_status st;
+  int have_h;
+
+  memset(tokens, 0, sizeof *tokens);
+  if (cfg->client_secret != NULL &&
+      (hash = pc_secret_hash(cfg->client_secret, cognito_user,
+                             cfg->client_id)) == NULL)
+    return pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
+  if (pc_device_load(cfg->cache_dir, user, cfg->user_pool_id, &dev, why,
+                     sizeof why) != 0)
+    memset(&dev, 0, sizeof dev);
+  rq = (struct pc_refresh_req){refresh_token, cognito_user, hash,
+                               cfg->client_secret, dev.key};
+  st = pc_refresh(cl, &rq, tokens, err);
+  have_h = load_handover(cfg, user, &s, &h) == 0;
+  if (st != PC_OK && pc_refresh_superseded(err) && have_h &&
+      strcmp(h.refresh_token, refresh_token) != 0) {
+    /* The helper rotated it: its copy is the newer one. */
+    used = rq.refresh_token = h.refresh_token;
+    st = pc_refresh(cl, &rq, tokens, err);
+  }
+  if (st == PC_OK && tokens->refresh_token != NULL && have_h) {
+    /* Rotated here: the helper's copy must follow, written from the
+     * configuration as at login (not from the file's settings). */
+    if (pc_store_save_handover(&s, cfg, h.identity_id, cognito_user, hash,
+                               dev.key, tokens->refresh_token, &e) != 0)
+      pc_error_clear(&e); /* the helper asks for a login then */
+  } else if (st == PC_OK && used != refresh_token &&
+             (tokens->refresh_token = pc_strdup(used)) == NULL) {
+    pc_tokens_free(tokens);
+    st = pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
+  }
+  if (have_h)
+    pc_handover_free(&h);
+  pc_store_close(&s);
+  pc_device_free(&dev);
+  pc_free_secret(&hash);
+  return st;
+}

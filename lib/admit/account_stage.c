@@ -1,0 +1,303 @@
+/* SPDX-License-Identifier: MIT */
+/* The account record (root-only) and the account-stage decision. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "admit/access.h"
+#include "admit/account_renew.h"
+#include "admit/account_stage.h"
+#include "base/bounds.h"
+#include "base/buf.h"
+#include "base/codec.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "base/secret.h"
+#include "net/unavail.h"
+#include "store/private_files.h"
+#include "tokens/tokens.h"
+
+#define RECORD_FILE "account.json" /* in the user's root-only area */
+#define RECORD_MAX (64 * 1024)
+
+struct record {
+  long long uid;
+  long long verified_at;
+  int admitted;
+  int expired; /* Cognito refused the refresh: final until a password login */
+  char *cognito_user;
+  char *refresh_token; /* secret */
+  char **groups;
+};
+
+static void record_free(struct record *r) {
+  free(r->cognito_user);
+  pc_free_secret(&r->refresh_token);
+  pc_access_groups_free(r->groups);
+  memset(r, 0, sizeof *r);
+}
+
+/* The document, written without json-c: it holds the refresh token. */
+static int record_json(const struct record *r, struct pc_buf *b) {
+  char num[96];
+
+  (void)snprintf(num, sizeof num,
+                 "{\"uid\": %lld, \"verified_at\": %lld, \"admitted\": %s, "
+                 "\"expired\": %s",
+                 r->uid, r->verified_at, r->admitted ? "true" : "false",
+                 r->expired ? "true" : "false");
+  if (pc_buf_append(b, num, strlen(num)) ||
+      pc_buf_append(b, ", \"cognito_user\": ", 18) ||
+      pc_buf_append_json_str(b, r->cognito_user ? r->cognito_user : ""))
+    return -1;
+  if (r->refresh_token != NULL &&
+      (pc_buf_append(b, ", \"refresh_token\": ", 19) ||
+       pc_buf_append_json_str(b, r->refresh_token)))
+    return -1;
+  if (pc_buf_append(b, ", \"groups\": ", 12) ||
+      pc_buf_append_json_str_list(b, r->groups))
+    return -1;
+  return pc_buf_append(b, "}\n", 2);
+}
+
+static int record_save(const struct pc_config *cfg, const char *user,
+                       const struct record *r, char *why, size_t whylen) {
+  struct pc_buf b;
+  int rc = -1;
+
+  pc_buf_init(&b, RECORD_MAX);
+  if (record_json(r, &b) != 0)
+    pc_setf(why, whylen, "out of memory");
+  else
+    rc = pc_private_write(cfg->cache_dir, user, RECORD_FILE, b.data, b.len, why,
+                          whylen);
+  pc_buf_free(&b);
+  return rc;
+}
+
+/* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
+ * uid (the name was deleted and reused) counts as none. */
+static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
+                       struct record *r, char *why, size_t whylen) {
+  struct pc_buf b;
+  json_object *doc = NULL;
+  const char *cu, *rt;
+  int rc;
+
+  memset(r, 0, sizeof *r);
+  rc = pc_private_read(cfg->cache_dir, user, RECORD_FILE, &b, why, whylen);
+  if (rc != 0)
+    return rc;
+  rc = -1;
+  doc = pc_json_parse_object(b.data, b.len);
+  if (doc == NULL) {
+    pc_setf(why, whylen, "%s", "the account record is not JSON");
+    goto out;
+  }
+  cu = pc_json_str(doc, "cognito_user");
+  rt = pc_json_str(doc, "refresh_token");
+  if (pc_json_int(doc, "uid", &r->uid) != 0 ||
+      pc_json_int(doc, "verified_at", &r->verified_at) != 0 || cu == NULL ||
+      pc_json_bool(doc, "admitted", &r->admitted) != 0 ||
+      pc_json_bool(doc, "expired", &r->expired) != 0) {
+    pc_setf(why, whylen, "%s", "the account record is incomplete");
+    goto out;
+  }
+  if (r->uid != (long long)uid) {
+    pc_setf(why, whylen,
+            "account record of %s was made for uid %lld, not %lu: ignored",
+            user, r->uid, (unsigned long)uid);
+    rc = 1;
+    goto out;
+  }
+  r->cognito_user = strdup(cu);
+  r->refresh_token = rt && *rt ? strdup(rt) : NULL;
+  r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
+  if (r->cognito_user == NULL || r->groups == NULL ||
+      (rt && *rt && r->refresh_token == NULL)) {
+    pc_setf(why, whylen, "%s", "the account record is unusable");
+    goto out;
+  }
+  rc = 0;
+out:
+  if (rc != 0)
+    record_free(r);
+  pc_json_put_secret(doc);
+  pc_buf_free(&b);
+  return rc;
+}
+
+int pc_account_remember(const struct pc_config *cfg, const char *user,
+                        uid_t uid, const char *refresh_token,
+                        const struct pc_verdict *v, time_t now, char *why,
+                        size_t whylen) {
+  struct record r;
+
+  memset(&r, 0, sizeof r);
+  r.uid = (long long)uid;
+  r.verified_at = (long long)now;
+  r.admitted = v->access == PC_ACCESS_ALLOWED;
+  r.cognito_user = v->cognito_user;
+  r.refresh_token = (char *)(uintptr_t)refresh_token;
+  r.groups = v->groups;
+  return record_save(cfg, user, &r, why, whylen);
+}
+
+void pc_account_forget(const struct pc_config *cfg, const char *user) {
+  pc_private_remove(cfg->cache_dir, user, RECORD_FILE);
+}
+
+/* Cognito could not be asked: the last verified decision, if recent. */
+static enum pc_account_result grace(const struct pc_config *cfg,
+                                    const char *user, const struct record *r,
+                                    time_t now, int *graced, char *why,
+                                    size_t whylen, const char *reason) {
+  long long age = (long long)now - r->verified_at;
+
+  if (!r->admitted) {
+    pc_setf(why, whylen, "%s; the last verified decision refused the user",
+            reason);
+    return PC_ACCOUNT_NOT_ALLOWED;
+  }
+  if (age < 0 || age >= cfg->account_grace) {
+    pc_setf(why, whylen,
+            "%s; the last verified decision is %lld s old, account_grace is "
+            "%ld s",
+            reason, age, cfg->account_grace);
+    return PC_ACCOUNT_STALE;
+  }
+  /* The rules of today's configuration over the groups last verified. */
+  if (!pc_access_rules_admit(cfg, user, r->groups)) {
+    pc_setf(why, whylen, "%s; by the last verified groups: not allowed",
+            reason);
+    return PC_ACCOUNT_NOT_ALLOWED;
+  }
+  *graced = 1;
+  pc_setf(why, whylen, "%s; admitted by the decision verified %lld s ago",
+          reason, age);
+  return PC_ACCOUNT_OK;
+}
+
+/* No yes from Cognito: grace when it is unavailable by lib/unavail.h's
+ * rule, else a denial (throttling, a Lambda or WAF refusal, an invalid
+ * parameter, a timeout the user could have caused). */
+static enum pc_account_result
+no_yes(const struct pc_config *cfg, const char *user, const struct record *r,
+       const struct pc_error *err, int user_can_signal, time_t now, int *graced,
+       char *why, size_t whylen, const char *what) {
+  char reason[320], text[640];
+
+  if (pc_error_cognito_down(err, user_can_signal)) {
+    (void)snprintf(reason, sizeof reason, "Cognito unavailable (%s%s%s)", what,
+                   what[0] ? ": " : "", pc_cause_str(err->cause));
+    return grace(cfg, user, r, now, graced, why, whylen, reason);
+  }
+  if (err->status == PC_ERR_NOMEM || err->status == PC_ERR_CONFIG) {
+    pc_setf(why, whylen, "%s%s%s", what, what[0] ? ": " : "",
+            pc_error_text(err, text, sizeof text));
+    return PC_ACCOUNT_ERROR;
+  }
+  pc_setf(why, whylen, "Cognito gave no yes%s%s: %s; no grace: %s",
+          what[0] ? " to " : "", what, pc_error_text(err, text, sizeof text),
+          pc_error_not_down_why(err, user_can_signal));
+  return PC_ACCOUNT_DENIED;
+}
+
+enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
+                                        uid_t uid, time_t now,
+                                        int user_can_signal, int *graced,
+                                        char *why, size_t whylen) {
+  const struct pc_config *cfg = cl->cfg;
+  struct record r;
+  struct pc_tokens t;
+  struct pc_error err;
+  struct pc_verdict v;
+  char reason[256];
+  enum pc_account_result res;
+  enum pc_status st;
+  int rc;
+
+  *graced = 0;
+  memset(&t, 0, sizeof t);
+  memset(&v, 0, sizeof v);
+  pc_error_clear(&err); /* a failure before any call leaves no cause */
+  rc = record_load(cfg, user, uid, &r, why, whylen);
+  if (rc < 0) /* never "unknown": stacks skip that with user_unknown=ignore */
+    return PC_ACCOUNT_ERROR;
+  if (rc != 0) {
+    if (why == NULL || why[0] == '\0')
+      pc_setf(why, whylen, "never logged in here with a password");
+    return PC_ACCOUNT_UNKNOWN;
+  }
+  if (r.expired) {
+    pc_setf(why, whylen,
+            "Cognito refused this user's sign-in %lld s ago; a password login "
+            "renews it",
+            (long long)now - r.verified_at);
+    res = PC_ACCOUNT_EXPIRED;
+    goto out;
+  }
+  if (r.refresh_token == NULL) {
+    res =
+        grace(cfg, user, &r, now, graced, why, whylen, "no refresh token kept");
+    goto out;
+  }
+  /* With this host's device key; a rotated token comes back in t. */
+  st = pc_account_refresh(cl, user, r.cognito_user, r.refresh_token, &t, &err);
+  if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
+      st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET) {
+    /* Cognito answered no: the token is gone for good. Keep no grace. */
+    pc_setf(why, whylen, "Cognito refused the refresh: %s%s%s",
+            err.type[0] ? err.type : pc_status_str(st),
+            err.message[0] ? ": " : "", err.message);
+    pc_free_secret(&r.refresh_token);
+    r.admitted = 0;
+    r.expired = 1;
+    r.verified_at = (long long)now;
+    (void)record_save(cfg, user, &r, reason, sizeof reason);
+    res = PC_ACCOUNT_EXPIRED;
+    goto out;
+  }
+  if (st != PC_OK) {
+    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, whylen,
+                 "");
+    goto out;
+  }
+  st = pc_authorize(cl, user, t.id_token, now, &v);
+  if (pc_status_no_answer(st)) {
+    /* The key fetch was the transport's last call. */
+    pc_error_clear(&err);
+    (void)pc_error_set(&err, st, "%s", v.why);
+    err.cause = pc_http_cause(cl->http);
+    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, whylen,
+                 "the pool's keys");
+    goto out;
+  }
+  if (st != PC_OK) {
+    res = st == PC_ERR_NOMEM ? PC_ACCOUNT_ERROR : PC_ACCOUNT_NOT_ALLOWED;
+    pc_setf(why, whylen, "%s", v.why);
+    goto out;
+  }
+  res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
+  pc_setf(why, whylen, "%s",
+          res == PC_ACCOUNT_OK ? "admitted by a fresh token" : v.why);
+  /* Remember this decision (and a rotated refresh token): an admission
+   * whose record cannot be written is an error (the next decision would be
+   * made from a stale record, or with a token already rotated away). */
+  if (pc_account_remember(cfg, user, uid,
+                          t.refresh_token ? t.refresh_token : r.refresh_token,
+                          &v, now, reason, sizeof reason) != 0 &&
+      res == PC_ACCOUNT_OK) {
+    pc_setf(why, whylen, "cannot write the account record: %s", reason);
+    res = PC_ACCOUNT_ERROR;
+  }
+out:
+  pc_verdict_free(&v);
+  pc_tokens_free(&t);
+  record_free(&r);
+  return res;
+}

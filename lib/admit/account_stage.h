@@ -1,0 +1,55 @@
+/* SPDX-License-Identifier: MIT */
+/* account: the account stage's decision for a login this process did not
+ * authenticate (an SSH key, say), and the root-only record it decides from.
+ *
+ * After every verified password login the module keeps, root-only in
+ * <cache_dir>/.private/account-<user>.json: the local uid it was made for,
+ * the Cognito user name, a copy of the refresh token that the user can
+ * neither read nor replace (the user-readable hand-over to the credential
+ * helper is never trusted here), and the last verified decision (when,
+ * admitted or not, the groups). The account stage refreshes with that
+ * token, verifies the new ID token and applies the rules again; when Cognito
+ * cannot be reached, the last decision holds for account_grace seconds. */
+#ifndef PAM_COGNITO_ACCOUNT_H
+#define PAM_COGNITO_ACCOUNT_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "admit/authorize.h"
+#include "net/api.h"
+
+enum pc_account_result {
+  PC_ACCOUNT_OK,          /* admitted (now, or within account_grace) */
+  PC_ACCOUNT_NOT_ALLOWED, /* verified, but the rules refuse the user */
+  PC_ACCOUNT_EXPIRED,     /* Cognito refused: disabled, revoked, deleted */
+  PC_ACCOUNT_UNKNOWN,     /* never seen on this host */
+  PC_ACCOUNT_STALE,       /* Cognito unreachable, last decision too old */
+  PC_ACCOUNT_DENIED,      /* Cognito gave no yes and is not unavailable by
+                             lib/unavail.h's rule (throttling, a refusal) */
+  PC_ACCOUNT_ERROR        /* out of memory, broken configuration, a record
+                             that cannot be read or written */
+};
+
+/* Keep the record after a verified, admitted login of user (local uid).
+ * refresh_token may be NULL (nothing to refresh with later). 0, or -1 with
+ * why set (the login stands; only later key logins are affected). */
+int pc_account_remember(const struct pc_config *cfg, const char *user,
+                        uid_t uid, const char *refresh_token,
+                        const struct pc_verdict *v, time_t now, char *why,
+                        size_t whylen);
+
+/* Decide for user (local uid) at now, refreshing through cl. why says what
+ * decided (for syslog); *graced is set when a remembered decision was used
+ * because Cognito is unavailable (lib/unavail.h; user_can_signal from
+ * pc_user_can_signal()). */
+enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
+                                        uid_t uid, time_t now,
+                                        int user_can_signal, int *graced,
+                                        char *why, size_t whylen);
+
+/* Forget user's record (after the password was refused, say). */
+void pc_account_forget(const struct pc_config *cfg, const char *user);
+
+#endif

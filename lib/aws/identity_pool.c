@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: MIT */
+/* The identity-pool exchange (GetId, GetCredentialsForIdentity). Every
+ * request that carries a token is dropped with pc_json_put_secret
+ * (pc_api_call already wiped its serialised body); every reply too. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <json-c/json.h>
+
+#include "aws/identity_pool.h"
+#include "base/json.h"
+#include "base/secret.h"
+#include "config/endpoint.h"
+#include "store/user_files.h"
+
+char *pc_identity_login_key(const struct pc_config *cfg) {
+  /* The pool's issuer without its scheme (endpoint.c). */
+  if (cfg == NULL)
+    return NULL;
+  return pc_endpoint_issuer_path(cfg->region, cfg->user_pool_id);
+}
+
+/* A request {IdentityPoolId?, IdentityId?, Logins: {key: token}}. */
+static json_object *identity_request(const struct pc_config *cfg,
+                                     const char *identity_id,
+                                     const char *id_token) {
+  json_object *req = json_object_new_object(), *logins;
+  char *key = pc_identity_login_key(cfg);
+  int bad = req == NULL || key == NULL;
+
+  if (!bad && identity_id == NULL)
+    bad = pc_json_add_str(req, "IdentityPoolId", cfg->identity_pool_id);
+  if (!bad && identity_id != NULL)
+    bad = pc_json_add_str(req, "IdentityId", identity_id);
+  if (!bad) {
+    logins = json_object_new_object();
+    bad = logins == NULL || json_object_object_add(req, "Logins", logins);
+    if (bad)
+      json_object_put(logins);
+    else
+      bad = pc_json_add_str(logins, key, id_token);
+  }
+  if (!bad && identity_id != NULL && cfg->role_arn != NULL)
+    bad = pc_json_add_str(req, "CustomRoleArn", cfg->role_arn);
+  free(key);
+  return pc_json_keep(req, bad);
+}
+
+enum pc_status pc_identity_get_id(struct pc_client *cl,
+                                  const struct pc_config *cfg,
+                                  const char *id_token, char **identity_id,
+                                  struct pc_error *err) {
+  json_object *req, *resp = NULL;
+  const char *id;
+  enum pc_status st;
+
+  *identity_id = NULL;
+  pc_error_clear(err);
+  if (cfg == NULL || cfg->identity_pool_id == NULL || id_token == NULL)
+    return pc_error_set(err, PC_ERR_CONFIG, "GetId: no identity pool");
+  req = identity_request(cfg, NULL, id_token);
+  st = pc_api_send(cl, PC_IDENTITY_POOL, "GetId", req, &resp, err);
+  if (st != PC_OK)
+    return st;
+  id = pc_json_str(resp, "IdentityId");
+  if (!pc_identity_id_valid(id)) {
+    st = pc_error_set(err, PC_ERR_PROTOCOL,
+                      "GetId reply without a valid IdentityId");
+  } else if ((*identity_id = pc_strdup(id)) == NULL) {
+    st = pc_error_set(err, PC_ERR_NOMEM, "GetId: out of memory");
+  }
+  json_object_put(resp);
+  return st;
+}
+
+/* Expiration: epoch seconds as a JSON number, integer or fractional. */
+static int read_expiration(json_object *c, long long *out) {
+  return pc_json_number(c, "Expiration", out) == 0 && *out > 0 &&
+                 *out <= PC_EPOCH_MAX
+             ? 0
+             : -1;
+}
+
+enum pc_status
+pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
+                            const char *identity_id, const char *id_token,
+                            struct pc_aws_creds *creds, struct pc_error *err) {
+  json_object *req, *resp = NULL, *c;
+  const char *akid, *secret, *token;
+  enum pc_status st;
+
+  memset(creds, 0, sizeof *creds);
+  pc_error_clear(err);
+  if (cfg == NULL || id_token == NULL || !pc_identity_id_valid(identity_id))
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "GetCredentialsForIdentity: no valid identity id");
+  req = identity_request(cfg, identity_id, id_token);
+  st = pc_api_send(cl, PC_IDENTITY_POOL, "GetCredentialsForIdentity", req,
+                   &resp, err);
+  if (st != PC_OK)
+    return st;
+  if (!json_object_object_get_ex(resp, "Credentials", &c) ||
+      !json_object_is_type(c, json_type_object) ||
+      (akid = pc_json_str(c, "AccessKeyId")) == NULL || !*akid ||
+      (secret = pc_json_str(c, "SecretKey")) == NULL || !*secret ||
+      (token = pc_json_str(c, "SessionToken")) == NULL || !*token ||
+      read_expiration(c, &creds->expiration) != 0) {
+    st = pc_error_set(err, PC_ERR_PROTOCOL,
+                      "GetCredentialsForIdentity reply without complete "
+                      "Credentials (AccessKeyId, SecretKey, SessionToken, "
+                      "numeric Expiration)");
+  } else {
+    creds->access_key_id = pc_strdup(akid);
+    creds->secret_access_key = pc_strdup(secret);
+    creds->session_token = pc_strdup(token);
+    if (!creds->access_key_id || !creds->secret_access_key ||
+        !creds->session_token)
+      st = pc_error_set(err, PC_ERR_NOMEM,
+                        "GetCredentialsForIdentity: out of memory");
+  }
+  if (st != PC_OK)
+    pc_aws_creds_free(creds);
+  pc_json_put_secret(resp);
+  return st;
+}
+
+enum pc_status pc_identity_fetch(struct pc_client *cl,
+                                 const struct pc_config *cfg,
+                                 struct pc_store *store, const char *id_token,
+                                 char **identity_id, struct pc_aws_creds *creds,
+                                 struct pc_warnings *w, struct pc_error *err) {
+  struct pc_error e;
+  char *id = NULL;
+  enum pc_status st;
+
+  *identity_id = NULL;
+  if (store != NULL) {
+    id = pc_store_load_identity(store, cfg->identity_pool_id, &e);
+    if (e.status != PC_OK)
+      pc_warn(w, &e);
+  }
+  if (id != NULL) {
+    st = pc_identity_get_credentials(cl, cfg, id, id_token, creds, err);
+    if (st == PC_OK) {
+      *identity_id = id;
+      return st;
+    }
+    free(id);
+    id = NULL;
+    if (st == PC_ERR_UNAVAIL || st == PC_ERR_LIMIT || st == PC_ERR_NOMEM)
+      return st;
+    /* Another pool, a deleted identity: ask again (a note for debug). */
+    (void)pc_error_set(&e, PC_OK,
+                       "remembered identity id refused (%s): asking GetId",
+                       pc_status_str(st));
+    pc_warn(w, &e);
+  }
+  st = pc_identity_get_id(cl, cfg, id_token, &id, err);
+  if (st != PC_OK)
+    return st;
+  if (store != NULL &&
+      pc_store_save_identity(store, cfg->identity_pool_id, id, &e) != 0)
+    pc_warn(w, &e);
+  st = pc_identity_get_credentials(cl, cfg, id, id_token, creds, err);
+  if (st != PC_OK)
+    free(id);
+  else
+    *identity_id = id;
+  return st;
+}

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: MIT */
+/* identity: AWS credentials from a Cognito identity pool for the user behind
+ * an ID token (GetId, GetCredentialsForIdentity), remembering the identity
+ * id in the user's store so that later logins skip GetId. */
+#ifndef PAM_COGNITO_IDENTITY_H
+#define PAM_COGNITO_IDENTITY_H
+
+#include <stddef.h>
+
+#include "base/bounds.h"
+#include "base/error.h"
+#include "base/status.h"
+#include "config/cfg.h"
+#include "net/api.h"
+#include "store/creds_doc.h"
+#include "store/user_files.h"
+
+struct pc_store;
+
+/* The Logins key "cognito-idp.<region>.amazonaws.com/<user_pool_id>" as a
+ * heap string, or NULL (no memory, incomplete cfg). */
+char *pc_identity_login_key(const struct pc_config *cfg);
+
+/* GetId: the identity id of the user behind id_token in cfg's identity pool.
+ * PC_OK with a heap string in *identity_id (free it), or an error status with
+ * err filled (err may be NULL). */
+enum pc_status pc_identity_get_id(struct pc_client *cl,
+                                  const struct pc_config *cfg,
+                                  const char *id_token, char **identity_id,
+                                  struct pc_error *err)
+    __attribute__((warn_unused_result));
+
+/* GetCredentialsForIdentity, with CustomRoleArn when cfg->role_arn is set.
+ * PC_OK with creds filled (release with pc_aws_creds_free), or an error with
+ * creds zeroed. A reply without the three keys or with an Expiration that
+ * is not an epoch number (fractions are truncated) is PC_ERR_PROTOCOL. */
+enum pc_status
+pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
+                            const char *identity_id, const char *id_token,
+                            struct pc_aws_creds *creds, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
+/* The whole exchange: GetCredentialsForIdentity with the identity id the
+ * store remembers for cfg's pool, GetId first when there is none or the
+ * server refuses it (another pool, a deleted identity); a new id is
+ * remembered. store may be NULL (no cache). PC_OK with a heap string in
+ * *identity_id and creds filled, or an error in err. Cache trouble and the
+ * GetId fallback go to w. */
+enum pc_status pc_identity_fetch(struct pc_client *cl,
+                                 const struct pc_config *cfg,
+                                 struct pc_store *store, const char *id_token,
+                                 char **identity_id, struct pc_aws_creds *creds,
+                                 struct pc_warnings *w, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
+#endif

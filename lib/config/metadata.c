@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: MIT */
+/* client_metadata's text form checked and split; see metadata.h. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "config/metadata.h"
+
+static int printable(const char *s, size_t len) {
+  size_t i;
+
+  for (i = 0; i < len; i++)
+    if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
+      return 0;
+  return 1;
+}
+
+/* One "key=value" line: 0, or -1 with err set. */
+static int check_pair(const char *p, size_t len, char *err, size_t errlen) {
+  const char *eq = memchr(p, '=', len), *q;
+  size_t klen;
+
+  if (eq == NULL || eq == p) {
+    pc_setf(err, errlen, "client_metadata: expected key = \"value\"");
+    return -1;
+  }
+  klen = (size_t)(eq - p);
+  if (klen > PC_METADATA_KEY_MAX || !printable(p, len)) {
+    pc_setf(err, errlen,
+            "client_metadata: a key longer than %d characters, or control "
+            "characters",
+            PC_METADATA_KEY_MAX);
+    return -1;
+  }
+  if (len - klen - 1 > PC_METADATA_VALUE_MAX) {
+    pc_setf(err, errlen, "client_metadata: %.*s: longer than %d characters",
+            (int)klen, p, PC_METADATA_VALUE_MAX);
+    return -1;
+  }
+  for (q = eq + 1; q < p + len; q++) {
+    if (*q != '%')
+      continue;
+    if (q + 1 >= p + len || !strchr("ushr%", q[1])) {
+      pc_setf(err, errlen,
+              "client_metadata: %.*s: '%%' must be followed by u, s, h, r "
+              "or %%",
+              (int)klen, p);
+      return -1;
+    }
+    q++;
+  }
+  return 0;
+}
+
+int pc_metadata_parse(const char *text, char ***out, char *err, size_t errlen) {
+  char **l;
+  const char *p, *nl;
+  size_t n = 0, len;
+
+  *out = NULL;
+  if ((l = calloc(PC_METADATA_MAX + 1, sizeof(*l))) == NULL) {
+    pc_setf(err, errlen, "client_metadata: out of memory");
+    return -1;
+  }
+  for (p = text; *p; p = *nl ? nl + 1 : nl) {
+    nl = strchr(p, '\n');
+    if (nl == NULL)
+      nl = p + strlen(p);
+    len = (size_t)(nl - p);
+    if (len == 0)
+      continue;
+    if (n >= PC_METADATA_MAX) {
+      pc_setf(err, errlen, "client_metadata: more than %d entries",
+              PC_METADATA_MAX);
+      goto fail;
+    }
+    if (check_pair(p, len, err, errlen) != 0)
+      goto fail;
+    if ((l[n++] = strndup(p, len)) == NULL) {
+      pc_setf(err, errlen, "client_metadata: out of memory");
+      goto fail;
+    }
+  }
+  *out = l;
+  return 0;
+fail:
+  for (n = 0; l[n]; n++)
+    free(l[n]);
+  free(l);
+  return -1;
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+/* metadata: the client_metadata key's text form, checked at config load;
+ * net/usercontext.c fills the values in on each sign-in call. */
+#ifndef PAM_COGNITO_METADATA_H
+#define PAM_COGNITO_METADATA_H
+
+#include <stddef.h>
+
+/* Longest key, longest value after substitution, and most entries. */
+#define PC_METADATA_KEY_MAX 128
+#define PC_METADATA_VALUE_MAX 256
+#define PC_METADATA_MAX 16
+
+/* The text form of client_metadata ("key=value" lines; a module argument
+ * holds one) -> a NULL-terminated list of "key=value" strings. Keys are
+ * 1..128 printable characters without '=', values printable, at most
+ * PC_METADATA_VALUE_MAX, '%' only before u, s, h, r or '%'. 0, or -1 with
+ * a message in err. */
+int pc_metadata_parse(const char *text, char ***out, char *err, size_t errlen);
+
+#endif

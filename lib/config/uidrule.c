@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "config/uidrule.h"
+
+const char *pc_uid_not_cognitos(const struct pc_config *cfg, long long uid) {
+  if (uid < cfg->min_uid)
+    return "below min_uid";
+  if (pc_uid_reserved(uid))
+    return "reserved (60000-65535, nobody, the kernel's overflow uid)";
+  if (uid > cfg->max_uid)
+    return "above max_uid";
+  return NULL;
+}
+
+int pc_uid_range_check(const struct pc_config *cfg, char *err, size_t errlen) {
+  if (pc_uid_range_reserved(cfg->uid_min, cfg->uid_max, err, errlen) != 0)
+    return -1;
+  if (cfg->uid_max > cfg->max_uid) {
+    pc_setf(err, errlen,
+            "uid_max (%ld) is above max_uid (%ld): pam_cognito-sync would "
+            "make accounts the module ignores; lower uid_min and uid_max",
+            cfg->uid_max, cfg->max_uid);
+    return -1;
+  }
+  return 0;
+}

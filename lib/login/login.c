@@ -1,0 +1,322 @@
+/* SPDX-License-Identifier: MIT */
+/* The challenge loop: InitiateAuth, then one RespondToAuthChallenge per
+ * challenge until AuthenticationResult arrives. Every question goes through
+ * the prompter; nothing here knows about PAM. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/codec.h"
+#include "base/secret.h"
+#include "login/login.h"
+#include "login/login_internal.h"
+#include "login/reset.h"
+#include "login/srp.h"
+#include "tokens/tokens.h"
+
+void pc_login_detail(struct login *l, const char *fmt, ...) {
+  va_list ap;
+
+  va_start(ap, fmt);
+  (void)pc_error_vset(&l->r->err, l->r->err.status, fmt, ap);
+  va_end(ap);
+}
+
+void pc_login_tell(struct login *l, int is_error, const char *text) {
+  if (l->p && l->p->tell)
+    l->p->tell(l->p->ctx, is_error, text);
+}
+
+/* Ask; -1 when the conversation cannot answer. */
+int pc_login_ask(struct login *l, enum pc_prompt_style style,
+                 const char *prompt, char **answer) {
+  *answer = NULL;
+  if (!l->p || !l->p->ask || l->p->ask(l->p->ctx, style, prompt, answer) != 0 ||
+      *answer == NULL) {
+    pc_free_secret(answer);
+    return -1;
+  }
+  return 0;
+}
+
+enum pc_new_password pc_login_ask_new_password(struct login *l, const char *old,
+                                               char **pw) {
+  char *again = NULL;
+  enum pc_new_password r = PC_NEW_PASSWORD_OK;
+
+  if (pc_login_ask(l, PC_PROMPT_SECRET, "New password: ", pw) != 0)
+    return PC_NEW_PASSWORD_NO_ANSWER;
+  if (!**pw)
+    r = PC_NEW_PASSWORD_EMPTY;
+  else if (old && strcmp(*pw, old) == 0)
+    r = PC_NEW_PASSWORD_SAME;
+  else if (pc_login_ask(l, PC_PROMPT_SECRET, "Retype new password: ", &again) !=
+           0)
+    r = PC_NEW_PASSWORD_NO_ANSWER;
+  else if (strcmp(*pw, again) != 0) {
+    pc_login_tell(l, 1, "Sorry, passwords do not match.");
+    pc_free_secret(pw);
+  }
+  pc_free_secret(&again);
+  if (r != PC_NEW_PASSWORD_OK)
+    pc_free_secret(pw);
+  return r;
+}
+
+/* ClientId plus a parameter object (AuthParameters or ChallengeResponses)
+ * carrying USERNAME and, for clients with a secret, SECRET_HASH. */
+json_object *pc_login_request(struct login *l, const char *params_key,
+                              const char *username, json_object **params) {
+  const struct pc_config *cfg = l->cl->cfg;
+  json_object *req = json_object_new_object();
+  json_object *p = json_object_new_object();
+  char *hash = NULL;
+  int bad = !req || !p;
+
+  if (!bad && json_object_object_add(req, params_key, p) != 0)
+    bad = 1;
+  else if (!bad)
+    p = NULL, *params = json_object_object_get(req, params_key);
+  if (!bad)
+    bad = pc_json_add_str(req, "ClientId", cfg->client_id) ||
+          pc_json_add_str(*params, "USERNAME", username) ||
+          (l->dev && pc_json_add_str(*params, "DEVICE_KEY", l->dev->key));
+  if (!bad && cfg->client_secret) {
+    hash = pc_secret_hash(cfg->client_secret, username, cfg->client_id);
+    bad = !hash || pc_json_add_str(*params, "SECRET_HASH", hash);
+    pc_free_secret(&hash);
+  }
+  json_object_put(p);
+  return pc_json_keep(req, bad);
+}
+
+/* Send a request (consumed) and keep the reply in l->resp. */
+static enum pc_status call(struct login *l, const char *op, json_object *req) {
+
+  pc_json_put_secret(l->resp);
+  l->resp = NULL;
+  /* UserContextData and ClientMetadata ride on every sign-in call. */
+  req = pc_usercontext_add(req, l->cl->cfg, l->o->context);
+  /* Fills r->err: "type: message" or "op: what failed", request id. */
+  return pc_api_send(l->cl, PC_USER_POOL, op, req, &l->resp, &l->r->err);
+}
+
+/* The server's words for the last error (Cognito's policy message, say). */
+const char *pc_login_server_message(struct login *l, const char *fallback) {
+  const struct pc_error *e = &l->r->err;
+
+  return e->type[0] && e->message[0] ? e->message : fallback;
+}
+
+enum pc_status pc_login_respond(struct login *l, const char *challenge,
+                                json_object *req) {
+  req = pc_json_keep(
+      req, !req || pc_json_add_str(req, "ChallengeName", challenge) ||
+               (l->session && pc_json_add_str(req, "Session", l->session)));
+  return call(l, "RespondToAuthChallenge", req);
+}
+
+static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
+  json_object *params = NULL;
+  json_object *req =
+      pc_login_request(l, "AuthParameters", l->o->username, &params);
+  int srp_flow = srp != NULL;
+
+  req = pc_json_keep(
+      req,
+      !req ||
+          pc_json_add_str(req, "AuthFlow",
+                          srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
+          (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
+                    : pc_json_add_str(params, "PASSWORD", l->o->password)));
+  return call(l, "InitiateAuth", req);
+}
+
+static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
+                                        json_object *cp) {
+  const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
+  const char *block = pc_json_str(cp, "SECRET_BLOCK");
+  const char *salt = pc_json_str(cp, "SALT"), *B = pc_json_str(cp, "SRP_B");
+  char ts[64], *sig = NULL;
+  json_object *params = NULL, *req;
+  enum pc_status st;
+  time_t now = l->o->now ? l->o->now() : time(NULL);
+
+  if (!srp || !uid || !*uid || !block || !salt || !B) {
+    pc_login_detail(l, "PASSWORD_VERIFIER: %s",
+                    srp ? "missing parameter"
+                        : "not expected in USER_PASSWORD_AUTH");
+    return PC_ERR_PROTOCOL;
+  }
+  free(l->user_id);
+  if (!(l->user_id = strdup(uid)))
+    return PC_ERR_NOMEM;
+  pc_srp_timestamp(now, ts, sizeof(ts));
+  st = pc_srp_signature(srp, pc_config_pool_name(l->cl->cfg), uid,
+                        l->o->password, salt, B, block, ts, &sig);
+  if (st != PC_OK) {
+    pc_login_detail(l, "PASSWORD_VERIFIER: %s", "invalid SRP parameters");
+    return st;
+  }
+  req = pc_login_request(l, "ChallengeResponses", uid, &params);
+  req = pc_json_keep(
+      req, !req ||
+               pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
+               pc_json_add_str(params, "TIMESTAMP", ts) ||
+               pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig));
+  pc_free_secret(&sig);
+  return pc_login_respond(l, "PASSWORD_VERIFIER", req);
+}
+
+/* One login, presenting dev (NULL: none). *retry: Cognito forgot the
+ * device (dropped): run it once more without. */
+static enum pc_status login_once(struct pc_client *cl,
+                                 const struct pc_login_opts *o,
+                                 const struct pc_prompter *p,
+                                 struct pc_login_result *r,
+                                 struct pc_device *dev, int *retry) {
+  struct login l = {.cl = cl, .o = o, .p = p, .r = r, .dev = dev};
+  struct pc_login_opts again;
+  char *fresh = NULL; /* the password a reset set */
+  struct pc_srp *srp = NULL;
+  enum pc_status st;
+  int round, max_rounds = o->max_rounds > 0 ? o->max_rounds : 10;
+
+  memset(r, 0, sizeof(*r));
+  if (!o->username || !*o->username || !o->password)
+    return PC_ERR_AUTH;
+  if (cl->cfg->auth_flow == PC_FLOW_SRP && !(srp = pc_srp_new()))
+    return PC_ERR_NOMEM;
+  if (!(l.user_id = strdup(o->username))) {
+    pc_srp_free(srp);
+    return PC_ERR_NOMEM;
+  }
+  st = initiate(&l, srp);
+  if (st == PC_ERR_PASSWORD_RESET)
+    r->reset_required = 1;
+  if (st == PC_ERR_PASSWORD_RESET && cl->cfg->password_reset) {
+    /* Reset at the prompt, then a whole login with the new password. */
+    st = pc_reset_password(&l, &fresh);
+    again = *o;
+    again.password = fresh; /* r->new_password may change in a challenge */
+    if (st == PC_OK && !(r->new_password = strdup(fresh)))
+      st = PC_ERR_NOMEM;
+    l.o = &again;
+    pc_srp_free(srp);
+    srp = NULL;
+    if (st == PC_OK && cl->cfg->auth_flow == PC_FLOW_SRP &&
+        !(srp = pc_srp_new()))
+      st = PC_ERR_NOMEM;
+    if (st == PC_OK)
+      st = initiate(&l, srp);
+  }
+  for (round = 0; st == PC_OK; round++) {
+    json_object *ar = json_object_object_get(l.resp, "AuthenticationResult");
+    json_object *cp = json_object_object_get(l.resp, "ChallengeParameters");
+    const char *name = pc_json_str(l.resp, "ChallengeName");
+    const char *session = pc_json_str(l.resp, "Session");
+
+    if (ar && json_object_is_type(ar, json_type_object)) {
+      /* USER_SRP_AUTH proves the password only in PASSWORD_VERIFIER: tokens
+       * before it mean the server skipped the proof. */
+      if (srp != NULL) {
+        pc_login_detail(&l, "%s",
+                        "tokens before the PASSWORD_VERIFIER round of "
+                        "USER_SRP_AUTH");
+        st = PC_ERR_PROTOCOL;
+        break;
+      }
+      st = pc_tokens_from_result(ar, &r->tokens);
+      if (st == PC_ERR_PROTOCOL)
+        pc_login_detail(&l, "%s", "AuthenticationResult without tokens");
+      break;
+    }
+    if (!name) {
+      pc_login_detail(&l, "%s", "reply has neither tokens nor a challenge");
+      st = PC_ERR_PROTOCOL;
+      break;
+    }
+    /* Server text: logged from here on, so no control characters. */
+    pc_sanitize(r->challenge, sizeof(r->challenge), name);
+    if (round >= max_rounds) {
+      pc_login_detail(&l, "too many challenge rounds (last: %s)", r->challenge);
+      st = PC_ERR_PROTOCOL;
+      break;
+    }
+    pc_free_secret(&l.session);
+    if (session && !(l.session = strdup(session))) {
+      st = PC_ERR_NOMEM;
+      break;
+    }
+    if (strcmp(name, "PASSWORD_VERIFIER") == 0) {
+      st = password_verifier(&l, round == 0 ? srp : NULL, cp);
+      /* The verifier's secrets are needed once. */
+      pc_srp_free(srp);
+      srp = NULL;
+    } else if (!pc_login_device_challenge(&l, name, cp, &st)) {
+      /* Later challenges name the user by USER_ID_FOR_SRP when it differs
+       * from the login name (pools that sign in by email). */
+      const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
+      if (uid && *uid && strcmp(uid, l.user_id) != 0) {
+        free(l.user_id);
+        if (!(l.user_id = strdup(uid))) {
+          st = PC_ERR_NOMEM;
+          break;
+        }
+      }
+      if (strcmp(name, "SMS_MFA") == 0 ||
+          strcmp(name, "SOFTWARE_TOKEN_MFA") == 0 ||
+          strcmp(name, "EMAIL_OTP") == 0 ||
+          strcmp(name, "SELECT_MFA_TYPE") == 0 ||
+          strcmp(name, "MFA_SETUP") == 0)
+        r->mfa_used = 1;
+      st = pc_login_challenge(&l, name, cp);
+    }
+  }
+  pc_srp_free(srp);
+  if (!(*retry = pc_login_device_forgotten(&l, st)))
+    pc_login_device_end(&l, st);
+  pc_json_put_secret(l.resp);
+  pc_free_secret(&l.session);
+  pc_free_secret(&fresh);
+  free(l.user_id);
+  if (st != PC_OK)
+    pc_tokens_free(&r->tokens);
+  r->err.status = st;
+  if (st != PC_OK && !r->err.detail[0])
+    (void)pc_error_set(&r->err, st, "%s", pc_status_str(st));
+  return st;
+}
+
+enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
+                        const struct pc_prompter *p,
+                        struct pc_login_result *r) {
+  struct pc_device dev;
+  char note[sizeof r->device_note] = "";
+  enum pc_status st;
+  int retry = 0;
+
+  pc_login_device_load(o, cl->cfg, &dev, note, sizeof note);
+  st = login_once(cl, o, p, r, dev.key ? &dev : NULL, &retry);
+  if (retry) { /* as a new device: the second factor is asked for */
+    (void)snprintf(note, sizeof note, "%s", r->device_note);
+    pc_login_result_free(r);
+    st = login_once(cl, o, p, r, NULL, &retry);
+  }
+  if (!r->device_note[0])
+    (void)snprintf(r->device_note, sizeof r->device_note, "%s", note);
+  pc_device_free(&dev);
+  return st;
+}
+
+void pc_login_result_free(struct pc_login_result *r) {
+  pc_tokens_free(&r->tokens);
+  pc_free_secret(&r->new_password);
+  free(r->new_device.key);
+  free(r->new_device.group_key);
+  free(r->new_device.user_id);
+  pc_wipe(r, sizeof(*r));
+}

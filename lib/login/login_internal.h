@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared between login.c (the loop) and challenges.c (the answers). */
+#ifndef PAM_COGNITO_LOGIN_INTERNAL_H
+#define PAM_COGNITO_LOGIN_INTERNAL_H
+
+#include "login/device.h"
+#include "login/login.h"
+#include "login/srp.h"
+
+/* State of one login, wiped in one place at the end of pc_login. */
+struct login {
+  struct pc_client *cl;
+  const struct pc_login_opts *o;
+  const struct pc_prompter *p;
+  struct pc_login_result *r;
+  char *user_id;          /* USER_ID_FOR_SRP once known, else the login name */
+  char *session;          /* Session of the current challenge */
+  json_object *resp;      /* the last reply (may hold tokens) */
+  struct pc_device *dev;  /* this host as the user's device, or NULL */
+  struct pc_srp *dev_srp; /* DEVICE_SRP_AUTH's secrets until the verifier */
+  int dev_proved;         /* DEVICE_PASSWORD_VERIFIER was answered */
+};
+
+/* Record a one-line reason in r->err's detail for syslog (no secrets); the
+ * last call's server error stays beside it. */
+void pc_login_detail(struct login *l, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+void pc_login_tell(struct login *l, int is_error, const char *text);
+/* 0 with a heap answer (wipe it), or -1 when the conversation cannot answer. */
+int pc_login_ask(struct login *l, enum pc_prompt_style style,
+                 const char *prompt, char **answer);
+/* "New password: " and "Retype new password: " (NEW_PASSWORD_REQUIRED and
+ * a reset). OK with *pw set, or with *pw NULL after a mismatch (the user
+ * was told; ask again). SAME: equal to old (when old is given), found
+ * before the retype. On every result but OK with a password, *pw is NULL;
+ * the caller words EMPTY, SAME and NO_ANSWER for its own flow. */
+enum pc_new_password {
+  PC_NEW_PASSWORD_OK,
+  PC_NEW_PASSWORD_EMPTY,
+  PC_NEW_PASSWORD_SAME,
+  PC_NEW_PASSWORD_NO_ANSWER
+};
+enum pc_new_password pc_login_ask_new_password(struct login *l, const char *old,
+                                               char **pw);
+/* A request with ClientId and params_key {USERNAME, SECRET_HASH?}; *params
+ * points into it. NULL when memory ran out. */
+json_object *pc_login_request(struct login *l, const char *params_key,
+                              const char *username, json_object **params);
+/* Send req (consumed) as the answer to challenge, with the current Session.
+ * The reply replaces l->resp: pointers into the previous one go stale. */
+enum pc_status pc_login_respond(struct login *l, const char *challenge,
+                                json_object *req);
+/* The server's message of the last error, or fallback. */
+const char *pc_login_server_message(struct login *l, const char *fallback);
+
+/* Answer one challenge other than PASSWORD_VERIFIER (challenges.c). */
+enum pc_status pc_login_challenge(struct login *l, const char *name,
+                                  json_object *params);
+
+/* Device challenges (device_auth.c): 1 when name is one (its status in
+ * *st), else 0. */
+int pc_login_device_challenge(struct login *l, const char *name,
+                              json_object *params, enum pc_status *st);
+/* Around the login (device_auth.c): load this host's device before it
+ * (d zeroed when there is none; why says what was wrong with an unusable
+ * record), keep a new one (pc_login_remember_device registers it) or drop
+ * a forgotten one after it. */
+void pc_login_device_load(const struct pc_login_opts *o,
+                          const struct pc_config *cfg, struct pc_device *d,
+                          char *why, size_t whylen);
+/* 1 when the login failed because Cognito no longer knows the device: the
+ * record is dropped and the caller runs the login again without it. */
+int pc_login_device_forgotten(struct login *l, enum pc_status st);
+void pc_login_device_end(struct login *l, enum pc_status st);
+
+#endif

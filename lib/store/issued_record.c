@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "base/buf.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "store/issued_record.h"
+#include "store/private_files.h"
+
+#define ISSUED_FILE "issued.json" /* in the user's root-only area */
+
+int pc_issued_save(const char *base, const char *user, long long uid,
+                   long long expiration, char *why, size_t whylen) {
+  char doc[96];
+  int n = snprintf(doc, sizeof doc, "{\"uid\": %lld, \"expiration\": %lld}\n",
+                   uid, expiration);
+
+  if (n < 0 || (size_t)n >= sizeof doc) {
+    pc_setf(why, whylen, "internal error");
+    return -1;
+  }
+  return pc_private_write(base, user, ISSUED_FILE, doc, (size_t)n, why, whylen);
+}
+
+int pc_issued_valid(const char *base, const char *user, long long uid,
+                    time_t now, long min_validity, char *why, size_t whylen) {
+  struct pc_buf b;
+  json_object *doc;
+  long long got_uid, expiration;
+  int rc = pc_private_read(base, user, ISSUED_FILE, &b, why, whylen);
+
+  if (rc != 0) {
+    if (rc == 1)
+      pc_setf(why, whylen, "no AWS credentials were issued at a login here");
+    return rc == 1 ? 0 : -1;
+  }
+  doc = pc_json_parse_object(b.data, b.len);
+  if (doc == NULL || pc_json_int(doc, "uid", &got_uid) != 0 ||
+      pc_json_int(doc, "expiration", &expiration) != 0) {
+    pc_setf(why, whylen, "the record of issued AWS credentials is unusable");
+    rc = -1;
+  } else if (got_uid != uid) {
+    pc_setf(why, whylen,
+            "the AWS credentials on record were issued to uid %lld, not %lld",
+            got_uid, uid);
+    rc = 0;
+  } else if (expiration - (long long)now < min_validity) {
+    pc_setf(why, whylen,
+            "the AWS credentials issued at the last login have "
+            "expired");
+    rc = 0;
+  } else {
+    rc = 1;
+  }
+  if (doc != NULL)
+    json_object_put(doc);
+  pc_buf_free(&b);
+  return rc;
+}

@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/error.h"
+#include "store/cachedir.h"
+#include "store/private_files.h"
+
+static void explain(const struct pc_error *e, char *why, size_t whylen) {
+  char text[1024];
+
+  if (why != NULL && whylen > 0)
+    (void)snprintf(why, whylen, "%s", pc_error_text(e, text, sizeof text));
+}
+
+int pc_private_read(const char *base, const char *user, const char *name,
+                    struct pc_buf *out, char *why, size_t whylen) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_error e;
+  int rc;
+
+  pc_buf_init(out, PC_CACHE_MAX_FILE);
+  rc = pc_cache_open_private(&c, base, user, 0, &e);
+  if (rc == 0)
+    rc = pc_cache_read(&c, name, out, &e);
+  if (rc < 0)
+    explain(&e, why, whylen);
+  pc_cache_close(&c);
+  return rc;
+}
+
+int pc_private_write(const char *base, const char *user, const char *name,
+                     const void *data, size_t len, char *why, size_t whylen) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_error e;
+  int rc;
+
+  rc = pc_cache_open_private(&c, base, user, 1, &e);
+  if (rc == 0)
+    rc = pc_cache_write(&c, name, data, len, &e);
+  if (rc != 0) {
+    explain(&e, why, whylen);
+    rc = -1;
+  }
+  pc_cache_close(&c);
+  return rc;
+}
+
+void pc_private_remove(const char *base, const char *user, const char *name) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_error e;
+
+  if (pc_cache_open_private(&c, base, user, 0, &e) == 0)
+    (void)pc_cache_remove(&c, name);
+  pc_cache_close(&c);
+}
+
+/* The lock file must be root's own regular file: anything else in a
+ * root-only area means something is wrong there. */
+static int lock_file_ok(int fd) {
+  struct stat st;
+
+  return fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == 0 &&
+         (st.st_mode & 077) == 0;
+}
+
+/* flock with a bound: a holder that is stopped (SIGSTOP) or starved must
+ * not hold every later login of the user for ever. */
+static int lock_within(int fd, long wait_ms) {
+  const struct timespec step = {0, 20 * 1000 * 1000};
+
+  for (;;) {
+    if (flock(fd, LOCK_EX | LOCK_NB) == 0)
+      return 0;
+    if (errno != EWOULDBLOCK && errno != EINTR)
+      return -1;
+    if (wait_ms <= 0) {
+      errno = ETIMEDOUT;
+      return -1;
+    }
+    (void)nanosleep(&step, NULL);
+    wait_ms -= 20;
+  }
+}
+
+int pc_private_lock(const char *base, const char *user, const char *name,
+                    int create, char *why, size_t whylen) {
+  struct pc_cache c = PC_CACHE_INIT;
+  struct pc_error e;
+  int fd = pc_cache_open_private(&c, base, user, create, &e);
+
+  if (fd != 0) {
+    if (fd > 0)
+      return -2;
+    explain(&e, why, whylen);
+    return -1;
+  }
+  fd = openat(c.dir_fd, name,
+              O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
+              0600);
+  if (fd < 0 || !lock_file_ok(fd)) {
+    if (why != NULL && whylen > 0)
+      (void)snprintf(why, whylen, "%s/%s: %s", c.path, name,
+                     fd < 0 ? strerror(errno)
+                            : "not a root-only regular file; remove it");
+    if (fd >= 0)
+      (void)close(fd);
+    pc_cache_close(&c);
+    return -1;
+  }
+  if (lock_within(fd, PC_PRIVATE_LOCK_WAIT_MS) != 0) {
+    if (why != NULL && whylen > 0)
+      (void)snprintf(why, whylen, "%s/%s: cannot take the lock: %s", c.path,
+                     name, strerror(errno));
+    (void)close(fd);
+    fd = -1;
+  }
+  pc_cache_close(&c);
+  return fd;
+}
+
+void pc_private_unlock(int fd) {
+  if (fd >= 0)
+    (void)close(fd); /* closing the only fd releases the flock */
+}

@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* private: whole files in a user's root-only area
+ * (<cache_dir>/.private/<user>/, lib/cache.c's rules), for the records the
+ * user must neither read nor replace: the account record (account.c) and
+ * the offline verifier (offline.c), each of which owns its file's format. */
+#ifndef PAM_COGNITO_PRIVATE_H
+#define PAM_COGNITO_PRIVATE_H
+
+#include <stddef.h>
+
+#include "base/buf.h"
+
+/* Read name into out (pc_buf_free it; wiped). 0, 1 when absent (or no area
+ * yet), -1 refused or unreadable (why says so). */
+int pc_private_read(const char *base, const char *user, const char *name,
+                    struct pc_buf *out, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+
+/* Atomically replace name with len bytes of data (root's, 0600), creating
+ * the area. 0, or -1 with why set. */
+int pc_private_write(const char *base, const char *user, const char *name,
+                     const void *data, size_t len, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+
+/* Remove name; nothing to do when it is absent. */
+void pc_private_remove(const char *base, const char *user, const char *name);
+
+/* Take the exclusive lock name (an empty root 0600 file in the area,
+ * created without following links), waiting at most PC_PRIVATE_LOCK_WAIT_MS
+ * for whoever holds it: a record read, changed and written back under it
+ * loses no other process's change. The fd to pass to pc_private_unlock;
+ * -2 when the area does not exist and create is 0; -1 with why set. */
+int pc_private_lock(const char *base, const char *user, const char *name,
+                    int create, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+void pc_private_unlock(int fd); /* nothing to do for -1 */
+
+#define PC_PRIVATE_LOCK_WAIT_MS 5000
+
+#endif

@@ -1,0 +1,187 @@
+/* SPDX-License-Identifier: MIT */
+/* ID-token verification: keys from the store or the pool, then the claims
+ * Cognito promises. Each refusal names the check for syslog. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "base/error.h"
+#include "base/json.h"
+#include "config/endpoint.h"
+#include "tokens/idtoken.h"
+#include "tokens/jwks.h"
+#include "tokens/jwks_cache.h"
+#include "tokens/jwt.h"
+
+static char *join(const char *a, const char *b, const char *c) {
+  size_t la = strlen(a), lb = strlen(b), lc = strlen(c);
+  char *s = malloc(la + lb + lc + 1);
+
+  if (s == NULL)
+    return NULL;
+  memcpy(s, a, la);
+  memcpy(s + la, b, lb);
+  memcpy(s + la + lb, c, lc + 1);
+  return s;
+}
+
+char *pc_idtoken_issuer(const struct pc_config *cfg) {
+  /* The partition's DNS suffix, never the FIPS host (endpoint.c). */
+  char *path = pc_endpoint_issuer_path(cfg->region, cfg->user_pool_id), *iss;
+
+  if (path == NULL)
+    return NULL;
+  iss = join("https://", path, "");
+  free(path);
+  return iss;
+}
+
+char *pc_jwks_url(const struct pc_config *cfg) {
+  char *base = pc_config_idp_url(cfg), *url;
+  size_t n;
+
+  if (base == NULL || cfg->user_pool_id == NULL) {
+    free(base);
+    return NULL;
+  }
+  n = strlen(base);
+  url = join(base, n > 0 && base[n - 1] == '/' ? "" : "/", cfg->user_pool_id);
+  free(base);
+  if (url == NULL)
+    return NULL;
+  base = url;
+  url = join(base, "/.well-known/jwks.json", "");
+  free(base);
+  return url;
+}
+
+/* GET the pool's JWKS into keys and keep it in the store. */
+static enum pc_status fetch_keys(struct pc_client *cl, time_t now,
+                                 struct pc_jwks *keys, char *why,
+                                 size_t whylen) {
+  struct pc_buf body;
+  char *url = pc_jwks_url(cl->cfg);
+  long status = 0;
+  enum pc_status st;
+
+  pc_buf_init(&body, PC_JWKS_MAX);
+  if (url == NULL)
+    return PC_ERR_NOMEM;
+  st = pc_http_get(cl->http, url, &status, &body);
+  free(url);
+  if (st != PC_OK) {
+    pc_setf(why, whylen, "cannot fetch the pool's JWKS: %s", pc_status_str(st));
+  } else if (status != 200) {
+    pc_setf(why, whylen, "the pool's JWKS answered HTTP %ld", status);
+    st = status >= 500 ? PC_ERR_UNAVAIL : PC_ERR_PROTOCOL;
+  } else if (pc_jwks_parse(body.data, body.len, keys) != 0) {
+    pc_setf(why, whylen, "the pool's JWKS holds no usable RS256 key");
+    st = PC_ERR_PROTOCOL;
+  } else if (pc_jwks_store_save(cl->cfg, body.data, body.len, now) != 0) {
+    /* Not fatal: the next login fetches again. */
+  }
+  pc_buf_free(&body);
+  return st;
+}
+
+/* Keys from the store when fresh enough; *fetched is when they were
+ * fetched (0 when none were stored). */
+static int stored_keys(const struct pc_config *cfg, struct pc_jwks *keys,
+                       time_t *fetched) {
+  struct pc_buf body;
+  int rc;
+
+  *fetched = 0;
+  if (pc_jwks_store_load(cfg, &body, fetched) != 0)
+    return -1;
+  rc = pc_jwks_parse(body.data, body.len, keys);
+  pc_buf_free(&body);
+  return rc;
+}
+
+/* The claims a Cognito ID token of this pool and client must carry. */
+static enum pc_status check_claims(const struct pc_config *cfg,
+                                   json_object *claims, time_t now, char *why,
+                                   size_t whylen) {
+  char *iss = pc_idtoken_issuer(cfg);
+  const char *got_iss = pc_jwt_str(claims, "iss");
+  const char *aud = pc_jwt_str(claims, "aud");
+  const char *use = pc_jwt_str(claims, "token_use");
+  long long exp = 0, iat = 0;
+  enum pc_status st = PC_ERR_AUTH;
+
+  if (iss == NULL)
+    return PC_ERR_NOMEM;
+  if (got_iss == NULL || strcmp(got_iss, iss) != 0)
+    pc_setf(why, whylen, "ID token issuer is not %s", iss);
+  else if (aud == NULL || strcmp(aud, cfg->client_id) != 0)
+    pc_setf(why, whylen, "ID token audience is not this app client");
+  else if (use == NULL || strcmp(use, "id") != 0)
+    pc_setf(why, whylen, "token_use is not \"id\"");
+  else if (pc_json_number(claims, "exp", &exp) != 0)
+    pc_setf(why, whylen, "ID token has no expiry");
+  else if (exp + PC_JWT_SKEW <= (long long)now)
+    pc_setf(why, whylen, "ID token expired %lld seconds ago",
+            (long long)now - exp);
+  else if (pc_json_number(claims, "iat", &iat) == 0 &&
+           iat > (long long)now + PC_JWT_SKEW)
+    pc_setf(why, whylen, "ID token issued in the future (clock skew?)");
+  else
+    st = PC_OK;
+  free(iss);
+  return st;
+}
+
+enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
+                                 time_t now, json_object **claims, char *why,
+                                 size_t whylen) {
+  struct pc_jwks keys;
+  enum pc_jwt_check chk;
+  enum pc_status st = PC_OK;
+  time_t fetched;
+  int fresh = 0;
+
+  *claims = NULL;
+  pc_setf(why, whylen, "%s", "");
+  memset(&keys, 0, sizeof keys);
+  if (id_token == NULL || *id_token == '\0') {
+    pc_setf(why, whylen, "no ID token");
+    return PC_ERR_AUTH;
+  }
+  if (stored_keys(cl->cfg, &keys, &fetched) != 0 || fetched > now ||
+      now - fetched >= PC_JWKS_TTL) {
+    pc_jwks_free(&keys);
+    st = fetch_keys(cl, now, &keys, why, whylen);
+    fresh = 1;
+  }
+  if (st != PC_OK)
+    return st;
+  chk = pc_jwt_verify(id_token, &keys, claims);
+  /* A kid we do not know may be a key the pool just rotated in: fetch once,
+   * but not more than once a minute (a forged kid must not make every login
+   * hammer the endpoint). */
+  if (chk == PC_JWT_UNKNOWN_KID && !fresh &&
+      now - fetched >= PC_JWKS_REFETCH_MIN) {
+    pc_jwks_free(&keys);
+    st = fetch_keys(cl, now, &keys, why, whylen);
+    if (st != PC_OK)
+      return st;
+    chk = pc_jwt_verify(id_token, &keys, claims);
+  }
+  pc_jwks_free(&keys);
+  if (chk == PC_JWT_NOMEM)
+    return PC_ERR_NOMEM;
+  if (chk != PC_JWT_VALID) {
+    pc_setf(why, whylen, "ID token refused: %s", pc_jwt_check_str(chk));
+    return PC_ERR_AUTH;
+  }
+  st = check_claims(cl->cfg, *claims, now, why, whylen);
+  if (st != PC_OK) {
+    json_object_put(*claims);
+    *claims = NULL;
+  }
+  return st;
+}

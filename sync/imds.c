@@ -1,0 +1,176 @@
+/* SPDX-License-Identifier: MIT */
+/* EC2 instance metadata, version 2 only (a PUT for a session token first,
+ * which a forwarded or SSRF'd GET cannot do): the instance role's
+ * temporary credentials for pam_cognito-sync. */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "base/bounds.h"
+#include "base/buf.h"
+#include "base/error.h"
+#include "base/json.h"
+#include "base/secret.h"
+#include "config/urlpolicy.h"
+#include "net/curlmem.h"
+#include "net/http.h"
+#include "sync/imds.h"
+
+#define PC_IMDS_MAX 16384
+/* The metadata service is on the host's own link: slow means absent. */
+#define PC_IMDS_CONNECT_MS 1000L
+
+static size_t sink(char *p, size_t size, size_t n, void *ud) {
+  return pc_buf_append(ud, p, size * n) == 0 ? size * n : 0;
+}
+
+/* One request; the answer (200 only) lands in out. */
+static enum pc_status call(CURL *e, const char *method, const char *url,
+                           const char *header, long timeout, struct pc_buf *out,
+                           char *err, size_t errlen) {
+  struct curl_slist *h = NULL;
+  long status = 0;
+  CURLcode rc;
+
+  pc_buf_free(out);
+  pc_buf_init(out, PC_IMDS_MAX);
+  h = curl_slist_append(NULL, header);
+  if (h == NULL)
+    return PC_ERR_NOMEM;
+  curl_easy_reset(e);
+  if (curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_HTTPHEADER, h) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_PROXY, "") != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_NOPROXY, "*") != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_FOLLOWLOCATION, 0L) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_CONNECTTIMEOUT_MS, PC_IMDS_CONNECT_MS) !=
+          CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_TIMEOUT, timeout) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, sink) != CURLE_OK ||
+      curl_easy_setopt(e, CURLOPT_WRITEDATA, out) != CURLE_OK) {
+    curl_slist_free_all(h);
+    return PC_ERR_NOMEM;
+  }
+  rc = curl_easy_perform(e);
+  (void)curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, &status);
+  (void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
+  curl_slist_free_all(h);
+  if (rc != CURLE_OK) {
+    pc_setf(err, errlen,
+            "instance metadata %s: %s (not on EC2? set credentials in the "
+            "environment or ~/.aws/credentials)",
+            url, curl_easy_strerror(rc));
+    return PC_ERR_UNAVAIL;
+  }
+  if (status != 200 || out->data == NULL) {
+    pc_setf(err, errlen, "instance metadata %s: HTTP %ld%s", url, status,
+            status == 404 ? " (no instance role attached?)" : "");
+    return status >= 500 ? PC_ERR_UNAVAIL : PC_ERR_CONFIG;
+  }
+  return PC_OK;
+}
+
+static int take(char **dst, json_object *o, const char *key) {
+  const char *v = pc_json_str(o, key);
+
+  if (v == NULL || *v == '\0')
+    return -1;
+  *dst = pc_strdup(v);
+  return *dst ? 0 : -1;
+}
+
+enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
+                             struct pc_chain_creds *c, char *err,
+                             size_t errlen) {
+  static const char base[] = "/latest/meta-data/iam/security-credentials/";
+  char url[512], hdr[256], role[128];
+  struct pc_buf b;
+  json_object *o = NULL;
+  enum pc_status st;
+  const char *code;
+  size_t elen, rl;
+  CURL *e;
+  int n;
+
+  elen = strlen(endpoint);
+  while (elen > 0 && endpoint[elen - 1] == '/')
+    elen--;
+  if (!pc_metadata_url_allowed(endpoint) || elen > PC_IMDS_URL_MAX) {
+    pc_setf(err, errlen,
+            "imds_endpoint: '%s' refused: use http://169.254.169.254, "
+            "https://, or http:// to a loopback host",
+            endpoint);
+    return PC_ERR_CONFIG;
+  }
+  if (pc_curlmem_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    return PC_ERR_NOMEM;
+  e = curl_easy_init();
+  if (e == NULL)
+    return PC_ERR_NOMEM;
+  pc_buf_init(&b, PC_IMDS_MAX);
+
+  (void)snprintf(url, sizeof(url), "%.*s/latest/api/token", (int)elen,
+                 endpoint);
+  st = call(e, "PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 300", timeout,
+            &b, err, errlen);
+  if (st != PC_OK)
+    goto out;
+  n = snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token: %s", b.data);
+  if (n < 0 || (size_t)n >= sizeof(hdr) || strpbrk(b.data, "\r\n") != NULL) {
+    pc_setf(err, errlen, "instance metadata: malformed session token");
+    st = PC_ERR_PROTOCOL;
+    goto out;
+  }
+
+  (void)snprintf(url, sizeof(url), "%.*s%s", (int)elen, endpoint, base);
+  st = call(e, "GET", url, hdr, timeout, &b, err, errlen);
+  if (st != PC_OK)
+    goto out;
+  /* One role per instance profile: the first line. */
+  rl = strcspn(b.data, "\r\n");
+  if (rl == 0 || rl >= sizeof(role) ||
+      strspn(b.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                     "0123456789+=,.@_-") < rl) {
+    pc_setf(err, errlen, "instance metadata: no usable role name");
+    st = PC_ERR_PROTOCOL;
+    goto out;
+  }
+  memcpy(role, b.data, rl);
+  role[rl] = '\0';
+
+  (void)snprintf(url, sizeof(url), "%.*s%s%s", (int)elen, endpoint, base, role);
+  st = call(e, "GET", url, hdr, timeout, &b, err, errlen);
+  if (st != PC_OK)
+    goto out;
+  o = pc_json_parse_object(b.data, b.len);
+  code = o ? pc_json_str(o, "Code") : NULL;
+  if (code == NULL || strcmp(code, "Success") != 0) {
+    pc_setf(err, errlen, "instance metadata: role %s: %s", role,
+            o == NULL ? "reply is not JSON" : "Code is not Success");
+    st = PC_ERR_PROTOCOL;
+    goto out;
+  }
+  if (take(&c->key_id, o, "AccessKeyId") != 0 ||
+      take(&c->secret, o, "SecretAccessKey") != 0 ||
+      take(&c->token, o, "Token") != 0) {
+    pc_setf(err, errlen, "instance metadata: role %s: incomplete credentials",
+            role);
+    pc_chain_creds_free(c);
+    st = PC_ERR_PROTOCOL;
+    goto out;
+  }
+  c->where = "instance metadata (IMDSv2)";
+out:
+  pc_wipe(hdr, sizeof(hdr));
+  pc_json_put_secret(o);
+  pc_buf_free(&b);
+  curl_easy_cleanup(e);
+  return st;
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* The account files of libnss-extrausers (passwd, group, shadow): the
+ * entries nssbuild.h makes from a pool snapshot, rendered and written
+ * atomically. */
+#ifndef PAM_COGNITO_NSSFILES_H
+#define PAM_COGNITO_NSSFILES_H
+
+#include <stddef.h>
+#include <sys/types.h>
+#include "config/cfg.h"
+
+struct pc_nss_entry {
+  char *name;
+  long id;        /* uid (and private gid) of a user; gid of a group */
+  char *key;      /* users: sub; groups: NULL */
+  char **members; /* Cognito groups: sorted member names, NULL-terminated */
+  long fixed;     /* uid from uid_attribute, or -1 */
+  long prev;      /* id in the previous files, or -1 */
+};
+
+struct pc_nss_db {
+  struct pc_nss_entry *users, *groups; /* groups: Cognito groups only */
+  size_t nu, ng;
+};
+
+/* Render db and write cfg->nss_dir/{passwd,group,shadow}: each to a
+ * temporary file in the directory, fsync, then all three renamed into
+ * place. Modes 0644, 0644, 0640 (shadow group "shadow" when root). On error
+ * nothing of the old files changes. 0 or -1 with err. */
+int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
+                 char *err, size_t errlen) __attribute__((warn_unused_result));
+
+/* One file written the same atomic way (the --export file). group_name:
+ * chgrp to it when root, or NULL. 0 or -1 with err. */
+int pc_nss_write_file(const char *path, const char *text, size_t len,
+                      mode_t mode, const char *group_name, char *err,
+                      size_t errlen) __attribute__((warn_unused_result));
+
+#endif

@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: MIT */
+/* What pam_cognito-sync knows of the pool: the members of each synced
+ * group, reduced to the fields the account files need. Filled from the
+ * admin API or from an --export file, so both ways build the same files. */
+#ifndef PAM_COGNITO_POOLSNAP_H
+#define PAM_COGNITO_POOLSNAP_H
+
+#include <stddef.h>
+#include <json-c/json.h>
+#include "config/cfg.h"
+
+struct pc_snap_user {
+  char *username; /* Cognito user name */
+  char *sub;      /* immutable id: the key of the uid hash */
+  char *login;    /* value of login_claim (Username for cognito:username) */
+  char *uid;      /* value of uid_attribute, or NULL */
+  int enabled;
+  int unverified; /* login left out: email/phone_number not verified */
+};
+
+struct pc_snap_group {
+  char *name;
+  struct pc_snap_user *users;
+  size_t n;
+};
+
+struct pc_snap {
+  struct pc_snap_group *groups;
+  size_t n;
+};
+
+/* Append an empty group; 0 or -1 (no memory). */
+int pc_snap_add_group(struct pc_snap *s, const char *name)
+    __attribute__((warn_unused_result));
+
+/* Append a ListUsersInGroup user object to the last group, keeping only
+ * Username, Enabled, sub, the login_claim and uid_attribute attributes.
+ * An email or phone_number login_claim is kept only when its verified flag
+ * is "true" (else login is NULL and unverified set): a user can change
+ * their own address, not its verification.
+ * 0, 1 when the record lacks Username or sub (skipped, with why in msg),
+ * -1 no memory. */
+int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
+                     json_object *user, char *msg, size_t msglen)
+    __attribute__((warn_unused_result));
+
+/* Write s as JSON to path (temporary file, fsync, rename; mode 0644).
+ * 0, or -1 with err. */
+int pc_snap_export(const struct pc_snap *s, const char *path, char *err,
+                   size_t errlen) __attribute__((warn_unused_result));
+
+/* Read an export file into s (empty on entry). 0, or -1 with err. */
+int pc_snap_import(struct pc_snap *s, const char *path, char *err,
+                   size_t errlen) __attribute__((warn_unused_result));
+
+void pc_snap_free(struct pc_snap *s);
+/* Free one group's contents (the snapshot's array is left alone). */
+void pc_snap_group_free(struct pc_snap_group *g);
+
+#endif
