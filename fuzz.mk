@@ -13,12 +13,16 @@ if ENABLE_FUZZING
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g
 
-# lib/ once more with coverage and sanitizers; the normal libcognito.la
-# stays as it is.
-noinst_LTLIBRARIES += libcognito_fuzz.la
+# lib/ (and sync/ for fuzz_sync) once more with coverage and sanitizers;
+# the normal libraries stay as they are.
+noinst_LTLIBRARIES += libcognito_fuzz.la libsync_fuzz.la
 libcognito_fuzz_la_SOURCES = $(libcognito_la_SOURCES)
 libcognito_fuzz_la_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 libcognito_fuzz_la_LIBADD = $(LIB_DEPS)
+libsync_fuzz_la_SOURCES = $(libsync_la_SOURCES)
+libsync_fuzz_la_CPPFLAGS = $(SYNC_CPPFLAGS)
+libsync_fuzz_la_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
+libsync_fuzz_la_LIBADD = $(LIB_DEPS)
 
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
@@ -88,9 +92,10 @@ fuzz_fuzz_challenges_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
 fuzz_fuzz_challenges_LDADD = libcognito_fuzz.la
 
 fuzz_fuzz_sync_SOURCES = fuzz/fuzz_sync.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
+fuzz_fuzz_sync_CPPFLAGS = $(SYNC_CPPFLAGS)
 fuzz_fuzz_sync_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_sync_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_sync_LDADD = libcognito_fuzz.la
+fuzz_fuzz_sync_LDADD = libsync_fuzz.la libcognito_fuzz.la
 
 fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c $(FUZZ_FIXTURE) fuzz/canned.c \
 	fuzz/canned.h

@@ -21,7 +21,7 @@ static enum pc_status canned_post(struct pc_http *h, const char *url,
     return PC_ERR_UNAVAIL;
   r = &c->r[c->next++];
   if (r->kind == CANNED_UNAVAIL) {
-    /* An outage that counts (lib/unavail.h): grace stays reachable. */
+    /* An outage that counts (lib/net/unavail.h): grace stays reachable. */
     pc_http_set_cause(h, PC_CAUSE_REFUSED);
     return PC_ERR_UNAVAIL;
   }

@@ -1,11 +1,14 @@
 # shellcheck shell=bash
 # Shared by fuzz/run-smoke and fuzz/run-long (sourced, not run): the target
-# list, each target's dictionary, and the out-of-tree sanitizer build.
+# list (read from fuzz.mk), each target's dictionary, and the out-of-tree
+# sanitizer build.
 # Expects $top (the source tree) and $build (the build directory).
 
-targets=(fuzz_config fuzz_api_reply fuzz_srp fuzz_jwt_creds fuzz_store
-  fuzz_jwks fuzz_idtoken fuzz_account fuzz_offline fuzz_challenges fuzz_sync
-  fuzz_identity fuzz_flows)
+# The targets are fuzz.mk's FUZZ_TARGETS, the one list (fuzz/ prefix off).
+# shellcheck disable=SC2207
+targets=($(sed -n '/^FUZZ_TARGETS = /,/[^\\]$/p' "$top/fuzz.mk" |
+  sed -e 's/^FUZZ_TARGETS = //' -e 's/\\$//' | tr ' \t' '\n\n' | sed -n 's#^fuzz/##p'))
+[ ${#targets[@]} -gt 0 ] || { echo "no FUZZ_TARGETS in $top/fuzz.mk" >&2; exit 1; }
 
 # The -dict= option of target $1 (nothing when it has none).
 fuzz_dict() {

@@ -21,7 +21,7 @@
 void fixture_config(struct pc_config *cfg);
 
 /* The name of the account running the target: a user's store belongs to a
- * real account (lib/cacheowner.c), so the store targets open their own
+ * real account (lib/store/owner_record.c), so the store targets open their own
  * user's. Aborts when there is none. */
 const char *fixture_local_user(void);
 

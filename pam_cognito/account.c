@@ -2,7 +2,7 @@
 /* Who may log in: the admission after a successful login (auth), and
  * pam_sm_acct_mgmt, which also serves logins this module did not
  * authenticate (SSH keys). The decisions themselves are lib/'s
- * (authorize.h, account.h); this file maps them to PAM. */
+ * (authorize.h, admit/account_stage.h); this file maps them to PAM. */
 #include "config.h"
 
 #include <stdlib.h>

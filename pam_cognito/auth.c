@@ -60,7 +60,7 @@ int pc_authenticate(struct pc_module *m) {
     return rc;
   pam_fail_delay(m->pamh, 2000000);
   /* While the prompt is on screen, open the connections the login needs
-   * (lib/warmup.h); stopped as soon as the password is here, leaving
+   * (lib/login/warmup.h); stopped as soon as the password is here, leaving
    * behind what is not ready (the login never waits for it). */
   if (pam_get_item(m->pamh, PAM_AUTHTOK, &known) != PAM_SUCCESS || !known)
     warm = pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_NOW);

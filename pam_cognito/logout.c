@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* revoke_on_logout in the session stages: open_session counts the session
  * in, close_session counts it out, and the user's last session out revokes
- * the refresh token and clears the cached credentials (lib/logout.h). */
+ * the refresh token and clears the cached credentials
+ * (lib/admit/logout_revoke.h). */
 #include "config.h"
 
 #include "admit/logout_revoke.h"

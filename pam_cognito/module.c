@@ -112,7 +112,7 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
   }
   m->net_left_ms = m->cfg.login_timeout * 1000L;
   /* Before any stage reads a cache: a deleted account's area goes even
-   * when this call is for someone else (lib/cacheowner.h). */
+   * when this call is for someone else (lib/store/owner_record.h). */
   (void)pc_cache_sweep(m->cfg.cache_dir);
   return PAM_SUCCESS;
 }

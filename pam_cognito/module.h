@@ -98,7 +98,7 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
 int pc_module_mark_admitted(struct pc_module *m, const char *user);
 
 /* The online login failed with status online (err: the login's error):
- * when Cognito is unavailable by lib/unavail.h's rule, decide from the
+ * when Cognito is unavailable by lib/net/unavail.h's rule, decide from the
  * offline verifier; when it refused the password, drop a verifier of that
  * password (offline.c). The PAM result, or -1 when the online result
  * stands. */

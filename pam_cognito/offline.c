@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Offline login at the PAM layer: when the online login could not reach
- * Cognito, try the cached verifier (lib/offline.h) and say what happened,
- * to the user and to syslog. */
+ * Cognito, try the cached verifier (lib/admit/offline_login.h) and say what
+ * happened, to the user and to syslog. */
 #include "config.h"
 
 #include <stdio.h>

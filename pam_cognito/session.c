@@ -8,8 +8,8 @@
  * user's shell. So the whole exchange happens in auth, right after the login
  * and over its connection, in one lib/ call (pc_credentials_after_login):
  * the identity-pool exchange, then the credentials and what the unprivileged
- * helper needs to renew them into the user's store (lib/store.h), owned by
- * the user's local account; here, the AWS_* variables into the PAM
+ * helper needs to renew them into the user's store (lib/store/user_files.h),
+ * owned by the user's local account; here, the AWS_* variables into the PAM
  * environment.
  * setcred (establish/reinitialize/refresh) and open_session put the cached
  * credentials into the environment when they are not there already (another
@@ -248,7 +248,7 @@ static int session_creds(struct pc_module *m, const char *stage) {
  * failed when credentials_required is set and there are none. What the
  * environment or the user's credentials.json hold is the user's data: the
  * decision rests on root's record that a login here was issued
- * credentials still valid (issued.h). */
+ * credentials still valid (store/issued_record.h). */
 static int require_creds(struct pc_module *m, const char *stage, int failed) {
   const char *user = NULL;
   char why[256];

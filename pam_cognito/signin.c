@@ -12,7 +12,7 @@
 #include "module.h"
 #include "signin.h"
 
-/* This host as a remembered device of user (lib/device.h), when it is
+/* This host as a remembered device of user (lib/login/device.h), when it is
  * one. host: the buffer for the default DeviceName. */
 static void device_opts(struct pc_module *m, const char *user, char *host,
                         size_t hostlen, struct pc_login_opts *o) {
@@ -44,7 +44,7 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   o.username = user;
   o.password = password;
   o.max_attempts = (int)m->cfg.max_attempts;
-  /* Where the login comes from, for the pool (lib/usercontext.h). */
+  /* Where the login comes from, for the pool (lib/net/usercontext.h). */
   (void)pam_get_item(m->pamh, PAM_SERVICE, (const void **)&ctx.service);
   (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&ctx.rhost);
   ctx.user = user;

@@ -14,7 +14,7 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
                          struct pc_login_result *r);
 
 /* After the host admitted user (access rules): make this host the
- * remembered device the login announced (lib/login.h), when
+ * remembered device the login announced (lib/login/login.h), when
  * remember_device is on. A refused login never gets here. */
 void pc_signin_remember_device(struct pc_module *m, struct pc_client *cl,
                                const char *user, struct pc_login_result *r);
@@ -23,7 +23,7 @@ void pc_signin_remember_device(struct pc_module *m, struct pc_client *cl,
  * password reset required, account not confirmed). */
 void pc_signin_tell_failure(struct pc_module *m, enum pc_status st);
 
-/* Tell the user what lib/errtable.c says about e (a lockout, a disabled
+/* Tell the user what lib/net/api_errors.c says about e (a lockout, a disabled
  * account, a Lambda trigger's words), else pc_signin_tell_failure for
  * e->status. 1 when the table had words for it. */
 int pc_signin_tell_error(struct pc_module *m, const struct pc_error *e);

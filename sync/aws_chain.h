@@ -2,8 +2,8 @@
 /* AWS credentials for the admin API (pam_cognito-sync), from the standard
  * chain: environment, shared credentials file, EC2 instance metadata
  * (IMDSv2). */
-#ifndef PAM_COGNITO_CHAIN_CREDS_H
-#define PAM_COGNITO_CHAIN_CREDS_H
+#ifndef PAM_COGNITO_AWS_CHAIN_H
+#define PAM_COGNITO_AWS_CHAIN_H
 
 #include <stddef.h>
 #include "base/status.h"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The account stage's refresh; see account_refresh.h. */
+/* The account stage's refresh; see account_renew.h. */
 #include "config.h"
 
 #include <string.h>

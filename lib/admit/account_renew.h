@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* account_refresh: the account stage's refresh (root) for a user whose
+/* account_renew: the account stage's refresh (root) for a user whose
  * tokens may be bound to this host's device and whose app client may
  * rotate refresh tokens. The account record and the helper's hand-over
  * each keep a copy of the refresh token; under rotation whoever renews
  * first replaces it, so a copy Cognito calls superseded is retried with
  * the other one, and a rotated token is written to the hand-over too. */
-#ifndef PAM_COGNITO_ACCOUNT_REFRESH_H
-#define PAM_COGNITO_ACCOUNT_REFRESH_H
+#ifndef PAM_COGNITO_ACCOUNT_RENEW_H
+#define PAM_COGNITO_ACCOUNT_RENEW_H
 
 #include "base/error.h"
 #include "base/status.h"

@@ -182,7 +182,7 @@ static enum pc_account_result grace(const struct pc_config *cfg,
   return PC_ACCOUNT_OK;
 }
 
-/* No yes from Cognito: grace when it is unavailable by lib/unavail.h's
+/* No yes from Cognito: grace when it is unavailable by lib/net/unavail.h's
  * rule, else a denial (throttling, a Lambda or WAF refusal, an invalid
  * parameter, a timeout the user could have caused). */
 static enum pc_account_result

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* account: the account stage's decision for a login this process did not
+/* account_stage: the account stage's decision for a login this process did not
  * authenticate (an SSH key, say), and the root-only record it decides from.
  *
  * After every verified password login the module keeps, root-only in
@@ -10,8 +10,8 @@
  * admitted or not, the groups). The account stage refreshes with that
  * token, verifies the new ID token and applies the rules again; when Cognito
  * cannot be reached, the last decision holds for account_grace seconds. */
-#ifndef PAM_COGNITO_ACCOUNT_H
-#define PAM_COGNITO_ACCOUNT_H
+#ifndef PAM_COGNITO_ACCOUNT_STAGE_H
+#define PAM_COGNITO_ACCOUNT_STAGE_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -27,7 +27,7 @@ enum pc_account_result {
   PC_ACCOUNT_UNKNOWN,     /* never seen on this host */
   PC_ACCOUNT_STALE,       /* Cognito unreachable, last decision too old */
   PC_ACCOUNT_DENIED,      /* Cognito gave no yes and is not unavailable by
-                             lib/unavail.h's rule (throttling, a refusal) */
+                             lib/net/unavail.h's rule (throttling, a refusal) */
   PC_ACCOUNT_ERROR        /* out of memory, broken configuration, a record
                              that cannot be read or written */
 };
@@ -42,7 +42,7 @@ int pc_account_remember(const struct pc_config *cfg, const char *user,
 
 /* Decide for user (local uid) at now, refreshing through cl. why says what
  * decided (for syslog); *graced is set when a remembered decision was used
- * because Cognito is unavailable (lib/unavail.h; user_can_signal from
+ * because Cognito is unavailable (lib/net/unavail.h; user_can_signal from
  * pc_user_can_signal()). */
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
                                         uid_t uid, time_t now,

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Sessions of a user on this host, and the revocation at the last one's
- * end; see logout.h. */
+ * end; see logout_revoke.h. */
 #include "config.h"
 
 #include <stdio.h>

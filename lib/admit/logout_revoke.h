@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* logout: revoke_on_logout. The sessions of a user on this host are kept
+/* logout_revoke: revoke_on_logout. The sessions of a user on this host are kept
  * root-only (<cache_dir>/.private/<user>/sessions.json) as (pid, process
  * start time) pairs, so that a session whose process died without closing
  * does not count; when the last one closes, the refresh token is revoked
  * (RevokeToken) and the refresh material and credentials are removed from
  * the user's cache. The credential helper's --logout revokes on demand. */
-#ifndef PAM_COGNITO_LOGOUT_H
-#define PAM_COGNITO_LOGOUT_H
+#ifndef PAM_COGNITO_LOGOUT_REVOKE_H
+#define PAM_COGNITO_LOGOUT_REVOKE_H
 
 #include <stddef.h>
 #include <sys/types.h>

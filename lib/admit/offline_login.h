@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* offline: log in while Cognito cannot be reached, within limits the
+/* offline_login: log in while Cognito cannot be reached, within limits the
  * administrator sets (offline_days, offline_failures, offline_lockout,
  * offline_mfa).
  *
@@ -16,8 +16,8 @@
  * right: parallel guesses each count, and a process killed during the
  * check has already paid for its guess. An attempt in flight counts, so
  * more than offline_failures parallel attempts lock even right ones. */
-#ifndef PAM_COGNITO_OFFLINE_H
-#define PAM_COGNITO_OFFLINE_H
+#ifndef PAM_COGNITO_OFFLINE_LOGIN_H
+#define PAM_COGNITO_OFFLINE_LOGIN_H
 
 #include <stddef.h>
 #include <sys/types.h>

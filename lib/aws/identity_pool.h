@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* identity: AWS credentials from a Cognito identity pool for the user behind
- * an ID token (GetId, GetCredentialsForIdentity), remembering the identity
- * id in the user's store so that later logins skip GetId. */
-#ifndef PAM_COGNITO_IDENTITY_H
-#define PAM_COGNITO_IDENTITY_H
+/* identity_pool: AWS credentials from a Cognito identity pool for the user
+ * behind an ID token (GetId, GetCredentialsForIdentity), remembering the
+ * identity id in the user's store so that later logins skip GetId. */
+#ifndef PAM_COGNITO_IDENTITY_POOL_H
+#define PAM_COGNITO_IDENTITY_POOL_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The AWS credentials of a login and their renewal; see credentials.h. */
+/* The AWS credentials of a login and their renewal; see session_creds.h. */
 #include "config.h"
 
 #include <stdio.h>

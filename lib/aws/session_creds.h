@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* credentials: the AWS credentials of a login, as the two callers need them
+/* session_creds: the AWS credentials of a login, as the two callers need them
  * in one call each: the module right after a login (exchange the ID token,
  * save what the session and the helper need), and the helper when the saved
  * credentials ran out (refresh the tokens, exchange again, save). The
  * session stages read the result with pc_store_load_creds. */
-#ifndef PAM_COGNITO_CREDENTIALS_H
-#define PAM_COGNITO_CREDENTIALS_H
+#ifndef PAM_COGNITO_SESSION_CREDS_H
+#define PAM_COGNITO_SESSION_CREDS_H
 
 #include "base/error.h"
 #include "config/cfg.h"

@@ -12,7 +12,7 @@
 
 #include "base/status.h"
 
-/* Why no usable answer came back, as the transport saw it; lib/unavail.h
+/* Why no usable answer came back, as the transport saw it; lib/net/unavail.h
  * decides from it whether Cognito counts as unavailable. */
 enum pc_cause {
   PC_CAUSE_NONE = 0, /* an answer below 500 arrived, or nothing was sent */

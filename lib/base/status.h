@@ -36,7 +36,7 @@ const char *pc_status_str(enum pc_status st);
  * answered was not Cognito (a 5xx, garbage, a cut or oversized reply; a
  * network in between can make either). Throttling is an answer. Whether
  * that makes Cognito unavailable (offline login, account grace) is
- * lib/unavail.h's rule, never this one: a user can cause most of these. */
+ * lib/net/unavail.h's rule, never this one: a user can cause most of these. */
 int pc_status_no_answer(enum pc_status st);
 
 #endif

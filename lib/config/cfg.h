@@ -45,7 +45,8 @@ struct pc_config {
   long offline_failures; /* wrong offline passwords before the lockout */
   long offline_lockout;  /* seconds the lockout lasts */
   int offline_mfa;       /* users with a second factor may log in offline */
-  /* Remembered devices and logout (lib/device.c, lib/logout.c). */
+  /* Remembered devices and logout (lib/login/device.c,
+   * lib/admit/logout_revoke.c). */
   int remember_device;  /* this host becomes a Cognito device; default 1 */
   char *device_name;    /* DeviceName at ConfirmDevice; NULL: host name */
   int revoke_on_logout; /* RevokeToken at the user's last session close */

@@ -278,7 +278,7 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
     pc_login_tell(l, 1,
                   try < attempts(l) ? "Wrong code, try again." : "Wrong code.");
   }
-  /* The words come from lib/errtable.c, once, where the login ends. */
+  /* The words come from lib/net/api_errors.c, once, where the login ends. */
   if (st == PC_ERR_AUTH && strstr(l->r->err.message, "session"))
     st = PC_ERR_EXPIRED;
   return st == PC_ERR_CODE_MISMATCH ? PC_ERR_AUTH : st;

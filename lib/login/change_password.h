@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* ChangePassword: the user's own password change, authorised by the access
  * token of a login with the current password. */
-#ifndef PAM_COGNITO_PASSWORD_H
-#define PAM_COGNITO_PASSWORD_H
+#ifndef PAM_COGNITO_CHANGE_PASSWORD_H
+#define PAM_COGNITO_CHANGE_PASSWORD_H
 
 #include "net/api.h"
 

@@ -4,7 +4,8 @@
  * private area (<cache_dir>/.private/<user>/device.json): its holder can
  * skip the user's second factor, so the user never reads it. Registering a
  * device is ConfirmDevice with a verifier of a fresh random password
- * (lib/srp.c), then UpdateDeviceStatus when the pool lets users opt in. */
+ * (lib/login/srp.c), then UpdateDeviceStatus when the pool lets users opt in.
+ */
 #ifndef PAM_COGNITO_DEVICE_H
 #define PAM_COGNITO_DEVICE_H
 

@@ -33,7 +33,7 @@ struct pc_login_opts {
   int max_rounds;       /* challenge rounds, default 10 */
   time_t (*now)(void);  /* clock for TIMESTAMP; NULL = time() */
   const struct pc_usercontext *context; /* for usercontext.c; may be NULL */
-  /* Remembered device (lib/device.h): the cache root and the local user
+  /* Remembered device (lib/login/device.h): the cache root and the local user
    * whose record it is; NULL device_dir: this host is no device. */
   const char *device_dir;
   const char *device_user;

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* A QR code drawn with text, so that a phone can read an otpauth:// URI off
- * a terminal (TOTP enrolment, lib/mfa_setup.c). */
+ * a terminal (TOTP enrolment, lib/login/mfa_setup.c). */
 #ifndef PAM_COGNITO_QR_H
 #define PAM_COGNITO_QR_H
 

@@ -52,7 +52,7 @@ static enum pc_status send_code(struct login *l) {
   char clean[128], msg[192];
   enum pc_status st = call(l, "ForgotPassword", request(l), &resp);
 
-  /* lib/errtable.c: LimitExceededException is PC_ERR_LOCKED. */
+  /* lib/net/api_errors.c: LimitExceededException is PC_ERR_LOCKED. */
   if (st != PC_OK && strcmp(l->r->err.type, "LimitExceededException") == 0)
     return too_fast(l, "ForgotPassword");
   if (st == PC_ERR_INVALID_PARAM) {
@@ -225,7 +225,7 @@ enum pc_status pc_reset_password(struct login *l, char **new_password) {
                     "Cognito's answer was lost; the new password may already "
                     "be in effect: try it first at the next login.");
     }
-    /* Anything else ends the reset; lib/errtable.c has the words (an
+    /* Anything else ends the reset; lib/net/api_errors.c has the words (an
      * expired code: "log in again"), said once where the login ends. */
   }
   pc_free_secret(&code);

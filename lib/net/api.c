@@ -140,7 +140,7 @@ static enum pc_status handle_reply(long status, const struct pc_buf *rb,
   } else if (status < 400 || err->type[0] == '\0') {
     st = PC_ERR_PROTOCOL;
   } else {
-    /* lib/errtable.c: the status and whether to retry, by type and the
+    /* lib/net/api_errors.c: the status and whether to retry, by type and the
      * meaning its message carries. */
     const struct pc_errtable_row *row =
         pc_errtable_find(err->type, err->message);

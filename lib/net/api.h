@@ -54,7 +54,7 @@ enum pc_status pc_api_send(struct pc_client *cl, enum pc_service service,
     __attribute__((warn_unused_result));
 
 /* Map a Cognito error type (namespace prefix tolerated) to a status, by
- * lib/errtable.c; an unknown type is PC_ERR_DENIED, an empty one
+ * lib/net/api_errors.c; an unknown type is PC_ERR_DENIED, an empty one
  * PC_ERR_PROTOCOL. */
 enum pc_status pc_api_map_error(const char *type);
 

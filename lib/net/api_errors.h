@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* errtable: the one table of Cognito errors. Every error type the service
+/* api_errors: the one table of Cognito errors. Every error type the service
  * model lists for the sign-in calls (InitiateAuth, RespondToAuthChallenge,
  * ChangePassword, ForgotPassword, ConfirmForgotPassword,
  * AssociateSoftwareToken, VerifySoftwareToken), and the meanings
@@ -7,8 +7,8 @@
  * caller acts on (pam_cognito/result.c turns it into the PAM result), what
  * the user is told, and a note for syslog. The man page's table
  * (pam_cognito(8), DIAGNOSTICS) is this one in words. */
-#ifndef PAM_COGNITO_ERRTABLE_H
-#define PAM_COGNITO_ERRTABLE_H
+#ifndef PAM_COGNITO_API_ERRORS_H
+#define PAM_COGNITO_API_ERRORS_H
 
 #include <stddef.h>
 

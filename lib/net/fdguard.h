@@ -2,7 +2,7 @@
 /* Descriptors the module (or libcurl on its behalf) opens must not reach
  * the programs the application runs: sudo's askpass, a conversation that
  * spawns a child while a code is asked for, the user's shell. Our own
- * connections are created close-on-exec (lib/http.c), but libcurl also
+ * connections are created close-on-exec (lib/net/http.c), but libcurl also
  * makes socket pairs of its own (the wakeup pair of a multi handle, the
  * threaded resolver's) without the flag in the releases we build against.
  * The guard remembers which descriptors were open before, and marks the

@@ -524,7 +524,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
     st = PC_ERR_NOMEM;
   } else {
     /* Connection refused, DNS, TLS verification, timeout: all mean that no
-     * usable answer arrived; the cause says which (lib/unavail.h). */
+     * usable answer arrived; the cause says which (lib/net/unavail.h). */
     st = PC_ERR_UNAVAIL;
   }
   if (st != PC_OK)
@@ -672,7 +672,7 @@ fail:
 }
 
 /* ---- a pool of connections shared by the handles of one PAM transaction
- * (see http.h); the warm-up (lib/warmup.c) fills it ---- */
+ * (see http.h); the warm-up (lib/login/warmup.c) fills it ---- */
 
 struct pc_http_pool {
   CURLSH *share;

@@ -105,7 +105,7 @@ int pc_http_set_aws_sigv4(struct pc_http *h, const char *region,
 /* Why libcurl must not start in this process (a reason to log), or NULL. */
 const char *pc_http_unsafe_environment(void);
 
-/* ---- connections kept for a whole PAM transaction (lib/warmup.c) ----
+/* ---- connections kept for a whole PAM transaction (lib/login/warmup.c) ----
  * A pool is a libcurl share handle holding the connection cache, the DNS
  * cache and TLS sessions. Every handle that uses it leaves its connections
  * there, so a later call, a later stage or a warm-up's connection is

@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* cache: safe per-user directories and files under the cache root. It
- * knows nothing of what the files hold (lib/store.c does).
+/* cachedir: safe per-user directories and files under the cache root. It
+ * knows nothing of what the files hold (lib/store/user_files.c does).
  *
  * Layout and the rules enforced on every open:
  *   <base>/         root-owned directory, not group/other-writable. Created
  *                   (last component only, mode 0755) when missing and we
  *                   run as root with create set; anything else is refused.
  *   <base>/<user>/  the user's area: owned by the user's uid, mode 0700.
- *                   <user> is the name as lib/cachename.h spells it: any
+ *                   <user> is the name as lib/store/cachename.h spells it: any
  *                   name NSS gives has an area, none starts with '.'.
  *   <base>/.private/<user>/  the root-only area: both levels owned by root,
  *                   mode 0700, files root 0600. A user can neither read nor
@@ -33,8 +33,8 @@
  * as the user in the credential helper (chown to self is a no-op; the base
  * cannot be created then, but opening works). Every refusal's detail says
  * what was wrong and how to fix it. */
-#ifndef PAM_COGNITO_CACHE_H
-#define PAM_COGNITO_CACHE_H
+#ifndef PAM_COGNITO_CACHEDIR_H
+#define PAM_COGNITO_CACHEDIR_H
 
 #include <stddef.h>
 #include <sys/types.h>
@@ -75,8 +75,8 @@ int pc_cache_open_private_root(struct pc_cache *c, const char *base, int create,
     __attribute__((warn_unused_result));
 
 /* Root: remove the areas under base that no longer belong to a live
- * account (lib/cacheowner.h); an absent or unsafe base is left alone. The
- * number removed. Every module call and every pam_cognito-sync run do it,
+ * account (lib/store/owner_record.h); an absent or unsafe base is left alone.
+ * The number removed. Every module call and every pam_cognito-sync run do it,
  * before anything else, so a reused uid never finds the old files. */
 int pc_cache_sweep(const char *base);
 

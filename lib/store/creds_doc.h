@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* aws_creds: temporary AWS credentials and the credential_process document,
+/* creds_doc: temporary AWS credentials and the credential_process document,
  * AWS's JSON shape for them, which the store keeps and the helper prints. */
-#ifndef PAM_COGNITO_AWS_CREDS_H
-#define PAM_COGNITO_AWS_CREDS_H
+#ifndef PAM_COGNITO_CREDS_DOC_H
+#define PAM_COGNITO_CREDS_DOC_H
 
 #include <stddef.h>
 

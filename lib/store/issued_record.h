@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* issued: the root-only record that this module's auth obtained AWS
+/* issued_record: the root-only record that this module's auth obtained AWS
  * credentials for a user, <cache_dir>/.private/<user>/issued.json
  * {"uid", "expiration"}. credentials.json is in the user's own area and
  * the user can write anything there, so the session stages decide
  * credentials_required on this record, never on that file (issue 22,
  * item 9). */
-#ifndef PAM_COGNITO_ISSUED_H
-#define PAM_COGNITO_ISSUED_H
+#ifndef PAM_COGNITO_ISSUED_RECORD_H
+#define PAM_COGNITO_ISSUED_RECORD_H
 
 #include <stddef.h>
 #include <time.h>

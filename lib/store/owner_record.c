@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The owner record of a user's cache area; see cacheowner.h. */
+/* The owner record of a user's cache area; see owner_record.h. */
 #include "config.h"
 
 #include <dirent.h>

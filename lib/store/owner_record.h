@@ -17,8 +17,8 @@
  * cache (pc_cache_sweep): the areas of names that no longer map to their
  * directory's uid go, so a new account reusing the uid under another name
  * cannot read the old files directly either. */
-#ifndef PAM_COGNITO_CACHEOWNER_H
-#define PAM_COGNITO_CACHEOWNER_H
+#ifndef PAM_COGNITO_OWNER_RECORD_H
+#define PAM_COGNITO_OWNER_RECORD_H
 
 #include <sys/types.h>
 

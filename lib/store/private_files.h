@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* private: whole files in a user's root-only area
- * (<cache_dir>/.private/<user>/, lib/cache.c's rules), for the records the
- * user must neither read nor replace: the account record (account.c) and
- * the offline verifier (offline.c), each of which owns its file's format. */
-#ifndef PAM_COGNITO_PRIVATE_H
-#define PAM_COGNITO_PRIVATE_H
+/* private_files: whole files in a user's root-only area
+ * (<cache_dir>/.private/<user>/, lib/store/cachedir.c's rules), for the records
+ * the user must neither read nor replace: the account record
+ * (admit/account_stage.c) and the offline verifier (admit/offline_login.c),
+ * each of which owns its file's format. */
+#ifndef PAM_COGNITO_PRIVATE_FILES_H
+#define PAM_COGNITO_PRIVATE_FILES_H
 
 #include <stddef.h>
 

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The files of a user's store and their formats; see store.h. Documents
+/* The files of a user's store and their formats; see user_files.h. Documents
  * holding secrets are built in wiping buffers and wiped before they are
  * freed. */
 #include "config.h"

@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* store: every file kept for a user, and its format. The module (root, at
+/* user_files: every file kept for a user, and its format. The module (root, at
  * login and in the session stages) and the credential helper (the user)
  * both go through it; nobody else names a cache file.
  *
- * In the user's area <cache_dir>/<user>/ (lib/cache.c's rules):
+ * In the user's area <cache_dir>/<user>/ (lib/store/cachedir.c's rules):
  *   credentials.json  the AWS credentials, credential_process shape;
  *                     written at login and by the helper, read by the
  *                     session stages and the helper.
@@ -14,8 +14,8 @@
  *                     and refresh token. Removed at logout.
  * The root-only area <cache_dir>/.private/<user>/ is opened on first use of
  * a file kept there (none yet). */
-#ifndef PAM_COGNITO_STORE_H
-#define PAM_COGNITO_STORE_H
+#ifndef PAM_COGNITO_USER_FILES_H
+#define PAM_COGNITO_USER_FILES_H
 
 #include <stddef.h>
 #include <sys/types.h>

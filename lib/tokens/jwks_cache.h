@@ -1,9 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* jwks_store: the pool's JWKS kept between logins, root-only, in
+/* jwks_cache: the pool's JWKS kept between logins, root-only, in
  * <cache_dir>/.private/jwks-<user_pool_id>.json with the time it was
  * fetched, so that most logins need no extra request. */
-#ifndef PAM_COGNITO_JWKS_STORE_H
-#define PAM_COGNITO_JWKS_STORE_H
+#ifndef PAM_COGNITO_JWKS_CACHE_H
+#define PAM_COGNITO_JWKS_CACHE_H
 
 #include <time.h>
 

@@ -1,4 +1,4 @@
-"""Every row of lib/errtable.c through a real PAM stack: the emulator
+"""Every row of lib/net/api_errors.c through a real PAM stack: the emulator
 answers one Cognito error (type and message) and the test asserts the PAM
 result, what the user is told, and the syslog line. Also the lockout and
 the disabled account as the emulator produces them, the offline verifier

@@ -199,7 +199,7 @@ def _expect():
             row["oversized"] = ("exit 1", "helper-large")
         elif name == "account-stage refresh":
             # Grace only when Cognito is unavailable in a way no user can
-            # fake (lib/unavail.h): its 5xx, or a timeout in a process the
+            # fake (lib/net/unavail.h): its 5xx, or a timeout in a process the
             # user cannot signal (pam-run is root-root, like sshd). A reset
             # or cut reply and any answer below 500 are denials.
             row = {k: ("PAM_PERM_DENIED", "no-grace") for k in kinds}

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /*
- * Known-answer vectors for lib/srp.c, computed by the official client
+ * Known-answer vectors for lib/login/srp.c, computed by the official client
  * (amazon-cognito-identity-js, installed for the conformance tests) rather
  * than by our own code, so a shared misreading of the protocol cannot pass.
  *

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The device record and the device secret (lib/device.c): the record's
+/* The device record and the device secret (lib/login/device.c): the record's
  * format and its refusals, the root-only file on disk, the verifier
  * ConfirmDevice gets (g^x with x over group key, device key and password,
  * checked here against an independent computation). The device SRP itself

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The store (lib/store.c): the files a user's cache holds and their formats,
- * through its public calls only, checked on disk (names, owner, modes,
+/* The store (lib/store/user_files.c): the files a user's cache holds and their
+ * formats, through its public calls only, checked on disk (names, owner, modes,
  * contents). Needs root, like the module that writes it. */
 #include "config.h"
 

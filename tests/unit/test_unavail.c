@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* unavail: the rule for "Cognito is unavailable" (lib/unavail.h), and the
+/* unavail: the rule for "Cognito is unavailable" (lib/net/unavail.h), and the
  * causes the libcurl transport gives the failures a user can and cannot
  * make: a refused connection, a server that never answers, no file
  * descriptor left. */
