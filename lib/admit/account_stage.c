@@ -42,7 +42,8 @@ static void record_free(struct record *r) {
 }
 
 /* The document, written without json-c: it holds the refresh token. */
-static int record_json(const struct record *r, struct pc_buf *b) {
+static int record_json(const void *rec, struct pc_buf *b) {
+  const struct record *r = rec;
   char num[96];
 
   (void)snprintf(num, sizeof num,
@@ -66,38 +67,26 @@ static int record_json(const struct record *r, struct pc_buf *b) {
 
 static int record_save(const struct pc_config *cfg, const char *user,
                        const struct record *r, char *why, size_t whylen) {
-  struct pc_buf b;
-  int rc = -1;
-
-  pc_buf_init(&b, RECORD_MAX);
-  if (record_json(r, &b) != 0)
-    pc_setf(why, whylen, "out of memory");
-  else
-    rc = pc_private_write(cfg->cache_dir, user, RECORD_FILE, b.data, b.len, why,
-                          whylen);
-  pc_buf_free(&b);
-  return rc;
+  return pc_private_save_json(cfg->cache_dir, user, RECORD_FILE, RECORD_MAX,
+                              record_json, r, why, whylen);
 }
 
 /* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
  * uid (the name was deleted and reused) counts as none. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, char *why, size_t whylen) {
-  struct pc_buf b;
   json_object *doc = NULL;
   const char *cu, *rt;
   int rc;
 
   memset(r, 0, sizeof *r);
-  rc = pc_private_read(cfg->cache_dir, user, RECORD_FILE, &b, why, whylen);
-  if (rc != 0)
-    return rc;
-  rc = -1;
-  doc = pc_json_parse_object(b.data, b.len);
-  if (doc == NULL) {
+  rc = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why,
+                            whylen);
+  if (rc == -2)
     pc_setf(why, whylen, "%s", "the account record is not JSON");
-    goto out;
-  }
+  if (rc != 0)
+    return rc < 0 ? -1 : rc;
+  rc = -1;
   cu = pc_json_str(doc, "cognito_user");
   rt = pc_json_str(doc, "refresh_token");
   if (pc_json_int(doc, "uid", &r->uid) != 0 ||
@@ -127,7 +116,6 @@ out:
   if (rc != 0)
     record_free(r);
   pc_json_put_secret(doc);
-  pc_buf_free(&b);
   return rc;
 }
 

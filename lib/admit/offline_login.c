@@ -76,7 +76,8 @@ static int verifier_matches(const char *verifier, const char *password) {
   return same;
 }
 
-static int record_json(const struct record *r, struct pc_buf *b) {
+static int record_json(const void *rec, struct pc_buf *b) {
+  const struct record *r = rec;
   char num[192];
 
   (void)snprintf(num, sizeof num,
@@ -94,17 +95,8 @@ static int record_json(const struct record *r, struct pc_buf *b) {
 
 static int record_save(const struct pc_config *cfg, const char *user,
                        const struct record *r, char *why, size_t whylen) {
-  struct pc_buf b;
-  int rc = -1;
-
-  pc_buf_init(&b, RECORD_MAX);
-  if (record_json(r, &b) != 0)
-    pc_setf(why, whylen, "out of memory");
-  else
-    rc = pc_private_write(cfg->cache_dir, user, RECORD_FILE, b.data, b.len, why,
-                          whylen);
-  pc_buf_free(&b);
-  return rc;
+  return pc_private_save_json(cfg->cache_dir, user, RECORD_FILE, RECORD_MAX,
+                              record_json, r, why, whylen);
 }
 
 static void record_remove(const struct pc_config *cfg, const char *user) {
@@ -114,19 +106,18 @@ static void record_remove(const struct pc_config *cfg, const char *user) {
 /* 0 loaded, 1 none (absent, or made for another uid), -1 unusable. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, char *why, size_t whylen) {
-  struct pc_buf b;
   json_object *doc = NULL;
   const char *v;
   int rc;
 
   memset(r, 0, sizeof *r);
-  rc = pc_private_read(cfg->cache_dir, user, RECORD_FILE, &b, why, whylen);
+  rc = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why,
+                            whylen);
+  if (rc == -2)
+    pc_setf(why, whylen, "%s", "the offline record is unusable");
   if (rc != 0)
-    return rc;
+    return rc < 0 ? -1 : rc;
   rc = -1;
-  doc = pc_json_parse_object(b.data, b.len);
-  if (doc == NULL)
-    goto out;
   v = pc_json_str(doc, "verifier");
   if (pc_json_int(doc, "uid", &r->uid) != 0 ||
       pc_json_int(doc, "last_online", &r->last_online) != 0 ||
@@ -152,7 +143,6 @@ out:
   if (rc != 0)
     record_free(r);
   pc_json_put_secret(doc);
-  pc_buf_free(&b);
   return rc;
 }
 

@@ -27,17 +27,14 @@ int pc_issued_save(const char *base, const char *user, long long uid,
 
 int pc_issued_valid(const char *base, const char *user, long long uid,
                     time_t now, long min_validity, char *why, size_t whylen) {
-  struct pc_buf b;
   json_object *doc;
   long long got_uid, expiration;
-  int rc = pc_private_read(base, user, ISSUED_FILE, &b, why, whylen);
+  int rc = pc_private_load_json(base, user, ISSUED_FILE, &doc, why, whylen);
 
-  if (rc != 0) {
-    if (rc == 1)
-      pc_setf(why, whylen, "no AWS credentials were issued at a login here");
+  if (rc == 1)
+    pc_setf(why, whylen, "no AWS credentials were issued at a login here");
+  if (rc == 1 || rc == -1)
     return rc == 1 ? 0 : -1;
-  }
-  doc = pc_json_parse_object(b.data, b.len);
   if (doc == NULL || pc_json_int(doc, "uid", &got_uid) != 0 ||
       pc_json_int(doc, "expiration", &expiration) != 0) {
     pc_setf(why, whylen, "the record of issued AWS credentials is unusable");
@@ -57,6 +54,5 @@ int pc_issued_valid(const char *base, const char *user, long long uid,
   }
   if (doc != NULL)
     json_object_put(doc);
-  pc_buf_free(&b);
   return rc;
 }

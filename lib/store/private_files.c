@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "base/error.h"
+#include "base/json.h"
 #include "store/cachedir.h"
 #include "store/private_files.h"
 
@@ -51,6 +52,37 @@ int pc_private_write(const char *base, const char *user, const char *name,
     rc = -1;
   }
   pc_cache_close(&c);
+  return rc;
+}
+
+int pc_private_load_json(const char *base, const char *user, const char *name,
+                         json_object **doc, char *why, size_t whylen) {
+  struct pc_buf b;
+  int rc = pc_private_read(base, user, name, &b, why, whylen);
+
+  *doc = NULL;
+  if (rc == 0) {
+    *doc = pc_json_parse_object(b.data, b.len);
+    if (*doc == NULL)
+      rc = -2;
+  }
+  pc_buf_free(&b);
+  return rc;
+}
+
+int pc_private_save_json(const char *base, const char *user, const char *name,
+                         size_t max,
+                         int (*render)(const void *r, struct pc_buf *b),
+                         const void *r, char *why, size_t whylen) {
+  struct pc_buf b;
+  int rc = -1;
+
+  pc_buf_init(&b, max);
+  if (render(r, &b) != 0)
+    pc_setf(why, whylen, "out of memory");
+  else
+    rc = pc_private_write(base, user, name, b.data, b.len, why, whylen);
+  pc_buf_free(&b);
   return rc;
 }
 

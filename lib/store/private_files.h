@@ -9,6 +9,8 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "base/buf.h"
 
 /* Read name into out (pc_buf_free it; wiped). 0, 1 when absent (or no area
@@ -21,6 +23,25 @@ int pc_private_read(const char *base, const char *user, const char *name,
  * the area. 0, or -1 with why set. */
 int pc_private_write(const char *base, const char *user, const char *name,
                      const void *data, size_t len, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+
+/* The one reader and writer of the JSON records in the root-only area
+ * (account, offline, issued): each record's own file keeps its name and
+ * its fields, these keep the reading and writing.
+ *
+ * Read name as a JSON object: 0 with *doc (drop it with
+ * pc_json_put_secret), 1 when absent, -1 unreadable (why says why), -2 not
+ * a JSON object (why left for the caller to word). */
+int pc_private_load_json(const char *base, const char *user, const char *name,
+                         json_object **doc, char *why, size_t whylen)
+    __attribute__((warn_unused_result));
+
+/* render(r, b) into a wiping buffer of at most max bytes, then written to
+ * name as pc_private_write does. 0, or -1 with why set. */
+int pc_private_save_json(const char *base, const char *user, const char *name,
+                         size_t max,
+                         int (*render)(const void *r, struct pc_buf *b),
+                         const void *r, char *why, size_t whylen)
     __attribute__((warn_unused_result));
 
 /* Remove name; nothing to do when it is absent. */
