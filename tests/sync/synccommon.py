@@ -11,9 +11,10 @@ import tempfile
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "pam"))
-sys.path.insert(0, str(HERE.parent / "emulator"))
-sys.path.insert(0, str(HERE.parent / "e2e"))
+# Appended, not put first: the other suites' test_*.py must never shadow
+# the ones of the suite that imports this file (tests/pam does).
+for _dir in ("pam", "emulator", "e2e"):
+    sys.path.append(str(HERE.parent / _dir))
 
 from control import Emulator, default_fixture  # noqa: E402
 import sigv4  # noqa: E402
