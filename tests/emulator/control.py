@@ -105,7 +105,7 @@ class Emulator:
                     break
             except (OSError, ValueError):
                 pass
-            time.sleep(0.05)
+            time.sleep(0.005)
         if self.port is None:
             self.stop()
             raise RuntimeError("emulator did not come up within 10 s")
@@ -185,3 +185,15 @@ class Emulator:
 
     def control(self, op, **body):
         return self._checked("%s.%s" % (CONTROL, op), body)
+
+    # -- what tests ask most -------------------------------------------------
+    def last_code(self, username, pool=None):
+        """The code last "sent" to username (SMS, email or reset)."""
+        body = {"Username": username}
+        if pool:
+            body["UserPoolId"] = pool
+        return self.control("GetLastCode", **body)["Code"]
+
+    def calls(self, op):
+        """How many times op was called since the last Reset or ResetStats."""
+        return self.control("Stats")["ByOperation"].get(op, 0)

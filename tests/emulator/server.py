@@ -282,7 +282,8 @@ class Server(http.server.ThreadingHTTPServer):
 
 
 def serve_in_thread(server):
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
+    # The poll interval is how long a stop waits (a hundred emulators a run).
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.02},
                               daemon=True)
     thread.start()
     return thread

@@ -9,6 +9,7 @@ import hashlib
 import http.client
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -18,6 +19,8 @@ import unittest
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
 
+from rsa_keys import KeyStock  # noqa: E402
+from tokens import KeyRing  # noqa: E402
 from test_emulator import (EmulatorCase, POOL, PUBLIC, SECRET, SECRET_CLIENT,  # noqa: E402
                            EMAIL_POOL, EMAIL_CLIENT, IDENTITY_POOL, PROVIDER, secret_hash)
 
@@ -437,6 +440,33 @@ class GroupApiTest(TokenCase):
                          UserPoolId=POOL, Username="alice", Limit=61)
         self.assertError("InvalidParameterException", self.emu.idp, "AdminListGroupsForUser",
                          UserPoolId=POOL, Username="alice", NextToken="bogus!")
+
+
+
+class KeyStockTest(unittest.TestCase):
+    """The keys of a run (PC_EMULATOR_KEYS): each made once, then every
+    emulator takes the same ones in the same order, never one twice."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.dir = tempfile.mkdtemp(prefix="pc-test-keys-")
+        cls.addClassCleanup(shutil.rmtree, cls.dir, True)
+
+    def test_one_directory_serves_every_emulator(self):
+        first, second = KeyStock(self.dir), KeyStock(self.dir)
+        kids = [first.take().kid for _ in range(3)]
+        self.assertEqual(len(set(kids)), 3)
+        self.assertEqual([second.take().kid for _ in range(3)], kids)
+        self.assertTrue({"key-000.der", "key-001.der", "key-002.der"} <= set(os.listdir(self.dir)))
+
+    def test_a_rotation_brings_keys_the_ring_never_had(self):
+        ring = KeyRing(KeyStock(self.dir))
+        seen = {ring.id_key.kid, ring.access_key.kid, ring.other().kid}
+        ring.rotate()
+        self.assertFalse({ring.id_key.kid, ring.access_key.kid} & seen)
+        ring.reset()
+        ring.rotate(keep_old=True)
+        self.assertEqual(len({k["kid"] for k in ring.jwks()["keys"]}), 4)
 
 
 if __name__ == "__main__":

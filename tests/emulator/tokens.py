@@ -7,7 +7,7 @@ import hmac
 import json
 import secrets
 
-from rsa_keys import KeyPair
+from rsa_keys import KeyStock
 
 # Faults that make the next issued token wrong in one way (SetFault Kind).
 TOKEN_FAULTS = {
@@ -49,10 +49,13 @@ class TokenError(Exception):
 class KeyRing:
     """The pool's signing keys: one for ID tokens and one for access tokens,
     as Cognito has, both in the JWKS. Rotation replaces them; the emulator
-    still accepts tokens from any key it ever signed with."""
+    still accepts tokens from any key it ever signed with. Every key comes
+    from the stock, new to this ring (a rotation never brings back a kid
+    the module may have cached)."""
 
-    def __init__(self):
-        self.start = (KeyPair.generate(), KeyPair.generate())
+    def __init__(self, stock=None):
+        self.stock = stock or KeyStock()
+        self.start = (self.stock.take(), self.stock.take())
         self._other = None
         self.reset()
 
@@ -64,11 +67,11 @@ class KeyRing:
     def other(self):
         """A key outside the JWKS (made on first use)."""
         if self._other is None:
-            self._other = KeyPair.generate()
+            self._other = self.stock.take()
         return self._other
 
     def rotate(self, keep_old=False):
-        self.id_key, self.access_key = KeyPair.generate(), KeyPair.generate()
+        self.id_key, self.access_key = self.stock.take(), self.stock.take()
         fresh = [self.id_key, self.access_key]
         self.served = fresh + (self.served if keep_old else [])
         for key in fresh:
