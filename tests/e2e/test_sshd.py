@@ -6,35 +6,14 @@ import os
 import shutil
 import tempfile
 
-from cognito import POOL, Emulator, config_file, harness, sshd_stack
+from cognito import SshdCase, config_file, harness, sshd_stack
 from pamrun import IDENTITY_POOL
 
 USER = "newsms"  # local account for the temporary-password + SMS user
 
 
-class SshdTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-        cls.config = config_file(cls.emu)
-        for user in ("alice", "newsms", "smsuser"):
-            harness.ensure_local_user(user)
-        cls.svc = harness.PamServiceDir({"sshd-cognito": sshd_stack(cls.config)})
-        cls.sshd = harness.Sshd(cls.svc).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sshd.cleanup()
-        cls.svc.cleanup()
-        cls.emu.stop()
-        for user in ("alice", "newsms", "smsuser"):
-            harness.remove_local_user(user)
-
-    def setUp(self):
-        self.emu.control("Reset")
-
-    def code(self, user):
-        return lambda: self.emu.control("GetLastCode", UserPoolId=POOL, Username=user)["Code"]
+class SshdTest(SshdCase):
+    users = ("alice", "newsms", "smsuser")
 
     def test_password_login(self):
         r = self.sshd.login("alice", [(r"Password: ", "Alice-Passw0rd!")], command="echo logged-in-as-$(id -un)")
@@ -75,9 +54,7 @@ class SshdTest(unittest.TestCase):
         # With PasswordAuthentication sshd answers PAM itself: every echo-off
         # prompt gets the one password typed, echo-on prompts fail. A
         # challenge must neither succeed nor receive the password.
-        sshd = harness.Sshd(self.svc, extra_config="PasswordAuthentication yes\n"
-                            "KbdInteractiveAuthentication no\n"
-                            "AuthenticationMethods password\n", debug_level=2).start()
+        sshd = self.password_sshd()
         try:
             opts = ("PreferredAuthentications=password",)
             r = sshd.login("alice", [(r"assword: ", "Alice-Passw0rd!")], command="echo plain-ok",
@@ -90,8 +67,7 @@ class SshdTest(unittest.TestCase):
                 self.assertNotEqual(r.exit_status, 0, r.transcript)
                 self.assertNotIn("should-not-run", r.output)
             # One password check each, and no answer carrying the password.
-            ops = self.emu.control("Stats")["ByOperation"]
-            self.assertEqual(ops.get("RespondToAuthChallenge"), 2, ops)
+            self.assertEqual(self.calls("RespondToAuthChallenge"), 2)
             self.assertIn("keyboard-interactive", sshd.log)
         finally:
             sshd.cleanup()

@@ -11,7 +11,7 @@ import threading
 import time
 import unittest
 
-from cognito import Emulator, config_file, harness, sshd_stack
+from cognito import SshdCase, config_file
 from pamrun import BUILD, IDENTITY_POOL
 
 DEV_POOL = "us-east-1_DevAlways"
@@ -20,42 +20,24 @@ HELPER = str(BUILD / "pam_cognito-credentials")
 USERS = ("devsms", "devplain")
 
 
-class SshdDevicesTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-        for user in USERS:
-            harness.ensure_local_user(user)
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-        for user in USERS:
-            harness.remove_local_user(user)
+class SshdDevicesTest(SshdCase):
+    users = USERS
+    per_test_sshd = True
 
     def setUp(self):
-        self.emu.control("Reset")
+        super().setUp()
         self.tmp = tempfile.mkdtemp(prefix="pc-e2e-dev-")
+        self.addCleanup(subprocess.run, ["rm", "-rf", self.tmp], check=False)
         os.chmod(self.tmp, 0o755)
         self.cache = os.path.join(self.tmp, "c")
-        self.sshd = self.svc = None
-
-    def tearDown(self):
-        if self.sshd:
-            self.sshd.cleanup()
-        if self.svc:
-            self.svc.cleanup()
-        subprocess.run(["rm", "-rf", self.tmp], check=False)
 
     def start(self, **over):
         config = config_file(self.emu, user_pool_id=DEV_POOL, client_id=DEV_CLIENT,
                              cache_dir=self.cache, identity_pool_id=IDENTITY_POOL, **over)
-        self.svc = harness.PamServiceDir({"sshd-cognito": sshd_stack(config)})
-        self.sshd = harness.Sshd(self.svc).start()
+        self.svc, self.sshd = self.start_sshd(config, self.addCleanup)
 
     def code(self):
-        return lambda: self.emu.control("GetLastCode", UserPoolId=DEV_POOL,
-                                        Username="devsms")["Code"]
+        return super().code("devsms", DEV_POOL)
 
     def helper(self, user):
         return subprocess.run(["runuser", "-u", user, "--", HELPER, "--cache-dir", self.cache,
@@ -86,9 +68,13 @@ class SshdDevicesTest(unittest.TestCase):
         self.start(revoke_on_logout=True)
         steps = [(r"Password: ", "DevPlain-Passw0rd1!")]
         held = {}
+        # The first session lasts until the test has checked the second one
+        # (at most 30 s): not a fixed time.
+        release = os.path.join(self.tmp, "release")
         first = threading.Thread(target=lambda: held.update(
-            r=self.sshd.login("devplain", steps, command="sleep 6; echo first-done",
-                              timeout=30)))
+            r=self.sshd.login("devplain", steps, command=f"for i in $(seq 300); do "
+                              f"[ -e {release} ] && break; sleep 0.1; done; echo first-done",
+                              timeout=40)))
         first.start()
         try:
             sessions = os.path.join(self.cache, ".private", "devplain", "sessions.json")
@@ -102,6 +88,7 @@ class SshdDevicesTest(unittest.TestCase):
             p = self.helper("devplain")
             self.assertEqual(p.returncode, 0, p)  # the first session is still open
         finally:
+            open(release, "w").close()
             first.join(40)
         self.assertEqual(held["r"].exit_status, 0, held["r"].transcript)
         self.assertIn("first-done", held["r"].output)

@@ -5,25 +5,28 @@ import os
 import shutil
 import subprocess
 import tempfile
-import unittest
 
-from cognito import MODULE, POOL, Emulator, config_file, harness
+from cognito import MODULE, POOL, SshdCase, config_file
 
 USER = "alice"
 
 
-def stack(config):
+def account_stack(config):
+    """pam_cognito in the account stage too: it decides key logins."""
     return (f"auth required {MODULE} config={config}\n"
             f"account required {MODULE} config={config}\n"
             f"session required {MODULE} config={config}\n"
             "session required pam_permit.so\n")
 
 
-class SshdKeyTest(unittest.TestCase):
+class SshdKeyTest(SshdCase):
+    users = (USER,)
+    sshd_debug = 2
+
     @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
+    def make_config(cls):
         cls.tmp = tempfile.mkdtemp(prefix="pc-e2e-keys-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
         os.chmod(cls.tmp, 0o755)
         cls.key = os.path.join(cls.tmp, "id_ed25519")
         subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-f", cls.key],
@@ -31,27 +34,20 @@ class SshdKeyTest(unittest.TestCase):
         keys = os.path.join(cls.tmp, "authorized_keys")
         shutil.copy(cls.key + ".pub", keys)
         os.chmod(keys, 0o644)
-        harness.ensure_local_user(USER)
         cls.cache = os.path.join(cls.tmp, "cache")
         cls.config = config_file(cls.emu, allowed_groups=["ops"], cache_dir=cls.cache)
-        cls.svc = harness.PamServiceDir({"sshd-cognito": stack(cls.config)})
         # Either a key or keyboard-interactive (the password login that
         # leaves the account record).
-        cls.sshd = harness.Sshd(cls.svc, extra_config=(
-            "PubkeyAuthentication yes\n"
-            f"AuthorizedKeysFile {keys}\n"
-            "AuthenticationMethods publickey keyboard-interactive\n"), debug_level=2).start()
+        cls.sshd_config = ("PubkeyAuthentication yes\n"
+                           f"AuthorizedKeysFile {keys}\n"
+                           "AuthenticationMethods publickey keyboard-interactive\n")
 
     @classmethod
-    def tearDownClass(cls):
-        cls.sshd.cleanup()
-        cls.svc.cleanup()
-        cls.emu.stop()
-        harness.remove_local_user(USER)
-        shutil.rmtree(cls.tmp, ignore_errors=True)
+    def stack(cls, config):
+        return account_stack(config)
 
     def setUp(self):
-        self.emu.control("Reset")
+        super().setUp()
         try:
             self.emu.idp("CreateGroup", UserPoolId=POOL, GroupName="ops")
         except Exception:

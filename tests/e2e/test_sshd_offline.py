@@ -5,9 +5,8 @@ import os
 import shutil
 import socket
 import tempfile
-import unittest
 
-from cognito import Emulator, base_config, harness, sshd_stack, write_config
+from cognito import SshdCase, base_config, write_config
 
 USER = "alice"
 PASSWORD = "Alice-Passw0rd!"
@@ -20,26 +19,17 @@ def dead_url():
     return f"http://127.0.0.1:{port}/"
 
 
-class SshdOfflineTest(unittest.TestCase):
+class SshdOfflineTest(SshdCase):
+    users = (USER,)
+
     @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
+    def make_config(cls):
         cls.tmp = tempfile.mkdtemp(prefix="pc-e2e-offline-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
         os.chmod(cls.tmp, 0o755)
         cls.config = os.path.join(cls.tmp, "pam_cognito.conf")
         cls.cache = os.path.join(cls.tmp, "cache")
-        harness.ensure_local_user(USER)
         cls.online()
-        cls.svc = harness.PamServiceDir({"sshd-cognito": sshd_stack(cls.config)})
-        cls.sshd = harness.Sshd(cls.svc).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sshd.cleanup()
-        cls.svc.cleanup()
-        cls.emu.stop()
-        harness.remove_local_user(USER)
-        shutil.rmtree(cls.tmp, ignore_errors=True)
 
     @classmethod
     def online(cls):

@@ -5,7 +5,7 @@ computes the code from that key, as a phone would)."""
 import re
 import unittest
 
-from cognito import POOL, Emulator, config_file, harness, sshd_stack
+from cognito import POOL, SshdCase
 from otp_reference import totp
 
 OLD = "Alice-Passw0rd!"
@@ -21,29 +21,8 @@ def shown_key(text):
     return keys[-1] if keys else "NO-KEY-SHOWN"
 
 
-class SshdResetTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-        cls.config = config_file(cls.emu)
-        for user in USERS:
-            harness.ensure_local_user(user)
-        cls.svc = harness.PamServiceDir({"sshd-cognito": sshd_stack(cls.config)})
-        cls.sshd = harness.Sshd(cls.svc).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.sshd.cleanup()
-        cls.svc.cleanup()
-        cls.emu.stop()
-        for user in USERS:
-            harness.remove_local_user(user)
-
-    def setUp(self):
-        self.emu.control("Reset")
-
-    def code(self, user):
-        return lambda: self.emu.control("GetLastCode", UserPoolId=POOL, Username=user)["Code"]
+class SshdResetTest(SshdCase):
+    users = USERS
 
     def test_reset_at_the_prompt(self):
         self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
@@ -92,9 +71,7 @@ class SshdResetTest(unittest.TestCase):
 
     def test_password_authentication_cannot_reset(self):
         # sshd answers PAM itself: the Code: prompt (echo on) fails.
-        sshd = harness.Sshd(self.svc, extra_config="PasswordAuthentication yes\n"
-                            "KbdInteractiveAuthentication no\n"
-                            "AuthenticationMethods password\n", debug_level=2).start()
+        sshd = self.password_sshd()
         try:
             self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
             opts = ("PreferredAuthentications=password",)
@@ -102,17 +79,15 @@ class SshdResetTest(unittest.TestCase):
                            ssh_options=opts, timeout=15)
             self.assertNotEqual(r.exit_status, 0, r.transcript)
             self.assertNotIn("should-not-run", r.output)
-            ops = self.emu.control("Stats")["ByOperation"]
-            self.assertEqual(ops.get("ConfirmForgotPassword", 0), 0, ops)
+            self.assertEqual(self.calls("ConfirmForgotPassword"), 0)
             # and no code was sent to the user
-            self.assertEqual(ops.get("ForgotPassword", 0), 0, ops)
+            self.assertEqual(self.calls("ForgotPassword"), 0)
             self.assertIn("keyboard-interactive", sshd.log)
             r = sshd.login("setupuser", [(r"assword: ", SETUP_PW)],
                            command="echo should-not-run", ssh_options=opts, timeout=15)
             self.assertNotEqual(r.exit_status, 0, r.transcript)
             self.assertNotIn("should-not-run", r.output)
-            ops = self.emu.control("Stats")["ByOperation"]
-            self.assertEqual(ops.get("VerifySoftwareToken", 0), 0, ops)
+            self.assertEqual(self.calls("VerifySoftwareToken"), 0)
         finally:
             sshd.cleanup()
 

@@ -50,7 +50,7 @@ class DeviceCase(EmulatorCase):
 
     def sms(self, r, user=SMS_USER, client=DEV_CLIENT):
         self.assertEqual(r["ChallengeName"], "SMS_MFA")
-        code = self.emu.control("GetLastCode", UserPoolId=DEV_POOL, Username=user)["Code"]
+        code = self.code(user, DEV_POOL)
         return self.answer("SMS_MFA", r["Session"], user, client=client, SMS_MFA_CODE=code)
 
     def first_login(self, user=SMS_USER, password=SMS_PASSWORD, client=DEV_CLIENT):

@@ -71,6 +71,14 @@ class EmulatorCase(unittest.TestCase):
         self.emu.control("Reset")
 
     # -- helpers ---------------------------------------------------------------
+    def code(self, username, pool=None):
+        """The code the emulator last sent to username."""
+        return self.emu.last_code(username, pool)
+
+    def calls(self, op):
+        """How many times op was called since the test began."""
+        return self.emu.calls(op)
+
     def assertError(self, kind, fn, *args, message=None, **kwargs):
         with self.assertRaises(EmulatorError) as ctx:
             fn(*args, **kwargs)
@@ -444,7 +452,7 @@ class SecretHashTest(EmulatorCase):
 
     def test_mfa_answer_with_secret(self):
         r = self.pw_login("smsuser", "Sms-Passw0rd1!", SECRET_CLIENT, secret=SECRET)
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         self.assertError("NotAuthorizedException", self.answer, "SMS_MFA", r["Session"],
                          "smsuser", SECRET_CLIENT, SMS_MFA_CODE=code)
         done = self.answer("SMS_MFA", r["Session"], "smsuser", SECRET_CLIENT, SMS_MFA_CODE=code,
@@ -537,7 +545,7 @@ class ChallengeTest(EmulatorCase):
 
     def test_wrong_codes_then_session_dies(self):
         r = self.pw_login("smsuser", "Sms-Passw0rd1!")
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         wrong = "%06d" % ((int(code) + 1) % 1000000)
         for _ in range(3):
             self.assertError("CodeMismatchException", self.answer, "SMS_MFA", r["Session"],
@@ -548,7 +556,7 @@ class ChallengeTest(EmulatorCase):
 
     def test_wrong_code_then_right_code(self):
         r = self.pw_login("smsuser", "Sms-Passw0rd1!")
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         self.assertError("CodeMismatchException", self.answer, "SMS_MFA", r["Session"], "smsuser",
                          SMS_MFA_CODE="%06d" % ((int(code) + 7) % 1000000))
         self.assertIn("AuthenticationResult",
@@ -556,13 +564,13 @@ class ChallengeTest(EmulatorCase):
 
     def test_expired_code_and_session(self):
         r = self.pw_login("smsuser", "Sms-Passw0rd1!")
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         self.emu.control("ExpireCode", Username="smsuser")
         self.assertError("ExpiredCodeException", self.answer, "SMS_MFA", r["Session"],
                          "smsuser", SMS_MFA_CODE=code)
         self.emu.control("SetOptions", SessionTtlSeconds=1)
         r = self.pw_login("smsuser", "Sms-Passw0rd1!")
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         time.sleep(1.2)
         self.assertError("NotAuthorizedException", self.answer, "SMS_MFA", r["Session"],
                          "smsuser", SMS_MFA_CODE=code,
@@ -570,7 +578,7 @@ class ChallengeTest(EmulatorCase):
 
     def test_session_needs_username_and_matching_user(self):
         r = self.pw_login("smsuser", "Sms-Passw0rd1!")
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         self.assertError("InvalidParameterException", self.emu.idp, "RespondToAuthChallenge",
                          ChallengeName="SMS_MFA", ClientId=PUBLIC, Session=r["Session"],
                          ChallengeResponses={"SMS_MFA_CODE": code})
@@ -624,7 +632,7 @@ class ChallengeTest(EmulatorCase):
             nxt = self.answer("SELECT_MFA_TYPE", r["Session"], "chooser", ANSWER=choice)
             self.assertEqual(nxt["ChallengeName"], choice)
             if choice == "SMS_MFA":
-                code = self.emu.control("GetLastCode", Username="chooser")["Code"]
+                code = self.code("chooser")
                 done = self.answer(choice, nxt["Session"], "chooser", SMS_MFA_CODE=code)
             else:
                 done = self.answer(choice, nxt["Session"], "chooser",
@@ -638,7 +646,7 @@ class ChallengeTest(EmulatorCase):
         r = self.answer("NEW_PASSWORD_REQUIRED", r["Session"], "newsms",
                         NEW_PASSWORD="Newsms-Passw0rd9!")
         self.assertEqual(r["ChallengeName"], "SMS_MFA")
-        code = self.emu.control("GetLastCode", Username="newsms")["Code"]
+        code = self.code("newsms")
         self.assertIn("AuthenticationResult",
                       self.answer("SMS_MFA", r["Session"], "newsms", SMS_MFA_CODE=code))
 

@@ -11,28 +11,16 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from control import Emulator, IDP  # noqa: E402
+from control import IDP  # noqa: E402
+from test_emulator import POOL, PUBLIC, EmulatorCase  # noqa: E402
 
-POOL = "us-east-1_Emul4tor"
-PUBLIC = "publicclient0000000000000001"
 PASSWORD_LOGIN = {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUBLIC,
                   "AuthParameters": {"USERNAME": "alice", "PASSWORD": "Alice-Passw0rd!"}}
 WRONG_LOGIN = {"AuthFlow": "USER_PASSWORD_AUTH", "ClientId": PUBLIC,
                "AuthParameters": {"USERNAME": "alice", "PASSWORD": "wrong"}}
 
 
-class FaultKindTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator().start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-
+class FaultKindTest(EmulatorCase):
     def fault(self, kind, op="InitiateAuth", **extra):
         self.emu.control("SetFault", Operation=op, Kind=kind, **extra)
 

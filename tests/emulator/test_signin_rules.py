@@ -222,14 +222,14 @@ class ForgotPasswordTest(EmulatorCase):
         self.assertEqual(r["CodeDeliveryDetails"], {"Destination": "+*******1234",
                                                     "DeliveryMedium": "SMS",
                                                     "AttributeName": "phone_number"})
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         self.emu.control("AdvanceClock", Seconds=3601)
         self.assertError("ExpiredCodeException", self.emu.idp, "ConfirmForgotPassword",
                          ClientId=PUBLIC, Username="smsuser", ConfirmationCode=code,
                          Password="New-Passw0rd!1",
                          message="Invalid code provided, please request a code again.")
         self.emu.idp("ForgotPassword", ClientId=PUBLIC, Username="smsuser")
-        code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         wrong = "000000" if code != "000000" else "111111"
         for _ in range(5):
             self.assertError("CodeMismatchException", self.emu.idp, "ConfirmForgotPassword",
@@ -260,7 +260,7 @@ class ForgotPasswordTest(EmulatorCase):
                          "Alice-Passw0rd!", message="Password reset required for the user")
         self.assertError("PasswordResetRequiredException", self.srp_start, "alice")
         self.emu.idp("ForgotPassword", ClientId=PUBLIC, Username="alice")
-        code = self.emu.control("GetLastCode", Username="alice")["Code"]
+        code = self.code("alice")
         self.emu.idp("ConfirmForgotPassword", ClientId=PUBLIC, Username="alice",
                      ConfirmationCode=code, Password="Reset-Passw0rd!1")
         self.assertEqual(self.emu.control("GetUserState", Username="alice")["UserStatus"],

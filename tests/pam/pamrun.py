@@ -252,7 +252,21 @@ class Stack:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-class EmulatorTest(unittest.TestCase):
+class EmulatorAnswers:
+    """What tests ask the emulator most, for a class whose emulator is
+    self.emu (the PAM tests here, the real-sshd tests in tests/e2e)."""
+
+    def code(self, user, pool=POOL):
+        """An answer to a code prompt: the code the emulator last sent to
+        user, read when the prompt comes."""
+        return lambda *_prompt: self.emu.last_code(user, pool)
+
+    def calls(self, op):
+        """How many times the module called op since the test began."""
+        return self.emu.calls(op)
+
+
+class EmulatorTest(EmulatorAnswers, unittest.TestCase):
     """One emulator per test class, back to its fixture before each test,
     and a fresh Stack (self.s) whose config adds the class's `config`."""
 

@@ -12,10 +12,6 @@ GOOD_NEW = "Brand-New-Passw0rd!"
 
 
 class ChallengeTest(EmulatorTest):
-    def code_for(self, user):
-        """An answer that reads the code the emulator just sent to user."""
-        return lambda prompt: self.emu.control("GetLastCode", UserPoolId=POOL, Username=user)["Code"]
-
     def login(self, user, answers, **kw):
         return self.s.run(user, answers, **kw)
 
@@ -73,7 +69,7 @@ class ChallengeTest(EmulatorTest):
         r = self.login("newbie", ["Temp-Passw0rd1!", "N", "Temp-Passw0rd1!", "Temp-Passw0rd1!"])
         self.assertEqual(r.code, "PAM_CONV_ERR", r)
         self.assertTrue(any("keyboard-interactive" in e for e in r.errors), r.errors)
-        self.assertEqual(self.emu.control("Stats")["ByOperation"]["RespondToAuthChallenge"], 1)
+        self.assertEqual(self.calls("RespondToAuthChallenge"), 1)
 
     def test_echo_on_prompt_unanswerable(self):
         r = self.login("newbie", ["Temp-Passw0rd1!", "@FAIL"])
@@ -83,18 +79,18 @@ class ChallengeTest(EmulatorTest):
     # ---- SMS_MFA ----
 
     def test_sms_code(self):
-        r = self.login("smsuser", ["Sms-Passw0rd1!", self.code_for("smsuser")])
+        r = self.login("smsuser", ["Sms-Passw0rd1!", self.code("smsuser")])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("A verification code was sent by SMS to +*******1234.", r.infos)
         self.assertEqual(r.prompt_styles[1], ("echo_on", "SMS code: "))
 
     def test_wrong_sms_code_then_right(self):
-        r = self.login("smsuser", ["Sms-Passw0rd1!", "000000", self.code_for("smsuser")])
+        r = self.login("smsuser", ["Sms-Passw0rd1!", "000000", self.code("smsuser")])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("Wrong code, try again.", r.errors)
 
     def test_code_that_is_not_digits_is_a_wrong_code(self):
-        r = self.login("smsuser", ["Sms-Passw0rd1!", "abc!def", self.code_for("smsuser")])
+        r = self.login("smsuser", ["Sms-Passw0rd1!", "abc!def", self.code("smsuser")])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("Wrong code, try again.", r.errors)
 
@@ -109,7 +105,7 @@ class ChallengeTest(EmulatorTest):
 
         def late(prompt):
             time.sleep(2.2)
-            return self.code_for("smsuser")(prompt)
+            return self.code("smsuser")(prompt)
         r = self.login("smsuser", ["Sms-Passw0rd1!", late])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertTrue(any("expired" in e for e in r.errors), r.errors)
@@ -137,7 +133,7 @@ class ChallengeTest(EmulatorTest):
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
 
     def test_email_otp(self):
-        r = self.login("emailuser", ["Email-Passw0rd1!", self.code_for("emailuser")])
+        r = self.login("emailuser", ["Email-Passw0rd1!", self.code("emailuser")])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertTrue(any(i.startswith("A verification code was sent by email to ") for i in r.infos), r.infos)
 
@@ -149,14 +145,14 @@ class ChallengeTest(EmulatorTest):
         self.assertEqual(r.prompts[1], "Method [1-2]: ")
 
     def test_select_mfa_type_sms_after_bad_choice(self):
-        r = self.login("chooser", ["Choose-Passw0rd1!", "9", "SMS_MFA", self.code_for("chooser")])
+        r = self.login("chooser", ["Choose-Passw0rd1!", "9", "SMS_MFA", self.code("chooser")])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertIn("Please answer with one of the numbers shown.", r.errors)
 
     # ---- sequences and unsupported ----
 
     def test_new_password_then_sms(self):
-        r = self.login("newsms", ["Temp-Passw0rd2!", GOOD_NEW, GOOD_NEW, self.code_for("newsms")])
+        r = self.login("newsms", ["Temp-Passw0rd2!", GOOD_NEW, GOOD_NEW, self.code("newsms")])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual([p for p in r.prompts],
                          ["Password: ", "New password: ", "Retype new password: ", "SMS code: "])

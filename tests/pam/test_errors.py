@@ -210,7 +210,7 @@ class ErrorTableTest(EmulatorTest):
 
     def test_expired_code_is_told_once(self):
         # The code challenge leaves the words to the table: one message.
-        code = lambda prompt: self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         # The fault is set at the code prompt: PASSWORD_VERIFIER goes through.
         r = self.s.run("smsuser", ["Sms-Passw0rd1!", lambda p: self.expire_then(code(p))])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)

@@ -47,10 +47,6 @@ FAULTS = [
 ]
 
 
-def code_for(test, user):
-    return lambda prompt: test.emu.control("GetLastCode", UserPoolId=POOL, Username=user)["Code"]
-
-
 def _auth(user, answers):
     def run(test):
         return test.pam(user, answers(test))
@@ -112,11 +108,11 @@ ROWS = [
     ("PASSWORD_VERIFIER", "RespondToAuthChallenge", "PASSWORD_VERIFIER", None,
      _auth("alice", lambda t: ["Alice-Passw0rd!"])),
     ("SMS_MFA answer", "RespondToAuthChallenge", "SMS_MFA", None,
-     _auth("smsuser", lambda t: ["Sms-Passw0rd1!", code_for(t, "smsuser")])),
+     _auth("smsuser", lambda t: ["Sms-Passw0rd1!", t.code("smsuser")])),
     ("SOFTWARE_TOKEN_MFA answer", "RespondToAuthChallenge", "SOFTWARE_TOKEN_MFA", None,
      _auth("totpuser", lambda t: ["Totp-Passw0rd1!", lambda p: totp(TOTP_SECRET)])),
     ("EMAIL_OTP answer", "RespondToAuthChallenge", "EMAIL_OTP", None,
-     _auth("emailuser", lambda t: ["Email-Passw0rd1!", code_for(t, "emailuser")])),
+     _auth("emailuser", lambda t: ["Email-Passw0rd1!", t.code("emailuser")])),
     ("SELECT_MFA_TYPE answer", "RespondToAuthChallenge", "SELECT_MFA_TYPE", None,
      _auth("chooser", lambda t: ["Choose-Passw0rd1!", "2", lambda p: totp(TOTP_SECRET)])),
     ("NEW_PASSWORD_REQUIRED answer", "RespondToAuthChallenge", "NEW_PASSWORD_REQUIRED", None,
@@ -128,9 +124,9 @@ ROWS = [
     ("MFA_SETUP answer", "RespondToAuthChallenge", "MFA_SETUP", None,
      _auth("setupuser", lambda t: ["Setup-Passw0rd1!", app_code(t)])),
     ("password reset: ForgotPassword", "ForgotPassword", None, _reset_prepare,
-     _auth("alice", lambda t: ["Alice-Passw0rd!", "", code_for(t, "alice"), NEW_PW, NEW_PW])),
+     _auth("alice", lambda t: ["Alice-Passw0rd!", "", t.code("alice"), NEW_PW, NEW_PW])),
     ("password reset: ConfirmForgotPassword", "ConfirmForgotPassword", None, _reset_prepare,
-     _auth("alice", lambda t: ["Alice-Passw0rd!", "", code_for(t, "alice"), NEW_PW, NEW_PW])),
+     _auth("alice", lambda t: ["Alice-Passw0rd!", "", t.code("alice"), NEW_PW, NEW_PW])),
     ("ChangePassword (passwd)", "ChangePassword", None, None, _chauthtok),
     ("GetId", "GetId", None, None, _credentials),
     ("GetCredentialsForIdentity", "GetCredentialsForIdentity", None, None, _credentials),

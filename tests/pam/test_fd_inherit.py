@@ -6,7 +6,7 @@ import os
 import tempfile
 import unittest
 
-from pamrun import EmulatorTest, POOL
+from pamrun import EmulatorTest
 
 # Lists the descriptors the child inherited (the shell keeps its script
 # open on fd 10 or so; that one is its own).
@@ -41,11 +41,8 @@ class FdInheritTest(EmulatorTest):
             out.append(line)
         return out
 
-    def code(self, prompt):
-        return self.emu.control("GetLastCode", UserPoolId=POOL, Username="smsuser")["Code"]
-
     def test_child_during_code_prompt_holds_nothing_of_ours(self):
-        r = self.s.run("smsuser", ["Sms-Passw0rd1!", self.code], child=self.lister)
+        r = self.s.run("smsuser", ["Sms-Passw0rd1!", self.code("smsuser")], child=self.lister)
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(len(r.children), 2, r)  # password, then code
         # At the code prompt the connection is open and libcurl has made

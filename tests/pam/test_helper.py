@@ -104,8 +104,7 @@ class HelperTest(CacheTest):
         self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
         p = self.helper("--min-validity", "4000")
         self.assertEqual(p.returncode, 0, p)
-        self.assertEqual(self.emu.control("Stats")["ByOperation"].get(
-            "GetCredentialsForIdentity"), 1)
+        self.assertEqual(self.calls("GetCredentialsForIdentity"), 1)
         self.assert_doc(json.loads(p.stdout), self.issued()[-1])
 
     def test_refresh_with_a_client_secret(self):

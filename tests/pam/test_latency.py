@@ -131,14 +131,14 @@ class LatencyTest(CacheTest):
 
         def code(prompt):
             time.sleep(2.0)  # the SMS takes its time
-            return self.emu.control("GetLastCode", UserPoolId=POOL, Username="smsuser")["Code"]
+            return self.emu.last_code("smsuser", POOL)
         r = self.stack(px).run("smsuser", [self.typed("Sms-Passw0rd1!", log=entered), code])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(len(r.prompts), 2, r)
         st = px.stats()
         self.assertEqual(st["Connections"], 1, st)
         self.assertLess(st["Accepted"][0], entered[0])
-        self.assertEqual(self.emu.control("Stats")["ByOperation"]["RespondToAuthChallenge"], 2)
+        self.assertEqual(self.calls("RespondToAuthChallenge"), 2)
 
     def test_stages_of_one_process_share_the_connection(self):
         # auth, then passwd in the same PAM transaction: one connection.
@@ -147,7 +147,7 @@ class LatencyTest(CacheTest):
         r = self.stack(px).run("alice", [self.typed(PASSWORD), PASSWORD, new, new],
                                stages=("auth", "chauthtok"))
         self.assertEqual(r.codes(), ["PAM_SUCCESS", "PAM_SUCCESS"], r)
-        self.assertEqual(self.emu.control("Stats")["ByOperation"].get("ChangePassword"), 1)
+        self.assertEqual(self.calls("ChangePassword"), 1)
         self.assertEqual(px.stats()["Connections"], 1, px.stats())
 
 

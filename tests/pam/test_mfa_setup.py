@@ -30,9 +30,6 @@ class MfaSetupTest(EmulatorTest):
         s = stack or self.s
         return lambda prompt: totp(shown(s.live)[0])
 
-    def calls(self, op):
-        return self.emu.control("Stats")["ByOperation"].get(op, 0)
-
     def test_totp_enrolment(self):
         r = self.s.run("setupuser", [PW, self.app_code()])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
@@ -156,7 +153,7 @@ class EmailSetupTest(EmulatorTest):
         cls.emu = Emulator(fixture=email_pool()).start()
 
     def email_code(self, prompt):
-        return self.emu.control("GetLastCode", UserPoolId=POOL, Username="setupuser")["Code"]
+        return self.emu.last_code("setupuser", POOL)
 
     def test_choose_email(self):
         r = self.s.run("setupuser", [PW, "2", "not-an-address", "setup@example.com",

@@ -116,7 +116,7 @@ class OfflineTest(CacheTest):
         self.assertEqual(self.offline().code, "PAM_SUCCESS")
 
     def test_mfa_user_is_refused_offline_unless_offline_mfa(self):
-        code = lambda prompt: self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         r = self.stack().run("smsuser", ["Sms-Passw0rd1!", code])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertTrue(self.record("smsuser")["mfa"])

@@ -41,7 +41,7 @@ class PamtesterTest(EmulatorTest):
                 if not ch:
                     break
                 seen += ch
-            code = self.emu.control("GetLastCode", Username="smsuser")["Code"]
+            code = self.emu.last_code("smsuser")
             out, _ = p.communicate(code + "\n", timeout=60)
         finally:
             if p.poll() is None:

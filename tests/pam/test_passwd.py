@@ -1,7 +1,7 @@
 """pam_sm_chauthtok through a real libpam stack: both phases, every result."""
 import unittest
 
-from pamrun import POOL, EmulatorTest
+from pamrun import EmulatorTest
 
 OLD = "Alice-Passw0rd!"
 NEW = "Changed-Passw0rd!2"
@@ -32,7 +32,7 @@ class PasswdTest(EmulatorTest):
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertIn("The current password is not correct.", r.errors)
         self.assertEqual(r.prompts, ["Current password: "])
-        self.assertIsNone(self.emu.control("Stats")["ByOperation"].get("ChangePassword"))
+        self.assertEqual(self.calls("ChangePassword"), 0)
         self.assertEqual(self.login("alice", OLD), "PAM_SUCCESS")
 
     def test_mismatch_asks_again(self):
@@ -81,8 +81,7 @@ class PasswdTest(EmulatorTest):
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
 
     def test_mfa_user_answers_code_while_proving_current_password(self):
-        code = lambda p: self.emu.control("GetLastCode", UserPoolId=POOL, Username="smsuser")["Code"]
-        r = self.chauthtok(["Sms-Passw0rd1!", code, NEW, NEW], user="smsuser")
+        r = self.chauthtok(["Sms-Passw0rd1!", self.code("smsuser"), NEW, NEW], user="smsuser")
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(r.prompts, ["Current password: ", "SMS code: ", "New password: ",
                                      "Retype new password: "])

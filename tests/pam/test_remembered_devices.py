@@ -42,8 +42,7 @@ class DeviceTest(CacheTest):
         return s
 
     def code(self, user="devsms"):
-        return lambda prompt: self.emu.control("GetLastCode", UserPoolId=DEV_POOL,
-                                               Username=user)["Code"]
+        return super().code(user, DEV_POOL)
 
     def login(self, s, user="devsms", code=True, stages=FULL):
         answers = [PASSWORDS[user]] + ([self.code(user)] if code else [])
@@ -134,7 +133,7 @@ class DeviceTest(CacheTest):
         self.assertTrue(any("access refused" in l for l in r.syslog), r.syslog)
         self.assertEqual([d for d in self.devices() if d["Confirmed"]], [])
         self.assertFalse(os.path.exists(self.record_path()))
-        self.assertEqual(self.emu.control("Stats")["ByOperation"].get("ConfirmDevice", 0), 0)
+        self.assertEqual(self.calls("ConfirmDevice"), 0)
 
     def test_passwd_registers_no_device(self):
         s = self.stack()

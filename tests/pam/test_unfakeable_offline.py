@@ -91,10 +91,10 @@ class Base(CacheTest):
         # The emulator holds the request a while: it is in flight when stopped.
         self.emu.control("SetFault", Operation=op, Kind="slow", DelaySeconds=1,
                          Count=20, **({"When": when} if when else {}))
-        before = self.emu.control("Stats")["ByOperation"].get(op, 0)
+        before = self.calls(op)
         run = SuLikeRun(stack, "alice", list(answers), stages=stages, su_uid=su_uid)
         deadline = time.monotonic() + 20
-        while (self.emu.control("Stats")["ByOperation"].get(op, 0) <= before
+        while (self.calls(op) <= before
                and run.p.poll() is None and time.monotonic() < deadline):
             time.sleep(0.02)
         self.assertIsNone(run.p.poll(), "pam-run ended before the request was in flight")
@@ -142,18 +142,18 @@ class UnfakeableOfflineTest(Base):
         # offline_mfa admits an MFA user offline; a stop during the code's
         # answer must not turn a wrong code into that.
         ensure_user("smsuser")
-        code = lambda prompt: self.emu.control("GetLastCode", Username="smsuser")["Code"]
+        code = self.code("smsuser")
         r = self.stack(offline_mfa=True).run("smsuser", ["Sms-Passw0rd1!", code])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         run_user = ensure_user("smsuser")
         self.emu.control("SetFault", Operation="RespondToAuthChallenge", When="SMS_MFA",
                          Kind="slow", DelaySeconds=1, Count=20)
-        before = self.emu.control("Stats")["ByOperation"].get("RespondToAuthChallenge", 0)
+        before = self.calls("RespondToAuthChallenge")
         run = SuLikeRun(self.stack(offline_mfa=True), "smsuser", ["Sms-Passw0rd1!", "000000"],
                         su_uid=run_user.pw_uid)
         # The password's answer is the first; the code's the second.
         deadline = time.monotonic() + 20
-        while (self.emu.control("Stats")["ByOperation"].get("RespondToAuthChallenge", 0)
+        while (self.calls("RespondToAuthChallenge")
                < before + 2 and run.p.poll() is None and time.monotonic() < deadline):
             time.sleep(0.02)
         self.assertIsNone(run.p.poll(), "pam-run ended before the code was in flight")

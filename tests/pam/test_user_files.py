@@ -170,8 +170,7 @@ class AccountStageRewritesFromTheConfiguration(CacheTest):
         self.emu.control("ResetStats")
         r = s.run("alice", [], stages=("acct",))
         self.assertEqual(r.codes(), ["PAM_SUCCESS"], r)
-        self.assertEqual(self.emu.control("Stats")["ByOperation"].get(
-            "GetTokensFromRefreshToken"), 1)
+        self.assertEqual(self.calls("GetTokensFromRefreshToken"), 1)
         after = json.load(open(path))
         self.assertNotEqual(after["refresh_token"], before["refresh_token"])
         self.assertEqual((after["idp_endpoint"], after["identity_endpoint"]),

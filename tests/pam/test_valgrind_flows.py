@@ -18,10 +18,6 @@ class ValgrindFlowsTest(EmulatorTest):
         # pam_start_confdir: the real libpam, no preload under valgrind.
         return Stack._interactive(cmd, dict(os.environ), list(answers), 300, self.s.live)
 
-    def code(self, user):
-        return lambda prompt: self.emu.control("GetLastCode", UserPoolId=POOL,
-                                               Username=user)["Code"]
-
     def test_reset(self):
         self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
         new = "Valgrind-Reset!1"

@@ -3,11 +3,12 @@ its own (names that no host has), a config writer that knows lists, and a
 runner for the built tool."""
 import copy
 import hashlib
-import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
+import unittest
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -17,6 +18,7 @@ for _dir in ("pam", "emulator", "e2e"):
     sys.path.append(str(HERE.parent / _dir))
 
 from control import Emulator, default_fixture  # noqa: E402
+from pamrun import libconfig_value  # noqa: E402
 import sigv4  # noqa: E402
 
 BUILD = Path(os.environ.get("PAM_COGNITO_BUILD", HERE.parent.parent / "build"))
@@ -68,22 +70,12 @@ def sync_fixture(many=0):
     return fx
 
 
-def libconfig(v):
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int):
-        return str(v)
-    if isinstance(v, (list, tuple)):
-        return "[" + ", ".join(json.dumps(str(x)) for x in v) + "]"
-    return json.dumps(str(v))
-
-
 def write_config(path, emu, **keys):
     base = {"region": REGION, "user_pool_id": POOL, "client_id": CLIENT,
             "idp_endpoint": emu.url, "identity_endpoint": emu.url, "timeout": 5,
             "nss_groups": ["pcs-staff", "pcs-ops"]}
     base.update(keys)
-    text = "".join("%s = %s;\n" % (k, libconfig(v)) for k, v in base.items() if v is not None)
+    text = "".join("%s = %s;\n" % (k, libconfig_value(v)) for k, v in base.items() if v is not None)
     Path(path).write_text(text)
     os.chmod(path, 0o600)
     return path
@@ -130,3 +122,27 @@ def tempdir(prefix):
     d = tempfile.mkdtemp(prefix=prefix)
     os.chmod(d, 0o755)
     return d
+
+
+class SyncCase(unittest.TestCase):
+    """One emulator per class with the sync fixture (`many` extra members
+    of pcs-many), back to it before each test; each test gets a directory
+    of its own (self.tmp) and a config (self.cfg) that writes the files to
+    self.nss."""
+
+    many = 0
+    prefix = "pc-sync-test-"
+
+    @classmethod
+    def setUpClass(cls):
+        cls.emu = Emulator(fixture=sync_fixture(many=cls.many)).start()
+        cls.addClassCleanup(cls.emu.stop)
+
+    def setUp(self):
+        self.emu.control("Reset")
+        self.emu.control("ClearFaults")
+        self.tmp = tempdir(self.prefix)
+        self.addCleanup(shutil.rmtree, self.tmp, True)
+        self.nss = os.path.join(self.tmp, "nss")
+        self.cfg = os.path.join(self.tmp, "pam_cognito.conf")
+        write_config(self.cfg, self.emu, nss_dir=self.nss)

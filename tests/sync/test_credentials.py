@@ -10,8 +10,7 @@ import unittest
 import urllib.request
 import urllib.error
 
-from synccommon import (KEY, TEMP_KEY, Emulator, key_env, read_entries, run_sync,
-                        sync_fixture, tempdir, write_config)
+from synccommon import KEY, TEMP_KEY, SyncCase, key_env, read_entries, run_sync, write_config
 
 
 def base_env(**extra):
@@ -62,24 +61,8 @@ class FakeImds(http.server.BaseHTTPRequestHandler):
             self._send(404, "")
 
 
-class CredentialsTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator(fixture=sync_fixture()).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.tmp = tempdir("pc-sync-cred-")
-        self.nss = os.path.join(self.tmp, "nss")
-        self.cfg = os.path.join(self.tmp, "pam_cognito.conf")
-        write_config(self.cfg, self.emu, nss_dir=self.nss)
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
+class CredentialsTest(SyncCase):
+    prefix = "pc-sync-cred-"
 
     def assert_synced(self, r, source):
         self.assertEqual(r.returncode, 0, r.stderr)
@@ -150,16 +133,8 @@ class CredentialsTest(unittest.TestCase):
             t.join(5)
 
 
-class SignatureRefusedTest(unittest.TestCase):
+class SignatureRefusedTest(SyncCase):
     """Requests the emulator must refuse, with AWS's status and __type."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator(fixture=sync_fixture()).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
 
     def post(self, op, headers):
         body = json.dumps({"UserPoolId": "us-east-1_Emul4tor", "GroupName": "pcs-staff"}).encode()

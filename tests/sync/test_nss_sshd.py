@@ -10,9 +10,9 @@ import subprocess
 import unittest
 from pathlib import Path
 
-from synccommon import PASSWORD, POOL, Emulator, run_sync, sync_fixture, tempdir, write_config
+from synccommon import PASSWORD, POOL, run_sync, sync_fixture, tempdir, write_config
 from pamrun import MODULE
-import harness
+from cognito import SshdCase
 
 NSS_DIR = "/var/lib/extrausers"
 NSSWITCH = "/etc/nsswitch.conf"
@@ -57,34 +57,38 @@ def with_extrausers(text):
     return "\n".join(out) + "\n"
 
 
-class NssAndSshdTest(unittest.TestCase):
+class NssAndSshdTest(SshdCase):
+    fixture = sync_fixture()
+
     @classmethod
     def setUpClass(cls):
         cls.saved = save_system_state()
         cls.addClassCleanup(restore_system_state, cls.saved)
-        cls.emu = Emulator(fixture=sync_fixture()).start()
-        cls.addClassCleanup(cls.emu.stop)
+        super().setUpClass()
+
+    @classmethod
+    def make_config(cls):
         cls.tmp = tempdir("pc-sync-sshd-")
         cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
         cls.homes = os.path.join(cls.tmp, "home")
         os.mkdir(cls.homes, 0o755)
-        cls.cfg = os.path.join(cls.tmp, "pam_cognito.conf")
+        cls.cfg = cls.config = os.path.join(cls.tmp, "pam_cognito.conf")
         # A cache of this emulator's own: the module keeps the pool's JWKS
-        # there, and every emulator signs with keys of its own.
+        # there (a default cache may hold another emulator's).
         write_config(cls.cfg, cls.emu, nss_dir=NSS_DIR, home_base=cls.homes,
                      cache_dir=os.path.join(cls.tmp, "cache"))
         Path(NSSWITCH).write_text(with_extrausers(cls.saved["nsswitch"].decode()))
-        stack = (f"auth required {MODULE} config={cls.cfg}\n"
-                 "account required pam_unix.so\n"
-                 "session required pam_mkhomedir.so umask=0077\n"
-                 "session required pam_permit.so\n")
-        cls.svc = harness.PamServiceDir({"sshd-cognito": stack})
-        cls.addClassCleanup(cls.svc.cleanup)
-        cls.sshd = harness.Sshd(cls.svc).start()
-        cls.addClassCleanup(cls.sshd.cleanup)
+
+    @classmethod
+    def stack(cls, config):
+        """The account and the home come from the synced files."""
+        return (f"auth required {MODULE} config={config}\n"
+                "account required pam_unix.so\n"
+                "session required pam_mkhomedir.so umask=0077\n"
+                "session required pam_permit.so\n")
 
     def setUp(self):
-        self.emu.control("Reset")
+        super().setUp()
         r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 0, r.stderr)
 

@@ -2,13 +2,12 @@
 modes, what it leaves out, and what a failed run leaves behind."""
 import grp
 import os
-import shutil
 import subprocess
 import unittest
 from pathlib import Path
 
-from synccommon import (KEY, POOL, Emulator, hashed, key_env, read_entries, run_sync,
-                        snapshot_dir, sub, sync_fixture, tempdir, write_config)
+from synccommon import (KEY, POOL, SyncCase, hashed, key_env, read_entries, run_sync,
+                        snapshot_dir, sub, write_config)
 
 
 ETC_HELD = 70004
@@ -23,27 +22,8 @@ def etc_gid(gid):
     return gid
 
 
-class SyncTest(unittest.TestCase):
+class SyncTest(SyncCase):
     many = 130  # three pages of ListUsersInGroup for pcs-many
-
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator(fixture=sync_fixture(many=cls.many)).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.emu.control("ClearFaults")
-        self.tmp = tempdir("pc-sync-test-")
-        self.nss = os.path.join(self.tmp, "nss")
-        self.cfg = os.path.join(self.tmp, "pam_cognito.conf")
-        write_config(self.cfg, self.emu, nss_dir=self.nss)
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
 
     def sync_ok(self, *args, **kw):
         r = run_sync(self.cfg, *args, **kw)

@@ -9,29 +9,12 @@ import shutil
 import unittest
 from pathlib import Path
 
-from synccommon import (POOL, Emulator, hashed, key_env, read_entries, run_sync,
-                        snapshot_dir, sub, sync_fixture, tempdir, write_config)
+from synccommon import (POOL, SyncCase, hashed, key_env, read_entries, run_sync,
+                        snapshot_dir, sub, write_config)
 
 
-class TrustTest(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.emu = Emulator(fixture=sync_fixture()).start()
-
-    @classmethod
-    def tearDownClass(cls):
-        cls.emu.stop()
-
-    def setUp(self):
-        self.emu.control("Reset")
-        self.emu.control("ClearFaults")
-        self.tmp = tempdir("pc-sync-trust-")
-        self.nss = os.path.join(self.tmp, "nss")
-        self.cfg = os.path.join(self.tmp, "pam_cognito.conf")
-        write_config(self.cfg, self.emu, nss_dir=self.nss)
-
-    def tearDown(self):
-        shutil.rmtree(self.tmp, ignore_errors=True)
+class TrustTest(SyncCase):
+    prefix = "pc-sync-trust-"
 
     def config(self, **keys):
         write_config(self.cfg, self.emu, **dict({"nss_dir": self.nss}, **keys))
