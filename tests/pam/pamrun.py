@@ -7,6 +7,7 @@ prompts, messages, each stage's PAM result, the PAM environment, and the
 module's syslog lines (pam_wrapper sends them to stderr).
 """
 import atexit
+import fcntl
 import json
 import os
 import pwd
@@ -292,12 +293,20 @@ class EmulatorTest(EmulatorAnswers, unittest.TestCase):
 
 
 def ensure_user(name):
-    """A local account for name (created once, never removed: shared)."""
+    """A local account for name (created once, never removed: shared). Under
+    a lock: tests/pyrunner.py --jobs runs modules that need the same account
+    at once, and useradd refuses while another one holds /etc/passwd."""
     try:
         return pwd.getpwnam(name)
     except KeyError:
-        subprocess.run(["useradd", "-m", name], check=True)
-        return pwd.getpwnam(name)
+        pass
+    with open(os.path.join(tempfile.gettempdir(), "pam_cognito-tests-useradd.lock"), "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            return pwd.getpwnam(name)
+        except KeyError:
+            subprocess.run(["useradd", "-m", name], check=True)
+            return pwd.getpwnam(name)
 
 
 class CacheTest(EmulatorTest):

@@ -21,6 +21,10 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from synccommon import key_env  # noqa: E402
 sys.path[:] = _path
 
+# tests/pyrunner.py --jobs: the uid an account leaves is taken again here,
+# so no other module may add an account meanwhile.
+PYRUNNER_ALONE = True
+
 OLD, NEW = "pctest-old", "pctest-new"
 PASSWORD = "Pctest-Passw0rd!"
 

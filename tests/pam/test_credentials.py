@@ -14,6 +14,9 @@ import unittest
 from pamrun import (BUILD, CacheTest, CLIENT_SECRET, IDENTITY_POOL, MODULE, PAM_RUN, PAM_WRAPPER,
                     POOL, SECRET_CLIENT, Result, Stack, base_config)
 
+# tests/pyrunner.py --jobs: adds and removes local accounts.
+PYRUNNER_ALONE = True
+
 AUTH_ROLE = "arn:aws:iam::123456789012:role/CognitoAuthRole"
 ADMIN_ROLE = "arn:aws:iam::123456789012:role/CognitoAdminRole"
 AWS_VARS = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",

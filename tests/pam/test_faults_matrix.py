@@ -29,6 +29,8 @@ WAIT_TIMEOUT = 3
 TIMEOUT = 5
 WAITING = ("hang", "trickle")
 REPEAT = 20          # a fault persists through every retry
+# tests/pyrunner.py --jobs: 200 cells, a third of them waiting on a timeout.
+PYRUNNER_SHARDS = 3
 
 # Columns: (title, emulator fault kind).
 FAULTS = [

@@ -11,6 +11,9 @@ import unittest
 
 from pamrun import IDENTITY_POOL, POOL, EmulatorTest, Stack, base_config, ensure_user
 
+# tests/pyrunner.py --jobs: adds and removes local accounts.
+PYRUNNER_ALONE = True
+
 RHOST = "198.51.100.7"
 # Greedy and lazy, as filters are written both ways.
 LAZY = re.compile(r"authentication failure;.*?rhost=(\S*)")
