@@ -70,7 +70,8 @@ def write_config(path, keys, mode=0o600):
 
 def emulator_cache(emulator):
     """A cache base of this emulator's own: the module keeps the pool's JWKS
-    there, and every emulator makes its own signing keys."""
+    there, and a key one emulator rotated in must not serve another (the
+    emulators of a run start with the same keys: tests/emulator/rsa_keys.py)."""
     path = getattr(emulator, "pc_cache_dir", None)
     if path is None:
         root = tempfile.mkdtemp(prefix="pc-test-cache-")

@@ -13,9 +13,8 @@ import unittest
 
 from pamrun import BUILD, CacheTest, IDENTITY_POOL, POOL, Stack, base_config, write_config
 
-# synccommon puts tests/e2e and tests/sync first on sys.path, where
-# test_passwd.py and test_credentials.py of other suites would shadow this
-# suite's: import it, then put the path back.
+# tests/sync is on sys.path only while synccommon is imported: its
+# test_credentials.py would shadow this suite's.
 _path = list(sys.path)
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "sync"))
 from synccommon import key_env  # noqa: E402
