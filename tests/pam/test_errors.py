@@ -9,7 +9,7 @@ import re
 import sys
 import unittest
 
-from pamrun import CacheTest, EmulatorTest, Stack, base_config
+from pamrun import CacheTest, EmulatorTest, Stack, base_config, ensure_user
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -138,6 +138,13 @@ def model_types():
 
 class ErrorTableTest(EmulatorTest):
     config = {"timeout": 5}
+
+    @classmethod
+    def setUpClass(cls):
+        # A local account: only then is the name in the log lines (it came
+        # from whichever module ran before, which --jobs does not fix).
+        ensure_user("alice")
+        super().setUpClass()
 
     def inject(self, op, type_, message):
         extra = {} if error_catalog.allowed(op, type_) else {"AnyType": True}
