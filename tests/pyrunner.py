@@ -59,6 +59,12 @@ class LineResult(unittest.TextTestResult):
         unittest.TestResult.addError(self, test, err)
         self._line("FAIL", test, f"{err[0].__name__}: {err[1]}".splitlines()[0])
 
+    def addSubTest(self, test, subtest, err):
+        # A failed subTest: its own line (the test then gets no PASS line).
+        super().addSubTest(test, subtest, err)
+        if err is not None:
+            self._line("FAIL", subtest, str(err[1]).splitlines()[0] if str(err[1]) else err[0].__name__)
+
     def addSkip(self, test, reason):
         unittest.TestResult.addSkip(self, test, reason)
         self._line("FAIL", test, "skipped: " + reason)
