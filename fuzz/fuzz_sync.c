@@ -44,14 +44,13 @@ static int same(const char *a, const char *b) {
 
 static void roundtrip(const struct pc_snap *s) {
   struct pc_snap back;
-  char err[512];
+  struct pc_error err;
   size_t g, u;
 
   memset(&back, 0, sizeof back);
-  if (pc_snap_export(s, export_path, err, sizeof err) != 0)
+  if (pc_snap_export(s, export_path, &err) != 0)
     return; /* too large to export, say */
-  if (pc_snap_import(&back, export_path, err, sizeof err) != 0 ||
-      back.n != s->n)
+  if (pc_snap_import(&back, export_path, &err) != 0 || back.n != s->n)
     abort();
   for (g = 0; g < s->n; g++) {
     if (!same(back.groups[g].name, s->groups[g].name) ||
@@ -98,11 +97,11 @@ static void build(const struct pc_snap *s) {
   const struct pc_nss_paths paths = {etc_passwd, etc_group, out_passwd,
                                      out_group, NULL};
   struct pc_nss_db db;
-  char err[768];
+  struct pc_error err;
 
-  if (pc_nss_build(&cfg, s, &paths, quiet, NULL, &db, err, sizeof err) != 0)
+  if (pc_nss_build(&cfg, s, &paths, quiet, NULL, &db, &err) != 0)
     return;
-  if (pc_nss_write(&cfg, &db, err, sizeof err) == 0) {
+  if (pc_nss_write(&cfg, &db, &err) == 0) {
     check_lines(out_passwd, 7);
     check_lines(out_group, 4);
     check_lines(out_shadow, 9);
@@ -120,6 +119,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
       {"uid_max", "70100"},
   };
   char err[512], dir[4096];
+  struct pc_error e;
   size_t i;
 
   (void)argc, (void)argv;
@@ -142,9 +142,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
       fprintf(stderr, "fuzz_sync: %s\n", err);
       abort();
     }
-  if (pc_config_set(&cfg, "nss_dir", dir, err, sizeof err) != 0 ||
-      pc_nss_check_config(&cfg, err, sizeof err) != 0) {
+  if (pc_config_set(&cfg, "nss_dir", dir, err, sizeof err) != 0) {
     fprintf(stderr, "fuzz_sync: %s\n", err);
+    abort();
+  }
+  if (pc_nss_check_config(&cfg, &e) != 0) {
+    fprintf(stderr, "fuzz_sync: %s\n", e.detail);
     abort();
   }
   return 0;
@@ -158,22 +161,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct pc_snap s;
   struct canned c;
   enum pc_status st;
-  char err[512];
+  struct pc_error err;
   long pages = 0;
 
-  err[0] = '\0';
+  pc_error_clear(&err);
 
   canned_split(&c, data, size);
   if (pc_client_init(&cl, &cfg, canned_http(&c)) != PC_OK)
     return 0;
   cl.retries = 0;
   memset(&s, 0, sizeof s);
-  (void)pc_admin_groups_exist(&cl, want, &pages, &st, err, sizeof err);
-  if (memchr(err, '\0', sizeof err) == NULL)
+  (void)pc_admin_groups_exist(&cl, want, &pages, &st, &err);
+  if (memchr(err.detail, '\0', sizeof err.detail) == NULL)
     abort();
   if (pc_snap_add_group(&s, "admins") == 0 &&
-      pc_admin_list_users_in_group(&cl, "admins", add_user, &s, &pages, err,
-                                   sizeof err) == PC_OK) {
+      pc_admin_list_users_in_group(&cl, "admins", add_user, &s, &pages, &err) ==
+          PC_OK) {
     roundtrip(&s);
     build(&s);
   }

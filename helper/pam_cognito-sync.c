@@ -170,14 +170,15 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   struct fill f = {snap, cfg, o, NULL};
   const char *attrs[3], *roles[3];
   enum pc_status st;
-  char err[768];
+  struct pc_error e;
   long pages = 0;
   size_t i;
   int have;
 
-  st = pc_chain_creds_load(cfg, &cr, err, sizeof(err));
+  pc_error_clear(&e);
+  st = pc_chain_creds_load(cfg, &cr, &e);
   if (st != PC_OK)
-    die("AWS credentials: %s", err);
+    die("AWS credentials: %s", e.detail);
   http = pc_http_new(cfg->timeout, cfg->ca_file);
   if (http == NULL ||
       pc_http_set_aws_sigv4(http, cfg->region, "cognito-idp", cr.key_id,
@@ -187,25 +188,23 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   pc_chain_creds_free(&cr);
   if (pc_client_init(&cl, cfg, http) != PC_OK)
     die("cannot set up the Cognito client");
-  have = pc_admin_groups_exist(&cl, groups, &pages, &st, err, sizeof(err));
+  have = pc_admin_groups_exist(&cl, groups, &pages, &st, &e);
   if (have <= 0)
-    die("%s%s; the previous files are left as they were", err,
+    die("%s%s; the previous files are left as they were", e.detail,
         have == 0 ? " (nss_groups)" : "");
   /* A uid or name a user can set is no identity: refuse the run. */
   if (trusted_attrs(cfg, attrs, roles) > 0) {
-    have = pc_admin_clients_write(&cl, attrs, roles, &pages, &st, err,
-                                  sizeof(err));
+    have = pc_admin_clients_write(&cl, attrs, roles, &pages, &st, &e);
     if (have <= 0)
-      die("%s; the previous files are left as they were", err);
+      die("%s; the previous files are left as they were", e.detail);
   }
   for (i = 0; groups[i] != NULL; i++) {
     f.group = groups[i];
     if (pc_snap_add_group(snap, groups[i]) != 0)
       die("out of memory");
-    st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages, err,
-                                      sizeof(err));
+    st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages, &e);
     if (st != PC_OK)
-      die("%s; the previous files are left as they were", err);
+      die("%s; the previous files are left as they were", e.detail);
   }
   note(o, "%ld requests to %s", pages, cl.idp_url);
   pc_client_free(&cl);
@@ -249,6 +248,7 @@ int main(int argc, char **argv) {
                            getenv("PAM_COGNITO_SYNC_TEST_SUDOERS"), NULL};
   struct pc_nss_paths paths = sys;
   char err[768], prev_passwd[4096], prev_group[4096];
+  struct pc_error e;
   struct pc_config cfg;
   struct pc_nss_db db;
   struct pc_snap snap;
@@ -259,22 +259,24 @@ int main(int argc, char **argv) {
   if (pc_config_init(&cfg) != 0)
     die("out of memory");
   if (pc_config_load(&cfg, o.config, 1, 0, err, sizeof(err)) != 0 ||
-      pc_config_validate(&cfg, err, sizeof(err)) != 0 ||
-      pc_nss_check_config(&cfg, err, sizeof(err)) != 0)
+      pc_config_validate(&cfg, err, sizeof(err)) != 0)
     die("%s", err);
+  pc_error_clear(&e);
+  if (pc_nss_check_config(&cfg, &e) != 0)
+    die("%s", e.detail);
   groups = cfg.nss_groups ? cfg.nss_groups : cfg.allowed_groups;
   memset(&snap, 0, sizeof(snap));
 
   if (o.import_file != NULL) {
-    if (pc_snap_import(&snap, o.import_file, err, sizeof(err)) != 0)
-      die("%s", err);
+    if (pc_snap_import(&snap, o.import_file, &e) != 0)
+      die("%s", e.detail);
     filter_groups(&snap, groups, &o);
   } else {
     fetch(&cfg, groups, &o, &snap);
   }
   if (o.export_file != NULL) {
-    if (pc_snap_export(&snap, o.export_file, err, sizeof(err)) != 0)
-      die("%s", err);
+    if (pc_snap_export(&snap, o.export_file, &e) != 0)
+      die("%s", e.detail);
     note(&o, "wrote %s", o.export_file);
     pc_snap_free(&snap);
     pc_config_free(&cfg);
@@ -285,10 +287,10 @@ int main(int argc, char **argv) {
   paths.prev_passwd = prev_passwd;
   paths.prev_group = prev_group;
   paths.sudoers = sudoers;
-  if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, err, sizeof(err)) != 0)
-    die("%s; the previous files are left as they were", err);
-  if (pc_nss_write(&cfg, &db, err, sizeof(err)) != 0)
-    die("%s; the previous files are left as they were", err);
+  if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, &e) != 0)
+    die("%s; the previous files are left as they were", e.detail);
+  if (pc_nss_write(&cfg, &db, &e) != 0)
+    die("%s; the previous files are left as they were", e.detail);
   note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng, cfg.nss_dir);
   /* Removed users' cache areas go now, not at the next login. */
   (void)pc_cache_sweep(cfg.cache_dir);

@@ -16,7 +16,7 @@
  * token of the previous page. */
 static enum pc_status page(struct pc_client *cl, const char *op,
                            const char *group, const char *token,
-                           json_object **resp, char *err, size_t errlen) {
+                           json_object **resp, struct pc_error *err) {
   struct pc_error ae;
   json_object *req = json_object_new_object();
   const char *size =
@@ -30,15 +30,14 @@ static enum pc_status page(struct pc_client *cl, const char *op,
           0 ||
       (token != NULL && pc_json_add_str(req, "NextToken", token) != 0)) {
     json_object_put(req);
-    pc_setf(err, errlen, "%s: out of memory", op);
-    return PC_ERR_NOMEM;
+    return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
   }
   st = pc_api_call(cl, PC_USER_POOL, op, req, resp, &ae);
   json_object_put(req);
   if (st != PC_OK)
-    pc_setf(err, errlen, "%s%s%s: %s%s%s (HTTP %ld)", op, group ? " " : "",
-            group ? group : "", ae.type[0] ? ae.type : pc_status_str(st),
-            ae.message[0] ? ": " : "", ae.message, ae.http_status);
+    pc_error_set(err, st, "%s%s%s: %s%s%s (HTTP %ld)", op, group ? " " : "",
+                 group ? group : "", ae.type[0] ? ae.type : pc_status_str(st),
+                 ae.message[0] ? ": " : "", ae.message, ae.http_status);
   return st;
 }
 
@@ -66,8 +65,7 @@ static int next_token(json_object *resp, char **token) {
 enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
                                             const char *group,
                                             pc_admin_user_cb cb, void *ud,
-                                            long *pages, char *err,
-                                            size_t errlen) {
+                                            long *pages, struct pc_error *err) {
   static const char op[] = "ListUsersInGroup";
   char *token = NULL;
   enum pc_status st = PC_OK;
@@ -77,24 +75,25 @@ enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
     json_object *resp = NULL, *users;
     size_t i, len;
 
-    st = page(cl, op, group, token, &resp, err, errlen);
+    st = page(cl, op, group, token, &resp, err);
     (*pages)++;
     if (st != PC_OK)
       break;
     if (!json_object_object_get_ex(resp, "Users", &users) ||
         !json_object_is_type(users, json_type_array)) {
-      pc_setf(err, errlen, "%s %s: reply has no Users array", op, group);
+      pc_error_set(err, PC_ERR_PROTOCOL, "%s %s: reply has no Users array", op,
+                   group);
       st = PC_ERR_PROTOCOL;
     } else {
       len = json_object_array_length(users);
       for (i = 0; i < len && st == PC_OK; i++)
         if (cb(json_object_array_get_idx(users, i), ud) != 0) {
-          pc_setf(err, errlen, "%s %s: out of memory", op, group);
+          pc_error_set(err, PC_ERR_PROTOCOL, "%s %s: out of memory", op, group);
           st = PC_ERR_NOMEM;
         }
       if (st == PC_OK && next_token(resp, &token) != 0) {
-        pc_setf(err, errlen, "%s %s: the server repeated a NextToken", op,
-                group);
+        pc_error_set(err, PC_ERR_PROTOCOL,
+                     "%s %s: the server repeated a NextToken", op, group);
         st = PC_ERR_PROTOCOL;
       }
     }
@@ -103,8 +102,8 @@ enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
       break;
   }
   if (st == PC_OK && token != NULL) {
-    pc_setf(err, errlen, "%s %s: more than %d pages", op, group,
-            PC_ADMIN_MAX_PAGES);
+    pc_error_set(err, PC_ERR_PROTOCOL, "%s %s: more than %d pages", op, group,
+                 PC_ADMIN_MAX_PAGES);
     st = PC_ERR_PROTOCOL;
   }
   free(token);
@@ -140,8 +139,9 @@ static int collect(json_object *resp, char ***have, size_t *n) {
 }
 
 int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
-                          enum pc_status *st, char *err, size_t errlen) {
+                          enum pc_status *st, struct pc_error *err) {
   char **have = NULL, *token = NULL;
+  char missing[512];
   size_t n = 0, i, used = 0;
   int rc = -1;
   long p;
@@ -150,13 +150,13 @@ int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
   for (p = 0; p < PC_ADMIN_MAX_PAGES; p++) {
     json_object *resp = NULL;
 
-    *st = page(cl, "ListGroups", NULL, token, &resp, err, errlen);
+    *st = page(cl, "ListGroups", NULL, token, &resp, err);
     (*pages)++;
     if (*st != PC_OK)
       goto out;
     if (collect(resp, &have, &n) != 0 || next_token(resp, &token) != 0) {
       json_object_put(resp);
-      pc_setf(err, errlen, "ListGroups: malformed reply");
+      pc_error_set(err, PC_ERR_PROTOCOL, "ListGroups: malformed reply");
       *st = PC_ERR_PROTOCOL;
       goto out;
     }
@@ -165,7 +165,8 @@ int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
       break;
   }
   if (token != NULL) {
-    pc_setf(err, errlen, "ListGroups: more than %d pages", PC_ADMIN_MAX_PAGES);
+    pc_error_set(err, PC_ERR_PROTOCOL, "ListGroups: more than %d pages",
+                 PC_ADMIN_MAX_PAGES);
     *st = PC_ERR_PROTOCOL;
     goto out;
   }
@@ -174,12 +175,16 @@ int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
     if (pc_config_list_has(have, want[i]))
       continue;
     if (rc == 1) {
-      used = (size_t)snprintf(err, errlen, "no such group in the pool:");
+      used = (size_t)snprintf(missing, sizeof(missing),
+                              "no such group in the pool:");
       rc = 0;
     }
-    if (used < errlen)
-      used += (size_t)snprintf(err + used, errlen - used, " %s", want[i]);
+    if (used < sizeof(missing))
+      used += (size_t)snprintf(missing + used, sizeof(missing) - used, " %s",
+                               want[i]);
   }
+  if (rc == 0)
+    pc_error_set(err, PC_ERR_CONFIG, "%s", missing);
 out:
   for (i = 0; i < n; i++)
     free(have[i]);
@@ -216,7 +221,7 @@ static int writable(json_object *client, const char *attr) {
  * writable, 0 with the first writable one in err, -1 on a failed call. */
 static int check_client(struct pc_client *cl, const char *id,
                         const char *const *attrs, const char *const *roles,
-                        enum pc_status *st, char *err, size_t errlen) {
+                        enum pc_status *st, struct pc_error *err) {
   static const char op[] = "DescribeUserPoolClient";
   json_object *req = json_object_new_object(), *resp = NULL, *client;
   struct pc_error ae;
@@ -228,22 +233,21 @@ static int check_client(struct pc_client *cl, const char *id,
       pc_json_add_str(req, "UserPoolId", cl->cfg->user_pool_id) != 0 ||
       pc_json_add_str(req, "ClientId", id) != 0) {
     json_object_put(req);
-    pc_setf(err, errlen, "%s: out of memory", op);
-    *st = PC_ERR_NOMEM;
+    *st = pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
     return -1;
   }
   *st = pc_api_call(cl, PC_USER_POOL, op, req, &resp, &ae);
   json_object_put(req);
   if (*st != PC_OK) {
-    pc_setf(err, errlen, "%s: %s%s%s (HTTP %ld)", op,
-            ae.type[0] ? ae.type : pc_status_str(*st),
-            ae.message[0] ? ": " : "", ae.message, ae.http_status);
+    pc_error_set(err, *st, "%s: %s%s%s (HTTP %ld)", op,
+                 ae.type[0] ? ae.type : pc_status_str(*st),
+                 ae.message[0] ? ": " : "", ae.message, ae.http_status);
     return -1;
   }
   if (!json_object_object_get_ex(resp, "UserPoolClient", &client) ||
       !json_object_is_type(client, json_type_object)) {
     json_object_put(resp);
-    pc_setf(err, errlen, "%s: reply has no UserPoolClient", op);
+    pc_error_set(err, PC_ERR_PROTOCOL, "%s: reply has no UserPoolClient", op);
     *st = PC_ERR_PROTOCOL;
     return -1;
   }
@@ -251,16 +255,17 @@ static int check_client(struct pc_client *cl, const char *id,
   for (i = 0; attrs[i] != NULL && rc == 1; i++) {
     if (!writable(client, attrs[i]))
       continue;
-    pc_setf(err, errlen,
-            "app client %s (%s) lets its users write %s (%s)%s: a pool user "
-            "could choose their own %s; give every app client of the pool "
-            "a WriteAttributes list without it",
-            name ? name : "?", id, attrs[i], roles[i],
-            json_object_object_get_ex(client, "WriteAttributes", NULL)
-                ? ""
-                : ", since it has no WriteAttributes list (the default lets "
-                  "users write their attributes)",
-            strcmp(roles[i], "uid_attribute") == 0 ? "uid" : "login name");
+    pc_error_set(
+        err, PC_ERR_PROTOCOL,
+        "app client %s (%s) lets its users write %s (%s)%s: a pool user "
+        "could choose their own %s; give every app client of the pool "
+        "a WriteAttributes list without it",
+        name ? name : "?", id, attrs[i], roles[i],
+        json_object_object_get_ex(client, "WriteAttributes", NULL)
+            ? ""
+            : ", since it has no WriteAttributes list (the default lets "
+              "users write their attributes)",
+        strcmp(roles[i], "uid_attribute") == 0 ? "uid" : "login name");
     rc = 0;
   }
   json_object_put(resp);
@@ -269,7 +274,7 @@ static int check_client(struct pc_client *cl, const char *id,
 
 int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
                            const char *const *roles, long *pages,
-                           enum pc_status *st, char *err, size_t errlen) {
+                           enum pc_status *st, struct pc_error *err) {
   static const char op[] = "ListUserPoolClients";
   char *token = NULL;
   int rc = 1;
@@ -280,7 +285,7 @@ int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
     json_object *resp = NULL, *list;
     size_t i, len;
 
-    *st = page(cl, op, NULL, token, &resp, err, errlen);
+    *st = page(cl, op, NULL, token, &resp, err);
     (*pages)++;
     if (*st != PC_OK) {
       rc = -1;
@@ -289,7 +294,8 @@ int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
     if (!json_object_object_get_ex(resp, "UserPoolClients", &list) ||
         !json_object_is_type(list, json_type_array)) {
       json_object_put(resp);
-      pc_setf(err, errlen, "%s: reply has no UserPoolClients array", op);
+      pc_error_set(err, PC_ERR_PROTOCOL,
+                   "%s: reply has no UserPoolClients array", op);
       *st = PC_ERR_PROTOCOL;
       rc = -1;
       break;
@@ -300,16 +306,17 @@ int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
           pc_json_str(json_object_array_get_idx(list, i), "ClientId");
 
       if (id == NULL) {
-        pc_setf(err, errlen, "%s: a client without ClientId", op);
+        pc_error_set(err, PC_ERR_PROTOCOL, "%s: a client without ClientId", op);
         *st = PC_ERR_PROTOCOL;
         rc = -1;
         break;
       }
-      rc = check_client(cl, id, attrs, roles, st, err, errlen);
+      rc = check_client(cl, id, attrs, roles, st, err);
       (*pages)++;
     }
     if (rc == 1 && next_token(resp, &token) != 0) {
-      pc_setf(err, errlen, "%s: the server repeated a NextToken", op);
+      pc_error_set(err, PC_ERR_PROTOCOL, "%s: the server repeated a NextToken",
+                   op);
       *st = PC_ERR_PROTOCOL;
       rc = -1;
     }
@@ -318,7 +325,8 @@ int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
       break;
   }
   if (rc == 1 && token != NULL) {
-    pc_setf(err, errlen, "%s: more than %d pages", op, PC_ADMIN_MAX_PAGES);
+    pc_error_set(err, PC_ERR_PROTOCOL, "%s: more than %d pages", op,
+                 PC_ADMIN_MAX_PAGES);
     *st = PC_ERR_PROTOCOL;
     rc = -1;
   }

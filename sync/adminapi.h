@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <json-c/json.h>
+#include "base/error.h"
 #include "net/api.h"
 
 /* Cognito's page size limit for the list calls. */
@@ -21,14 +22,16 @@ typedef int (*pc_admin_user_cb)(json_object *user, void *ud);
 /* Every member of group, page by page. PC_OK, or a status with a message
  * naming the call, the group and the server's __type in err. *pages counts
  * the requests made. */
-enum pc_status pc_admin_list_users_in_group(
-    struct pc_client *cl, const char *group, pc_admin_user_cb cb, void *ud,
-    long *pages, char *err, size_t errlen) __attribute__((warn_unused_result));
+enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
+                                            const char *group,
+                                            pc_admin_user_cb cb, void *ud,
+                                            long *pages, struct pc_error *err)
+    __attribute__((warn_unused_result));
 
 /* 1 when every name in want is a group of the pool, 0 with the missing ones
  * named in err, or -1 on a failed call (message in err, status in *st). */
 int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
-                          enum pc_status *st, char *err, size_t errlen)
+                          enum pc_status *st, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* Every app client of the pool (ListUserPoolClients, then
@@ -40,7 +43,7 @@ int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
  * but sub and the verified flags. */
 int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
                            const char *const *roles, long *pages,
-                           enum pc_status *st, char *err, size_t errlen)
+                           enum pc_status *st, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

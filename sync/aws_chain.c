@@ -29,7 +29,7 @@ static const char *env_nonempty(const char *name) {
 }
 
 /* 1 found, 0 not set, -1 half set. */
-static int from_env(struct pc_chain_creds *c, char *err, size_t errlen) {
+static int from_env(struct pc_chain_creds *c, struct pc_error *err) {
   const char *id = env_nonempty("AWS_ACCESS_KEY_ID");
   const char *key = env_nonempty("AWS_SECRET_ACCESS_KEY");
   const char *tok = env_nonempty("AWS_SESSION_TOKEN");
@@ -37,17 +37,17 @@ static int from_env(struct pc_chain_creds *c, char *err, size_t errlen) {
   if (id == NULL && key == NULL)
     return 0;
   if (id == NULL || key == NULL) {
-    pc_setf(err, errlen,
-            "environment: %s is set but %s is not; set both or neither",
-            id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
-            id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "environment: %s is set but %s is not; set both or neither",
+                 id ? "AWS_ACCESS_KEY_ID" : "AWS_SECRET_ACCESS_KEY",
+                 id ? "AWS_SECRET_ACCESS_KEY" : "AWS_ACCESS_KEY_ID");
     return -1;
   }
   c->key_id = pc_strdup(id);
   c->secret = pc_strdup(key);
   c->token = pc_strdup(tok);
   if (c->key_id == NULL || c->secret == NULL || (tok && c->token == NULL)) {
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
     return -1;
   }
   c->where = "environment";
@@ -65,24 +65,23 @@ static char *trim(char *s) {
   return s;
 }
 
-static int set_field(char **dst, const char *v, char *err, size_t errlen) {
+static int set_field(char **dst, const char *v, struct pc_error *err) {
   pc_free_secret(dst);
   *dst = pc_strdup(v);
   if (*dst == NULL) {
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
     return -1;
   }
   return 0;
 }
 
 int pc_chain_creds_parse_ini(const char *text, const char *profile,
-                             struct pc_chain_creds *c, char *err,
-                             size_t errlen) {
+                             struct pc_chain_creds *c, struct pc_error *err) {
   char *copy = pc_strdup(text), *line, *next, *eq;
   int in = 0, seen = 0, rc = -1, lineno = 0;
 
   if (copy == NULL) {
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
     return -1;
   }
   for (line = copy; line != NULL; line = next) {
@@ -97,7 +96,8 @@ int pc_chain_creds_parse_ini(const char *text, const char *profile,
       char *end = strchr(line, ']');
 
       if (end == NULL) {
-        pc_setf(err, errlen, "line %d: unterminated section name", lineno);
+        pc_error_set(err, PC_ERR_CONFIG, "line %d: unterminated section name",
+                     lineno);
         goto out;
       }
       *end = '\0';
@@ -109,18 +109,18 @@ int pc_chain_creds_parse_ini(const char *text, const char *profile,
       continue;
     eq = strchr(line, '=');
     if (eq == NULL) {
-      pc_setf(err, errlen, "line %d: expected key = value", lineno);
+      pc_error_set(err, PC_ERR_CONFIG, "line %d: expected key = value", lineno);
       goto out;
     }
     *eq = '\0';
     if (strcmp(trim(line), "aws_access_key_id") == 0) {
-      if (set_field(&c->key_id, trim(eq + 1), err, errlen) != 0)
+      if (set_field(&c->key_id, trim(eq + 1), err) != 0)
         goto out;
     } else if (strcmp(trim(line), "aws_secret_access_key") == 0) {
-      if (set_field(&c->secret, trim(eq + 1), err, errlen) != 0)
+      if (set_field(&c->secret, trim(eq + 1), err) != 0)
         goto out;
     } else if (strcmp(trim(line), "aws_session_token") == 0) {
-      if (set_field(&c->token, trim(eq + 1), err, errlen) != 0)
+      if (set_field(&c->token, trim(eq + 1), err) != 0)
         goto out;
     }
   }
@@ -130,9 +130,10 @@ int pc_chain_creds_parse_ini(const char *text, const char *profile,
   }
   if (c->key_id == NULL || *c->key_id == '\0' || c->secret == NULL ||
       *c->secret == '\0') {
-    pc_setf(err, errlen,
-            "profile [%s] lacks aws_access_key_id or aws_secret_access_key",
-            profile);
+    pc_error_set(
+        err, PC_ERR_CONFIG,
+        "profile [%s] lacks aws_access_key_id or aws_secret_access_key",
+        profile);
     goto out;
   }
   rc = 0;
@@ -169,9 +170,10 @@ static char *ini_path(void) {
 }
 
 /* 1 found, 0 no file or no such profile, -1 error. */
-static int from_file(struct pc_chain_creds *c, char *err, size_t errlen) {
+static int from_file(struct pc_chain_creds *c, struct pc_error *err) {
   const char *profile = env_nonempty("AWS_PROFILE");
-  char *path = ini_path(), *text = NULL, msg[256];
+  char *path = ini_path(), *text = NULL;
+  struct pc_error pe;
   struct stat st;
   ssize_t n;
   size_t len = 0;
@@ -187,18 +189,20 @@ static int from_file(struct pc_chain_creds *c, char *err, size_t errlen) {
       free(path);
       return 0;
     }
-    pc_setf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot open: %s", path,
+                 strerror(errno));
     free(path);
     return -1;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PC_INI_MAX) {
-    pc_setf(err, errlen, "%s: not a regular file of at most %d bytes", path,
-            PC_INI_MAX);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: not a regular file of at most %d bytes", path,
+                 PC_INI_MAX);
     goto out;
   }
   text = malloc((size_t)st.st_size + 1);
   if (text == NULL) {
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
     goto out;
   }
   while (len < (size_t)st.st_size) {
@@ -211,12 +215,13 @@ static int from_file(struct pc_chain_creds *c, char *err, size_t errlen) {
   }
   text[len] = '\0';
   if (memchr(text, '\0', len) != NULL) {
-    pc_setf(err, errlen, "%s: contains a NUL byte", path);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: contains a NUL byte", path);
     goto out;
   }
-  rc = pc_chain_creds_parse_ini(text, profile, c, msg, sizeof(msg));
+  pc_error_clear(&pe);
+  rc = pc_chain_creds_parse_ini(text, profile, c, &pe);
   if (rc < 0)
-    pc_setf(err, errlen, "%s: %s", path, msg);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, pe.detail);
   else if (rc == 1)
     rc = 0;
   else {
@@ -234,15 +239,15 @@ out:
 }
 
 enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
-                                   struct pc_chain_creds *c, char *err,
-                                   size_t errlen) {
+                                   struct pc_chain_creds *c,
+                                   struct pc_error *err) {
   const char *off = getenv("AWS_EC2_METADATA_DISABLED");
   int rc;
 
   memset(c, 0, sizeof(*c));
-  rc = from_env(c, err, errlen);
+  rc = from_env(c, err);
   if (rc == 0)
-    rc = from_file(c, err, errlen);
+    rc = from_file(c, err);
   if (rc < 0) {
     pc_chain_creds_free(c);
     return PC_ERR_CONFIG;
@@ -250,12 +255,12 @@ enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
   if (rc > 0)
     return PC_OK;
   if (off != NULL && strcasecmp(off, "true") == 0) {
-    pc_setf(err, errlen,
-            "no AWS credentials: none in the environment or the shared "
-            "credentials file, and AWS_EC2_METADATA_DISABLED is true");
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "no AWS credentials: none in the environment or the shared "
+                 "credentials file, and AWS_EC2_METADATA_DISABLED is true");
     return PC_ERR_CONFIG;
   }
   return pc_imds_fetch(cfg->imds_endpoint ? cfg->imds_endpoint
                                           : PC_IMDS_DEFAULT,
-                       cfg->timeout, c, err, errlen);
+                       cfg->timeout, c, err);
 }

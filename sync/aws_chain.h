@@ -6,6 +6,7 @@
 #define PAM_COGNITO_AWS_CHAIN_H
 
 #include <stddef.h>
+#include "base/error.h"
 #include "base/status.h"
 #include "config/cfg.h"
 #include "sync/aws_keys.h"
@@ -21,14 +22,14 @@
  * next one: the tool must not run as someone unexpected. PC_OK, or a status
  * with a message in err. */
 enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
-                                   struct pc_chain_creds *c, char *err,
-                                   size_t errlen)
+                                   struct pc_chain_creds *c,
+                                   struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* The profile of a shared credentials file (INI text) into c; 0 found,
  * 1 no such profile, -1 malformed (message in err). Exposed for unit tests. */
 int pc_chain_creds_parse_ini(const char *text, const char *profile,
-                             struct pc_chain_creds *c, char *err, size_t errlen)
+                             struct pc_chain_creds *c, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

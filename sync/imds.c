@@ -32,7 +32,7 @@ static size_t sink(char *p, size_t size, size_t n, void *ud) {
 /* One request; the answer (200 only) lands in out. */
 static enum pc_status call(CURL *e, const char *method, const char *url,
                            const char *header, long timeout, struct pc_buf *out,
-                           char *err, size_t errlen) {
+                           struct pc_error *err) {
   struct curl_slist *h = NULL;
   long status = 0;
   CURLcode rc;
@@ -63,15 +63,15 @@ static enum pc_status call(CURL *e, const char *method, const char *url,
   (void)curl_easy_setopt(e, CURLOPT_HTTPHEADER, NULL);
   curl_slist_free_all(h);
   if (rc != CURLE_OK) {
-    pc_setf(err, errlen,
-            "instance metadata %s: %s (not on EC2? set credentials in the "
-            "environment or ~/.aws/credentials)",
-            url, curl_easy_strerror(rc));
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "instance metadata %s: %s (not on EC2? set credentials in the "
+                 "environment or ~/.aws/credentials)",
+                 url, curl_easy_strerror(rc));
     return PC_ERR_UNAVAIL;
   }
   if (status != 200 || out->data == NULL) {
-    pc_setf(err, errlen, "instance metadata %s: HTTP %ld%s", url, status,
-            status == 404 ? " (no instance role attached?)" : "");
+    pc_error_set(err, PC_ERR_PROTOCOL, "instance metadata %s: HTTP %ld%s", url,
+                 status, status == 404 ? " (no instance role attached?)" : "");
     return status >= 500 ? PC_ERR_UNAVAIL : PC_ERR_CONFIG;
   }
   return PC_OK;
@@ -87,8 +87,7 @@ static int take(char **dst, json_object *o, const char *key) {
 }
 
 enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
-                             struct pc_chain_creds *c, char *err,
-                             size_t errlen) {
+                             struct pc_chain_creds *c, struct pc_error *err) {
   static const char base[] = "/latest/meta-data/iam/security-credentials/";
   char url[512], hdr[256], role[128];
   struct pc_buf b;
@@ -103,10 +102,10 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   while (elen > 0 && endpoint[elen - 1] == '/')
     elen--;
   if (!pc_metadata_url_allowed(endpoint) || elen > PC_IMDS_URL_MAX) {
-    pc_setf(err, errlen,
-            "imds_endpoint: '%s' refused: use http://169.254.169.254, "
-            "https://, or http:// to a loopback host",
-            endpoint);
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "imds_endpoint: '%s' refused: use http://169.254.169.254, "
+                 "https://, or http:// to a loopback host",
+                 endpoint);
     return PC_ERR_CONFIG;
   }
   if (pc_curlmem_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
@@ -119,18 +118,19 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   (void)snprintf(url, sizeof(url), "%.*s/latest/api/token", (int)elen,
                  endpoint);
   st = call(e, "PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 300", timeout,
-            &b, err, errlen);
+            &b, err);
   if (st != PC_OK)
     goto out;
   n = snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token: %s", b.data);
   if (n < 0 || (size_t)n >= sizeof(hdr) || strpbrk(b.data, "\r\n") != NULL) {
-    pc_setf(err, errlen, "instance metadata: malformed session token");
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "instance metadata: malformed session token");
     st = PC_ERR_PROTOCOL;
     goto out;
   }
 
   (void)snprintf(url, sizeof(url), "%.*s%s", (int)elen, endpoint, base);
-  st = call(e, "GET", url, hdr, timeout, &b, err, errlen);
+  st = call(e, "GET", url, hdr, timeout, &b, err);
   if (st != PC_OK)
     goto out;
   /* One role per instance profile: the first line. */
@@ -138,7 +138,8 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   if (rl == 0 || rl >= sizeof(role) ||
       strspn(b.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
                      "0123456789+=,.@_-") < rl) {
-    pc_setf(err, errlen, "instance metadata: no usable role name");
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "instance metadata: no usable role name");
     st = PC_ERR_PROTOCOL;
     goto out;
   }
@@ -146,22 +147,22 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   role[rl] = '\0';
 
   (void)snprintf(url, sizeof(url), "%.*s%s%s", (int)elen, endpoint, base, role);
-  st = call(e, "GET", url, hdr, timeout, &b, err, errlen);
+  st = call(e, "GET", url, hdr, timeout, &b, err);
   if (st != PC_OK)
     goto out;
   o = pc_json_parse_object(b.data, b.len);
   code = o ? pc_json_str(o, "Code") : NULL;
   if (code == NULL || strcmp(code, "Success") != 0) {
-    pc_setf(err, errlen, "instance metadata: role %s: %s", role,
-            o == NULL ? "reply is not JSON" : "Code is not Success");
+    pc_error_set(err, PC_ERR_PROTOCOL, "instance metadata: role %s: %s", role,
+                 o == NULL ? "reply is not JSON" : "Code is not Success");
     st = PC_ERR_PROTOCOL;
     goto out;
   }
   if (take(&c->key_id, o, "AccessKeyId") != 0 ||
       take(&c->secret, o, "SecretAccessKey") != 0 ||
       take(&c->token, o, "Token") != 0) {
-    pc_setf(err, errlen, "instance metadata: role %s: incomplete credentials",
-            role);
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "instance metadata: role %s: incomplete credentials", role);
     pc_chain_creds_free(c);
     st = PC_ERR_PROTOCOL;
     goto out;

@@ -6,12 +6,13 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
 #include "base/status.h"
 #include "sync/aws_keys.h"
 
 /* IMDSv2: token, role name, role credentials. */
 enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
-                             struct pc_chain_creds *c, char *err, size_t errlen)
+                             struct pc_chain_creds *c, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -24,31 +24,37 @@ static int path_ok(const char *p) {
   return p != NULL && p[0] == '/' && strpbrk(p, ":\n") == NULL;
 }
 
-int pc_nss_check_config(const struct pc_config *cfg, char *err, size_t errlen) {
+int pc_nss_check_config(const struct pc_config *cfg, struct pc_error *err) {
+  char range[256];
+
   if (cfg->nss_groups == NULL && cfg->allowed_groups == NULL) {
-    pc_setf(err, errlen,
-            "nss_groups: no groups to sync (set nss_groups or allowed_groups)");
+    pc_error_set(
+        err, PC_ERR_CONFIG,
+        "nss_groups: no groups to sync (set nss_groups or allowed_groups)");
     return -1;
   }
   if (cfg->uid_min > cfg->uid_max) {
-    pc_setf(err, errlen, "uid_min (%ld) is above uid_max (%ld)", cfg->uid_min,
-            cfg->uid_max);
+    pc_error_set(err, PC_ERR_CONFIG, "uid_min (%ld) is above uid_max (%ld)",
+                 cfg->uid_min, cfg->uid_max);
     return -1;
   }
   if (cfg->uid_min < cfg->min_uid) {
-    pc_setf(err, errlen,
-            "uid_min (%ld) is below min_uid (%ld): the module would ignore "
-            "these users",
-            cfg->uid_min, cfg->min_uid);
+    pc_error_set(
+        err, PC_ERR_CONFIG,
+        "uid_min (%ld) is below min_uid (%ld): the module would ignore "
+        "these users",
+        cfg->uid_min, cfg->min_uid);
     return -1;
   }
-  if (pc_uid_range_check(cfg, err, errlen) != 0)
+  if (pc_uid_range_check(cfg, range, sizeof(range)) != 0) {
+    pc_error_set(err, PC_ERR_CONFIG, "%s", range);
     return -1;
+  }
   if (!path_ok(cfg->nss_dir) || !path_ok(cfg->home_base) ||
       !path_ok(cfg->default_shell)) {
-    pc_setf(err, errlen,
-            "nss_dir, home_base and default_shell must be absolute paths "
-            "without ':'");
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "nss_dir, home_base and default_shell must be absolute paths "
+                 "without ':'");
     return -1;
   }
   return 0;
@@ -145,14 +151,14 @@ struct local {
   struct names priv;          /* %groups of sudoers (built-ins apart) */
 };
 
-static int read_etc(struct local *l, const struct pc_nss_paths *p, char *err,
-                    size_t errlen) {
+static int read_etc(struct local *l, const struct pc_nss_paths *p,
+                    struct pc_error *err) {
   FILE *f = fopen(p->etc_passwd, "re");
   struct passwd *pw;
   struct group *gr;
 
   if (f == NULL) {
-    pc_setf(err, errlen, "%s: %s", p->etc_passwd, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", p->etc_passwd, strerror(errno));
     return -1;
   }
   while ((pw = fgetpwent(f)) != NULL)
@@ -165,7 +171,7 @@ static int read_etc(struct local *l, const struct pc_nss_paths *p, char *err,
   (void)fclose(f);
   f = fopen(p->etc_group, "re");
   if (f == NULL) {
-    pc_setf(err, errlen, "%s: %s", p->etc_group, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", p->etc_group, strerror(errno));
     return -1;
   }
   while ((gr = fgetgrent(f)) != NULL)
@@ -189,12 +195,12 @@ static int priv_token(const char *name, long gid, void *ud) {
 
 /* The groups sudoers grants privilege to: their names are never synced,
  * their numeric %#gids never given out. */
-static int read_priv(struct local *l, const struct pc_nss_paths *p, char *err,
-                     size_t errlen) {
+static int read_priv(struct local *l, const struct pc_nss_paths *p,
+                     struct pc_error *err) {
   size_t i;
 
   for (i = 0; p->sudoers != NULL && p->sudoers[i] != NULL; i++)
-    if (pc_priv_sudoers(p->sudoers[i], priv_token, l, err, errlen) != 0)
+    if (pc_priv_sudoers(p->sudoers[i], priv_token, l, err) != 0)
       return -1;
   sort(l->priv.v, l->priv.n, sizeof(char *), cmp_str);
   return 0;
@@ -617,7 +623,7 @@ static void explain_fixed(const struct pc_config *cfg, const struct local *l,
  * not depend on reply order. */
 static int assign_ids(const struct pc_config *cfg, struct local *l,
                       pc_nss_log_fn log, void *ud, struct pc_nss_db *db,
-                      char *err, size_t errlen) {
+                      struct pc_error *err) {
   struct pc_nss_entry *v[2] = {db->users, db->groups};
   size_t n[2] = {db->nu, db->ng}, t, i;
   char hkey[160];
@@ -660,9 +666,9 @@ static int assign_ids(const struct pc_config *cfg, struct local *l,
         if (rc < 0)
           return -1;
         if (rc > 0) {
-          pc_setf(err, errlen,
-                  "no free id left in uid_min..uid_max (%ld..%ld) for %s",
-                  cfg->uid_min, cfg->uid_max, e->name);
+          pc_error_set(err, PC_ERR_CONFIG,
+                       "no free id left in uid_min..uid_max (%ld..%ld) for %s",
+                       cfg->uid_min, cfg->uid_max, e->name);
           return -2;
         }
       }
@@ -688,19 +694,19 @@ void pc_nss_db_free(struct pc_nss_db *db) {
 
 int pc_nss_build(const struct pc_config *cfg, const struct pc_snap *s,
                  const struct pc_nss_paths *paths, pc_nss_log_fn log, void *ud,
-                 struct pc_nss_db *db, char *err, size_t errlen) {
+                 struct pc_nss_db *db, struct pc_error *err) {
   struct local l;
   int rc = -1;
 
   memset(&l, 0, sizeof(l));
   memset(db, 0, sizeof(*db));
-  pc_setf(err, errlen, "out of memory");
-  if (read_etc(&l, paths, err, errlen) != 0 || read_prev(&l, paths) != 0 ||
-      read_priv(&l, paths, err, errlen) != 0 ||
+  pc_error_set(err, PC_ERR_NOMEM, "out of memory");
+  if (read_etc(&l, paths, err) != 0 || read_prev(&l, paths) != 0 ||
+      read_priv(&l, paths, err) != 0 ||
       collect_users(cfg, s, &l, log, ud, db) != 0 ||
       collect_groups(s, &l, log, ud, db) != 0)
     goto out;
-  rc = assign_ids(cfg, &l, log, ud, db, err, errlen);
+  rc = assign_ids(cfg, &l, log, ud, db, err);
   if (rc != 0)
     rc = -1;
 out:

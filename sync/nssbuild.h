@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
 #include "config/cfg.h"
 #include "sync/nssfiles.h"
 #include "sync/poolsnap.h"
@@ -26,7 +27,7 @@ typedef void (*pc_nss_log_fn)(void *ud, const char *fmt, ...)
 
 /* The sync keys are sane (ranges, absolute paths, no ':' in paths). 0 or
  * -1 with err. */
-int pc_nss_check_config(const struct pc_config *cfg, char *err, size_t errlen)
+int pc_nss_check_config(const struct pc_config *cfg, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* Apply the rules of pam_cognito-sync(8) to s: local names, filters, ids.
@@ -34,7 +35,7 @@ int pc_nss_check_config(const struct pc_config *cfg, char *err, size_t errlen)
  * full). */
 int pc_nss_build(const struct pc_config *cfg, const struct pc_snap *s,
                  const struct pc_nss_paths *paths, pc_nss_log_fn log, void *ud,
-                 struct pc_nss_db *db, char *err, size_t errlen)
+                 struct pc_nss_db *db, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 void pc_nss_db_free(struct pc_nss_db *db);

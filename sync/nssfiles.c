@@ -100,7 +100,7 @@ static int render_shadow(const struct pc_nss_db *db, struct pc_buf *b) {
  * owner root and group_name when we are root, fsync'ed. Returns the
  * temporary name (heap) or NULL with err. */
 static char *stage(const char *path, const char *text, size_t len, mode_t mode,
-                   const char *group_name, char *err, size_t errlen) {
+                   const char *group_name, struct pc_error *err) {
   size_t pl = strlen(path);
   char *tmp = malloc(pl + sizeof(".XXXXXX") + 1), *slash;
   gid_t gid = 0;
@@ -108,7 +108,7 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
   int fd;
 
   if (tmp == NULL) {
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
     return NULL;
   }
   /* ".passwd.XXXXXX": hidden, in the same directory (same file system). */
@@ -122,7 +122,7 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
     struct group *gr = getgrnam(group_name);
 
     if (gr == NULL) {
-      pc_setf(err, errlen, "group %s does not exist", group_name);
+      pc_error_set(err, PC_ERR_CONFIG, "group %s does not exist", group_name);
       free(tmp);
       return NULL;
     }
@@ -130,7 +130,8 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
   }
   fd = mkostemp(tmp, O_CLOEXEC);
   if (fd < 0) {
-    pc_setf(err, errlen, "%s: cannot create: %s", tmp, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot create: %s", tmp,
+                 strerror(errno));
     free(tmp);
     return NULL;
   }
@@ -153,7 +154,7 @@ static char *stage(const char *path, const char *text, size_t len, mode_t mode,
   }
   return tmp;
 fail:
-  pc_setf(err, errlen, "%s: %s", tmp, strerror(errno));
+  pc_error_set(err, PC_ERR_CONFIG, "%s: %s", tmp, strerror(errno));
   if (fd >= 0)
     (void)close(fd);
   (void)unlink(tmp);
@@ -185,8 +186,8 @@ struct file_spec {
 
 /* Stage every file, then rename them all: a failure before the first
  * rename leaves the old set whole. */
-static int write_set(const char *dir, struct file_spec *f, size_t n, char *err,
-                     size_t errlen) {
+static int write_set(const char *dir, struct file_spec *f, size_t n,
+                     struct pc_error *err) {
   char *tmp[3] = {NULL, NULL, NULL}, path[3][4096];
   size_t i;
   int rc = -1;
@@ -194,21 +195,21 @@ static int write_set(const char *dir, struct file_spec *f, size_t n, char *err,
   for (i = 0; i < n; i++) {
     (void)snprintf(path[i], sizeof(path[i]), "%s/%s", dir, f[i].name);
     tmp[i] = stage(path[i], f[i].text.data ? f[i].text.data : "", f[i].text.len,
-                   f[i].mode, f[i].group, err, errlen);
+                   f[i].mode, f[i].group, err);
     if (tmp[i] == NULL)
       goto out;
   }
   for (i = 0; i < n; i++) {
     if (rename(tmp[i], path[i]) != 0) {
-      pc_setf(err, errlen, "%s: cannot rename into place: %s", path[i],
-              strerror(errno));
+      pc_error_set(err, PC_ERR_CONFIG, "%s: cannot rename into place: %s",
+                   path[i], strerror(errno));
       goto out;
     }
     free(tmp[i]);
     tmp[i] = NULL;
   }
   if (sync_dir_of(path[0]) != 0) {
-    pc_setf(err, errlen, "%s: fsync: %s", dir, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: fsync: %s", dir, strerror(errno));
     goto out;
   }
   rc = 0;
@@ -222,20 +223,20 @@ out:
 }
 
 int pc_nss_write_file(const char *path, const char *text, size_t len,
-                      mode_t mode, const char *group_name, char *err,
-                      size_t errlen) {
-  char *tmp = stage(path, text, len, mode, group_name, err, errlen);
+                      mode_t mode, const char *group_name,
+                      struct pc_error *err) {
+  char *tmp = stage(path, text, len, mode, group_name, err);
   int rc = 0;
 
   if (tmp == NULL)
     return -1;
   if (rename(tmp, path) != 0) {
-    pc_setf(err, errlen, "%s: cannot rename into place: %s", path,
-            strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot rename into place: %s", path,
+                 strerror(errno));
     (void)unlink(tmp);
     rc = -1;
   } else if (sync_dir_of(path) != 0) {
-    pc_setf(err, errlen, "%s: fsync of the directory failed", path);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: fsync of the directory failed", path);
     rc = -1;
   }
   free(tmp);
@@ -244,30 +245,31 @@ int pc_nss_write_file(const char *path, const char *text, size_t len,
 
 /* nss_dir: created 0755 when missing; when we are root it must be root's
  * and writable by root only, or anyone could swap the files. */
-static int check_dir(const char *dir, char *err, size_t errlen) {
+static int check_dir(const char *dir, struct pc_error *err) {
   struct stat st;
 
   if (mkdir(dir, 0755) != 0 && errno != EEXIST) {
-    pc_setf(err, errlen, "%s: cannot create: %s", dir, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot create: %s", dir,
+                 strerror(errno));
     return -1;
   }
   if (lstat(dir, &st) != 0 || !S_ISDIR(st.st_mode)) {
-    pc_setf(err, errlen, "%s: is not a directory", dir);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: is not a directory", dir);
     return -1;
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0 ||
       (geteuid() == 0 && st.st_uid != 0)) {
-    pc_setf(err, errlen,
-            "%s: must be owned by root and writable by root only "
-            "(chown root; chmod 0755)",
-            dir);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: must be owned by root and writable by root only "
+                 "(chown root; chmod 0755)",
+                 dir);
     return -1;
   }
   return 0;
 }
 
 int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
-                 char *err, size_t errlen) {
+                 struct pc_error *err) {
   struct file_spec f[3] = {{"shadow", 0640, "shadow", {0}},
                            {"group", 0644, NULL, {0}},
                            {"passwd", 0644, NULL, {0}}};
@@ -278,12 +280,12 @@ int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
     pc_buf_init(&f[i].text, (size_t)PC_NSS_MAX);
   if (render_shadow(db, &f[0].text) != 0 || render_group(db, &f[1].text) != 0 ||
       render_passwd(cfg, db, &f[2].text) != 0) {
-    pc_setf(err, errlen, "out of memory or an entry too long");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory or an entry too long");
     goto out;
   }
-  if (check_dir(cfg->nss_dir, err, errlen) != 0)
+  if (check_dir(cfg->nss_dir, err) != 0)
     goto out;
-  rc = write_set(cfg->nss_dir, f, 3, err, errlen);
+  rc = write_set(cfg->nss_dir, f, 3, err);
 out:
   for (i = 0; i < 3; i++)
     pc_buf_free(&f[i].text);

@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <sys/types.h>
+#include "base/error.h"
 #include "config/cfg.h"
 
 struct pc_nss_entry {
@@ -28,12 +29,12 @@ struct pc_nss_db {
  * place. Modes 0644, 0644, 0640 (shadow group "shadow" when root). On error
  * nothing of the old files changes. 0 or -1 with err. */
 int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
-                 char *err, size_t errlen) __attribute__((warn_unused_result));
+                 struct pc_error *err) __attribute__((warn_unused_result));
 
 /* One file written the same atomic way (the --export file). group_name:
  * chgrp to it when root, or NULL. 0 or -1 with err. */
 int pc_nss_write_file(const char *path, const char *text, size_t len,
-                      mode_t mode, const char *group_name, char *err,
-                      size_t errlen) __attribute__((warn_unused_result));
+                      mode_t mode, const char *group_name, struct pc_error *err)
+    __attribute__((warn_unused_result));
 
 #endif

@@ -102,8 +102,8 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   if (s->n == 0)
     return -1;
   if (name == NULL || sub == NULL || *sub == '\0') {
-    pc_setf(msg, msglen, "a user record without %s",
-            name == NULL ? "Username" : "a sub attribute");
+    (void)snprintf(msg, msglen, "a user record without %s",
+                   name == NULL ? "Username" : "a sub attribute");
     return 1;
   }
   login = strcmp(cfg->login_claim, "cognito:username") == 0
@@ -198,30 +198,27 @@ fail:
   return NULL;
 }
 
-int pc_snap_export(const struct pc_snap *s, const char *path, char *err,
-                   size_t errlen) {
+int pc_snap_export(const struct pc_snap *s, const char *path,
+                   struct pc_error *err) {
   json_object *root = to_json(s);
   const char *text;
   size_t len = 0;
   int rc;
 
   if (root == NULL) {
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
     return -1;
   }
   text = json_object_to_json_string_length(
       root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED, &len);
-  rc = text == NULL
-           ? -1
-           : pc_nss_write_file(path, text, len, 0644, NULL, err, errlen);
+  rc = text == NULL ? -1 : pc_nss_write_file(path, text, len, 0644, NULL, err);
   if (text == NULL)
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
   json_object_put(root);
   return rc;
 }
 
-static char *read_file(const char *path, size_t *len, char *err,
-                       size_t errlen) {
+static char *read_file(const char *path, size_t *len, struct pc_error *err) {
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
   struct stat st;
   char *buf = NULL;
@@ -229,17 +226,19 @@ static char *read_file(const char *path, size_t *len, char *err,
 
   *len = 0;
   if (fd < 0) {
-    pc_setf(err, errlen, "%s: cannot open: %s", path, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot open: %s", path,
+                 strerror(errno));
     return NULL;
   }
   if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size > PC_SNAP_MAX) {
-    pc_setf(err, errlen, "%s: not a regular file of at most %ld bytes", path,
-            PC_SNAP_MAX);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: not a regular file of at most %ld bytes", path,
+                 PC_SNAP_MAX);
     goto out;
   }
   buf = malloc((size_t)st.st_size + 1);
   if (buf == NULL) {
-    pc_setf(err, errlen, "out of memory");
+    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
     goto out;
   }
   while (*len < (size_t)st.st_size) {
@@ -302,10 +301,9 @@ static int import_group(struct pc_snap *s, json_object *g) {
   return 0;
 }
 
-int pc_snap_import(struct pc_snap *s, const char *path, char *err,
-                   size_t errlen) {
+int pc_snap_import(struct pc_snap *s, const char *path, struct pc_error *err) {
   size_t len, i, n;
-  char *text = read_file(path, &len, err, errlen);
+  char *text = read_file(path, &len, err);
   json_object *root, *groups;
   const char *fmt;
   int rc = -1;
@@ -318,14 +316,16 @@ int pc_snap_import(struct pc_snap *s, const char *path, char *err,
   if (root == NULL || fmt == NULL || strcmp(fmt, PC_SNAP_FORMAT) != 0 ||
       !json_object_object_get_ex(root, "Groups", &groups) ||
       !json_object_is_type(groups, json_type_array)) {
-    pc_setf(err, errlen, "%s: not a pam_cognito-sync export (Format %s)", path,
-            PC_SNAP_FORMAT);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: not a pam_cognito-sync export (Format %s)", path,
+                 PC_SNAP_FORMAT);
     goto out;
   }
   n = json_object_array_length(groups);
   for (i = 0; i < n; i++)
     if (import_group(s, json_object_array_get_idx(groups, i)) != 0) {
-      pc_setf(err, errlen, "%s: group %zu is malformed", path, i + 1);
+      pc_error_set(err, PC_ERR_CONFIG, "%s: group %zu is malformed", path,
+                   i + 1);
       goto out;
     }
   rc = 0;

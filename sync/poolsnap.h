@@ -7,6 +7,7 @@
 
 #include <stddef.h>
 #include <json-c/json.h>
+#include "base/error.h"
 #include "config/cfg.h"
 
 struct pc_snap_user {
@@ -46,12 +47,12 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
 
 /* Write s as JSON to path (temporary file, fsync, rename; mode 0644).
  * 0, or -1 with err. */
-int pc_snap_export(const struct pc_snap *s, const char *path, char *err,
-                   size_t errlen) __attribute__((warn_unused_result));
+int pc_snap_export(const struct pc_snap *s, const char *path,
+                   struct pc_error *err) __attribute__((warn_unused_result));
 
 /* Read an export file into s (empty on entry). 0, or -1 with err. */
-int pc_snap_import(struct pc_snap *s, const char *path, char *err,
-                   size_t errlen) __attribute__((warn_unused_result));
+int pc_snap_import(struct pc_snap *s, const char *path, struct pc_error *err)
+    __attribute__((warn_unused_result));
 
 void pc_snap_free(struct pc_snap *s);
 /* Free one group's contents (the snapshot's array is left alone). */

@@ -36,8 +36,8 @@ int pc_priv_builtin(const char *name) {
   return 0;
 }
 
-static int scan(const char *path, int depth, pc_priv_cb cb, void *ud, char *err,
-                size_t errlen);
+static int scan(const char *path, int depth, pc_priv_cb cb, void *ud,
+                struct pc_error *err);
 
 static int name_char(int c) {
   return isalnum(c) || c == '_' || c == '-' || c == '.' || c == '$' || c == '@';
@@ -108,7 +108,7 @@ static const char *include_target(const char *s, const char *from, char *out,
 }
 
 static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
-                     char *err, size_t errlen) {
+                     struct pc_error *err) {
   FILE *f = fopen(path, "re");
   char line[8192], target[4096];
   int rc = 0, fresh = 1; /* fresh: line starts a line of the file */
@@ -116,7 +116,7 @@ static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
   if (f == NULL) {
     if (errno == ENOENT)
       return 0;
-    pc_setf(err, errlen, "%s: %s", path, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
     return -1;
   }
   while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
@@ -125,14 +125,14 @@ static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
 
     fresh = strchr(line, '\n') != NULL;
     if (start && include_target(s, path, target, sizeof(target)) != NULL)
-      rc = scan(target, depth + 1, cb, ud, err, errlen);
+      rc = scan(target, depth + 1, cb, ud, err);
     else if ((!start || *s != '#') && tokens(s, cb, ud) != 0) {
-      pc_setf(err, errlen, "out of memory");
+      pc_error_set(err, PC_ERR_NOMEM, "out of memory");
       rc = -1;
     }
   }
   if (rc == 0 && ferror(f)) {
-    pc_setf(err, errlen, "%s: read error", path);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: read error", path);
     rc = -1;
   }
   (void)fclose(f);
@@ -140,7 +140,7 @@ static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
 }
 
 static int scan_dir(const char *path, int depth, pc_priv_cb cb, void *ud,
-                    char *err, size_t errlen) {
+                    struct pc_error *err) {
   DIR *d = opendir(path);
   struct dirent *de;
   char sub[4096];
@@ -149,7 +149,7 @@ static int scan_dir(const char *path, int depth, pc_priv_cb cb, void *ud,
   if (d == NULL) {
     if (errno == ENOENT)
       return 0;
-    pc_setf(err, errlen, "%s: %s", path, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
     return -1;
   }
   while (rc == 0 && (de = readdir(d)) != NULL) {
@@ -159,31 +159,32 @@ static int scan_dir(const char *path, int depth, pc_priv_cb cb, void *ud,
       continue;
     (void)snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
     if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
-      rc = scan_file(sub, depth, cb, ud, err, errlen);
+      rc = scan_file(sub, depth, cb, ud, err);
   }
   (void)closedir(d);
   return rc;
 }
 
-static int scan(const char *path, int depth, pc_priv_cb cb, void *ud, char *err,
-                size_t errlen) {
+static int scan(const char *path, int depth, pc_priv_cb cb, void *ud,
+                struct pc_error *err) {
   struct stat st;
 
   if (depth > PRIV_MAX_DEPTH) {
-    pc_setf(err, errlen, "%s: sudoers includes nested too deeply", path);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: sudoers includes nested too deeply",
+                 path);
     return -1;
   }
   if (stat(path, &st) != 0) {
     if (errno == ENOENT)
       return 0;
-    pc_setf(err, errlen, "%s: %s", path, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
     return -1;
   }
-  return S_ISDIR(st.st_mode) ? scan_dir(path, depth, cb, ud, err, errlen)
-                             : scan_file(path, depth, cb, ud, err, errlen);
+  return S_ISDIR(st.st_mode) ? scan_dir(path, depth, cb, ud, err)
+                             : scan_file(path, depth, cb, ud, err);
 }
 
-int pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud, char *err,
-                    size_t errlen) {
-  return scan(path, 0, cb, ud, err, errlen);
+int pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
+                    struct pc_error *err) {
+  return scan(path, 0, cb, ud, err);
 }

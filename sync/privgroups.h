@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
+
 /* 1 when name is one of the built-in privileged groups (admin, sudo,
  * wheel, adm, root, shadow, disk, docker, lxd, libvirt, systemd-journal,
  * staff, kmem), else 0. */
@@ -20,7 +22,7 @@ typedef int (*pc_priv_cb)(const char *name, long gid, void *ud);
  * it), following @include / #include and @includedir / #includedir. A
  * missing path is no error (no sudo installed); any other failure to read
  * is: 0, or -1 with err. */
-int pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud, char *err,
-                    size_t errlen) __attribute__((warn_unused_result));
+int pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
+                    struct pc_error *err) __attribute__((warn_unused_result));
 
 #endif

@@ -50,7 +50,7 @@ static void test_idset(void) {
 
 static void test_ini(void) {
   struct pc_chain_creds c;
-  char err[256];
+  struct pc_error e;
   static const char text[] =
       "# comment\n[default]\naws_access_key_id = AKIADEFAULT\n"
       "aws_secret_access_key=secret-default\n\n[ sync ]\r\n"
@@ -59,62 +59,61 @@ static void test_ini(void) {
       "region = eu-west-1\n";
 
   memset(&c, 0, sizeof(c));
-  ok(pc_chain_creds_parse_ini(text, "sync", &c, err, sizeof(err)) == 0,
-     "profile found (%s)", err);
+  ok(pc_chain_creds_parse_ini(text, "sync", &c, &e) == 0, "profile found (%s)",
+     e.detail);
   is_str(c.key_id, "ASIASYNC", "key id trimmed");
   is_str(c.secret, "s/y+n=c", "secret kept whole ('=' inside)");
   is_str(c.token, "tok", "session token");
   pc_chain_creds_free(&c);
-  ok(pc_chain_creds_parse_ini(text, "default", &c, err, sizeof(err)) == 0 &&
-         c.token == NULL,
+  ok(pc_chain_creds_parse_ini(text, "default", &c, &e) == 0 && c.token == NULL,
      "default profile without a token");
   pc_chain_creds_free(&c);
-  ok(pc_chain_creds_parse_ini(text, "other", &c, err, sizeof(err)) == 1,
+  ok(pc_chain_creds_parse_ini(text, "other", &c, &e) == 1,
      "missing profile: 1");
-  ok(pc_chain_creds_parse_ini("[p]\naws_access_key_id = A\n", "p", &c, err,
-                              sizeof(err)) == -1 &&
-         strstr(err, "lacks") != NULL && c.key_id == NULL,
+  ok(pc_chain_creds_parse_ini("[p]\naws_access_key_id = A\n", "p", &c, &e) ==
+             -1 &&
+         strstr(e.detail, "lacks") != NULL && c.key_id == NULL,
      "half a profile is an error and leaves nothing");
-  ok(pc_chain_creds_parse_ini("[p\n", "p", &c, err, sizeof(err)) == -1,
+  ok(pc_chain_creds_parse_ini("[p\n", "p", &c, &e) == -1,
      "unterminated section");
 }
 
 static void test_check_config(void) {
   struct pc_config c;
-  char err[256];
+  struct pc_error e;
+  char cerr[256];
 
   if (pc_config_init(&c) != 0) {
     ok(0, "config init");
     return;
   }
-  ok(pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
-         strstr(err, "no groups") != NULL,
+  ok(pc_nss_check_config(&c, &e) == -1 && strstr(e.detail, "no groups") != NULL,
      "no nss_groups and no allowed_groups");
-  ok(pc_config_set(&c, "allowed_groups", "devs", err, sizeof(err)) == 0 &&
-         pc_nss_check_config(&c, err, sizeof(err)) == 0,
-     "defaults with allowed_groups are fine (%s)", err);
-  ok(pc_config_set(&c, "home_base", "/a:b", err, sizeof(err)) == 0 &&
-         pc_nss_check_config(&c, err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "allowed_groups", "devs", cerr, sizeof(cerr)) == 0 &&
+         pc_nss_check_config(&c, &e) == 0,
+     "defaults with allowed_groups are fine (%s)", e.detail);
+  ok(pc_config_set(&c, "home_base", "/a:b", cerr, sizeof(cerr)) == 0 &&
+         pc_nss_check_config(&c, &e) == -1,
      "':' in home_base refused");
-  ok(pc_config_set(&c, "home_base", "/home", err, sizeof(err)) == 0 &&
-         pc_config_set(&c, "min_uid", "250000", err, sizeof(err)) == 0 &&
-         pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
-         strstr(err, "below min_uid") != NULL,
+  ok(pc_config_set(&c, "home_base", "/home", cerr, sizeof(cerr)) == 0 &&
+         pc_config_set(&c, "min_uid", "250000", cerr, sizeof(cerr)) == 0 &&
+         pc_nss_check_config(&c, &e) == -1 &&
+         strstr(e.detail, "below min_uid") != NULL,
      "uid_min below min_uid refused");
-  ok(pc_config_set(&c, "min_uid", "1000", err, sizeof(err)) == 0 &&
-         pc_config_set(&c, "max_uid", "59999", err, sizeof(err)) == 0 &&
-         pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
-         strstr(err, "uid_max (299999) is above max_uid (59999)") != NULL,
-     "a uid range above max_uid refused (%s)", err);
-  ok(pc_config_set(&c, "uid_min", "10000", err, sizeof(err)) == 0 &&
-         pc_config_set(&c, "uid_max", "59999", err, sizeof(err)) == 0 &&
-         pc_nss_check_config(&c, err, sizeof(err)) == 0,
-     "a uid range under max_uid accepted (%s)", err);
-  ok(pc_config_set(&c, "uid_max", "60000", err, sizeof(err)) == 0 &&
-         pc_config_set(&c, "max_uid", "70000", err, sizeof(err)) == 0 &&
-         pc_nss_check_config(&c, err, sizeof(err)) == -1 &&
-         strstr(err, "reserved uids") != NULL,
-     "a uid range reaching 60000 refused (%s)", err);
+  ok(pc_config_set(&c, "min_uid", "1000", cerr, sizeof(cerr)) == 0 &&
+         pc_config_set(&c, "max_uid", "59999", cerr, sizeof(cerr)) == 0 &&
+         pc_nss_check_config(&c, &e) == -1 &&
+         strstr(e.detail, "uid_max (299999) is above max_uid (59999)") != NULL,
+     "a uid range above max_uid refused (%s)", e.detail);
+  ok(pc_config_set(&c, "uid_min", "10000", cerr, sizeof(cerr)) == 0 &&
+         pc_config_set(&c, "uid_max", "59999", cerr, sizeof(cerr)) == 0 &&
+         pc_nss_check_config(&c, &e) == 0,
+     "a uid range under max_uid accepted (%s)", e.detail);
+  ok(pc_config_set(&c, "uid_max", "60000", cerr, sizeof(cerr)) == 0 &&
+         pc_config_set(&c, "max_uid", "70000", cerr, sizeof(cerr)) == 0 &&
+         pc_nss_check_config(&c, &e) == -1 &&
+         strstr(e.detail, "reserved uids") != NULL,
+     "a uid range reaching 60000 refused (%s)", e.detail);
   pc_config_free(&c);
 }
 
@@ -146,7 +145,8 @@ static void write_text(const char *path, const char *text) {
 }
 
 static void test_sudoers(void) {
-  char dir[] = "/tmp/pc-test-sudoers-XXXXXX", path[256], err[256];
+  char dir[] = "/tmp/pc-test-sudoers-XXXXXX", path[256];
+  struct pc_error e;
   struct seen s;
 
   ok(pc_priv_builtin("admin") && pc_priv_builtin("docker") &&
@@ -172,22 +172,20 @@ static void test_sudoers(void) {
   write_text(path, "%included ALL=(ALL) ALL\n@include inc\n");
   memset(&s, 0, sizeof(s));
   (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
-  ok(pc_priv_sudoers(path, collect, &s, err, sizeof(err)) == -1 &&
-         strstr(err, "nested too deeply") != NULL,
-     "an include loop stops (%s)", err);
+  ok(pc_priv_sudoers(path, collect, &s, &e) == -1 &&
+         strstr(e.detail, "nested too deeply") != NULL,
+     "an include loop stops (%s)", e.detail);
   (void)snprintf(path, sizeof(path), "%s/inc", dir);
   write_text(path, "%included ALL=(ALL) ALL\n");
   memset(&s, 0, sizeof(s));
   (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
-  ok(pc_priv_sudoers(path, collect, &s, err, sizeof(err)) == 0, "scan (%s)",
-     err);
+  ok(pc_priv_sudoers(path, collect, &s, &e) == 0, "scan (%s)", e.detail);
   is_str(s.names, "dflt ops nonunix quoted negated fromdir included ",
          "every %%group but the commented one, includes followed");
   ok(s.ngids == 1 && s.gids[0] == 4242, "%%#gid reported as a gid");
   memset(&s, 0, sizeof(s));
   (void)snprintf(path, sizeof(path), "%s/none", dir);
-  ok(pc_priv_sudoers(path, collect, &s, err, sizeof(err)) == 0 &&
-         s.names[0] == '\0',
+  ok(pc_priv_sudoers(path, collect, &s, &e) == 0 && s.names[0] == '\0',
      "a missing sudoers is no error");
   (void)snprintf(path, sizeof(path), "rm -rf '%s'", dir);
   if (system(path) != 0)
