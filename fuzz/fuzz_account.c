@@ -29,18 +29,18 @@ static struct pc_config cfg;
 static enum pc_account_result check(struct canned *c) {
   enum pc_account_result res = PC_ACCOUNT_ERROR;
   struct pc_client cl;
-  char why[512];
+  struct pc_error why = {0};
   int graced = -1;
 
   if (pc_client_init(&cl, &cfg, canned_http(c)) != PC_OK)
     return res;
   cl.retries = 0;
   res = pc_account_check(&cl, FIXTURE_USER, getuid(), FIXTURE_NOW, 1, &graced,
-                         why, sizeof why);
+                         &why);
   pc_client_free(&cl);
   /* graced only for an admission; why always terminated. */
   if ((graced != 0 && graced != 1) || (graced && res != PC_ACCOUNT_OK) ||
-      memchr(why, '\0', sizeof why) == NULL)
+      memchr(why.detail, '\0', sizeof why.detail) == NULL)
     abort();
   return res;
 }
@@ -64,10 +64,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   const uint8_t *sep = memmem(data, size, "\n--\n", 4);
   size_t rlen = sep ? (size_t)(sep - data) : size;
   struct canned c;
-  char why[256];
+  struct pc_error why = {0};
 
   if (pc_private_write(cfg.cache_dir, FIXTURE_USER, "account.json", data, rlen,
-                       why, sizeof why) != 0)
+                       &why) != 0)
     abort();
   if (sep != NULL)
     canned_split(&c, sep + 4, size - rlen - 4);

@@ -48,10 +48,10 @@ static void save_device(const struct pc_config *cfg) {
                         .group_key = group_key,
                         .password = password,
                         .mfa = 1};
-  char why[256];
+  struct pc_error why = {0};
 
-  if (pc_device_save(cfg->cache_dir, local_user, &d, why, sizeof why) != 0) {
-    fprintf(stderr, "fuzz_flows: %s\n", why);
+  if (pc_device_save(cfg->cache_dir, local_user, &d, &why) != 0) {
+    fprintf(stderr, "fuzz_flows: %s\n", why.detail);
     abort();
   }
 }

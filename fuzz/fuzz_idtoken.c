@@ -61,7 +61,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   static const unsigned char jwks[] = "2" FIXTURE_JWKS;
-  char *token = fixture_text(data, size), why[256];
+  char *token = fixture_text(data, size);
+  struct pc_error why = {0};
   json_object *claims = NULL;
   struct pc_client cl;
   struct canned c;
@@ -76,8 +77,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   canned_split(&c, jwks, sizeof jwks - 1);
   if (pc_client_init(&cl, &cfg, canned_http(&c)) == PC_OK) {
     cl.retries = 0;
-    st = pc_idtoken_verify(&cl, token, FIXTURE_NOW, &claims, why, sizeof why);
-    if ((st == PC_OK) != (claims != NULL) || memchr(why, 0, sizeof why) == NULL)
+    st = pc_idtoken_verify(&cl, token, FIXTURE_NOW, &claims, &why);
+    if ((st == PC_OK) != (claims != NULL) ||
+        memchr(why.detail, 0, sizeof why.detail) == NULL)
       abort();
     if (st == PC_OK) {
       if (chk != PC_JWT_VALID)

@@ -43,11 +43,12 @@ char *__wrap_crypt_r(const char *phrase, const char *setting,
 static void login(const char *pw) {
   enum pc_offline_result res;
   time_t last = -1;
-  char why[512];
+  struct pc_error why = {0};
 
   res = pc_offline_login(&cfg, FIXTURE_USER, getuid(), pw, FIXTURE_NOW, &last,
-                         why, sizeof why);
-  if (memchr(why, '\0', sizeof why) == NULL || res > PC_OFFLINE_ERROR)
+                         &why);
+  if (memchr(why.detail, '\0', sizeof why.detail) == NULL ||
+      res > PC_OFFLINE_ERROR)
     abort();
   /* Only the right password opens. */
   if (res == PC_OFFLINE_OK && strcmp(pw, RIGHT) != 0)
@@ -69,10 +70,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  char why[256];
+  struct pc_error why = {0};
 
   if (pc_private_write(cfg.cache_dir, FIXTURE_USER, "offline.json", data, size,
-                       why, sizeof why) != 0)
+                       &why) != 0)
     abort();
   login("wrong");
   login(RIGHT);

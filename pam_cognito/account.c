@@ -49,7 +49,7 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
   struct pc_verdict v;
   enum pc_status st;
   time_t now = time(NULL);
-  char why[256];
+  struct pc_error why;
   int rc;
 
   st = pc_authorize(cl, user, t->id_token, now, &v);
@@ -58,7 +58,7 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
                "authentication failure; rhost=%s user=%s: password accepted "
                "but %s",
                pc_log_rhost(m), pc_log_user(m, user),
-               v.why[0] ? v.why : pc_status_str(st));
+               v.why.detail[0] ? v.why.detail : pc_status_str(st));
     pc_verdict_free(&v);
     rc = pc_pam_result(st);
     if (rc == PAM_AUTHINFO_UNAVAIL)
@@ -70,25 +70,24 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
     pam_syslog(m->pamh, LOG_NOTICE,
                "authentication failure; rhost=%s user=%s: password accepted "
                "but access refused: %s",
-               pc_log_rhost(m), pc_log_user(m, user), v.why);
+               pc_log_rhost(m), pc_log_user(m, user), v.why.detail);
     pc_verdict_free(&v);
     return v.access == PC_ACCESS_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
   }
-  if (m->has_local &&
-      pc_account_remember(&m->cfg, user, m->uid, t->refresh_token, &v, now, why,
-                          sizeof why) != 0)
+  if (m->has_local && pc_account_remember(&m->cfg, user, m->uid,
+                                          t->refresh_token, &v, now, &why) != 0)
     pam_syslog(m->pamh, LOG_WARNING,
                "user=%s: cannot keep the account record (%s); key logins "
                "will not be admitted until it can be written",
-               pc_log_user(m, user), why);
+               pc_log_user(m, user), why.detail);
   /* The password the user has now (a forced change set a new one). */
   if (m->has_local &&
       pc_offline_remember(&m->cfg, user, m->uid,
                           r->new_password ? r->new_password : password,
-                          r->mfa_used, v.groups, now, why, sizeof why) != 0)
+                          r->mfa_used, v.groups, now, &why) != 0)
     pam_syslog(m->pamh, LOG_WARNING,
                "user=%s: cannot keep the offline verifier (%s)",
-               pc_log_user(m, user), why);
+               pc_log_user(m, user), why.detail);
   pc_verdict_free(&v);
   return pc_module_mark_admitted(m, user);
 }
@@ -116,7 +115,7 @@ int pc_acct_mgmt(struct pc_module *m) {
   struct pc_client cl;
   const char *user = NULL;
   enum pc_account_result res;
-  char why[512];
+  struct pc_error why;
   int rc, graced = 0;
 
   if ((rc = pc_module_user(m, &user)) != PAM_SUCCESS)
@@ -130,25 +129,25 @@ int pc_acct_mgmt(struct pc_module *m) {
     return unknown_user(m, user, "no local account");
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
-  why[0] = '\0';
+  pc_error_clear(&why);
   res = pc_account_check(&cl, user, m->uid, time(NULL), pc_user_can_signal(),
-                         &graced, why, sizeof why);
+                         &graced, &why);
   pc_client_free(&cl);
   switch (res) {
   case PC_ACCOUNT_OK:
     if (graced)
       pam_syslog(m->pamh, LOG_WARNING, "account admitted; user=%s: %s",
-                 pc_log_user(m, user), why);
+                 pc_log_user(m, user), why.detail);
     else
-      pc_debug(m, "user=%s: %s", pc_log_user(m, user), why);
+      pc_debug(m, "user=%s: %s", pc_log_user(m, user), why.detail);
     return PAM_SUCCESS;
   case PC_ACCOUNT_NOT_ALLOWED:
     pam_syslog(m->pamh, LOG_NOTICE, "account denied; rhost=%s user=%s: %s",
-               pc_log_rhost(m), pc_log_user(m, user), why);
+               pc_log_rhost(m), pc_log_user(m, user), why.detail);
     return PAM_PERM_DENIED;
   case PC_ACCOUNT_EXPIRED:
     pam_syslog(m->pamh, LOG_NOTICE, "account expired; rhost=%s user=%s: %s",
-               pc_log_rhost(m), pc_log_user(m, user), why);
+               pc_log_rhost(m), pc_log_user(m, user), why.detail);
     pc_conv_tell(m, 1,
                  "Your Cognito sign-in is no longer valid (account disabled "
                  "or sign-in revoked).");
@@ -156,14 +155,15 @@ int pc_acct_mgmt(struct pc_module *m) {
   case PC_ACCOUNT_STALE:
   case PC_ACCOUNT_DENIED:
     pam_syslog(m->pamh, LOG_ERR, "account denied; rhost=%s user=%s: %s",
-               pc_log_rhost(m), pc_log_user(m, user), why);
+               pc_log_rhost(m), pc_log_user(m, user), why.detail);
     return PAM_PERM_DENIED;
   case PC_ACCOUNT_UNKNOWN:
-    return unknown_user(m, user, why);
+    return unknown_user(m, user, why.detail);
   case PC_ACCOUNT_ERROR:
     break;
   }
   pam_syslog(m->pamh, LOG_ERR, "account stage failed for user=%s: %s",
-             pc_log_user(m, user), why[0] ? why : "internal error");
+             pc_log_user(m, user),
+             why.detail[0] ? why.detail : "internal error");
   return PAM_SYSTEM_ERR;
 }

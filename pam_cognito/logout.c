@@ -11,15 +11,15 @@
 
 void pc_logout_opened(struct pc_module *m) {
   const char *user = NULL;
-  char why[256];
+  struct pc_error why;
   int live = 0;
 
   if (!m->cfg.revoke_on_logout || pc_module_user(m, &user) != PAM_SUCCESS)
     return;
-  if (pc_logout_session_open(m->cfg.cache_dir, user, &live, why, sizeof why))
+  if (pc_logout_session_open(m->cfg.cache_dir, user, &live, &why))
     pam_syslog(m->pamh, LOG_WARNING,
                "session of user=%s not counted for revoke_on_logout: %s",
-               pc_log_user(m, user), why);
+               pc_log_user(m, user), why.detail);
   else
     pc_debug(m, "user=%s has %d open session(s) here", pc_log_user(m, user),
              live);
@@ -28,7 +28,7 @@ void pc_logout_opened(struct pc_module *m) {
 int pc_close_session(struct pc_module *m) {
   const char *user = NULL;
   struct pc_error err;
-  char why[256];
+  struct pc_error why;
   int live = 0, rc;
 
   if (!m->cfg.revoke_on_logout)
@@ -36,10 +36,10 @@ int pc_close_session(struct pc_module *m) {
   if ((rc = pc_module_user(m, &user)) != PAM_SUCCESS)
     return rc;
   /* Without the count, other sessions may still be open: keep the token. */
-  if (pc_logout_session_close(m->cfg.cache_dir, user, &live, why, sizeof why)) {
+  if (pc_logout_session_close(m->cfg.cache_dir, user, &live, &why)) {
     pam_syslog(m->pamh, LOG_WARNING,
                "user=%s: sessions not counted, refresh token kept: %s",
-               pc_log_user(m, user), why);
+               pc_log_user(m, user), why.detail);
     return PAM_SESSION_ERR;
   }
   if (live > 0) {

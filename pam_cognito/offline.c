@@ -20,7 +20,8 @@ int pc_module_offline(struct pc_module *m, const char *user,
   enum pc_offline_result res;
   time_t last = 0;
   struct tm tm;
-  char why[320], when[64], msg[160];
+  struct pc_error why;
+  char when[64], msg[160];
   int can_signal = pc_user_can_signal();
 
   if (m->cfg.offline_days <= 0 || !m->has_local)
@@ -43,17 +44,18 @@ int pc_module_offline(struct pc_module *m, const char *user,
                  pc_log_user(m, user), pc_error_not_down_why(err, can_signal));
     return -1;
   }
-  why[0] = '\0';
+  pc_error_clear(&why);
   res = pc_offline_login(&m->cfg, user, m->uid, password, time(NULL), &last,
-                         why, sizeof why);
+                         &why);
   if (res == PC_OFFLINE_NONE) {
-    pc_debug(m, "user=%s: no offline login: %s", pc_log_user(m, user), why);
+    pc_debug(m, "user=%s: no offline login: %s", pc_log_user(m, user),
+             why.detail);
     return -1;
   }
   if (res != PC_OFFLINE_OK) {
     pam_syslog(m->pamh, LOG_NOTICE,
                "offline authentication failure; rhost=%s user=%s: %s",
-               pc_log_rhost(m), pc_log_user(m, user), why);
+               pc_log_rhost(m), pc_log_user(m, user), why.detail);
     if (res == PC_OFFLINE_LOCKED)
       pc_conv_tell(m, 1,
                    "Cognito cannot be reached, and offline login is locked "
@@ -76,6 +78,6 @@ int pc_module_offline(struct pc_module *m, const char *user,
              "offline authentication; rhost=%s user=%s: Cognito unreachable "
              "(%s); %s",
              pc_log_rhost(m), pc_log_user(m, user), pc_cause_str(err->cause),
-             why);
+             why.detail);
   return pc_module_mark_admitted(m, user);
 }

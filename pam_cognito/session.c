@@ -160,11 +160,11 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
   }
   /* What the session stages decide credentials_required on: root's own
    * record, not the user's credentials.json. */
-  if (pc_issued_save(m->cfg.cache_dir, user, local_uid(m), cr.expiration, text,
-                     sizeof text) != 0)
+  if (pc_issued_save(m->cfg.cache_dir, user, local_uid(m), cr.expiration,
+                     &err) != 0)
     pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
                "cannot record the AWS credentials issued to user=%s: %s",
-               pc_log_user(m, user), text);
+               pc_log_user(m, user), err.detail);
   rc = put_creds_env(m, user, &cr);
   if (rc != PAM_SUCCESS && !m->cfg.credentials_required)
     rc = PAM_SUCCESS;
@@ -251,21 +251,21 @@ static int session_creds(struct pc_module *m, const char *stage) {
  * credentials still valid (store/issued_record.h). */
 static int require_creds(struct pc_module *m, const char *stage, int failed) {
   const char *user = NULL;
-  char why[256];
+  struct pc_error why;
   int have = session_creds(m, stage), issued;
 
   if (!m->cfg.credentials_required)
     return PAM_SUCCESS;
-  (void)snprintf(why, sizeof why, "no user name");
+  (void)pc_error_set(&why, PC_ERR_PROTOCOL, "no user name");
   issued = pc_module_user(m, &user) == PAM_SUCCESS
                ? pc_issued_valid(m->cfg.cache_dir, user, local_uid(m),
-                                 time(NULL), MIN_VALIDITY, why, sizeof why)
+                                 time(NULL), MIN_VALIDITY, &why)
                : -1;
   if (have && issued == 1)
     return PAM_SUCCESS;
   pam_syslog(m->pamh, LOG_ERR,
              "%s: no valid AWS credentials and credentials_required is set%s%s",
-             stage, issued == 1 ? "" : ": ", issued == 1 ? "" : why);
+             stage, issued == 1 ? "" : ": ", issued == 1 ? "" : why.detail);
   return failed;
 }
 

@@ -59,7 +59,7 @@ int pc_access_rules_admit(const struct pc_config *cfg, const char *user,
 }
 
 enum pc_access pc_access_decide(const struct pc_config *cfg, const char *user,
-                                json_object *claims, char *why, size_t whylen) {
+                                json_object *claims, struct pc_error *why) {
   const char *claim = cfg->login_claim ? cfg->login_claim : "cognito:username";
   const char *got = pc_jwt_str(claims, claim), *flag = verified_flag(claim);
   char *signin = pc_config_signin_name(cfg, user);
@@ -70,27 +70,29 @@ enum pc_access pc_access_decide(const struct pc_config *cfg, const char *user,
     return PC_ACCESS_NOMEM;
   /* Exact bytes: "ALICE" is not "alice", whatever the pool's case rule. */
   if (got == NULL || strcmp(got, signin) != 0) {
-    pc_setf(why, whylen, "token claim %s %s the sign-in name", claim,
-            got == NULL ? "is missing, so it cannot match" : "does not match");
+    pc_error_set(
+        why, PC_ERR_DENIED, "token claim %s %s the sign-in name", claim,
+        got == NULL ? "is missing, so it cannot match" : "does not match");
     free(signin);
     return PC_ACCESS_NOT_BOUND;
   }
   free(signin);
   if (flag != NULL && !claim_true(claims, flag)) {
-    pc_setf(why, whylen, "token claim %s is not verified (%s is not true)",
-            claim, flag);
+    pc_error_set(why, PC_ERR_DENIED,
+                 "token claim %s is not verified (%s is not true)", claim,
+                 flag);
     return PC_ACCESS_NOT_BOUND;
   }
   groups = pc_access_groups(claims);
   if (groups == NULL) {
-    pc_setf(why, whylen, "token claim cognito:groups is malformed");
+    pc_error_set(why, PC_ERR_DENIED, "token claim cognito:groups is malformed");
     return PC_ACCESS_NOT_ALLOWED;
   }
   if (pc_access_rules_admit(cfg, user, groups)) {
     rc = PC_ACCESS_ALLOWED;
   } else {
-    pc_setf(why, whylen, "not in allowed_users%s",
-            cfg->allowed_groups ? " and in none of allowed_groups" : "");
+    pc_error_set(why, PC_ERR_DENIED, "not in allowed_users%s",
+                 cfg->allowed_groups ? " and in none of allowed_groups" : "");
     rc = PC_ACCESS_NOT_ALLOWED;
   }
   pc_access_groups_free(groups);

@@ -14,6 +14,7 @@
 #include <stddef.h>
 #include <json-c/json.h>
 
+#include "base/error.h"
 #include "config/cfg.h"
 
 enum pc_access {
@@ -26,7 +27,7 @@ enum pc_access {
 /* Decide for local user on verified claims; why (for syslog) says which
  * rule or check decided a refusal. */
 enum pc_access pc_access_decide(const struct pc_config *cfg, const char *user,
-                                json_object *claims, char *why, size_t whylen);
+                                json_object *claims, struct pc_error *why);
 
 /* 1 when the rules admit a user with these groups (NULL-terminated list,
  * may be NULL), else 0: the same rule pc_access_decide applies, for a

@@ -47,7 +47,7 @@ enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
   struct pc_device dev;
   struct pc_error e;
   struct pc_refresh_req rq;
-  char *hash = NULL, why[200];
+  char *hash = NULL;
   const char *used = refresh_token;
   enum pc_status st;
   int have_h;
@@ -57,8 +57,7 @@ enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
       (hash = pc_secret_hash(cfg->client_secret, cognito_user,
                              cfg->client_id)) == NULL)
     return pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
-  if (pc_device_load(cfg->cache_dir, user, cfg->user_pool_id, &dev, why,
-                     sizeof why) != 0)
+  if (pc_device_load(cfg->cache_dir, user, cfg->user_pool_id, &dev, NULL) != 0)
     memset(&dev, 0, sizeof dev);
   rq = (struct pc_refresh_req){refresh_token, cognito_user, hash,
                                cfg->client_secret, dev.key};

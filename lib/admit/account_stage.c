@@ -66,24 +66,23 @@ static int record_json(const void *rec, struct pc_buf *b) {
 }
 
 static int record_save(const struct pc_config *cfg, const char *user,
-                       const struct record *r, char *why, size_t whylen) {
+                       const struct record *r, struct pc_error *why) {
   return pc_private_save_json(cfg->cache_dir, user, RECORD_FILE, RECORD_MAX,
-                              record_json, r, why, whylen);
+                              record_json, r, why);
 }
 
 /* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
  * uid (the name was deleted and reused) counts as none. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
-                       struct record *r, char *why, size_t whylen) {
+                       struct record *r, struct pc_error *why) {
   json_object *doc = NULL;
   const char *cu, *rt;
   int rc;
 
   memset(r, 0, sizeof *r);
-  rc = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why,
-                            whylen);
+  rc = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why);
   if (rc == -2)
-    pc_setf(why, whylen, "%s", "the account record is not JSON");
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the account record is not JSON");
   if (rc != 0)
     return rc < 0 ? -1 : rc;
   rc = -1;
@@ -93,13 +92,14 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
       pc_json_int(doc, "verified_at", &r->verified_at) != 0 || cu == NULL ||
       pc_json_bool(doc, "admitted", &r->admitted) != 0 ||
       pc_json_bool(doc, "expired", &r->expired) != 0) {
-    pc_setf(why, whylen, "%s", "the account record is incomplete");
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s",
+                 "the account record is incomplete");
     goto out;
   }
   if (r->uid != (long long)uid) {
-    pc_setf(why, whylen,
-            "account record of %s was made for uid %lld, not %lu: ignored",
-            user, r->uid, (unsigned long)uid);
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "account record of %s was made for uid %lld, not %lu: ignored",
+                 user, r->uid, (unsigned long)uid);
     rc = 1;
     goto out;
   }
@@ -108,7 +108,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
   if (r->cognito_user == NULL || r->groups == NULL ||
       (rt && *rt && r->refresh_token == NULL)) {
-    pc_setf(why, whylen, "%s", "the account record is unusable");
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the account record is unusable");
     goto out;
   }
   rc = 0;
@@ -121,8 +121,8 @@ out:
 
 int pc_account_remember(const struct pc_config *cfg, const char *user,
                         uid_t uid, const char *refresh_token,
-                        const struct pc_verdict *v, time_t now, char *why,
-                        size_t whylen) {
+                        const struct pc_verdict *v, time_t now,
+                        struct pc_error *why) {
   struct record r;
 
   memset(&r, 0, sizeof r);
@@ -132,7 +132,7 @@ int pc_account_remember(const struct pc_config *cfg, const char *user,
   r.cognito_user = v->cognito_user;
   r.refresh_token = (char *)(uintptr_t)refresh_token;
   r.groups = v->groups;
-  return record_save(cfg, user, &r, why, whylen);
+  return record_save(cfg, user, &r, why);
 }
 
 void pc_account_forget(const struct pc_config *cfg, const char *user) {
@@ -142,31 +142,32 @@ void pc_account_forget(const struct pc_config *cfg, const char *user) {
 /* Cognito could not be asked: the last verified decision, if recent. */
 static enum pc_account_result grace(const struct pc_config *cfg,
                                     const char *user, const struct record *r,
-                                    time_t now, int *graced, char *why,
-                                    size_t whylen, const char *reason) {
+                                    time_t now, int *graced,
+                                    struct pc_error *why, const char *reason) {
   long long age = (long long)now - r->verified_at;
 
   if (!r->admitted) {
-    pc_setf(why, whylen, "%s; the last verified decision refused the user",
-            reason);
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "%s; the last verified decision refused the user", reason);
     return PC_ACCOUNT_NOT_ALLOWED;
   }
   if (age < 0 || age >= cfg->account_grace) {
-    pc_setf(why, whylen,
-            "%s; the last verified decision is %lld s old, account_grace is "
-            "%ld s",
-            reason, age, cfg->account_grace);
+    pc_error_set(
+        why, PC_ERR_PROTOCOL,
+        "%s; the last verified decision is %lld s old, account_grace is "
+        "%ld s",
+        reason, age, cfg->account_grace);
     return PC_ACCOUNT_STALE;
   }
   /* The rules of today's configuration over the groups last verified. */
   if (!pc_access_rules_admit(cfg, user, r->groups)) {
-    pc_setf(why, whylen, "%s; by the last verified groups: not allowed",
-            reason);
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "%s; by the last verified groups: not allowed", reason);
     return PC_ACCOUNT_NOT_ALLOWED;
   }
   *graced = 1;
-  pc_setf(why, whylen, "%s; admitted by the decision verified %lld s ago",
-          reason, age);
+  pc_error_set(why, PC_ERR_PROTOCOL,
+               "%s; admitted by the decision verified %lld s ago", reason, age);
   return PC_ACCOUNT_OK;
 }
 
@@ -176,35 +177,36 @@ static enum pc_account_result grace(const struct pc_config *cfg,
 static enum pc_account_result
 no_yes(const struct pc_config *cfg, const char *user, const struct record *r,
        const struct pc_error *err, int user_can_signal, time_t now, int *graced,
-       char *why, size_t whylen, const char *what) {
+       struct pc_error *why, const char *what) {
   char reason[320], text[640];
 
   if (pc_error_cognito_down(err, user_can_signal)) {
     (void)snprintf(reason, sizeof reason, "Cognito unavailable (%s%s%s)", what,
                    what[0] ? ": " : "", pc_cause_str(err->cause));
-    return grace(cfg, user, r, now, graced, why, whylen, reason);
+    return grace(cfg, user, r, now, graced, why, reason);
   }
   if (err->status == PC_ERR_NOMEM || err->status == PC_ERR_CONFIG) {
-    pc_setf(why, whylen, "%s%s%s", what, what[0] ? ": " : "",
-            pc_error_text(err, text, sizeof text));
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s%s%s", what, what[0] ? ": " : "",
+                 pc_error_text(err, text, sizeof text));
     return PC_ACCOUNT_ERROR;
   }
-  pc_setf(why, whylen, "Cognito gave no yes%s%s: %s; no grace: %s",
-          what[0] ? " to " : "", what, pc_error_text(err, text, sizeof text),
-          pc_error_not_down_why(err, user_can_signal));
+  pc_error_set(
+      why, PC_ERR_PROTOCOL, "Cognito gave no yes%s%s: %s; no grace: %s",
+      what[0] ? " to " : "", what, pc_error_text(err, text, sizeof text),
+      pc_error_not_down_why(err, user_can_signal));
   return PC_ACCOUNT_DENIED;
 }
 
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
                                         uid_t uid, time_t now,
                                         int user_can_signal, int *graced,
-                                        char *why, size_t whylen) {
+                                        struct pc_error *why) {
   const struct pc_config *cfg = cl->cfg;
   struct record r;
   struct pc_tokens t;
   struct pc_error err;
   struct pc_verdict v;
-  char reason[256];
+  struct pc_error rec_err;
   enum pc_account_result res;
   enum pc_status st;
   int rc;
@@ -213,25 +215,26 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   memset(&t, 0, sizeof t);
   memset(&v, 0, sizeof v);
   pc_error_clear(&err); /* a failure before any call leaves no cause */
-  rc = record_load(cfg, user, uid, &r, why, whylen);
+  rc = record_load(cfg, user, uid, &r, why);
   if (rc < 0) /* never "unknown": stacks skip that with user_unknown=ignore */
     return PC_ACCOUNT_ERROR;
   if (rc != 0) {
-    if (why == NULL || why[0] == '\0')
-      pc_setf(why, whylen, "never logged in here with a password");
+    if (why == NULL || why->detail[0] == '\0')
+      pc_error_set(why, PC_ERR_PROTOCOL,
+                   "never logged in here with a password");
     return PC_ACCOUNT_UNKNOWN;
   }
   if (r.expired) {
-    pc_setf(why, whylen,
-            "Cognito refused this user's sign-in %lld s ago; a password login "
-            "renews it",
-            (long long)now - r.verified_at);
+    pc_error_set(
+        why, PC_ERR_PROTOCOL,
+        "Cognito refused this user's sign-in %lld s ago; a password login "
+        "renews it",
+        (long long)now - r.verified_at);
     res = PC_ACCOUNT_EXPIRED;
     goto out;
   }
   if (r.refresh_token == NULL) {
-    res =
-        grace(cfg, user, &r, now, graced, why, whylen, "no refresh token kept");
+    res = grace(cfg, user, &r, now, graced, why, "no refresh token kept");
     goto out;
   }
   /* With this host's device key; a rotated token comes back in t. */
@@ -239,48 +242,49 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
       st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET) {
     /* Cognito answered no: the token is gone for good. Keep no grace. */
-    pc_setf(why, whylen, "Cognito refused the refresh: %s%s%s",
-            err.type[0] ? err.type : pc_status_str(st),
-            err.message[0] ? ": " : "", err.message);
+    pc_error_set(why, PC_ERR_PROTOCOL, "Cognito refused the refresh: %s%s%s",
+                 err.type[0] ? err.type : pc_status_str(st),
+                 err.message[0] ? ": " : "", err.message);
     pc_free_secret(&r.refresh_token);
     r.admitted = 0;
     r.expired = 1;
     r.verified_at = (long long)now;
-    (void)record_save(cfg, user, &r, reason, sizeof reason);
+    (void)record_save(cfg, user, &r, NULL);
     res = PC_ACCOUNT_EXPIRED;
     goto out;
   }
   if (st != PC_OK) {
-    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, whylen,
-                 "");
+    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, "");
     goto out;
   }
   st = pc_authorize(cl, user, t.id_token, now, &v);
   if (pc_status_no_answer(st)) {
     /* The key fetch was the transport's last call. */
     pc_error_clear(&err);
-    (void)pc_error_set(&err, st, "%s", v.why);
+    (void)pc_error_set(&err, st, "%s", v.why.detail);
     err.cause = pc_http_cause(cl->http);
-    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, whylen,
+    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why,
                  "the pool's keys");
     goto out;
   }
   if (st != PC_OK) {
     res = st == PC_ERR_NOMEM ? PC_ACCOUNT_ERROR : PC_ACCOUNT_NOT_ALLOWED;
-    pc_setf(why, whylen, "%s", v.why);
+    pc_error_set(why, st, "%s", v.why.detail);
     goto out;
   }
   res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
-  pc_setf(why, whylen, "%s",
-          res == PC_ACCOUNT_OK ? "admitted by a fresh token" : v.why);
+  pc_error_set(why, res == PC_ACCOUNT_OK ? PC_OK : PC_ERR_DENIED, "%s",
+               res == PC_ACCOUNT_OK ? "admitted by a fresh token"
+                                    : v.why.detail);
   /* Remember this decision (and a rotated refresh token): an admission
    * whose record cannot be written is an error (the next decision would be
    * made from a stale record, or with a token already rotated away). */
   if (pc_account_remember(cfg, user, uid,
                           t.refresh_token ? t.refresh_token : r.refresh_token,
-                          &v, now, reason, sizeof reason) != 0 &&
+                          &v, now, &rec_err) != 0 &&
       res == PC_ACCOUNT_OK) {
-    pc_setf(why, whylen, "cannot write the account record: %s", reason);
+    pc_error_set(why, PC_ERR_PROTOCOL, "cannot write the account record: %s",
+                 rec_err.detail);
     res = PC_ACCOUNT_ERROR;
   }
 out:

@@ -17,6 +17,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "base/error.h"
 #include "admit/authorize.h"
 #include "net/api.h"
 
@@ -37,8 +38,8 @@ enum pc_account_result {
  * why set (the login stands; only later key logins are affected). */
 int pc_account_remember(const struct pc_config *cfg, const char *user,
                         uid_t uid, const char *refresh_token,
-                        const struct pc_verdict *v, time_t now, char *why,
-                        size_t whylen);
+                        const struct pc_verdict *v, time_t now,
+                        struct pc_error *why);
 
 /* Decide for user (local uid) at now, refreshing through cl. why says what
  * decided (for syslog); *graced is set when a remembered decision was used
@@ -47,7 +48,7 @@ int pc_account_remember(const struct pc_config *cfg, const char *user,
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
                                         uid_t uid, time_t now,
                                         int user_can_signal, int *graced,
-                                        char *why, size_t whylen);
+                                        struct pc_error *why);
 
 /* Forget user's record (after the password was refused, say). */
 void pc_account_forget(const struct pc_config *cfg, const char *user);

@@ -18,10 +18,10 @@ enum pc_status pc_authorize(struct pc_client *cl, const char *user,
 
   memset(v, 0, sizeof *v);
   v->access = PC_ACCESS_NOT_ALLOWED;
-  st = pc_idtoken_verify(cl, id_token, now, &claims, v->why, sizeof v->why);
+  st = pc_idtoken_verify(cl, id_token, now, &claims, &v->why);
   if (st != PC_OK)
     return st;
-  v->access = pc_access_decide(cl->cfg, user, claims, v->why, sizeof v->why);
+  v->access = pc_access_decide(cl->cfg, user, claims, &v->why);
   cu = pc_jwt_str(claims, "cognito:username");
   v->groups = pc_access_groups(claims);
   v->cognito_user = cu ? strdup(cu) : NULL;

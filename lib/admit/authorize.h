@@ -16,7 +16,7 @@ struct pc_verdict {
   enum pc_access access; /* meaningful when the call returned PC_OK */
   char **groups;         /* cognito:groups of the verified token */
   char *cognito_user;    /* its cognito:username (for SECRET_HASH) */
-  char why[320];         /* for syslog when refused; no secrets */
+  struct pc_error why;   /* for syslog when refused; no secrets */
 };
 
 /* Verify id_token for local user at now and decide. PC_OK when the token is

@@ -108,7 +108,7 @@ static int save(const struct pc_cache *c, const struct session *s, int n,
 /* Add (open) or remove this process's session under the area's lock;
  * dead sessions are dropped on the way. */
 static int update(const char *base, const char *user, int open, int *live,
-                  char *why, size_t whylen) {
+                  struct pc_error *why) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
   struct session *s = calloc(MAX_SESSIONS + 1, sizeof *s);
@@ -117,17 +117,19 @@ static int update(const char *base, const char *user, int open, int *live,
 
   *live = 0;
   if (s == NULL) {
-    pc_setf(why, whylen, "%s", "out of memory");
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "out of memory");
     return -1;
   }
   if (pc_cache_open_private(&c, base, user, 1, &e) != 0 ||
       flock(c.dir_fd, LOCK_EX) != 0) {
     char text[512];
-    pc_setf(why, whylen, "%s", pc_error_text(&e, text, sizeof text));
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s",
+                 pc_error_text(&e, text, sizeof text));
     goto out;
   }
   if (load(&c, s, &n) != 0) {
-    pc_setf(why, whylen, "%s/%s is unreadable", c.path, SESSIONS_FILE);
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s/%s is unreadable", c.path,
+                 SESSIONS_FILE);
     goto out;
   }
   for (i = 0; i < n; i++) {
@@ -142,7 +144,8 @@ static int update(const char *base, const char *user, int open, int *live,
   rc = save(&c, s, kept, &e);
   if (rc != 0) {
     char text[512];
-    pc_setf(why, whylen, "%s", pc_error_text(&e, text, sizeof text));
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s",
+                 pc_error_text(&e, text, sizeof text));
   }
 out:
   pc_cache_close(&c); /* releases the lock */
@@ -151,13 +154,13 @@ out:
 }
 
 int pc_logout_session_open(const char *base, const char *user, int *live,
-                           char *why, size_t whylen) {
-  return update(base, user, 1, live, why, whylen);
+                           struct pc_error *why) {
+  return update(base, user, 1, live, why);
 }
 
 int pc_logout_session_close(const char *base, const char *user, int *live,
-                            char *why, size_t whylen) {
-  return update(base, user, 0, live, why, whylen);
+                            struct pc_error *why) {
+  return update(base, user, 0, live, why);
 }
 
 /* RevokeToken over the settings in cfg: the token is the only thing the

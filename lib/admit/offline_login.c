@@ -94,9 +94,9 @@ static int record_json(const void *rec, struct pc_buf *b) {
 }
 
 static int record_save(const struct pc_config *cfg, const char *user,
-                       const struct record *r, char *why, size_t whylen) {
+                       const struct record *r, struct pc_error *why) {
   return pc_private_save_json(cfg->cache_dir, user, RECORD_FILE, RECORD_MAX,
-                              record_json, r, why, whylen);
+                              record_json, r, why);
 }
 
 static void record_remove(const struct pc_config *cfg, const char *user) {
@@ -105,16 +105,15 @@ static void record_remove(const struct pc_config *cfg, const char *user) {
 
 /* 0 loaded, 1 none (absent, or made for another uid), -1 unusable. */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
-                       struct record *r, char *why, size_t whylen) {
+                       struct record *r, struct pc_error *why) {
   json_object *doc = NULL;
   const char *v;
   int rc;
 
   memset(r, 0, sizeof *r);
-  rc = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why,
-                            whylen);
+  rc = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why);
   if (rc == -2)
-    pc_setf(why, whylen, "%s", "the offline record is unusable");
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the offline record is unusable");
   if (rc != 0)
     return rc < 0 ? -1 : rc;
   rc = -1;
@@ -128,8 +127,9 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
       !json_object_object_get_ex(doc, "groups", NULL))
     goto out;
   if (r->uid != (long long)uid) {
-    pc_setf(why, whylen, "offline record made for uid %lld, not %lu", r->uid,
-            (unsigned long)uid);
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "offline record made for uid %lld, not %lu", r->uid,
+                 (unsigned long)uid);
     rc = 1;
     goto out;
   }
@@ -139,7 +139,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
     rc = 0;
 out:
   if (rc == -1)
-    pc_setf(why, whylen, "%s", "the offline record is unusable");
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the offline record is unusable");
   if (rc != 0)
     record_free(r);
   pc_json_put_secret(doc);
@@ -160,26 +160,27 @@ static int new_verifier(const char *password, char *out) {
 /* The record's lock; with create 0, -2 when the user has no root-only
  * area (so no record): nothing is created for users never seen. */
 static int lock(const struct pc_config *cfg, const char *user, int create,
-                char *why, size_t whylen) {
-  return pc_private_lock(cfg->cache_dir, user, LOCK_FILE, create, why, whylen);
+                struct pc_error *why) {
+  return pc_private_lock(cfg->cache_dir, user, LOCK_FILE, create, why);
 }
 
 int pc_offline_repassword(const struct pc_config *cfg, const char *user,
                           uid_t uid, const char *password) {
-  char out[CRYPT_OUTPUT_SIZE], why[256];
+  char out[CRYPT_OUTPUT_SIZE];
+  struct pc_error why;
   struct record r;
-  int rc, fd = lock(cfg, user, 0, why, sizeof why);
+  int rc, fd = lock(cfg, user, 0, &why);
 
   if (fd == -2)
     return 0; /* nothing cached */
-  rc = fd < 0 ? -1 : record_load(cfg, user, uid, &r, why, sizeof why);
+  rc = fd < 0 ? -1 : record_load(cfg, user, uid, &r, &why);
   if (rc == 0) {
     pc_free_secret(&r.verifier);
     if (new_verifier(password, out) == 0) {
       r.verifier = out;
       r.failures = 0;
       r.failed_at = 0;
-      rc = record_save(cfg, user, &r, why, sizeof why) == 0 ? 1 : -1;
+      rc = record_save(cfg, user, &r, &why) == 0 ? 1 : -1;
       r.verifier = NULL;
     } else {
       rc = -1;
@@ -198,8 +199,7 @@ int pc_offline_repassword(const struct pc_config *cfg, const char *user,
 
 int pc_offline_remember(const struct pc_config *cfg, const char *user,
                         uid_t uid, const char *password, int mfa_used,
-                        char *const *groups, time_t now, char *why,
-                        size_t whylen) {
+                        char *const *groups, time_t now, struct pc_error *why) {
   char out[CRYPT_OUTPUT_SIZE];
   struct record r;
   int rc, fd;
@@ -207,7 +207,7 @@ int pc_offline_remember(const struct pc_config *cfg, const char *user,
   if (cfg->offline_days <= 0)
     return 0;
   if (new_verifier(password, out) != 0) {
-    pc_setf(why, whylen, "cannot compute the password verifier");
+    pc_error_set(why, PC_ERR_PROTOCOL, "cannot compute the password verifier");
     return -1;
   }
   memset(&r, 0, sizeof r);
@@ -218,8 +218,8 @@ int pc_offline_remember(const struct pc_config *cfg, const char *user,
   r.groups = (char **)(uintptr_t)groups;
   /* Under the lock: an offline attempt in flight must not write the old
    * verifier back over this one. */
-  fd = lock(cfg, user, 1, why, whylen);
-  rc = fd < 0 ? -1 : record_save(cfg, user, &r, why, whylen);
+  fd = lock(cfg, user, 1, why);
+  rc = fd < 0 ? -1 : record_save(cfg, user, &r, why);
   pc_private_unlock(fd);
   pc_wipe(out, sizeof out);
   return rc;
@@ -229,15 +229,14 @@ int pc_offline_remember(const struct pc_config *cfg, const char *user,
  * so that neither a parallel attempt nor a killed process loses it. What
  * the record said before is in *r. 0, or -1 (the attempt must fail). */
 static int count_attempt(const struct pc_config *cfg, const char *user,
-                         struct record *r, time_t now, char *why,
-                         size_t whylen) {
+                         struct record *r, time_t now, struct pc_error *why) {
   struct record c = *r;
 
   if (c.failures >= cfg->offline_failures)
     c.failures = 0; /* the lockout ran out: count afresh */
   c.failures++;
   c.failed_at = (long long)now;
-  if (record_save(cfg, user, &c, why, whylen) != 0)
+  if (record_save(cfg, user, &c, why) != 0)
     return -1;
   r->failures = c.failures;
   r->failed_at = c.failed_at;
@@ -249,15 +248,15 @@ static int count_attempt(const struct pc_config *cfg, const char *user,
 static int settle_attempt(const struct pc_config *cfg, const char *user,
                           uid_t uid, int clear) {
   struct record r;
-  char why[256];
-  int rc, fd = lock(cfg, user, 0, why, sizeof why);
+  struct pc_error why;
+  int rc, fd = lock(cfg, user, 0, &why);
 
-  rc = fd < 0 ? -1 : record_load(cfg, user, uid, &r, why, sizeof why);
+  rc = fd < 0 ? -1 : record_load(cfg, user, uid, &r, &why);
   if (rc == 0) {
     r.failures = clear || r.failures <= 0 ? 0 : r.failures - 1;
     if (r.failures == 0)
       r.failed_at = 0;
-    rc = record_save(cfg, user, &r, why, sizeof why);
+    rc = record_save(cfg, user, &r, &why);
     record_free(&r);
   }
   pc_private_unlock(fd);
@@ -267,29 +266,30 @@ static int settle_attempt(const struct pc_config *cfg, const char *user,
 enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
                                         const char *user, uid_t uid,
                                         const char *password, time_t now,
-                                        time_t *last_online, char *why,
-                                        size_t whylen) {
+                                        time_t *last_online,
+                                        struct pc_error *why) {
   struct record r;
   enum pc_offline_result res;
   int rc, match, fd, locked, too_old;
 
   *last_online = 0;
   if (cfg->offline_days <= 0) {
-    pc_setf(why, whylen, "offline login is off (offline_days = 0)");
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "offline login is off (offline_days = 0)");
     return PC_OFFLINE_NONE;
   }
-  fd = lock(cfg, user, 0, why, whylen);
+  fd = lock(cfg, user, 0, why);
   if (fd == -2) {
-    pc_setf(why, whylen, "no online login to fall back on");
+    pc_error_set(why, PC_ERR_PROTOCOL, "no online login to fall back on");
     return PC_OFFLINE_NONE;
   }
   if (fd < 0)
     return PC_OFFLINE_ERROR;
-  rc = record_load(cfg, user, uid, &r, why, whylen);
+  rc = record_load(cfg, user, uid, &r, why);
   if (rc != 0) {
     pc_private_unlock(fd);
-    if (why != NULL && why[0] == '\0')
-      pc_setf(why, whylen, "no online login to fall back on");
+    if (why != NULL && why->detail[0] == '\0')
+      pc_error_set(why, PC_ERR_PROTOCOL, "no online login to fall back on");
     return rc == 1 ? PC_OFFLINE_NONE : PC_OFFLINE_ERROR;
   }
   *last_online = (time_t)r.last_online;
@@ -297,7 +297,7 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
            (long long)now - r.failed_at < cfg->offline_lockout;
   too_old = (long long)now - r.last_online > cfg->offline_days * DAY ||
             (long long)now < r.last_online;
-  rc = locked || too_old ? 0 : count_attempt(cfg, user, &r, now, why, whylen);
+  rc = locked || too_old ? 0 : count_attempt(cfg, user, &r, now, why);
   pc_private_unlock(fd);
   /* The verifier is computed in every case below, so that a refusal for
    * age, lockout or rules costs the same time as a wrong password. It is
@@ -307,37 +307,42 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
   if (rc != 0) {
     res = PC_OFFLINE_ERROR; /* why: the attempt could not be counted */
   } else if (locked) {
-    pc_setf(why, whylen,
-            "offline login locked after %lld wrong passwords (for %lld more "
-            "seconds, or until an online login)",
-            r.failures, cfg->offline_lockout - ((long long)now - r.failed_at));
+    pc_error_set(
+        why, PC_ERR_PROTOCOL,
+        "offline login locked after %lld wrong passwords (for %lld more "
+        "seconds, or until an online login)",
+        r.failures, cfg->offline_lockout - ((long long)now - r.failed_at));
     res = PC_OFFLINE_LOCKED;
   } else if (too_old) {
-    pc_setf(why, whylen,
-            "last online login is older than offline_days (%ld days)",
-            cfg->offline_days);
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "last online login is older than offline_days (%ld days)",
+                 cfg->offline_days);
     res = PC_OFFLINE_TOO_OLD;
   } else if (!match) {
-    pc_setf(why, whylen, "wrong password (offline failure %lld of %ld)",
-            r.failures, cfg->offline_failures);
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "wrong password (offline failure %lld of %ld)", r.failures,
+                 cfg->offline_failures);
     res = PC_OFFLINE_WRONG;
   } else if (r.mfa && !cfg->offline_mfa) {
-    pc_setf(why, whylen,
-            "the user signs in with a second factor, which offline login "
-            "cannot ask for (offline_mfa is off)");
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "the user signs in with a second factor, which offline login "
+                 "cannot ask for (offline_mfa is off)");
     res = PC_OFFLINE_MFA;
   } else if (!pc_access_rules_admit(cfg, user, r.groups)) {
-    pc_setf(why, whylen, "the cached groups are not allowed here");
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "the cached groups are not allowed here");
     res = PC_OFFLINE_NOT_ALLOWED;
   } else {
-    pc_setf(why, whylen, "password matches the verifier of the login at %lld",
-            r.last_online);
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "password matches the verifier of the login at %lld",
+                 r.last_online);
     res = PC_OFFLINE_OK;
   }
   if (match && rc == 0 && !locked && !too_old &&
       settle_attempt(cfg, user, uid, res == PC_OFFLINE_OK) != 0 &&
       res == PC_OFFLINE_OK) {
-    pc_setf(why, whylen, "cannot clear the offline failure count");
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "cannot clear the offline failure count");
     res = PC_OFFLINE_ERROR;
   }
   record_free(&r);
@@ -347,10 +352,10 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
 int pc_offline_refused(const struct pc_config *cfg, const char *user, uid_t uid,
                        const char *password) {
   struct record r;
-  char why[256];
-  int match = 0, fd = lock(cfg, user, 0, why, sizeof why);
+  struct pc_error why;
+  int match = 0, fd = lock(cfg, user, 0, &why);
 
-  if (fd >= 0 && record_load(cfg, user, uid, &r, why, sizeof why) == 0) {
+  if (fd >= 0 && record_load(cfg, user, uid, &r, &why) == 0) {
     match = verifier_matches(r.verifier, password);
     record_free(&r);
     if (match)

@@ -23,6 +23,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "base/error.h"
 #include "config/cfg.h"
 
 /* yescrypt cost factor: Debian's default for /etc/shadow (login.defs
@@ -45,16 +46,15 @@ enum pc_offline_result {
  * nothing when offline_days is 0. 0, or -1 with why set. */
 int pc_offline_remember(const struct pc_config *cfg, const char *user,
                         uid_t uid, const char *password, int mfa_used,
-                        char *const *groups, time_t now, char *why,
-                        size_t whylen);
+                        char *const *groups, time_t now, struct pc_error *why);
 
 /* Cognito cannot be reached: decide on password. *last_online receives the
  * time of the last online login when a record exists. why is for syslog. */
 enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
                                         const char *user, uid_t uid,
                                         const char *password, time_t now,
-                                        time_t *last_online, char *why,
-                                        size_t whylen);
+                                        time_t *last_online,
+                                        struct pc_error *why);
 
 /* Cognito refused password (the online answer is final): when it is the
  * cached one, the password was changed or reset elsewhere, so the verifier

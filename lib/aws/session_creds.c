@@ -23,7 +23,7 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
                        struct pc_warnings *w) {
   struct pc_error e, note;
   struct pc_device dev;
-  char *hash = NULL, why[200];
+  char *hash = NULL;
 
   if (pc_store_save_creds(s, cr, &e) != 0) {
     (void)pc_error_set(&note, PC_ERR_CONFIG, "AWS credentials not cached: %s",
@@ -38,8 +38,8 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
     return;
   /* Tokens of a remembered device refresh only with its key: the key alone
    * (never the device's secret) goes to the helper. */
-  if (pc_device_load(cfg->cache_dir, s->name, cfg->user_pool_id, &dev, why,
-                     sizeof why) != 0)
+  if (pc_device_load(cfg->cache_dir, s->name, cfg->user_pool_id, &dev, NULL) !=
+      0)
     memset(&dev, 0, sizeof dev);
   if (pc_store_save_handover(s, cfg, identity_id, user_id, hash, dev.key,
                              t->refresh_token, &e) != 0) {

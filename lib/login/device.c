@@ -74,13 +74,14 @@ int pc_device_parse(const char *json, size_t len, struct pc_device *d) {
 }
 
 int pc_device_load(const char *base, const char *user, const char *pool_id,
-                   struct pc_device *d, char *why, size_t whylen) {
+                   struct pc_device *d, struct pc_error *why) {
   struct pc_buf b;
-  int rc = pc_private_read(base, user, DEVICE_FILE, &b, why, whylen);
+  int rc = pc_private_read(base, user, DEVICE_FILE, &b, why);
 
   memset(d, 0, sizeof *d);
   if (rc == 0 && pc_device_parse(b.data, b.len, d) != 0) {
-    pc_setf(why, whylen, "%s is not a device record", DEVICE_FILE);
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s is not a device record",
+                 DEVICE_FILE);
     rc = -1;
   }
   pc_buf_free(&b);
@@ -92,15 +93,15 @@ int pc_device_load(const char *base, const char *user, const char *pool_id,
 }
 
 int pc_device_save(const char *base, const char *user,
-                   const struct pc_device *d, char *why, size_t whylen) {
+                   const struct pc_device *d, struct pc_error *why) {
   char *doc = pc_device_json(d);
   int rc;
 
   if (doc == NULL) {
-    pc_setf(why, whylen, "%s", "incomplete device record");
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "incomplete device record");
     return -1;
   }
-  rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why, whylen);
+  rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why);
   pc_buf_string_free(&doc);
   return rc;
 }

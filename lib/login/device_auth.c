@@ -91,16 +91,16 @@ int pc_login_device_challenge(struct login *l, const char *name,
 
 void pc_login_device_load(const struct pc_login_opts *o,
                           const struct pc_config *cfg, struct pc_device *d,
-                          char *why, size_t whylen) {
-  char text[200];
+                          struct pc_error *why) {
+  struct pc_error e;
 
   memset(d, 0, sizeof *d);
   if (o->device_dir == NULL || o->device_user == NULL)
     return;
   /* An unusable record is logged, and the login runs as a new device. */
-  if (pc_device_load(o->device_dir, o->device_user, cfg->user_pool_id, d, text,
-                     sizeof text) < 0)
-    pc_setf(why, whylen, "device record unusable: %s", text);
+  if (pc_device_load(o->device_dir, o->device_user, cfg->user_pool_id, d, &e) <
+      0)
+    pc_error_set(why, PC_ERR_PROTOCOL, "device record unusable: %s", e.detail);
 }
 
 static void forget(struct login *l, const char *why) {
@@ -152,8 +152,8 @@ void pc_login_remember_device(struct pc_client *cl,
                               struct pc_login_result *r) {
   const struct pc_new_device *n = &r->new_device;
   struct pc_device d;
-  struct pc_error err;
-  char why[200], text[256];
+  struct pc_error err, why;
+  char text[256];
 
   if (!n->key || !n->group_key || !n->user_id || !o->device_dir ||
       !o->device_user)
@@ -166,8 +166,9 @@ void pc_login_remember_device(struct pc_client *cl,
   }
   d.mfa = r->mfa_used;
   if ((d.pool_id = pc_strdup(cl->cfg->user_pool_id)) == NULL ||
-      pc_device_save(o->device_dir, o->device_user, &d, why, sizeof why) != 0)
-    note(r, "device record not saved: %s", d.pool_id ? why : "no memory");
+      pc_device_save(o->device_dir, o->device_user, &d, &why) != 0)
+    note(r, "device record not saved: %s",
+         d.pool_id ? why.detail : "no memory");
   pc_device_free(&d);
 }
 

@@ -295,11 +295,14 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
                         const struct pc_prompter *p,
                         struct pc_login_result *r) {
   struct pc_device dev;
-  char note[sizeof r->device_note] = "";
+  struct pc_error dev_err;
+  char note[sizeof r->device_note];
   enum pc_status st;
   int retry = 0;
 
-  pc_login_device_load(o, cl->cfg, &dev, note, sizeof note);
+  pc_error_clear(&dev_err);
+  pc_login_device_load(o, cl->cfg, &dev, &dev_err);
+  pc_sanitize(note, sizeof note, dev_err.detail);
   st = login_once(cl, o, p, r, dev.key ? &dev : NULL, &retry);
   if (retry) { /* as a new device: the second factor is asked for */
     (void)snprintf(note, sizeof note, "%s", r->device_note);

@@ -3,6 +3,7 @@
 #ifndef PAM_COGNITO_LOGIN_INTERNAL_H
 #define PAM_COGNITO_LOGIN_INTERNAL_H
 
+#include "base/error.h"
 #include "login/device.h"
 #include "login/login.h"
 #include "login/srp.h"
@@ -67,7 +68,7 @@ int pc_login_device_challenge(struct login *l, const char *name,
  * a forgotten one after it. */
 void pc_login_device_load(const struct pc_login_opts *o,
                           const struct pc_config *cfg, struct pc_device *d,
-                          char *why, size_t whylen);
+                          struct pc_error *why);
 /* 1 when the login failed because Cognito no longer knows the device: the
  * record is dropped and the caller runs the login again without it. */
 int pc_login_device_forgotten(struct login *l, enum pc_status st);

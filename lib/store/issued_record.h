@@ -11,10 +11,12 @@
 #include <stddef.h>
 #include <time.h>
 
+#include "base/error.h"
+
 /* After auth got credentials valid until expiration for user (uid: the
  * local account's, -1 without one). 0, or -1 with why set. */
 int pc_issued_save(const char *base, const char *user, long long uid,
-                   long long expiration, char *why, size_t whylen)
+                   long long expiration, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* 1 when the record says credentials were issued to user (uid) that stay
@@ -22,7 +24,7 @@ int pc_issued_save(const char *base, const char *user, long long uid,
  * has run out, or it was made for another uid; -1 when it cannot be read.
  * why says which. */
 int pc_issued_valid(const char *base, const char *user, long long uid,
-                    time_t now, long min_validity, char *why, size_t whylen)
+                    time_t now, long min_validity, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 #endif

@@ -15,15 +15,14 @@
 #include "store/cachedir.h"
 #include "store/private_files.h"
 
-static void explain(const struct pc_error *e, char *why, size_t whylen) {
+static void explain(const struct pc_error *e, struct pc_error *why) {
   char text[1024];
 
-  if (why != NULL && whylen > 0)
-    (void)snprintf(why, whylen, "%s", pc_error_text(e, text, sizeof text));
+  (void)pc_error_set(why, e->status, "%s", pc_error_text(e, text, sizeof text));
 }
 
 int pc_private_read(const char *base, const char *user, const char *name,
-                    struct pc_buf *out, char *why, size_t whylen) {
+                    struct pc_buf *out, struct pc_error *why) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
   int rc;
@@ -33,13 +32,13 @@ int pc_private_read(const char *base, const char *user, const char *name,
   if (rc == 0)
     rc = pc_cache_read(&c, name, out, &e);
   if (rc < 0)
-    explain(&e, why, whylen);
+    explain(&e, why);
   pc_cache_close(&c);
   return rc;
 }
 
 int pc_private_write(const char *base, const char *user, const char *name,
-                     const void *data, size_t len, char *why, size_t whylen) {
+                     const void *data, size_t len, struct pc_error *why) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
   int rc;
@@ -48,7 +47,7 @@ int pc_private_write(const char *base, const char *user, const char *name,
   if (rc == 0)
     rc = pc_cache_write(&c, name, data, len, &e);
   if (rc != 0) {
-    explain(&e, why, whylen);
+    explain(&e, why);
     rc = -1;
   }
   pc_cache_close(&c);
@@ -56,9 +55,9 @@ int pc_private_write(const char *base, const char *user, const char *name,
 }
 
 int pc_private_load_json(const char *base, const char *user, const char *name,
-                         json_object **doc, char *why, size_t whylen) {
+                         json_object **doc, struct pc_error *why) {
   struct pc_buf b;
-  int rc = pc_private_read(base, user, name, &b, why, whylen);
+  int rc = pc_private_read(base, user, name, &b, why);
 
   *doc = NULL;
   if (rc == 0) {
@@ -73,15 +72,15 @@ int pc_private_load_json(const char *base, const char *user, const char *name,
 int pc_private_save_json(const char *base, const char *user, const char *name,
                          size_t max,
                          int (*render)(const void *r, struct pc_buf *b),
-                         const void *r, char *why, size_t whylen) {
+                         const void *r, struct pc_error *why) {
   struct pc_buf b;
   int rc = -1;
 
   pc_buf_init(&b, max);
   if (render(r, &b) != 0)
-    pc_setf(why, whylen, "out of memory");
+    pc_error_set(why, PC_ERR_NOMEM, "out of memory");
   else
-    rc = pc_private_write(base, user, name, b.data, b.len, why, whylen);
+    rc = pc_private_write(base, user, name, b.data, b.len, why);
   pc_buf_free(&b);
   return rc;
 }
@@ -124,7 +123,7 @@ static int lock_within(int fd, long wait_ms) {
 }
 
 int pc_private_lock(const char *base, const char *user, const char *name,
-                    int create, char *why, size_t whylen) {
+                    int create, struct pc_error *why) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
   int fd = pc_cache_open_private(&c, base, user, create, &e);
@@ -132,26 +131,24 @@ int pc_private_lock(const char *base, const char *user, const char *name,
   if (fd != 0) {
     if (fd > 0)
       return -2;
-    explain(&e, why, whylen);
+    explain(&e, why);
     return -1;
   }
   fd = openat(c.dir_fd, name,
               O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK,
               0600);
   if (fd < 0 || !lock_file_ok(fd)) {
-    if (why != NULL && whylen > 0)
-      (void)snprintf(why, whylen, "%s/%s: %s", c.path, name,
-                     fd < 0 ? strerror(errno)
-                            : "not a root-only regular file; remove it");
+    (void)pc_error_set(why, PC_ERR_PROTOCOL, "%s/%s: %s", c.path, name,
+                       fd < 0 ? strerror(errno)
+                              : "not a root-only regular file; remove it");
     if (fd >= 0)
       (void)close(fd);
     pc_cache_close(&c);
     return -1;
   }
   if (lock_within(fd, PC_PRIVATE_LOCK_WAIT_MS) != 0) {
-    if (why != NULL && whylen > 0)
-      (void)snprintf(why, whylen, "%s/%s: cannot take the lock: %s", c.path,
-                     name, strerror(errno));
+    (void)pc_error_set(why, PC_ERR_PROTOCOL, "%s/%s: cannot take the lock: %s",
+                       c.path, name, strerror(errno));
     (void)close(fd);
     fd = -1;
   }

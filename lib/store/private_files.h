@@ -11,18 +11,19 @@
 
 #include <json-c/json.h>
 
+#include "base/error.h"
 #include "base/buf.h"
 
 /* Read name into out (pc_buf_free it; wiped). 0, 1 when absent (or no area
  * yet), -1 refused or unreadable (why says so). */
 int pc_private_read(const char *base, const char *user, const char *name,
-                    struct pc_buf *out, char *why, size_t whylen)
+                    struct pc_buf *out, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* Atomically replace name with len bytes of data (root's, 0600), creating
  * the area. 0, or -1 with why set. */
 int pc_private_write(const char *base, const char *user, const char *name,
-                     const void *data, size_t len, char *why, size_t whylen)
+                     const void *data, size_t len, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* The one reader and writer of the JSON records in the root-only area
@@ -33,7 +34,7 @@ int pc_private_write(const char *base, const char *user, const char *name,
  * pc_json_put_secret), 1 when absent, -1 unreadable (why says why), -2 not
  * a JSON object (why left for the caller to word). */
 int pc_private_load_json(const char *base, const char *user, const char *name,
-                         json_object **doc, char *why, size_t whylen)
+                         json_object **doc, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* render(r, b) into a wiping buffer of at most max bytes, then written to
@@ -41,7 +42,7 @@ int pc_private_load_json(const char *base, const char *user, const char *name,
 int pc_private_save_json(const char *base, const char *user, const char *name,
                          size_t max,
                          int (*render)(const void *r, struct pc_buf *b),
-                         const void *r, char *why, size_t whylen)
+                         const void *r, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* Remove name; nothing to do when it is absent. */
@@ -53,7 +54,7 @@ void pc_private_remove(const char *base, const char *user, const char *name);
  * loses no other process's change. The fd to pass to pc_private_unlock;
  * -2 when the area does not exist and create is 0; -1 with why set. */
 int pc_private_lock(const char *base, const char *user, const char *name,
-                    int create, char *why, size_t whylen)
+                    int create, struct pc_error *why)
     __attribute__((warn_unused_result));
 void pc_private_unlock(int fd); /* nothing to do for -1 */
 

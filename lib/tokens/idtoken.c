@@ -60,8 +60,7 @@ char *pc_jwks_url(const struct pc_config *cfg) {
 
 /* GET the pool's JWKS into keys and keep it in the store. */
 static enum pc_status fetch_keys(struct pc_client *cl, time_t now,
-                                 struct pc_jwks *keys, char *why,
-                                 size_t whylen) {
+                                 struct pc_jwks *keys, struct pc_error *why) {
   struct pc_buf body;
   char *url = pc_jwks_url(cl->cfg);
   long status = 0;
@@ -73,12 +72,13 @@ static enum pc_status fetch_keys(struct pc_client *cl, time_t now,
   st = pc_http_get(cl->http, url, &status, &body);
   free(url);
   if (st != PC_OK) {
-    pc_setf(why, whylen, "cannot fetch the pool's JWKS: %s", pc_status_str(st));
+    pc_error_set(why, PC_ERR_AUTH, "cannot fetch the pool's JWKS: %s",
+                 pc_status_str(st));
   } else if (status != 200) {
-    pc_setf(why, whylen, "the pool's JWKS answered HTTP %ld", status);
+    pc_error_set(why, PC_ERR_AUTH, "the pool's JWKS answered HTTP %ld", status);
     st = status >= 500 ? PC_ERR_UNAVAIL : PC_ERR_PROTOCOL;
   } else if (pc_jwks_parse(body.data, body.len, keys) != 0) {
-    pc_setf(why, whylen, "the pool's JWKS holds no usable RS256 key");
+    pc_error_set(why, PC_ERR_AUTH, "the pool's JWKS holds no usable RS256 key");
     st = PC_ERR_PROTOCOL;
   } else if (pc_jwks_store_save(cl->cfg, body.data, body.len, now) != 0) {
     /* Not fatal: the next login fetches again. */
@@ -104,8 +104,8 @@ static int stored_keys(const struct pc_config *cfg, struct pc_jwks *keys,
 
 /* The claims a Cognito ID token of this pool and client must carry. */
 static enum pc_status check_claims(const struct pc_config *cfg,
-                                   json_object *claims, time_t now, char *why,
-                                   size_t whylen) {
+                                   json_object *claims, time_t now,
+                                   struct pc_error *why) {
   char *iss = pc_idtoken_issuer(cfg);
   const char *got_iss = pc_jwt_str(claims, "iss");
   const char *aud = pc_jwt_str(claims, "aud");
@@ -116,19 +116,20 @@ static enum pc_status check_claims(const struct pc_config *cfg,
   if (iss == NULL)
     return PC_ERR_NOMEM;
   if (got_iss == NULL || strcmp(got_iss, iss) != 0)
-    pc_setf(why, whylen, "ID token issuer is not %s", iss);
+    pc_error_set(why, PC_ERR_AUTH, "ID token issuer is not %s", iss);
   else if (aud == NULL || strcmp(aud, cfg->client_id) != 0)
-    pc_setf(why, whylen, "ID token audience is not this app client");
+    pc_error_set(why, PC_ERR_AUTH, "ID token audience is not this app client");
   else if (use == NULL || strcmp(use, "id") != 0)
-    pc_setf(why, whylen, "token_use is not \"id\"");
+    pc_error_set(why, PC_ERR_AUTH, "token_use is not \"id\"");
   else if (pc_json_number(claims, "exp", &exp) != 0)
-    pc_setf(why, whylen, "ID token has no expiry");
+    pc_error_set(why, PC_ERR_AUTH, "ID token has no expiry");
   else if (exp + PC_JWT_SKEW <= (long long)now)
-    pc_setf(why, whylen, "ID token expired %lld seconds ago",
-            (long long)now - exp);
+    pc_error_set(why, PC_ERR_AUTH, "ID token expired %lld seconds ago",
+                 (long long)now - exp);
   else if (pc_json_number(claims, "iat", &iat) == 0 &&
            iat > (long long)now + PC_JWT_SKEW)
-    pc_setf(why, whylen, "ID token issued in the future (clock skew?)");
+    pc_error_set(why, PC_ERR_AUTH,
+                 "ID token issued in the future (clock skew?)");
   else
     st = PC_OK;
   free(iss);
@@ -136,8 +137,8 @@ static enum pc_status check_claims(const struct pc_config *cfg,
 }
 
 enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
-                                 time_t now, json_object **claims, char *why,
-                                 size_t whylen) {
+                                 time_t now, json_object **claims,
+                                 struct pc_error *why) {
   struct pc_jwks keys;
   enum pc_jwt_check chk;
   enum pc_status st = PC_OK;
@@ -145,16 +146,15 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   int fresh = 0;
 
   *claims = NULL;
-  pc_setf(why, whylen, "%s", "");
+  pc_error_clear(why);
   memset(&keys, 0, sizeof keys);
   if (id_token == NULL || *id_token == '\0') {
-    pc_setf(why, whylen, "no ID token");
-    return PC_ERR_AUTH;
+    return pc_error_set(why, PC_ERR_AUTH, "no ID token");
   }
   if (stored_keys(cl->cfg, &keys, &fetched) != 0 || fetched > now ||
       now - fetched >= PC_JWKS_TTL) {
     pc_jwks_free(&keys);
-    st = fetch_keys(cl, now, &keys, why, whylen);
+    st = fetch_keys(cl, now, &keys, why);
     fresh = 1;
   }
   if (st != PC_OK)
@@ -166,7 +166,7 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   if (chk == PC_JWT_UNKNOWN_KID && !fresh &&
       now - fetched >= PC_JWKS_REFETCH_MIN) {
     pc_jwks_free(&keys);
-    st = fetch_keys(cl, now, &keys, why, whylen);
+    st = fetch_keys(cl, now, &keys, why);
     if (st != PC_OK)
       return st;
     chk = pc_jwt_verify(id_token, &keys, claims);
@@ -175,10 +175,10 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   if (chk == PC_JWT_NOMEM)
     return PC_ERR_NOMEM;
   if (chk != PC_JWT_VALID) {
-    pc_setf(why, whylen, "ID token refused: %s", pc_jwt_check_str(chk));
-    return PC_ERR_AUTH;
+    return pc_error_set(why, PC_ERR_AUTH, "ID token refused: %s",
+                        pc_jwt_check_str(chk));
   }
-  st = check_claims(cl->cfg, *claims, now, why, whylen);
+  st = check_claims(cl->cfg, *claims, now, why);
   if (st != PC_OK) {
     json_object_put(*claims);
     *claims = NULL;

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <json-c/json.h>
 
+#include "base/error.h"
 #include "base/status.h"
 #include "net/api.h"
 
@@ -36,8 +37,8 @@ char *pc_jwks_url(const struct pc_config *cfg);
  * when no keys could be had; PC_ERR_PROTOCOL when the JWKS is garbage;
  * PC_ERR_NOMEM. why (for syslog, no secrets) names the failed check. */
 enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
-                                 time_t now, json_object **claims, char *why,
-                                 size_t whylen)
+                                 time_t now, json_object **claims,
+                                 struct pc_error *why)
     __attribute__((warn_unused_result));
 
 #endif

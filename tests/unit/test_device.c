@@ -151,7 +151,8 @@ static void test_verifier(void) {
 }
 
 static void test_file(void) {
-  char root[] = "/tmp/pc-device-test-XXXXXX", p[256], why[256] = "";
+  char root[] = "/tmp/pc-device-test-XXXXXX", p[256];
+  struct pc_error why = {0};
   struct pc_device d;
   struct stat st;
 
@@ -159,19 +160,18 @@ static void test_file(void) {
     ok(0, "mkdtemp");
     return;
   }
-  ok(pc_device_load(root, "devsms", sample.pool_id, &d, why, sizeof why) == 1,
+  ok(pc_device_load(root, "devsms", sample.pool_id, &d, &why) == 1,
      "no record yet");
-  ok(pc_device_save(root, "devsms", &sample, why, sizeof why) == 0,
-     "record saved (%s)", why);
+  ok(pc_device_save(root, "devsms", &sample, &why) == 0, "record saved (%s)",
+     why.detail);
   (void)snprintf(p, sizeof p, "%s/.private/devsms/device.json", root);
   ok(stat(p, &st) == 0 && st.st_uid == 0 && (st.st_mode & 0777) == 0600,
      "root-only file, mode 0600");
-  ok(pc_device_load(root, "devsms", sample.pool_id, &d, why, sizeof why) == 0 &&
-         d.key && strcmp(d.key, sample.key) == 0,
+  ok(pc_device_load(root, "devsms", sample.pool_id, &d, &why) == 0 && d.key &&
+         strcmp(d.key, sample.key) == 0,
      "loaded back");
   pc_device_free(&d);
-  ok(pc_device_load(root, "devsms", "us-east-1_Other", &d, why, sizeof why) ==
-             1 &&
+  ok(pc_device_load(root, "devsms", "us-east-1_Other", &d, &why) == 1 &&
          d.key == NULL,
      "another pool's record is none");
   pc_device_drop(root, "devsms");

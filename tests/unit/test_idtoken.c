@@ -23,7 +23,8 @@
 #define POOL "us-east-1_AbC123"
 #define ISS "https://cognito-idp.us-east-1.amazonaws.com/" POOL
 
-static char cerr[256], why[256];
+static char cerr[256];
+static struct pc_error why;
 static EVP_PKEY *key, *other_key;
 static char jwks_doc[4096];
 
@@ -163,7 +164,7 @@ static int client(struct pc_config *c, struct pc_client *cl, struct server *s,
 
 static enum pc_status verify(struct pc_client *cl, const char *jwt,
                              json_object **claims) {
-  return pc_idtoken_verify(cl, jwt, NOW, claims, why, sizeof why);
+  return pc_idtoken_verify(cl, jwt, NOW, claims, &why);
 }
 
 static void test_checks(const char *cache) {
@@ -200,7 +201,8 @@ static void test_checks(const char *cache) {
   }
   t = make_jwt("RS256", "k1",
                claims_json(ISS, "client1", "id", NOW + 600, NULL), key);
-  ok(verify(&cl, t, &claims) == PC_OK, "a valid token verifies (%s)", why);
+  ok(verify(&cl, t, &claims) == PC_OK, "a valid token verifies (%s)",
+     why.detail);
   is_str(json_object_get_string(json_object_object_get(claims, "sub")), "0b1c",
          "its claims are returned");
   is_str(s.url, "http://127.0.0.1:9/" POOL "/.well-known/jwks.json",
@@ -209,13 +211,14 @@ static void test_checks(const char *cache) {
   /* The signature covers header and claims: change one claim byte. */
   t[strchr(t, '.') - t + 5] ^= 1;
   ok(verify(&cl, t, &claims) != PC_OK && claims == NULL,
-     "a token with a changed claim is refused (%s)", why);
+     "a token with a changed claim is refused (%s)", why.detail);
   free(t);
   t = make_jwt("RS256", "k1",
                claims_json(ISS, "client1", "id", NOW + 600, NULL), key);
   t[strlen(t) - 3] = t[strlen(t) - 3] == 'A' ? 'B' : 'A';
   ok(verify(&cl, t, &claims) == PC_ERR_AUTH, "a flipped signature is refused");
-  ok(strstr(why, "bad signature") != NULL, "why names the check (%s)", why);
+  ok(strstr(why.detail, "bad signature") != NULL, "why names the check (%s)",
+     why.detail);
   free(t);
   for (i = 0; i < sizeof bad / sizeof bad[0]; i++) {
     t = make_jwt(
@@ -224,8 +227,8 @@ static void test_checks(const char *cache) {
         bad[i].other ? other_key : key);
     ok(verify(&cl, t, &claims) == PC_ERR_AUTH && claims == NULL,
        "%s is refused", bad[i].name);
-    ok(strstr(why, bad[i].why) != NULL, "%s: why says '%s' (%s)", bad[i].name,
-       bad[i].why, why);
+    ok(strstr(why.detail, bad[i].why) != NULL, "%s: why says '%s' (%s)",
+       bad[i].name, bad[i].why, why.detail);
     free(t);
   }
   ok(verify(&cl, "", &claims) == PC_ERR_AUTH, "an empty token is refused");
@@ -273,38 +276,35 @@ static void test_fetching(const char *cache) {
   before = s.gets;
   ok(verify(&cl, stranger, &claims) == PC_ERR_AUTH,
      "an unknown kid is refused");
-  ok(strstr(why, "key the pool does not publish") != NULL, "why: %s", why);
+  ok(strstr(why.detail, "key the pool does not publish") != NULL, "why: %s",
+     why.detail);
   if (geteuid() == 0) {
     /* The store was written at NOW: a refetch waits a minute. */
     ok(s.gets == before, "no refetch for an unknown kid within a minute");
-    ok(pc_idtoken_verify(&cl, stranger, NOW + PC_JWKS_REFETCH_MIN, &claims, why,
-                         sizeof why) == PC_ERR_AUTH &&
+    ok(pc_idtoken_verify(&cl, stranger, NOW + PC_JWKS_REFETCH_MIN, &claims,
+                         &why) == PC_ERR_AUTH &&
            s.gets == before + 1,
        "an unknown kid a minute later refetches once (%d)", s.gets);
   }
   s.rc = PC_ERR_UNAVAIL;
-  ok(pc_idtoken_verify(&cl, late, later, &claims, why, sizeof why) ==
-         PC_ERR_UNAVAIL,
+  ok(pc_idtoken_verify(&cl, late, later, &claims, &why) == PC_ERR_UNAVAIL,
      "stale keys and the pool unreachable: unavailable");
   s.rc = PC_OK;
   s.body = "{\"keys\":[{\"kty\":\"EC\",\"kid\":\"k1\"}]}";
-  ok(pc_idtoken_verify(&cl, late, later, &claims, why, sizeof why) ==
-         PC_ERR_PROTOCOL,
-     "a JWKS without an RSA key is a protocol error (%s)", why);
+  ok(pc_idtoken_verify(&cl, late, later, &claims, &why) == PC_ERR_PROTOCOL,
+     "a JWKS without an RSA key is a protocol error (%s)", why.detail);
   s.body = "<html>";
-  ok(pc_idtoken_verify(&cl, late, later, &claims, why, sizeof why) ==
-         PC_ERR_PROTOCOL,
+  ok(pc_idtoken_verify(&cl, late, later, &claims, &why) == PC_ERR_PROTOCOL,
      "garbage JWKS is a protocol error");
   s.body = jwks_doc;
   s.status = 503;
   before = s.gets;
-  ok(pc_idtoken_verify(&cl, late, later, &claims, why, sizeof why) ==
-         PC_ERR_UNAVAIL,
+  ok(pc_idtoken_verify(&cl, late, later, &claims, &why) == PC_ERR_UNAVAIL,
      "JWKS HTTP 503 is unavailable");
   ok(s.gets == before + 1, "a failed fetch is tried once per login");
   s.status = 200;
-  ok(pc_idtoken_verify(&cl, late, later, &claims, why, sizeof why) == PC_OK,
-     "stale keys are fetched again when the pool answers (%s)", why);
+  ok(pc_idtoken_verify(&cl, late, later, &claims, &why) == PC_OK,
+     "stale keys are fetched again when the pool answers (%s)", why.detail);
   json_object_put(claims);
   free(late);
   free(good);
@@ -351,41 +351,40 @@ static void test_access(void) {
   if (pc_config_init(&c) != 0)
     return;
   cl = claims_of("{\"cognito:username\":\"alice\"}");
-  ok(pc_access_decide(&c, "alice", cl, why, sizeof why) == PC_ACCESS_ALLOWED,
+  ok(pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_ALLOWED,
      "no rules: a bound user is allowed");
-  ok(pc_access_decide(&c, "ALICE", cl, why, sizeof why) == PC_ACCESS_NOT_BOUND,
+  ok(pc_access_decide(&c, "ALICE", cl, &why) == PC_ACCESS_NOT_BOUND,
      "ALICE is not alice");
-  ok(pc_access_decide(&c, "bob", cl, why, sizeof why) == PC_ACCESS_NOT_BOUND,
+  ok(pc_access_decide(&c, "bob", cl, &why) == PC_ACCESS_NOT_BOUND,
      "another user's token does not open bob");
-  ok(strstr(why, "cognito:username") != NULL, "why names the claim (%s)", why);
+  ok(strstr(why.detail, "cognito:username") != NULL, "why names the claim (%s)",
+     why.detail);
   json_object_put(cl);
 
   cl = claims_of("{\"cognito:username\":\"alice\",\"cognito:groups\":"
                  "[\"devs\",\"ops\"]}");
   ok(pc_config_set(&c, "allowed_groups", "admins", cerr, sizeof cerr) == 0,
      "allowed_groups=admins");
-  ok(pc_access_decide(&c, "alice", cl, why, sizeof why) ==
-         PC_ACCESS_NOT_ALLOWED,
+  ok(pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_NOT_ALLOWED,
      "not in admins: refused");
-  ok(strstr(why, "allowed_groups") != NULL, "why names the rule (%s)", why);
+  ok(strstr(why.detail, "allowed_groups") != NULL, "why names the rule (%s)",
+     why.detail);
   ok(pc_config_set(&c, "allowed_groups", "admins,ops", cerr, sizeof cerr) ==
              0 &&
-         pc_access_decide(&c, "alice", cl, why, sizeof why) ==
-             PC_ACCESS_ALLOWED,
+         pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_ALLOWED,
      "in ops: allowed");
   ok(pc_config_set(&c, "allowed_groups", "admins", cerr, sizeof cerr) == 0 &&
          pc_config_set(&c, "allowed_users", "alice", cerr, sizeof cerr) == 0 &&
-         pc_access_decide(&c, "alice", cl, why, sizeof why) ==
-             PC_ACCESS_ALLOWED,
+         pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_ALLOWED,
      "allowed_users admits alice outside the groups");
   json_object_put(cl);
   cl = claims_of("{\"cognito:username\":\"alice\",\"cognito:groups\":\"ops\"}");
-  ok(pc_access_decide(&c, "bob", cl, why, sizeof why) == PC_ACCESS_NOT_BOUND,
+  ok(pc_access_decide(&c, "bob", cl, &why) == PC_ACCESS_NOT_BOUND,
      "binding is checked before rules");
   json_object_put(cl);
   cl =
       claims_of("{\"cognito:username\":\"bob\",\"cognito:groups\":\"admins\"}");
-  ok(pc_access_decide(&c, "bob", cl, why, sizeof why) == PC_ACCESS_NOT_ALLOWED,
+  ok(pc_access_decide(&c, "bob", cl, &why) == PC_ACCESS_NOT_ALLOWED,
      "a groups claim that is not an array is refused");
   json_object_put(cl);
 
@@ -395,14 +394,14 @@ static void test_access(void) {
      "login_claim=email, username_suffix=@example.com");
   cl = claims_of("{\"cognito:username\":\"u-123\",\"email\":"
                  "\"alice@example.com\",\"email_verified\":true}");
-  ok(pc_access_decide(&c, "alice", cl, why, sizeof why) == PC_ACCESS_ALLOWED,
+  ok(pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_ALLOWED,
      "verified e-mail binds alice");
   json_object_put(cl);
   cl = claims_of("{\"cognito:username\":\"u-123\",\"email\":"
                  "\"alice@example.com\",\"email_verified\":false}");
-  ok(pc_access_decide(&c, "alice", cl, why, sizeof why) == PC_ACCESS_NOT_BOUND,
+  ok(pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_NOT_BOUND,
      "an unverified e-mail does not bind");
-  ok(strstr(why, "email_verified") != NULL, "why: %s", why);
+  ok(strstr(why.detail, "email_verified") != NULL, "why: %s", why.detail);
   json_object_put(cl);
   pc_config_free(&c);
 }
