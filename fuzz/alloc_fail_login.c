@@ -117,7 +117,7 @@ static int run_file(const char *path, enum pc_auth_flow flow) {
 }
 
 int main(int argc, char **argv) {
-  char err[256];
+  struct pc_error err;
   enum pc_auth_flow flow = PC_FLOW_SRP;
   int i, rc = 0;
 
@@ -140,12 +140,11 @@ int main(int argc, char **argv) {
     return 2;
   }
   if (pc_config_init(&cfg) != 0 ||
-      pc_config_set(&cfg, "region", "us-east-1", err, sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", err,
-                    sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "client_id", "abc123", err, sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "client_secret", "s3cret", err, sizeof(err)) != 0) {
-    fprintf(stderr, "alloc-fail-login: config: %s\n", err);
+      pc_config_set(&cfg, "region", "us-east-1", &err) != 0 ||
+      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", &err) != 0 ||
+      pc_config_set(&cfg, "client_id", "abc123", &err) != 0 ||
+      pc_config_set(&cfg, "client_secret", "s3cret", &err) != 0) {
+    fprintf(stderr, "alloc-fail-login: config: %s\n", err.detail);
     return 2;
   }
   for (; i < argc; i++)

@@ -28,7 +28,8 @@ void fixture_config(struct pc_config *cfg) {
       {"identity_pool_id", "us-east-1:0b0b0b0b-1111-2222-3333-444455556666"},
   };
   const char *tmp = getenv("TMPDIR");
-  char dir[4096], err[256];
+  char dir[4096];
+  struct pc_error err;
   size_t i;
 
   (void)snprintf(dir, sizeof dir, "%s/pc-fuzz-cache.XXXXXX",
@@ -36,12 +37,12 @@ void fixture_config(struct pc_config *cfg) {
   if (pc_config_init(cfg) != 0 || mkdtemp(dir) == NULL)
     abort();
   for (i = 0; i < sizeof kv / sizeof *kv; i++)
-    if (pc_config_set(cfg, kv[i][0], kv[i][1], err, sizeof err) != 0) {
-      fprintf(stderr, "fixture: %s\n", err);
+    if (pc_config_set(cfg, kv[i][0], kv[i][1], &err) != 0) {
+      fprintf(stderr, "fixture: %s\n", err.detail);
       abort();
     }
-  if (pc_config_set(cfg, "cache_dir", dir, err, sizeof err) != 0) {
-    fprintf(stderr, "fixture: %s\n", err);
+  if (pc_config_set(cfg, "cache_dir", dir, &err) != 0) {
+    fprintf(stderr, "fixture: %s\n", err.detail);
     abort();
   }
 }

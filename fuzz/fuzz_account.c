@@ -47,12 +47,12 @@ static enum pc_account_result check(struct canned *c) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  char err[256];
+  struct pc_error err;
 
   (void)argc, (void)argv;
   fixture_config(&cfg);
-  if (pc_config_set(&cfg, "allowed_groups", "admins", err, sizeof err) != 0 ||
-      pc_config_set(&cfg, "account_grace", "3600", err, sizeof err) != 0 ||
+  if (pc_config_set(&cfg, "allowed_groups", "admins", &err) != 0 ||
+      pc_config_set(&cfg, "account_grace", "3600", &err) != 0 ||
       pc_jwks_store_save(&cfg, FIXTURE_JWKS, strlen(FIXTURE_JWKS),
                          FIXTURE_NOW) != 0)
     abort();

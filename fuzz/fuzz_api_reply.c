@@ -78,15 +78,14 @@ static void run_call(struct canned *c) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  char err[256];
+  struct pc_error err;
 
   (void)argc, (void)argv;
   if (pc_config_init(&cfg) != 0 ||
-      pc_config_set(&cfg, "region", "us-east-1", err, sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", err,
-                    sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "client_id", "abc123", err, sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "client_secret", "s3cret", err, sizeof(err)) != 0)
+      pc_config_set(&cfg, "region", "us-east-1", &err) != 0 ||
+      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", &err) != 0 ||
+      pc_config_set(&cfg, "client_id", "abc123", &err) != 0 ||
+      pc_config_set(&cfg, "client_secret", "s3cret", &err) != 0)
     abort();
   return 0;
 }

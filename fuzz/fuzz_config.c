@@ -40,7 +40,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct pc_config c;
-  char err[512];
+  struct pc_error err;
   char *url;
 
   if (ftruncate(fd, 0) != 0 ||
@@ -48,9 +48,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     abort();
   if (pc_config_init(&c) != 0)
     return 0;
-  err[0] = '\0';
-  if (pc_config_load(&c, path, 1, 1, err, sizeof(err)) == 0 &&
-      pc_config_validate(&c, err, sizeof(err)) == 0) {
+  pc_error_clear(&err);
+  if (pc_config_load(&c, path, 1, 1, &err) == 0 &&
+      pc_config_validate(&c, &err) == 0) {
     /* A valid configuration yields usable URLs. */
     url = pc_config_idp_url(&c);
     if (url == NULL || !pc_url_allowed(url))
@@ -62,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     free(url);
     (void)pc_config_pool_name(&c);
   }
-  if (memchr(err, '\0', sizeof(err)) == NULL)
+  if (memchr(err.detail, '\0', sizeof(err.detail)) == NULL)
     abort();
   pc_config_free(&c);
   return 0;

@@ -93,7 +93,7 @@ static void run(const struct pc_config *cfg, int with_device, struct canned *c,
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  char err[256];
+  struct pc_error err;
   char **meta = NULL;
 
   (void)argc, (void)argv;
@@ -103,9 +103,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   free(without_secret.client_secret);
   without_secret.client_secret = NULL;
   with_secret.auth_flow = without_secret.auth_flow = PC_FLOW_PASSWORD;
-  if (pc_metadata_parse("app=pam\nwho=%u@%h from %r", &meta, err, sizeof err) !=
-      0) {
-    fprintf(stderr, "fuzz_flows: %s\n", err);
+  if (pc_metadata_parse("app=pam\nwho=%u@%h from %r", &meta, &err) != 0) {
+    fprintf(stderr, "fuzz_flows: %s\n", err.detail);
     abort();
   }
   with_secret.client_metadata = meta;

@@ -57,13 +57,13 @@ static void login(const char *pw) {
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
-  char err[256];
+  struct pc_error err;
 
   (void)argc, (void)argv;
   fixture_config(&cfg);
-  if (pc_config_set(&cfg, "offline_days", "7", err, sizeof err) != 0 ||
-      pc_config_set(&cfg, "offline_failures", "3", err, sizeof err) != 0 ||
-      pc_config_set(&cfg, "allowed_groups", "admins", err, sizeof err) != 0)
+  if (pc_config_set(&cfg, "offline_days", "7", &err) != 0 ||
+      pc_config_set(&cfg, "offline_failures", "3", &err) != 0 ||
+      pc_config_set(&cfg, "allowed_groups", "admins", &err) != 0)
     abort();
   return 0;
 }

@@ -29,9 +29,9 @@ static char export_path[4096], etc_passwd[4096], etc_group[4096];
 static char out_passwd[4096], out_group[4096], out_shadow[4096];
 
 static int add_user(json_object *user, void *ud) {
-  char msg[256];
+  struct pc_error skipped;
 
-  return pc_snap_add_user(ud, &cfg, user, msg, sizeof msg) < 0 ? -1 : 0;
+  return pc_snap_add_user(ud, &cfg, user, &skipped) < 0 ? -1 : 0;
 }
 
 static void quiet(void *ud, const char *fmt, ...) {
@@ -118,7 +118,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
       {"uid_min", "70000"},
       {"uid_max", "70100"},
   };
-  char err[512], dir[4096];
+  char dir[4096];
+  struct pc_error err;
   struct pc_error e;
   size_t i;
 
@@ -138,12 +139,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
                 72);
   fixture_write(etc_group, "root:x:0:\nadmins:x:1001:\n", 25);
   for (i = 0; i < sizeof kv / sizeof *kv; i++)
-    if (pc_config_set(&cfg, kv[i][0], kv[i][1], err, sizeof err) != 0) {
-      fprintf(stderr, "fuzz_sync: %s\n", err);
+    if (pc_config_set(&cfg, kv[i][0], kv[i][1], &err) != 0) {
+      fprintf(stderr, "fuzz_sync: %s\n", err.detail);
       abort();
     }
-  if (pc_config_set(&cfg, "nss_dir", dir, err, sizeof err) != 0) {
-    fprintf(stderr, "fuzz_sync: %s\n", err);
+  if (pc_config_set(&cfg, "nss_dir", dir, &err) != 0) {
+    fprintf(stderr, "fuzz_sync: %s\n", err.detail);
     abort();
   }
   if (pc_nss_check_config(&cfg, &e) != 0) {

@@ -126,11 +126,11 @@ struct fill {
 
 static int add_user(json_object *user, void *ud) {
   struct fill *f = ud;
-  char msg[128];
-  int rc = pc_snap_add_user(f->snap, f->cfg, user, msg, sizeof(msg));
+  struct pc_error skipped;
+  int rc = pc_snap_add_user(f->snap, f->cfg, user, &skipped);
 
   if (rc > 0)
-    note(f->o, "group %s: %s left out", f->group, msg);
+    note(f->o, "group %s: %s left out", f->group, skipped.detail);
   return rc < 0 ? -1 : 0;
 }
 
@@ -247,7 +247,8 @@ int main(int argc, char **argv) {
   const char *sudoers[] = {"/etc/sudoers", "/etc/sudoers.d",
                            getenv("PAM_COGNITO_SYNC_TEST_SUDOERS"), NULL};
   struct pc_nss_paths paths = sys;
-  char err[768], prev_passwd[4096], prev_group[4096];
+  char prev_passwd[4096], prev_group[4096];
+  struct pc_error err;
   struct pc_error e;
   struct pc_config cfg;
   struct pc_nss_db db;
@@ -258,9 +259,9 @@ int main(int argc, char **argv) {
   parse_args(argc, argv, &o);
   if (pc_config_init(&cfg) != 0)
     die("out of memory");
-  if (pc_config_load(&cfg, o.config, 1, 0, err, sizeof(err)) != 0 ||
-      pc_config_validate(&cfg, err, sizeof(err)) != 0)
-    die("%s", err);
+  if (pc_config_load(&cfg, o.config, 1, 0, &err) != 0 ||
+      pc_config_validate(&cfg, &err) != 0)
+    die("%s", err.detail);
   pc_error_clear(&e);
   if (pc_nss_check_config(&cfg, &e) != 0)
     die("%s", e.detail);

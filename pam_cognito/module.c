@@ -53,7 +53,7 @@ static int set_flag(struct pc_module *m, const char *arg) {
 
 int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
                    const char **argv) {
-  char err[512];
+  struct pc_error err;
   int i, rc;
 
   memset(m, 0, sizeof(*m));
@@ -72,9 +72,9 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
       set_flag(m, argv[i]);
   }
   /* The file is required: the pool and client are not optional. */
-  rc = pc_config_load(&m->cfg, m->config_path, 1, 0, err, sizeof(err));
+  rc = pc_config_load(&m->cfg, m->config_path, 1, 0, &err);
   if (rc != 0) {
-    pam_syslog(pamh, LOG_ERR, "configuration: %s", err);
+    pam_syslog(pamh, LOG_ERR, "configuration: %s", err.detail);
     return PAM_SERVICE_ERR;
   }
   for (i = 0; i < argc; i++) {
@@ -85,7 +85,7 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
         set_flag(m, argv[i]))
       continue;
     /* A bare boolean key ("credentials_required") means true. */
-    if (!eq && pc_config_set(&m->cfg, argv[i], NULL, err, sizeof(err)) == 0)
+    if (!eq && pc_config_set(&m->cfg, argv[i], NULL, &err) == 0)
       continue;
     if (!eq || (size_t)(eq - argv[i]) >= sizeof(key)) {
       pam_syslog(pamh, LOG_ERR, "unknown module argument '%s'", argv[i]);
@@ -101,13 +101,14 @@ int pc_module_init(struct pc_module *m, pam_handle_t *pamh, int flags, int argc,
                  m->config_path);
       return PAM_SERVICE_ERR;
     }
-    if (pc_config_set(&m->cfg, key, eq + 1, err, sizeof(err)) != 0) {
-      pam_syslog(pamh, LOG_ERR, "module argument: %s", err);
+    if (pc_config_set(&m->cfg, key, eq + 1, &err) != 0) {
+      pam_syslog(pamh, LOG_ERR, "module argument: %s", err.detail);
       return PAM_SERVICE_ERR;
     }
   }
-  if (pc_config_validate(&m->cfg, err, sizeof(err)) != 0) {
-    pam_syslog(pamh, LOG_ERR, "configuration %s: %s", m->config_path, err);
+  if (pc_config_validate(&m->cfg, &err) != 0) {
+    pam_syslog(pamh, LOG_ERR, "configuration %s: %s", m->config_path,
+               err.detail);
     return PAM_SERVICE_ERR;
   }
   m->net_left_ms = m->cfg.login_timeout * 1000L;

@@ -25,8 +25,6 @@ static int path_ok(const char *p) {
 }
 
 int pc_nss_check_config(const struct pc_config *cfg, struct pc_error *err) {
-  char range[256];
-
   if (cfg->nss_groups == NULL && cfg->allowed_groups == NULL) {
     pc_error_set(
         err, PC_ERR_CONFIG,
@@ -46,10 +44,8 @@ int pc_nss_check_config(const struct pc_config *cfg, struct pc_error *err) {
         cfg->uid_min, cfg->min_uid);
     return -1;
   }
-  if (pc_uid_range_check(cfg, range, sizeof(range)) != 0) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s", range);
+  if (pc_uid_range_check(cfg, err) != 0)
     return -1;
-  }
   if (!path_ok(cfg->nss_dir) || !path_ok(cfg->home_base) ||
       !path_ok(cfg->default_shell)) {
     pc_error_set(err, PC_ERR_CONFIG,

@@ -92,7 +92,7 @@ static int push_user(struct pc_snap *s, struct pc_snap_user *u) {
 }
 
 int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
-                     json_object *user, char *msg, size_t msglen) {
+                     json_object *user, struct pc_error *skipped) {
   const char *name = pc_json_str(user, "Username");
   const char *sub = attribute(user, "sub");
   const char *login, *flag;
@@ -102,8 +102,8 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   if (s->n == 0)
     return -1;
   if (name == NULL || sub == NULL || *sub == '\0') {
-    (void)snprintf(msg, msglen, "a user record without %s",
-                   name == NULL ? "Username" : "a sub attribute");
+    (void)pc_error_set(skipped, PC_ERR_PROTOCOL, "a user record without %s",
+                       name == NULL ? "Username" : "a sub attribute");
     return 1;
   }
   login = strcmp(cfg->login_claim, "cognito:username") == 0

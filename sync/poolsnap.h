@@ -39,10 +39,10 @@ int pc_snap_add_group(struct pc_snap *s, const char *name)
  * An email or phone_number login_claim is kept only when its verified flag
  * is "true" (else login is NULL and unverified set): a user can change
  * their own address, not its verification.
- * 0, 1 when the record lacks Username or sub (skipped, with why in msg),
- * -1 no memory. */
+ * 0, 1 when the record lacks Username or sub (skipped, with why in
+ * skipped's detail), -1 no memory. */
 int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
-                     json_object *user, char *msg, size_t msglen)
+                     json_object *user, struct pc_error *skipped)
     __attribute__((warn_unused_result));
 
 /* Write s as JSON to path (temporary file, fsync, rename; mode 0644).

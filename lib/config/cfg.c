@@ -350,7 +350,7 @@ static int list_item_ok(const char *s, size_t len) {
 /* "a,b,c" (the text form both the file loader and module arguments use) ->
  * a new NULL-terminated list. 0, or -1 with err set. */
 static int parse_list(const char *name, const char *value, char ***out,
-                      char *err, size_t errlen) {
+                      struct pc_error *err) {
   char **l;
   size_t n = 1, i = 0;
   const char *p, *q;
@@ -359,12 +359,13 @@ static int parse_list(const char *name, const char *value, char ***out,
     if (*p == ',')
       n++;
   if (n > PC_LIST_MAX) {
-    pc_setf(err, errlen, "%s: more than %d entries", name, PC_LIST_MAX);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: more than %d entries", name,
+                 PC_LIST_MAX);
     return -1;
   }
   l = calloc(n + 1, sizeof(*l));
   if (l == NULL) {
-    pc_setf(err, errlen, "%s: out of memory", name);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", name);
     return -1;
   }
   for (p = value;; p = q + 1) {
@@ -372,16 +373,17 @@ static int parse_list(const char *name, const char *value, char ***out,
     if (q == NULL)
       q = p + strlen(p);
     if (!list_item_ok(p, (size_t)(q - p))) {
-      pc_setf(err, errlen,
-              "%s: entry %zu is empty, longer than %d characters, or holds "
-              "blanks or control characters",
-              name, i + 1, PC_LIST_ITEM_MAX);
+      pc_error_set(
+          err, PC_ERR_CONFIG,
+          "%s: entry %zu is empty, longer than %d characters, or holds "
+          "blanks or control characters",
+          name, i + 1, PC_LIST_ITEM_MAX);
       free_list(&l);
       return -1;
     }
     l[i] = strndup(p, (size_t)(q - p));
     if (l[i] == NULL) {
-      pc_setf(err, errlen, "%s: out of memory", name);
+      pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", name);
       free_list(&l);
       return -1;
     }
@@ -433,20 +435,20 @@ static int parse_bool(const char *s, int *out) {
 /* Each setter parses value into the field of key k at dst: 0, or -1 with
  * err set (naming the key, never echoing a string key's value). */
 static int set_str(const struct key_def *k, void *dst, const char *value,
-                   char *err, size_t errlen) {
+                   struct pc_error *err) {
   char **sp = dst, *copy;
 
   if (*value == '\0') {
-    pc_setf(err, errlen, "%s: must not be empty", k->name);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: must not be empty", k->name);
     return -1;
   }
   if (k->ok != NULL && !k->ok(value)) {
-    pc_setf(err, errlen, "%s: expected %s", k->name, k->want);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: expected %s", k->name, k->want);
     return -1;
   }
   copy = pc_strdup(value);
   if (copy == NULL) {
-    pc_setf(err, errlen, "%s: out of memory", k->name);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", k->name);
     return -1;
   }
   /* Wipe whatever was there: it may be the client secret. */
@@ -456,12 +458,13 @@ static int set_str(const struct key_def *k, void *dst, const char *value,
 }
 
 static int set_long(const struct key_def *k, void *dst, const char *value,
-                    char *err, size_t errlen) {
+                    struct pc_error *err) {
   long v;
 
   if (parse_long(value, k->min, k->max, &v) != 0) {
-    pc_setf(err, errlen, "%s: expected an integer from %ld to %ld, got '%s'",
-            k->name, k->min, k->max, value);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: expected an integer from %ld to %ld, got '%s'", k->name,
+                 k->min, k->max, value);
     return -1;
   }
   *(long *)dst = v;
@@ -469,12 +472,12 @@ static int set_long(const struct key_def *k, void *dst, const char *value,
 }
 
 static int set_bool(const struct key_def *k, void *dst, const char *value,
-                    char *err, size_t errlen) {
+                    struct pc_error *err) {
   int v;
 
   if (parse_bool(value, &v) != 0) {
-    pc_setf(err, errlen, "%s: expected true or false, got '%s'", k->name,
-            value);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: expected true or false, got '%s'",
+                 k->name, value);
     return -1;
   }
   *(int *)dst = v;
@@ -482,7 +485,7 @@ static int set_bool(const struct key_def *k, void *dst, const char *value,
 }
 
 static int set_flow(const struct key_def *k, void *dst, const char *value,
-                    char *err, size_t errlen) {
+                    struct pc_error *err) {
   enum pc_auth_flow f;
 
   if (strcmp(value, "USER_SRP_AUTH") == 0) {
@@ -490,10 +493,10 @@ static int set_flow(const struct key_def *k, void *dst, const char *value,
   } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
     f = PC_FLOW_PASSWORD;
   } else {
-    pc_setf(err, errlen,
-            "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
-            "got '%s'",
-            k->name, value);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
+                 "got '%s'",
+                 k->name, value);
     return -1;
   }
   *(enum pc_auth_flow *)dst = f;
@@ -503,10 +506,10 @@ static int set_flow(const struct key_def *k, void *dst, const char *value,
 /* K_LIST ("a,b,c") and K_MAP (client_metadata's "key=value" lines): the
  * new list replaces the old one only when all of it parsed. */
 static int set_list(const struct key_def *k, void *dst, const char *value,
-                    char *err, size_t errlen) {
+                    struct pc_error *err) {
   char **l = NULL, ***lp = dst;
-  int rc = k->kind == K_MAP ? pc_metadata_parse(value, &l, err, errlen)
-                            : parse_list(k->name, value, &l, err, errlen);
+  int rc = k->kind == K_MAP ? pc_metadata_parse(value, &l, err)
+                            : parse_list(k->name, value, &l, err);
 
   if (rc != 0)
     return -1;
@@ -516,33 +519,33 @@ static int set_list(const struct key_def *k, void *dst, const char *value,
 }
 
 int pc_config_set(struct pc_config *c, const char *key, const char *value,
-                  char *err, size_t errlen) {
+                  struct pc_error *err) {
   const struct key_def *k = key ? find_key(key) : NULL;
   void *dst;
 
   if (k == NULL) {
-    pc_setf(err, errlen, "unknown key '%s'", key ? key : "(null)");
+    pc_error_set(err, PC_ERR_CONFIG, "unknown key '%s'", key ? key : "(null)");
     return -1;
   }
   if (value == NULL && k->kind != K_BOOL) {
-    pc_setf(err, errlen, "%s: a value is required", k->name);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: a value is required", k->name);
     return -1;
   }
   dst = (char *)c + k->offset;
   switch (k->kind) {
   case K_STR:
-    return set_str(k, dst, value, err, errlen);
+    return set_str(k, dst, value, err);
   case K_LONG:
-    return set_long(k, dst, value, err, errlen);
+    return set_long(k, dst, value, err);
   case K_BOOL:
-    return set_bool(k, dst, value, err, errlen);
+    return set_bool(k, dst, value, err);
   case K_FLOW:
-    return set_flow(k, dst, value, err, errlen);
+    return set_flow(k, dst, value, err);
   case K_LIST:
   case K_MAP:
-    return set_list(k, dst, value, err, errlen);
+    return set_list(k, dst, value, err);
   }
-  pc_setf(err, errlen, "%s: internal error", k->name);
+  pc_error_set(err, PC_ERR_CONFIG, "%s: internal error", k->name);
   return -1;
 }
 
@@ -550,7 +553,7 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
  * sees it. O_NONBLOCK: a FIFO planted at the path must not hang sshd; it is
  * refused by the S_ISREG check below. */
 static int open_safely(const char *path, int must_exist, int allow_any_owner,
-                       char *err, size_t errlen, int *fdp) {
+                       struct pc_error *err, int *fdp) {
   struct stat st;
   int fd;
 
@@ -561,41 +564,44 @@ static int open_safely(const char *path, int must_exist, int allow_any_owner,
     if (e == ENOENT && !must_exist)
       return 1;
     if (e == ELOOP)
-      pc_setf(err, errlen, "%s: is a symbolic link (refused)", path);
+      pc_error_set(err, PC_ERR_CONFIG, "%s: is a symbolic link (refused)",
+                   path);
     else
-      pc_setf(err, errlen, "%s: cannot open: %s", path, strerror(e));
+      pc_error_set(err, PC_ERR_CONFIG, "%s: cannot open: %s", path,
+                   strerror(e));
     return -1;
   }
   if (fstat(fd, &st) != 0) {
-    pc_setf(err, errlen, "%s: cannot stat: %s", path, strerror(errno));
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot stat: %s", path,
+                 strerror(errno));
     goto fail;
   }
   if (!S_ISREG(st.st_mode)) {
-    pc_setf(err, errlen, "%s: is not a regular file", path);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: is not a regular file", path);
     goto fail;
   }
   if (st.st_size > PC_CONFIG_MAX_SIZE) {
-    pc_setf(err, errlen, "%s: is larger than %d bytes", path,
-            PC_CONFIG_MAX_SIZE);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: is larger than %d bytes", path,
+                 PC_CONFIG_MAX_SIZE);
     goto fail;
   }
   if (!allow_any_owner && st.st_uid != 0) {
-    pc_setf(err, errlen,
-            "%s: is not owned by root (owner uid %lu); "
-            "chown root",
-            path, (unsigned long)st.st_uid);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: is not owned by root (owner uid %lu); "
+                 "chown root",
+                 path, (unsigned long)st.st_uid);
     goto fail;
   }
   if ((st.st_mode & (S_IWGRP | S_IWOTH)) != 0) {
-    pc_setf(err, errlen, "%s: is writable by group or others; chmod 0600",
-            path);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: is writable by group or others; chmod 0600", path);
     goto fail;
   }
   if ((st.st_mode & S_IROTH) != 0) {
-    pc_setf(err, errlen,
-            "%s: is readable by others and may hold the client "
-            "secret; chmod 0600",
-            path);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: is readable by others and may hold the client "
+                 "secret; chmod 0600",
+                 path);
     goto fail;
   }
   *fdp = fd;
@@ -607,13 +613,13 @@ fail:
 
 /* Read the whole file into a NUL-terminated heap buffer of PC_CONFIG_MAX_SIZE
  * + 1 bytes; the caller wipes it (it holds the client secret). */
-static int read_all(int fd, const char *path, char **out, char *err,
-                    size_t errlen) {
+static int read_all(int fd, const char *path, char **out,
+                    struct pc_error *err) {
   size_t cap = PC_CONFIG_MAX_SIZE + 1, len = 0;
   char *buf = malloc(cap + 1);
 
   if (buf == NULL) {
-    pc_setf(err, errlen, "%s: out of memory", path);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", path);
     return -1;
   }
   /* Read one byte past the limit so a file that grew after fstat fails. */
@@ -623,7 +629,8 @@ static int read_all(int fd, const char *path, char **out, char *err,
     if (n < 0 && errno == EINTR)
       continue;
     if (n < 0) {
-      pc_setf(err, errlen, "%s: cannot read: %s", path, strerror(errno));
+      pc_error_set(err, PC_ERR_CONFIG, "%s: cannot read: %s", path,
+                   strerror(errno));
       goto fail;
     }
     if (n == 0)
@@ -631,12 +638,12 @@ static int read_all(int fd, const char *path, char **out, char *err,
     len += (size_t)n;
   }
   if (len > PC_CONFIG_MAX_SIZE) {
-    pc_setf(err, errlen, "%s: is larger than %d bytes", path,
-            PC_CONFIG_MAX_SIZE);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: is larger than %d bytes", path,
+                 PC_CONFIG_MAX_SIZE);
     goto fail;
   }
   if (memchr(buf, '\0', len) != NULL) {
-    pc_setf(err, errlen, "%s: contains a NUL byte", path);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: contains a NUL byte", path);
     goto fail;
   }
   buf[len] = '\0';
@@ -743,17 +750,18 @@ static int join_pairs(config_setting_t *s, char *buf, size_t size) {
 /* Turn one libconfig value into the text form pc_config_set takes, after
  * checking that its type fits the key. */
 static int apply_setting(struct pc_config *c, const char *path,
-                         config_setting_t *s, char *err, size_t errlen) {
+                         config_setting_t *s, struct pc_error *err) {
   const char *name = config_setting_name(s);
   unsigned line = config_setting_source_line(s);
   const struct key_def *k = name ? find_key(name) : NULL;
   int type = config_setting_type(s);
-  char num[32], msg[256], list[PC_LIST_MAX * (PC_LIST_ITEM_MAX + 1) + 1];
+  char num[32], list[PC_LIST_MAX * (PC_LIST_ITEM_MAX + 1) + 1];
+  struct pc_error set;
   const char *value = NULL, *want = NULL;
 
   if (k == NULL) {
-    pc_setf(err, errlen, "%s:%u: unknown key '%s'", path, line,
-            name ? name : "(unnamed)");
+    pc_error_set(err, PC_ERR_CONFIG, "%s:%u: unknown key '%s'", path, line,
+                 name ? name : "(unnamed)");
     return -1;
   }
   switch (k->kind) {
@@ -796,38 +804,40 @@ static int apply_setting(struct pc_config *c, const char *path,
     break;
   }
   if (want != NULL) {
-    pc_setf(err, errlen, "%s:%u: %s: expected %s", path, line, k->name, want);
+    pc_error_set(err, PC_ERR_CONFIG, "%s:%u: %s: expected %s", path, line,
+                 k->name, want);
     return -1;
   }
   if (value == NULL) {
-    pc_setf(err, errlen, "%s:%u: %s: cannot read the value", path, line,
-            k->name);
+    pc_error_set(err, PC_ERR_CONFIG, "%s:%u: %s: cannot read the value", path,
+                 line, k->name);
     return -1;
   }
-  if (pc_config_set(c, k->name, value, msg, sizeof(msg)) != 0) {
-    pc_setf(err, errlen, "%s:%u: %s", path, line, msg);
+  if (pc_config_set(c, k->name, value, &set) != 0) {
+    pc_error_set(err, set.status, "%s:%u: %s", path, line, set.detail);
     return -1;
   }
   return 0;
 }
 
 int pc_config_load(struct pc_config *c, const char *path, int must_exist,
-                   int allow_any_owner, char *err, size_t errlen) {
+                   int allow_any_owner, struct pc_error *err) {
   config_t cf;
   config_setting_t *root;
   char *text = NULL;
   int fd = -1, rc, line, i, n;
 
-  rc = open_safely(path, must_exist, allow_any_owner, err, errlen, &fd);
+  rc = open_safely(path, must_exist, allow_any_owner, err, &fd);
   if (rc != 0)
     return rc;
-  rc = read_all(fd, path, &text, err, errlen);
+  rc = read_all(fd, path, &text, err);
   (void)close(fd);
   if (rc != 0)
     return -1;
   line = find_include(text);
   if (line > 0) {
-    pc_setf(err, errlen, "%s:%d: @include is not supported", path, line);
+    pc_error_set(err, PC_ERR_CONFIG, "%s:%d: @include is not supported", path,
+                 line);
     pc_wipe(text, PC_CONFIG_MAX_SIZE + 2);
     free(text);
     return -1;
@@ -838,15 +848,15 @@ int pc_config_load(struct pc_config *c, const char *path, int must_exist,
   if (config_read_string(&cf, text) != CONFIG_TRUE) {
     const char *what = config_error_text(&cf);
 
-    pc_setf(err, errlen, "%s:%d: %s", path, config_error_line(&cf),
-            what ? what : "syntax error");
+    pc_error_set(err, PC_ERR_CONFIG, "%s:%d: %s", path, config_error_line(&cf),
+                 what ? what : "syntax error");
     goto out;
   }
   root = config_root_setting(&cf);
   n = root ? config_setting_length(root) : 0;
   for (i = 0; i < n; i++) {
-    if (apply_setting(c, path, config_setting_get_elem(root, (unsigned)i), err,
-                      errlen) != 0)
+    if (apply_setting(c, path, config_setting_get_elem(root, (unsigned)i),
+                      err) != 0)
       goto out;
   }
   rc = 0;
@@ -900,95 +910,98 @@ static int claim_fixed(const char *claim) {
 
 /* min_uid, max_uid and the sync tool's range clear of the reserved uids
  * (uidrule.h; the range against max_uid is the sync tool's own check). */
-static int uids_ok(const struct pc_config *c, char *err, size_t errlen) {
+static int uids_ok(const struct pc_config *c, struct pc_error *err) {
   if (c->max_uid < c->min_uid) {
-    pc_setf(err, errlen, "max_uid (%ld) is below min_uid (%ld)", c->max_uid,
-            c->min_uid);
+    pc_error_set(err, PC_ERR_CONFIG, "max_uid (%ld) is below min_uid (%ld)",
+                 c->max_uid, c->min_uid);
     return 0;
   }
-  return pc_uid_range_reserved(c->uid_min, c->uid_max, err, errlen) == 0;
+  return pc_uid_range_reserved(c->uid_min, c->uid_max, err) == 0;
 }
 
 /* The three required keys, and the pool id in the configured region. */
-static int pool_ok(const struct pc_config *c, char *err, size_t errlen) {
+static int pool_ok(const struct pc_config *c, struct pc_error *err) {
   const char *us;
 
   if (c->region == NULL || c->user_pool_id == NULL || c->client_id == NULL) {
-    pc_setf(err, errlen, "missing required key '%s'",
-            c->region == NULL         ? "region"
-            : c->user_pool_id == NULL ? "user_pool_id"
-                                      : "client_id");
+    pc_error_set(err, PC_ERR_CONFIG, "missing required key '%s'",
+                 c->region == NULL         ? "region"
+                 : c->user_pool_id == NULL ? "user_pool_id"
+                                           : "client_id");
     return 0;
   }
   if (!region_ok(c->region, strlen(c->region))) {
-    pc_setf(err, errlen,
-            "region: '%s' is not an AWS region name "
-            "(like us-east-1)",
-            c->region);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "region: '%s' is not an AWS region name "
+                 "(like us-east-1)",
+                 c->region);
     return 0;
   }
   us = strchr(c->user_pool_id, '_');
   if (us == NULL ||
       !region_ok(c->user_pool_id, (size_t)(us - c->user_pool_id)) ||
       !alnum_ok(us + 1)) {
-    pc_setf(err, errlen,
-            "user_pool_id: '%s' does not look like "
-            "<region>_<id> (like us-east-1_AbC123)",
-            c->user_pool_id);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "user_pool_id: '%s' does not look like "
+                 "<region>_<id> (like us-east-1_AbC123)",
+                 c->user_pool_id);
     return 0;
   }
   if ((size_t)(us - c->user_pool_id) != strlen(c->region) ||
       strncmp(c->user_pool_id, c->region, strlen(c->region)) != 0) {
-    pc_setf(err, errlen, "user_pool_id: '%s' is not in region '%s'",
-            c->user_pool_id, c->region);
+    pc_error_set(err, PC_ERR_CONFIG, "user_pool_id: '%s' is not in region '%s'",
+                 c->user_pool_id, c->region);
     return 0;
   }
   if (!alnum_ok(c->client_id)) {
-    pc_setf(err, errlen, "client_id: must be letters and digits only");
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "client_id: must be letters and digits only");
     return 0;
   }
   return 1;
 }
 
 /* Where the calls go: endpoint overrides, FIPS hosts, the proxy. */
-static int endpoints_ok(const struct pc_config *c, char *err, size_t errlen) {
+static int endpoints_ok(const struct pc_config *c, struct pc_error *err) {
   if (c->idp_endpoint != NULL && !pc_url_allowed(c->idp_endpoint)) {
-    pc_setf(err, errlen,
-            "idp_endpoint: '%s' refused: use https://, or "
-            "http:// only to a loopback host",
-            c->idp_endpoint);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "idp_endpoint: '%s' refused: use https://, or "
+                 "http:// only to a loopback host",
+                 c->idp_endpoint);
     return 0;
   }
   if (c->identity_endpoint != NULL && !pc_url_allowed(c->identity_endpoint)) {
-    pc_setf(err, errlen,
-            "identity_endpoint: '%s' refused: use https://, or "
-            "http:// only to a loopback host",
-            c->identity_endpoint);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "identity_endpoint: '%s' refused: use https://, or "
+                 "http:// only to a loopback host",
+                 c->identity_endpoint);
     return 0;
   }
   if (c->use_fips && c->idp_endpoint == NULL &&
       !pc_endpoint_has_fips("cognito-idp", c->region)) {
-    pc_setf(err, errlen,
-            "use_fips: AWS offers no FIPS endpoint of Cognito user pools in "
-            "region '%s'",
-            c->region);
+    pc_error_set(
+        err, PC_ERR_CONFIG,
+        "use_fips: AWS offers no FIPS endpoint of Cognito user pools in "
+        "region '%s'",
+        c->region);
     return 0;
   }
   if (c->use_fips && c->identity_pool_id != NULL &&
       c->identity_endpoint == NULL &&
       !pc_endpoint_has_fips("cognito-identity", c->region)) {
-    pc_setf(err, errlen,
-            "use_fips: AWS offers no FIPS endpoint of Cognito identity pools "
-            "in region '%s'",
-            c->region);
+    pc_error_set(
+        err, PC_ERR_CONFIG,
+        "use_fips: AWS offers no FIPS endpoint of Cognito identity pools "
+        "in region '%s'",
+        c->region);
     return 0;
   }
   if (c->https_proxy != NULL && strncmp(c->https_proxy, "http://", 7) != 0 &&
       strncmp(c->https_proxy, "https://", 8) != 0) {
-    pc_setf(err, errlen,
-            "https_proxy: '%s' refused: use http://host:port or "
-            "https://host:port",
-            c->https_proxy);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "https_proxy: '%s' refused: use http://host:port or "
+                 "https://host:port",
+                 c->https_proxy);
     return 0;
   }
   return 1;
@@ -996,42 +1009,41 @@ static int endpoints_ok(const struct pc_config *c, char *err, size_t errlen) {
 
 /* What the login itself relies on: the TOTP label, the cache, the claim
  * that names the user, the uid ranges and the per-call limits. */
-static int login_ok(const struct pc_config *c, char *err, size_t errlen) {
+static int login_ok(const struct pc_config *c, struct pc_error *err) {
   if (c->totp_issuer != NULL && !issuer_ok(c->totp_issuer)) {
-    pc_setf(err, errlen,
-            "totp_issuer: must be non-empty printable text without ':' (the "
-            "authenticator app's label separator)");
+    pc_error_set(
+        err, PC_ERR_CONFIG,
+        "totp_issuer: must be non-empty printable text without ':' (the "
+        "authenticator app's label separator)");
     return 0;
   }
   if (c->cache_dir == NULL || c->cache_dir[0] != '/') {
-    pc_setf(err, errlen, "cache_dir: must be an absolute path");
+    pc_error_set(err, PC_ERR_CONFIG, "cache_dir: must be an absolute path");
     return 0;
   }
   if (c->login_claim != NULL && !claim_fixed(c->login_claim) &&
       !c->login_claim_trusted) {
-    pc_setf(err, errlen,
-            "login_claim: '%s' is an attribute users can change through an "
-            "app client, so it proves no identity; use cognito:username, "
-            "sub, email or phone_number, or set login_claim_trusted = true "
-            "once no app client of the pool can write it",
-            c->login_claim);
+    pc_error_set(
+        err, PC_ERR_CONFIG,
+        "login_claim: '%s' is an attribute users can change through an "
+        "app client, so it proves no identity; use cognito:username, "
+        "sub, email or phone_number, or set login_claim_trusted = true "
+        "once no app client of the pool can write it",
+        c->login_claim);
     return 0;
   }
-  if (!uids_ok(c, err, errlen))
+  if (!uids_ok(c, err))
     return 0;
   if (c->timeout < 1 || c->timeout > 300 || c->max_attempts < 1 ||
       c->max_attempts > 10) {
-    pc_setf(err, errlen, "timeout or max_attempts out of range");
+    pc_error_set(err, PC_ERR_CONFIG, "timeout or max_attempts out of range");
     return 0;
   }
   return 1;
 }
 
-int pc_config_validate(const struct pc_config *c, char *err, size_t errlen) {
-  return pool_ok(c, err, errlen) && endpoints_ok(c, err, errlen) &&
-                 login_ok(c, err, errlen)
-             ? 0
-             : -1;
+int pc_config_validate(const struct pc_config *c, struct pc_error *err) {
+  return pool_ok(c, err) && endpoints_ok(c, err) && login_ok(c, err) ? 0 : -1;
 }
 
 void pc_config_free(struct pc_config *c) {

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
+
 enum pc_auth_flow { PC_FLOW_SRP = 0, PC_FLOW_PASSWORD = 1 };
 
 struct pc_config {
@@ -79,7 +81,7 @@ int pc_config_init(struct pc_config *c) __attribute__((warn_unused_result));
  * string key with a format (cfg.c's key table) is checked here, so a bad
  * value fails where it is set: the file's line, or the module argument. */
 int pc_config_set(struct pc_config *c, const char *key, const char *value,
-                  char *err, size_t errlen) __attribute__((warn_unused_result));
+                  struct pc_error *err) __attribute__((warn_unused_result));
 
 /* Load the file at path over the current values. The file is opened without
  * following symlinks and must be a regular file no larger than 64 KiB, not
@@ -89,13 +91,13 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
  * When the file does not exist and must_exist is 0, returns 1 (nothing
  * loaded). */
 int pc_config_load(struct pc_config *c, const char *path, int must_exist,
-                   int allow_any_owner, char *err, size_t errlen)
+                   int allow_any_owner, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* Check that the required keys are present and consistent (region matches
  * the pool id prefix, endpoints are https:// or loopback http://).
  * 0 or -1 with a message in err. */
-int pc_config_validate(const struct pc_config *c, char *err, size_t errlen)
+int pc_config_validate(const struct pc_config *c, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* The Cognito sign-in name of local user: user + username_suffix, as a heap

@@ -18,35 +18,37 @@ static int printable(const char *s, size_t len) {
 }
 
 /* One "key=value" line: 0, or -1 with err set. */
-static int check_pair(const char *p, size_t len, char *err, size_t errlen) {
+static int check_pair(const char *p, size_t len, struct pc_error *err) {
   const char *eq = memchr(p, '=', len), *q;
   size_t klen;
 
   if (eq == NULL || eq == p) {
-    pc_setf(err, errlen, "client_metadata: expected key = \"value\"");
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "client_metadata: expected key = \"value\"");
     return -1;
   }
   klen = (size_t)(eq - p);
   if (klen > PC_METADATA_KEY_MAX || !printable(p, len)) {
-    pc_setf(err, errlen,
-            "client_metadata: a key longer than %d characters, or control "
-            "characters",
-            PC_METADATA_KEY_MAX);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "client_metadata: a key longer than %d characters, or control "
+                 "characters",
+                 PC_METADATA_KEY_MAX);
     return -1;
   }
   if (len - klen - 1 > PC_METADATA_VALUE_MAX) {
-    pc_setf(err, errlen, "client_metadata: %.*s: longer than %d characters",
-            (int)klen, p, PC_METADATA_VALUE_MAX);
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "client_metadata: %.*s: longer than %d characters", (int)klen,
+                 p, PC_METADATA_VALUE_MAX);
     return -1;
   }
   for (q = eq + 1; q < p + len; q++) {
     if (*q != '%')
       continue;
     if (q + 1 >= p + len || !strchr("ushr%", q[1])) {
-      pc_setf(err, errlen,
-              "client_metadata: %.*s: '%%' must be followed by u, s, h, r "
-              "or %%",
-              (int)klen, p);
+      pc_error_set(err, PC_ERR_CONFIG,
+                   "client_metadata: %.*s: '%%' must be followed by u, s, h, r "
+                   "or %%",
+                   (int)klen, p);
       return -1;
     }
     q++;
@@ -54,14 +56,14 @@ static int check_pair(const char *p, size_t len, char *err, size_t errlen) {
   return 0;
 }
 
-int pc_metadata_parse(const char *text, char ***out, char *err, size_t errlen) {
+int pc_metadata_parse(const char *text, char ***out, struct pc_error *err) {
   char **l;
   const char *p, *nl;
   size_t n = 0, len;
 
   *out = NULL;
   if ((l = calloc(PC_METADATA_MAX + 1, sizeof(*l))) == NULL) {
-    pc_setf(err, errlen, "client_metadata: out of memory");
+    pc_error_set(err, PC_ERR_CONFIG, "client_metadata: out of memory");
     return -1;
   }
   for (p = text; *p; p = *nl ? nl + 1 : nl) {
@@ -72,14 +74,14 @@ int pc_metadata_parse(const char *text, char ***out, char *err, size_t errlen) {
     if (len == 0)
       continue;
     if (n >= PC_METADATA_MAX) {
-      pc_setf(err, errlen, "client_metadata: more than %d entries",
-              PC_METADATA_MAX);
+      pc_error_set(err, PC_ERR_CONFIG, "client_metadata: more than %d entries",
+                   PC_METADATA_MAX);
       goto fail;
     }
-    if (check_pair(p, len, err, errlen) != 0)
+    if (check_pair(p, len, err) != 0)
       goto fail;
     if ((l[n++] = strndup(p, len)) == NULL) {
-      pc_setf(err, errlen, "client_metadata: out of memory");
+      pc_error_set(err, PC_ERR_CONFIG, "client_metadata: out of memory");
       goto fail;
     }
   }

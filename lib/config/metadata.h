@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
+
 /* Longest key, longest value after substitution, and most entries. */
 #define PC_METADATA_KEY_MAX 128
 #define PC_METADATA_VALUE_MAX 256
@@ -16,6 +18,6 @@
  * 1..128 printable characters without '=', values printable, at most
  * PC_METADATA_VALUE_MAX, '%' only before u, s, h, r or '%'. 0, or -1 with
  * a message in err. */
-int pc_metadata_parse(const char *text, char ***out, char *err, size_t errlen);
+int pc_metadata_parse(const char *text, char ***out, struct pc_error *err);
 
 #endif

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
+
 #define PC_UID_RESERVED_FIRST 60000L
 #define PC_UID_RESERVED_LAST 65535L
 
@@ -21,6 +23,6 @@ int pc_uid_reserved(long long uid);
 /* The sync tool's range uid_min..uid_max clear of the reserved uids (a
  * check for every configuration: the default range is clear of them): 0,
  * or -1 with err saying which bound to move. */
-int pc_uid_range_reserved(long uid_min, long uid_max, char *err, size_t errlen);
+int pc_uid_range_reserved(long uid_min, long uid_max, struct pc_error *err);
 
 #endif

@@ -11,6 +11,8 @@
 
 #include <stddef.h>
 
+#include "base/error.h"
+
 #include "config/cfg.h"
 #include "config/reserved_uids.h"
 
@@ -21,6 +23,6 @@ const char *pc_uid_not_cognitos(const struct pc_config *cfg, long long uid);
 /* The same, and the range at or below max_uid (the sync tool's check: the
  * module alone never uses the range, so a max_uid below the default range
  * does not stop it): 0 or -1 with err set. */
-int pc_uid_range_check(const struct pc_config *cfg, char *err, size_t errlen);
+int pc_uid_range_check(const struct pc_config *cfg, struct pc_error *err);
 
 #endif

@@ -320,7 +320,7 @@ int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
                       struct pc_error *e) {
   json_object *o;
   long long version;
-  char sub[192];
+  struct pc_error sub;
   int rc = -1;
 
   memset(out, 0, sizeof *out);
@@ -336,15 +336,15 @@ int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
       if (!is_config_key(key))
         continue;
       if (!json_object_is_type(val, json_type_string) ||
-          pc_config_set(&out->cfg, key, json_object_get_string(val), sub,
-                        sizeof sub) != 0) {
+          pc_config_set(&out->cfg, key, json_object_get_string(val), &sub) !=
+              0) {
         (void)pc_error_set(e, PC_ERR_PROTOCOL, "bad %s", key);
         goto done;
       }
     }
   }
-  if (pc_config_validate(&out->cfg, sub, sizeof sub) != 0) {
-    (void)pc_error_set(e, PC_ERR_PROTOCOL, "%s", sub);
+  if (pc_config_validate(&out->cfg, &sub) != 0) {
+    (void)pc_error_set(e, PC_ERR_PROTOCOL, "%s", sub.detail);
     goto done;
   }
   if (out->cfg.identity_pool_id == NULL ||

@@ -25,7 +25,7 @@
 
 #define IDP "AWSCognitoIdentityProviderService"
 
-static char cerr[256];
+static struct pc_error cerr;
 
 static double now_s(void) {
   struct timespec ts;
@@ -75,15 +75,13 @@ static const struct pc_http_ops mock_ops = {.post = mock_post};
 
 static int make_config(struct pc_config *c, const char *endpoint) {
   if (pc_config_init(c) != 0 ||
-      pc_config_set(c, "region", "us-east-1", cerr, sizeof(cerr)) != 0 ||
-      pc_config_set(c, "user_pool_id", "us-east-1_AbC123", cerr,
-                    sizeof(cerr)) != 0 ||
-      pc_config_set(c, "client_id", "abc123", cerr, sizeof(cerr)) != 0)
+      pc_config_set(c, "region", "us-east-1", &cerr) != 0 ||
+      pc_config_set(c, "user_pool_id", "us-east-1_AbC123", &cerr) != 0 ||
+      pc_config_set(c, "client_id", "abc123", &cerr) != 0)
     return -1;
   if (endpoint != NULL &&
-      (pc_config_set(c, "idp_endpoint", endpoint, cerr, sizeof(cerr)) != 0 ||
-       pc_config_set(c, "identity_endpoint", endpoint, cerr, sizeof(cerr)) !=
-           0))
+      (pc_config_set(c, "idp_endpoint", endpoint, &cerr) != 0 ||
+       pc_config_set(c, "identity_endpoint", endpoint, &cerr) != 0))
     return -1;
   return 0;
 }
@@ -137,7 +135,7 @@ static void test_request(void) {
   m.nreplies = 1;
   if (make_config(&cfg, NULL) != 0 ||
       pc_client_init(&cl, &cfg, pc_http_new_custom(&mock_ops, &m)) != PC_OK) {
-    ok(0, "client setup (%s)", cerr);
+    ok(0, "client setup (%s)", cerr.detail);
     return;
   }
   is_str(cl.idp_url, "https://cognito-idp.us-east-1.amazonaws.com/",
@@ -849,7 +847,7 @@ static void srv_stop(struct srv *s) {
 static int real_client(struct pc_config *cfg, struct pc_client *cl,
                        const char *url, const char *timeout) {
   if (make_config(cfg, url) != 0 ||
-      pc_config_set(cfg, "timeout", timeout, cerr, sizeof(cerr)) != 0)
+      pc_config_set(cfg, "timeout", timeout, &cerr) != 0)
     return -1;
   return pc_client_init(cl, cfg, NULL) == PC_OK ? 0 : -1;
 }

@@ -20,7 +20,7 @@
 #endif
 #define DATA SRCDIR "/tests/unit/data/"
 
-static char err[512];
+static struct pc_error err;
 
 /* Paths to remove at exit. */
 static char made[128][64];
@@ -98,7 +98,7 @@ static int load_text(const char *text, struct pc_config *c, char *path,
                      size_t pathlen) {
   if (pc_config_init(c) != 0 || write_tmp_str(text, 0600, path, pathlen) != 0)
     return -99;
-  return pc_config_load(c, path, 1, 1, err, sizeof(err));
+  return pc_config_load(c, path, 1, 1, &err);
 }
 
 static void test_defaults(void) {
@@ -116,8 +116,8 @@ static void test_defaults(void) {
   ok(c.max_attempts == 3, "max_attempts defaults to 3");
   ok(c.credentials_required == 0, "credentials_required defaults to false");
   is_str(c.cache_dir, PC_DEFAULT_CACHE_DIR, "cache_dir default");
-  ok(pc_config_validate(&c, err, sizeof(err)) == -1, "defaults alone invalid");
-  is_str(err, "missing required key 'region'", "names the missing key");
+  ok(pc_config_validate(&c, &err) == -1, "defaults alone invalid");
+  is_str(err.detail, "missing required key 'region'", "names the missing key");
   pc_config_free(&c);
   ok(c.cache_dir == NULL, "free resets");
 }
@@ -134,8 +134,8 @@ static void test_flip_all(void) {
     ok(0, "flip-all setup");
     return;
   }
-  rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
-  ok(rc == 0, "flip-all loads (%s)", rc ? err : "ok");
+  rc = pc_config_load(&c, path, 1, 1, &err);
+  ok(rc == 0, "flip-all loads (%s)", rc ? err.detail : "ok");
   is_str(c.region, "eu-west-2", "region set");
   is_str(c.user_pool_id, "eu-west-2_Flip123", "user_pool_id set");
   is_str(c.client_id, "abcdefghij0123456789klmnop", "client_id set");
@@ -219,9 +219,8 @@ static void test_flip_all(void) {
   ok(d.use_fips == 0 && c.use_fips == 1, "use_fips set");
   ok(d.https_proxy == NULL, "https_proxy default");
   is_str(c.https_proxy, "http://127.0.0.1:3128", "https_proxy set");
-  err[0] = '\0';
-  ok(pc_config_validate(&c, err, sizeof(err)) == 0, "flip-all validates (%s)",
-     err);
+  pc_error_clear(&err);
+  ok(pc_config_validate(&c, &err) == 0, "flip-all validates (%s)", err.detail);
   pc_config_free(&c);
   pc_config_free(&d);
 }
@@ -233,23 +232,22 @@ static void test_argv_wins(void) {
 
   if (pc_config_init(&c) != 0 ||
       fixture("flip-all.conf", path, sizeof(path)) != 0 ||
-      pc_config_load(&c, path, 1, 1, err, sizeof(err)) != 0) {
+      pc_config_load(&c, path, 1, 1, &err) != 0) {
     ok(0, "argv setup");
     return;
   }
-  ok(pc_config_set(&c, "timeout", "5", err, sizeof(err)) == 0, "set timeout=5");
+  ok(pc_config_set(&c, "timeout", "5", &err) == 0, "set timeout=5");
   ok(c.timeout == 5, "argument overrides the file's timeout");
-  ok(pc_config_set(&c, "client_secret", "other", err, sizeof(err)) == 0,
+  ok(pc_config_set(&c, "client_secret", "other", &err) == 0,
      "set client_secret");
   is_str(c.client_secret, "other", "argument overrides the file's secret");
-  ok(pc_config_set(&c, "auth_flow", "USER_SRP_AUTH", err, sizeof(err)) == 0 &&
+  ok(pc_config_set(&c, "auth_flow", "USER_SRP_AUTH", &err) == 0 &&
          c.auth_flow == PC_FLOW_SRP,
      "argument overrides auth_flow");
-  ok(pc_config_set(&c, "credentials_required", "false", err, sizeof(err)) ==
-             0 &&
+  ok(pc_config_set(&c, "credentials_required", "false", &err) == 0 &&
          c.credentials_required == 0,
      "argument overrides a bool");
-  ok(pc_config_set(&c, "credentials_required", NULL, err, sizeof(err)) == 0 &&
+  ok(pc_config_set(&c, "credentials_required", NULL, &err) == 0 &&
          c.credentials_required == 1,
      "a bare bool argument means true");
   pc_config_free(&c);
@@ -262,40 +260,32 @@ static void test_set_errors(void) {
     ok(0, "init");
     return;
   }
-  ok(pc_config_set(&c, "colour", "blue", err, sizeof(err)) == -1,
-     "unknown key refused");
-  is_str(err, "unknown key 'colour'", "message names the key");
-  ok(pc_config_set(&c, "timeout", "0", err, sizeof(err)) == -1,
-     "timeout 0 refused");
-  ok(strstr(err, "timeout") != NULL, "message names timeout (%s)", err);
-  ok(pc_config_set(&c, "timeout", "301", err, sizeof(err)) == -1,
-     "timeout 301 refused");
-  ok(pc_config_set(&c, "timeout", "300", err, sizeof(err)) == 0 &&
-         c.timeout == 300,
+  ok(pc_config_set(&c, "colour", "blue", &err) == -1, "unknown key refused");
+  is_str(err.detail, "unknown key 'colour'", "message names the key");
+  ok(pc_config_set(&c, "timeout", "0", &err) == -1, "timeout 0 refused");
+  ok(strstr(err.detail, "timeout") != NULL, "message names timeout (%s)",
+     err.detail);
+  ok(pc_config_set(&c, "timeout", "301", &err) == -1, "timeout 301 refused");
+  ok(pc_config_set(&c, "timeout", "300", &err) == 0 && c.timeout == 300,
      "timeout 300 accepted");
-  ok(pc_config_set(&c, "timeout", "10x", err, sizeof(err)) == -1,
-     "trailing junk refused");
-  ok(pc_config_set(&c, "timeout", " 10", err, sizeof(err)) == -1,
-     "leading space refused");
-  ok(pc_config_set(&c, "timeout", "99999999999999999999", err, sizeof(err)) ==
-         -1,
+  ok(pc_config_set(&c, "timeout", "10x", &err) == -1, "trailing junk refused");
+  ok(pc_config_set(&c, "timeout", " 10", &err) == -1, "leading space refused");
+  ok(pc_config_set(&c, "timeout", "99999999999999999999", &err) == -1,
      "overflow refused");
-  ok(pc_config_set(&c, "timeout", "", err, sizeof(err)) == -1,
-     "empty number refused");
+  ok(pc_config_set(&c, "timeout", "", &err) == -1, "empty number refused");
   ok(c.timeout == 300, "refused values leave the field alone");
-  ok(pc_config_set(&c, "max_attempts", "11", err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "max_attempts", "11", &err) == -1,
      "max_attempts 11 refused");
-  ok(pc_config_set(&c, "max_attempts", "1", err, sizeof(err)) == 0,
+  ok(pc_config_set(&c, "max_attempts", "1", &err) == 0,
      "max_attempts 1 accepted");
-  ok(pc_config_set(&c, "credentials_required", "maybe", err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "credentials_required", "maybe", &err) == -1,
      "bad bool refused");
-  ok(pc_config_set(&c, "auth_flow", "SRP", err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "auth_flow", "SRP", &err) == -1,
      "bad auth_flow refused");
-  ok(strstr(err, "auth_flow") != NULL, "message names auth_flow (%s)", err);
-  ok(pc_config_set(&c, "region", "", err, sizeof(err)) == -1,
-     "empty string refused");
-  ok(pc_config_set(&c, "region", NULL, err, sizeof(err)) == -1,
-     "missing value refused");
+  ok(strstr(err.detail, "auth_flow") != NULL, "message names auth_flow (%s)",
+     err.detail);
+  ok(pc_config_set(&c, "region", "", &err) == -1, "empty string refused");
+  ok(pc_config_set(&c, "region", NULL, &err) == -1, "missing value refused");
   pc_config_free(&c);
 }
 
@@ -309,48 +299,48 @@ static void test_lists(void) {
     ok(0, "init");
     return;
   }
-  ok(pc_config_set(&c, "allowed_groups", "ops,dev", err, sizeof(err)) == 0,
+  ok(pc_config_set(&c, "allowed_groups", "ops,dev", &err) == 0,
      "comma list accepted");
   ok(pc_config_list_has(c.allowed_groups, "ops") &&
          pc_config_list_has(c.allowed_groups, "dev") &&
          !pc_config_list_has(c.allowed_groups, "Ops") &&
          !pc_config_list_has(c.allowed_groups, "op"),
      "list membership is exact");
-  ok(pc_config_set(&c, "allowed_groups", "ops,,dev", err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "allowed_groups", "ops,,dev", &err) == -1,
      "empty entry refused");
-  ok(strstr(err, "allowed_groups") != NULL, "message names the key (%s)", err);
-  ok(pc_config_set(&c, "allowed_groups", "a b", err, sizeof(err)) == -1,
+  ok(strstr(err.detail, "allowed_groups") != NULL, "message names the key (%s)",
+     err.detail);
+  ok(pc_config_set(&c, "allowed_groups", "a b", &err) == -1,
      "blank in entry refused");
   ok(pc_config_list_has(c.allowed_groups, "ops"),
      "refused value leaves the list alone");
-  ok(pc_config_set(&c, "allowed_users", "", err, sizeof(err)) == -1,
-     "empty list refused");
+  ok(pc_config_set(&c, "allowed_users", "", &err) == -1, "empty list refused");
   ok(!pc_config_list_has(NULL, "x"), "no list has nothing");
   name = pc_config_signin_name(&c, "alice");
   is_str(name, "alice", "sign-in name without suffix");
   free(name);
-  ok(pc_config_set(&c, "username_suffix", "@example.com", err, sizeof(err)) ==
-         0,
+  ok(pc_config_set(&c, "username_suffix", "@example.com", &err) == 0,
      "suffix set");
   name = pc_config_signin_name(&c, "alice");
   is_str(name, "alice@example.com", "sign-in name with suffix");
   free(name);
-  ok(pc_config_set(&c, "min_uid", "-1", err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "min_uid", "-1", &err) == -1,
      "negative min_uid refused");
-  ok(pc_config_set(&c, "min_uid", "0", err, sizeof(err)) == 0 && c.min_uid == 0,
+  ok(pc_config_set(&c, "min_uid", "0", &err) == 0 && c.min_uid == 0,
      "min_uid 0 accepted");
   pc_config_free(&c);
 
   ok(load_text("allowed_groups = [\"ops\", 7];\n", &c, path, sizeof(path)) ==
          -1,
      "a number in a group list is refused");
-  ok(strstr(err, ":1: ") != NULL, "message names the line (%s)", err);
+  ok(strstr(err.detail, ":1: ") != NULL, "message names the line (%s)",
+     err.detail);
   pc_config_free(&c);
   ok(load_text("allowed_groups = ( \"ops\", 7 );\n", &c, path, sizeof(path)) ==
          -1,
      "a number in a libconfig list is refused");
-  ok(strstr(err, ":1: allowed_groups: expected a list") != NULL,
-     "message names line and key (%s)", err);
+  ok(strstr(err.detail, ":1: allowed_groups: expected a list") != NULL,
+     "message names line and key (%s)", err.detail);
   pc_config_free(&c);
   ok(load_text("allowed_users = \"alice\";\n", &c, path, sizeof(path)) == -1,
      "a plain string for a list key is refused");
@@ -373,15 +363,13 @@ static void test_load_errors(void) {
   /* missing file */
   if (pc_config_init(&c) != 0)
     return;
-  rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 1, 1, err,
-                      sizeof(err));
+  rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 1, 1, &err);
   ok(rc == -1, "missing file with must_exist=1 fails");
-  is_str(err,
+  is_str(err.detail,
          "/nonexistent/pam_cognito.conf: cannot open: "
          "No such file or directory",
          "message for a missing file");
-  rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 0, 1, err,
-                      sizeof(err));
+  rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 0, 1, &err);
   ok(rc == 1, "missing file with must_exist=0 returns 1");
 
   /* symlink to a good file */
@@ -389,12 +377,12 @@ static void test_load_errors(void) {
     (void)snprintf(link, sizeof(link), "%s.lnk", path);
     ok(symlink(path, link) == 0, "made a symlink");
     remember(link);
-    rc = pc_config_load(&c, link, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, link, 1, 1, &err);
     ok(rc == -1, "symlink refused");
     (void)snprintf(want, sizeof(want), "%s: is a symbolic link (refused)",
                    link);
-    is_str(err, want, "message for a symlink");
-    rc = pc_config_load(&c, link, 0, 1, err, sizeof(err));
+    is_str(err.detail, want, "message for a symlink");
+    rc = pc_config_load(&c, link, 0, 1, &err);
     ok(rc == -1, "symlink refused even when the file is optional");
   }
 
@@ -403,19 +391,19 @@ static void test_load_errors(void) {
   if (mkdtemp(path) != NULL) {
     remember(path);
     (void)chmod(path, 0700);
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s: is not a regular file", path);
     ok(rc == -1, "directory refused");
-    is_str(err, want, "message for a directory");
+    is_str(err.detail, want, "message for a directory");
   }
 
   /* FIFO: refused without blocking in open() */
   (void)snprintf(path, sizeof(path), "/tmp/test_cfg_fifo.%ld", (long)getpid());
   if (mkfifo(path, 0600) == 0) {
     remember(path);
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
-    ok(rc == -1 && strstr(err, "not a regular file") != NULL,
-       "FIFO refused without hanging (%s)", err);
+    rc = pc_config_load(&c, path, 1, 1, &err);
+    ok(rc == -1 && strstr(err.detail, "not a regular file") != NULL,
+       "FIFO refused without hanging (%s)", err.detail);
   }
 
   /* too big: 64 KiB + 1 of comment lines */
@@ -424,99 +412,102 @@ static void test_load_errors(void) {
     big[rc] = '\n';
   big[64 * 1024 - 1] = '\n'; /* libconfig wants a comment line ended */
   if (write_tmp(big, 64 * 1024 + 1, 0600, path, sizeof(path)) == 0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s: is larger than 65536 bytes", path);
     ok(rc == -1, "file over 64 KiB refused");
-    is_str(err, want, "message for a big file");
+    is_str(err.detail, want, "message for a big file");
   }
   if (write_tmp(big, 64 * 1024, 0600, path, sizeof(path)) == 0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
-    ok(rc == 0, "file of exactly 64 KiB accepted (%s)", rc ? err : "ok");
+    rc = pc_config_load(&c, path, 1, 1, &err);
+    ok(rc == 0, "file of exactly 64 KiB accepted (%s)", rc ? err.detail : "ok");
   }
 
   /* modes */
   if (write_tmp_str("region = \"us-east-1\";\n", 0620, path, sizeof(path)) ==
       0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, path, 1, 1, &err);
     ok(rc == -1, "group-writable refused");
-    ok(starts_with(err, path) &&
-           strstr(err, ": is writable by group or others") != NULL,
-       "message for group-writable (%s)", err);
+    ok(starts_with(err.detail, path) &&
+           strstr(err.detail, ": is writable by group or others") != NULL,
+       "message for group-writable (%s)", err.detail);
   }
   if (write_tmp_str("region = \"us-east-1\";\n", 0602, path, sizeof(path)) ==
       0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
-    ok(rc == -1 && strstr(err, "writable by group or others") != NULL,
+    rc = pc_config_load(&c, path, 1, 1, &err);
+    ok(rc == -1 && strstr(err.detail, "writable by group or others") != NULL,
        "other-writable refused");
   }
   if (write_tmp_str("region = \"us-east-1\";\n", 0604, path, sizeof(path)) ==
       0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, path, 1, 1, &err);
     ok(rc == -1, "world-readable refused");
-    ok(starts_with(err, path) && strstr(err, "readable by others") != NULL,
-       "message for world-readable (%s)", err);
+    ok(starts_with(err.detail, path) &&
+           strstr(err.detail, "readable by others") != NULL,
+       "message for world-readable (%s)", err.detail);
   }
   if (write_tmp_str("region = \"us-east-1\";\n", 0640, path, sizeof(path)) ==
       0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
-    ok(rc == 0, "group-readable 0640 accepted (%s)", rc ? err : "ok");
+    rc = pc_config_load(&c, path, 1, 1, &err);
+    ok(rc == 0, "group-readable 0640 accepted (%s)", rc ? err.detail : "ok");
   }
   pc_config_free(&c);
 
   /* syntax error: names the file and the line */
   if (pc_config_init(&c) == 0 &&
       fixture("syntax-error.conf", path, sizeof(path)) == 0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s:4: ", path);
     ok(rc == -1, "syntax error refused");
-    ok(starts_with(err, want), "message is FILE:LINE: (%s)", err);
+    ok(starts_with(err.detail, want), "message is FILE:LINE: (%s)", err.detail);
   }
   pc_config_free(&c);
 
   if (pc_config_init(&c) == 0 &&
       fixture("unknown-key.conf", path, sizeof(path)) == 0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s:2: unknown key 'colour'", path);
     ok(rc == -1, "unknown key in the file refused");
-    is_str(err, want, "message names file, line and key");
+    is_str(err.detail, want, "message names file, line and key");
   }
   pc_config_free(&c);
 
   if (pc_config_init(&c) == 0 &&
       fixture("wrong-type.conf", path, sizeof(path)) == 0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+    rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s:3: timeout: expected an integer",
                    path);
     ok(rc == -1, "string for an integer refused");
-    is_str(err, want, "message names the key and the type");
+    is_str(err.detail, want, "message names the key and the type");
   }
   pc_config_free(&c);
 
   rc = load_text("credentials_required = 1;\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err, ":1: credentials_required: expected true or "
-                             "false") != NULL,
-     "integer for a bool refused (%s)", err);
+  ok(rc == -1 &&
+         strstr(err.detail, ":1: credentials_required: expected true or "
+                            "false") != NULL,
+     "integer for a bool refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("region = 7;\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err, ":1: region: expected a string") != NULL,
-     "integer for a string refused (%s)", err);
+  ok(rc == -1 && strstr(err.detail, ":1: region: expected a string") != NULL,
+     "integer for a string refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("region = [\"a\"];\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err, ":1: region: expected a string") != NULL,
-     "array for a string refused (%s)", err);
+  ok(rc == -1 && strstr(err.detail, ":1: region: expected a string") != NULL,
+     "array for a string refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("\nauth_flow = \"CUSTOM_AUTH\";\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err, ":2: auth_flow: expected") != NULL,
-     "bad auth_flow refused (%s)", err);
+  ok(rc == -1 && strstr(err.detail, ":2: auth_flow: expected") != NULL,
+     "bad auth_flow refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("timeout = 301;\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err, ":1: timeout: expected an integer from 1 to "
-                             "300") != NULL,
-     "timeout out of range refused (%s)", err);
+  ok(rc == -1 &&
+         strstr(err.detail, ":1: timeout: expected an integer from 1 to "
+                            "300") != NULL,
+     "timeout out of range refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("timeout = 0;\n", &c, path, sizeof(path));
@@ -524,19 +515,20 @@ static void test_load_errors(void) {
   pc_config_free(&c);
 
   rc = load_text("timeout = 5000000000L;\n", &c, path, sizeof(path));
-  ok(rc == -1, "64-bit timeout refused (%s)", err);
+  ok(rc == -1, "64-bit timeout refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("region = \"us-east-1\";\n@include \"/etc/shadow\"\n", &c,
                  path, sizeof(path));
-  ok(rc == -1 && strstr(err, ":2: @include is not supported") != NULL,
-     "@include refused (%s)", err);
+  ok(rc == -1 && strstr(err.detail, ":2: @include is not supported") != NULL,
+     "@include refused (%s)", err.detail);
   pc_config_free(&c);
 
   if (pc_config_init(&c) == 0 &&
       write_tmp("region = \"x\";\0\n", 15, 0600, path, sizeof(path)) == 0) {
-    rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
-    ok(rc == -1 && strstr(err, "NUL") != NULL, "NUL byte refused (%s)", err);
+    rc = pc_config_load(&c, path, 1, 1, &err);
+    ok(rc == -1 && strstr(err.detail, "NUL") != NULL, "NUL byte refused (%s)",
+       err.detail);
   }
   pc_config_free(&c);
 
@@ -567,15 +559,15 @@ static void test_owner(void) {
     pc_config_free(&c);
     return;
   }
-  rc = pc_config_load(&c, path, 1, 0, err, sizeof(err));
+  rc = pc_config_load(&c, path, 1, 0, &err);
   ok(rc == 0, "root-owned file accepted with the owner check on (%s)",
-     rc ? err : "ok");
+     rc ? err.detail : "ok");
   ok(chown(path, 65534, 65534) == 0, "chown to nobody");
-  rc = pc_config_load(&c, path, 1, 0, err, sizeof(err));
-  ok(rc == -1 && starts_with(err, path) &&
-         strstr(err, "is not owned by root") != NULL,
-     "file owned by nobody refused (%s)", err);
-  rc = pc_config_load(&c, path, 1, 1, err, sizeof(err));
+  rc = pc_config_load(&c, path, 1, 0, &err);
+  ok(rc == -1 && starts_with(err.detail, path) &&
+         strstr(err.detail, "is not owned by root") != NULL,
+     "file owned by nobody refused (%s)", err.detail);
+  rc = pc_config_load(&c, path, 1, 1, &err);
   ok(rc == 0, "accepted with allow_any_owner");
   pc_config_free(&c);
 }
@@ -586,24 +578,25 @@ static int validate_with(const char *key, const char *value) {
   char path[64];
   int rc;
 
-  err[0] = '\0';
+  pc_error_clear(&err);
   if (pc_config_init(&c) != 0 ||
       fixture("minimal.conf", path, sizeof(path)) != 0 ||
-      pc_config_load(&c, path, 1, 1, err, sizeof(err)) != 0)
+      pc_config_load(&c, path, 1, 1, &err) != 0)
     return -99;
-  rc = key ? pc_config_set(&c, key, value, err, sizeof(err)) : 0;
+  rc = key ? pc_config_set(&c, key, value, &err) : 0;
   if (rc == 0)
-    rc = pc_config_validate(&c, err, sizeof(err));
+    rc = pc_config_validate(&c, &err);
   pc_config_free(&c);
   return rc;
 }
 
 static void test_validate(void) {
-  ok(validate_with(NULL, NULL) == 0, "minimal config is valid (%s)", err);
+  ok(validate_with(NULL, NULL) == 0, "minimal config is valid (%s)",
+     err.detail);
   ok(validate_with("user_pool_id", "us-west-2_AbC123") == -1,
      "pool/region mismatch refused");
-  ok(strstr(err, "not in region 'us-east-1'") != NULL,
-     "message names the mismatch (%s)", err);
+  ok(strstr(err.detail, "not in region 'us-east-1'") != NULL,
+     "message names the mismatch (%s)", err.detail);
   ok(validate_with("user_pool_id", "us-east-1AbC123") == -1,
      "pool id without '_' refused");
   ok(validate_with("user_pool_id", "us-east-1_") == -1,
@@ -619,7 +612,8 @@ static void test_validate(void) {
      "relative cache_dir refused");
   ok(validate_with("idp_endpoint", "http://cognito.example.com/") == -1,
      "http:// to a non-loopback host refused");
-  ok(strstr(err, "idp_endpoint") != NULL, "message names the key (%s)", err);
+  ok(strstr(err.detail, "idp_endpoint") != NULL, "message names the key (%s)",
+     err.detail);
   ok(validate_with("identity_endpoint", "http://10.0.0.1:9229/") == -1,
      "http:// to a private address refused");
   ok(validate_with("idp_endpoint", "http://127.0.0.1:9229") == 0,
@@ -633,10 +627,10 @@ static void test_validate(void) {
   ok(validate_with("idp_endpoint", "ftp://127.0.0.1/") == -1,
      "other schemes refused");
   ok(validate_with("totp_issuer", "Example Corp") == 0, "totp_issuer (%s)",
-     err);
+     err.detail);
   ok(validate_with("totp_issuer", "Example:Corp") == -1 &&
-         strstr(err, "totp_issuer") != NULL,
-     "totp_issuer with ':' refused (%s)", err);
+         strstr(err.detail, "totp_issuer") != NULL,
+     "totp_issuer with ':' refused (%s)", err.detail);
   ok(validate_with("totp_issuer", "") == -1, "empty totp_issuer refused");
   ok(validate_with("totp_issuer", "a\tb") == -1,
      "totp_issuer with a control character refused");
@@ -644,14 +638,13 @@ static void test_validate(void) {
   {
     struct pc_config c;
 
-    err[0] = '\0';
+    pc_error_clear(&err);
     if (pc_config_init(&c) == 0 &&
-        pc_config_set(&c, "region", "us-gov-west-1", err, sizeof(err)) == 0 &&
-        pc_config_set(&c, "user_pool_id", "us-gov-west-1_Xy9", err,
-                      sizeof(err)) == 0 &&
-        pc_config_set(&c, "client_id", "abc123", err, sizeof(err)) == 0)
-      ok(pc_config_validate(&c, err, sizeof(err)) == 0,
-         "GovCloud region accepted (%s)", err);
+        pc_config_set(&c, "region", "us-gov-west-1", &err) == 0 &&
+        pc_config_set(&c, "user_pool_id", "us-gov-west-1_Xy9", &err) == 0 &&
+        pc_config_set(&c, "client_id", "abc123", &err) == 0)
+      ok(pc_config_validate(&c, &err) == 0, "GovCloud region accepted (%s)",
+         err.detail);
     else
       ok(0, "GovCloud setup");
     pc_config_free(&c);
@@ -664,15 +657,15 @@ static int validate_pairs(const char *const *kv) {
   char path[64];
   int rc = 0;
 
-  err[0] = '\0';
+  pc_error_clear(&err);
   if (pc_config_init(&c) != 0 ||
       fixture("minimal.conf", path, sizeof(path)) != 0 ||
-      pc_config_load(&c, path, 1, 1, err, sizeof(err)) != 0)
+      pc_config_load(&c, path, 1, 1, &err) != 0)
     return -99;
   for (; rc == 0 && kv[0] != NULL; kv += 2)
-    rc = pc_config_set(&c, kv[0], kv[1], err, sizeof(err));
+    rc = pc_config_set(&c, kv[0], kv[1], &err);
   if (rc == 0)
-    rc = pc_config_validate(&c, err, sizeof(err));
+    rc = pc_config_validate(&c, &err);
   pc_config_free(&c);
   return rc;
 }
@@ -698,22 +691,26 @@ static void test_uid_rules(void) {
                                      "uid_max", "59999", NULL};
 
   ok(validate_pairs(below) == -1 &&
-         strstr(err, "max_uid (1999) is below min_uid (2000)") != NULL,
-     "max_uid below min_uid refused (%s)", err);
-  ok(validate_pairs(equal) == 0, "max_uid equal to min_uid accepted (%s)", err);
+         strstr(err.detail, "max_uid (1999) is below min_uid (2000)") != NULL,
+     "max_uid below min_uid refused (%s)", err.detail);
+  ok(validate_pairs(equal) == 0, "max_uid equal to min_uid accepted (%s)",
+     err.detail);
   ok(validate_pairs(overlap) == -1 &&
-         strstr(err, "overlaps the reserved uids 60000..65535") != NULL,
-     "a sync range reaching 60000 refused (%s)", err);
+         strstr(err.detail, "overlaps the reserved uids 60000..65535") != NULL,
+     "a sync range reaching 60000 refused (%s)", err.detail);
   ok(validate_pairs(inside) == -1, "systemd's dynamic-user range refused");
-  ok(validate_pairs(over) == -1 && strstr(err, "uid_min..uid_max") != NULL,
-     "a sync range starting at 65535 refused (%s)", err);
-  ok(validate_pairs(clear) == 0, "a range ending at 59999 accepted (%s)", err);
+  ok(validate_pairs(over) == -1 &&
+         strstr(err.detail, "uid_min..uid_max") != NULL,
+     "a sync range starting at 65535 refused (%s)", err.detail);
+  ok(validate_pairs(clear) == 0, "a range ending at 59999 accepted (%s)",
+     err.detail);
   /* The range against max_uid is the sync tool's check (test_sync): the
    * module never uses the range. */
   ok(validate_pairs(above) == 0,
-     "max_uid below the default sync range is the module's business (%s)", err);
+     "max_uid below the default sync range is the module's business (%s)",
+     err.detail);
   ok(validate_pairs(fits) == 0, "a sync range under max_uid accepted (%s)",
-     err);
+     err.detail);
   ok(validate_with("max_uid", "-1") == -1, "negative max_uid refused");
 
   {
@@ -758,18 +755,19 @@ static void test_login_claim_trust(void) {
 
   for (i = 0; writable[i] != NULL; i++) {
     ok(validate_with("login_claim", writable[i]) == -1 &&
-           strstr(err, "users can change") != NULL &&
-           strstr(err, "login_claim_trusted = true") != NULL,
+           strstr(err.detail, "users can change") != NULL &&
+           strstr(err.detail, "login_claim_trusted = true") != NULL,
        "login_claim %s refused without login_claim_trusted (%s)", writable[i],
-       err);
+       err.detail);
     trusted[1] = writable[i];
     ok(validate_pairs(trusted) == 0,
        "login_claim %s accepted with login_claim_trusted (%s)", writable[i],
-       err);
+       err.detail);
   }
   for (i = 0; fixed[i] != NULL; i++)
     ok(validate_with("login_claim", fixed[i]) == 0,
-       "login_claim %s needs no login_claim_trusted (%s)", fixed[i], err);
+       "login_claim %s needs no login_claim_trusted (%s)", fixed[i],
+       err.detail);
 }
 
 static void test_urls(void) {
@@ -777,9 +775,8 @@ static void test_urls(void) {
   char *u;
 
   if (pc_config_init(&c) != 0 ||
-      pc_config_set(&c, "region", "eu-central-1", err, sizeof(err)) != 0 ||
-      pc_config_set(&c, "user_pool_id", "eu-central-1_Pool42", err,
-                    sizeof(err)) != 0) {
+      pc_config_set(&c, "region", "eu-central-1", &err) != 0 ||
+      pc_config_set(&c, "user_pool_id", "eu-central-1_Pool42", &err) != 0) {
     ok(0, "url setup");
     return;
   }
@@ -792,10 +789,9 @@ static void test_urls(void) {
          "default identity-pool URL");
   free(u);
   is_str(pc_config_pool_name(&c), "Pool42", "pool name");
-  if (pc_config_set(&c, "idp_endpoint", "http://127.0.0.1:1234", err,
-                    sizeof(err)) == 0 &&
-      pc_config_set(&c, "identity_endpoint", "http://127.0.0.1:5678/", err,
-                    sizeof(err)) == 0) {
+  if (pc_config_set(&c, "idp_endpoint", "http://127.0.0.1:1234", &err) == 0 &&
+      pc_config_set(&c, "identity_endpoint", "http://127.0.0.1:5678/", &err) ==
+          0) {
     u = pc_config_idp_url(&c);
     is_str(u, "http://127.0.0.1:1234", "user-pool override");
     free(u);
@@ -892,39 +888,41 @@ static void test_string_formats(void) {
   }
   for (i = 0; i < sizeof(format_cases) / sizeof(format_cases[0]); i++) {
     const struct format_case *f = &format_cases[i];
-    int rc = pc_config_set(&c, f->key, f->value, err, sizeof(err));
+    int rc = pc_config_set(&c, f->key, f->value, &err);
 
     if (f->good)
       ok(rc == 0, "%s: good value %zu accepted (%s)", f->key, i,
-         rc ? err : "ok");
+         rc ? err.detail : "ok");
     else
-      ok(rc == -1 && starts_with(err, f->key) && strstr(err, "expected"),
-         "%s: bad value %zu refused, naming the key (%s)", f->key, i, err);
+      ok(rc == -1 && starts_with(err.detail, f->key) &&
+             strstr(err.detail, "expected"),
+         "%s: bad value %zu refused, naming the key (%s)", f->key, i,
+         err.detail);
   }
-  ok(pc_config_set(&c, "client_secret", "bad-secret", err, sizeof(err)) == -1 &&
-         strstr(err, "bad-secret") == NULL,
-     "a refused client secret is not echoed (%s)", err);
+  ok(pc_config_set(&c, "client_secret", "bad-secret", &err) == -1 &&
+         strstr(err.detail, "bad-secret") == NULL,
+     "a refused client secret is not echoed (%s)", err.detail);
   memset(big, 'a', sizeof(big) - 1);
   big[sizeof(big) - 1] = '\0';
   big[1024] = '\0';
-  ok(pc_config_set(&c, "device_name", big, err, sizeof(err)) == 0,
+  ok(pc_config_set(&c, "device_name", big, &err) == 0,
      "device_name of 1024 characters accepted");
   big[1024] = 'a';
-  ok(pc_config_set(&c, "device_name", big, err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "device_name", big, &err) == -1,
      "device_name of 1099 characters refused");
   memset(big, 0, sizeof(big));
   memcpy(big, "http://127.0.0.1/", 17);
   memset(big + 17, 'p', 184);
-  ok(pc_config_set(&c, "imds_endpoint", big, err, sizeof(err)) == -1,
+  ok(pc_config_set(&c, "imds_endpoint", big, &err) == -1,
      "imds_endpoint over 200 characters refused");
   big[200] = '\0';
-  ok(pc_config_set(&c, "imds_endpoint", big, err, sizeof(err)) == 0,
-     "imds_endpoint of 200 characters accepted (%s)", err);
+  ok(pc_config_set(&c, "imds_endpoint", big, &err) == 0,
+     "imds_endpoint of 200 characters accepted (%s)", err.detail);
   ok(pc_config_set(&c, "username_suffix",
                    "@0123456789012345678901234567890123456789012345678901234"
                    "56789012345678901234567890123456789012345678901234567890"
                    "1234567890123456",
-                   err, sizeof(err)) == -1,
+                   &err) == -1,
      "username_suffix of 128 characters refused");
   pc_config_free(&c);
 }
@@ -939,8 +937,8 @@ static void test_format_in_file(void) {
                  "identity_pool_id = \"us-east-1/not-a-pool\";\n",
                  &c, path, sizeof(path));
   (void)snprintf(want, sizeof(want), "%s:2: identity_pool_id: expected ", path);
-  ok(rc == -1 && starts_with(err, want),
-     "bad identity_pool_id fails the load (%s)", err);
+  ok(rc == -1 && starts_with(err.detail, want),
+     "bad identity_pool_id fails the load (%s)", err.detail);
   ok(c.identity_pool_id == NULL, "and leaves the field unset");
   pc_config_free(&c);
 }

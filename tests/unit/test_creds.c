@@ -56,22 +56,19 @@ static const struct pc_http_ops mock_ops = {.post = mock_post};
 static struct pc_config cfg;
 static struct pc_client cl;
 static struct mock m;
-static char cerr[256];
+static struct pc_error cerr;
 
 static void setup(const char *role, const char *secret) {
   if (pc_config_init(&cfg) != 0 ||
-      pc_config_set(&cfg, "region", "us-east-1", cerr, sizeof cerr) ||
-      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", cerr,
-                    sizeof cerr) ||
-      pc_config_set(&cfg, "client_id", "abc123", cerr, sizeof cerr) ||
-      pc_config_set(&cfg, "identity_pool_id", POOL, cerr, sizeof cerr) ||
-      pc_config_set(&cfg, "identity_endpoint", "http://127.0.0.1:9", cerr,
-                    sizeof cerr) ||
-      (role && pc_config_set(&cfg, "role_arn", role, cerr, sizeof cerr)) ||
-      (secret &&
-       pc_config_set(&cfg, "client_secret", secret, cerr, sizeof cerr)) ||
+      pc_config_set(&cfg, "region", "us-east-1", &cerr) ||
+      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", &cerr) ||
+      pc_config_set(&cfg, "client_id", "abc123", &cerr) ||
+      pc_config_set(&cfg, "identity_pool_id", POOL, &cerr) ||
+      pc_config_set(&cfg, "identity_endpoint", "http://127.0.0.1:9", &cerr) ||
+      (role && pc_config_set(&cfg, "role_arn", role, &cerr)) ||
+      (secret && pc_config_set(&cfg, "client_secret", secret, &cerr)) ||
       pc_client_init(&cl, &cfg, pc_http_new_custom(&mock_ops, &m)) != PC_OK) {
-    printf("Bail out! setup failed: %s\n", cerr);
+    printf("Bail out! setup failed: %s\n", cerr.detail);
     exit(1);
   }
   cl.retries = 0;

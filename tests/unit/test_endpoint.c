@@ -18,20 +18,19 @@
 #include "tap.h"
 #include "net/usercontext.h"
 
-static char err[512];
+static struct pc_error err;
 
 /* A config with region/pool/client set, plus extra "key", "value" pairs. */
 static int make(struct pc_config *c, const char *region, const char *pool,
                 const char *const *kv) {
-  if (pc_config_init(c) != 0 ||
-      pc_config_set(c, "region", region, err, sizeof(err)) != 0 ||
-      pc_config_set(c, "user_pool_id", pool, err, sizeof(err)) != 0 ||
-      pc_config_set(c, "client_id", "abc123", err, sizeof(err)) != 0)
+  if (pc_config_init(c) != 0 || pc_config_set(c, "region", region, &err) != 0 ||
+      pc_config_set(c, "user_pool_id", pool, &err) != 0 ||
+      pc_config_set(c, "client_id", "abc123", &err) != 0)
     return -1;
   for (; kv && kv[0]; kv += 2)
-    if (pc_config_set(c, kv[0], kv[1], err, sizeof(err)) != 0)
+    if (pc_config_set(c, kv[0], kv[1], &err) != 0)
       return -1;
-  return pc_config_validate(c, err, sizeof(err));
+  return pc_config_validate(c, &err);
 }
 
 static void check_url(const char *region, const char *pool,
@@ -40,7 +39,7 @@ static void check_url(const char *region, const char *pool,
   struct pc_config c;
   char *u = NULL, *i = NULL, *l = NULL;
 
-  ok(make(&c, region, pool, kv) == 0, "%s: valid (%s)", region, err);
+  ok(make(&c, region, pool, kv) == 0, "%s: valid (%s)", region, err.detail);
   u = pc_config_idp_url(&c);
   is_str(u, idp, "%s: user-pool host", region);
   i = pc_idtoken_issuer(&c);
@@ -98,18 +97,18 @@ static void test_fips_refused(void) {
   struct pc_config c;
 
   ok(make(&c, "eu-west-1", "eu-west-1_Ab1", fips) != 0 &&
-         strstr(err, "use_fips") && strstr(err, "eu-west-1"),
-     "use_fips in eu-west-1 refused: %s", err);
+         strstr(err.detail, "use_fips") && strstr(err.detail, "eu-west-1"),
+     "use_fips in eu-west-1 refused: %s", err.detail);
   pc_config_free(&c);
   ok(make(&c, "cn-north-1", "cn-north-1_Ab1", fips) != 0,
-     "use_fips in China refused: %s", err);
+     "use_fips in China refused: %s", err.detail);
   pc_config_free(&c);
   ok(make(&c, "us-gov-east-1", "us-gov-east-1_Ab1", fips_id) != 0 &&
-         strstr(err, "identity pools"),
-     "identity pool without a FIPS host refused: %s", err);
+         strstr(err.detail, "identity pools"),
+     "identity pool without a FIPS host refused: %s", err.detail);
   pc_config_free(&c);
   ok(make(&c, "eu-west-1", "eu-west-1_Ab1", fips_override) == 0,
-     "an explicit endpoint is the administrator's choice (%s)", err);
+     "an explicit endpoint is the administrator's choice (%s)", err.detail);
   pc_config_free(&c);
 }
 
@@ -121,11 +120,11 @@ static void test_proxy_key(void) {
 
   ok(make(&c, "us-east-1", "us-east-1_Ab1", good) == 0 &&
          strcmp(c.https_proxy, "http://proxy.corp.test:3128") == 0,
-     "https_proxy kept (%s)", err);
+     "https_proxy kept (%s)", err.detail);
   pc_config_free(&c);
   ok(make(&c, "us-east-1", "us-east-1_Ab1", bad) != 0 &&
-         strstr(err, "https_proxy"),
-     "https_proxy other than http(s):// refused: %s", err);
+         strstr(err.detail, "https_proxy"),
+     "https_proxy other than http(s):// refused: %s", err.detail);
   pc_config_free(&c);
 }
 
@@ -142,7 +141,8 @@ static void test_user_context(void) {
   char host[256], want[300];
   char **l = NULL;
 
-  ok(make(&c, "us-east-1", "us-east-1_Ab1", kv) == 0, "metadata set (%s)", err);
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", kv) == 0, "metadata set (%s)",
+     err.detail);
   ok(c.send_user_context == 1, "send_user_context defaults to true");
   req = pc_usercontext_add(json_object_new_object(), &c, &ctx);
   ucd = json_object_object_get(req, "UserContextData");
@@ -168,7 +168,7 @@ static void test_user_context(void) {
   json_object_put(req);
   pc_config_free(&c);
 
-  ok(make(&c, "us-east-1", "us-east-1_Ab1", off) == 0, "off (%s)", err);
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", off) == 0, "off (%s)", err.detail);
   req = pc_usercontext_add(json_object_new_object(), &c, &ctx);
   ok(json_object_object_get(req, "UserContextData") == NULL &&
          json_object_object_get(req, "ClientMetadata") == NULL,
@@ -176,20 +176,21 @@ static void test_user_context(void) {
   json_object_put(req);
   pc_config_free(&c);
 
-  ok(make(&c, "us-east-1", "us-east-1_Ab1", NULL) == 0, "public (%s)", err);
+  ok(make(&c, "us-east-1", "us-east-1_Ab1", NULL) == 0, "public (%s)",
+     err.detail);
   req = pc_usercontext_add(json_object_new_object(), &c, &ctx);
   ok(json_object_object_get(req, "UserContextData") == NULL,
      "no client secret: no IpAddress (Cognito takes it only then)");
   json_object_put(req);
   pc_config_free(&c);
 
-  ok(pc_metadata_parse("a=%x", &l, err, sizeof(err)) != 0 && strstr(err, "'%'"),
-     "unknown %% escape refused: %s", err);
-  ok(pc_metadata_parse("=v", &l, err, sizeof(err)) != 0,
-     "empty key refused: %s", err);
-  ok(pc_metadata_parse("a=b\x01", &l, err, sizeof(err)) != 0,
-     "control character refused: %s", err);
-  ok(pc_metadata_parse("a=b\nc=d", &l, err, sizeof(err)) == 0 && l &&
+  ok(pc_metadata_parse("a=%x", &l, &err) != 0 && strstr(err.detail, "'%'"),
+     "unknown %% escape refused: %s", err.detail);
+  ok(pc_metadata_parse("=v", &l, &err) != 0, "empty key refused: %s",
+     err.detail);
+  ok(pc_metadata_parse("a=b\x01", &l, &err) != 0,
+     "control character refused: %s", err.detail);
+  ok(pc_metadata_parse("a=b\nc=d", &l, &err) == 0 && l &&
          strcmp(l[0], "a=b") == 0 && strcmp(l[1], "c=d") == 0 && !l[2],
      "two pairs");
   if (l) {

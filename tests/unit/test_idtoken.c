@@ -23,7 +23,7 @@
 #define POOL "us-east-1_AbC123"
 #define ISS "https://cognito-idp.us-east-1.amazonaws.com/" POOL
 
-static char cerr[256];
+static struct pc_error cerr;
 static struct pc_error why;
 static EVP_PKEY *key, *other_key;
 static char jwks_doc[4096];
@@ -151,12 +151,11 @@ static int client(struct pc_config *c, struct pc_client *cl, struct server *s,
   struct pc_http *h;
 
   if (pc_config_init(c) != 0 ||
-      pc_config_set(c, "region", "us-east-1", cerr, sizeof cerr) != 0 ||
-      pc_config_set(c, "user_pool_id", POOL, cerr, sizeof cerr) != 0 ||
-      pc_config_set(c, "client_id", "client1", cerr, sizeof cerr) != 0 ||
-      pc_config_set(c, "idp_endpoint", "http://127.0.0.1:9/", cerr,
-                    sizeof cerr) != 0 ||
-      pc_config_set(c, "cache_dir", cache, cerr, sizeof cerr) != 0)
+      pc_config_set(c, "region", "us-east-1", &cerr) != 0 ||
+      pc_config_set(c, "user_pool_id", POOL, &cerr) != 0 ||
+      pc_config_set(c, "client_id", "client1", &cerr) != 0 ||
+      pc_config_set(c, "idp_endpoint", "http://127.0.0.1:9/", &cerr) != 0 ||
+      pc_config_set(c, "cache_dir", cache, &cerr) != 0)
     return -1;
   h = pc_http_new_custom(&ops, s);
   return h == NULL || pc_client_init(cl, c, h) != PC_OK ? -1 : 0;
@@ -196,7 +195,7 @@ static void test_checks(const char *cache) {
   size_t i;
 
   if (client(&c, &cl, &s, cache) != 0) {
-    ok(0, "client setup (%s)", cerr);
+    ok(0, "client setup (%s)", cerr.detail);
     return;
   }
   t = make_jwt("RS256", "k1",
@@ -261,7 +260,7 @@ static void test_fetching(const char *cache) {
   int i, before;
 
   if (client(&c, &cl, &s, cache) != 0) {
-    ok(0, "client setup (%s)", cerr);
+    ok(0, "client setup (%s)", cerr.detail);
     return;
   }
   for (i = 0; i < 5; i++) {
@@ -363,18 +362,17 @@ static void test_access(void) {
 
   cl = claims_of("{\"cognito:username\":\"alice\",\"cognito:groups\":"
                  "[\"devs\",\"ops\"]}");
-  ok(pc_config_set(&c, "allowed_groups", "admins", cerr, sizeof cerr) == 0,
+  ok(pc_config_set(&c, "allowed_groups", "admins", &cerr) == 0,
      "allowed_groups=admins");
   ok(pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_NOT_ALLOWED,
      "not in admins: refused");
   ok(strstr(why.detail, "allowed_groups") != NULL, "why names the rule (%s)",
      why.detail);
-  ok(pc_config_set(&c, "allowed_groups", "admins,ops", cerr, sizeof cerr) ==
-             0 &&
+  ok(pc_config_set(&c, "allowed_groups", "admins,ops", &cerr) == 0 &&
          pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_ALLOWED,
      "in ops: allowed");
-  ok(pc_config_set(&c, "allowed_groups", "admins", cerr, sizeof cerr) == 0 &&
-         pc_config_set(&c, "allowed_users", "alice", cerr, sizeof cerr) == 0 &&
+  ok(pc_config_set(&c, "allowed_groups", "admins", &cerr) == 0 &&
+         pc_config_set(&c, "allowed_users", "alice", &cerr) == 0 &&
          pc_access_decide(&c, "alice", cl, &why) == PC_ACCESS_ALLOWED,
      "allowed_users admits alice outside the groups");
   json_object_put(cl);
@@ -388,9 +386,8 @@ static void test_access(void) {
      "a groups claim that is not an array is refused");
   json_object_put(cl);
 
-  ok(pc_config_set(&c, "login_claim", "email", cerr, sizeof cerr) == 0 &&
-         pc_config_set(&c, "username_suffix", "@example.com", cerr,
-                       sizeof cerr) == 0,
+  ok(pc_config_set(&c, "login_claim", "email", &cerr) == 0 &&
+         pc_config_set(&c, "username_suffix", "@example.com", &cerr) == 0,
      "login_claim=email, username_suffix=@example.com");
   cl = claims_of("{\"cognito:username\":\"u-123\",\"email\":"
                  "\"alice@example.com\",\"email_verified\":true}");

@@ -411,17 +411,15 @@ static void test_request_id(void) {
 }
 
 int main(void) {
-  char err[256];
+  struct pc_error err;
 
   if (pc_config_init(&cfg) != 0 ||
-      pc_config_set(&cfg, "region", "us-east-1", err, sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", err,
-                    sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "client_id", "abc123", err, sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "client_secret", "s3cret", err, sizeof(err)) != 0 ||
-      pc_config_set(&cfg, "idp_endpoint", "http://127.0.0.1:9", err,
-                    sizeof(err)) != 0) {
-    printf("Bail out! configuration: %s\n", err);
+      pc_config_set(&cfg, "region", "us-east-1", &err) != 0 ||
+      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", &err) != 0 ||
+      pc_config_set(&cfg, "client_id", "abc123", &err) != 0 ||
+      pc_config_set(&cfg, "client_secret", "s3cret", &err) != 0 ||
+      pc_config_set(&cfg, "idp_endpoint", "http://127.0.0.1:9", &err) != 0) {
+    printf("Bail out! configuration: %s\n", err.detail);
     return 1;
   }
   cfg.auth_flow = PC_FLOW_PASSWORD;

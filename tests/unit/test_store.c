@@ -157,18 +157,17 @@ static void test_handover(struct pc_store *s) {
   struct pc_config cfg;
   struct pc_handover h;
   struct pc_error e;
-  char err[256];
+  struct pc_error err;
   const char *doc;
 
   ok(pc_store_load_handover(s, &h, &e) == 1, "no hand-over yet: 1");
   if (pc_config_init(&cfg) != 0 ||
-      pc_config_set(&cfg, "region", "us-east-1", err, sizeof err) ||
-      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", err,
-                    sizeof err) ||
-      pc_config_set(&cfg, "client_id", "abc123", err, sizeof err) ||
-      pc_config_set(&cfg, "client_secret", "TOPSECRET", err, sizeof err) ||
-      pc_config_set(&cfg, "identity_pool_id", POOL, err, sizeof err)) {
-    ok(0, "configuration: %s", err);
+      pc_config_set(&cfg, "region", "us-east-1", &err) ||
+      pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", &err) ||
+      pc_config_set(&cfg, "client_id", "abc123", &err) ||
+      pc_config_set(&cfg, "client_secret", "TOPSECRET", &err) ||
+      pc_config_set(&cfg, "identity_pool_id", POOL, &err)) {
+    ok(0, "configuration: %s", err.detail);
     return;
   }
   ok(pc_store_save_handover(s, &cfg, IDENT, "alice", "HASH=", NULL, "rt-1",

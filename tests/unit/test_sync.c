@@ -81,7 +81,7 @@ static void test_ini(void) {
 static void test_check_config(void) {
   struct pc_config c;
   struct pc_error e;
-  char cerr[256];
+  struct pc_error cerr;
 
   if (pc_config_init(&c) != 0) {
     ok(0, "config init");
@@ -89,28 +89,28 @@ static void test_check_config(void) {
   }
   ok(pc_nss_check_config(&c, &e) == -1 && strstr(e.detail, "no groups") != NULL,
      "no nss_groups and no allowed_groups");
-  ok(pc_config_set(&c, "allowed_groups", "devs", cerr, sizeof(cerr)) == 0 &&
+  ok(pc_config_set(&c, "allowed_groups", "devs", &cerr) == 0 &&
          pc_nss_check_config(&c, &e) == 0,
      "defaults with allowed_groups are fine (%s)", e.detail);
-  ok(pc_config_set(&c, "home_base", "/a:b", cerr, sizeof(cerr)) == 0 &&
+  ok(pc_config_set(&c, "home_base", "/a:b", &cerr) == 0 &&
          pc_nss_check_config(&c, &e) == -1,
      "':' in home_base refused");
-  ok(pc_config_set(&c, "home_base", "/home", cerr, sizeof(cerr)) == 0 &&
-         pc_config_set(&c, "min_uid", "250000", cerr, sizeof(cerr)) == 0 &&
+  ok(pc_config_set(&c, "home_base", "/home", &cerr) == 0 &&
+         pc_config_set(&c, "min_uid", "250000", &cerr) == 0 &&
          pc_nss_check_config(&c, &e) == -1 &&
          strstr(e.detail, "below min_uid") != NULL,
      "uid_min below min_uid refused");
-  ok(pc_config_set(&c, "min_uid", "1000", cerr, sizeof(cerr)) == 0 &&
-         pc_config_set(&c, "max_uid", "59999", cerr, sizeof(cerr)) == 0 &&
+  ok(pc_config_set(&c, "min_uid", "1000", &cerr) == 0 &&
+         pc_config_set(&c, "max_uid", "59999", &cerr) == 0 &&
          pc_nss_check_config(&c, &e) == -1 &&
          strstr(e.detail, "uid_max (299999) is above max_uid (59999)") != NULL,
      "a uid range above max_uid refused (%s)", e.detail);
-  ok(pc_config_set(&c, "uid_min", "10000", cerr, sizeof(cerr)) == 0 &&
-         pc_config_set(&c, "uid_max", "59999", cerr, sizeof(cerr)) == 0 &&
+  ok(pc_config_set(&c, "uid_min", "10000", &cerr) == 0 &&
+         pc_config_set(&c, "uid_max", "59999", &cerr) == 0 &&
          pc_nss_check_config(&c, &e) == 0,
      "a uid range under max_uid accepted (%s)", e.detail);
-  ok(pc_config_set(&c, "uid_max", "60000", cerr, sizeof(cerr)) == 0 &&
-         pc_config_set(&c, "max_uid", "70000", cerr, sizeof(cerr)) == 0 &&
+  ok(pc_config_set(&c, "uid_max", "60000", &cerr) == 0 &&
+         pc_config_set(&c, "max_uid", "70000", &cerr) == 0 &&
          pc_nss_check_config(&c, &e) == -1 &&
          strstr(e.detail, "reserved uids") != NULL,
      "a uid range reaching 60000 refused (%s)", e.detail);
