@@ -132,18 +132,25 @@ void canned_check_login(enum pc_status st, const struct pc_login_result *r,
   static const char *const typed[] = {CANNED_PASSWORD, "N3w-Passw0rd!",
                                       "123456"};
   size_t i;
+  int n;
 
   if (st == PC_OK &&
       (r->tokens.access_token == NULL || r->tokens.id_token == NULL))
     abort();
   if (memchr(r->challenge, '\0', sizeof r->challenge) == NULL ||
-      memchr(r->device_note, '\0', sizeof r->device_note) == NULL ||
+      r->err.n_notes < 0 || r->err.n_notes > PC_NOTES_MAX ||
       memchr(r->err.detail, '\0', sizeof r->err.detail) == NULL ||
       memchr(r->err.message, '\0', sizeof r->err.message) == NULL)
     abort();
-  for (i = 0; i < sizeof typed / sizeof *typed; i++)
-    if (!holds(data, size, typed[i]) &&
-        (strstr(r->err.detail, typed[i]) || strstr(r->err.message, typed[i]) ||
-         strstr(r->device_note, typed[i])))
+  for (n = 0; n < r->err.n_notes; n++)
+    if (memchr(r->err.note[n].text, '\0', sizeof r->err.note[n].text) == NULL)
       abort();
+  for (i = 0; i < sizeof typed / sizeof *typed; i++) {
+    if (!holds(data, size, typed[i]) &&
+        (strstr(r->err.detail, typed[i]) || strstr(r->err.message, typed[i])))
+      abort();
+    for (n = 0; n < r->err.n_notes; n++)
+      if (!holds(data, size, typed[i]) && strstr(r->err.note[n].text, typed[i]))
+        abort();
+  }
 }

@@ -62,7 +62,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   char at[] = "access-token", it[] = FIXTURE_ID_TOKEN, rt[] = "rt";
   struct pc_tokens t = {at, it, rt};
-  struct pc_warnings w;
   struct pc_aws_creds cr;
   struct pc_client cl;
   struct pc_error e;
@@ -78,16 +77,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   if (pc_client_init(&cl, &cfg, canned_http(&c)) != PC_OK)
     return 0;
   cl.retries = 0;
-  memset(&w, 0, sizeof w);
   st = pc_credentials_after_login(&cl, &cfg, &store, FIXTURE_USER, &t, &cr, &id,
-                                  &w, &e);
+                                  &e);
   if (st == PC_OK) {
     if (cr.access_key_id == NULL || !*cr.access_key_id ||
         cr.secret_access_key == NULL || !*cr.secret_access_key ||
         cr.session_token == NULL || !*cr.session_token || id == NULL ||
         !pc_identity_id_valid(id))
       abort();
-    if (w.n == 0)
+    if (e.n_notes == 0)
       check_saved(&cr, id);
     pc_aws_creds_free(&cr);
   } else if (cr.access_key_id || cr.secret_access_key || cr.session_token) {

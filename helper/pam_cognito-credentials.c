@@ -167,19 +167,18 @@ static int logout(struct pc_store *s, const char *user) {
   return 0;
 }
 
-static void print_warnings(const struct pc_warnings *w) {
+static void print_warnings(const struct pc_error *e) {
   int i;
 
-  for (i = 0; i < w->n; i++)
-    if (w->item[i].status != PC_OK)
-      fprintf(stderr, PROG ": warning: %s\n", w->item[i].detail);
+  for (i = 0; i < e->n_notes && i < PC_NOTES_MAX; i++)
+    if (e->note[i].status != PC_OK)
+      fprintf(stderr, PROG ": warning: %s\n", e->note[i].text);
 }
 
 int main(int argc, char **argv) {
   struct opts o;
   struct pc_store s = PC_STORE_INIT;
   struct pc_aws_creds cr = {0};
-  struct pc_warnings w = {0};
   struct pc_error e;
   char user[PC_USER_NAME_MAX + 1];
   enum pc_store_load st;
@@ -203,8 +202,8 @@ int main(int argc, char **argv) {
   if (st == PC_STORE_REFUSED)
     fprintf(stderr, PROG ": warning: %s\n", e.detail);
   if (st != PC_STORE_LOADED) {
-    rc = pc_credentials_renew(&s, &cr, &w, &e);
-    print_warnings(&w);
+    rc = pc_credentials_renew(&s, &cr, &e);
+    print_warnings(&e);
     if (rc > 0)
       die(st != PC_STORE_ABSENT
               ? "cached credentials for %s have expired and cannot be "

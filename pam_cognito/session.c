@@ -76,14 +76,14 @@ static int open_store(struct pc_module *m, const char *user, int create,
 }
 
 /* Warnings always; notes (status PC_OK) as debug. */
-static void log_warnings(struct pc_module *m, const struct pc_warnings *w) {
+static void log_notes(struct pc_module *m, const struct pc_error *e) {
   int i;
 
-  for (i = 0; i < w->n; i++) {
-    if (w->item[i].status != PC_OK)
-      pam_syslog(m->pamh, LOG_WARNING, "%s", w->item[i].detail);
+  for (i = 0; i < e->n_notes && i < PC_NOTES_MAX; i++) {
+    if (e->note[i].status != PC_OK)
+      pam_syslog(m->pamh, LOG_WARNING, "%s", e->note[i].text);
     else
-      pc_debug(m, "%s", w->item[i].detail);
+      pc_debug(m, "%s", e->note[i].text);
   }
 }
 
@@ -130,7 +130,6 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
                           struct pc_client *cl, const struct pc_tokens *t) {
   struct pc_aws_creds cr = {0};
   struct pc_error err;
-  struct pc_warnings w = {0};
   struct pc_store s = PC_STORE_INIT;
   char *identity_id = NULL, text[1024];
   enum pc_status st;
@@ -142,8 +141,8 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
   }
   have_store = open_store(m, user, 1, &s) == 0;
   st = pc_credentials_after_login(cl, &m->cfg, have_store ? &s : NULL, user, t,
-                                  &cr, &identity_id, &w, &err);
-  log_warnings(m, &w);
+                                  &cr, &identity_id, &err);
+  log_notes(m, &err);
   if (st != PC_OK) {
     pam_syslog(m->pamh, m->cfg.credentials_required ? LOG_ERR : LOG_WARNING,
                "no AWS credentials for user=%s from identity pool %s: %s "

@@ -24,11 +24,13 @@ static void device_opts(struct pc_module *m, const char *user, char *host,
   o->device_name = m->cfg.device_name ? m->cfg.device_name : host;
 }
 
-static void log_device_note(struct pc_module *m, const char *user,
-                            const struct pc_login_result *r) {
-  if (r->device_note[0])
+static void log_device_notes(struct pc_module *m, const char *user,
+                             const struct pc_login_result *r) {
+  int i;
+
+  for (i = 0; i < r->err.n_notes && i < PC_NOTES_MAX; i++)
     pam_syslog(m->pamh, LOG_NOTICE, "user=%s: %s", pc_log_user(m, user),
-               r->device_note);
+               r->err.note[i].text);
 }
 
 enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
@@ -55,7 +57,7 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
            m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
                                            : "USER_PASSWORD_AUTH");
   st = pc_login(cl, &o, &p, r);
-  log_device_note(m, user, r);
+  log_device_notes(m, user, r);
   if (st == PC_OK && r->device_proved)
     pc_debug(m, "user=%s signed in from a remembered device",
              pc_log_user(m, user));
@@ -69,9 +71,9 @@ void pc_signin_remember_device(struct pc_module *m, struct pc_client *cl,
 
   memset(&o, 0, sizeof(o));
   device_opts(m, user, host, sizeof host, &o);
-  r->device_note[0] = '\0'; /* the login's own note is logged already */
+  r->err.n_notes = 0; /* the login's own notes are logged already */
   pc_login_remember_device(cl, &o, r);
-  log_device_note(m, user, r);
+  log_device_notes(m, user, r);
 }
 
 /* A wrong password gets no words (they would help an attacker; pam_unix

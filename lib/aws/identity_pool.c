@@ -127,11 +127,11 @@ pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
   return st;
 }
 
-enum pc_status pc_identity_fetch(struct pc_client *cl,
-                                 const struct pc_config *cfg,
-                                 struct pc_store *store, const char *id_token,
-                                 char **identity_id, struct pc_aws_creds *creds,
-                                 struct pc_warnings *w, struct pc_error *err) {
+/* pc_identity_fetch, its notes kept in w while the calls clear err. */
+static enum pc_status fetch(struct pc_client *cl, const struct pc_config *cfg,
+                            struct pc_store *store, const char *id_token,
+                            char **identity_id, struct pc_aws_creds *creds,
+                            struct pc_error *w, struct pc_error *err) {
   struct pc_error e;
   char *id = NULL;
   enum pc_status st;
@@ -140,7 +140,7 @@ enum pc_status pc_identity_fetch(struct pc_client *cl,
   if (store != NULL) {
     id = pc_store_load_identity(store, cfg->identity_pool_id, &e);
     if (e.status != PC_OK)
-      pc_warn(w, &e);
+      pc_error_note(w, e.status, "%s", e.detail);
   }
   if (id != NULL) {
     st = pc_identity_get_credentials(cl, cfg, id, id_token, creds, err);
@@ -156,18 +156,32 @@ enum pc_status pc_identity_fetch(struct pc_client *cl,
     (void)pc_error_set(&e, PC_OK,
                        "remembered identity id refused (%s): asking GetId",
                        pc_status_str(st));
-    pc_warn(w, &e);
+    pc_error_note(w, e.status, "%s", e.detail);
   }
   st = pc_identity_get_id(cl, cfg, id_token, &id, err);
   if (st != PC_OK)
     return st;
   if (store != NULL &&
       pc_store_save_identity(store, cfg->identity_pool_id, id, &e) != 0)
-    pc_warn(w, &e);
+    pc_error_note(w, e.status, "%s", e.detail);
   st = pc_identity_get_credentials(cl, cfg, id, id_token, creds, err);
   if (st != PC_OK)
     free(id);
   else
     *identity_id = id;
+  return st;
+}
+
+enum pc_status pc_identity_fetch(struct pc_client *cl,
+                                 const struct pc_config *cfg,
+                                 struct pc_store *store, const char *id_token,
+                                 char **identity_id, struct pc_aws_creds *creds,
+                                 struct pc_error *err) {
+  struct pc_error notes;
+  enum pc_status st;
+
+  pc_error_clear(&notes);
+  st = fetch(cl, cfg, store, id_token, identity_id, creds, &notes, err);
+  pc_error_add_notes(err, &notes);
   return st;
 }

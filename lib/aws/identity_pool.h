@@ -45,12 +45,12 @@ pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
  * server refuses it (another pool, a deleted identity); a new id is
  * remembered. store may be NULL (no cache). PC_OK with a heap string in
  * *identity_id and creds filled, or an error in err. Cache trouble and the
- * GetId fallback go to w. */
+ * GetId fallback: notes in err. */
 enum pc_status pc_identity_fetch(struct pc_client *cl,
                                  const struct pc_config *cfg,
                                  struct pc_store *store, const char *id_token,
                                  char **identity_id, struct pc_aws_creds *creds,
-                                 struct pc_warnings *w, struct pc_error *err)
+                                 struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

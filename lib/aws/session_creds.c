@@ -20,15 +20,14 @@
 static void save_login(struct pc_store *s, const struct pc_config *cfg,
                        const struct pc_aws_creds *cr, const char *identity_id,
                        const struct pc_tokens *t, const char *user_id,
-                       struct pc_warnings *w) {
-  struct pc_error e, note;
+                       struct pc_error *notes) {
+  struct pc_error e;
   struct pc_device dev;
   char *hash = NULL;
 
   if (pc_store_save_creds(s, cr, &e) != 0) {
-    (void)pc_error_set(&note, PC_ERR_CONFIG, "AWS credentials not cached: %s",
-                       e.detail);
-    pc_warn(w, &note);
+    pc_error_note(notes, PC_ERR_CONFIG, "AWS credentials not cached: %s",
+                  e.detail);
   }
   if (t->refresh_token == NULL)
     return;
@@ -43,11 +42,10 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
     memset(&dev, 0, sizeof dev);
   if (pc_store_save_handover(s, cfg, identity_id, user_id, hash, dev.key,
                              t->refresh_token, &e) != 0) {
-    (void)pc_error_set(&note, PC_ERR_CONFIG,
-                       "refresh data not cached (the helper cannot renew "
-                       "credentials): %s",
-                       e.detail);
-    pc_warn(w, &note);
+    pc_error_note(notes, PC_ERR_CONFIG,
+                  "refresh data not cached (the helper cannot renew "
+                  "credentials): %s",
+                  e.detail);
   }
   pc_free_secret(&hash);
   pc_device_free(&dev);
@@ -56,14 +54,14 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
 enum pc_status pc_credentials_after_login(
     struct pc_client *cl, const struct pc_config *cfg, struct pc_store *store,
     const char *user, const struct pc_tokens *t, struct pc_aws_creds *creds,
-    char **identity_id, struct pc_warnings *w, struct pc_error *err) {
+    char **identity_id, struct pc_error *err) {
   json_object *claims;
   const char *uid_claim;
   enum pc_status st;
 
   memset(creds, 0, sizeof *creds);
-  st = pc_identity_fetch(cl, cfg, store, t->id_token, identity_id, creds, w,
-                         err);
+  pc_error_clear(err);
+  st = pc_identity_fetch(cl, cfg, store, t->id_token, identity_id, creds, err);
   if (st != PC_OK || store == NULL)
     return st;
   /* The token came straight from Cognito in this login: its claims are safe
@@ -71,7 +69,7 @@ enum pc_status pc_credentials_after_login(
   claims = pc_jwt_claims(t->id_token);
   uid_claim = pc_jwt_str(claims, "cognito:username");
   save_login(store, cfg, creds, *identity_id, t, uid_claim ? uid_claim : user,
-             w);
+             err);
   json_object_put(claims);
   return PC_OK;
 }
@@ -112,11 +110,10 @@ static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
 }
 
 static int exchange(struct pc_handover *h, struct pc_store *s,
-                    struct pc_aws_creds *cr, struct pc_warnings *w,
-                    struct pc_error *err) {
+                    struct pc_aws_creds *cr, struct pc_error *err) {
   struct pc_client cl;
   struct pc_tokens t = {0};
-  struct pc_error e, note;
+  struct pc_error e;
   enum pc_status st;
   int rc = -1;
 
@@ -146,18 +143,15 @@ static int exchange(struct pc_handover *h, struct pc_store *s,
   else
     rc = 0;
   if (rc == 0 && pc_store_save_creds(s, cr, &e) != 0) {
-    (void)pc_error_set(&note, PC_ERR_CONFIG, "credentials not cached: %s",
-                       e.detail);
-    pc_warn(w, &note);
+    pc_error_note(err, PC_ERR_CONFIG, "credentials not cached: %s", e.detail);
   }
   /* A pool with refresh-token rotation sends a new one: keep it. */
   if (rc == 0 && t.refresh_token != NULL &&
       pc_store_save_handover(s, &h->cfg, h->identity_id, h->user_id,
                              h->secret_hash, h->device_key, t.refresh_token,
                              &e) != 0) {
-    (void)pc_error_set(&note, PC_ERR_CONFIG, "new refresh token not cached: %s",
-                       e.detail);
-    pc_warn(w, &note);
+    pc_error_note(err, PC_ERR_CONFIG, "new refresh token not cached: %s",
+                  e.detail);
   }
   pc_tokens_free(&t);
   pc_client_free(&cl);
@@ -165,7 +159,7 @@ static int exchange(struct pc_handover *h, struct pc_store *s,
 }
 
 int pc_credentials_renew(struct pc_store *s, struct pc_aws_creds *creds,
-                         struct pc_warnings *w, struct pc_error *err) {
+                         struct pc_error *err) {
   struct pc_handover h;
   int rc;
 
@@ -179,7 +173,7 @@ int pc_credentials_renew(struct pc_store *s, struct pc_aws_creds *creds,
   }
   if (rc != 0)
     return rc;
-  rc = exchange(&h, s, creds, w, err);
+  rc = exchange(&h, s, creds, err);
   pc_handover_free(&h);
   return rc;
 }

@@ -18,19 +18,19 @@
  * pool over the login's client, saved with the refresh hand-over into store
  * (NULL: no store, the caller only wants them for the environment). PC_OK
  * with creds filled (pc_aws_creds_free) and *identity_id (free), or the
- * exchange's error in err. What could not be saved goes to w. */
+ * exchange's error in err. What could not be saved: notes in err. */
 enum pc_status pc_credentials_after_login(
     struct pc_client *cl, const struct pc_config *cfg, struct pc_store *store,
     const char *user, const struct pc_tokens *t, struct pc_aws_creds *creds,
-    char **identity_id, struct pc_warnings *w, struct pc_error *err)
+    char **identity_id, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* Renew the stored credentials with the stored refresh hand-over: 0 with
- * creds filled (and saved, else a warning in w), 1 when there is no
+ * creds filled (and saved, else a note in err), 1 when there is no
  * hand-over to renew with, -1 with err's detail a one-line reason that says
  * what the user should do. */
 int pc_credentials_renew(struct pc_store *s, struct pc_aws_creds *creds,
-                         struct pc_warnings *w, struct pc_error *err)
+                         struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

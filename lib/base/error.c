@@ -33,9 +33,29 @@ void pc_error_clear(struct pc_error *e) {
     memset(e, 0, sizeof(*e));
 }
 
-void pc_warn(struct pc_warnings *w, const struct pc_error *e) {
-  if (w != NULL && e != NULL && w->n >= 0 && w->n < PC_WARNINGS_MAX)
-    w->item[w->n++] = *e;
+void pc_error_note(struct pc_error *e, enum pc_status st, const char *fmt,
+                   ...) {
+  char raw[sizeof(e->note[0].text)];
+  va_list ap;
+
+  if (e == NULL || e->n_notes < 0 || e->n_notes >= PC_NOTES_MAX)
+    return;
+  va_start(ap, fmt);
+  if (vsnprintf(raw, sizeof(raw), fmt, ap) < 0)
+    raw[0] = '\0';
+  va_end(ap);
+  e->note[e->n_notes].status = st;
+  pc_sanitize(e->note[e->n_notes].text, sizeof(e->note[0].text), raw);
+  e->n_notes++;
+}
+
+void pc_error_add_notes(struct pc_error *dst, const struct pc_error *src) {
+  int i;
+
+  if (dst == NULL || src == NULL || dst == src)
+    return;
+  for (i = 0; i < src->n_notes && i < PC_NOTES_MAX; i++)
+    pc_error_note(dst, src->note[i].status, "%s", src->note[i].text);
 }
 
 enum pc_status pc_error_set(struct pc_error *e, enum pc_status st,
@@ -157,14 +177,4 @@ void pc_sanitize(char *dst, size_t n, const char *src) {
     i += len;
   }
   dst[o] = '\0';
-}
-
-void pc_setf(char *buf, size_t n, const char *fmt, ...) {
-  va_list ap;
-
-  if (buf == NULL || n == 0)
-    return;
-  va_start(ap, fmt);
-  (void)vsnprintf(buf, n, fmt, ap);
-  va_end(ap);
 }

@@ -27,6 +27,16 @@ enum pc_cause {
 /* A short fixed English name ("connection refused"). */
 const char *pc_cause_str(enum pc_cause c);
 
+/* Trouble a call got past without failing (a cache file it could not
+ * write, a fallback it took, a device record it set aside), for the caller
+ * to log once the call is done: status PC_OK marks a note for debug,
+ * anything else a warning. */
+#define PC_NOTES_MAX 4
+struct pc_note {
+  enum pc_status status;
+  char text[768];
+};
+
 struct pc_error {
   enum pc_status status; /* PC_OK while nothing failed */
   enum pc_cause cause;   /* for a failed call: why no answer came */
@@ -35,19 +45,19 @@ struct pc_error {
   char message[512];     /* the server's message */
   char request_id[80];   /* x-amzn-RequestId of the last answer */
   char detail[768];      /* what failed, one line for syslog */
+  int n_notes;           /* notes kept, at most PC_NOTES_MAX */
+  struct pc_note note[PC_NOTES_MAX];
 };
 
-/* Trouble a call got past without failing (a cache file it could not
- * write, a fallback it took), for the caller to log: status PC_OK marks a
- * note for debug, anything else a warning. */
-#define PC_WARNINGS_MAX 4
-struct pc_warnings {
-  int n;
-  struct pc_error item[PC_WARNINGS_MAX];
-};
+/* Add a note to e (e may be NULL; past PC_NOTES_MAX, dropped). Every call
+ * that takes e starts by clearing it, notes included: a function that goes
+ * on calling with e after a note keeps its notes aside and adds them when
+ * those calls are done (pc_error_add_notes). */
+void pc_error_note(struct pc_error *e, enum pc_status st, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 
-/* Keep a copy of e in w (w may be NULL; past PC_WARNINGS_MAX, dropped). */
-void pc_warn(struct pc_warnings *w, const struct pc_error *e);
+/* Append src's notes to dst's (either may be NULL). */
+void pc_error_add_notes(struct pc_error *dst, const struct pc_error *src);
 
 /* Reset e to "no error" (e may be NULL). */
 void pc_error_clear(struct pc_error *e);
@@ -68,11 +78,6 @@ enum pc_status pc_error_vset(struct pc_error *e, enum pc_status st,
  * "type: message" when there is no detail, or the status name; then
  * " (request id ...)" when the server sent one. Returns out. */
 const char *pc_error_text(const struct pc_error *e, char *out, size_t n);
-
-/* Format into buf (size n; buf may be NULL or n 0: nothing happens). The
- * "why" and "err" texts that lib/ fills for a caller's log line. */
-void pc_setf(char *buf, size_t n, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
 
 /* Copy src into dst (size n), replacing control characters and malformed
  * UTF-8 with '?', so that server text is safe on a terminal or in a log. */

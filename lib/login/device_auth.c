@@ -20,16 +20,18 @@
 #include "login/login_internal.h"
 #include "login/srp.h"
 
-static void note(struct pc_login_result *r, const char *fmt, ...)
+/* The device's one note for syslog, in notes (the last one stands). */
+static void note(struct pc_error *notes, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-static void note(struct pc_login_result *r, const char *fmt, ...) {
-  char text[sizeof r->device_note];
+static void note(struct pc_error *notes, const char *fmt, ...) {
+  char text[sizeof notes->note[0].text];
   va_list ap;
 
   va_start(ap, fmt);
   (void)vsnprintf(text, sizeof text, fmt, ap);
   va_end(ap);
-  pc_sanitize(r->device_note, sizeof r->device_note, text);
+  notes->n_notes = 0;
+  pc_error_note(notes, PC_ERR_PROTOCOL, "%s", text);
 }
 
 static enum pc_status device_srp(struct login *l) {
@@ -91,7 +93,7 @@ int pc_login_device_challenge(struct login *l, const char *name,
 
 void pc_login_device_load(const struct pc_login_opts *o,
                           const struct pc_config *cfg, struct pc_device *d,
-                          struct pc_error *why) {
+                          struct pc_error *notes) {
   struct pc_error e;
 
   memset(d, 0, sizeof *d);
@@ -100,11 +102,12 @@ void pc_login_device_load(const struct pc_login_opts *o,
   /* An unusable record is logged, and the login runs as a new device. */
   if (pc_device_load(o->device_dir, o->device_user, cfg->user_pool_id, d, &e) <
       0)
-    pc_error_set(why, PC_ERR_PROTOCOL, "device record unusable: %s", e.detail);
+    note(notes, "device record unusable: %s", e.detail);
 }
 
 static void forget(struct login *l, const char *why) {
-  note(l->r, "device %s: %s; registering this host again", l->dev->key, why);
+  note(&l->notes, "device %s: %s; registering this host again", l->dev->key,
+       why);
   pc_device_drop(l->o->device_dir, l->o->device_user);
   l->dev = NULL; /* the caller frees the record */
   pc_srp_free(l->dev_srp);
@@ -138,13 +141,13 @@ static void keep_new(struct login *l, json_object *meta) {
   struct pc_new_device *n = &l->r->new_device;
 
   if (!key || !*key || !group || !*group) {
-    note(l->r, "%s", "NewDeviceMetadata without a device key");
+    note(&l->notes, "%s", "NewDeviceMetadata without a device key");
     return;
   }
   if ((n->key = strdup(key)) == NULL ||
       (n->group_key = strdup(group)) == NULL ||
       (n->user_id = strdup(l->user_id)) == NULL)
-    note(l->r, "%s", "cannot remember this host as a device: no memory");
+    note(&l->notes, "%s", "cannot remember this host as a device: no memory");
 }
 
 void pc_login_remember_device(struct pc_client *cl,
@@ -160,14 +163,14 @@ void pc_login_remember_device(struct pc_client *cl,
     return;
   if (pc_device_confirm(cl, r->tokens.access_token, n->key, n->group_key,
                         n->user_id, o->device_name, &d, &err) != PC_OK) {
-    note(r, "cannot remember this host as a device: %s",
+    note(&r->err, "cannot remember this host as a device: %s",
          pc_error_text(&err, text, sizeof text));
     return;
   }
   d.mfa = r->mfa_used;
   if ((d.pool_id = pc_strdup(cl->cfg->user_pool_id)) == NULL ||
       pc_device_save(o->device_dir, o->device_user, &d, &why) != 0)
-    note(r, "device record not saved: %s",
+    note(&r->err, "device record not saved: %s",
          d.pool_id ? why.detail : "no memory");
   pc_device_free(&d);
 }

@@ -285,6 +285,7 @@ static enum pc_status login_once(struct pc_client *cl,
   free(l.user_id);
   if (st != PC_OK)
     pc_tokens_free(&r->tokens);
+  pc_error_add_notes(&r->err, &l.notes);
   r->err.status = st;
   if (st != PC_OK && !r->err.detail[0])
     (void)pc_error_set(&r->err, st, "%s", pc_status_str(st));
@@ -295,22 +296,21 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
                         const struct pc_prompter *p,
                         struct pc_login_result *r) {
   struct pc_device dev;
-  struct pc_error dev_err;
-  char note[sizeof r->device_note];
+  struct pc_error kept; /* the device's note from before this run */
   enum pc_status st;
   int retry = 0;
 
-  pc_error_clear(&dev_err);
-  pc_login_device_load(o, cl->cfg, &dev, &dev_err);
-  pc_sanitize(note, sizeof note, dev_err.detail);
+  pc_error_clear(&kept);
+  pc_login_device_load(o, cl->cfg, &dev, &kept);
   st = login_once(cl, o, p, r, dev.key ? &dev : NULL, &retry);
   if (retry) { /* as a new device: the second factor is asked for */
-    (void)snprintf(note, sizeof note, "%s", r->device_note);
+    pc_error_clear(&kept);
+    pc_error_add_notes(&kept, &r->err);
     pc_login_result_free(r);
     st = login_once(cl, o, p, r, NULL, &retry);
   }
-  if (!r->device_note[0])
-    (void)snprintf(r->device_note, sizeof r->device_note, "%s", note);
+  if (r->err.n_notes == 0)
+    pc_error_add_notes(&r->err, &kept);
   pc_device_free(&dev);
   return st;
 }

@@ -56,9 +56,9 @@ struct pc_login_result {
   int reset_required;      /* Cognito said the password must be reset */
   int device_proved;       /* this host signed in as a remembered device */
   struct pc_new_device new_device; /* for pc_login_remember_device */
-  char device_note[256]; /* what went wrong with the device, for syslog */
-  char challenge[64];    /* the challenge being answered when it failed */
-  struct pc_error err;   /* why it failed: status, detail, server error */
+  char challenge[64];  /* the challenge being answered when it failed */
+  struct pc_error err; /* why it failed: status, detail, server error;
+                          its notes: what went wrong with the device */
 };
 
 void pc_login_result_free(struct pc_login_result *r); /* wipes */
@@ -72,8 +72,8 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
 /* Make this host the remembered device Cognito announced in r (ConfirmDevice
  * and the record under o->device_dir). Called only after the host has
  * admitted the user: a login refused by the access rules leaves no device
- * in the pool and no device secret on the host. Problems go to
- * r->device_note; the login stands either way. */
+ * in the pool and no device secret on the host. Problems go to r->err's
+ * notes; the login stands either way. */
 void pc_login_remember_device(struct pc_client *cl,
                               const struct pc_login_opts *o,
                               struct pc_login_result *r);

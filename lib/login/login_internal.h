@@ -20,6 +20,8 @@ struct login {
   struct pc_device *dev;  /* this host as the user's device, or NULL */
   struct pc_srp *dev_srp; /* DEVICE_SRP_AUTH's secrets until the verifier */
   int dev_proved;         /* DEVICE_PASSWORD_VERIFIER was answered */
+  struct pc_error notes;  /* the device's note, for r->err once the calls
+                             (which clear r->err) are done */
 };
 
 /* Record a one-line reason in r->err's detail for syslog (no secrets); the
@@ -63,12 +65,12 @@ enum pc_status pc_login_challenge(struct login *l, const char *name,
 int pc_login_device_challenge(struct login *l, const char *name,
                               json_object *params, enum pc_status *st);
 /* Around the login (device_auth.c): load this host's device before it
- * (d zeroed when there is none; why says what was wrong with an unusable
- * record), keep a new one (pc_login_remember_device registers it) or drop
- * a forgotten one after it. */
+ * (d zeroed when there is none; a note in notes says what was wrong with
+ * an unusable record), keep a new one (pc_login_remember_device registers it)
+ * or drop a forgotten one after it. */
 void pc_login_device_load(const struct pc_login_opts *o,
                           const struct pc_config *cfg, struct pc_device *d,
-                          struct pc_error *why);
+                          struct pc_error *notes);
 /* 1 when the login failed because Cognito no longer knows the device: the
  * record is dropped and the caller runs the login again without it. */
 int pc_login_device_forgotten(struct login *l, enum pc_status st);
