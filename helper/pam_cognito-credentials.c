@@ -21,7 +21,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pwd.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,6 +30,7 @@
 #include "aws/session_creds.h"
 #include "base/buf.h"
 #include "base/secret.h"
+#include "helper/cli.h"
 #include "store/creds_doc.h"
 #include "store/user_files.h"
 
@@ -41,21 +41,6 @@ struct opts {
   long min_validity;
   int logout;
 };
-
-static void die(const char *fmt, ...)
-    __attribute__((format(printf, 1, 2), noreturn));
-
-/* One line on stderr, exit 1: AWS tools show it to the user as is. */
-static void die(const char *fmt, ...) {
-  va_list ap;
-
-  fputs(PROG ": ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  exit(1);
-}
 
 static void usage(FILE *f) {
   fprintf(f,
@@ -77,6 +62,31 @@ static void usage(FILE *f) {
           PC_DEFAULT_CACHE_DIR);
 }
 
+static int on_opt(int c, const char *arg, void *ud) {
+  struct opts *o = ud;
+  char *end;
+
+  switch (c) {
+  case 'c':
+    if (arg[0] != '/')
+      cli_die("--cache-dir must be an absolute path");
+    o->cache_dir = arg;
+    return 0;
+  case 'm':
+    errno = 0;
+    o->min_validity = strtol(arg, &end, 10);
+    if (errno || end == arg || *end || o->min_validity < 0 ||
+        o->min_validity > 43200)
+      cli_die("--min-validity wants seconds between 0 and 43200");
+    return 0;
+  case 'l':
+    o->logout = 1;
+    return 0;
+  default:
+    return -1;
+  }
+}
+
 static void parse_args(int argc, char **argv, struct opts *o) {
   static const struct option longopts[] = {
       {"cache-dir", required_argument, NULL, 'c'},
@@ -86,42 +96,11 @@ static void parse_args(int argc, char **argv, struct opts *o) {
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
   };
-  char *end;
-  int c;
 
   o->cache_dir = PC_DEFAULT_CACHE_DIR;
   o->min_validity = 300;
   o->logout = 0;
-  while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'c':
-      if (optarg[0] != '/')
-        die("--cache-dir must be an absolute path");
-      o->cache_dir = optarg;
-      break;
-    case 'm':
-      errno = 0;
-      o->min_validity = strtol(optarg, &end, 10);
-      if (errno || end == optarg || *end || o->min_validity < 0 ||
-          o->min_validity > 43200)
-        die("--min-validity wants seconds between 0 and 43200");
-      break;
-    case 'l':
-      o->logout = 1;
-      break;
-    case 'h':
-      usage(stdout);
-      exit(0);
-    case 'V':
-      printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
-      exit(0);
-    default:
-      usage(stderr);
-      exit(2);
-    }
-  }
-  if (optind < argc)
-    die("unexpected argument '%s' (see --help)", argv[optind]);
+  cli_parse(argc, argv, "", longopts, usage, on_opt, o);
 }
 
 /* Who we are, from the kernel's idea of the real uid. */
@@ -131,10 +110,10 @@ static void who_am_i(char *name, size_t n, uid_t *uid, gid_t *gid) {
 
   *uid = getuid();
   if (getpwuid_r(*uid, &pw, buf, sizeof buf, &res) != 0 || res == NULL)
-    die("uid %lu has no passwd entry", (unsigned long)*uid);
+    cli_die("uid %lu has no passwd entry", (unsigned long)*uid);
   if (!pc_user_name_valid(pw.pw_name))
-    die("user name of uid %lu is not usable for the cache",
-        (unsigned long)*uid);
+    cli_die("user name of uid %lu is not usable for the cache",
+            (unsigned long)*uid);
   *gid = pw.pw_gid;
   (void)snprintf(name, n, "%s", pw.pw_name);
 }
@@ -160,7 +139,7 @@ static int logout(struct pc_store *s, const char *user) {
   struct pc_error e;
 
   if (pc_logout_revoke(s, NULL, &e) != PC_OK)
-    die("%s", e.detail);
+    cli_die("%s", e.detail);
   printf(PROG ": %s logged out: refresh token revoked, cached credentials "
               "removed\n",
          user);
@@ -186,13 +165,14 @@ int main(int argc, char **argv) {
   gid_t gid;
   int rc;
 
+  cli_set_prog(PROG);
   parse_args(argc, argv, &o);
   who_am_i(user, sizeof user, &uid, &gid);
   rc = pc_store_open(&s, o.cache_dir, user, uid, gid, 0, &e);
   if (rc > 0)
-    die("no cached credentials for %s: log in first", user);
+    cli_die("no cached credentials for %s: log in first", user);
   if (rc < 0)
-    die("%s", e.detail);
+    cli_die("%s", e.detail);
   if (o.logout) {
     rc = logout(&s, user);
     pc_store_close(&s);
@@ -205,19 +185,19 @@ int main(int argc, char **argv) {
     rc = pc_credentials_renew(&s, &cr, &e);
     print_warnings(&e);
     if (rc > 0)
-      die(st != PC_STORE_ABSENT
-              ? "cached credentials for %s have expired and cannot be "
-                "renewed here: log in again"
-              : "no cached credentials for %s (logged out, or never "
-                "logged in here): log in first",
-          user);
+      cli_die(st != PC_STORE_ABSENT
+                  ? "cached credentials for %s have expired and cannot be "
+                    "renewed here: log in again"
+                  : "no cached credentials for %s (logged out, or never "
+                    "logged in here): log in first",
+              user);
     if (rc < 0)
-      die("%s", e.detail);
+      cli_die("%s", e.detail);
   }
   rc = print_creds(&cr);
   pc_aws_creds_free(&cr);
   pc_store_close(&s);
   if (rc != 0)
-    die("cannot write to standard output");
+    cli_die("cannot write to standard output");
   return 0;
 }

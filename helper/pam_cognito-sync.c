@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "config/cfg.h"
+#include "helper/cli.h"
 #include "net/api.h"
 #include "net/http.h"
 #include "store/cachedir.h"
@@ -27,18 +28,6 @@ struct opts {
   const char *import_file;
   int quiet;
 };
-
-__attribute__((format(printf, 1, 2), noreturn)) static void die(const char *fmt,
-                                                                ...) {
-  va_list ap;
-
-  fputs(PROG ": ", stderr);
-  va_start(ap, fmt);
-  vfprintf(stderr, fmt, ap);
-  va_end(ap);
-  fputc('\n', stderr);
-  exit(1);
-}
 
 /* Every line may carry names from the pool: control characters are
  * replaced before they reach a terminal or the journal. */
@@ -72,6 +61,27 @@ static void usage(FILE *f) {
           PC_DEFAULT_CONFIG);
 }
 
+static int on_opt(int c, const char *arg, void *ud) {
+  struct opts *o = ud;
+
+  switch (c) {
+  case 'c':
+    o->config = arg;
+    return 0;
+  case 'e':
+    o->export_file = arg;
+    return 0;
+  case 'i':
+    o->import_file = arg;
+    return 0;
+  case 'q':
+    o->quiet = 1;
+    return 0;
+  default:
+    return -1;
+  }
+}
+
 static void parse_args(int argc, char **argv, struct opts *o) {
   static const struct option longopts[] = {
       {"config", required_argument, NULL, 'c'},
@@ -82,39 +92,12 @@ static void parse_args(int argc, char **argv, struct opts *o) {
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
   };
-  int c;
 
   memset(o, 0, sizeof(*o));
   o->config = PC_DEFAULT_CONFIG;
-  while ((c = getopt_long(argc, argv, "c:q", longopts, NULL)) != -1) {
-    switch (c) {
-    case 'c':
-      o->config = optarg;
-      break;
-    case 'e':
-      o->export_file = optarg;
-      break;
-    case 'i':
-      o->import_file = optarg;
-      break;
-    case 'q':
-      o->quiet = 1;
-      break;
-    case 'h':
-      usage(stdout);
-      exit(0);
-    case 'V':
-      printf(PROG " (" PACKAGE_NAME ") " PACKAGE_VERSION "\n");
-      exit(0);
-    default:
-      usage(stderr);
-      exit(2);
-    }
-  }
-  if (optind < argc)
-    die("unexpected argument '%s' (see --help)", argv[optind]);
+  cli_parse(argc, argv, "c:q", longopts, usage, on_opt, o);
   if (o->export_file != NULL && o->import_file != NULL)
-    die("--export and --import exclude each other");
+    cli_die("--export and --import exclude each other");
 }
 
 struct fill {
@@ -178,33 +161,33 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   pc_error_clear(&e);
   st = pc_chain_creds_load(cfg, &cr, &e);
   if (st != PC_OK)
-    die("AWS credentials: %s", e.detail);
+    cli_die("AWS credentials: %s", e.detail);
   http = pc_http_new(cfg->timeout, cfg->ca_file);
   if (http == NULL ||
       pc_http_set_aws_sigv4(http, cfg->region, "cognito-idp", cr.key_id,
                             cr.secret, cr.token) != 0)
-    die("cannot set up HTTPS with SigV4 signing (libcurl 7.75 or later)");
+    cli_die("cannot set up HTTPS with SigV4 signing (libcurl 7.75 or later)");
   note(o, "AWS credentials from the %s (%s)", cr.where, cr.key_id);
   pc_chain_creds_free(&cr);
   if (pc_client_init(&cl, cfg, http) != PC_OK)
-    die("cannot set up the Cognito client");
+    cli_die("cannot set up the Cognito client");
   have = pc_admin_groups_exist(&cl, groups, &pages, &st, &e);
   if (have <= 0)
-    die("%s%s; the previous files are left as they were", e.detail,
-        have == 0 ? " (nss_groups)" : "");
+    cli_die("%s%s; the previous files are left as they were", e.detail,
+            have == 0 ? " (nss_groups)" : "");
   /* A uid or name a user can set is no identity: refuse the run. */
   if (trusted_attrs(cfg, attrs, roles) > 0) {
     have = pc_admin_clients_write(&cl, attrs, roles, &pages, &st, &e);
     if (have <= 0)
-      die("%s; the previous files are left as they were", e.detail);
+      cli_die("%s; the previous files are left as they were", e.detail);
   }
   for (i = 0; groups[i] != NULL; i++) {
     f.group = groups[i];
     if (pc_snap_add_group(snap, groups[i]) != 0)
-      die("out of memory");
+      cli_die("out of memory");
     st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages, &e);
     if (st != PC_OK)
-      die("%s; the previous files are left as they were", e.detail);
+      cli_die("%s; the previous files are left as they were", e.detail);
   }
   note(o, "%ld requests to %s", pages, cl.idp_url);
   pc_client_free(&cl);
@@ -224,9 +207,9 @@ static void filter_groups(struct pc_snap *snap, char *const *groups,
       if (strcmp(snap->groups[j].name, groups[i]) == 0)
         break;
     if (j == snap->n)
-      die("%s: group %s (nss_groups) is not in the export; the previous "
-          "files are left as they were",
-          o->import_file, groups[i]);
+      cli_die("%s: group %s (nss_groups) is not in the export; the previous "
+              "files are left as they were",
+              o->import_file, groups[i]);
   }
   for (i = 0; i < snap->n; i++) {
     if (pc_config_list_has(groups, snap->groups[i].name)) {
@@ -256,28 +239,29 @@ int main(int argc, char **argv) {
   struct opts o;
   char **groups;
 
+  cli_set_prog(PROG);
   parse_args(argc, argv, &o);
   if (pc_config_init(&cfg) != 0)
-    die("out of memory");
+    cli_die("out of memory");
   if (pc_config_load(&cfg, o.config, 1, 0, &err) != 0 ||
       pc_config_validate(&cfg, &err) != 0)
-    die("%s", err.detail);
+    cli_die("%s", err.detail);
   pc_error_clear(&e);
   if (pc_nss_check_config(&cfg, &e) != 0)
-    die("%s", e.detail);
+    cli_die("%s", e.detail);
   groups = cfg.nss_groups ? cfg.nss_groups : cfg.allowed_groups;
   memset(&snap, 0, sizeof(snap));
 
   if (o.import_file != NULL) {
     if (pc_snap_import(&snap, o.import_file, &e) != 0)
-      die("%s", e.detail);
+      cli_die("%s", e.detail);
     filter_groups(&snap, groups, &o);
   } else {
     fetch(&cfg, groups, &o, &snap);
   }
   if (o.export_file != NULL) {
     if (pc_snap_export(&snap, o.export_file, &e) != 0)
-      die("%s", e.detail);
+      cli_die("%s", e.detail);
     note(&o, "wrote %s", o.export_file);
     pc_snap_free(&snap);
     pc_config_free(&cfg);
@@ -289,9 +273,9 @@ int main(int argc, char **argv) {
   paths.prev_group = prev_group;
   paths.sudoers = sudoers;
   if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, &e) != 0)
-    die("%s; the previous files are left as they were", e.detail);
+    cli_die("%s; the previous files are left as they were", e.detail);
   if (pc_nss_write(&cfg, &db, &e) != 0)
-    die("%s; the previous files are left as they were", e.detail);
+    cli_die("%s; the previous files are left as they were", e.detail);
   note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng, cfg.nss_dir);
   /* Removed users' cache areas go now, not at the next login. */
   (void)pc_cache_sweep(cfg.cache_dir);
