@@ -49,7 +49,6 @@ static enum pc_status device_srp(struct login *l) {
 static enum pc_status device_verifier(struct login *l, json_object *cp) {
   const char *block = pc_json_str(cp, "SECRET_BLOCK");
   const char *salt = pc_json_str(cp, "SALT"), *B = pc_json_str(cp, "SRP_B");
-  json_object *params = NULL, *req;
   char ts[64], *sig = NULL;
   enum pc_status st;
 
@@ -68,15 +67,8 @@ static enum pc_status device_verifier(struct login *l, json_object *cp) {
                     "invalid SRP parameters");
     return st;
   }
-  req = pc_login_request(l, "ChallengeResponses", l->user_id, &params);
-  req = pc_json_keep(
-      req, !req ||
-               pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
-               pc_json_add_str(params, "TIMESTAMP", ts) ||
-               pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig));
-  pc_free_secret(&sig);
   l->dev_proved = 1;
-  return pc_login_respond(l, "DEVICE_PASSWORD_VERIFIER", req);
+  return pc_login_srp_claim(l, "DEVICE_PASSWORD_VERIFIER", block, ts, &sig);
 }
 
 int pc_login_device_challenge(struct login *l, const char *name,

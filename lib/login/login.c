@@ -141,7 +141,6 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
   const char *block = pc_json_str(cp, "SECRET_BLOCK");
   const char *salt = pc_json_str(cp, "SALT"), *B = pc_json_str(cp, "SRP_B");
   char ts[64], *sig = NULL;
-  json_object *params = NULL, *req;
   enum pc_status st;
   time_t now = l->o->now ? l->o->now() : time(NULL);
 
@@ -161,14 +160,22 @@ static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
     pc_login_detail(l, "PASSWORD_VERIFIER: %s", "invalid SRP parameters");
     return st;
   }
-  req = pc_login_request(l, "ChallengeResponses", uid, &params);
+  return pc_login_srp_claim(l, "PASSWORD_VERIFIER", block, ts, &sig);
+}
+
+enum pc_status pc_login_srp_claim(struct login *l, const char *challenge,
+                                  const char *block, const char *ts,
+                                  char **sig) {
+  json_object *params = NULL, *req;
+
+  req = pc_login_request(l, "ChallengeResponses", l->user_id, &params);
   req = pc_json_keep(
       req, !req ||
                pc_json_add_str(params, "PASSWORD_CLAIM_SECRET_BLOCK", block) ||
                pc_json_add_str(params, "TIMESTAMP", ts) ||
-               pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", sig));
-  pc_free_secret(&sig);
-  return pc_login_respond(l, "PASSWORD_VERIFIER", req);
+               pc_json_add_str(params, "PASSWORD_CLAIM_SIGNATURE", *sig));
+  pc_free_secret(sig);
+  return pc_login_respond(l, challenge, req);
 }
 
 /* One login, presenting dev (NULL: none). *retry: Cognito forgot the

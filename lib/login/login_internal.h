@@ -53,6 +53,13 @@ json_object *pc_login_request(struct login *l, const char *params_key,
  * The reply replaces l->resp: pointers into the previous one go stale. */
 enum pc_status pc_login_respond(struct login *l, const char *challenge,
                                 json_object *req);
+/* Answer an SRP verifier challenge (PASSWORD_VERIFIER,
+ * DEVICE_PASSWORD_VERIFIER) for l->user_id with its claim: the server's
+ * SECRET_BLOCK back, the timestamp ts that was signed and the signature
+ * *sig, which is wiped and freed. */
+enum pc_status pc_login_srp_claim(struct login *l, const char *challenge,
+                                  const char *block, const char *ts,
+                                  char **sig);
 /* The server's message of the last error, or fallback. */
 const char *pc_login_server_message(struct login *l, const char *fallback);
 
