@@ -178,6 +178,126 @@ enum pc_status pc_login_srp_claim(struct login *l, const char *challenge,
   return pc_login_respond(l, challenge, req);
 }
 
+/* InitiateAuth. When the pool demands a reset and password_reset is on:
+ * the reset at the prompt, then InitiateAuth again with the new password,
+ * which *fresh owns and *again carries from then on. */
+static enum pc_status begin(struct login *l, struct pc_login_opts *again,
+                            char **fresh, struct pc_srp **srp) {
+  const struct pc_config *cfg = l->cl->cfg;
+  enum pc_status st = initiate(l, *srp);
+
+  if (st == PC_ERR_PASSWORD_RESET)
+    l->r->reset_required = 1;
+  if (st != PC_ERR_PASSWORD_RESET || !cfg->password_reset)
+    return st;
+  st = pc_reset_password(l, fresh);
+  *again = *l->o;
+  again->password = *fresh; /* r->new_password may change in a challenge */
+  if (st == PC_OK && !(l->r->new_password = strdup(*fresh)))
+    st = PC_ERR_NOMEM;
+  l->o = again;
+  pc_srp_free(*srp);
+  *srp = NULL;
+  if (st == PC_OK && cfg->auth_flow == PC_FLOW_SRP && !(*srp = pc_srp_new()))
+    st = PC_ERR_NOMEM;
+  if (st == PC_OK)
+    st = initiate(l, *srp);
+  return st;
+}
+
+/* 1 when the last reply ended the login with tokens (*st: whether they
+ * are usable), 0 when it is not a token reply. */
+static int took_tokens(struct login *l, const struct pc_srp *srp,
+                       enum pc_status *st) {
+  json_object *ar = json_object_object_get(l->resp, "AuthenticationResult");
+
+  if (!ar || !json_object_is_type(ar, json_type_object))
+    return 0;
+  /* USER_SRP_AUTH proves the password only in PASSWORD_VERIFIER: tokens
+   * before it mean the server skipped the proof. */
+  if (srp != NULL) {
+    pc_login_detail(l, "%s",
+                    "tokens before the PASSWORD_VERIFIER round of "
+                    "USER_SRP_AUTH");
+    *st = PC_ERR_PROTOCOL;
+    return 1;
+  }
+  *st = pc_tokens_from_result(ar, &l->r->tokens);
+  if (*st == PC_ERR_PROTOCOL)
+    pc_login_detail(l, "%s", "AuthenticationResult without tokens");
+  return 1;
+}
+
+/* The last reply's challenge: *name, kept sanitized in r->challenge for
+ * the log, and its Session kept for the answer. */
+static enum pc_status next_challenge(struct login *l, int round,
+                                     const char **name) {
+  const char *session = pc_json_str(l->resp, "Session");
+  int max_rounds = l->o->max_rounds > 0 ? l->o->max_rounds : 10;
+
+  *name = pc_json_str(l->resp, "ChallengeName");
+  if (!*name) {
+    pc_login_detail(l, "%s", "reply has neither tokens nor a challenge");
+    return PC_ERR_PROTOCOL;
+  }
+  /* Server text: logged from here on, so no control characters. */
+  pc_sanitize(l->r->challenge, sizeof(l->r->challenge), *name);
+  if (round >= max_rounds) {
+    pc_login_detail(l, "too many challenge rounds (last: %s)", l->r->challenge);
+    return PC_ERR_PROTOCOL;
+  }
+  pc_free_secret(&l->session);
+  if (session && !(l->session = strdup(session)))
+    return PC_ERR_NOMEM;
+  return PC_OK;
+}
+
+/* A challenge other than the verifiers (challenges.c answers it). */
+static enum pc_status other_challenge(struct login *l, const char *name,
+                                      json_object *cp) {
+  /* Later challenges name the user by USER_ID_FOR_SRP when it differs
+   * from the login name (pools that sign in by email). */
+  const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
+
+  if (uid && *uid && strcmp(uid, l->user_id) != 0) {
+    free(l->user_id);
+    if (!(l->user_id = strdup(uid)))
+      return PC_ERR_NOMEM;
+  }
+  if (strcmp(name, "SMS_MFA") == 0 || strcmp(name, "SOFTWARE_TOKEN_MFA") == 0 ||
+      strcmp(name, "EMAIL_OTP") == 0 || strcmp(name, "SELECT_MFA_TYPE") == 0 ||
+      strcmp(name, "MFA_SETUP") == 0)
+    l->r->mfa_used = 1;
+  return pc_login_challenge(l, name, cp);
+}
+
+/* Answer challenge after challenge until a reply carries tokens or
+ * something fails. *srp is the password verifier's, used once. */
+static enum pc_status challenge_rounds(struct login *l, struct pc_srp **srp) {
+  enum pc_status st = PC_OK;
+  int round;
+
+  for (round = 0;; round++) {
+    json_object *cp = json_object_object_get(l->resp, "ChallengeParameters");
+    const char *name;
+
+    if (took_tokens(l, *srp, &st))
+      return st;
+    if ((st = next_challenge(l, round, &name)) != PC_OK)
+      return st;
+    if (strcmp(name, "PASSWORD_VERIFIER") == 0) {
+      st = password_verifier(l, round == 0 ? *srp : NULL, cp);
+      /* The verifier's secrets are needed once. */
+      pc_srp_free(*srp);
+      *srp = NULL;
+    } else if (!pc_login_device_challenge(l, name, cp, &st)) {
+      st = other_challenge(l, name, cp);
+    }
+    if (st != PC_OK)
+      return st;
+  }
+}
+
 /* One login, presenting dev (NULL: none). *retry: Cognito forgot the
  * device (dropped): run it once more without. */
 static enum pc_status login_once(struct pc_client *cl,
@@ -190,7 +310,6 @@ static enum pc_status login_once(struct pc_client *cl,
   char *fresh = NULL; /* the password a reset set */
   struct pc_srp *srp = NULL;
   enum pc_status st;
-  int round, max_rounds = o->max_rounds > 0 ? o->max_rounds : 10;
 
   memset(r, 0, sizeof(*r));
   if (!o->username || !*o->username || !o->password)
@@ -201,88 +320,9 @@ static enum pc_status login_once(struct pc_client *cl,
     pc_srp_free(srp);
     return PC_ERR_NOMEM;
   }
-  st = initiate(&l, srp);
-  if (st == PC_ERR_PASSWORD_RESET)
-    r->reset_required = 1;
-  if (st == PC_ERR_PASSWORD_RESET && cl->cfg->password_reset) {
-    /* Reset at the prompt, then a whole login with the new password. */
-    st = pc_reset_password(&l, &fresh);
-    again = *o;
-    again.password = fresh; /* r->new_password may change in a challenge */
-    if (st == PC_OK && !(r->new_password = strdup(fresh)))
-      st = PC_ERR_NOMEM;
-    l.o = &again;
-    pc_srp_free(srp);
-    srp = NULL;
-    if (st == PC_OK && cl->cfg->auth_flow == PC_FLOW_SRP &&
-        !(srp = pc_srp_new()))
-      st = PC_ERR_NOMEM;
-    if (st == PC_OK)
-      st = initiate(&l, srp);
-  }
-  for (round = 0; st == PC_OK; round++) {
-    json_object *ar = json_object_object_get(l.resp, "AuthenticationResult");
-    json_object *cp = json_object_object_get(l.resp, "ChallengeParameters");
-    const char *name = pc_json_str(l.resp, "ChallengeName");
-    const char *session = pc_json_str(l.resp, "Session");
-
-    if (ar && json_object_is_type(ar, json_type_object)) {
-      /* USER_SRP_AUTH proves the password only in PASSWORD_VERIFIER: tokens
-       * before it mean the server skipped the proof. */
-      if (srp != NULL) {
-        pc_login_detail(&l, "%s",
-                        "tokens before the PASSWORD_VERIFIER round of "
-                        "USER_SRP_AUTH");
-        st = PC_ERR_PROTOCOL;
-        break;
-      }
-      st = pc_tokens_from_result(ar, &r->tokens);
-      if (st == PC_ERR_PROTOCOL)
-        pc_login_detail(&l, "%s", "AuthenticationResult without tokens");
-      break;
-    }
-    if (!name) {
-      pc_login_detail(&l, "%s", "reply has neither tokens nor a challenge");
-      st = PC_ERR_PROTOCOL;
-      break;
-    }
-    /* Server text: logged from here on, so no control characters. */
-    pc_sanitize(r->challenge, sizeof(r->challenge), name);
-    if (round >= max_rounds) {
-      pc_login_detail(&l, "too many challenge rounds (last: %s)", r->challenge);
-      st = PC_ERR_PROTOCOL;
-      break;
-    }
-    pc_free_secret(&l.session);
-    if (session && !(l.session = strdup(session))) {
-      st = PC_ERR_NOMEM;
-      break;
-    }
-    if (strcmp(name, "PASSWORD_VERIFIER") == 0) {
-      st = password_verifier(&l, round == 0 ? srp : NULL, cp);
-      /* The verifier's secrets are needed once. */
-      pc_srp_free(srp);
-      srp = NULL;
-    } else if (!pc_login_device_challenge(&l, name, cp, &st)) {
-      /* Later challenges name the user by USER_ID_FOR_SRP when it differs
-       * from the login name (pools that sign in by email). */
-      const char *uid = pc_json_str(cp, "USER_ID_FOR_SRP");
-      if (uid && *uid && strcmp(uid, l.user_id) != 0) {
-        free(l.user_id);
-        if (!(l.user_id = strdup(uid))) {
-          st = PC_ERR_NOMEM;
-          break;
-        }
-      }
-      if (strcmp(name, "SMS_MFA") == 0 ||
-          strcmp(name, "SOFTWARE_TOKEN_MFA") == 0 ||
-          strcmp(name, "EMAIL_OTP") == 0 ||
-          strcmp(name, "SELECT_MFA_TYPE") == 0 ||
-          strcmp(name, "MFA_SETUP") == 0)
-        r->mfa_used = 1;
-      st = pc_login_challenge(&l, name, cp);
-    }
-  }
+  st = begin(&l, &again, &fresh, &srp);
+  if (st == PC_OK)
+    st = challenge_rounds(&l, &srp);
   pc_srp_free(srp);
   if (!(*retry = pc_login_device_forgotten(&l, st)))
     pc_login_device_end(&l, st);

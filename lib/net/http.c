@@ -411,24 +411,17 @@ static enum pc_cause curl_cause(const struct curl_state *cs, CURLcode rc,
   }
 }
 
-/* One request: a JSON POST with X-Amz-Target, or a GET when target is
- * NULL. */
-static enum pc_status curl_call(struct pc_http *h, const char *url,
-                                const char *target, const char *body,
-                                size_t body_len, long *status,
-                                struct pc_buf *resp) {
-  struct curl_state *cs = h->opaque;
-  struct curl_slist *hdrs = NULL, *tmp;
-  char target_hdr[160];
-  /* An empty Expect: stops libcurl from sending "100-continue" and waiting
-   * up to a second for the interim reply (older releases do it past 1 kB,
-   * and the SRP answer is larger). */
+/* The headers of a POST with X-Amz-Target (none for a GET: target NULL).
+ * An empty Expect: stops libcurl from sending "100-continue" and waiting
+ * up to a second for the interim reply (older releases do it past 1 kB,
+ * and the SRP answer is larger). */
+static enum pc_status request_headers(const struct curl_state *cs,
+                                      const char *target,
+                                      struct curl_slist **hdrs) {
   static const char *const fixed[] = {
       "Content-Type: application/x-amz-json-1.1", "Expect:", NULL};
-  enum pc_status st = PC_ERR_UNAVAIL;
-  char *ctype = NULL;
-  long limit_ms, start;
-  CURLcode rc;
+  struct curl_slist *tmp;
+  char target_hdr[160];
   int n;
 
   n = snprintf(target_hdr, sizeof(target_hdr), "X-Amz-Target: %s",
@@ -440,24 +433,114 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
      * signed bodies are small enough not to trigger 100-continue. */
     if (cs->sigv4 && strcmp(fixed[n], "Expect:") == 0)
       continue;
-    tmp = curl_slist_append(hdrs, fixed[n]);
-    if (tmp == NULL)
-      goto nomem;
-    hdrs = tmp;
+    if ((tmp = curl_slist_append(*hdrs, fixed[n])) == NULL)
+      return PC_ERR_NOMEM;
+    *hdrs = tmp;
   }
   if (target != NULL) {
-    tmp = curl_slist_append(hdrs, target_hdr);
-    if (tmp == NULL)
-      goto nomem;
-    hdrs = tmp;
+    if ((tmp = curl_slist_append(*hdrs, target_hdr)) == NULL)
+      return PC_ERR_NOMEM;
+    *hdrs = tmp;
   }
   if (target != NULL && cs->token_hdr != NULL) {
-    tmp = curl_slist_append(hdrs, cs->token_hdr);
-    if (tmp == NULL)
-      goto nomem;
-    hdrs = tmp;
+    if ((tmp = curl_slist_append(*hdrs, cs->token_hdr)) == NULL)
+      return PC_ERR_NOMEM;
+    *hdrs = tmp;
   }
+  return PC_OK;
+}
 
+/* This call's time: its own timeout, within what login_timeout left. */
+static long call_limit_ms(const struct pc_http *h,
+                          const struct curl_state *cs) {
+  long limit_ms = h->call_timeout_ms > 0 ? h->call_timeout_ms : cs->timeout_ms;
+
+  if (h->budget_ms != NULL && *h->budget_ms < limit_ms)
+    limit_ms = *h->budget_ms;
+  return limit_ms < 1 ? 1 : limit_ms;
+}
+
+/* The handle set up for one request; 0, or -1 when libcurl refused. */
+static int set_request(struct pc_http *h, const char *url, const char *target,
+                       const char *body, size_t body_len,
+                       struct curl_slist *hdrs, long limit_ms) {
+  struct curl_state *cs = h->opaque;
+
+  if (curl_easy_setopt(cs->easy, CURLOPT_TIMEOUT_MS, limit_ms) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_CONNECTTIMEOUT_MS, limit_ms) !=
+          CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_HEADERFUNCTION, header_cb) !=
+          CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_HEADERDATA, h) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK)
+    return -1;
+  if (target == NULL)
+    return curl_easy_setopt(cs->easy, CURLOPT_HTTPGET, 1L) != CURLE_OK ? -1 : 0;
+  if (curl_easy_setopt(cs->easy, CURLOPT_POST, 1L) != CURLE_OK ||
+      curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
+                       (curl_off_t)body_len) != CURLE_OK ||
+      /* SigV4 signs POSTFIELDS only (the sync tool's admin calls, which
+       * carry no password); everything else goes through read_cb. */
+      curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, cs->sigv4 ? body : NULL) !=
+          CURLE_OK)
+    return -1;
+  return 0;
+}
+
+/* What libcurl's answer rc means: OK with *status, or the failure (and
+ * h->failure's words for a reply too large). */
+static enum pc_status transfer_status(struct pc_http *h, CURLcode rc,
+                                      long *status, struct pc_buf *resp) {
+  struct curl_state *cs = h->opaque;
+  char *ctype = NULL;
+
+  if (rc == CURLE_OK) {
+    if (curl_easy_getinfo(cs->easy, CURLINFO_RESPONSE_CODE, status) !=
+            CURLE_OK ||
+        *status < 100) {
+      *status = 0;
+      return PC_ERR_PROTOCOL;
+    }
+    /* A body that is not JSON (a proxy's or captive portal's page) is
+     * never read: no tokens, no error type from it; the status stays. */
+    if (curl_easy_getinfo(cs->easy, CURLINFO_CONTENT_TYPE, &ctype) !=
+            CURLE_OK ||
+        !pc_http_json_type(ctype))
+      pc_buf_free(resp);
+    return PC_OK;
+  }
+  if (((rc == CURLE_WRITE_ERROR || rc == CURLE_RECV_ERROR) && cs->overflow) ||
+      rc == CURLE_FILESIZE_EXCEEDED || header_too_large(rc, cs)) {
+    h->failure =
+        cs->header_bytes > PC_HTTP_MAX_HEADERS || header_too_large(rc, cs)
+            ? "reply header too large"
+            : "reply body too large";
+    return PC_ERR_TOO_LARGE;
+  }
+  if (rc == CURLE_OUT_OF_MEMORY || (rc == CURLE_WRITE_ERROR && cs->nomem))
+    return PC_ERR_NOMEM;
+  /* Connection refused, DNS, TLS verification, timeout: all mean that no
+   * usable answer arrived; the cause says which (lib/net/unavail.h). */
+  return PC_ERR_UNAVAIL;
+}
+
+/* One request: a JSON POST with X-Amz-Target, or a GET when target is
+ * NULL. */
+static enum pc_status curl_call(struct pc_http *h, const char *url,
+                                const char *target, const char *body,
+                                size_t body_len, long *status,
+                                struct pc_buf *resp) {
+  struct curl_state *cs = h->opaque;
+  struct curl_slist *hdrs = NULL;
+  enum pc_status st;
+  long limit_ms, start;
+  CURLcode rc;
+
+  if ((st = request_headers(cs, target, &hdrs)) != PC_OK) {
+    curl_slist_free_all(hdrs);
+    return st;
+  }
   cs->sink = resp;
   cs->up = body;
   cs->up_len = body_len;
@@ -467,75 +550,21 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
   cs->header_bytes = 0;
   cs->socket_errno = 0;
   cs->errbuf[0] = '\0';
-  /* This call's time: its own timeout, within what login_timeout left. */
-  limit_ms = h->call_timeout_ms > 0 ? h->call_timeout_ms : cs->timeout_ms;
-  if (h->budget_ms != NULL && *h->budget_ms < limit_ms)
-    limit_ms = *h->budget_ms;
-  if (limit_ms < 1)
-    limit_ms = 1;
-  if (curl_easy_setopt(cs->easy, CURLOPT_TIMEOUT_MS, limit_ms) != CURLE_OK ||
-      curl_easy_setopt(cs->easy, CURLOPT_CONNECTTIMEOUT_MS, limit_ms) !=
-          CURLE_OK ||
-      curl_easy_setopt(cs->easy, CURLOPT_URL, url) != CURLE_OK ||
-      curl_easy_setopt(cs->easy, CURLOPT_HEADERFUNCTION, header_cb) !=
-          CURLE_OK ||
-      curl_easy_setopt(cs->easy, CURLOPT_HEADERDATA, h) != CURLE_OK ||
-      curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, hdrs) != CURLE_OK ||
-      (target == NULL &&
-       curl_easy_setopt(cs->easy, CURLOPT_HTTPGET, 1L) != CURLE_OK) ||
-      (target != NULL &&
-       (curl_easy_setopt(cs->easy, CURLOPT_POST, 1L) != CURLE_OK ||
-        curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDSIZE_LARGE,
-                         (curl_off_t)body_len) != CURLE_OK ||
-        /* SigV4 signs POSTFIELDS only (the sync tool's admin calls, which
-         * carry no password); everything else goes through read_cb. */
-        curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS,
-                         cs->sigv4 ? body : NULL) != CURLE_OK))) {
+  limit_ms = call_limit_ms(h, cs);
+  if (set_request(h, url, target, body, body_len, hdrs, limit_ms) != 0) {
     st = PC_ERR_CONFIG;
-    goto out;
-  }
-  start = now_ms();
-  rc = curl_easy_perform(cs->easy);
-  if (rc == CURLE_OK) {
-    if (curl_easy_getinfo(cs->easy, CURLINFO_RESPONSE_CODE, status) !=
-            CURLE_OK ||
-        *status < 100) {
-      *status = 0;
-      st = PC_ERR_PROTOCOL;
-    } else {
-      st = PC_OK;
-      /* A body that is not JSON (a proxy's or captive portal's page) is
-       * never read: no tokens, no error type from it; the status stays. */
-      if (curl_easy_getinfo(cs->easy, CURLINFO_CONTENT_TYPE, &ctype) !=
-              CURLE_OK ||
-          !pc_http_json_type(ctype))
-        pc_buf_free(resp);
-    }
-  } else if (((rc == CURLE_WRITE_ERROR || rc == CURLE_RECV_ERROR) &&
-              cs->overflow) ||
-             rc == CURLE_FILESIZE_EXCEEDED || header_too_large(rc, cs)) {
-    st = PC_ERR_TOO_LARGE;
-    h->failure =
-        cs->header_bytes > PC_HTTP_MAX_HEADERS || header_too_large(rc, cs)
-            ? "reply header too large"
-            : "reply body too large";
-  } else if (rc == CURLE_OUT_OF_MEMORY ||
-             (rc == CURLE_WRITE_ERROR && cs->nomem)) {
-    st = PC_ERR_NOMEM;
   } else {
-    /* Connection refused, DNS, TLS verification, timeout: all mean that no
-     * usable answer arrived; the cause says which (lib/net/unavail.h). */
-    st = PC_ERR_UNAVAIL;
+    start = now_ms();
+    rc = curl_easy_perform(cs->easy);
+    st = transfer_status(h, rc, status, resp);
+    if (st != PC_OK) {
+      h->cause = st == PC_ERR_NOMEM
+                     ? PC_CAUSE_LOCAL
+                     : curl_cause(cs, rc, url, now_ms() - start, limit_ms);
+      *status = 0;
+      pc_buf_free(resp);
+    }
   }
-  if (st != PC_OK)
-    h->cause = st == PC_ERR_NOMEM
-                   ? PC_CAUSE_LOCAL
-                   : curl_cause(cs, rc, url, now_ms() - start, limit_ms);
-  if (st != PC_OK) {
-    *status = 0;
-    pc_buf_free(resp);
-  }
-out:
   /* Do not leave libcurl pointing at memory the caller is about to wipe. */
   (void)curl_easy_setopt(cs->easy, CURLOPT_HTTPHEADER, NULL);
   (void)curl_easy_setopt(cs->easy, CURLOPT_POSTFIELDS, NULL);
@@ -545,9 +574,6 @@ out:
   cs->up_len = cs->up_pos = 0;
   curl_slist_free_all(hdrs);
   return st;
-nomem:
-  curl_slist_free_all(hdrs);
-  return PC_ERR_NOMEM;
 }
 
 static enum pc_status curl_post(struct pc_http *h, const char *url,
