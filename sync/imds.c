@@ -86,17 +86,100 @@ static int take(char **dst, json_object *o, const char *key) {
   return *dst ? 0 : -1;
 }
 
-enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
-                             struct pc_chain_creds *c, struct pc_error *err) {
-  static const char base[] = "/latest/meta-data/iam/security-credentials/";
-  char url[512], hdr[256], role[128];
-  struct pc_buf b;
-  json_object *o = NULL;
+static const char creds_path[] = "/latest/meta-data/iam/security-credentials/";
+
+/* Step 1, the PUT: the session token, as the header the GETs send. */
+static enum pc_status session_header(CURL *e, const char *endpoint, int elen,
+                                     long timeout, struct pc_buf *b, char *hdr,
+                                     size_t hdrlen, struct pc_error *err) {
+  char url[512];
+  enum pc_status st;
+  int n;
+
+  (void)snprintf(url, sizeof(url), "%.*s/latest/api/token", elen, endpoint);
+  st = call(e, "PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 300", timeout,
+            b, err);
+  if (st != PC_OK)
+    return st;
+  n = snprintf(hdr, hdrlen, "X-aws-ec2-metadata-token: %s", b->data);
+  if (n < 0 || (size_t)n >= hdrlen || strpbrk(b->data, "\r\n") != NULL) {
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "instance metadata: malformed session token");
+    return PC_ERR_PROTOCOL;
+  }
+  return PC_OK;
+}
+
+/* Step 2: the instance profile's role. One role per profile: the first
+ * line. */
+static enum pc_status role_name(CURL *e, const char *endpoint, int elen,
+                                const char *hdr, long timeout, struct pc_buf *b,
+                                char *role, size_t rolelen,
+                                struct pc_error *err) {
+  char url[512];
+  enum pc_status st;
+  size_t rl;
+
+  (void)snprintf(url, sizeof(url), "%.*s%s", elen, endpoint, creds_path);
+  st = call(e, "GET", url, hdr, timeout, b, err);
+  if (st != PC_OK)
+    return st;
+  rl = strcspn(b->data, "\r\n");
+  if (rl == 0 || rl >= rolelen ||
+      strspn(b->data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+                      "0123456789+=,.@_-") < rl) {
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "instance metadata: no usable role name");
+    return PC_ERR_PROTOCOL;
+  }
+  memcpy(role, b->data, rl);
+  role[rl] = '\0';
+  return PC_OK;
+}
+
+/* Step 3: the role's temporary credentials into c. */
+static enum pc_status role_creds(CURL *e, const char *endpoint, int elen,
+                                 const char *hdr, long timeout,
+                                 struct pc_buf *b, const char *role,
+                                 struct pc_chain_creds *c,
+                                 struct pc_error *err) {
+  char url[512];
+  json_object *o;
   enum pc_status st;
   const char *code;
-  size_t elen, rl;
+
+  (void)snprintf(url, sizeof(url), "%.*s%s%s", elen, endpoint, creds_path,
+                 role);
+  st = call(e, "GET", url, hdr, timeout, b, err);
+  if (st != PC_OK)
+    return st;
+  o = pc_json_parse_object(b->data, b->len);
+  code = o ? pc_json_str(o, "Code") : NULL;
+  if (code == NULL || strcmp(code, "Success") != 0) {
+    pc_error_set(err, PC_ERR_PROTOCOL, "instance metadata: role %s: %s", role,
+                 o == NULL ? "reply is not JSON" : "Code is not Success");
+    st = PC_ERR_PROTOCOL;
+  } else if (take(&c->key_id, o, "AccessKeyId") != 0 ||
+             take(&c->secret, o, "SecretAccessKey") != 0 ||
+             take(&c->token, o, "Token") != 0) {
+    pc_error_set(err, PC_ERR_PROTOCOL,
+                 "instance metadata: role %s: incomplete credentials", role);
+    pc_chain_creds_free(c);
+    st = PC_ERR_PROTOCOL;
+  } else {
+    c->where = "instance metadata (IMDSv2)";
+  }
+  pc_json_put_secret(o);
+  return st;
+}
+
+enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
+                             struct pc_chain_creds *c, struct pc_error *err) {
+  char hdr[256], role[128];
+  struct pc_buf b;
+  enum pc_status st;
+  size_t elen;
   CURL *e;
-  int n;
 
   elen = strlen(endpoint);
   while (elen > 0 && endpoint[elen - 1] == '/')
@@ -114,63 +197,14 @@ enum pc_status pc_imds_fetch(const char *endpoint, long timeout,
   if (e == NULL)
     return PC_ERR_NOMEM;
   pc_buf_init(&b, PC_IMDS_MAX);
-
-  (void)snprintf(url, sizeof(url), "%.*s/latest/api/token", (int)elen,
-                 endpoint);
-  st = call(e, "PUT", url, "X-aws-ec2-metadata-token-ttl-seconds: 300", timeout,
-            &b, err);
-  if (st != PC_OK)
-    goto out;
-  n = snprintf(hdr, sizeof(hdr), "X-aws-ec2-metadata-token: %s", b.data);
-  if (n < 0 || (size_t)n >= sizeof(hdr) || strpbrk(b.data, "\r\n") != NULL) {
-    pc_error_set(err, PC_ERR_PROTOCOL,
-                 "instance metadata: malformed session token");
-    st = PC_ERR_PROTOCOL;
-    goto out;
-  }
-
-  (void)snprintf(url, sizeof(url), "%.*s%s", (int)elen, endpoint, base);
-  st = call(e, "GET", url, hdr, timeout, &b, err);
-  if (st != PC_OK)
-    goto out;
-  /* One role per instance profile: the first line. */
-  rl = strcspn(b.data, "\r\n");
-  if (rl == 0 || rl >= sizeof(role) ||
-      strspn(b.data, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-                     "0123456789+=,.@_-") < rl) {
-    pc_error_set(err, PC_ERR_PROTOCOL,
-                 "instance metadata: no usable role name");
-    st = PC_ERR_PROTOCOL;
-    goto out;
-  }
-  memcpy(role, b.data, rl);
-  role[rl] = '\0';
-
-  (void)snprintf(url, sizeof(url), "%.*s%s%s", (int)elen, endpoint, base, role);
-  st = call(e, "GET", url, hdr, timeout, &b, err);
-  if (st != PC_OK)
-    goto out;
-  o = pc_json_parse_object(b.data, b.len);
-  code = o ? pc_json_str(o, "Code") : NULL;
-  if (code == NULL || strcmp(code, "Success") != 0) {
-    pc_error_set(err, PC_ERR_PROTOCOL, "instance metadata: role %s: %s", role,
-                 o == NULL ? "reply is not JSON" : "Code is not Success");
-    st = PC_ERR_PROTOCOL;
-    goto out;
-  }
-  if (take(&c->key_id, o, "AccessKeyId") != 0 ||
-      take(&c->secret, o, "SecretAccessKey") != 0 ||
-      take(&c->token, o, "Token") != 0) {
-    pc_error_set(err, PC_ERR_PROTOCOL,
-                 "instance metadata: role %s: incomplete credentials", role);
-    pc_chain_creds_free(c);
-    st = PC_ERR_PROTOCOL;
-    goto out;
-  }
-  c->where = "instance metadata (IMDSv2)";
-out:
+  st =
+      session_header(e, endpoint, (int)elen, timeout, &b, hdr, sizeof hdr, err);
+  if (st == PC_OK)
+    st = role_name(e, endpoint, (int)elen, hdr, timeout, &b, role, sizeof role,
+                   err);
+  if (st == PC_OK)
+    st = role_creds(e, endpoint, (int)elen, hdr, timeout, &b, role, c, err);
   pc_wipe(hdr, sizeof(hdr));
-  pc_json_put_secret(o);
   pc_buf_free(&b);
   curl_easy_cleanup(e);
   return st;

@@ -361,11 +361,82 @@ static void compact(struct pc_nss_entry *v, size_t *n, const char *drop) {
 }
 
 /* Every distinct, acceptable member of the snapshot, one entry per sub. */
+/* The local name of pool user u, or NULL (logged why) when u is left out:
+ * disabled, a malformed sub, no usable name, or a name /etc or privilege
+ * already owns. */
+static char *admitted_name(const struct pc_config *cfg, const struct local *l,
+                           const struct pc_snap_user *u, pc_nss_log_fn log,
+                           void *ud) {
+  const char *why = NULL;
+  char *name;
+
+  if (!u->enabled) {
+    log(ud, "user %s left out: disabled in the pool", u->username);
+    return NULL;
+  }
+  if (!sub_ok(u->sub)) {
+    log(ud, "user %s left out: malformed sub", u->username);
+    return NULL;
+  }
+  name = local_name(cfg, u, &why);
+  if (name == NULL) {
+    log(ud, "user %s left out: %s", u->username, why);
+    return NULL;
+  }
+  if (names_has(&l->users, name) || names_has(&l->groups, name)) {
+    log(ud,
+        "user %s left out: %s is a local %s of /etc; it is never "
+        "shadowed",
+        u->username, name, names_has(&l->users, name) ? "user" : "group");
+    free(name);
+    return NULL;
+  }
+  /* The private group carries the user's name: sudoers' %admin would
+   * make a user called admin root. */
+  if (privileged(l, name)) {
+    log(ud,
+        "user %s left out: %s is a group that grants privilege on this "
+        "host (sudoers or a system group)",
+        u->username, name);
+    free(name);
+    return NULL;
+  }
+  return name;
+}
+
+/* The same person in several groups is one user; two people must never
+ * share a login name: both are left out. */
+static int one_entry_per_person(struct pc_nss_db *db, pc_nss_log_fn log,
+                                void *ud) {
+  char *drop;
+  size_t i;
+
+  sort(db->users, db->nu, sizeof(*db->users), cmp_key);
+  drop = calloc(db->nu + 1, 1);
+  if (drop == NULL)
+    return -1;
+  for (i = 1; i < db->nu; i++)
+    if (strcmp(db->users[i].key, db->users[i - 1].key) == 0)
+      drop[i] = 1;
+  compact(db->users, &db->nu, drop);
+  sort(db->users, db->nu, sizeof(*db->users), cmp_name);
+  memset(drop, 0, db->nu + 1);
+  for (i = 1; i < db->nu; i++)
+    if (strcmp(db->users[i].name, db->users[i - 1].name) == 0) {
+      if (!drop[i - 1])
+        log(ud, "name %s left out: more than one pool user maps to it",
+            db->users[i].name);
+      drop[i] = drop[i - 1] = 1;
+    }
+  compact(db->users, &db->nu, drop);
+  free(drop);
+  return 0;
+}
+
 static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
                          const struct local *l, pc_nss_log_fn log, void *ud,
                          struct pc_nss_db *db) {
   size_t i, j, total = 0;
-  char *drop;
 
   for (i = 0; i < s->n; i++)
     total += s->groups[i].n;
@@ -376,40 +447,10 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
     for (j = 0; j < s->groups[i].n; j++) {
       const struct pc_snap_user *u = &s->groups[i].users[j];
       struct pc_nss_entry *e = &db->users[db->nu];
-      const char *why = NULL;
-      char *name;
+      char *name = admitted_name(cfg, l, u, log, ud);
 
-      if (!u->enabled) {
-        log(ud, "user %s left out: disabled in the pool", u->username);
+      if (name == NULL)
         continue;
-      }
-      if (!sub_ok(u->sub)) {
-        log(ud, "user %s left out: malformed sub", u->username);
-        continue;
-      }
-      name = local_name(cfg, u, &why);
-      if (name == NULL) {
-        log(ud, "user %s left out: %s", u->username, why);
-        continue;
-      }
-      if (names_has(&l->users, name) || names_has(&l->groups, name)) {
-        log(ud,
-            "user %s left out: %s is a local %s of /etc; it is never "
-            "shadowed",
-            u->username, name, names_has(&l->users, name) ? "user" : "group");
-        free(name);
-        continue;
-      }
-      /* The private group carries the user's name: sudoers' %admin would
-       * make a user called admin root. */
-      if (privileged(l, name)) {
-        log(ud,
-            "user %s left out: %s is a group that grants privilege on this "
-            "host (sudoers or a system group)",
-            u->username, name);
-        free(name);
-        continue;
-      }
       e->name = name;
       e->key = strdup(u->sub);
       e->fixed = fixed_uid(cfg, u->uid);
@@ -424,28 +465,7 @@ static int collect_users(const struct pc_config *cfg, const struct pc_snap *s,
       db->nu++;
     }
   }
-  /* The same person in several groups is one user. */
-  sort(db->users, db->nu, sizeof(*db->users), cmp_key);
-  drop = calloc(db->nu + 1, 1);
-  if (drop == NULL)
-    return -1;
-  for (i = 1; i < db->nu; i++)
-    if (strcmp(db->users[i].key, db->users[i - 1].key) == 0)
-      drop[i] = 1;
-  compact(db->users, &db->nu, drop);
-  /* Two people must never share a login name: leave both out. */
-  sort(db->users, db->nu, sizeof(*db->users), cmp_name);
-  memset(drop, 0, db->nu + 1);
-  for (i = 1; i < db->nu; i++)
-    if (strcmp(db->users[i].name, db->users[i - 1].name) == 0) {
-      if (!drop[i - 1])
-        log(ud, "name %s left out: more than one pool user maps to it",
-            db->users[i].name);
-      drop[i] = drop[i - 1] = 1;
-    }
-  compact(db->users, &db->nu, drop);
-  free(drop);
-  return 0;
+  return one_entry_per_person(db, log, ud);
 }
 
 static int cmp_key_ptr(const void *a, const void *b) {

@@ -197,6 +197,75 @@ no_yes(const struct pc_config *cfg, const char *user, const struct record *r,
   return PC_ACCOUNT_DENIED;
 }
 
+/* Cognito answered no to the refresh: the token is gone for good. The
+ * record says so, and keeps no grace. */
+static enum pc_account_result refused(const struct pc_config *cfg,
+                                      const char *user, struct record *r,
+                                      enum pc_status st,
+                                      const struct pc_error *err, time_t now,
+                                      struct pc_error *why) {
+  pc_error_set(why, PC_ERR_PROTOCOL, "Cognito refused the refresh: %s%s%s",
+               err->type[0] ? err->type : pc_status_str(st),
+               err->message[0] ? ": " : "", err->message);
+  pc_free_secret(&r->refresh_token);
+  r->admitted = 0;
+  r->expired = 1;
+  r->verified_at = (long long)now;
+  (void)record_save(cfg, user, r, NULL);
+  return PC_ACCOUNT_EXPIRED;
+}
+
+/* A fresh ID token: today's rules decide, and the decision is remembered
+ * with the refresh token (t's when it rotated, else the record's). */
+static enum pc_account_result decide(struct pc_client *cl, const char *user,
+                                     uid_t uid, const struct record *r,
+                                     const struct pc_tokens *t, time_t now,
+                                     int user_can_signal, int *graced,
+                                     struct pc_error *why) {
+  const struct pc_config *cfg = cl->cfg;
+  struct pc_error err;
+  struct pc_verdict v;
+  struct pc_error rec_err;
+  enum pc_account_result res;
+  enum pc_status st;
+
+  memset(&v, 0, sizeof v);
+  st = pc_authorize(cl, user, t->id_token, now, &v);
+  if (pc_status_no_answer(st)) {
+    /* The key fetch was the transport's last call. */
+    pc_error_clear(&err);
+    (void)pc_error_set(&err, st, "%s", v.why.detail);
+    err.cause = pc_http_cause(cl->http);
+    res = no_yes(cfg, user, r, &err, user_can_signal, now, graced, why,
+                 "the pool's keys");
+    goto out;
+  }
+  if (st != PC_OK) {
+    res = st == PC_ERR_NOMEM ? PC_ACCOUNT_ERROR : PC_ACCOUNT_NOT_ALLOWED;
+    pc_error_set(why, st, "%s", v.why.detail);
+    goto out;
+  }
+  res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
+  pc_error_set(why, res == PC_ACCOUNT_OK ? PC_OK : PC_ERR_DENIED, "%s",
+               res == PC_ACCOUNT_OK ? "admitted by a fresh token"
+                                    : v.why.detail);
+  /* Remember this decision (and a rotated refresh token): an admission
+   * whose record cannot be written is an error (the next decision would be
+   * made from a stale record, or with a token already rotated away). */
+  if (pc_account_remember(cfg, user, uid,
+                          t->refresh_token ? t->refresh_token
+                                           : r->refresh_token,
+                          &v, now, &rec_err) != 0 &&
+      res == PC_ACCOUNT_OK) {
+    pc_error_set(why, PC_ERR_PROTOCOL, "cannot write the account record: %s",
+                 rec_err.detail);
+    res = PC_ACCOUNT_ERROR;
+  }
+out:
+  pc_verdict_free(&v);
+  return res;
+}
+
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
                                         uid_t uid, time_t now,
                                         int user_can_signal, int *graced,
@@ -205,15 +274,12 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   struct record r;
   struct pc_tokens t;
   struct pc_error err;
-  struct pc_verdict v;
-  struct pc_error rec_err;
   enum pc_account_result res;
   enum pc_status st;
   int rc;
 
   *graced = 0;
   memset(&t, 0, sizeof t);
-  memset(&v, 0, sizeof v);
   pc_error_clear(&err); /* a failure before any call leaves no cause */
   rc = record_load(cfg, user, uid, &r, why);
   if (rc < 0) /* never "unknown": stacks skip that with user_unknown=ignore */
@@ -231,64 +297,20 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
         "renews it",
         (long long)now - r.verified_at);
     res = PC_ACCOUNT_EXPIRED;
-    goto out;
-  }
-  if (r.refresh_token == NULL) {
+  } else if (r.refresh_token == NULL) {
     res = grace(cfg, user, &r, now, graced, why, "no refresh token kept");
-    goto out;
+  } else {
+    /* With this host's device key; a rotated token comes back in t. */
+    st =
+        pc_account_refresh(cl, user, r.cognito_user, r.refresh_token, &t, &err);
+    if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
+        st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET)
+      res = refused(cfg, user, &r, st, &err, now, why);
+    else if (st != PC_OK)
+      res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, "");
+    else
+      res = decide(cl, user, uid, &r, &t, now, user_can_signal, graced, why);
   }
-  /* With this host's device key; a rotated token comes back in t. */
-  st = pc_account_refresh(cl, user, r.cognito_user, r.refresh_token, &t, &err);
-  if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
-      st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET) {
-    /* Cognito answered no: the token is gone for good. Keep no grace. */
-    pc_error_set(why, PC_ERR_PROTOCOL, "Cognito refused the refresh: %s%s%s",
-                 err.type[0] ? err.type : pc_status_str(st),
-                 err.message[0] ? ": " : "", err.message);
-    pc_free_secret(&r.refresh_token);
-    r.admitted = 0;
-    r.expired = 1;
-    r.verified_at = (long long)now;
-    (void)record_save(cfg, user, &r, NULL);
-    res = PC_ACCOUNT_EXPIRED;
-    goto out;
-  }
-  if (st != PC_OK) {
-    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why, "");
-    goto out;
-  }
-  st = pc_authorize(cl, user, t.id_token, now, &v);
-  if (pc_status_no_answer(st)) {
-    /* The key fetch was the transport's last call. */
-    pc_error_clear(&err);
-    (void)pc_error_set(&err, st, "%s", v.why.detail);
-    err.cause = pc_http_cause(cl->http);
-    res = no_yes(cfg, user, &r, &err, user_can_signal, now, graced, why,
-                 "the pool's keys");
-    goto out;
-  }
-  if (st != PC_OK) {
-    res = st == PC_ERR_NOMEM ? PC_ACCOUNT_ERROR : PC_ACCOUNT_NOT_ALLOWED;
-    pc_error_set(why, st, "%s", v.why.detail);
-    goto out;
-  }
-  res = v.access == PC_ACCESS_ALLOWED ? PC_ACCOUNT_OK : PC_ACCOUNT_NOT_ALLOWED;
-  pc_error_set(why, res == PC_ACCOUNT_OK ? PC_OK : PC_ERR_DENIED, "%s",
-               res == PC_ACCOUNT_OK ? "admitted by a fresh token"
-                                    : v.why.detail);
-  /* Remember this decision (and a rotated refresh token): an admission
-   * whose record cannot be written is an error (the next decision would be
-   * made from a stale record, or with a token already rotated away). */
-  if (pc_account_remember(cfg, user, uid,
-                          t.refresh_token ? t.refresh_token : r.refresh_token,
-                          &v, now, &rec_err) != 0 &&
-      res == PC_ACCOUNT_OK) {
-    pc_error_set(why, PC_ERR_PROTOCOL, "cannot write the account record: %s",
-                 rec_err.detail);
-    res = PC_ACCOUNT_ERROR;
-  }
-out:
-  pc_verdict_free(&v);
   pc_tokens_free(&t);
   record_free(&r);
   return res;

@@ -189,20 +189,95 @@ static int replayable(const char *op) {
          strcmp(op, "ChangePassword") != 0;
 }
 
+/* One try within time_left_ms. *retry: the reply asks for another (never
+ * after no answer at all: the timeout already bounded that wait). */
+static enum pc_status attempt_call(struct pc_client *cl, const char *url,
+                                   const char *target, const char *op,
+                                   const struct pc_buf *body, long time_left_ms,
+                                   json_object **resp, struct pc_error *err,
+                                   int *retry) {
+  struct pc_buf rb;
+  long status = 0;
+  enum pc_status st;
+
+  pc_buf_init(&rb, PC_HTTP_MAX_RESPONSE);
+  pc_http_set_call_timeout_ms(cl->http, time_left_ms);
+  st = pc_http_post(cl->http, url, target, body->data, body->len, &status, &rb);
+  err->http_status = status;
+  /* The last attempt's: a 5xx counts as such only after the retries. */
+  err->cause = pc_http_cause(cl->http);
+  pc_sanitize(err->request_id, sizeof(err->request_id),
+              pc_http_request_id(cl->http));
+  if (st != PC_OK) {
+    /* No answer (connection failure, timeout, oversized reply): the
+     * timeout already bounded the wait, so do not multiply it. */
+    pc_buf_free(&rb);
+    (void)snprintf(err->message, sizeof(err->message), "%s",
+                   pc_http_failure(cl->http) ? pc_http_failure(cl->http)
+                                             : pc_status_str(st));
+    *retry = 0;
+    return st;
+  }
+  st = handle_reply(status, &rb, resp, err, retry);
+  pc_buf_free(&rb); /* wiped: it may hold tokens */
+  if (status >= 500 && !replayable(op))
+    *retry = 0;
+  return st;
+}
+
+/* The pause before retry number attempt: 1 after it, 0 when the backoff
+ * budget, the call's timeout or login_timeout leave no room for it. */
+static int pause_before_retry(struct pc_client *cl, int attempt,
+                              unsigned long *slept, long budget_ms,
+                              const struct timespec *start) {
+  unsigned long delay = backoff_ms(attempt);
+
+  if (*slept + delay > PC_BACKOFF_BUDGET_MS ||
+      elapsed_ms(start) + (long)delay + 500 > budget_ms ||
+      (long)delay + 500 > pc_http_budget_left(cl->http))
+    return 0;
+  sleep_ms(delay);
+  pc_http_charge(cl->http, (long)delay); /* waiting is network time too */
+  *slept += delay;
+  return 1;
+}
+
+/* The attempts, retried as the replies and the budgets allow. */
+static enum pc_status send_with_retries(struct pc_client *cl, const char *url,
+                                        const char *target, const char *op,
+                                        const struct pc_buf *body,
+                                        json_object **resp,
+                                        struct pc_error *err) {
+  unsigned long slept = 0;
+  struct timespec start;
+  enum pc_status st;
+  long budget_ms;
+  int attempt, retry;
+
+  /* The retries share one timeout: a slow, failing server must not hold
+   * sshd for retries times the timeout. */
+  budget_ms =
+      (cl->cfg != NULL && cl->cfg->timeout > 0 ? cl->cfg->timeout : 10) * 1000L;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  for (attempt = 0;; attempt++) {
+    st = attempt_call(cl, url, target, op, body, budget_ms - elapsed_ms(&start),
+                      resp, err, &retry);
+    if (st == PC_OK || !retry || attempt >= cl->retries ||
+        !pause_before_retry(cl, attempt, &slept, budget_ms, &start))
+      break;
+  }
+  pc_http_set_call_timeout_ms(cl->http, 0);
+  return st;
+}
+
 enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
                            const char *op, json_object *req, json_object **resp,
                            struct pc_error *err) {
   struct pc_error scratch;
-  struct pc_buf rb, req_body;
+  struct pc_buf req_body;
   char target[128];
-  const char *url;
-  char *body;
-  size_t len = 0;
-  unsigned long slept = 0, delay;
-  struct timespec start;
   enum pc_status st;
-  long status, budget_ms;
-  int attempt, retry, n;
+  int n;
 
   if (err == NULL)
     err = &scratch;
@@ -217,7 +292,6 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
       service == PC_IDENTITY_POOL ? identity_service_name : idp_service, op);
   if (n < 0 || (size_t)n >= sizeof(target))
     return pc_error_set(err, PC_ERR_CONFIG, "invalid API operation");
-  url = service == PC_IDENTITY_POOL ? cl->identity_url : cl->idp_url;
 
   /* Written by us into a buffer wiped below: json-c's serialiser would
    * leave pieces of passwords in the blocks its print buffer outgrows. */
@@ -226,49 +300,9 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
     pc_buf_free(&req_body);
     return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
   }
-  body = req_body.data;
-  len = req_body.len;
-
-  /* The retries share one timeout: a slow, failing server must not hold
-   * sshd for retries times the timeout. */
-  budget_ms =
-      (cl->cfg != NULL && cl->cfg->timeout > 0 ? cl->cfg->timeout : 10) * 1000L;
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  for (attempt = 0;; attempt++) {
-    pc_buf_init(&rb, PC_HTTP_MAX_RESPONSE);
-    status = 0;
-    pc_http_set_call_timeout_ms(cl->http, budget_ms - elapsed_ms(&start));
-    st = pc_http_post(cl->http, url, target, body, len, &status, &rb);
-    err->http_status = status;
-    /* The last attempt's: a 5xx counts as such only after the retries. */
-    err->cause = pc_http_cause(cl->http);
-    pc_sanitize(err->request_id, sizeof(err->request_id),
-                pc_http_request_id(cl->http));
-    if (st != PC_OK) {
-      /* No answer (connection failure, timeout, oversized reply): the
-       * timeout already bounded the wait, so do not multiply it. */
-      pc_buf_free(&rb);
-      (void)snprintf(err->message, sizeof(err->message), "%s",
-                     pc_http_failure(cl->http) ? pc_http_failure(cl->http)
-                                               : pc_status_str(st));
-      break;
-    }
-    st = handle_reply(status, &rb, resp, err, &retry);
-    pc_buf_free(&rb); /* wiped: it may hold tokens */
-    if (status >= 500 && !replayable(op))
-      retry = 0;
-    if (st == PC_OK || !retry || attempt >= cl->retries)
-      break;
-    delay = backoff_ms(attempt);
-    if (slept + delay > PC_BACKOFF_BUDGET_MS ||
-        elapsed_ms(&start) + (long)delay + 500 > budget_ms ||
-        (long)delay + 500 > pc_http_budget_left(cl->http))
-      break;
-    sleep_ms(delay);
-    pc_http_charge(cl->http, (long)delay); /* waiting is network time too */
-    slept += delay;
-  }
-  pc_http_set_call_timeout_ms(cl->http, 0);
+  st = send_with_retries(
+      cl, service == PC_IDENTITY_POOL ? cl->identity_url : cl->idp_url, target,
+      op, &req_body, resp, err);
   pc_buf_free(&req_body);
   if (st != PC_OK && err->type[0])
     (void)pc_error_set(err, st, "%s: %s [%s]", err->type, err->message,
