@@ -14,6 +14,7 @@
 
 #include "base/error.h"
 #include "base/json.h"
+#include "config/claimrule.h"
 #include "sync/nssfiles.h"
 #include "sync/poolsnap.h"
 
@@ -50,16 +51,6 @@ static const char *attribute(json_object *user, const char *name) {
     if (an != NULL && strcmp(an, name) == 0)
       return pc_json_str(a, "Value");
   }
-  return NULL;
-}
-
-/* The flag that must be "true" before a login_claim value names anyone
- * (a user writes their own email; Cognito marks it unverified), or NULL. */
-static const char *verified_flag(const char *claim) {
-  if (strcmp(claim, "email") == 0)
-    return "email_verified";
-  if (strcmp(claim, "phone_number") == 0)
-    return "phone_number_verified";
   return NULL;
 }
 
@@ -109,7 +100,7 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   login = strcmp(cfg->login_claim, "cognito:username") == 0
               ? name
               : attribute(user, cfg->login_claim);
-  flag = verified_flag(cfg->login_claim);
+  flag = pc_claim_verified_flag(cfg->login_claim);
   memset(&u, 0, sizeof(u));
   if (login != NULL && flag != NULL) {
     const char *v = attribute(user, flag);

@@ -12,6 +12,7 @@
 #include "base/bounds.h"
 #include "base/error.h"
 #include "base/json.h"
+#include "config/claimrule.h"
 #include "tokens/jwt.h"
 
 /* A verified-flag claim: Cognito writes a boolean; some pools migrated from
@@ -25,15 +26,6 @@ static int claim_true(json_object *claims, const char *name) {
     return json_object_get_boolean(v) ? 1 : 0;
   return json_object_is_type(v, json_type_string) &&
          strcmp(json_object_get_string(v), "true") == 0;
-}
-
-/* The claim that must be verified for login_claim to prove anything. */
-static const char *verified_flag(const char *claim) {
-  if (strcmp(claim, "email") == 0)
-    return "email_verified";
-  if (strcmp(claim, "phone_number") == 0)
-    return "phone_number_verified";
-  return NULL;
 }
 
 char **pc_access_groups(json_object *claims) {
@@ -61,7 +53,8 @@ int pc_access_rules_admit(const struct pc_config *cfg, const char *user,
 enum pc_access pc_access_decide(const struct pc_config *cfg, const char *user,
                                 json_object *claims, struct pc_error *why) {
   const char *claim = cfg->login_claim ? cfg->login_claim : "cognito:username";
-  const char *got = pc_jwt_str(claims, claim), *flag = verified_flag(claim);
+  const char *got = pc_jwt_str(claims, claim),
+             *flag = pc_claim_verified_flag(claim);
   char *signin = pc_config_signin_name(cfg, user);
   char **groups;
   enum pc_access rc;
