@@ -89,8 +89,9 @@ static int matches(const char *rec, const char *want) {
   return a[0] == '\0' || b[0] == '\0' || strcmp(a, b) == 0;
 }
 
-/* Remove every file in the directory dir_fd; the number removed. */
-static int empty_dir(int dir_fd) {
+/* Each name in the directory dir_fd but "." and "..", given to fn; the
+ * number of names for which fn returned 1. */
+static int each_entry(int dir_fd, int (*fn)(int dir_fd, const char *name)) {
   int fd = dup(dir_fd), n = 0;
   DIR *d;
   struct dirent *e;
@@ -101,14 +102,20 @@ static int empty_dir(int dir_fd) {
     close(fd);
     return 0;
   }
-  while ((e = readdir(d)) != NULL) {
-    if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-      continue;
-    if (unlinkat(dir_fd, e->d_name, 0) == 0)
-      n++;
-  }
+  while ((e = readdir(d)) != NULL)
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      n += fn(dir_fd, e->d_name);
   closedir(d);
   return n;
+}
+
+static int remove_file(int dir_fd, const char *name) {
+  return unlinkat(dir_fd, name, 0) == 0;
+}
+
+/* Remove every file in the directory dir_fd; the number removed. */
+static int empty_dir(int dir_fd) {
+  return each_entry(dir_fd, remove_file);
 }
 
 /* The record in area: 0 and a copy in out (a NUL-terminated string),
@@ -214,37 +221,28 @@ static void remove_area(int base_fd, const char *dir) {
   (void)unlinkat(base_fd, dir, AT_REMOVEDIR);
 }
 
+/* An area under base_fd whose user is gone, or is another uid now, is
+ * removed: 1 then. */
+static int sweep_area(int base_fd, const char *name) {
+  struct passwd pw, *res = NULL;
+  struct stat st;
+  char user[PC_USER_NAME_MAX + 1], buf[16384];
+
+  /* ".private" and temporaries are not areas; neither is a name this
+   * encoding does not make. */
+  if (name[0] == '.' || pc_cache_dir_user(name, user, sizeof user) != 0 ||
+      fstatat(base_fd, name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
+      !S_ISDIR(st.st_mode))
+    return 0;
+  /* A lookup that failed says nothing: keep. A name that is nobody's now,
+   * or another uid's, left its files to whoever gets the uid next. */
+  if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 ||
+      (res != NULL && pw.pw_uid == st.st_uid))
+    return 0;
+  remove_area(base_fd, name);
+  return 1;
+}
+
 int pc_cacheowner_sweep(int base_fd) {
-  int fd = dup(base_fd), n = 0;
-  DIR *d;
-  struct dirent *e;
-
-  if (fd < 0)
-    return 0;
-  if ((d = fdopendir(fd)) == NULL) {
-    close(fd);
-    return 0;
-  }
-  while ((e = readdir(d)) != NULL) {
-    struct passwd pw, *res = NULL;
-    struct stat st;
-    char user[PC_USER_NAME_MAX + 1], buf[16384];
-
-    /* ".private" and temporaries are not areas; neither is a name this
-     * encoding does not make. */
-    if (e->d_name[0] == '.' ||
-        pc_cache_dir_user(e->d_name, user, sizeof user) != 0 ||
-        fstatat(base_fd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) != 0 ||
-        !S_ISDIR(st.st_mode))
-      continue;
-    /* A lookup that failed says nothing: keep. A name that is nobody's now,
-     * or another uid's, left its files to whoever gets the uid next. */
-    if (getpwnam_r(user, &pw, buf, sizeof buf, &res) != 0 ||
-        (res != NULL && pw.pw_uid == st.st_uid))
-      continue;
-    remove_area(base_fd, e->d_name);
-    n++;
-  }
-  closedir(d);
-  return n;
+  return each_entry(base_fd, sweep_area);
 }
