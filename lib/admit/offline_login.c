@@ -263,6 +263,53 @@ static int settle_attempt(const struct pc_config *cfg, const char *user,
   return rc == 0 ? 0 : -1;
 }
 
+/* The answer to an attempt, in the order a person should hear it:
+ * counted is 0, or not when the attempt could not be counted (why says
+ * so already). */
+static enum pc_offline_result judge(const struct pc_config *cfg,
+                                    const char *user, const struct record *r,
+                                    time_t now, int counted, int locked,
+                                    int too_old, int match,
+                                    struct pc_error *why) {
+  enum pc_offline_result res;
+
+  if (counted != 0) {
+    res = PC_OFFLINE_ERROR; /* why: the attempt could not be counted */
+  } else if (locked) {
+    pc_error_set(
+        why, PC_ERR_PROTOCOL,
+        "offline login locked after %lld wrong passwords (for %lld more "
+        "seconds, or until an online login)",
+        r->failures, cfg->offline_lockout - ((long long)now - r->failed_at));
+    res = PC_OFFLINE_LOCKED;
+  } else if (too_old) {
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "last online login is older than offline_days (%ld days)",
+                 cfg->offline_days);
+    res = PC_OFFLINE_TOO_OLD;
+  } else if (!match) {
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "wrong password (offline failure %lld of %ld)", r->failures,
+                 cfg->offline_failures);
+    res = PC_OFFLINE_WRONG;
+  } else if (r->mfa && !cfg->offline_mfa) {
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "the user signs in with a second factor, which offline login "
+                 "cannot ask for (offline_mfa is off)");
+    res = PC_OFFLINE_MFA;
+  } else if (!pc_access_rules_admit(cfg, user, r->groups)) {
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "the cached groups are not allowed here");
+    res = PC_OFFLINE_NOT_ALLOWED;
+  } else {
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "password matches the verifier of the login at %lld",
+                 r->last_online);
+    res = PC_OFFLINE_OK;
+  }
+  return res;
+}
+
 enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
                                         const char *user, uid_t uid,
                                         const char *password, time_t now,
@@ -304,40 +351,7 @@ enum pc_offline_result pc_offline_login(const struct pc_config *cfg,
    * computed outside the lock: parallel attempts are each counted first,
    * then checked side by side. */
   match = verifier_matches(r.verifier, password);
-  if (rc != 0) {
-    res = PC_OFFLINE_ERROR; /* why: the attempt could not be counted */
-  } else if (locked) {
-    pc_error_set(
-        why, PC_ERR_PROTOCOL,
-        "offline login locked after %lld wrong passwords (for %lld more "
-        "seconds, or until an online login)",
-        r.failures, cfg->offline_lockout - ((long long)now - r.failed_at));
-    res = PC_OFFLINE_LOCKED;
-  } else if (too_old) {
-    pc_error_set(why, PC_ERR_PROTOCOL,
-                 "last online login is older than offline_days (%ld days)",
-                 cfg->offline_days);
-    res = PC_OFFLINE_TOO_OLD;
-  } else if (!match) {
-    pc_error_set(why, PC_ERR_PROTOCOL,
-                 "wrong password (offline failure %lld of %ld)", r.failures,
-                 cfg->offline_failures);
-    res = PC_OFFLINE_WRONG;
-  } else if (r.mfa && !cfg->offline_mfa) {
-    pc_error_set(why, PC_ERR_PROTOCOL,
-                 "the user signs in with a second factor, which offline login "
-                 "cannot ask for (offline_mfa is off)");
-    res = PC_OFFLINE_MFA;
-  } else if (!pc_access_rules_admit(cfg, user, r.groups)) {
-    pc_error_set(why, PC_ERR_PROTOCOL,
-                 "the cached groups are not allowed here");
-    res = PC_OFFLINE_NOT_ALLOWED;
-  } else {
-    pc_error_set(why, PC_ERR_PROTOCOL,
-                 "password matches the verifier of the login at %lld",
-                 r.last_online);
-    res = PC_OFFLINE_OK;
-  }
+  res = judge(cfg, user, &r, now, rc, locked, too_old, match, why);
   if (match && rc == 0 && !locked && !too_old &&
       settle_attempt(cfg, user, uid, res == PC_OFFLINE_OK) != 0 &&
       res == PC_OFFLINE_OK) {
