@@ -209,9 +209,15 @@ class AccessTest(CacheTest):
     def test_jwks_fetched_once_for_many_logins_and_again_for_a_new_kid(self):
         s = self.stack()
         self.emu.control("ResetStats")
-        for _ in range(4):
+        self.assertEqual(self.login(s).code, "PAM_SUCCESS")
+        # The first login fetches the keys; twice when a scripted password
+        # cuts the warm-up's GET short (the warm-up never makes a login wait
+        # for its own requests) and the login fetches them itself.
+        first = self.emu.control("Stats")["JwksFetches"]
+        self.assertIn(first, (1, 2))
+        for _ in range(3):
             self.assertEqual(self.login(s).code, "PAM_SUCCESS")
-        self.assertEqual(self.emu.control("Stats")["JwksFetches"], 1)
+        self.assertEqual(self.emu.control("Stats")["JwksFetches"], first)
         store = glob.glob(os.path.join(self.cache, ".private", "jwks-*.json"))
         self.assertEqual(len(store), 1)
         st = os.stat(store[0])
@@ -222,13 +228,15 @@ class AccessTest(CacheTest):
         # pool)...
         r = self.login(s)
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
-        self.assertEqual(self.emu.control("Stats")["JwksFetches"], 1)
+        self.assertEqual(self.emu.control("Stats")["JwksFetches"], first)
         # ...a minute later it makes one fetch and the login succeeds.
-        doc = json.load(open(store[0]))
+        with open(store[0]) as f:
+            doc = json.load(f)
         doc["fetched_at"] -= 61
-        json.dump(doc, open(store[0], "w"))
+        with open(store[0], "w") as f:
+            json.dump(doc, f)
         self.assertEqual(self.login(s).code, "PAM_SUCCESS")
-        self.assertEqual(self.emu.control("Stats")["JwksFetches"], 2)
+        self.assertEqual(self.emu.control("Stats")["JwksFetches"], first + 1)
 
     def test_jwks_unreachable_is_unavailable_not_success(self):
         s = self.stack()
