@@ -137,12 +137,12 @@ static int print_creds(const struct pc_aws_creds *cr) {
  * from here (the secret is root's). */
 static int logout(struct pc_store *s, const char *user) {
   struct pc_error e;
+  int revoked = 0;
 
-  if (pc_logout_revoke(s, NULL, &e) != PC_OK)
+  if (pc_logout_revoke(s, NULL, &revoked, &e) != PC_OK)
     cli_die("%s", e.detail);
-  printf(PROG ": %s logged out: refresh token revoked, cached credentials "
-              "removed\n",
-         user);
+  printf(PROG ": %s logged out: %s, cached credentials removed\n", user,
+         revoked ? "refresh token revoked" : "no refresh token was kept");
   return 0;
 }
 

@@ -29,7 +29,7 @@ int pc_close_session(struct pc_module *m) {
   const char *user = NULL;
   struct pc_error err;
   struct pc_error why;
-  int live = 0, rc;
+  int live = 0, revoked = 0, rc;
 
   if (!m->cfg.revoke_on_logout)
     return PAM_SUCCESS;
@@ -47,14 +47,16 @@ int pc_close_session(struct pc_module *m) {
              pc_log_user(m, user), live);
     return PAM_SUCCESS;
   }
-  if (pc_logout_user(&m->cfg, user, &err) != PC_OK) {
+  if (pc_logout_user(&m->cfg, user, &revoked, &err) != PC_OK) {
     pam_syslog(m->pamh, LOG_WARNING, "logout of user=%s: %s",
                pc_log_user(m, user), err.detail);
     return PAM_SESSION_ERR;
   }
   pam_syslog(m->pamh, LOG_INFO,
-             "user=%s logged out: refresh token revoked, cached credentials "
+             "user=%s logged out: %s, cached credentials "
              "removed",
-             pc_log_user(m, user));
+             pc_log_user(m, user),
+             revoked ? "refresh token revoked"
+                     : "no refresh token was kept here");
   return PAM_SUCCESS;
 }

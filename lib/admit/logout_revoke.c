@@ -230,7 +230,7 @@ static enum pc_status revoke_handover(const struct pc_handover *h,
 }
 
 enum pc_status pc_logout_revoke(struct pc_store *s,
-                                const struct pc_config *root_cfg,
+                                const struct pc_config *root_cfg, int *revoked,
                                 struct pc_error *err) {
   struct pc_handover h;
   struct pc_error e;
@@ -238,9 +238,13 @@ enum pc_status pc_logout_revoke(struct pc_store *s,
   int rc = pc_store_load_handover(s, &h, err);
 
   pc_error_clear(err);
+  if (revoked != NULL)
+    *revoked = 0;
   if (rc == 0) {
     st = revoke_handover(&h, root_cfg, err);
     pc_handover_free(&h);
+    if (st == PC_OK && revoked != NULL)
+      *revoked = 1;
   }
   if (pc_store_forget_session(s, &e) != 0 && st == PC_OK)
     st = pc_error_set(err, PC_ERR_CONFIG, "%s", e.detail);
@@ -248,7 +252,7 @@ enum pc_status pc_logout_revoke(struct pc_store *s,
 }
 
 enum pc_status pc_logout_user(const struct pc_config *cfg, const char *user,
-                              struct pc_error *err) {
+                              int *revoked, struct pc_error *err) {
   struct pc_store s = PC_STORE_INIT;
   enum pc_status st;
   uid_t uid;
@@ -256,12 +260,13 @@ enum pc_status pc_logout_user(const struct pc_config *cfg, const char *user,
   int rc;
 
   pc_error_clear(err);
+  *revoked = 0;
   if (pc_local_user(user, &uid, &gid) != 0)
     return PC_OK; /* no local account: no cache to clear */
   rc = pc_store_open(&s, cfg->cache_dir, user, uid, gid, 0, err);
   if (rc != 0)
     return rc > 0 ? PC_OK : err->status ? err->status : PC_ERR_CONFIG;
-  st = pc_logout_revoke(&s, cfg, err);
+  st = pc_logout_revoke(&s, cfg, revoked, err);
   pc_store_close(&s);
   return st;
 }

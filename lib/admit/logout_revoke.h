@@ -34,16 +34,17 @@ int pc_logout_session_close(const char *base, const char *user, int *live,
  * NULL (the helper, the user's own process): the file's settings, no
  * secret; a client with a secret then cannot revoke, the files still go,
  * and the result is PC_ERR_CONFIG with a detail that says the token stays
- * valid until it expires. */
+ * valid until it expires. *revoked (revoked may be NULL): 1 when a token
+ * was kept and Cognito revoked it, 0 when there was none to revoke. */
 enum pc_status pc_logout_revoke(struct pc_store *s,
-                                const struct pc_config *root_cfg,
+                                const struct pc_config *root_cfg, int *revoked,
                                 struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* The same for local user from the PAM module (root): the store opened
  * for the user's account, cfg as root_cfg. */
 enum pc_status pc_logout_user(const struct pc_config *cfg, const char *user,
-                              struct pc_error *err)
+                              int *revoked, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -146,6 +146,28 @@ class RevokeUsesOnlyTheConfiguration(CacheTest):
         self.assertFalse(self.revoked(self.doc["refresh_token"]))
 
 
+class LogoutSaysWhatItRevoked(CacheTest):
+    def test_no_kept_token_is_not_called_revoked(self):
+        # Without an identity pool no refresh.json is kept: the last
+        # close_session has nothing to revoke and must not say it revoked.
+        # open_session has no credentials to give here (PAM_IGNORE): a
+        # pam_permit line lets the stack, and then close_session, go on.
+        text = ("auth required @MODULE@ config=@CONFIG@\n"
+                "session required pam_permit.so\n"
+                "session optional @MODULE@ config=@CONFIG@\n")
+        s = Stack(base_config(self.emu, revoke_on_logout=True, cache_dir=self.cache),
+                  service_text=text)
+        self.stacks.append(s)
+        self.emu.control("ResetStats")
+        r = s.run("alice", [PASSWORD], stages=FULL + ("close",))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 4, r)
+        self.assertFalse(os.path.exists(os.path.join(self.cache, "alice", "refresh.json")))
+        self.assertEqual(self.emu.control("Stats")["ByOperation"].get("RevokeToken", 0), 0)
+        self.assertTrue(any('user="alice" logged out: no refresh token was kept here' in l
+                            for l in r.syslog), r.syslog)
+        self.assertFalse(any("refresh token revoked" in l for l in r.syslog), r.syslog)
+
+
 class AccountStageRewritesFromTheConfiguration(CacheTest):
     """The account stage (root) renews with its own copy of the token; under
     rotation it writes the new token into the user's refresh.json. What it
