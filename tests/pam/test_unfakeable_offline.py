@@ -85,16 +85,18 @@ class Base(CacheTest):
         self.emu.idp("AdminSetUserPassword", UserPoolId=POOL, Username="alice",
                      Password=NEW_PW, Permanent=True)
 
-    def stopped_in_flight(self, stack, op, when, su_uid, stages=("auth",), answers=(ALICE_PW,)):
-        """Run stack; when the request op (When: when) has reached the
-        emulator, stop pam-run past its timeout, then let it go on."""
+    def stopped_in_flight(self, stack, op, when, su_uid, stages=("auth",), answers=(ALICE_PW,),
+                          user="alice", nth=1):
+        """Run stack; when the nth request op of the run (When: when) has
+        reached the emulator, stop pam-run past its timeout, then let it go
+        on."""
         # The emulator holds the request a while: it is in flight when stopped.
         self.emu.control("SetFault", Operation=op, Kind="slow", DelaySeconds=1,
                          Count=20, **({"When": when} if when else {}))
         before = self.calls(op)
-        run = SuLikeRun(stack, "alice", list(answers), stages=stages, su_uid=su_uid)
+        run = SuLikeRun(stack, user, list(answers), stages=stages, su_uid=su_uid)
         deadline = time.monotonic() + 20
-        while (self.calls(op) <= before
+        while (self.calls(op) < before + nth
                and run.p.poll() is None and time.monotonic() < deadline):
             time.sleep(0.02)
         self.assertIsNone(run.p.poll(), "pam-run ended before the request was in flight")
@@ -141,28 +143,15 @@ class UnfakeableOfflineTest(Base):
     def test_su_stopped_during_the_sms_code_is_no_offline_login(self):
         # offline_mfa admits an MFA user offline; a stop during the code's
         # answer must not turn a wrong code into that.
-        ensure_user("smsuser")
+        run_user = ensure_user("smsuser")
         code = self.code("smsuser")
         r = self.stack(offline_mfa=True).run("smsuser", ["Sms-Passw0rd1!", code])
         self.assertEqual(r.code, "PAM_SUCCESS", r)
-        run_user = ensure_user("smsuser")
-        self.emu.control("SetFault", Operation="RespondToAuthChallenge", When="SMS_MFA",
-                         Kind="slow", DelaySeconds=1, Count=20)
-        before = self.calls("RespondToAuthChallenge")
-        run = SuLikeRun(self.stack(offline_mfa=True), "smsuser", ["Sms-Passw0rd1!", "000000"],
-                        su_uid=run_user.pw_uid)
-        # The password's answer is the first; the code's the second.
-        deadline = time.monotonic() + 20
-        while (self.calls("RespondToAuthChallenge")
-               < before + 2 and run.p.poll() is None and time.monotonic() < deadline):
-            time.sleep(0.02)
-        self.assertIsNone(run.p.poll(), "pam-run ended before the code was in flight")
-        os.kill(run.p.pid, signal.SIGSTOP)
-        try:
-            time.sleep(TIMEOUT + 1)
-        finally:
-            os.kill(run.p.pid, signal.SIGCONT)
-        r = run.result()
+        # The password's answer is the first RespondToAuthChallenge; the
+        # code's the second.
+        r = self.stopped_in_flight(self.stack(offline_mfa=True), "RespondToAuthChallenge",
+                                   "SMS_MFA", run_user.pw_uid,
+                                   answers=("Sms-Passw0rd1!", "000000"), user="smsuser", nth=2)
         self.assertNoOfflineLogin(r)
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
 
