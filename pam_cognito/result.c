@@ -34,6 +34,7 @@ int pc_pam_result(enum pc_status st) {
   case PC_ERR_UNSUPPORTED:
   case PC_ERR_ABORTED:
   case PC_ERR_DENIED:
+  case PC_ABSENT: /* a caller that let "nothing stored" through: fail */
     return PAM_AUTH_ERR;
   }
   return PAM_AUTH_ERR; /* an unknown status is a failure */

@@ -45,6 +45,8 @@ const char *pc_status_str(enum pc_status st) {
     return "sign-in locked";
   case PC_ERR_DENIED:
     return "refused by the user pool";
+  case PC_ABSENT:
+    return "nothing stored";
   }
   /* Not a member of the enum: still a fixed string, never NULL. */
   return "unknown error";

@@ -24,9 +24,11 @@ enum pc_status {
   PC_ERR_ABORTED,       /* the user gave up (empty answer, too many tries) */
   PC_ERR_LOCKED,        /* Cognito locked the sign-in for a while (not a wrong
                            password: an offline verifier stays) */
-  PC_ERR_DENIED,   /* refused for a reason other than the password: a Lambda
-                      trigger, the pool's firewall, an unknown error type */
-  PC_ERR_TOO_LARGE /* a reply (header or body) past our limits */
+  PC_ERR_DENIED,    /* refused for a reason other than the password: a Lambda
+                       trigger, the pool's firewall, an unknown error type */
+  PC_ERR_TOO_LARGE, /* a reply (header or body) past our limits */
+  PC_ABSENT /* not a failure: nothing is stored there (no file, record or
+               area yet); the callers of a load decide what that means */
 };
 
 /* A short fixed English name for logs ("network unavailable"). */

@@ -349,8 +349,8 @@ static int list_item_ok(const char *s, size_t len) {
 
 /* "a,b,c" (the text form both the file loader and module arguments use) ->
  * a new NULL-terminated list. 0, or -1 with err set. */
-static int parse_list(const char *name, const char *value, char ***out,
-                      struct pc_error *err) {
+static enum pc_status parse_list(const char *name, const char *value,
+                                 char ***out, struct pc_error *err) {
   char **l;
   size_t n = 1, i = 0;
   const char *p, *q;
@@ -359,14 +359,12 @@ static int parse_list(const char *name, const char *value, char ***out,
     if (*p == ',')
       n++;
   if (n > PC_LIST_MAX) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: more than %d entries", name,
-                 PC_LIST_MAX);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: more than %d entries", name,
+                        PC_LIST_MAX);
   }
   l = calloc(n + 1, sizeof(*l));
   if (l == NULL) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", name);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", name);
   }
   for (p = value;; p = q + 1) {
     q = strchr(p, ',');
@@ -379,20 +377,20 @@ static int parse_list(const char *name, const char *value, char ***out,
           "blanks or control characters",
           name, i + 1, PC_LIST_ITEM_MAX);
       free_list(&l);
-      return -1;
+      return PC_ERR_CONFIG;
     }
     l[i] = strndup(p, (size_t)(q - p));
     if (l[i] == NULL) {
       pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", name);
       free_list(&l);
-      return -1;
+      return PC_ERR_CONFIG;
     }
     i++;
     if (*q == '\0')
       break;
   }
   *out = l;
-  return 0;
+  return PC_OK;
 }
 
 static int parse_long(const char *s, long min, long max, long *out) {
@@ -434,58 +432,54 @@ static int parse_bool(const char *s, int *out) {
 
 /* Each setter parses value into the field of key k at dst: 0, or -1 with
  * err set (naming the key, never echoing a string key's value). */
-static int set_str(const struct key_def *k, void *dst, const char *value,
-                   struct pc_error *err) {
+static enum pc_status set_str(const struct key_def *k, void *dst,
+                              const char *value, struct pc_error *err) {
   char **sp = dst, *copy;
 
   if (*value == '\0') {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: must not be empty", k->name);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: must not be empty", k->name);
   }
   if (k->ok != NULL && !k->ok(value)) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: expected %s", k->name, k->want);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: expected %s", k->name,
+                        k->want);
   }
   copy = pc_strdup(value);
   if (copy == NULL) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", k->name);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", k->name);
   }
   /* Wipe whatever was there: it may be the client secret. */
   pc_free_secret(sp);
   *sp = copy;
-  return 0;
+  return PC_OK;
 }
 
-static int set_long(const struct key_def *k, void *dst, const char *value,
-                    struct pc_error *err) {
+static enum pc_status set_long(const struct key_def *k, void *dst,
+                               const char *value, struct pc_error *err) {
   long v;
 
   if (parse_long(value, k->min, k->max, &v) != 0) {
-    pc_error_set(err, PC_ERR_CONFIG,
-                 "%s: expected an integer from %ld to %ld, got '%s'", k->name,
-                 k->min, k->max, value);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "%s: expected an integer from %ld to %ld, got '%s'",
+                        k->name, k->min, k->max, value);
   }
   *(long *)dst = v;
-  return 0;
+  return PC_OK;
 }
 
-static int set_bool(const struct key_def *k, void *dst, const char *value,
-                    struct pc_error *err) {
+static enum pc_status set_bool(const struct key_def *k, void *dst,
+                               const char *value, struct pc_error *err) {
   int v;
 
   if (parse_bool(value, &v) != 0) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: expected true or false, got '%s'",
-                 k->name, value);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "%s: expected true or false, got '%s'", k->name, value);
   }
   *(int *)dst = v;
-  return 0;
+  return PC_OK;
 }
 
-static int set_flow(const struct key_def *k, void *dst, const char *value,
-                    struct pc_error *err) {
+static enum pc_status set_flow(const struct key_def *k, void *dst,
+                               const char *value, struct pc_error *err) {
   enum pc_auth_flow f;
 
   if (strcmp(value, "USER_SRP_AUTH") == 0) {
@@ -493,43 +487,42 @@ static int set_flow(const struct key_def *k, void *dst, const char *value,
   } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
     f = PC_FLOW_PASSWORD;
   } else {
-    pc_error_set(err, PC_ERR_CONFIG,
-                 "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
-                 "got '%s'",
-                 k->name, value);
-    return -1;
+    return pc_error_set(
+        err, PC_ERR_CONFIG,
+        "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
+        "got '%s'",
+        k->name, value);
   }
   *(enum pc_auth_flow *)dst = f;
-  return 0;
+  return PC_OK;
 }
 
 /* K_LIST ("a,b,c") and K_MAP (client_metadata's "key=value" lines): the
  * new list replaces the old one only when all of it parsed. */
-static int set_list(const struct key_def *k, void *dst, const char *value,
-                    struct pc_error *err) {
+static enum pc_status set_list(const struct key_def *k, void *dst,
+                               const char *value, struct pc_error *err) {
   char **l = NULL, ***lp = dst;
-  int rc = k->kind == K_MAP ? pc_metadata_parse(value, &l, err)
-                            : parse_list(k->name, value, &l, err);
+  enum pc_status st = k->kind == K_MAP ? pc_metadata_parse(value, &l, err)
+                                       : parse_list(k->name, value, &l, err);
 
-  if (rc != 0)
-    return -1;
+  if (st != PC_OK)
+    return st;
   free_list(lp);
   *lp = l;
-  return 0;
+  return PC_OK;
 }
 
-int pc_config_set(struct pc_config *c, const char *key, const char *value,
-                  struct pc_error *err) {
+enum pc_status pc_config_set(struct pc_config *c, const char *key,
+                             const char *value, struct pc_error *err) {
   const struct key_def *k = key ? find_key(key) : NULL;
   void *dst;
 
   if (k == NULL) {
-    pc_error_set(err, PC_ERR_CONFIG, "unknown key '%s'", key ? key : "(null)");
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "unknown key '%s'",
+                        key ? key : "(null)");
   }
   if (value == NULL && k->kind != K_BOOL) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: a value is required", k->name);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: a value is required", k->name);
   }
   dst = (char *)c + k->offset;
   switch (k->kind) {
@@ -545,8 +538,7 @@ int pc_config_set(struct pc_config *c, const char *key, const char *value,
   case K_MAP:
     return set_list(k, dst, value, err);
   }
-  pc_error_set(err, PC_ERR_CONFIG, "%s: internal error", k->name);
-  return -1;
+  return pc_error_set(err, PC_ERR_CONFIG, "%s: internal error", k->name);
 }
 
 /* Open without following symlinks and check what we got before any parser
@@ -820,27 +812,29 @@ static int apply_setting(struct pc_config *c, const char *path,
   return 0;
 }
 
-int pc_config_load(struct pc_config *c, const char *path, int must_exist,
-                   int allow_any_owner, struct pc_error *err) {
+enum pc_status pc_config_load(struct pc_config *c, const char *path,
+                              int must_exist, int allow_any_owner,
+                              struct pc_error *err) {
   config_t cf;
   config_setting_t *root;
   char *text = NULL;
   int fd = -1, rc, line, i, n;
 
+  /* Every failure here is the file's (PC_ERR_CONFIG, err says what). */
   rc = open_safely(path, must_exist, allow_any_owner, err, &fd);
   if (rc != 0)
-    return rc;
+    return rc == 1 ? PC_ABSENT : PC_ERR_CONFIG;
   rc = read_all(fd, path, &text, err);
   (void)close(fd);
   if (rc != 0)
-    return -1;
+    return PC_ERR_CONFIG;
   line = find_include(text);
   if (line > 0) {
     pc_error_set(err, PC_ERR_CONFIG, "%s:%d: @include is not supported", path,
                  line);
     pc_wipe(text, PC_CONFIG_MAX_SIZE + 2);
     free(text);
-    return -1;
+    return PC_ERR_CONFIG;
   }
 
   config_init(&cf);
@@ -865,7 +859,7 @@ out:
   config_destroy(&cf);
   pc_wipe(text, PC_CONFIG_MAX_SIZE + 2);
   free(text);
-  return rc;
+  return rc == 0 ? PC_OK : PC_ERR_CONFIG;
 }
 
 /* A region name of any partition (endpoint.c). */
@@ -916,7 +910,7 @@ static int uids_ok(const struct pc_config *c, struct pc_error *err) {
                  c->max_uid, c->min_uid);
     return 0;
   }
-  return pc_uid_range_reserved(c->uid_min, c->uid_max, err) == 0;
+  return pc_uid_range_reserved(c->uid_min, c->uid_max, err) == PC_OK;
 }
 
 /* The three required keys, and the pool id in the configured region. */
@@ -1042,8 +1036,11 @@ static int login_ok(const struct pc_config *c, struct pc_error *err) {
   return 1;
 }
 
-int pc_config_validate(const struct pc_config *c, struct pc_error *err) {
-  return pool_ok(c, err) && endpoints_ok(c, err) && login_ok(c, err) ? 0 : -1;
+enum pc_status pc_config_validate(const struct pc_config *c,
+                                  struct pc_error *err) {
+  return pool_ok(c, err) && endpoints_ok(c, err) && login_ok(c, err)
+             ? PC_OK
+             : PC_ERR_CONFIG;
 }
 
 void pc_config_free(struct pc_config *c) {

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "base/error.h"
+#include "base/status.h"
 
 enum pc_auth_flow { PC_FLOW_SRP = 0, PC_FLOW_PASSWORD = 1 };
 
@@ -76,28 +77,31 @@ struct pc_config {
  * only when memory runs out. */
 int pc_config_init(struct pc_config *c) __attribute__((warn_unused_result));
 
-/* Set one key from its text form. 0 on success; -1 with a message in err
- * (naming the key and the problem) on an unknown key or invalid value. A
+/* Set one key from its text form. PC_OK, or PC_ERR_CONFIG with a message in
+ * err (naming the key and the problem) on an unknown key or invalid value. A
  * string key with a format (cfg.c's key table) is checked here, so a bad
  * value fails where it is set: the file's line, or the module argument. */
-int pc_config_set(struct pc_config *c, const char *key, const char *value,
-                  struct pc_error *err) __attribute__((warn_unused_result));
+enum pc_status pc_config_set(struct pc_config *c, const char *key,
+                             const char *value, struct pc_error *err)
+    __attribute__((warn_unused_result));
 
 /* Load the file at path over the current values. The file is opened without
  * following symlinks and must be a regular file no larger than 64 KiB, not
  * writable by group or others, not readable by others (it may hold the client
  * secret), and owned by root unless allow_any_owner is set (tests).
- * 0 on success; -1 with "FILE:LINE: problem" or "FILE: problem" in err.
- * When the file does not exist and must_exist is 0, returns 1 (nothing
+ * PC_OK; PC_ERR_CONFIG with "FILE:LINE: problem" or "FILE: problem" in err.
+ * When the file does not exist and must_exist is 0, PC_ABSENT (nothing
  * loaded). */
-int pc_config_load(struct pc_config *c, const char *path, int must_exist,
-                   int allow_any_owner, struct pc_error *err)
+enum pc_status pc_config_load(struct pc_config *c, const char *path,
+                              int must_exist, int allow_any_owner,
+                              struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* Check that the required keys are present and consistent (region matches
  * the pool id prefix, endpoints are https:// or loopback http://).
- * 0 or -1 with a message in err. */
-int pc_config_validate(const struct pc_config *c, struct pc_error *err)
+ * PC_OK, or PC_ERR_CONFIG with a message in err. */
+enum pc_status pc_config_validate(const struct pc_config *c,
+                                  struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* The Cognito sign-in name of local user: user + username_suffix, as a heap

@@ -56,15 +56,15 @@ static int check_pair(const char *p, size_t len, struct pc_error *err) {
   return 0;
 }
 
-int pc_metadata_parse(const char *text, char ***out, struct pc_error *err) {
+enum pc_status pc_metadata_parse(const char *text, char ***out,
+                                 struct pc_error *err) {
   char **l;
   const char *p, *nl;
   size_t n = 0, len;
 
   *out = NULL;
   if ((l = calloc(PC_METADATA_MAX + 1, sizeof(*l))) == NULL) {
-    pc_error_set(err, PC_ERR_CONFIG, "client_metadata: out of memory");
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG, "client_metadata: out of memory");
   }
   for (p = text; *p; p = *nl ? nl + 1 : nl) {
     nl = strchr(p, '\n');
@@ -86,10 +86,10 @@ int pc_metadata_parse(const char *text, char ***out, struct pc_error *err) {
     }
   }
   *out = l;
-  return 0;
+  return PC_OK;
 fail:
   for (n = 0; l[n]; n++)
     free(l[n]);
   free(l);
-  return -1;
+  return PC_ERR_CONFIG; /* err says which entry */
 }

@@ -16,8 +16,9 @@
 /* The text form of client_metadata ("key=value" lines; a module argument
  * holds one) -> a NULL-terminated list of "key=value" strings. Keys are
  * 1..128 printable characters without '=', values printable, at most
- * PC_METADATA_VALUE_MAX, '%' only before u, s, h, r or '%'. 0, or -1 with
- * a message in err. */
-int pc_metadata_parse(const char *text, char ***out, struct pc_error *err);
+ * PC_METADATA_VALUE_MAX, '%' only before u, s, h, r or '%'. PC_OK, or
+ * PC_ERR_CONFIG with a message in err. */
+enum pc_status pc_metadata_parse(const char *text, char ***out,
+                                 struct pc_error *err);
 
 #endif

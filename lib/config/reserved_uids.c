@@ -36,24 +36,24 @@ int pc_uid_reserved(long long uid) {
          uid == pc_uid_overflow() || uid == 4294967295LL;
 }
 
-int pc_uid_range_reserved(long uid_min, long uid_max, struct pc_error *err) {
+enum pc_status pc_uid_range_reserved(long uid_min, long uid_max,
+                                     struct pc_error *err) {
   long long ov = pc_uid_overflow();
 
   if (uid_min <= PC_UID_RESERVED_LAST && uid_max >= PC_UID_RESERVED_FIRST) {
-    pc_error_set(
+    return pc_error_set(
         err, PC_ERR_CONFIG,
         "uid_min..uid_max (%ld..%ld) overlaps the reserved uids "
         "%ld..%ld (nobody, systemd's dynamic users): move the range of "
         "pam_cognito-sync clear of them",
         uid_min, uid_max, PC_UID_RESERVED_FIRST, PC_UID_RESERVED_LAST);
-    return -1;
   }
   if (uid_min <= ov && ov <= uid_max) {
-    pc_error_set(err, PC_ERR_CONFIG,
-                 "uid_min..uid_max (%ld..%ld) holds the kernel's overflow uid "
-                 "%lld: move the range of pam_cognito-sync clear of it",
-                 uid_min, uid_max, ov);
-    return -1;
+    return pc_error_set(
+        err, PC_ERR_CONFIG,
+        "uid_min..uid_max (%ld..%ld) holds the kernel's overflow uid "
+        "%lld: move the range of pam_cognito-sync clear of it",
+        uid_min, uid_max, ov);
   }
-  return 0;
+  return PC_OK;
 }

@@ -21,8 +21,9 @@ long long pc_uid_overflow(void);
 int pc_uid_reserved(long long uid);
 
 /* The sync tool's range uid_min..uid_max clear of the reserved uids (a
- * check for every configuration: the default range is clear of them): 0,
- * or -1 with err saying which bound to move. */
-int pc_uid_range_reserved(long uid_min, long uid_max, struct pc_error *err);
+ * check for every configuration: the default range is clear of them):
+ * PC_OK, or PC_ERR_CONFIG with err saying which bound to move. */
+enum pc_status pc_uid_range_reserved(long uid_min, long uid_max,
+                                     struct pc_error *err);
 
 #endif

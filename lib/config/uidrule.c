@@ -19,15 +19,18 @@ const char *pc_uid_not_cognitos(const struct pc_config *cfg, long long uid) {
   return NULL;
 }
 
-int pc_uid_range_check(const struct pc_config *cfg, struct pc_error *err) {
-  if (pc_uid_range_reserved(cfg->uid_min, cfg->uid_max, err) != 0)
-    return -1;
+enum pc_status pc_uid_range_check(const struct pc_config *cfg,
+                                  struct pc_error *err) {
+  enum pc_status st = pc_uid_range_reserved(cfg->uid_min, cfg->uid_max, err);
+
+  if (st != PC_OK)
+    return st;
   if (cfg->uid_max > cfg->max_uid) {
-    pc_error_set(err, PC_ERR_CONFIG,
-                 "uid_max (%ld) is above max_uid (%ld): pam_cognito-sync would "
-                 "make accounts the module ignores; lower uid_min and uid_max",
-                 cfg->uid_max, cfg->max_uid);
-    return -1;
+    return pc_error_set(
+        err, PC_ERR_CONFIG,
+        "uid_max (%ld) is above max_uid (%ld): pam_cognito-sync would "
+        "make accounts the module ignores; lower uid_min and uid_max",
+        cfg->uid_max, cfg->max_uid);
   }
-  return 0;
+  return PC_OK;
 }

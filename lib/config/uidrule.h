@@ -22,7 +22,8 @@ const char *pc_uid_not_cognitos(const struct pc_config *cfg, long long uid);
 
 /* The same, and the range at or below max_uid (the sync tool's check: the
  * module alone never uses the range, so a max_uid below the default range
- * does not stop it): 0 or -1 with err set. */
-int pc_uid_range_check(const struct pc_config *cfg, struct pc_error *err);
+ * does not stop it): PC_OK, or PC_ERR_CONFIG with err set. */
+enum pc_status pc_uid_range_check(const struct pc_config *cfg,
+                                  struct pc_error *err);
 
 #endif

@@ -116,7 +116,7 @@ static void test_defaults(void) {
   ok(c.max_attempts == 3, "max_attempts defaults to 3");
   ok(c.credentials_required == 0, "credentials_required defaults to false");
   is_str(c.cache_dir, PC_DEFAULT_CACHE_DIR, "cache_dir default");
-  ok(pc_config_validate(&c, &err) == -1, "defaults alone invalid");
+  ok(pc_config_validate(&c, &err) == PC_ERR_CONFIG, "defaults alone invalid");
   is_str(err.detail, "missing required key 'region'", "names the missing key");
   pc_config_free(&c);
   ok(c.cache_dir == NULL, "free resets");
@@ -260,32 +260,41 @@ static void test_set_errors(void) {
     ok(0, "init");
     return;
   }
-  ok(pc_config_set(&c, "colour", "blue", &err) == -1, "unknown key refused");
+  ok(pc_config_set(&c, "colour", "blue", &err) == PC_ERR_CONFIG,
+     "unknown key refused");
   is_str(err.detail, "unknown key 'colour'", "message names the key");
-  ok(pc_config_set(&c, "timeout", "0", &err) == -1, "timeout 0 refused");
+  ok(pc_config_set(&c, "timeout", "0", &err) == PC_ERR_CONFIG,
+     "timeout 0 refused");
   ok(strstr(err.detail, "timeout") != NULL, "message names timeout (%s)",
      err.detail);
-  ok(pc_config_set(&c, "timeout", "301", &err) == -1, "timeout 301 refused");
+  ok(pc_config_set(&c, "timeout", "301", &err) == PC_ERR_CONFIG,
+     "timeout 301 refused");
   ok(pc_config_set(&c, "timeout", "300", &err) == 0 && c.timeout == 300,
      "timeout 300 accepted");
-  ok(pc_config_set(&c, "timeout", "10x", &err) == -1, "trailing junk refused");
-  ok(pc_config_set(&c, "timeout", " 10", &err) == -1, "leading space refused");
-  ok(pc_config_set(&c, "timeout", "99999999999999999999", &err) == -1,
+  ok(pc_config_set(&c, "timeout", "10x", &err) == PC_ERR_CONFIG,
+     "trailing junk refused");
+  ok(pc_config_set(&c, "timeout", " 10", &err) == PC_ERR_CONFIG,
+     "leading space refused");
+  ok(pc_config_set(&c, "timeout", "99999999999999999999", &err) ==
+         PC_ERR_CONFIG,
      "overflow refused");
-  ok(pc_config_set(&c, "timeout", "", &err) == -1, "empty number refused");
+  ok(pc_config_set(&c, "timeout", "", &err) == PC_ERR_CONFIG,
+     "empty number refused");
   ok(c.timeout == 300, "refused values leave the field alone");
-  ok(pc_config_set(&c, "max_attempts", "11", &err) == -1,
+  ok(pc_config_set(&c, "max_attempts", "11", &err) == PC_ERR_CONFIG,
      "max_attempts 11 refused");
   ok(pc_config_set(&c, "max_attempts", "1", &err) == 0,
      "max_attempts 1 accepted");
-  ok(pc_config_set(&c, "credentials_required", "maybe", &err) == -1,
+  ok(pc_config_set(&c, "credentials_required", "maybe", &err) == PC_ERR_CONFIG,
      "bad bool refused");
-  ok(pc_config_set(&c, "auth_flow", "SRP", &err) == -1,
+  ok(pc_config_set(&c, "auth_flow", "SRP", &err) == PC_ERR_CONFIG,
      "bad auth_flow refused");
   ok(strstr(err.detail, "auth_flow") != NULL, "message names auth_flow (%s)",
      err.detail);
-  ok(pc_config_set(&c, "region", "", &err) == -1, "empty string refused");
-  ok(pc_config_set(&c, "region", NULL, &err) == -1, "missing value refused");
+  ok(pc_config_set(&c, "region", "", &err) == PC_ERR_CONFIG,
+     "empty string refused");
+  ok(pc_config_set(&c, "region", NULL, &err) == PC_ERR_CONFIG,
+     "missing value refused");
   pc_config_free(&c);
 }
 
@@ -306,15 +315,16 @@ static void test_lists(void) {
          !pc_config_list_has(c.allowed_groups, "Ops") &&
          !pc_config_list_has(c.allowed_groups, "op"),
      "list membership is exact");
-  ok(pc_config_set(&c, "allowed_groups", "ops,,dev", &err) == -1,
+  ok(pc_config_set(&c, "allowed_groups", "ops,,dev", &err) == PC_ERR_CONFIG,
      "empty entry refused");
   ok(strstr(err.detail, "allowed_groups") != NULL, "message names the key (%s)",
      err.detail);
-  ok(pc_config_set(&c, "allowed_groups", "a b", &err) == -1,
+  ok(pc_config_set(&c, "allowed_groups", "a b", &err) == PC_ERR_CONFIG,
      "blank in entry refused");
   ok(pc_config_list_has(c.allowed_groups, "ops"),
      "refused value leaves the list alone");
-  ok(pc_config_set(&c, "allowed_users", "", &err) == -1, "empty list refused");
+  ok(pc_config_set(&c, "allowed_users", "", &err) == PC_ERR_CONFIG,
+     "empty list refused");
   ok(!pc_config_list_has(NULL, "x"), "no list has nothing");
   name = pc_config_signin_name(&c, "alice");
   is_str(name, "alice", "sign-in name without suffix");
@@ -324,28 +334,30 @@ static void test_lists(void) {
   name = pc_config_signin_name(&c, "alice");
   is_str(name, "alice@example.com", "sign-in name with suffix");
   free(name);
-  ok(pc_config_set(&c, "min_uid", "-1", &err) == -1,
+  ok(pc_config_set(&c, "min_uid", "-1", &err) == PC_ERR_CONFIG,
      "negative min_uid refused");
   ok(pc_config_set(&c, "min_uid", "0", &err) == 0 && c.min_uid == 0,
      "min_uid 0 accepted");
   pc_config_free(&c);
 
   ok(load_text("allowed_groups = [\"ops\", 7];\n", &c, path, sizeof(path)) ==
-         -1,
+         PC_ERR_CONFIG,
      "a number in a group list is refused");
   ok(strstr(err.detail, ":1: ") != NULL, "message names the line (%s)",
      err.detail);
   pc_config_free(&c);
   ok(load_text("allowed_groups = ( \"ops\", 7 );\n", &c, path, sizeof(path)) ==
-         -1,
+         PC_ERR_CONFIG,
      "a number in a libconfig list is refused");
   ok(strstr(err.detail, ":1: allowed_groups: expected a list") != NULL,
      "message names line and key (%s)", err.detail);
   pc_config_free(&c);
-  ok(load_text("allowed_users = \"alice\";\n", &c, path, sizeof(path)) == -1,
+  ok(load_text("allowed_users = \"alice\";\n", &c, path, sizeof(path)) ==
+         PC_ERR_CONFIG,
      "a plain string for a list key is refused");
   pc_config_free(&c);
-  ok(load_text("allowed_users = [\"a,b\"];\n", &c, path, sizeof(path)) == -1,
+  ok(load_text("allowed_users = [\"a,b\"];\n", &c, path, sizeof(path)) ==
+         PC_ERR_CONFIG,
      "a comma inside a list entry is refused");
   pc_config_free(&c);
   ok(load_text("allowed_users = ( \"alice\", \"bob\" );\n", &c, path,
@@ -364,13 +376,13 @@ static void test_load_errors(void) {
   if (pc_config_init(&c) != 0)
     return;
   rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 1, 1, &err);
-  ok(rc == -1, "missing file with must_exist=1 fails");
+  ok(rc == PC_ERR_CONFIG, "missing file with must_exist=1 fails");
   is_str(err.detail,
          "/nonexistent/pam_cognito.conf: cannot open: "
          "No such file or directory",
          "message for a missing file");
   rc = pc_config_load(&c, "/nonexistent/pam_cognito.conf", 0, 1, &err);
-  ok(rc == 1, "missing file with must_exist=0 returns 1");
+  ok(rc == PC_ABSENT, "missing file with must_exist=0 is PC_ABSENT");
 
   /* symlink to a good file */
   if (fixture("minimal.conf", path, sizeof(path)) == 0) {
@@ -378,12 +390,12 @@ static void test_load_errors(void) {
     ok(symlink(path, link) == 0, "made a symlink");
     remember(link);
     rc = pc_config_load(&c, link, 1, 1, &err);
-    ok(rc == -1, "symlink refused");
+    ok(rc == PC_ERR_CONFIG, "symlink refused");
     (void)snprintf(want, sizeof(want), "%s: is a symbolic link (refused)",
                    link);
     is_str(err.detail, want, "message for a symlink");
     rc = pc_config_load(&c, link, 0, 1, &err);
-    ok(rc == -1, "symlink refused even when the file is optional");
+    ok(rc == PC_ERR_CONFIG, "symlink refused even when the file is optional");
   }
 
   /* directory */
@@ -393,7 +405,7 @@ static void test_load_errors(void) {
     (void)chmod(path, 0700);
     rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s: is not a regular file", path);
-    ok(rc == -1, "directory refused");
+    ok(rc == PC_ERR_CONFIG, "directory refused");
     is_str(err.detail, want, "message for a directory");
   }
 
@@ -402,7 +414,7 @@ static void test_load_errors(void) {
   if (mkfifo(path, 0600) == 0) {
     remember(path);
     rc = pc_config_load(&c, path, 1, 1, &err);
-    ok(rc == -1 && strstr(err.detail, "not a regular file") != NULL,
+    ok(rc == PC_ERR_CONFIG && strstr(err.detail, "not a regular file") != NULL,
        "FIFO refused without hanging (%s)", err.detail);
   }
 
@@ -414,7 +426,7 @@ static void test_load_errors(void) {
   if (write_tmp(big, 64 * 1024 + 1, 0600, path, sizeof(path)) == 0) {
     rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s: is larger than 65536 bytes", path);
-    ok(rc == -1, "file over 64 KiB refused");
+    ok(rc == PC_ERR_CONFIG, "file over 64 KiB refused");
     is_str(err.detail, want, "message for a big file");
   }
   if (write_tmp(big, 64 * 1024, 0600, path, sizeof(path)) == 0) {
@@ -426,7 +438,7 @@ static void test_load_errors(void) {
   if (write_tmp_str("region = \"us-east-1\";\n", 0620, path, sizeof(path)) ==
       0) {
     rc = pc_config_load(&c, path, 1, 1, &err);
-    ok(rc == -1, "group-writable refused");
+    ok(rc == PC_ERR_CONFIG, "group-writable refused");
     ok(starts_with(err.detail, path) &&
            strstr(err.detail, ": is writable by group or others") != NULL,
        "message for group-writable (%s)", err.detail);
@@ -434,13 +446,14 @@ static void test_load_errors(void) {
   if (write_tmp_str("region = \"us-east-1\";\n", 0602, path, sizeof(path)) ==
       0) {
     rc = pc_config_load(&c, path, 1, 1, &err);
-    ok(rc == -1 && strstr(err.detail, "writable by group or others") != NULL,
+    ok(rc == PC_ERR_CONFIG &&
+           strstr(err.detail, "writable by group or others") != NULL,
        "other-writable refused");
   }
   if (write_tmp_str("region = \"us-east-1\";\n", 0604, path, sizeof(path)) ==
       0) {
     rc = pc_config_load(&c, path, 1, 1, &err);
-    ok(rc == -1, "world-readable refused");
+    ok(rc == PC_ERR_CONFIG, "world-readable refused");
     ok(starts_with(err.detail, path) &&
            strstr(err.detail, "readable by others") != NULL,
        "message for world-readable (%s)", err.detail);
@@ -457,7 +470,7 @@ static void test_load_errors(void) {
       fixture("syntax-error.conf", path, sizeof(path)) == 0) {
     rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s:4: ", path);
-    ok(rc == -1, "syntax error refused");
+    ok(rc == PC_ERR_CONFIG, "syntax error refused");
     ok(starts_with(err.detail, want), "message is FILE:LINE: (%s)", err.detail);
   }
   pc_config_free(&c);
@@ -466,7 +479,7 @@ static void test_load_errors(void) {
       fixture("unknown-key.conf", path, sizeof(path)) == 0) {
     rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s:2: unknown key 'colour'", path);
-    ok(rc == -1, "unknown key in the file refused");
+    ok(rc == PC_ERR_CONFIG, "unknown key in the file refused");
     is_str(err.detail, want, "message names file, line and key");
   }
   pc_config_free(&c);
@@ -476,59 +489,63 @@ static void test_load_errors(void) {
     rc = pc_config_load(&c, path, 1, 1, &err);
     (void)snprintf(want, sizeof(want), "%s:3: timeout: expected an integer",
                    path);
-    ok(rc == -1, "string for an integer refused");
+    ok(rc == PC_ERR_CONFIG, "string for an integer refused");
     is_str(err.detail, want, "message names the key and the type");
   }
   pc_config_free(&c);
 
   rc = load_text("credentials_required = 1;\n", &c, path, sizeof(path));
-  ok(rc == -1 &&
+  ok(rc == PC_ERR_CONFIG &&
          strstr(err.detail, ":1: credentials_required: expected true or "
                             "false") != NULL,
      "integer for a bool refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("region = 7;\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err.detail, ":1: region: expected a string") != NULL,
+  ok(rc == PC_ERR_CONFIG &&
+         strstr(err.detail, ":1: region: expected a string") != NULL,
      "integer for a string refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("region = [\"a\"];\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err.detail, ":1: region: expected a string") != NULL,
+  ok(rc == PC_ERR_CONFIG &&
+         strstr(err.detail, ":1: region: expected a string") != NULL,
      "array for a string refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("\nauth_flow = \"CUSTOM_AUTH\";\n", &c, path, sizeof(path));
-  ok(rc == -1 && strstr(err.detail, ":2: auth_flow: expected") != NULL,
+  ok(rc == PC_ERR_CONFIG &&
+         strstr(err.detail, ":2: auth_flow: expected") != NULL,
      "bad auth_flow refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("timeout = 301;\n", &c, path, sizeof(path));
-  ok(rc == -1 &&
+  ok(rc == PC_ERR_CONFIG &&
          strstr(err.detail, ":1: timeout: expected an integer from 1 to "
                             "300") != NULL,
      "timeout out of range refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("timeout = 0;\n", &c, path, sizeof(path));
-  ok(rc == -1, "timeout 0 in the file refused");
+  ok(rc == PC_ERR_CONFIG, "timeout 0 in the file refused");
   pc_config_free(&c);
 
   rc = load_text("timeout = 5000000000L;\n", &c, path, sizeof(path));
-  ok(rc == -1, "64-bit timeout refused (%s)", err.detail);
+  ok(rc == PC_ERR_CONFIG, "64-bit timeout refused (%s)", err.detail);
   pc_config_free(&c);
 
   rc = load_text("region = \"us-east-1\";\n@include \"/etc/shadow\"\n", &c,
                  path, sizeof(path));
-  ok(rc == -1 && strstr(err.detail, ":2: @include is not supported") != NULL,
+  ok(rc == PC_ERR_CONFIG &&
+         strstr(err.detail, ":2: @include is not supported") != NULL,
      "@include refused (%s)", err.detail);
   pc_config_free(&c);
 
   if (pc_config_init(&c) == 0 &&
       write_tmp("region = \"x\";\0\n", 15, 0600, path, sizeof(path)) == 0) {
     rc = pc_config_load(&c, path, 1, 1, &err);
-    ok(rc == -1 && strstr(err.detail, "NUL") != NULL, "NUL byte refused (%s)",
-       err.detail);
+    ok(rc == PC_ERR_CONFIG && strstr(err.detail, "NUL") != NULL,
+       "NUL byte refused (%s)", err.detail);
   }
   pc_config_free(&c);
 
@@ -564,7 +581,7 @@ static void test_owner(void) {
      rc ? err.detail : "ok");
   ok(chown(path, 65534, 65534) == 0, "chown to nobody");
   rc = pc_config_load(&c, path, 1, 0, &err);
-  ok(rc == -1 && starts_with(err.detail, path) &&
+  ok(rc == PC_ERR_CONFIG && starts_with(err.detail, path) &&
          strstr(err.detail, "is not owned by root") != NULL,
      "file owned by nobody refused (%s)", err.detail);
   rc = pc_config_load(&c, path, 1, 1, &err);
@@ -593,28 +610,33 @@ static int validate_with(const char *key, const char *value) {
 static void test_validate(void) {
   ok(validate_with(NULL, NULL) == 0, "minimal config is valid (%s)",
      err.detail);
-  ok(validate_with("user_pool_id", "us-west-2_AbC123") == -1,
+  ok(validate_with("user_pool_id", "us-west-2_AbC123") == PC_ERR_CONFIG,
      "pool/region mismatch refused");
   ok(strstr(err.detail, "not in region 'us-east-1'") != NULL,
      "message names the mismatch (%s)", err.detail);
-  ok(validate_with("user_pool_id", "us-east-1AbC123") == -1,
+  ok(validate_with("user_pool_id", "us-east-1AbC123") == PC_ERR_CONFIG,
      "pool id without '_' refused");
-  ok(validate_with("user_pool_id", "us-east-1_") == -1,
+  ok(validate_with("user_pool_id", "us-east-1_") == PC_ERR_CONFIG,
      "pool id without id refused");
-  ok(validate_with("user_pool_id", "us-east-1_Ab-C") == -1,
+  ok(validate_with("user_pool_id", "us-east-1_Ab-C") == PC_ERR_CONFIG,
      "pool id with a dash in the id refused");
-  ok(validate_with("region", "US-EAST-1") == -1, "upper-case region refused");
-  ok(validate_with("region", "us-east") == -1, "region without number refused");
-  ok(validate_with("region", "us-east-1; rm") == -1, "junk region refused");
-  ok(validate_with("client_id", "abc-def") == -1,
+  ok(validate_with("region", "US-EAST-1") == PC_ERR_CONFIG,
+     "upper-case region refused");
+  ok(validate_with("region", "us-east") == PC_ERR_CONFIG,
+     "region without number refused");
+  ok(validate_with("region", "us-east-1; rm") == PC_ERR_CONFIG,
+     "junk region refused");
+  ok(validate_with("client_id", "abc-def") == PC_ERR_CONFIG,
      "client_id with a dash refused");
-  ok(validate_with("cache_dir", "relative/dir") == -1,
+  ok(validate_with("cache_dir", "relative/dir") == PC_ERR_CONFIG,
      "relative cache_dir refused");
-  ok(validate_with("idp_endpoint", "http://cognito.example.com/") == -1,
+  ok(validate_with("idp_endpoint", "http://cognito.example.com/") ==
+         PC_ERR_CONFIG,
      "http:// to a non-loopback host refused");
   ok(strstr(err.detail, "idp_endpoint") != NULL, "message names the key (%s)",
      err.detail);
-  ok(validate_with("identity_endpoint", "http://10.0.0.1:9229/") == -1,
+  ok(validate_with("identity_endpoint", "http://10.0.0.1:9229/") ==
+         PC_ERR_CONFIG,
      "http:// to a private address refused");
   ok(validate_with("idp_endpoint", "http://127.0.0.1:9229") == 0,
      "http://127.0.0.1:port accepted");
@@ -624,15 +646,16 @@ static void test_validate(void) {
      "http://[::1] accepted");
   ok(validate_with("idp_endpoint", "https://cognito.example.com/") == 0,
      "https:// accepted");
-  ok(validate_with("idp_endpoint", "ftp://127.0.0.1/") == -1,
+  ok(validate_with("idp_endpoint", "ftp://127.0.0.1/") == PC_ERR_CONFIG,
      "other schemes refused");
   ok(validate_with("totp_issuer", "Example Corp") == 0, "totp_issuer (%s)",
      err.detail);
-  ok(validate_with("totp_issuer", "Example:Corp") == -1 &&
+  ok(validate_with("totp_issuer", "Example:Corp") == PC_ERR_CONFIG &&
          strstr(err.detail, "totp_issuer") != NULL,
      "totp_issuer with ':' refused (%s)", err.detail);
-  ok(validate_with("totp_issuer", "") == -1, "empty totp_issuer refused");
-  ok(validate_with("totp_issuer", "a\tb") == -1,
+  ok(validate_with("totp_issuer", "") == PC_ERR_CONFIG,
+     "empty totp_issuer refused");
+  ok(validate_with("totp_issuer", "a\tb") == PC_ERR_CONFIG,
      "totp_issuer with a control character refused");
 
   {
@@ -690,16 +713,17 @@ static void test_uid_rules(void) {
   static const char *const fits[] = {"max_uid", "59999", "uid_min", "10000",
                                      "uid_max", "59999", NULL};
 
-  ok(validate_pairs(below) == -1 &&
+  ok(validate_pairs(below) == PC_ERR_CONFIG &&
          strstr(err.detail, "max_uid (1999) is below min_uid (2000)") != NULL,
      "max_uid below min_uid refused (%s)", err.detail);
   ok(validate_pairs(equal) == 0, "max_uid equal to min_uid accepted (%s)",
      err.detail);
-  ok(validate_pairs(overlap) == -1 &&
+  ok(validate_pairs(overlap) == PC_ERR_CONFIG &&
          strstr(err.detail, "overlaps the reserved uids 60000..65535") != NULL,
      "a sync range reaching 60000 refused (%s)", err.detail);
-  ok(validate_pairs(inside) == -1, "systemd's dynamic-user range refused");
-  ok(validate_pairs(over) == -1 &&
+  ok(validate_pairs(inside) == PC_ERR_CONFIG,
+     "systemd's dynamic-user range refused");
+  ok(validate_pairs(over) == PC_ERR_CONFIG &&
          strstr(err.detail, "uid_min..uid_max") != NULL,
      "a sync range starting at 65535 refused (%s)", err.detail);
   ok(validate_pairs(clear) == 0, "a range ending at 59999 accepted (%s)",
@@ -711,7 +735,8 @@ static void test_uid_rules(void) {
      err.detail);
   ok(validate_pairs(fits) == 0, "a sync range under max_uid accepted (%s)",
      err.detail);
-  ok(validate_with("max_uid", "-1") == -1, "negative max_uid refused");
+  ok(validate_with("max_uid", "-1") == PC_ERR_CONFIG,
+     "negative max_uid refused");
 
   {
     struct pc_config c;
@@ -754,7 +779,7 @@ static void test_login_claim_trust(void) {
   size_t i;
 
   for (i = 0; writable[i] != NULL; i++) {
-    ok(validate_with("login_claim", writable[i]) == -1 &&
+    ok(validate_with("login_claim", writable[i]) == PC_ERR_CONFIG &&
            strstr(err.detail, "users can change") != NULL &&
            strstr(err.detail, "login_claim_trusted = true") != NULL,
        "login_claim %s refused without login_claim_trusted (%s)", writable[i],
@@ -894,12 +919,12 @@ static void test_string_formats(void) {
       ok(rc == 0, "%s: good value %zu accepted (%s)", f->key, i,
          rc ? err.detail : "ok");
     else
-      ok(rc == -1 && starts_with(err.detail, f->key) &&
+      ok(rc == PC_ERR_CONFIG && starts_with(err.detail, f->key) &&
              strstr(err.detail, "expected"),
          "%s: bad value %zu refused, naming the key (%s)", f->key, i,
          err.detail);
   }
-  ok(pc_config_set(&c, "client_secret", "bad-secret", &err) == -1 &&
+  ok(pc_config_set(&c, "client_secret", "bad-secret", &err) == PC_ERR_CONFIG &&
          strstr(err.detail, "bad-secret") == NULL,
      "a refused client secret is not echoed (%s)", err.detail);
   memset(big, 'a', sizeof(big) - 1);
@@ -908,12 +933,12 @@ static void test_string_formats(void) {
   ok(pc_config_set(&c, "device_name", big, &err) == 0,
      "device_name of 1024 characters accepted");
   big[1024] = 'a';
-  ok(pc_config_set(&c, "device_name", big, &err) == -1,
+  ok(pc_config_set(&c, "device_name", big, &err) == PC_ERR_CONFIG,
      "device_name of 1099 characters refused");
   memset(big, 0, sizeof(big));
   memcpy(big, "http://127.0.0.1/", 17);
   memset(big + 17, 'p', 184);
-  ok(pc_config_set(&c, "imds_endpoint", big, &err) == -1,
+  ok(pc_config_set(&c, "imds_endpoint", big, &err) == PC_ERR_CONFIG,
      "imds_endpoint over 200 characters refused");
   big[200] = '\0';
   ok(pc_config_set(&c, "imds_endpoint", big, &err) == 0,
@@ -922,7 +947,7 @@ static void test_string_formats(void) {
                    "@0123456789012345678901234567890123456789012345678901234"
                    "56789012345678901234567890123456789012345678901234567890"
                    "1234567890123456",
-                   &err) == -1,
+                   &err) == PC_ERR_CONFIG,
      "username_suffix of 128 characters refused");
   pc_config_free(&c);
 }
@@ -937,7 +962,7 @@ static void test_format_in_file(void) {
                  "identity_pool_id = \"us-east-1/not-a-pool\";\n",
                  &c, path, sizeof(path));
   (void)snprintf(want, sizeof(want), "%s:2: identity_pool_id: expected ", path);
-  ok(rc == -1 && starts_with(err.detail, want),
+  ok(rc == PC_ERR_CONFIG && starts_with(err.detail, want),
      "bad identity_pool_id fails the load (%s)", err.detail);
   ok(c.identity_pool_id == NULL, "and leaves the field unset");
   pc_config_free(&c);
