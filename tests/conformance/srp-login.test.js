@@ -5,115 +5,23 @@
 // fails here. Run: node tests/conformance/srp-login.test.js
 'use strict';
 
-const { spawn } = require('child_process');
 const crypto = require('crypto');
-const fs = require('fs');
-const os = require('os');
-const path = require('path');
 const {
   AuthenticationDetails,
   CognitoUser,
   CognitoUserPool,
 } = require('amazon-cognito-identity-js');
+const { check, claims, control, emulatorCall, run, startEmulator, totp, url } = require('./harness');
 
-const REPO = path.resolve(__dirname, '..', '..');
-const EMULATOR = path.join(REPO, 'tests', 'emulator', 'cognito_emulator.py');
 const MAIN_POOL = 'us-east-1_Emul4tor';
 const PUBLIC_CLIENT = 'publicclient0000000000000001';
 const EMAIL_POOL = 'us-east-1_EmailPool';
 const EMAIL_CLIENT = 'emailpoolclient000000000000001';
 const DEV_POOL = 'us-east-1_DevAlways';
 const DEV_CLIENT = 'devicesclient000000000000001';
-const STEP_TIMEOUT_MS = 15000;
-
-let emulator = null;
-let baseUrl = null;
-let tmpDir = null;
-const results = [];
-
-function stopEmulator() {
-  if (emulator && emulator.exitCode === null && emulator.signalCode === null) {
-    try {
-      process.kill(emulator.pid, 'SIGTERM');
-    } catch (e) {
-      /* already gone */
-    }
-  }
-  emulator = null;
-  if (tmpDir) {
-    fs.rmSync(tmpDir, { recursive: true, force: true });
-    tmpDir = null;
-  }
-}
-
-process.on('exit', stopEmulator);
-for (const sig of ['SIGINT', 'SIGTERM']) {
-  process.on(sig, () => {
-    stopEmulator();
-    process.exit(130);
-  });
-}
-
-function sleep(ms) {
-  return new Promise(resolve => setTimeout(resolve, ms));
-}
-
-async function startEmulator() {
-  tmpDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cognito-conformance-'));
-  const portFile = path.join(tmpDir, 'port');
-  emulator = spawn('python3', [EMULATOR, '--host', '127.0.0.1', '--port', '0',
-    '--port-file', portFile], { stdio: ['ignore', 'ignore', 'inherit'] });
-  const deadline = Date.now() + 10000;
-  while (Date.now() < deadline) {
-    if (emulator.exitCode !== null) {
-      throw new Error(`emulator exited with ${emulator.exitCode}`);
-    }
-    if (fs.existsSync(portFile)) {
-      const text = fs.readFileSync(portFile, 'utf8').trim();
-      if (text) {
-        baseUrl = `http://127.0.0.1:${parseInt(text, 10)}`;
-        return;
-      }
-    }
-    await sleep(50);
-  }
-  throw new Error('emulator did not write its port file within 10 s');
-}
-
-async function control(op, body) {
-  const ctrl = new AbortController();
-  const timer = setTimeout(() => ctrl.abort(), STEP_TIMEOUT_MS);
-  try {
-    const resp = await fetch(`${baseUrl}/`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/x-amz-json-1.1',
-        'X-Amz-Target': `EmulatorControl.${op}`,
-      },
-      body: JSON.stringify(body || {}),
-      signal: ctrl.signal,
-    });
-    const data = await resp.json();
-    if (!resp.ok) throw new Error(`${op}: ${data.__type}: ${data.message}`);
-    return data;
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-async function emulatorCall(target, body) {
-  const resp = await fetch(`${baseUrl}/`, {
-    method: 'POST',
-    headers: { 'Content-Type': 'application/x-amz-json-1.1', 'X-Amz-Target': target },
-    body: JSON.stringify(body),
-  });
-  const data = await resp.json();
-  if (!resp.ok) throw new Error(`${target}: ${data.__type}: ${data.message}`);
-  return data;
-}
 
 async function fetchJwks(poolId) {
-  const resp = await fetch(`${baseUrl}/${poolId}/.well-known/jwks.json`);
+  const resp = await fetch(`${url()}/${poolId}/.well-known/jwks.json`);
   if (resp.status !== 200) throw new Error(`JWKS: HTTP ${resp.status}`);
   return resp.json();
 }
@@ -129,17 +37,8 @@ function verifyRs256(token, jwks) {
     Buffer.from(sig, 'base64url'));
 }
 
-function withTimeout(promise, what) {
-  let timer;
-  const limit = new Promise((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${STEP_TIMEOUT_MS} ms`)),
-      STEP_TIMEOUT_MS);
-  });
-  return Promise.race([promise, limit]).finally(() => clearTimeout(timer));
-}
-
 function makeUser(username, poolId = MAIN_POOL, clientId = PUBLIC_CLIENT) {
-  const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: baseUrl });
+  const pool = new CognitoUserPool({ UserPoolId: poolId, ClientId: clientId, endpoint: url() });
   return new CognitoUser({ Username: username, Pool: pool });
 }
 
@@ -196,10 +95,6 @@ function expectFailure(outcome, code) {
   return err;
 }
 
-function claims(jwt) {
-  return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
-}
-
 function checkSession(session, username) {
   const id = session.getIdToken().getJwtToken();
   const access = session.getAccessToken().getJwtToken();
@@ -211,33 +106,6 @@ function checkSession(session, username) {
   }
   if (!session.isValid()) throw new Error('session reported invalid');
   return c;
-}
-
-function totp(secretB32, when = Date.now()) {
-  const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
-  let bits = '';
-  for (const ch of secretB32.replace(/=+$/, '').toUpperCase()) {
-    bits += alphabet.indexOf(ch).toString(2).padStart(5, '0');
-  }
-  const bytes = [];
-  for (let i = 0; i + 8 <= bits.length; i += 8) bytes.push(parseInt(bits.slice(i, i + 8), 2));
-  const counter = Buffer.alloc(8);
-  counter.writeBigUInt64BE(BigInt(Math.floor(when / 30000)));
-  const mac = crypto.createHmac('sha1', Buffer.from(bytes)).update(counter).digest();
-  const off = mac[mac.length - 1] & 0x0f;
-  const num = mac.readUInt32BE(off) & 0x7fffffff;
-  return String(num % 1000000).padStart(6, '0');
-}
-
-async function check(name, fn) {
-  try {
-    await withTimeout(Promise.resolve().then(fn), name);
-    results.push([name, true]);
-    console.log(`PASS: ${name}`);
-  } catch (err) {
-    results.push([name, false]);
-    console.log(`FAIL: ${name}: ${err && err.message ? err.message : err}`);
-  }
 }
 
 async function main() {
@@ -711,14 +579,4 @@ async function deviceChecks() {
   });
 }
 
-main()
-  .catch(err => {
-    results.push(['harness', false]);
-    console.log(`FAIL: harness: ${err && err.stack ? err.stack : err}`);
-  })
-  .finally(() => {
-    stopEmulator();
-    const failed = results.filter(r => !r[1]).length;
-    console.log(`# ${results.length - failed} passed, ${failed} failed`);
-    process.exit(failed ? 1 : 0);
-  });
+run(main);
