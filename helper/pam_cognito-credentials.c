@@ -161,6 +161,7 @@ int main(int argc, char **argv) {
   struct pc_error e;
   char user[PC_USER_NAME_MAX + 1];
   enum pc_store_load st;
+  enum pc_status renewed;
   uid_t uid;
   gid_t gid;
   int rc;
@@ -168,10 +169,10 @@ int main(int argc, char **argv) {
   cli_set_prog(PROG);
   parse_args(argc, argv, &o);
   who_am_i(user, sizeof user, &uid, &gid);
-  rc = pc_store_open(&s, o.cache_dir, user, uid, gid, 0, &e);
-  if (rc > 0)
+  renewed = pc_store_open(&s, o.cache_dir, user, uid, gid, 0, &e);
+  if (renewed == PC_ABSENT)
     cli_die("no cached credentials for %s: log in first", user);
-  if (rc < 0)
+  if (renewed != PC_OK)
     cli_die("%s", e.detail);
   if (o.logout) {
     rc = logout(&s, user);
@@ -182,16 +183,16 @@ int main(int argc, char **argv) {
   if (st == PC_STORE_REFUSED)
     fprintf(stderr, PROG ": warning: %s\n", e.detail);
   if (st != PC_STORE_LOADED) {
-    rc = pc_credentials_renew(&s, &cr, &e);
+    renewed = pc_credentials_renew(&s, &cr, &e);
     print_warnings(&e);
-    if (rc > 0)
+    if (renewed == PC_ABSENT)
       cli_die(st != PC_STORE_ABSENT
                   ? "cached credentials for %s have expired and cannot be "
                     "renewed here: log in again"
                   : "no cached credentials for %s (logged out, or never "
                     "logged in here): log in first",
               user);
-    if (rc < 0)
+    if (renewed != PC_OK)
       cli_die("%s", e.detail);
   }
   rc = print_creds(&cr);

@@ -49,6 +49,7 @@ static int open_store(struct pc_module *m, const char *user, int create,
   struct pc_error e;
   long sz = sysconf(_SC_GETPW_R_SIZE_MAX);
   char *buf;
+  enum pc_status st;
   int rc = -1;
 
   if (sz < 1024 || sz > 1048576)
@@ -64,8 +65,9 @@ static int open_store(struct pc_module *m, const char *user, int create,
              pc_log_user(m, user));
     return -1;
   }
-  rc = pc_store_open(s, m->cfg.cache_dir, pw.pw_name, pw.pw_uid, pw.pw_gid,
+  st = pc_store_open(s, m->cfg.cache_dir, pw.pw_name, pw.pw_uid, pw.pw_gid,
                      create, &e);
+  rc = st == PC_OK ? 0 : st == PC_ABSENT ? 1 : -1;
   free(buf);
   if (rc == 0 && e.detail[0])
     pam_syslog(m->pamh, LOG_NOTICE, "%s", e.detail);
@@ -251,7 +253,8 @@ static int session_creds(struct pc_module *m, const char *stage) {
 static int require_creds(struct pc_module *m, const char *stage, int failed) {
   const char *user = NULL;
   struct pc_error why;
-  int have = session_creds(m, stage), issued;
+  int have = session_creds(m, stage);
+  enum pc_status issued;
 
   if (!m->cfg.credentials_required)
     return PAM_SUCCESS;
@@ -259,12 +262,13 @@ static int require_creds(struct pc_module *m, const char *stage, int failed) {
   issued = pc_module_user(m, &user) == PAM_SUCCESS
                ? pc_issued_valid(m->cfg.cache_dir, user, local_uid(m),
                                  time(NULL), MIN_VALIDITY, &why)
-               : -1;
-  if (have && issued == 1)
+               : PC_ERR_PROTOCOL;
+  if (have && issued == PC_OK)
     return PAM_SUCCESS;
   pam_syslog(m->pamh, LOG_ERR,
              "%s: no valid AWS credentials and credentials_required is set%s%s",
-             stage, issued == 1 ? "" : ": ", issued == 1 ? "" : why.detail);
+             stage, issued == PC_OK ? "" : ": ",
+             issued == PC_OK ? "" : why.detail);
   return failed;
 }
 

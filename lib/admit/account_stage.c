@@ -68,7 +68,9 @@ static int record_json(const void *rec, struct pc_buf *b) {
 static int record_save(const struct pc_config *cfg, const char *user,
                        const struct record *r, struct pc_error *why) {
   return pc_private_save_json(cfg->cache_dir, user, RECORD_FILE, RECORD_MAX,
-                              record_json, r, why);
+                              record_json, r, why) == PC_OK
+             ? 0
+             : -1;
 }
 
 /* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
@@ -77,14 +79,15 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, struct pc_error *why) {
   json_object *doc = NULL;
   const char *cu, *rt;
+  enum pc_status st;
   int rc;
 
   memset(r, 0, sizeof *r);
-  rc = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why);
-  if (rc == -2)
+  st = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why);
+  if (st == PC_ERR_PROTOCOL)
     pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the account record is not JSON");
-  if (rc != 0)
-    return rc < 0 ? -1 : rc;
+  if (st != PC_OK)
+    return st == PC_ABSENT ? 1 : -1;
   rc = -1;
   cu = pc_json_str(doc, "cognito_user");
   rt = pc_json_str(doc, "refresh_token");

@@ -59,12 +59,12 @@ static int load(const struct pc_cache *c, struct session *out, int *n) {
   struct pc_error e;
   json_object *o, *list;
   size_t i, len;
-  int rc = pc_cache_read(c, SESSIONS_FILE, &b, &e);
+  enum pc_status st = pc_cache_read(c, SESSIONS_FILE, &b, &e);
 
   *n = 0;
-  if (rc != 0 || b.data == NULL) {
+  if (st != PC_OK || b.data == NULL) {
     pc_buf_free(&b);
-    return rc < 0 ? -1 : 0;
+    return st == PC_OK || st == PC_ABSENT ? 0 : -1;
   }
   o = pc_json_parse_object(b.data, b.len);
   pc_buf_free(&b);
@@ -100,7 +100,7 @@ static int save(const struct pc_cache *c, const struct session *s, int n,
     pc_buf_free(&b);
     return pc_error_set(e, PC_ERR_NOMEM, "%s", "out of memory"), -1;
   }
-  rc = pc_cache_write(c, SESSIONS_FILE, b.data, b.len, e);
+  rc = pc_cache_write(c, SESSIONS_FILE, b.data, b.len, e) == PC_OK ? 0 : -1;
   pc_buf_free(&b);
   return rc;
 }
@@ -235,12 +235,12 @@ enum pc_status pc_logout_revoke(struct pc_store *s,
   struct pc_handover h;
   struct pc_error e;
   enum pc_status st = PC_OK;
-  int rc = pc_store_load_handover(s, &h, err);
+  enum pc_status loaded = pc_store_load_handover(s, &h, err);
 
   pc_error_clear(err);
   if (revoked != NULL)
     *revoked = 0;
-  if (rc == 0) {
+  if (loaded == PC_OK) {
     st = revoke_handover(&h, root_cfg, err);
     pc_handover_free(&h);
     if (st == PC_OK && revoked != NULL)
@@ -257,15 +257,14 @@ enum pc_status pc_logout_user(const struct pc_config *cfg, const char *user,
   enum pc_status st;
   uid_t uid;
   gid_t gid;
-  int rc;
 
   pc_error_clear(err);
   *revoked = 0;
   if (pc_local_user(user, &uid, &gid) != 0)
     return PC_OK; /* no local account: no cache to clear */
-  rc = pc_store_open(&s, cfg->cache_dir, user, uid, gid, 0, err);
-  if (rc != 0)
-    return rc > 0 ? PC_OK : err->status ? err->status : PC_ERR_CONFIG;
+  st = pc_store_open(&s, cfg->cache_dir, user, uid, gid, 0, err);
+  if (st != PC_OK)
+    return st == PC_ABSENT ? PC_OK : st; /* no cache: nothing to clear */
   st = pc_logout_revoke(&s, cfg, revoked, err);
   pc_store_close(&s);
   return st;

@@ -109,8 +109,8 @@ static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
   return pc_refresh(cl, &rq, t, err);
 }
 
-static int exchange(struct pc_handover *h, struct pc_store *s,
-                    struct pc_aws_creds *cr, struct pc_error *err) {
+static enum pc_status exchange(struct pc_handover *h, struct pc_store *s,
+                               struct pc_aws_creds *cr, struct pc_error *err) {
   struct pc_client cl;
   struct pc_tokens t = {0};
   struct pc_error e;
@@ -119,9 +119,8 @@ static int exchange(struct pc_handover *h, struct pc_store *s,
 
   st = pc_client_init(&cl, &h->cfg, NULL);
   if (st != PC_OK) {
-    (void)pc_error_set(err, st, "cannot set up the HTTP client: %s",
-                       pc_status_str(st));
-    return -1;
+    return pc_error_set(err, st, "cannot set up the HTTP client: %s",
+                        pc_status_str(st));
   }
   st = renew_tokens(&cl, h, s, &t, err);
   if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
@@ -155,24 +154,25 @@ static int exchange(struct pc_handover *h, struct pc_store *s,
   }
   pc_tokens_free(&t);
   pc_client_free(&cl);
-  return rc;
+  return rc == 0 ? PC_OK : st; /* st: the step that failed, as in err */
 }
 
-int pc_credentials_renew(struct pc_store *s, struct pc_aws_creds *creds,
-                         struct pc_error *err) {
+enum pc_status pc_credentials_renew(struct pc_store *s,
+                                    struct pc_aws_creds *creds,
+                                    struct pc_error *err) {
   struct pc_handover h;
-  int rc;
+  enum pc_status rc;
 
   memset(creds, 0, sizeof *creds);
   pc_error_clear(err);
   rc = pc_store_load_handover(s, &h, err);
-  if (rc < 0 && err->status == PC_ERR_PROTOCOL) {
+  if (rc == PC_ERR_PROTOCOL) {
     char why[sizeof(err->detail)];
     (void)snprintf(why, sizeof why, "%s", err->detail);
     (void)pc_error_set(err, PC_ERR_PROTOCOL, "%s: log in again", why);
   }
-  if (rc != 0)
-    return rc;
+  if (rc != PC_OK)
+    return rc; /* PC_ABSENT: no hand-over to renew with */
   rc = exchange(&h, s, creds, err);
   pc_handover_free(&h);
   return rc;

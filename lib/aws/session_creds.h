@@ -25,12 +25,13 @@ enum pc_status pc_credentials_after_login(
     char **identity_id, struct pc_error *err)
     __attribute__((warn_unused_result));
 
-/* Renew the stored credentials with the stored refresh hand-over: 0 with
- * creds filled (and saved, else a note in err), 1 when there is no
- * hand-over to renew with, -1 with err's detail a one-line reason that says
- * what the user should do. */
-int pc_credentials_renew(struct pc_store *s, struct pc_aws_creds *creds,
-                         struct pc_error *err)
+/* Renew the stored credentials with the stored refresh hand-over: PC_OK
+ * with creds filled (and saved, else a note in err), PC_ABSENT when there
+ * is no hand-over to renew with, else the failure with err's detail a
+ * one-line reason that says what the user should do. */
+enum pc_status pc_credentials_renew(struct pc_store *s,
+                                    struct pc_aws_creds *creds,
+                                    struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -76,7 +76,8 @@ int pc_device_parse(const char *json, size_t len, struct pc_device *d) {
 int pc_device_load(const char *base, const char *user, const char *pool_id,
                    struct pc_device *d, struct pc_error *why) {
   struct pc_buf b;
-  int rc = pc_private_read(base, user, DEVICE_FILE, &b, why);
+  enum pc_status st = pc_private_read(base, user, DEVICE_FILE, &b, why);
+  int rc = st == PC_OK ? 0 : st == PC_ABSENT ? 1 : -1;
 
   memset(d, 0, sizeof *d);
   if (rc == 0 && pc_device_parse(b.data, b.len, d) != 0) {
@@ -101,7 +102,9 @@ int pc_device_save(const char *base, const char *user,
     pc_error_set(why, PC_ERR_PROTOCOL, "%s", "incomplete device record");
     return -1;
   }
-  rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why);
+  rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why) == PC_OK
+           ? 0
+           : -1;
   pc_buf_string_free(&doc);
   return rc;
 }

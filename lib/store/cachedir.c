@@ -205,70 +205,78 @@ static int prepare(struct pc_cache *c, const char *base, const char *user,
   return 0;
 }
 
-int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
-                  uid_t uid, gid_t gid, int create, struct pc_error *e) {
+/* The helpers' 0, 1 (absent, and create not asked) or -1 as the opens
+ * return them. */
+static enum pc_status opened(int rc) {
+  return rc == 0 ? PC_OK : rc > 0 ? PC_ABSENT : REFUSE;
+}
+
+enum pc_status pc_cache_open(struct pc_cache *c, const char *base,
+                             const char *user, uid_t uid, gid_t gid, int create,
+                             struct pc_error *e) {
   char dir[PC_CACHE_DIR_NAME_MAX];
   int bfd, rc;
 
   if (prepare(c, base, user, "", uid, gid, dir, e) != 0)
-    return -1;
+    return REFUSE;
   rc = open_base(base, create, &bfd, e);
   if (rc != 0)
-    return rc;
+    return opened(rc);
   rc = open_owned_dir(bfd, dir, c->path, uid, gid, create, &c->dir_fd, e);
   if (rc == 0) {
     struct pc_error note = *e; /* a repair notice from the open */
     struct pc_cache root_area = PC_CACHE_INIT;
-    int bound = -1;
+    enum pc_status bound = REFUSE;
+    int fresh = 0;
 
     /* Root's own record of the owner lives where the user cannot write. */
     if (geteuid() != 0 ||
-        pc_cache_open_private(&root_area, base, user, 1, e) == 0)
+        pc_cache_open_private(&root_area, base, user, 1, e) == PC_OK)
       bound = pc_cacheowner_bind(c, root_area.dir_fd >= 0 ? &root_area : NULL,
-                                 user, e);
+                                 user, &fresh, e);
     pc_cache_close(&root_area);
 
-    if (bound < 0) {
+    if (bound != PC_OK) {
       pc_cache_close(c);
       rc = -1;
     } else {
       if (e->detail[0] == '\0')
         *e = note;
       /* A new area: no other name may keep files under this uid. */
-      if (bound > 0 && create && geteuid() == 0)
+      if (fresh && create && geteuid() == 0)
         (void)pc_cacheowner_sweep(bfd);
     }
   }
   close(bfd);
-  return rc;
+  return opened(rc);
 }
 
-int pc_cache_open_private(struct pc_cache *c, const char *base,
-                          const char *user, int create, struct pc_error *e) {
+enum pc_status pc_cache_open_private(struct pc_cache *c, const char *base,
+                                     const char *user, int create,
+                                     struct pc_error *e) {
   char area[PC_CACHE_PATH_MAX], dir[PC_CACHE_DIR_NAME_MAX];
   int bfd, afd, rc;
 
   if (prepare(c, base, user, PC_CACHE_PRIVATE "/", 0, 0, dir, e) != 0)
-    return -1;
+    return REFUSE;
   if (geteuid() != 0) {
-    pc_error_set(e, REFUSE, "only root can open %s", c->path);
-    return -1;
+    return pc_error_set(e, REFUSE, "only root can open %s", c->path);
   }
   (void)snprintf(area, sizeof area, "%s/%s", base, PC_CACHE_PRIVATE);
   rc = open_base(base, create, &bfd, e);
   if (rc != 0)
-    return rc;
+    return opened(rc);
   rc = open_owned_dir(bfd, PC_CACHE_PRIVATE, area, 0, 0, create, &afd, e);
   close(bfd);
   if (rc != 0)
-    return rc;
+    return opened(rc);
   rc = open_owned_dir(afd, dir, c->path, 0, 0, create, &c->dir_fd, e);
   close(afd);
-  return rc;
+  return opened(rc);
 }
 
-int pc_cache_open_private_root(struct pc_cache *c, const char *base, int create,
-                               struct pc_error *e) {
+enum pc_status pc_cache_open_private_root(struct pc_cache *c, const char *base,
+                                          int create, struct pc_error *e) {
   int bfd, rc;
 
   c->dir_fd = -1;
@@ -277,20 +285,20 @@ int pc_cache_open_private_root(struct pc_cache *c, const char *base, int create,
   pc_error_clear(e);
   if (base == NULL || base[0] != '/') {
     pc_error_set(e, REFUSE, "cache_dir must be an absolute path");
-    return -1;
+    return REFUSE;
   }
   (void)snprintf(c->path, sizeof c->path, "%s/%s", base, PC_CACHE_PRIVATE);
   if (geteuid() != 0) {
     pc_error_set(e, REFUSE, "only root can open %s", c->path);
-    return -1;
+    return REFUSE;
   }
   rc = open_base(base, create, &bfd, e);
   if (rc != 0)
-    return rc;
+    return opened(rc);
   rc = open_owned_dir(bfd, PC_CACHE_PRIVATE, c->path, 0, 0, create, &c->dir_fd,
                       e);
   close(bfd);
-  return rc;
+  return opened(rc);
 }
 
 int pc_cache_sweep(const char *base) {

@@ -55,23 +55,25 @@
 #define PC_CACHE_PRIVATE ".private"
 
 /* Open <base>/<user>/ (owned by uid:gid) checked as above, creating what is
- * missing when create is set. 0 on success (e's detail may hold a repair
- * notice to log), 1 when nothing exists yet and create is 0, -1 refused or
- * failed (e says why). c needs pc_cache_close after 0 only. */
-int pc_cache_open(struct pc_cache *c, const char *base, const char *user,
-                  uid_t uid, gid_t gid, int create, struct pc_error *e)
+ * missing when create is set. PC_OK (e's detail may hold a repair notice
+ * to log), PC_ABSENT when nothing exists yet and create is 0, PC_ERR_CONFIG
+ * refused or failed (e says why). c needs pc_cache_close after PC_OK only. */
+enum pc_status pc_cache_open(struct pc_cache *c, const char *base,
+                             const char *user, uid_t uid, gid_t gid, int create,
+                             struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* Open the root-only area <base>/.private/<user>/ the same way (root only:
- * -1 for anyone else). */
-int pc_cache_open_private(struct pc_cache *c, const char *base,
-                          const char *user, int create, struct pc_error *e)
+ * PC_ERR_CONFIG for anyone else). */
+enum pc_status pc_cache_open_private(struct pc_cache *c, const char *base,
+                                     const char *user, int create,
+                                     struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* Open <base>/.private/ itself, for files of the pool rather than of one
  * user (its signing keys). Root only; same returns. */
-int pc_cache_open_private_root(struct pc_cache *c, const char *base, int create,
-                               struct pc_error *e)
+enum pc_status pc_cache_open_private_root(struct pc_cache *c, const char *base,
+                                          int create, struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* Root: remove the areas under base that no longer belong to a live

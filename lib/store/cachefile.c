@@ -96,8 +96,9 @@ static int create_temp(const struct pc_cache *c, const char *name, char *tmp,
   return fd;
 }
 
-int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
-                   size_t len, struct pc_error *e) {
+enum pc_status pc_cache_write(const struct pc_cache *c, const char *name,
+                              const void *data, size_t len,
+                              struct pc_error *e) {
   char tmp[PC_CACHE_NAME_MAX + 16];
   const char *what;
   struct stat st;
@@ -106,14 +107,12 @@ int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
   pc_error_clear(e);
   if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0 ||
       (data == NULL && len > 0)) {
-    pc_error_set(e, REFUSE, "invalid cache write request");
-    return -1;
+    return pc_error_set(e, REFUSE, "invalid cache write request");
   }
   fd = create_temp(c, name, tmp, sizeof tmp);
   if (fd < 0) {
-    pc_error_set(e, REFUSE, "cannot create a temporary file in %s: %s", c->path,
-                 strerror(errno));
-    return -1;
+    return pc_error_set(e, REFUSE, "cannot create a temporary file in %s: %s",
+                        c->path, strerror(errno));
   }
   what = "write";
   if (write_all(fd, data, len) != 0)
@@ -142,7 +141,7 @@ int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
   if (fsync(c->dir_fd) != 0) {
     /* ignored on purpose: see above */
   }
-  return 0;
+  return PC_OK;
 fail:
   pc_error_set(e, REFUSE, "cannot write %s/%s (%s): %s", c->path, name, what,
                strerror(errno));
@@ -151,32 +150,32 @@ fail:
   if (unlinkat(c->dir_fd, tmp, 0) != 0) {
     /* nothing more to do: a stray temp file is harmless and named .* */
   }
-  return -1;
+  return REFUSE;
 }
 
-int pc_cache_read(const struct pc_cache *c, const char *name,
-                  struct pc_buf *out, struct pc_error *e) {
+enum pc_status pc_cache_read(const struct pc_cache *c, const char *name,
+                             struct pc_buf *out, struct pc_error *e) {
   unsigned char chunk[4096];
   struct stat st;
   ssize_t n;
-  int fd, rc = -1;
+  enum pc_status rc = REFUSE;
+  int fd;
 
   pc_buf_init(out, PC_CACHE_MAX_FILE);
   pc_error_clear(e);
   if (!name_ok(name, PC_CACHE_NAME_MAX) || c->dir_fd < 0) {
-    pc_error_set(e, REFUSE, "invalid cache read request");
-    return -1;
+    return pc_error_set(e, REFUSE, "invalid cache read request");
   }
   fd = openat(c->dir_fd, name,
               O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     int en = errno;
     if (en == ENOENT)
-      return 1;
-    pc_error_set(e, REFUSE, "ignoring %s/%s: %s", c->path, name,
-                 en == ELOOP ? "a symlink (it will be replaced, not followed)"
-                             : strerror(en));
-    return -1;
+      return PC_ABSENT;
+    return pc_error_set(e, REFUSE, "ignoring %s/%s: %s", c->path, name,
+                        en == ELOOP
+                            ? "a symlink (it will be replaced, not followed)"
+                            : strerror(en));
   }
   if (fstat(fd, &st) != 0) {
     pc_error_set(e, REFUSE, "cannot stat %s/%s: %s", c->path, name,
@@ -212,7 +211,7 @@ int pc_cache_read(const struct pc_cache *c, const char *name,
       }
     }
     if (n == 0)
-      rc = 0;
+      rc = PC_OK;
     else
       pc_error_set(e, REFUSE, "cannot read %s/%s: %s", c->path, name,
                    strerror(errno));

@@ -28,17 +28,17 @@ struct pc_cache {
   }
 
 /* Atomically replace <name> with len bytes of data, mode 0600, owned by the
- * area's owner. 0 or -1 (e set; no temporary file is left). data stays the
- * caller's: it is not wiped here. */
-int pc_cache_write(const struct pc_cache *c, const char *name, const void *data,
-                   size_t len, struct pc_error *e)
+ * area's owner. PC_OK, or PC_ERR_CONFIG (e says why; no temporary file is
+ * left). data stays the caller's: it is not wiped here. */
+enum pc_status pc_cache_write(const struct pc_cache *c, const char *name,
+                              const void *data, size_t len, struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* Read <name> into out (initialised here; release with pc_buf_free, which
- * wipes). 0 on success (out->data may be NULL for an empty file), 1 when
- * absent, -1 when refused or unreadable (e set; out is empty). */
-int pc_cache_read(const struct pc_cache *c, const char *name,
-                  struct pc_buf *out, struct pc_error *e)
+ * wipes). PC_OK (out->data may be NULL for an empty file), PC_ABSENT, or
+ * PC_ERR_CONFIG when refused or unreadable (e set; out is empty). */
+enum pc_status pc_cache_read(const struct pc_cache *c, const char *name,
+                             struct pc_buf *out, struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* Remove <name> (a symlink there is removed, not followed): 0 when gone or

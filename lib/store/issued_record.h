@@ -14,17 +14,18 @@
 #include "base/error.h"
 
 /* After auth got credentials valid until expiration for user (uid: the
- * local account's, -1 without one). 0, or -1 with why set. */
-int pc_issued_save(const char *base, const char *user, long long uid,
-                   long long expiration, struct pc_error *why)
+ * local account's, -1 without one). PC_OK, or the failure with why set. */
+enum pc_status pc_issued_save(const char *base, const char *user, long long uid,
+                              long long expiration, struct pc_error *why)
     __attribute__((warn_unused_result));
 
-/* 1 when the record says credentials were issued to user (uid) that stay
- * valid for min_validity more seconds from now; 0 when there is none, it
- * has run out, or it was made for another uid; -1 when it cannot be read.
- * why says which. */
-int pc_issued_valid(const char *base, const char *user, long long uid,
-                    time_t now, long min_validity, struct pc_error *why)
+/* PC_OK when the record says credentials were issued to user (uid) that
+ * stay valid for min_validity more seconds from now; else why not, in why
+ * as well: PC_ABSENT none, PC_ERR_EXPIRED run out, PC_ERR_DENIED made for
+ * another uid, PC_ERR_PROTOCOL unusable, PC_ERR_CONFIG unreadable. */
+enum pc_status pc_issued_valid(const char *base, const char *user,
+                               long long uid, time_t now, long min_validity,
+                               struct pc_error *why)
     __attribute__((warn_unused_result));
 
 #endif

@@ -123,7 +123,8 @@ static int empty_dir(int dir_fd) {
 static int read_record(const struct pc_cache *area, char *out, size_t n) {
   struct pc_buf rec;
   struct pc_error re;
-  int rc = pc_cache_read(area, RECORD, &rec, &re);
+  enum pc_status st = pc_cache_read(area, RECORD, &rec, &re);
+  int rc = st == PC_OK ? 0 : st == PC_ABSENT ? 1 : -1;
 
   out[0] = '\0';
   if (rc == 0 && rec.data != NULL && rec.len < n) {
@@ -162,39 +163,43 @@ static int keep(const struct pc_cache *c, const struct pc_cache *root_area,
     return 0;
   if (rc < 0)
     return 0;
-  return pc_cache_write(root_area, RECORD, want, strlen(want), e) == 0 ? 1 : -1;
+  return pc_cache_write(root_area, RECORD, want, strlen(want), e) == PC_OK ? 1
+                                                                           : -1;
 }
 
-int pc_cacheowner_bind(const struct pc_cache *c,
-                       const struct pc_cache *root_area, const char *user,
-                       struct pc_error *e) {
+enum pc_status pc_cacheowner_bind(const struct pc_cache *c,
+                                  const struct pc_cache *root_area,
+                                  const char *user, int *fresh,
+                                  struct pc_error *e) {
   struct account a;
   char want[PC_CACHE_DIR_NAME_MAX + 160];
   int kept, had = 0, gone;
 
   pc_error_clear(e);
+  *fresh = 0;
   if (lookup(user, &a) != 0 || a.uid != c->uid) {
     /* The name is nobody's now, or another uid's: not this account's. */
     pc_error_set(e, PC_ERR_CONFIG,
                  "%s: the account does not have uid %lu now; refusing the "
                  "cache (remove the directory)",
                  c->path, (unsigned long)c->uid);
-    return -1;
+    return PC_ERR_CONFIG;
   }
   if (format_record(want, sizeof want, user, c->uid, &a) != 0) {
-    pc_error_set(e, PC_ERR_CONFIG, "%s: cannot describe the owner", c->path);
-    return -1;
+    return pc_error_set(e, PC_ERR_CONFIG, "%s: cannot describe the owner",
+                        c->path);
   }
   kept = keep(c, root_area, want, &had, e);
   if (kept != 0)
-    return kept > 0 ? 0 : -1;
+    return kept > 0 ? PC_OK : PC_ERR_CONFIG;
   /* No record (a new area, or one from before records), or another
    * account's: nothing in it may be read. */
   gone = empty_dir(c->dir_fd);
   if (pc_cache_write(c, RECORD, want, strlen(want), e) != 0 ||
       (root_area != NULL &&
        pc_cache_write(root_area, RECORD, want, strlen(want), e) != 0))
-    return -1;
+    return PC_ERR_CONFIG;
+  *fresh = 1;
   if (gone > 0 && had)
     pc_error_set(e, PC_OK,
                  "%s was made for an earlier account with uid %lu (deleted "
@@ -204,7 +209,7 @@ int pc_cacheowner_bind(const struct pc_cache *c,
     pc_error_set(e, PC_OK,
                  "%s had no owner record: its %d files were discarded", c->path,
                  gone);
-  return 1;
+  return PC_OK;
 }
 
 /* Remove the area dir under base_fd: its files, then the directory (an

@@ -28,13 +28,15 @@
 /* Check (and write) the record of the open area c of user. root_area:
  * user's root-only area when root opens it (root decides from its own copy
  * of the record, never from the one in the user's area, which only the
- * helper reads), NULL for the helper. 0 when the record matched, 1 when it
- * was (re)written, the area emptied first (e's detail holds a notice when
- * files were discarded, status PC_OK); -1 when the area must not be used
- * (e says why). */
-int pc_cacheowner_bind(const struct pc_cache *c,
-                       const struct pc_cache *root_area, const char *user,
-                       struct pc_error *e) __attribute__((warn_unused_result));
+ * helper reads), NULL for the helper. PC_OK when the area may be used:
+ * *fresh 0 when the record matched, 1 when it was (re)written, the area
+ * emptied first (e's detail holds a notice when files were discarded,
+ * status PC_OK); PC_ERR_CONFIG when the area must not be used (e says
+ * why). */
+enum pc_status
+pc_cacheowner_bind(const struct pc_cache *c, const struct pc_cache *root_area,
+                   const char *user, int *fresh, struct pc_error *e)
+    __attribute__((warn_unused_result));
 
 /* Root: remove every area under the base directory base_fd whose name
  * maps to no account now, or to another uid than the directory's owner

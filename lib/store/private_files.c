@@ -21,75 +21,79 @@ static void explain(const struct pc_error *e, struct pc_error *why) {
   (void)pc_error_set(why, e->status, "%s", pc_error_text(e, text, sizeof text));
 }
 
-int pc_private_read(const char *base, const char *user, const char *name,
-                    struct pc_buf *out, struct pc_error *why) {
+enum pc_status pc_private_read(const char *base, const char *user,
+                               const char *name, struct pc_buf *out,
+                               struct pc_error *why) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
-  int rc;
+  enum pc_status st;
 
   pc_buf_init(out, PC_CACHE_MAX_FILE);
-  rc = pc_cache_open_private(&c, base, user, 0, &e);
-  if (rc == 0)
-    rc = pc_cache_read(&c, name, out, &e);
-  if (rc < 0)
+  st = pc_cache_open_private(&c, base, user, 0, &e);
+  if (st == PC_OK)
+    st = pc_cache_read(&c, name, out, &e);
+  if (st != PC_OK && st != PC_ABSENT)
     explain(&e, why);
   pc_cache_close(&c);
-  return rc;
+  return st;
 }
 
-int pc_private_write(const char *base, const char *user, const char *name,
-                     const void *data, size_t len, struct pc_error *why) {
+enum pc_status pc_private_write(const char *base, const char *user,
+                                const char *name, const void *data, size_t len,
+                                struct pc_error *why) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
-  int rc;
+  enum pc_status st;
 
-  rc = pc_cache_open_private(&c, base, user, 1, &e);
-  if (rc == 0)
-    rc = pc_cache_write(&c, name, data, len, &e);
-  if (rc != 0) {
+  st = pc_cache_open_private(&c, base, user, 1, &e);
+  if (st == PC_OK)
+    st = pc_cache_write(&c, name, data, len, &e);
+  if (st != PC_OK) {
     explain(&e, why);
-    rc = -1;
+    if (st == PC_ABSENT) /* not after create; a refusal if it ever were */
+      st = PC_ERR_CONFIG;
   }
   pc_cache_close(&c);
-  return rc;
+  return st;
 }
 
-int pc_private_load_json(const char *base, const char *user, const char *name,
-                         json_object **doc, struct pc_error *why) {
+enum pc_status pc_private_load_json(const char *base, const char *user,
+                                    const char *name, json_object **doc,
+                                    struct pc_error *why) {
   struct pc_buf b;
-  int rc = pc_private_read(base, user, name, &b, why);
+  enum pc_status st = pc_private_read(base, user, name, &b, why);
 
   *doc = NULL;
-  if (rc == 0) {
+  if (st == PC_OK) {
     *doc = pc_json_parse_object(b.data, b.len);
     if (*doc == NULL)
-      rc = -2;
+      st = PC_ERR_PROTOCOL; /* why is the caller's to word */
   }
   pc_buf_free(&b);
-  return rc;
+  return st;
 }
 
-int pc_private_save_json(const char *base, const char *user, const char *name,
-                         size_t max,
-                         int (*render)(const void *r, struct pc_buf *b),
-                         const void *r, struct pc_error *why) {
+enum pc_status
+pc_private_save_json(const char *base, const char *user, const char *name,
+                     size_t max, int (*render)(const void *r, struct pc_buf *b),
+                     const void *r, struct pc_error *why) {
   struct pc_buf b;
-  int rc = -1;
+  enum pc_status st;
 
   pc_buf_init(&b, max);
   if (render(r, &b) != 0)
-    pc_error_set(why, PC_ERR_NOMEM, "out of memory");
+    st = pc_error_set(why, PC_ERR_NOMEM, "out of memory");
   else
-    rc = pc_private_write(base, user, name, b.data, b.len, why);
+    st = pc_private_write(base, user, name, b.data, b.len, why);
   pc_buf_free(&b);
-  return rc;
+  return st;
 }
 
 void pc_private_remove(const char *base, const char *user, const char *name) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
 
-  if (pc_cache_open_private(&c, base, user, 0, &e) == 0)
+  if (pc_cache_open_private(&c, base, user, 0, &e) == PC_OK)
     (void)pc_cache_remove(&c, name);
   pc_cache_close(&c);
 }
@@ -126,10 +130,11 @@ int pc_private_lock(const char *base, const char *user, const char *name,
                     int create, struct pc_error *why) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_error e;
-  int fd = pc_cache_open_private(&c, base, user, create, &e);
+  enum pc_status st = pc_cache_open_private(&c, base, user, create, &e);
+  int fd;
 
-  if (fd != 0) {
-    if (fd > 0)
+  if (st != PC_OK) {
+    if (st == PC_ABSENT)
       return -2;
     explain(&e, why);
     return -1;

@@ -14,35 +14,38 @@
 #include "base/error.h"
 #include "base/buf.h"
 
-/* Read name into out (pc_buf_free it; wiped). 0, 1 when absent (or no area
- * yet), -1 refused or unreadable (why says so). */
-int pc_private_read(const char *base, const char *user, const char *name,
-                    struct pc_buf *out, struct pc_error *why)
+/* Read name into out (pc_buf_free it; wiped). PC_OK, PC_ABSENT (or no area
+ * yet), or PC_ERR_CONFIG refused or unreadable (why says so). */
+enum pc_status pc_private_read(const char *base, const char *user,
+                               const char *name, struct pc_buf *out,
+                               struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* Atomically replace name with len bytes of data (root's, 0600), creating
- * the area. 0, or -1 with why set. */
-int pc_private_write(const char *base, const char *user, const char *name,
-                     const void *data, size_t len, struct pc_error *why)
+ * the area. PC_OK, or the failure with why set. */
+enum pc_status pc_private_write(const char *base, const char *user,
+                                const char *name, const void *data, size_t len,
+                                struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* The one reader and writer of the JSON records in the root-only area
  * (account, offline, issued): each record's own file keeps its name and
  * its fields, these keep the reading and writing.
  *
- * Read name as a JSON object: 0 with *doc (drop it with
- * pc_json_put_secret), 1 when absent, -1 unreadable (why says why), -2 not
- * a JSON object (why left for the caller to word). */
-int pc_private_load_json(const char *base, const char *user, const char *name,
-                         json_object **doc, struct pc_error *why)
+ * Read name as a JSON object: PC_OK with *doc (drop it with
+ * pc_json_put_secret), PC_ABSENT, PC_ERR_PROTOCOL not a JSON object (why
+ * left for the caller to word), PC_ERR_CONFIG unreadable (why says why). */
+enum pc_status pc_private_load_json(const char *base, const char *user,
+                                    const char *name, json_object **doc,
+                                    struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* render(r, b) into a wiping buffer of at most max bytes, then written to
- * name as pc_private_write does. 0, or -1 with why set. */
-int pc_private_save_json(const char *base, const char *user, const char *name,
-                         size_t max,
-                         int (*render)(const void *r, struct pc_buf *b),
-                         const void *r, struct pc_error *why)
+ * name as pc_private_write does. PC_OK, or the failure with why set. */
+enum pc_status
+pc_private_save_json(const char *base, const char *user, const char *name,
+                     size_t max, int (*render)(const void *r, struct pc_buf *b),
+                     const void *r, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* Remove name; nothing to do when it is absent. */
@@ -52,7 +55,8 @@ void pc_private_remove(const char *base, const char *user, const char *name);
  * created without following links), waiting at most PC_PRIVATE_LOCK_WAIT_MS
  * for whoever holds it: a record read, changed and written back under it
  * loses no other process's change. The fd to pass to pc_private_unlock;
- * -2 when the area does not exist and create is 0; -1 with why set. */
+ * -2 when the area does not exist and create is 0; -1 with why set. (An
+ * fd, so an int: layering's allow-list names it.) */
 int pc_private_lock(const char *base, const char *user, const char *name,
                     int create, struct pc_error *why)
     __attribute__((warn_unused_result));

@@ -30,9 +30,11 @@ static const struct {
     [HANDOVER] = {"refresh.json", 0},
 };
 
-int pc_store_open(struct pc_store *s, const char *base, const char *user,
-                  uid_t uid, gid_t gid, int create, struct pc_error *e) {
-  int rc = -1, tries;
+enum pc_status pc_store_open(struct pc_store *s, const char *base,
+                             const char *user, uid_t uid, gid_t gid, int create,
+                             struct pc_error *e) {
+  enum pc_status st = PC_ERR_CONFIG;
+  int tries;
 
   pc_error_clear(e);
   s->user.dir_fd = -1;
@@ -41,12 +43,12 @@ int pc_store_open(struct pc_store *s, const char *base, const char *user,
   s->create = create;
   (void)snprintf(s->name, sizeof s->name, "%s", user ? user : "");
   for (tries = 0; tries < 2; tries++) {
-    rc = pc_cache_open(&s->user, base, user, uid, gid, create, e);
-    if (rc >= 0 || !create)
+    st = pc_cache_open(&s->user, base, user, uid, gid, create, e);
+    if (st == PC_OK || st == PC_ABSENT || !create)
       break;
     (void)usleep(50000);
   }
-  return rc;
+  return st;
 }
 
 void pc_store_close(struct pc_store *s) {
@@ -60,42 +62,44 @@ static const struct pc_cache *area(struct pc_store *s, enum file_kind kind,
   if (!files[kind].root_only)
     return &s->user;
   if (s->private.dir_fd < 0 &&
-      pc_cache_open_private(&s->private, s->base, s->name, s->create, e) != 0)
+      pc_cache_open_private(&s->private, s->base, s->name, s->create, e) !=
+          PC_OK)
     return NULL;
   return &s->private;
 }
 
-static int read_file(struct pc_store *s, enum file_kind kind, struct pc_buf *b,
-                     struct pc_error *e) {
+static enum pc_status read_file(struct pc_store *s, enum file_kind kind,
+                                struct pc_buf *b, struct pc_error *e) {
   const struct pc_cache *c = area(s, kind, e);
 
   if (c == NULL) {
     pc_buf_init(b, PC_CACHE_MAX_FILE);
-    return -1;
+    return PC_ERR_CONFIG;
   }
   return pc_cache_read(c, files[kind].name, b, e);
 }
 
 /* Write doc (consumed, wiped) as kind; NULL doc means it could not be
  * built. */
-static int write_file(struct pc_store *s, enum file_kind kind, char *doc,
-                      struct pc_error *e) {
+static enum pc_status write_file(struct pc_store *s, enum file_kind kind,
+                                 char *doc, struct pc_error *e) {
   const struct pc_cache *c;
-  int rc = -1;
+  enum pc_status st = PC_ERR_CONFIG;
 
   pc_error_clear(e);
   if (doc == NULL)
-    (void)pc_error_set(e, PC_ERR_NOMEM, "%s", "out of memory");
+    st = pc_error_set(e, PC_ERR_NOMEM, "%s", "out of memory");
   else if ((c = area(s, kind, e)) != NULL)
-    rc = pc_cache_write(c, files[kind].name, doc, strlen(doc), e) == 0 ? 0 : -1;
+    st = pc_cache_write(c, files[kind].name, doc, strlen(doc), e);
   pc_buf_string_free(&doc);
-  return rc;
+  return st;
 }
 
 /* ---- credentials.json ---- */
 
-int pc_store_save_creds(struct pc_store *s, const struct pc_aws_creds *cr,
-                        struct pc_error *e) {
+enum pc_status pc_store_save_creds(struct pc_store *s,
+                                   const struct pc_aws_creds *cr,
+                                   struct pc_error *e) {
   return write_file(s, CREDENTIALS,
                     pc_creds_process_json(cr->access_key_id,
                                           cr->secret_access_key,
@@ -108,13 +112,13 @@ enum pc_store_load pc_store_load_creds(struct pc_store *s, long min_validity,
                                        struct pc_error *e) {
   struct pc_buf b;
   enum pc_store_load st;
-  int rc = read_file(s, CREDENTIALS, &b, e);
+  enum pc_status rc = read_file(s, CREDENTIALS, &b, e);
 
   memset(creds, 0, sizeof *creds);
-  if (rc < 0)
-    return PC_STORE_REFUSED;
-  if (rc > 0)
+  if (rc == PC_ABSENT)
     return PC_STORE_ABSENT;
+  if (rc != PC_OK)
+    return PC_STORE_REFUSED;
   if (b.data == NULL)
     st = PC_STORE_EMPTY;
   else if (pc_creds_process_parse(b.data, creds) != 0)
@@ -159,11 +163,11 @@ char *pc_store_load_identity(struct pc_store *s, const char *pool_id,
   json_object *o;
   const char *pool, *id;
   char *out = NULL;
-  int rc = read_file(s, IDENTITY_ID, &b, e);
+  enum pc_status rc = read_file(s, IDENTITY_ID, &b, e);
 
-  if (rc == 1)
+  if (rc == PC_ABSENT)
     pc_error_clear(e);
-  if (rc != 0)
+  if (rc != PC_OK)
     return NULL;
   o = b.data ? pc_json_parse_object(b.data, b.len) : NULL;
   pool = pc_json_str(o, "IdentityPoolId");
@@ -175,8 +179,9 @@ char *pc_store_load_identity(struct pc_store *s, const char *pool_id,
   return out;
 }
 
-int pc_store_save_identity(struct pc_store *s, const char *pool_id,
-                           const char *identity_id, struct pc_error *e) {
+enum pc_status pc_store_save_identity(struct pc_store *s, const char *pool_id,
+                                      const char *identity_id,
+                                      struct pc_error *e) {
   struct pc_buf b;
 
   pc_buf_init(&b, PC_CACHE_MAX_FILE);
@@ -190,50 +195,47 @@ int pc_store_save_identity(struct pc_store *s, const char *pool_id,
 
 /* ---- refresh.json ---- */
 
-int pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
-                           const char *identity_id, const char *user_id,
-                           const char *secret_hash, const char *device_key,
-                           const char *refresh_token, struct pc_error *e) {
+enum pc_status
+pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
+                       const char *identity_id, const char *user_id,
+                       const char *secret_hash, const char *device_key,
+                       const char *refresh_token, struct pc_error *e) {
   return write_file(s, HANDOVER,
                     pc_handover_json(cfg, identity_id, user_id, secret_hash,
                                      device_key, refresh_token),
                     e);
 }
 
-int pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
-                           struct pc_error *e) {
+enum pc_status pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
+                                      struct pc_error *e) {
   struct pc_buf b;
   struct pc_error why;
-  int rc = read_file(s, HANDOVER, &b, e);
+  enum pc_status st = read_file(s, HANDOVER, &b, e);
 
   memset(h, 0, sizeof *h);
-  if (rc != 0 || b.data == NULL) {
+  if (st != PC_OK || b.data == NULL) {
     pc_buf_free(&b);
-    return rc < 0 ? -1 : 1;
+    return st == PC_OK ? PC_ABSENT : st; /* an empty file is none */
   }
-  rc = pc_handover_parse(b.data, b.len, h, &why);
+  st = pc_handover_parse(b.data, b.len, h, &why);
   pc_buf_free(&b);
-  if (rc != 0) {
-    (void)pc_error_set(e, PC_ERR_PROTOCOL, "%s/%s is unusable (%s)",
-                       s->user.path, files[HANDOVER].name, why.detail);
-    return -1;
-  }
-  return 0;
+  if (st != PC_OK)
+    return pc_error_set(e, PC_ERR_PROTOCOL, "%s/%s is unusable (%s)",
+                        s->user.path, files[HANDOVER].name, why.detail);
+  return PC_OK;
 }
 
-int pc_store_forget_session(struct pc_store *s, struct pc_error *e) {
+enum pc_status pc_store_forget_session(struct pc_store *s, struct pc_error *e) {
   static const enum file_kind gone[] = {HANDOVER, CREDENTIALS};
   size_t i;
-  int rc = 0;
+  enum pc_status st = PC_OK;
 
   pc_error_clear(e);
   for (i = 0; i < sizeof gone / sizeof *gone; i++)
-    if (pc_cache_remove(&s->user, files[gone[i]].name) != 0) {
-      (void)pc_error_set(e, PC_ERR_CONFIG, "cannot remove %s/%s", s->user.path,
-                         files[gone[i]].name);
-      rc = -1;
-    }
-  return rc;
+    if (pc_cache_remove(&s->user, files[gone[i]].name) != 0)
+      st = pc_error_set(e, PC_ERR_CONFIG, "cannot remove %s/%s", s->user.path,
+                        files[gone[i]].name);
+  return st;
 }
 
 /* The refresh.json format. */
@@ -316,17 +318,17 @@ static int take(json_object *o, const char *key, char **dst) {
   return s == NULL || (*dst = pc_strdup(s)) == NULL ? -1 : 0;
 }
 
-int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
-                      struct pc_error *e) {
+enum pc_status pc_handover_parse(const char *json, size_t len,
+                                 struct pc_handover *out, struct pc_error *e) {
   json_object *o;
   long long version;
   struct pc_error sub;
-  int rc = -1;
+  enum pc_status rc = PC_ERR_PROTOCOL; /* e says what was wrong */
 
   memset(out, 0, sizeof *out);
   (void)pc_error_set(e, PC_ERR_PROTOCOL, "%s", "not a refresh document");
   if (pc_config_init(&out->cfg) != 0)
-    return -1;
+    return PC_ERR_PROTOCOL;
   if (json == NULL || (o = pc_json_parse_object(json, len)) == NULL)
     goto done_nojson;
   if (pc_json_int(o, "Version", &version) != 0 || version != 1)
@@ -360,7 +362,7 @@ int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
     goto done;
   }
   pc_error_clear(e);
-  rc = 0;
+  rc = PC_OK;
 done:
   pc_json_put_secret(o);
 done_nojson:

@@ -38,11 +38,13 @@ struct pc_store {
   { PC_CACHE_INIT, PC_CACHE_INIT, NULL, {0}, 0 }
 
 /* Open the store of user (owned by uid:gid) under base, creating what is
- * missing when create is set (root). Returns as pc_cache_open; a first
- * login racing another may see the fresh directory before it is handed to
- * the user, so a failed create is tried once more. */
-int pc_store_open(struct pc_store *s, const char *base, const char *user,
-                  uid_t uid, gid_t gid, int create, struct pc_error *e)
+ * missing when create is set (root). Returns as pc_cache_open (PC_OK,
+ * PC_ABSENT, PC_ERR_CONFIG); a first login racing another may see the fresh
+ * directory before it is handed to the user, so a failed create is tried
+ * once more. */
+enum pc_status pc_store_open(struct pc_store *s, const char *base,
+                             const char *user, uid_t uid, gid_t gid, int create,
+                             struct pc_error *e)
     __attribute__((warn_unused_result));
 void pc_store_close(struct pc_store *s); /* safe twice and on PC_STORE_INIT */
 
@@ -61,8 +63,10 @@ enum pc_store_load pc_store_load_creds(struct pc_store *s, long min_validity,
                                        struct pc_aws_creds *creds,
                                        struct pc_error *e)
     __attribute__((warn_unused_result));
-int pc_store_save_creds(struct pc_store *s, const struct pc_aws_creds *cr,
-                        struct pc_error *e) __attribute__((warn_unused_result));
+enum pc_status pc_store_save_creds(struct pc_store *s,
+                                   const struct pc_aws_creds *cr,
+                                   struct pc_error *e)
+    __attribute__((warn_unused_result));
 
 /* 1 when id looks like an identity id: [A-Za-z0-9_-]+:[0-9a-f-]+, at most
  * PC_IDENTITY_ID_MAX characters; 0 otherwise. */
@@ -72,8 +76,9 @@ int pc_identity_id_valid(const char *id);
  * another pool's, or unreadable (then e->status is not PC_OK). */
 char *pc_store_load_identity(struct pc_store *s, const char *pool_id,
                              struct pc_error *e);
-int pc_store_save_identity(struct pc_store *s, const char *pool_id,
-                           const char *identity_id, struct pc_error *e)
+enum pc_status pc_store_save_identity(struct pc_store *s, const char *pool_id,
+                                      const char *identity_id,
+                                      struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* What refresh.json carries from the module (root) to the helper (user). */
@@ -86,32 +91,35 @@ struct pc_handover {
   char *refresh_token; /* secret */
 };
 
-/* Write refresh.json. 0 or -1 (e set). */
-int pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
-                           const char *identity_id, const char *user_id,
-                           const char *secret_hash, const char *device_key,
-                           const char *refresh_token, struct pc_error *e)
+/* Write refresh.json. PC_OK, or the failure (e set). */
+enum pc_status
+pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
+                       const char *identity_id, const char *user_id,
+                       const char *secret_hash, const char *device_key,
+                       const char *refresh_token, struct pc_error *e)
     __attribute__((warn_unused_result));
-/* Read refresh.json into h: 0, 1 absent or empty, -1 refused or unusable
- * (e says which file and why; h released). */
-int pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
-                           struct pc_error *e)
+/* Read refresh.json into h: PC_OK, PC_ABSENT absent or empty, PC_ERR_CONFIG
+ * refused or PC_ERR_PROTOCOL unusable (e says which file and why; h
+ * released). */
+enum pc_status pc_store_load_handover(struct pc_store *s, struct pc_handover *h,
+                                      struct pc_error *e)
     __attribute__((warn_unused_result));
 void pc_handover_free(struct pc_handover *h); /* wipes; safe when zeroed */
 
-/* Remove the credentials and the hand-over (logout): 0, or -1 when one
- * could not be removed (e says which). */
-int pc_store_forget_session(struct pc_store *s, struct pc_error *e)
+/* Remove the credentials and the hand-over (logout): PC_OK, or
+ * PC_ERR_CONFIG when one could not be removed (e says which). */
+enum pc_status pc_store_forget_session(struct pc_store *s, struct pc_error *e)
     __attribute__((warn_unused_result));
 
 /* The refresh.json format itself (tests and fuzzers): the document as a
  * string for pc_buf_string_free, or NULL; and its strict parser, which
- * applies the configuration file's validation to the pool settings (0, or
- * -1 with e set and out released). */
+ * applies the configuration file's validation to the pool settings (PC_OK,
+ * or PC_ERR_PROTOCOL with e set and out released). */
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
                        const char *user_id, const char *secret_hash,
                        const char *device_key, const char *refresh_token);
-int pc_handover_parse(const char *json, size_t len, struct pc_handover *out,
-                      struct pc_error *e) __attribute__((warn_unused_result));
+enum pc_status pc_handover_parse(const char *json, size_t len,
+                                 struct pc_handover *out, struct pc_error *e)
+    __attribute__((warn_unused_result));
 
 #endif

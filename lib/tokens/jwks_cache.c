@@ -84,7 +84,7 @@ int pc_jwks_store_save(const struct pc_config *cfg, const char *jwks,
   if (text == NULL ||
       pc_cache_open_private_root(&c, cfg->cache_dir, 1, &err) != 0)
     goto out;
-  rc = pc_cache_write(&c, name, text, strlen(text), &err);
+  rc = pc_cache_write(&c, name, text, strlen(text), &err) == PC_OK ? 0 : -1;
 out:
   json_object_put(doc);
   pc_cache_close(&c);

@@ -172,11 +172,11 @@ static void test_names(void) {
   ok(pc_cache_dir_name("a@b", out, 4) == -1, "a short buffer is refused");
   memset(longname, 'a', 65);
   longname[65] = '\0';
-  ok(try_open(P("base"), "", 1, NULL) == -1 &&
-         try_open(P("base"), longname, 1, NULL) == -1 &&
+  ok(try_open(P("base"), "", 1, NULL) == PC_ERR_CONFIG &&
+         try_open(P("base"), longname, 1, NULL) == PC_ERR_CONFIG &&
          lst(P("base")).st_mode == 0,
      "open refuses bad names before touching the disk");
-  ok(try_open("relative/base", "alice", 1, NULL) == -1,
+  ok(try_open("relative/base", "alice", 1, NULL) == PC_ERR_CONFIG,
      "a relative base is refused");
 }
 
@@ -186,7 +186,7 @@ static void test_create_and_files(void) {
   struct pc_error e;
   struct stat st;
 
-  ok(try_open(P("base"), "nobody", 0, &e) == 1,
+  ok(try_open(P("base"), "nobody", 0, &e) == PC_ABSENT,
      "nothing there and no create: 1 (%s)", e.detail);
   ok(pc_cache_open(&c, P("base"), "nobody", UID, GID, 1, &e) == 0,
      "open with create: %s", e.detail);
@@ -216,10 +216,10 @@ static void test_create_and_files(void) {
          pc_cache_read(&c, "empty", &b, &e) == 0 && b.len == 0,
      "an empty file reads as empty");
   pc_buf_free(&b);
-  ok(pc_cache_read(&c, "absent", &b, &e) == 1, "absent: 1");
-  ok(pc_cache_write(&c, "../escape", "x", 1, &e) == -1 &&
-         pc_cache_write(&c, ".hidden", "x", 1, &e) == -1 &&
-         pc_cache_read(&c, "a/b", &b, &e) == -1 &&
+  ok(pc_cache_read(&c, "absent", &b, &e) == PC_ABSENT, "absent: PC_ABSENT");
+  ok(pc_cache_write(&c, "../escape", "x", 1, &e) == PC_ERR_CONFIG &&
+         pc_cache_write(&c, ".hidden", "x", 1, &e) == PC_ERR_CONFIG &&
+         pc_cache_read(&c, "a/b", &b, &e) == PC_ERR_CONFIG &&
          lst(P("base/escape")).st_mode == 0,
      "file names are validated too");
   pc_cache_close(&c);
@@ -243,7 +243,7 @@ static void test_planted_files(void) {
   ok(put_file(P("victim"), "VICTIM", 0, 0644) == 0 &&
          symlink(P("victim"), P("base/nobody/link")) == 0,
      "plant a symlink to a root file");
-  ok(pc_cache_read(&c, "link", &b, &e) == -1 && b.data == NULL,
+  ok(pc_cache_read(&c, "link", &b, &e) == PC_ERR_CONFIG && b.data == NULL,
      "read refuses the symlink: %s", e.detail);
   ok(pc_cache_write(&c, "link", "mine", 4, &e) == 0, "write");
   ok(S_ISREG(lst(P("base/nobody/link")).st_mode), "the link was replaced");
@@ -254,21 +254,21 @@ static void test_planted_files(void) {
 
   /* A file of another uid, then one with loose mode. */
   ok(put_file(P("base/nobody/other"), "theirs", 1234, 0600) == 0, "plant");
-  ok(pc_cache_read(&c, "other", &b, &e) == -1,
+  ok(pc_cache_read(&c, "other", &b, &e) == PC_ERR_CONFIG,
      "read refuses a file owned by uid 1234: %s", e.detail);
   ok(pc_cache_write(&c, "other", "ours", 4, &e) == 0 &&
          lst(P("base/nobody/other")).st_uid == UID,
      "write replaces it, now owned by the user");
   is_str(slurp(P("base/nobody/other")), "ours", "with our contents");
   ok(put_file(P("base/nobody/loose"), "x", UID, 0644) == 0 &&
-         pc_cache_read(&c, "loose", &b, &e) == -1,
+         pc_cache_read(&c, "loose", &b, &e) == PC_ERR_CONFIG,
      "read refuses mode 0644: %s", e.detail);
   ok(mkfifo(P("base/nobody/fifo"), 0600) == 0 &&
          chown(P("base/nobody/fifo"), UID, GID) == 0 &&
-         pc_cache_read(&c, "fifo", &b, &e) == -1,
+         pc_cache_read(&c, "fifo", &b, &e) == PC_ERR_CONFIG,
      "a FIFO is refused without blocking: %s", e.detail);
   ok(mkdir(P("base/nobody/dir"), 0700) == 0 &&
-         pc_cache_write(&c, "dir", "x", 1, &e) == -1 &&
+         pc_cache_write(&c, "dir", "x", 1, &e) == PC_ERR_CONFIG &&
          dot_files(P("base/nobody")) == 0,
      "a directory in the way fails the write, leaving no temp file");
   memset(big, 'x', sizeof big - 1);
@@ -278,7 +278,7 @@ static void test_planted_files(void) {
      "a file of exactly the limit reads");
   pc_buf_free(&b);
   ok(pc_cache_write(&c, "big", big, sizeof big - 1, &e) == 0 &&
-         pc_cache_read(&c, "big", &b, &e) == -1,
+         pc_cache_read(&c, "big", &b, &e) == PC_ERR_CONFIG,
      "one byte more is refused: %s", e.detail);
   pc_cache_close(&c);
 }
@@ -290,22 +290,22 @@ static void test_planted_dirs(void) {
   ok(mkdir(P("elsewhere"), 0755) == 0 && chmod(P("elsewhere"), 0755) == 0 &&
          symlink(P("elsewhere"), P("base/sym")) == 0,
      "plant a user-dir symlink");
-  ok(try_open(P("base"), "sym", 1, &e) == -1,
+  ok(try_open(P("base"), "sym", 1, &e) == PC_ERR_CONFIG,
      "a symlinked user dir is refused: %s", e.detail);
   st = lst(P("elsewhere"));
   ok(dot_files(P("elsewhere")) == 0 && st.st_uid == 0 &&
          (st.st_mode & 07777) == 0755,
      "its target is untouched");
   ok(symlink(P("nowhere"), P("base/dangling")) == 0 &&
-         try_open(P("base"), "dangling", 1, &e) == -1 &&
+         try_open(P("base"), "dangling", 1, &e) == PC_ERR_CONFIG &&
          lst(P("nowhere")).st_mode == 0,
      "a dangling symlink is refused, its target not created");
   ok(put_file(P("base/plain"), "x", UID, 0600) == 0 &&
-         try_open(P("base"), "plain", 1, &e) == -1,
+         try_open(P("base"), "plain", 1, &e) == PC_ERR_CONFIG,
      "a file in place of the user dir is refused: %s", e.detail);
   ok(mkdir(P("base/taken"), 0700) == 0 &&
          chown(P("base/taken"), 1234, 1234) == 0 &&
-         try_open(P("base"), "taken", 1, &e) == -1 &&
+         try_open(P("base"), "taken", 1, &e) == PC_ERR_CONFIG &&
          lst(P("base/taken")).st_uid == 1234,
      "a user dir owned by uid 1234 is refused: %s", e.detail);
   /* The area of an account that exists (nobody has uid 65534). */
@@ -318,23 +318,24 @@ static void test_planted_dirs(void) {
   ok((lst(P("lb/nobody")).st_mode & 07777) == 0700, "now 0700");
   /* A name that is no account's (any more) gets no area. */
   ok(mkdir(P("base/gone"), 0700) == 0 && chown(P("base/gone"), UID, GID) == 0 &&
-         try_open(P("base"), "gone", 0, &e) == -1 &&
+         try_open(P("base"), "gone", 0, &e) == PC_ERR_CONFIG &&
          strstr(e.detail, "does not have uid") != NULL,
      "the area of a name without an account is refused: %s", e.detail);
 
   ok(mkdir(P("ww"), 0777) == 0 && chmod(P("ww"), 0777) == 0 &&
-         try_open(P("ww"), "nobody", 1, &e) == -1 &&
+         try_open(P("ww"), "nobody", 1, &e) == PC_ERR_CONFIG &&
          lst(P("ww/nobody")).st_mode == 0,
      "a world-writable base is refused: %s", e.detail);
-  ok(chmod(P("ww"), 01777) == 0 && try_open(P("ww"), "nobody", 1, &e) == -1,
+  ok(chmod(P("ww"), 01777) == 0 &&
+         try_open(P("ww"), "nobody", 1, &e) == PC_ERR_CONFIG,
      "sticky does not make it acceptable");
   ok(mkdir(P("notroot"), 0755) == 0 && chown(P("notroot"), 1234, 1234) == 0 &&
-         try_open(P("notroot"), "nobody", 1, &e) == -1,
+         try_open(P("notroot"), "nobody", 1, &e) == PC_ERR_CONFIG,
      "a base not owned by root is refused: %s", e.detail);
   ok(symlink(P("base"), P("baselink")) == 0 &&
-         try_open(P("baselink"), "nobody", 1, &e) == -1,
+         try_open(P("baselink"), "nobody", 1, &e) == PC_ERR_CONFIG,
      "a base that is a symlink is refused: %s", e.detail);
-  ok(try_open(P("no/such/base"), "nobody", 1, &e) == -1,
+  ok(try_open(P("no/such/base"), "nobody", 1, &e) == PC_ERR_CONFIG,
      "a base whose parent is missing fails: %s", e.detail);
 }
 
@@ -355,10 +356,10 @@ static int as_user(void) {
   if (pc_cache_write(&c, "helper", "h", 1, &e) != 0)
     bad |= 4;
   pc_cache_close(&c);
-  if (try_open(P("fresh"), "nobody", 1, &e) != -1 ||
+  if (try_open(P("fresh"), "nobody", 1, &e) != PC_ERR_CONFIG ||
       lst(P("fresh")).st_mode != 0)
     bad |= 8;
-  if (try_open(P("fresh"), "nobody", 0, &e) != 1)
+  if (try_open(P("fresh"), "nobody", 0, &e) != PC_ABSENT)
     bad |= 16;
   return bad;
 }
@@ -372,8 +373,8 @@ static void test_private_area(void) {
   int status = -1;
   pid_t pid;
 
-  ok(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == 1,
-     "nothing there and no create: 1");
+  ok(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == PC_ABSENT,
+     "nothing there and no create: PC_ABSENT");
   ok(pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == 0,
      "open with create: %s", e.detail);
   st = lst(P("priv/.private"));
@@ -389,25 +390,27 @@ static void test_private_area(void) {
   ok(pc_cache_read(&c, "secret", &b, &e) == 0 && b.len == 1, "read back");
   pc_buf_free(&b);
   ok(put_file(P("priv/.private/nobody/planted"), "x", UID, 0600) == 0 &&
-         pc_cache_read(&c, "planted", &b, &e) == -1,
+         pc_cache_read(&c, "planted", &b, &e) == PC_ERR_CONFIG,
      "a file of the user's there is refused: %s", e.detail);
   pc_cache_close(&c);
 
   ok(chown(P("priv/.private/nobody"), UID, GID) == 0 &&
-         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == -1,
+         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == PC_ERR_CONFIG,
      "a private directory the user owns is refused: %s", e.detail);
   ok(chown(P("priv/.private/nobody"), 0, 0) == 0 &&
          chown(P("priv/.private"), UID, GID) == 0 &&
-         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == -1,
+         pc_cache_open_private(&c, P("priv"), "nobody", 1, &e) == PC_ERR_CONFIG,
      "a .private the user owns is refused: %s", e.detail);
   ok(mkdir(P("privlink"), 0755) == 0 && mkdir(P("privtarget"), 0700) == 0 &&
          symlink(P("privtarget"), P("privlink/.private")) == 0,
      "set up a symlinked .private");
-  ok(pc_cache_open_private(&c, P("privlink"), "nobody", 1, &e) == -1 &&
+  ok(pc_cache_open_private(&c, P("privlink"), "nobody", 1, &e) ==
+             PC_ERR_CONFIG &&
          lst(P("privtarget/nobody")).st_mode == 0,
      "a symlinked .private is refused, not followed: %s", e.detail);
-  ok(pc_cache_open_private(&c, P("priv"), ".private", 1, &e) == -1 &&
-         pc_cache_open(&c, P("priv"), ".private", UID, GID, 1, &e) == -1,
+  ok(pc_cache_open_private(&c, P("priv"), ".private", 1, &e) == PC_ERR_CONFIG &&
+         pc_cache_open(&c, P("priv"), ".private", UID, GID, 1, &e) ==
+             PC_ERR_CONFIG,
      "\".private\" is never a user name");
 
   fflush(stdout);
@@ -415,7 +418,9 @@ static void test_private_area(void) {
   if (pid == 0) {
     if (setgroups(0, NULL) != 0 || setgid(GID) != 0 || setuid(UID) != 0)
       _exit(255);
-    _exit(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == -1 ? 0 : 1);
+    _exit(pc_cache_open_private(&c, P("priv"), "nobody", 0, &e) == PC_ERR_CONFIG
+              ? 0
+              : 1);
   }
   ok(pid > 0 && waitpid(pid, &status, 0) == pid && WIFEXITED(status) &&
          WEXITSTATUS(status) == 0,
@@ -487,7 +492,7 @@ static void test_concurrent(void) {
       reads++;
       if (!is_version(b.data, b.len))
         torn++;
-    } else if (rc != 1) {
+    } else if (rc != PC_ABSENT) {
       torn++;
     }
     pc_buf_free(&b);

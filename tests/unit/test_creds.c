@@ -292,22 +292,23 @@ static void test_handover(void) {
   pc_buf_string_free(&doc);
   teardown();
 
-  ok(pc_handover_parse("{}", 2, &h, &e) == -1, "empty document refused");
+  ok(pc_handover_parse("{}", 2, &h, &e) == PC_ERR_PROTOCOL,
+     "empty document refused");
   bad = "{\"Version\": 1, \"region\": \"us-east-1\", \"user_pool_id\": "
         "\"us-east-1_AbC123\", \"client_id\": \"abc\", \"identity_pool_id\":"
         " \"" POOL "\", \"identity_endpoint\": \"http://evil.example\", "
         "\"identity_id\": \"" IDENT "\", \"user_id\": \"a\", "
         "\"refresh_token\": \"r\"}";
-  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == -1 &&
+  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == PC_ERR_PROTOCOL &&
          strstr(e.detail, "identity_endpoint") != NULL,
      "plain http to a remote host refused: %s", e.detail);
   bad = "{\"Version\": 1, \"region\": \"us-east-1\", \"user_pool_id\": "
         "\"us-east-1_AbC123\", \"client_id\": \"abc\", \"identity_pool_id\":"
         " \"" POOL "\", \"identity_id\": \"" IDENT "\", \"user_id\": \"a\"}";
-  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == -1,
+  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == PC_ERR_PROTOCOL,
      "document without a refresh token refused");
   bad = "{\"Version\": 2}";
-  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == -1,
+  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == PC_ERR_PROTOCOL,
      "unknown version refused");
 }
 

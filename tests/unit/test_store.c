@@ -85,8 +85,8 @@ static const char *listing(void) {
 static void test_open(struct pc_store *s) {
   struct pc_error e;
 
-  ok(pc_store_open(s, path("base"), "nobody", UID, GID, 0, &e) == 1,
-     "no store yet and no create: 1");
+  ok(pc_store_open(s, path("base"), "nobody", UID, GID, 0, &e) == PC_ABSENT,
+     "no store yet and no create: PC_ABSENT");
   pc_store_close(s);
   ok(pc_store_open(s, path("base"), "nobody", UID, GID, 1, &e) == 0,
      "created: %s", e.detail);
@@ -160,7 +160,8 @@ static void test_handover(struct pc_store *s) {
   struct pc_error err;
   const char *doc;
 
-  ok(pc_store_load_handover(s, &h, &e) == 1, "no hand-over yet: 1");
+  ok(pc_store_load_handover(s, &h, &e) == PC_ABSENT,
+     "no hand-over yet: PC_ABSENT");
   if (pc_config_init(&cfg) != 0 ||
       pc_config_set(&cfg, "region", "us-east-1", &err) ||
       pc_config_set(&cfg, "user_pool_id", "us-east-1_AbC123", &err) ||
@@ -185,7 +186,7 @@ static void test_handover(struct pc_store *s) {
   ok(h.cfg.client_secret == NULL, "no client secret");
   pc_handover_free(&h);
   ok(put(path("base/nobody/refresh.json"), "{\"Version\": 1}") == 0 &&
-         pc_store_load_handover(s, &h, &e) == -1 &&
+         pc_store_load_handover(s, &h, &e) == PC_ERR_PROTOCOL &&
          strstr(e.detail, "refresh.json is unusable") != NULL,
      "an incomplete hand-over is unusable: %s", e.detail);
   pc_config_free(&cfg);
