@@ -8,14 +8,59 @@
 
 #include "config/endpoint.h"
 
-/* Where the General Reference lists cognito-idp-fips and
- * cognito-identity-fips hosts (AWS Cognito endpoints and quotas; AWS
- * GovCloud (US) user guide, which says Cognito there has FIPS hosts only). */
-static const char *const fips_idp[] = {
-    "us-east-1",     "us-east-2",     "us-west-1", "us-west-2",
-    "us-gov-west-1", "us-gov-east-1", NULL};
-static const char *const fips_identity[] = {
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "us-gov-west-1", NULL};
+/* The two tables below reflect botocore's botocore/data/endpoints.json and
+ * partitions.json at botocore commit 0e6e2404b85d (data of 2026-08-07), for
+ * the services the module and pam_cognito-sync call: cognito-idp,
+ * cognito-identity and sts. Update both together from a newer botocore. */
+
+/* A partition: the prefix its regions begin with (botocore's regionRegex,
+ * first match wins, "aws" last) and its DNS suffix. */
+static const struct partition {
+  const char *name, *prefix, *suffix;
+} partitions[] = {
+    {"aws-cn", "cn-", "amazonaws.com.cn"},
+    {"aws-us-gov", "us-gov-", "amazonaws.com"},
+    {"aws-iso", "us-iso-", "c2s.ic.gov"},
+    {"aws-iso-b", "us-isob-", "sc2s.sgov.gov"},
+    {"aws-iso-e", "eu-isoe-", "cloud.adc-e.uk"},
+    {"aws-iso-f", "us-isof-", "csp.hci.ic.gov"},
+    {"aws-eusc", "eusc-de-", "amazonaws.eu"},
+    {"aws", "", "amazonaws.com"},
+};
+
+/* Every FIPS host endpoints.json lists (a "fips" variant) for these
+ * services; a service and region not here has none. GovCloud's STS FIPS
+ * variant is the plain host; us-gov-east-1 has no FIPS host of either
+ * Cognito service. */
+static const struct fips_host {
+  const char *service, *region, *host;
+} fips_hosts[] = {
+    {"cognito-idp", "us-east-1", "cognito-idp-fips.us-east-1.amazonaws.com"},
+    {"cognito-idp", "us-east-2", "cognito-idp-fips.us-east-2.amazonaws.com"},
+    {"cognito-idp", "us-west-1", "cognito-idp-fips.us-west-1.amazonaws.com"},
+    {"cognito-idp", "us-west-2", "cognito-idp-fips.us-west-2.amazonaws.com"},
+    {"cognito-idp", "us-gov-west-1",
+     "cognito-idp-fips.us-gov-west-1.amazonaws.com"},
+    {"cognito-identity", "us-east-1",
+     "cognito-identity-fips.us-east-1.amazonaws.com"},
+    {"cognito-identity", "us-east-2",
+     "cognito-identity-fips.us-east-2.amazonaws.com"},
+    {"cognito-identity", "us-west-1",
+     "cognito-identity-fips.us-west-1.amazonaws.com"},
+    {"cognito-identity", "us-west-2",
+     "cognito-identity-fips.us-west-2.amazonaws.com"},
+    {"cognito-identity", "us-gov-west-1",
+     "cognito-identity-fips.us-gov-west-1.amazonaws.com"},
+    {"sts", "us-east-1", "sts-fips.us-east-1.amazonaws.com"},
+    {"sts", "us-east-2", "sts-fips.us-east-2.amazonaws.com"},
+    {"sts", "us-west-1", "sts-fips.us-west-1.amazonaws.com"},
+    {"sts", "us-west-2", "sts-fips.us-west-2.amazonaws.com"},
+    {"sts", "us-gov-east-1", "sts.us-gov-east-1.amazonaws.com"},
+    {"sts", "us-gov-west-1", "sts.us-gov-west-1.amazonaws.com"},
+};
+
+#define NFIPS (sizeof(fips_hosts) / sizeof(fips_hosts[0]))
+#define NPARTITIONS (sizeof(partitions) / sizeof(partitions[0]))
 
 static size_t letters(const char *p, const char *end) {
   size_t n = 0;
@@ -45,60 +90,82 @@ int pc_endpoint_region_ok(const char *s, size_t len) {
   return n >= 1 && n <= 2 && p == end;
 }
 
-const char *pc_endpoint_suffix(const char *region) {
-  if (region && strncmp(region, "cn-", 3) == 0)
-    return "amazonaws.com.cn";
-  if (region && strncmp(region, "eusc-", 5) == 0)
-    return "amazonaws.eu";
-  return "amazonaws.com";
+static const struct partition *partition_of(const char *region) {
+  size_t i;
+
+  for (i = 0; region && i + 1 < NPARTITIONS; i++)
+    if (strncmp(region, partitions[i].prefix, strlen(partitions[i].prefix)) ==
+        0)
+      return &partitions[i];
+  return &partitions[NPARTITIONS - 1];
 }
 
-static int listed(const char *const *list, const char *region) {
-  for (; region && *list; list++)
-    if (strcmp(*list, region) == 0)
-      return 1;
-  return 0;
+const char *pc_endpoint_partition(const char *region) {
+  return partition_of(region)->name;
+}
+
+const char *pc_endpoint_suffix(const char *region) {
+  return partition_of(region)->suffix;
+}
+
+static const char *fips_host(const char *service, const char *region) {
+  size_t i;
+
+  for (i = 0; service && region && i < NFIPS; i++)
+    if (strcmp(fips_hosts[i].service, service) == 0 &&
+        strcmp(fips_hosts[i].region, region) == 0)
+      return fips_hosts[i].host;
+  return NULL;
 }
 
 int pc_endpoint_has_fips(const char *service, const char *region) {
-  if (service && strcmp(service, "cognito-idp") == 0)
-    return listed(fips_idp, region);
-  if (service && strcmp(service, "cognito-identity") == 0)
-    return listed(fips_identity, region);
-  return 0;
+  return fips_host(service, region) != NULL;
 }
 
-int pc_endpoint_fips_only(const char *region) {
-  return region && strncmp(region, "us-gov-", 7) == 0;
-}
+/* A heap string printed from a literal format, or NULL without memory. */
+#define PRINT_NEW(out, ...)                                                    \
+  do {                                                                         \
+    int n_ = snprintf(NULL, 0, __VA_ARGS__);                                   \
+    (out) = n_ < 0 ? NULL : malloc((size_t)n_ + 1);                            \
+    if ((out) != NULL)                                                         \
+      (void)snprintf((out), (size_t)n_ + 1, __VA_ARGS__);                      \
+  } while (0)
 
 char *pc_endpoint_url(const char *service, const char *region, int fips) {
-  const char *suffix = pc_endpoint_suffix(region), *f;
+  const char *host;
   char *s;
-  int n;
 
   if (service == NULL || region == NULL)
     return NULL;
-  f = fips || pc_endpoint_fips_only(region) ? "-fips" : "";
-  n = snprintf(NULL, 0, "https://%s%s.%s.%s/", service, f, region, suffix);
-  if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
-    return NULL;
-  (void)snprintf(s, (size_t)n + 1, "https://%s%s.%s.%s/", service, f, region,
-                 suffix);
+  /* A FIPS host where the data lists one; elsewhere the plain host (the
+   * configuration refuses use_fips where there is none: cfg.c). */
+  if (fips && (host = fips_host(service, region)) != NULL)
+    PRINT_NEW(s, "https://%s/", host);
+  else
+    PRINT_NEW(s, "https://%s.%s.%s/", service, region,
+              pc_endpoint_suffix(region));
   return s;
 }
 
 char *pc_endpoint_issuer_path(const char *region, const char *pool_id) {
-  const char *suffix = pc_endpoint_suffix(region);
   char *s;
-  int n;
 
   if (region == NULL || pool_id == NULL)
     return NULL;
-  n = snprintf(NULL, 0, "cognito-idp.%s.%s/%s", region, suffix, pool_id);
-  if (n < 0 || (s = malloc((size_t)n + 1)) == NULL)
+  PRINT_NEW(s, "cognito-idp.%s.%s/%s", region, pc_endpoint_suffix(region),
+            pool_id);
+  return s;
+}
+
+char *pc_endpoint_issuer(const char *region, const char *pool_id,
+                         enum pc_issuer_form form) {
+  const char *host =
+      form == PC_ISSUER_UPDATED ? "issuer-cognito-idp" : "cognito-idp";
+  char *s;
+
+  if (region == NULL || pool_id == NULL)
     return NULL;
-  (void)snprintf(s, (size_t)n + 1, "cognito-idp.%s.%s/%s", region, suffix,
-                 pool_id);
+  PRINT_NEW(s, "https://%s.%s.%s/%s", host, region, pc_endpoint_suffix(region),
+            pool_id);
   return s;
 }

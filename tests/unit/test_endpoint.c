@@ -72,12 +72,29 @@ static void test_partitions(void) {
             "https://cognito-idp-fips.us-east-2.amazonaws.com/",
             "https://cognito-idp.us-east-2.amazonaws.com/us-east-2_Ab1",
             "cognito-idp.us-east-2.amazonaws.com/us-east-2_Ab1");
-  /* GovCloud: Cognito there has FIPS hosts only. */
+  /* GovCloud, as botocore's endpoint data has it (issue 24 item 7 changed
+   * this: us-gov-west-1 went to its FIPS host even without use_fips): the
+   * plain host by default, the FIPS host with use_fips. */
   check_url("us-gov-west-1", "us-gov-west-1_Ab1", NULL,
+            "https://cognito-idp.us-gov-west-1.amazonaws.com/",
+            "https://cognito-idp.us-gov-west-1.amazonaws.com/"
+            "us-gov-west-1_Ab1",
+            "cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Ab1");
+  check_url("us-gov-west-1", "us-gov-west-1_Ab1", fips,
             "https://cognito-idp-fips.us-gov-west-1.amazonaws.com/",
             "https://cognito-idp.us-gov-west-1.amazonaws.com/"
             "us-gov-west-1_Ab1",
             "cognito-idp.us-gov-west-1.amazonaws.com/us-gov-west-1_Ab1");
+  /* us-gov-east-1 has no FIPS host: never sent to one. */
+  check_url("us-gov-east-1", "us-gov-east-1_Ab1", NULL,
+            "https://cognito-idp.us-gov-east-1.amazonaws.com/",
+            "https://cognito-idp.us-gov-east-1.amazonaws.com/"
+            "us-gov-east-1_Ab1",
+            "cognito-idp.us-gov-east-1.amazonaws.com/us-gov-east-1_Ab1");
+  check_url("us-iso-east-1", "us-iso-east-1_Ab1", NULL,
+            "https://cognito-idp.us-iso-east-1.c2s.ic.gov/",
+            "https://cognito-idp.us-iso-east-1.c2s.ic.gov/us-iso-east-1_Ab1",
+            "cognito-idp.us-iso-east-1.c2s.ic.gov/us-iso-east-1_Ab1");
 
   ok(pc_endpoint_region_ok("ap-southeast-5", 14), "ap-southeast-5");
   ok(!pc_endpoint_region_ok("useast1", 7), "useast1 refused");
@@ -87,11 +104,86 @@ static void test_partitions(void) {
   ok(!pc_endpoint_region_ok("US-east-1", 9), "upper case refused");
 }
 
+/* Each partition of botocore's data: its name and DNS suffix. */
+static void test_partition_table(void) {
+  static const struct {
+    const char *region, *partition, *suffix;
+  } want[] = {
+      {"us-east-1", "aws", "amazonaws.com"},
+      {"mx-central-1", "aws", "amazonaws.com"},
+      {"cn-northwest-1", "aws-cn", "amazonaws.com.cn"},
+      {"us-gov-east-1", "aws-us-gov", "amazonaws.com"},
+      {"us-iso-west-1", "aws-iso", "c2s.ic.gov"},
+      {"us-isob-east-1", "aws-iso-b", "sc2s.sgov.gov"},
+      {"eu-isoe-west-1", "aws-iso-e", "cloud.adc-e.uk"},
+      {"us-isof-south-1", "aws-iso-f", "csp.hci.ic.gov"},
+      {"eusc-de-east-1", "aws-eusc", "amazonaws.eu"},
+  };
+  size_t i;
+
+  for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+    is_str(pc_endpoint_partition(want[i].region), want[i].partition,
+           "%s is in %s", want[i].region, want[i].partition);
+    is_str(pc_endpoint_suffix(want[i].region), want[i].suffix,
+           "%s: DNS suffix %s", want[i].region, want[i].suffix);
+    ok(pc_endpoint_region_ok(want[i].region, strlen(want[i].region)),
+       "%s is a region name", want[i].region);
+  }
+}
+
+/* The FIPS hosts the data lists, and none where it lists none. */
+static void test_fips_table(void) {
+  static const char *const us[] = {"us-east-1", "us-east-2", "us-west-1",
+                                   "us-west-2"};
+  static const char *const none[] = {"eu-west-1",     "ca-central-1",
+                                     "cn-north-1",    "eusc-de-east-1",
+                                     "us-iso-east-1", "us-gov-east-1"};
+  char *u;
+  size_t i;
+
+  for (i = 0; i < 4; i++) {
+    ok(pc_endpoint_has_fips("cognito-idp", us[i]) &&
+           pc_endpoint_has_fips("cognito-identity", us[i]) &&
+           pc_endpoint_has_fips("sts", us[i]),
+       "%s: FIPS hosts of all three services", us[i]);
+  }
+  for (i = 0; i < sizeof(none) / sizeof(none[0]); i++)
+    ok(!pc_endpoint_has_fips("cognito-idp", none[i]) &&
+           !pc_endpoint_has_fips("cognito-identity", none[i]),
+       "%s: no Cognito FIPS host", none[i]);
+  ok(pc_endpoint_has_fips("cognito-idp", "us-gov-west-1") &&
+         pc_endpoint_has_fips("cognito-identity", "us-gov-west-1"),
+     "us-gov-west-1: Cognito FIPS hosts");
+  u = pc_endpoint_url("cognito-identity", "us-gov-east-1", 1);
+  is_str(u, "https://cognito-identity.us-gov-east-1.amazonaws.com/",
+         "us-gov-east-1: never a FIPS host, even when asked");
+  free(u);
+  u = pc_endpoint_url("cognito-identity", "us-west-2", 1);
+  is_str(u, "https://cognito-identity-fips.us-west-2.amazonaws.com/",
+         "cognito-identity FIPS host");
+  free(u);
+  u = pc_endpoint_url("sts", "us-gov-west-1", 1);
+  is_str(u, "https://sts.us-gov-west-1.amazonaws.com/",
+         "GovCloud STS: the FIPS variant is the plain host");
+  free(u);
+  u = pc_endpoint_url("sts", "us-east-2", 1);
+  is_str(u, "https://sts-fips.us-east-2.amazonaws.com/", "STS FIPS host");
+  free(u);
+  u = pc_endpoint_url("sts", "cn-north-1", 0);
+  is_str(u, "https://sts.cn-north-1.amazonaws.com.cn/", "STS in China");
+  free(u);
+}
+
 static void test_fips_refused(void) {
   static const char *const fips[] = {"use_fips", "true", NULL};
   static const char *const fips_id[] = {
-      "use_fips", "true", "identity_pool_id",
-      "us-gov-east-1:11111111-2222-3333-4444-555555555555", NULL};
+      "use_fips",
+      "true",
+      "idp_endpoint",
+      "https://vpce.example.test",
+      "identity_pool_id",
+      "us-gov-east-1:11111111-2222-3333-4444-555555555555",
+      NULL};
   static const char *const fips_override[] = {
       "use_fips", "true", "idp_endpoint", "https://vpce.example.test", NULL};
   struct pc_config c;
@@ -102,6 +194,11 @@ static void test_fips_refused(void) {
   pc_config_free(&c);
   ok(make(&c, "cn-north-1", "cn-north-1_Ab1", fips) != 0,
      "use_fips in China refused: %s", err.detail);
+  pc_config_free(&c);
+  ok(make(&c, "us-gov-east-1", "us-gov-east-1_Ab1", fips) != 0 &&
+         strstr(err.detail, "user pools") &&
+         strstr(err.detail, "us-gov-east-1"),
+     "use_fips in us-gov-east-1 refused: %s", err.detail);
   pc_config_free(&c);
   ok(make(&c, "us-gov-east-1", "us-gov-east-1_Ab1", fips_id) != 0 &&
          strstr(err.detail, "identity pools"),
@@ -202,6 +299,8 @@ static void test_user_context(void) {
 
 int main(void) {
   test_partitions();
+  test_partition_table();
+  test_fips_table();
   test_fips_refused();
   test_proxy_key();
   test_user_context();
