@@ -89,4 +89,6 @@ def get_tokens_from_refresh_token(st, body):
         grace = client.rotation_grace()
         first = st.now() + grace
         grant["replaced_at"] = min(grant.get("replaced_at") or first, first)
-    return out
+    # GetTokensFromRefreshTokenResponse has AuthenticationResult only (no
+    # ChallengeParameters, unlike InitiateAuth's answer).
+    return {"AuthenticationResult": out["AuthenticationResult"]}
