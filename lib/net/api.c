@@ -307,6 +307,10 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
   if (st != PC_OK && err->type[0])
     (void)pc_error_set(err, st, "%s: %s [%s]", err->type, err->message,
                        pc_errtable_find(err->type, err->message)->note);
+  else if (st == PC_ERR_PROTOCOL && err->message[0])
+    /* what was wrong with the reply ("reply is not a JSON object") */
+    (void)pc_error_set(err, st, "%s: %s: %s", op, pc_status_str(st),
+                       err->message);
   else if (st != PC_OK)
     (void)pc_error_set(err, st, "%s: %s", op,
                        pc_http_failure(cl->http) ? pc_http_failure(cl->http)

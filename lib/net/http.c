@@ -489,9 +489,14 @@ static int set_request(struct pc_http *h, const char *url, const char *target,
 }
 
 /* What libcurl's answer rc means: OK with *status, or the failure (and
- * h->failure's words for a reply too large). */
+ * h->failure's words for a reply too large). is_get: a document (the JWKS),
+ * whose Content-Type must name JSON; an API call's reply is judged by its
+ * body whatever its Content-Type, as botocore does (moto answers
+ * cognito-identity calls as text/html): lib/net/api.c reads a JSON object
+ * and nothing else. */
 static enum pc_status transfer_status(struct pc_http *h, CURLcode rc,
-                                      long *status, struct pc_buf *resp) {
+                                      int is_get, long *status,
+                                      struct pc_buf *resp) {
   struct curl_state *cs = h->opaque;
   char *ctype = NULL;
 
@@ -502,11 +507,11 @@ static enum pc_status transfer_status(struct pc_http *h, CURLcode rc,
       *status = 0;
       return PC_ERR_PROTOCOL;
     }
-    /* A body that is not JSON (a proxy's or captive portal's page) is
-     * never read: no tokens, no error type from it; the status stays. */
-    if (curl_easy_getinfo(cs->easy, CURLINFO_CONTENT_TYPE, &ctype) !=
-            CURLE_OK ||
-        !pc_http_json_type(ctype))
+    /* A document that is not JSON (a proxy's or captive portal's page) is
+     * never read; the status stays. */
+    if (is_get && (curl_easy_getinfo(cs->easy, CURLINFO_CONTENT_TYPE, &ctype) !=
+                       CURLE_OK ||
+                   !pc_http_json_type(ctype)))
       pc_buf_free(resp);
     return PC_OK;
   }
@@ -556,7 +561,7 @@ static enum pc_status curl_call(struct pc_http *h, const char *url,
   } else {
     start = now_ms();
     rc = curl_easy_perform(cs->easy);
-    st = transfer_status(h, rc, status, resp);
+    st = transfer_status(h, rc, target == NULL, status, resp);
     if (st != PC_OK) {
       h->cause = st == PC_ERR_NOMEM
                      ? PC_CAUSE_LOCAL

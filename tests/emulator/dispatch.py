@@ -10,6 +10,7 @@ import identity
 import mfa_setup
 import passwords
 import refresh
+import reply_style
 import signout
 import sigv4
 import usercontext
@@ -66,7 +67,8 @@ OPERATIONS = {
 # pam_cognito-sync's calls (SigV4-checked in server.py) and the key control.
 OPERATIONS[IDP].update(admin_list.OPERATIONS)
 OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS,
-                           **usercontext.CONTROL_OPERATIONS)
+                           **usercontext.CONTROL_OPERATIONS,
+                           **reply_style.CONTROL_OPERATIONS)
 
 
 def resolve(target):

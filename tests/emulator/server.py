@@ -10,6 +10,7 @@ import uuid
 
 import dispatch
 import fault_replies
+import reply_style
 import sigv4
 import usercontext
 from errors import CognitoError
@@ -32,6 +33,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         super().setup()
         self.counted = False
         self.active_fault = None  # the fault of the request being answered
+        self.reply_service = None  # the service of the request being answered
 
     # -- plumbing ----------------------------------------------------------
     def _read_body(self):
@@ -64,6 +66,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if message:
                 headers.append(("x-amzn-ErrorMessage",
                                 message.encode("ascii", "replace").decode("ascii")))
+        if reply_style.applies(self.server.state, self.reply_service):
+            # moto's way: text/html over the JSON body, one answer a connection
+            content_type = reply_style.MOTO_TYPE
+            headers.append(("Connection", "close"))
+            self.close_connection = True
         fault_replies.send(self, self.active_fault, status, payload, content_type, headers)
 
     def _send_json(self, status, obj):
@@ -75,6 +82,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     # -- methods -------------------------------------------------------------
     def do_GET(self):
         self.active_fault = None
+        self.reply_service = None
         path = self.path.split("?")[0]
         if path == "/health":
             self._send_json(200, {"status": "ok"})
@@ -116,6 +124,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
     def do_POST(self):
         st = self.server.state
         self.active_fault = None
+        self.reply_service = None
         try:
             body = self._read_body()
         except ValueError:
@@ -137,6 +146,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                                           "Unknown operation %s" % (target or "(missing X-Amz-Target)")))
             return
         service, op, fn = resolved
+        if not is_control:
+            self.reply_service = service
         if service == dispatch.IDP and op in sigv4.SIGNED_OPERATIONS:
             try:
                 with st.lock:

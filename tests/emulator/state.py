@@ -10,6 +10,7 @@ import faults
 import tokens
 import userpool
 import identity
+import reply_style
 
 DEFAULT_OPTIONS = {
     "SessionTtlSeconds": 180,
@@ -85,6 +86,7 @@ class State:
             self.devices = {}        # device key -> devices.Device
             self.device_groups = {}  # (pool id, username) -> device group key
             self.contexts = {}       # operation -> its last context (usercontext.py)
+            self.reply_style = reply_style.from_fixture(self.fixture)
             self.keys.reset()
             self.faults.clear()
             self.stats.reset()

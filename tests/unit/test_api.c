@@ -615,8 +615,10 @@ enum srv_mode {
   SRV_SILENT,
   SRV_HUGE_LENGTH,
   SRV_HUGE_CLOSE,
-  SRV_HUGE_HEADER, /* one header line past libcurl's 100 kB */
-  SRV_MANY_HEADERS /* short lines, past PC_HTTP_MAX_HEADERS in all */
+  SRV_HUGE_HEADER,  /* one header line past libcurl's 100 kB */
+  SRV_MANY_HEADERS, /* short lines, past PC_HTTP_MAX_HEADERS in all */
+  SRV_MOTO,         /* JSON as text/html, Connection: close (moto's server) */
+  SRV_HTML          /* an HTML page as text/html, Connection: close */
 };
 
 struct srv {
@@ -772,6 +774,19 @@ static void srv_conn(struct srv *s, int fd) {
                          s->mode == SRV_HUGE_HEADER ? 200 * 1024 : 100);
       send_all(fd, "Content-Length: 2\r\n\r\n{}", 23);
       return;
+    }
+    if (s->mode == SRV_MOTO || s->mode == SRV_HTML) {
+      const char *b = s->mode == SRV_MOTO ? "{\"IdentityId\":\"x\"}"
+                                          : "<html><body>hello</body></html>";
+      char h[256];
+      int k = snprintf(h, sizeof(h),
+                       "HTTP/1.1 200 OK\r\nContent-Type: text/html; "
+                       "charset=utf-8\r\nContent-Length: %zu\r\n"
+                       "Connection: close\r\n\r\n%s",
+                       strlen(b), b);
+
+      send_all(fd, h, (size_t)k);
+      return; /* closed after every answer */
     }
     if (s->mode == SRV_HUGE_CLOSE) {
       static const char h[] = "HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n";
@@ -932,6 +947,56 @@ static void test_curl_keepalive(void) {
   srv_stop(&s);
 }
 
+/* A server that speaks the AWS JSON protocol as moto's does: a JSON body
+ * as text/html, the connection closed after every answer. The body decides
+ * (as in botocore); each closed connection costs a reconnect, no failure.
+ * An HTML page is still no answer. */
+static void test_curl_moto(enum srv_mode mode) {
+  struct srv s;
+  struct pc_config cfg;
+  struct pc_client cl;
+  struct pc_error err;
+  json_object *req, *resp = NULL;
+  char url[64];
+  enum pc_status st[3];
+  int i;
+
+  if (srv_start(&s, mode) != 0) {
+    ok(0, "server start");
+    return;
+  }
+  (void)snprintf(url, sizeof(url), "http://127.0.0.1:%d/", s.port);
+  if (real_client(&cfg, &cl, url, "5") != 0) {
+    ok(0, "client setup");
+    srv_stop(&s);
+    return;
+  }
+  req = big_request(16);
+  for (i = 0; i < 3; i++) {
+    st[i] = pc_api_call(&cl, PC_IDENTITY_POOL, "GetId", req, &resp, &err);
+    if (mode == SRV_MOTO)
+      ok(st[i] == PC_OK && pc_json_str(resp, "IdentityId") != NULL,
+         "call %d: a JSON body as text/html is read (%s)", i + 1,
+         pc_status_str(st[i]));
+    else
+      ok(st[i] == PC_ERR_PROTOCOL && resp == NULL &&
+             strstr(err.detail, "not a JSON object") != NULL,
+         "call %d: an HTML page is malformed (%s: %s)", i + 1,
+         pc_status_str(st[i]), err.detail);
+    json_object_put(resp);
+    resp = NULL;
+  }
+  json_object_put(req);
+  pthread_mutex_lock(&s.mu);
+  ok(s.requests == 3 && s.accepts == 3,
+     "Connection: close: one connection per call (%d requests, %d accepts)",
+     s.requests, s.accepts);
+  pthread_mutex_unlock(&s.mu);
+  pc_client_free(&cl);
+  pc_config_free(&cfg);
+  srv_stop(&s);
+}
+
 static void test_curl_silent(void) {
   struct srv s;
   struct pc_config cfg;
@@ -1073,6 +1138,8 @@ int main(void) {
   test_transport_refuses();
   test_curl_keepalive();
   test_curl_silent();
+  test_curl_moto(SRV_MOTO);
+  test_curl_moto(SRV_HTML);
   test_curl_huge(SRV_HUGE_LENGTH, "a Content-Length over the maximum");
   test_curl_huge(SRV_HUGE_CLOSE, "a streamed body over the maximum");
   test_curl_huge(SRV_HUGE_HEADER, "one header line of 200 kB");
