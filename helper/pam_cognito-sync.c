@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
+#include "admit/access.h"
 #include "config/cfg.h"
 #include "helper/cli.h"
 #include "net/api.h"
@@ -18,7 +20,9 @@
 #include "sync/aws_chain.h"
 #include "sync/nssbuild.h"
 #include "sync/nssfiles.h"
+#include "sync/nssstate.h"
 #include "sync/poolsnap.h"
+#include "sync/sshkeys.h"
 
 #define PROG "pam_cognito-sync"
 
@@ -117,19 +121,24 @@ static int add_user(json_object *user, void *ud) {
   return rc < 0 ? -1 : 0;
 }
 
-/* The attributes the sync takes names and uids from that a user might
- * write (NULL-terminated, roles beside): uid_attribute, and login_claim
+/* The attributes the sync takes names, uids and keys from that a user
+ * might write (NULL-terminated, roles beside): uid_attribute,
+ * ssh_keys_attribute, and login_claim
  * unless it is the user name or sub; for email and phone_number it is the
  * verified flag that must be out of the users' reach (a user may change
  * the address; poolsnap drops it until verified). */
-static size_t trusted_attrs(const struct pc_config *cfg, const char *attrs[3],
-                            const char *roles[3]) {
+static size_t trusted_attrs(const struct pc_config *cfg, const char *attrs[4],
+                            const char *roles[4]) {
   const char *claim = cfg->login_claim;
   size_t n = 0;
 
   if (cfg->uid_attribute != NULL) {
     attrs[n] = cfg->uid_attribute;
     roles[n++] = "uid_attribute";
+  }
+  if (cfg->ssh_keys_attribute != NULL) {
+    attrs[n] = cfg->ssh_keys_attribute;
+    roles[n++] = "ssh_keys_attribute";
   }
   if (strcmp(claim, "email") == 0 || strcmp(claim, "phone_number") == 0) {
     attrs[n] = strcmp(claim, "email") == 0 ? "email_verified"
@@ -151,7 +160,7 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   struct pc_client cl;
   struct pc_http *http;
   struct fill f = {snap, cfg, o, NULL};
-  const char *attrs[3], *roles[3];
+  const char *attrs[4], *roles[4];
   enum pc_status st;
   struct pc_error e;
   long pages = 0;
@@ -223,6 +232,24 @@ static void filter_groups(struct pc_snap *snap, char *const *groups,
   snap->n = k;
 }
 
+/* What the fleet keys add after the account files: the SSH keys and the
+ * state the account stage and the next run read. */
+static void fleet(const struct pc_config *cfg, const struct pc_snap *snap,
+                  const struct pc_nss_db *db, struct opts *o) {
+  struct pc_syncstate now;
+  struct pc_error e;
+
+  pc_error_clear(&e);
+  if (pc_sshkeys_write(cfg, snap, db, note, o, &e) != 0)
+    cli_die("SSH keys: %s", e.detail);
+  if (pc_nss_state_make(cfg, snap, db, pc_access_rules_admit, time(NULL),
+                        &now) != 0)
+    cli_die("out of memory");
+  if (pc_nss_state_write(cfg, &now, &e) != 0)
+    cli_die("%s", e.detail);
+  pc_syncstate_free(&now);
+}
+
 int main(int argc, char **argv) {
   static const struct pc_nss_paths sys = {"/etc/passwd", "/etc/group", NULL,
                                           NULL, NULL};
@@ -277,6 +304,7 @@ int main(int argc, char **argv) {
   if (pc_nss_write(&cfg, &db, &e) != 0)
     cli_die("%s; the previous files are left as they were", e.detail);
   note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng, cfg.nss_dir);
+  fleet(&cfg, &snap, &db, &o);
   /* Removed users' cache areas go now, not at the next login. */
   (void)pc_cache_sweep(cfg.cache_dir);
   pc_nss_db_free(&db);

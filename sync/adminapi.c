@@ -265,7 +265,9 @@ static int check_client(struct pc_client *cl, const char *id,
             ? ""
             : ", since it has no WriteAttributes list (the default lets "
               "users write their attributes)",
-        strcmp(roles[i], "uid_attribute") == 0 ? "uid" : "login name");
+        strcmp(roles[i], "uid_attribute") == 0        ? "uid"
+        : strcmp(roles[i], "ssh_keys_attribute") == 0 ? "SSH keys"
+                                                      : "login name");
     rc = 0;
   }
   json_object_put(resp);

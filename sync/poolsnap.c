@@ -67,6 +67,7 @@ static void user_free(struct pc_snap_user *u) {
   free(u->sub);
   free(u->login);
   free(u->uid);
+  free(u->keys);
   memset(u, 0, sizeof(*u));
 }
 
@@ -117,6 +118,7 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   if (dup_opt(&u.username, name) != 0 || dup_opt(&u.sub, sub) != 0 ||
       dup_opt(&u.login, login) != 0 ||
       dup_opt(&u.uid, attribute(user, cfg->uid_attribute)) != 0 ||
+      dup_opt(&u.keys, attribute(user, cfg->ssh_keys_attribute)) != 0 ||
       push_user(s, &u) != 0) {
     user_free(&u);
     return -1;
@@ -175,6 +177,7 @@ static json_object *to_json(const struct pc_snap *s) {
           pc_json_add_str(o, "Username", u->username) != 0 ||
           pc_json_add_str(o, "sub", u->sub) != 0 ||
           add_opt(o, "login", u->login) != 0 || add_opt(o, "uid", u->uid) ||
+          add_opt(o, "ssh_keys", u->keys) != 0 ||
           (u->unverified &&
            json_object_object_add(o, "LoginUnverified",
                                   json_object_new_boolean(1)) != 0) ||
@@ -283,7 +286,8 @@ static int import_group(struct pc_snap *s, json_object *g) {
     if (dup_opt(&u.username, pc_json_str(o, "Username")) != 0 ||
         dup_opt(&u.sub, pc_json_str(o, "sub")) != 0 ||
         dup_opt(&u.login, opt_str(o, "login", &bad)) != 0 ||
-        dup_opt(&u.uid, opt_str(o, "uid", &bad)) != 0 || bad ||
+        dup_opt(&u.uid, opt_str(o, "uid", &bad)) != 0 ||
+        dup_opt(&u.keys, opt_str(o, "ssh_keys", &bad)) != 0 || bad ||
         push_user(s, &u) != 0) {
       user_free(&u);
       return -1;

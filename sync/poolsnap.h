@@ -15,6 +15,7 @@ struct pc_snap_user {
   char *sub;      /* immutable id: the key of the uid hash */
   char *login;    /* value of login_claim (Username for cognito:username) */
   char *uid;      /* value of uid_attribute, or NULL */
+  char *keys;     /* value of ssh_keys_attribute (unchecked), or NULL */
   int enabled;
   int unverified; /* login left out: email/phone_number not verified */
 };
@@ -35,7 +36,8 @@ int pc_snap_add_group(struct pc_snap *s, const char *name)
     __attribute__((warn_unused_result));
 
 /* Append a ListUsersInGroup user object to the last group, keeping only
- * Username, Enabled, sub, the login_claim and uid_attribute attributes.
+ * Username, Enabled, sub, the login_claim, uid_attribute and
+ * ssh_keys_attribute attributes.
  * An email or phone_number login_claim is kept only when its verified flag
  * is "true" (else login is NULL and unverified set): a user can change
  * their own address, not its verification.

@@ -17,6 +17,7 @@
 #include "base/error.h"
 #include "base/json.h"
 #include "base/secret.h"
+#include "config/syncstate.h"
 #include "net/unavail.h"
 #include "store/private_files.h"
 #include "tokens/tokens.h"
@@ -269,6 +270,57 @@ out:
   return res;
 }
 
+/* No record of a password login here: a user pam_cognito-sync wrote (an
+ * SSH key user, say) is decided from what the last run saw: the user was
+ * enabled and these were their synced groups; today's rules apply, and a
+ * state older than account_grace decides nothing (a stopped timer must not
+ * keep admitting). *found: the state named the user. */
+static enum pc_account_result synced(const struct pc_config *cfg,
+                                     const char *user, uid_t uid, time_t now,
+                                     int *found, struct pc_error *why) {
+  const struct pc_synced_user *u;
+  struct pc_syncstate st;
+  struct pc_error e;
+  enum pc_account_result res;
+  long long age;
+
+  *found = 0;
+  pc_error_clear(&e);
+  if (pc_syncstate_load(cfg, &st, &e) != PC_OK) {
+    if (e.status == PC_ERR_USER_UNKNOWN)
+      return PC_ACCOUNT_UNKNOWN;
+    pc_error_set(why, PC_ERR_CONFIG, "the synced state: %s", e.detail);
+    *found = 1;
+    return PC_ACCOUNT_ERROR;
+  }
+  u = pc_syncstate_find(&st, user, (long)uid);
+  age = (long long)now - st.written;
+  if (u == NULL) {
+    res = PC_ACCOUNT_UNKNOWN;
+  } else if (age < 0 || age >= cfg->account_grace) {
+    pc_error_set(why, PC_ERR_PROTOCOL,
+                 "no password login here; the synced state is %lld s old, "
+                 "account_grace is %ld s (is the pam_cognito-sync timer "
+                 "running?)",
+                 age, cfg->account_grace);
+    res = PC_ACCOUNT_STALE;
+  } else if (!pc_access_rules_admit(cfg, user, u->groups)) {
+    pc_error_set(why, PC_ERR_DENIED,
+                 "by the groups pam_cognito-sync saw %lld s ago: not in "
+                 "allowed_users%s",
+                 age,
+                 cfg->allowed_groups ? " and in none of allowed_groups" : "");
+    res = PC_ACCOUNT_NOT_ALLOWED;
+  } else {
+    pc_error_set(why, PC_OK,
+                 "admitted by the groups pam_cognito-sync saw %lld s ago", age);
+    res = PC_ACCOUNT_OK;
+  }
+  *found = u != NULL;
+  pc_syncstate_free(&st);
+  return res;
+}
+
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
                                         uid_t uid, time_t now,
                                         int user_can_signal, int *graced,
@@ -288,6 +340,11 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   if (rc < 0) /* never "unknown": stacks skip that with user_unknown=ignore */
     return PC_ACCOUNT_ERROR;
   if (rc != 0) {
+    int found;
+
+    res = synced(cfg, user, uid, now, &found, why);
+    if (found)
+      return res;
     if (why == NULL || why->detail[0] == '\0')
       pc_error_set(why, PC_ERR_PROTOCOL,
                    "never logged in here with a password");

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pam_cognito.conf: the table of its 46 keys (the file and the module
+/* pam_cognito.conf: the table of its 50 keys (the file and the module
  * arguments name the same keys), the one setter that parses and checks a
  * value of any key, the loader that opens the file safely and feeds each
  * setting to the setter, and pc_config_validate's checks across keys. */
@@ -25,6 +25,7 @@
 #include "base/secret.h"
 #include "config/cfg.h"
 #include "config/endpoint.h"
+#include "config/fleetmaps.h"
 #include "config/metadata.h"
 #include "config/reserved_uids.h"
 #include "config/urlpolicy.h"
@@ -32,7 +33,7 @@
 /* Every key is a short line; anything near this size is a mistake. */
 #define PC_CONFIG_MAX_SIZE (64 * 1024)
 
-enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW, K_LIST, K_MAP };
+enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW, K_LIST, K_MAP, K_SUDO, K_LOCAL };
 
 /* One row per key: the file loader and the module arguments both go through
  * pc_config_set, which finds the row by name. A string key with a format
@@ -268,6 +269,12 @@ static const struct key_def keys[] = {
     FMT_KEY(imds_endpoint, imds_endpoint_ok,
             "http://169.254.169.254, https://, or http:// to a loopback host "
             "(at most 200 characters)"),
+    FMT_KEY(ssh_keys_attribute, uid_attribute_ok,
+            "custom:<name> (a name of 1 to 20 characters) or a standard "
+            "attribute"),
+    {KEY(sudo_rules, K_SUDO)},
+    {KEY(local_groups, K_LOCAL)},
+    BOOL_KEY(end_sessions),
     BOOL_KEY(send_user_context),
     {KEY(client_metadata, K_MAP)},
     BOOL_KEY(use_fips),
@@ -275,7 +282,7 @@ static const struct key_def keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-_Static_assert(NKEYS == 46, "the opening comment counts the keys");
+_Static_assert(NKEYS == 50, "the opening comment counts the keys");
 
 static const struct key_def *find_key(const char *name) {
   size_t i;
@@ -497,13 +504,17 @@ static enum pc_status set_flow(const struct key_def *k, void *dst,
   return PC_OK;
 }
 
-/* K_LIST ("a,b,c") and K_MAP (client_metadata's "key=value" lines): the
- * new list replaces the old one only when all of it parsed. */
+/* K_LIST ("a,b,c"), K_MAP (client_metadata's "key=value" lines), K_SUDO
+ * and K_LOCAL ("group=value" lines, fleetmaps.h): the new list replaces
+ * the old one only when all of it parsed. */
 static enum pc_status set_list(const struct key_def *k, void *dst,
                                const char *value, struct pc_error *err) {
   char **l = NULL, ***lp = dst;
-  enum pc_status st = k->kind == K_MAP ? pc_metadata_parse(value, &l, err)
-                                       : parse_list(k->name, value, &l, err);
+  enum pc_status st =
+      k->kind == K_MAP     ? pc_metadata_parse(value, &l, err)
+      : k->kind == K_SUDO  ? pc_fleet_map_parse(PC_FLEET_SUDO, value, &l, err)
+      : k->kind == K_LOCAL ? pc_fleet_map_parse(PC_FLEET_GROUPS, value, &l, err)
+                           : parse_list(k->name, value, &l, err);
 
   if (st != PC_OK)
     return st;
@@ -536,6 +547,8 @@ enum pc_status pc_config_set(struct pc_config *c, const char *key,
     return set_flow(k, dst, value, err);
   case K_LIST:
   case K_MAP:
+  case K_SUDO:
+  case K_LOCAL:
     return set_list(k, dst, value, err);
   }
   return pc_error_set(err, PC_ERR_CONFIG, "%s: internal error", k->name);
@@ -739,6 +752,31 @@ static int join_pairs(config_setting_t *s, char *buf, size_t size) {
   return 0;
 }
 
+/* A libconfig group of string lists as "key=a,b" lines (local_groups):
+ * 0, or -1 when a member is not a list of strings or buf is too small. */
+static int join_list_pairs(config_setting_t *s, char *buf, size_t size) {
+  char inner[PC_LIST_MAX * (PC_LIST_ITEM_MAX + 1) + 1];
+  int i, n = config_setting_length(s), w;
+  size_t len = 0;
+
+  buf[0] = '\0';
+  for (i = 0; i < n; i++) {
+    config_setting_t *e = config_setting_get_elem(s, (unsigned)i);
+    int t = e ? config_setting_type(e) : CONFIG_TYPE_NONE;
+
+    if ((t != CONFIG_TYPE_LIST && t != CONFIG_TYPE_ARRAY) ||
+        config_setting_name(e) == NULL ||
+        join_strings(e, inner, sizeof(inner)) != 0)
+      return -1;
+    w = snprintf(buf + len, size - len, "%s=%s\n", config_setting_name(e),
+                 inner);
+    if (w < 0 || (size_t)w >= size - len)
+      return -1;
+    len += (size_t)w;
+  }
+  return 0;
+}
+
 /* Turn one libconfig value into the text form pc_config_set takes, after
  * checking that its type fits the key. */
 static int apply_setting(struct pc_config *c, const char *path,
@@ -789,8 +827,18 @@ static int apply_setting(struct pc_config *c, const char *path,
     }
     break;
   case K_MAP:
+  case K_SUDO:
     if (type != CONFIG_TYPE_GROUP || join_pairs(s, list, sizeof(list)) != 0)
-      want = "a group of strings, like { source = \"%h\"; }";
+      want = k->kind == K_MAP
+                 ? "a group of strings, like { source = \"%h\"; }"
+                 : "a group of strings, like { ops = \"ALL=(ALL:ALL) ALL\"; }";
+    else
+      value = list;
+    break;
+  case K_LOCAL:
+    if (type != CONFIG_TYPE_GROUP ||
+        join_list_pairs(s, list, sizeof(list)) != 0)
+      want = "a group of string lists, like { ops = [\"docker\"]; }";
     else
       value = list;
     break;
@@ -1049,7 +1097,8 @@ void pc_config_free(struct pc_config *c) {
   for (i = 0; i < NKEYS; i++) {
     if (keys[i].kind == K_STR)
       pc_free_secret((char **)(void *)((char *)c + keys[i].offset));
-    else if (keys[i].kind == K_LIST || keys[i].kind == K_MAP)
+    else if (keys[i].kind == K_LIST || keys[i].kind == K_MAP ||
+             keys[i].kind == K_SUDO || keys[i].kind == K_LOCAL)
       free_list((char ***)(void *)((char *)c + keys[i].offset));
   }
   memset(c, 0, sizeof(*c));

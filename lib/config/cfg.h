@@ -65,6 +65,11 @@ struct pc_config {
   char *home_base;       /* home = home_base/<name>; /home */
   char *default_shell;   /* /bin/bash */
   char *imds_endpoint;   /* instance metadata base URL; NULL: AWS IMDS */
+  /* pam_cognito-sync: fleet access (pam_cognito-sync(8)). */
+  char *ssh_keys_attribute; /* attribute holding SSH public keys, or NULL */
+  char **sudo_rules;   /* "group=rule body" (config/fleetmaps.h), or NULL */
+  char **local_groups; /* "group=name,name" (config/fleetmaps.h), or NULL */
+  int end_sessions;    /* end the sessions of users no longer admitted */
   /* What the pool's threat protection and triggers see (usercontext.h). */
   int send_user_context;  /* UserContextData.IpAddress from PAM_RHOST; 1 */
   char **client_metadata; /* "key=value" list for ClientMetadata, or NULL */

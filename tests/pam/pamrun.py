@@ -57,6 +57,8 @@ def libconfig_value(v):
         return str(v)
     if isinstance(v, (list, tuple)):
         return "[" + ", ".join(json.dumps(str(x)) for x in v) + "]"
+    if isinstance(v, dict):  # a libconfig group (sudo_rules, local_groups)
+        return "{ " + " ".join(f"{k} = {libconfig_value(x)};" for k, x in v.items()) + " }"
     return json.dumps(str(v))  # a libconfig string literal
 
 

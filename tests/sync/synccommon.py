@@ -114,8 +114,13 @@ def read_entries(path):
 
 
 def snapshot_dir(d):
-    return {f: (Path(d, f).read_bytes(), os.stat(Path(d, f)).st_ino)
-            for f in sorted(os.listdir(d))}
+    """Every file under d (the ssh/ keys too): contents and inode."""
+    out = {}
+    for top, _dirs, files in os.walk(d):
+        for f in files:
+            p = Path(top, f)
+            out[str(p.relative_to(d))] = (p.read_bytes(), os.stat(p).st_ino)
+    return dict(sorted(out.items()))
 
 
 def tempdir(prefix):

@@ -13,48 +13,10 @@ from pathlib import Path
 from synccommon import PASSWORD, POOL, run_sync, sync_fixture, tempdir, write_config
 from pamrun import MODULE
 from cognito import SshdCase
+import systemstate
 
-NSS_DIR = "/var/lib/extrausers"
-NSSWITCH = "/etc/nsswitch.conf"
-FILES = ("passwd", "group", "shadow")
-
-
-def save_system_state():
-    """What the tests change, to restore it exactly."""
-    saved = {"dir_existed": os.path.isdir(NSS_DIR), "nsswitch": Path(NSSWITCH).read_bytes(),
-             "files": {}}
-    for f in FILES:
-        p = Path(NSS_DIR, f)
-        if p.exists():
-            st = p.stat()
-            saved["files"][f] = (p.read_bytes(), st.st_mode & 0o7777, st.st_uid, st.st_gid)
-    return saved
-
-
-def restore_system_state(saved):
-    Path(NSSWITCH).write_bytes(saved["nsswitch"])
-    for f in FILES:
-        p = Path(NSS_DIR, f)
-        if f in saved["files"]:
-            data, mode, uid, gid = saved["files"][f]
-            p.write_bytes(data)
-            os.chmod(p, mode)
-            os.chown(p, uid, gid)
-        elif p.exists():
-            p.unlink()
-    if not saved["dir_existed"] and os.path.isdir(NSS_DIR) and not os.listdir(NSS_DIR):
-        os.rmdir(NSS_DIR)
-
-
-def with_extrausers(text):
-    """nsswitch.conf with extrausers after files for passwd, group, shadow."""
-    out = []
-    for line in text.splitlines():
-        key = line.split(":", 1)[0].strip()
-        if key in FILES and "extrausers" not in line:
-            line = line.replace("files", "files extrausers", 1)
-        out.append(line)
-    return "\n".join(out) + "\n"
+NSS_DIR = systemstate.NSS_DIR
+NSSWITCH = systemstate.NSSWITCH
 
 
 class NssAndSshdTest(SshdCase):
@@ -62,8 +24,8 @@ class NssAndSshdTest(SshdCase):
 
     @classmethod
     def setUpClass(cls):
-        cls.saved = save_system_state()
-        cls.addClassCleanup(restore_system_state, cls.saved)
+        cls.saved = systemstate.save()
+        cls.addClassCleanup(systemstate.restore, cls.saved)
         super().setUpClass()
 
     @classmethod
@@ -77,7 +39,7 @@ class NssAndSshdTest(SshdCase):
         # there (a default cache may hold another emulator's).
         write_config(cls.cfg, cls.emu, nss_dir=NSS_DIR, home_base=cls.homes,
                      cache_dir=os.path.join(cls.tmp, "cache"))
-        Path(NSSWITCH).write_text(with_extrausers(cls.saved["nsswitch"].decode()))
+        Path(NSSWITCH).write_text(systemstate.with_nss(cls.saved["nsswitch"].decode()))
 
     @classmethod
     def stack(cls, config):

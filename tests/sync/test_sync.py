@@ -60,7 +60,9 @@ class SyncTest(SyncCase):
         self.assertIn("user root left out: root is a local user of /etc; it is never shadowed",
                       r.stderr)
         self.assertNotIn("pcs-dan", Path(self.nss, "passwd").read_text())
-        self.assertEqual(sorted(os.listdir(self.nss)), ["group", "passwd", "shadow"])
+        # The state file the account stage and the next run read (issue 27).
+        self.assertEqual(sorted(os.listdir(self.nss)),
+                         ["group", "pam_cognito-sync.state", "passwd", "shadow"])
 
     def test_uids_stable_across_runs(self):
         self.sync_ok()

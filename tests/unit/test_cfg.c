@@ -219,6 +219,19 @@ static void test_flip_all(void) {
   ok(d.use_fips == 0 && c.use_fips == 1, "use_fips set");
   ok(d.https_proxy == NULL, "https_proxy default");
   is_str(c.https_proxy, "http://127.0.0.1:3128", "https_proxy set");
+  ok(d.ssh_keys_attribute == NULL, "ssh_keys_attribute default");
+  is_str(c.ssh_keys_attribute, "custom:ssh_keys", "ssh_keys_attribute set");
+  ok(d.sudo_rules == NULL && c.sudo_rules != NULL &&
+         strcmp(c.sudo_rules[0], "ops=ALL=(ALL:ALL) ALL") == 0 &&
+         strcmp(c.sudo_rules[1],
+                "devs=ALL=(root) /usr/bin/systemctl restart app") == 0 &&
+         c.sudo_rules[2] == NULL,
+     "sudo_rules set");
+  ok(d.local_groups == NULL && c.local_groups != NULL &&
+         strcmp(c.local_groups[0], "ops=docker,adm") == 0 &&
+         c.local_groups[1] == NULL,
+     "local_groups set");
+  ok(d.end_sessions == 0 && c.end_sessions == 1, "end_sessions set");
   pc_error_clear(&err);
   ok(pc_config_validate(&c, &err) == 0, "flip-all validates (%s)", err.detail);
   pc_config_free(&c);
@@ -892,6 +905,18 @@ static const struct format_case format_cases[] = {
     {"uid_attribute", "custom:u id", 0},
     {"uid_attribute", "uid", 0},
     {"uid_attribute", "Custom:uid", 0},
+    {"ssh_keys_attribute", "custom:ssh_keys", 1},
+    {"ssh_keys_attribute", "ssh keys", 0},
+    {"sudo_rules", "ops=ALL=(ALL:ALL) ALL", 1},
+    {"sudo_rules", "ops=ALL=(ALL) ALL\\", 0},
+    {"sudo_rules", "ops=", 0},
+    {"sudo_rules", "=ALL=(ALL) ALL", 0},
+    {"sudo_rules", "ops=ALL=(ALL) \t ALL", 0},
+    {"local_groups", "ops=docker,adm", 1},
+    {"local_groups", "ops=Docker", 0},
+    {"local_groups", "ops=docker,,adm", 0},
+    {"local_groups", "ops=", 0},
+    {"local_groups", "o ps=docker", 0},
     {"imds_endpoint", "http://169.254.169.254", 1},
     {"imds_endpoint", "http://[fd00:ec2::254]/", 1},
     {"imds_endpoint", "http://127.0.0.1:9339", 1},

@@ -1,0 +1,196 @@
+"""pam_cognito-sync's fleet keys (issue 27) through real runs of the built
+tool against the emulator: SSH keys from ssh_keys_attribute checked line by
+line and written root-owned for sshd, and the state file the account stage
+reads. (The real sshd, sudo and id tests are in test_fleet_system.py.)"""
+import base64
+import os
+import shutil
+import struct
+import subprocess
+import tempfile
+import unittest
+from pathlib import Path
+
+from synccommon import POOL, SyncCase, run_sync, snapshot_dir, write_config
+
+ATTR = "custom:ssh_keys"
+
+
+def keygen(tmp, kind, bits=None):
+    """A fresh public key line "type base64 comment" of ssh-keygen's."""
+    path = os.path.join(tmp, "id_%s_%s" % (kind, bits or 0))
+    args = ["ssh-keygen", "-q", "-t", kind, "-N", "", "-C", "me@laptop", "-f", path]
+    if bits:
+        args[4:4] = ["-b", str(bits)]
+    subprocess.run(args, check=True, capture_output=True, timeout=60)
+    return Path(path + ".pub").read_text().strip()
+
+
+def ssh_string(b):
+    return struct.pack(">I", len(b)) + b
+
+
+def blob_line(kind, *fields):
+    """A key line whose blob holds these fields (bytes), for the kinds
+    ssh-keygen cannot make without hardware (sk-*) and for lies."""
+    return kind + " " + base64.b64encode(b"".join(ssh_string(f) for f in fields)).decode()
+
+
+class SshKeysTest(SyncCase):
+    prefix = "pc-sync-keys-"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.keydir = tempfile.mkdtemp(prefix="pc-sync-keygen-")
+        cls.addClassCleanup(shutil.rmtree, cls.keydir, True)
+        cls.ed = keygen(cls.keydir, "ed25519")
+        cls.ec = keygen(cls.keydir, "ecdsa", 384)
+        cls.rsa = keygen(cls.keydir, "rsa", 2048)
+        cls.rsa_short = keygen(cls.keydir, "rsa", 1024)
+
+    def setUp(self):
+        super().setUp()
+        write_config(self.cfg, self.emu, nss_dir=self.nss, ssh_keys_attribute=ATTR)
+
+    def set_keys(self, user, text):
+        self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username=user,
+                     UserAttributes=[{"Name": ATTR, "Value": text}])
+
+    def sync_ok(self):
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def keyfile(self, user):
+        return Path(self.nss, "ssh", user)
+
+    def test_keys_are_checked_line_by_line_and_written_root_owned(self):
+        ed_type, ed_b64, _ = self.ed.split(" ", 2)
+        sk_ed = blob_line("sk-ssh-ed25519@openssh.com", b"sk-ssh-ed25519@openssh.com",
+                          os.urandom(32), b"ssh:")
+        point = b"\x04" + os.urandom(64)
+        sk_ec = blob_line("sk-ecdsa-sha2-nistp256@openssh.com",
+                          b"sk-ecdsa-sha2-nistp256@openssh.com", b"nistp256", point, b"ssh:")
+        lines = [
+            self.ed,                                            # 1 kept, comment dropped
+            "",                                                 # 2 blank
+            "# a comment",                                      # 3
+            "restrict,no-pty " + self.ec,                       # 4 kept with options
+            self.rsa,                                           # 5 kept
+            self.rsa_short,                                     # 6 too short
+            'command="/bin/sh" ' + self.ed,                     # 7 option not allowed
+            'from="10.0.0.0/8" ' + self.ed,                     # 8 option not allowed
+            "ssh-rsa " + ed_b64,                                # 9 type inside differs
+            "ssh-dss AAAAB3NzaC1kc3MAAACBAP",                   # 10 type not allowed
+            "ssh-ed25519 not-base64!",                          # 11
+            sk_ed,                                              # 12 kept
+            sk_ec,                                              # 13 kept
+            "no-agent-forwarding,permitopen=\"x:1\" " + self.ed,  # 14 option not allowed
+            blob_line("ssh-ed25519", b"ssh-ed25519", os.urandom(31)),  # 15 short key
+        ]
+        self.set_keys("pcs-ann", "\n".join(lines) + "\n")
+        r = self.sync_ok()
+        want = [ed_type + " " + ed_b64,
+                "restrict,no-pty " + " ".join(self.ec.split(" ")[:2]),
+                " ".join(self.rsa.split(" ")[:2]), sk_ed, sk_ec]
+        f = self.keyfile("pcs-ann")
+        self.assertEqual(f.read_text(), "\n".join(want) + "\n")
+        st, dst = os.stat(f), os.stat(f.parent)
+        self.assertEqual((st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)), (0, 0, "0o644"))
+        self.assertEqual((dst.st_uid, oct(dst.st_mode & 0o7777)), (0, "0o755"))
+        for no, why in ((6, "an RSA key shorter than 2048 bits"),
+                        (7, "an option other than restrict"),
+                        (8, "an option other than restrict"),
+                        (9, "the type inside the key is not the one the line names"),
+                        (10, "not a key of an allowed type"),
+                        (11, "the key is not base64"),
+                        (14, "an option other than restrict"),
+                        (15, "the Ed25519 key is not 32 bytes")):
+            self.assertIn("user pcs-ann: SSH key on line %d left out: %s" % (no, why), r.stderr)
+        for no in (1, 2, 3, 4, 5, 12, 13):
+            self.assertNotIn("SSH key on line %d left out" % no, r.stderr)
+        # No keys, no file; and no temporary file left behind.
+        self.assertEqual(os.listdir(f.parent), ["pcs-ann"])
+
+    def test_keys_go_when_the_user_or_the_key_goes(self):
+        self.set_keys("pcs-ann", self.ed)
+        self.set_keys("pcs-ben", self.rsa)
+        self.sync_ok()
+        self.assertTrue(self.keyfile("pcs-ann").exists())
+        self.assertTrue(self.keyfile("pcs-ben").exists())
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ann",
+                     GroupName="pcs-staff")
+        self.set_keys("pcs-ben", self.rsa_short)
+        r = self.sync_ok()
+        self.assertFalse(self.keyfile("pcs-ann").exists())
+        self.assertFalse(self.keyfile("pcs-ben").exists())
+        self.assertIn("user pcs-ben: SSH key on line 1 left out", r.stderr)
+        # The key switched off: no key of an earlier run stays in force.
+        self.set_keys("pcs-ben", self.ed)
+        self.sync_ok()
+        self.assertTrue(self.keyfile("pcs-ben").exists())
+        write_config(self.cfg, self.emu, nss_dir=self.nss)
+        self.sync_ok()
+        self.assertEqual(os.listdir(Path(self.nss, "ssh")), [])
+
+    def test_a_disabled_user_has_no_keys(self):
+        self.set_keys("pcs-cid", self.ed)
+        self.sync_ok()
+        self.assertFalse(self.keyfile("pcs-cid").exists())
+
+    def test_writable_keys_attribute_fails_the_run_and_changes_nothing(self):
+        self.set_keys("pcs-ann", self.ed)
+        self.sync_ok()
+        before = snapshot_dir(self.nss)
+        cid = self.emu.idp("CreateUserPoolClient", UserPoolId=POOL, ClientName="profile",
+                           WriteAttributes=["email", ATTR])["UserPoolClient"]["ClientId"]
+        self.set_keys("pcs-ann", self.rsa)
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("app client profile (%s) lets its users write %s (ssh_keys_attribute): "
+                      "a pool user could choose their own SSH keys" % (cid, ATTR), r.stderr)
+        self.assertEqual(snapshot_dir(self.nss), before)
+        self.assertEqual(self.keyfile("pcs-ann").read_text(),
+                         " ".join(self.ed.split(" ")[:2]) + "\n")
+
+    def test_export_carries_the_keys(self):
+        self.set_keys("pcs-ann", self.ed)
+        exp = os.path.join(self.tmp, "pool.json")
+        r = run_sync(self.cfg, "--export", exp)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(self.nss))
+        r = run_sync(self.cfg, "--import", exp, env={})
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(self.keyfile("pcs-ann").read_text(),
+                         " ".join(self.ed.split(" ")[:2]) + "\n")
+
+    def test_bad_ssh_keys_attribute_is_a_config_error(self):
+        write_config(self.cfg, self.emu, nss_dir=self.nss, ssh_keys_attribute="ssh keys")
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("ssh_keys_attribute: expected custom:<name>", r.stderr)
+        self.assertFalse(os.path.exists(self.nss))
+
+
+class StateFileTest(SyncCase):
+    prefix = "pc-sync-state-"
+
+    def test_state_names_each_synced_user_with_uid_groups_and_admission(self):
+        write_config(self.cfg, self.emu, nss_dir=self.nss, allowed_groups=["pcs-ops"],
+                     nss_groups=["pcs-staff", "pcs-ops"])
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        pw = {l.split(":")[0]: l.split(":")[2]
+              for l in Path(self.nss, "passwd").read_text().splitlines()}
+        path = Path(self.nss, "pam_cognito-sync.state")
+        lines = path.read_text().splitlines()
+        self.assertRegex(lines[0], r"^# pam_cognito-sync state, written \d+$")
+        self.assertEqual(lines[1:], ["pcs-ann:%s:0:pcs-staff" % pw["pcs-ann"],
+                                     "pcs-ben:%s:1:pcs-staff,pcs-ops" % pw["pcs-ben"]])
+        st = os.stat(path)
+        self.assertEqual((st.st_uid, oct(st.st_mode & 0o7777)), (0, "0o644"))
+
+
+if __name__ == "__main__":
+    unittest.main()

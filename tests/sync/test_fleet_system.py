@@ -1,0 +1,108 @@
+"""Fleet access from the pool on this machine (issue 27), through the real
+programs: sshd logs a pool user in with a key from ssh_keys_attribute and
+pam_cognito's account stage decides from the synced state; the next sync
+after the pool takes the access away, the key no longer logs in.
+
+These tests write the real /var/lib/extrausers and /etc/nsswitch.conf; both
+are put back exactly afterwards (systemstate.py)."""
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+from synccommon import POOL, run_sync, sync_fixture, tempdir, write_config
+from pamrun import MODULE
+from cognito import SshdCase
+import systemstate
+
+ATTR = "custom:ssh_keys"
+
+
+class KeysFromThePoolTest(SshdCase):
+    """A key in the pool, sshd with AuthorizedKeysFile on the synced files
+    (StrictModes on), pam_cognito in the account stage only."""
+    fixture = sync_fixture()
+    sshd_debug = 2
+    sshd_config = ("PubkeyAuthentication yes\n"
+                   f"AuthorizedKeysFile {systemstate.NSS_DIR}/ssh/%u\n"
+                   "AuthenticationMethods publickey\n"
+                   "StrictModes yes\n")
+
+    @classmethod
+    def setUpClass(cls):
+        cls.saved = systemstate.save()
+        cls.addClassCleanup(systemstate.restore, cls.saved)
+        super().setUpClass()
+
+    @classmethod
+    def make_config(cls):
+        cls.tmp = tempdir("pc-fleet-sshd-")
+        cls.addClassCleanup(shutil.rmtree, cls.tmp, True)
+        cls.homes = os.path.join(cls.tmp, "home")
+        os.mkdir(cls.homes, 0o755)
+        cls.key = os.path.join(cls.tmp, "id_ed25519")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "laptop",
+                        "-f", cls.key], check=True, capture_output=True, timeout=30)
+        cls.cfg = cls.config = os.path.join(cls.tmp, "pam_cognito.conf")
+        write_config(cls.cfg, cls.emu, nss_dir=systemstate.NSS_DIR, home_base=cls.homes,
+                     cache_dir=os.path.join(cls.tmp, "cache"), ssh_keys_attribute=ATTR,
+                     allowed_groups=["pcs-ops"])
+        Path(systemstate.NSSWITCH).write_text(
+            systemstate.with_nss(cls.saved["nsswitch"].decode()))
+
+    @classmethod
+    def stack(cls, config):
+        """No auth stage runs for a key: the account stage decides."""
+        return (f"auth required {MODULE} config={config}\n"
+                f"account required {MODULE} config={config}\n"
+                "session required pam_mkhomedir.so umask=0077\n"
+                "session required pam_permit.so\n")
+
+    def setUp(self):
+        super().setUp()
+        pub = Path(self.key + ".pub").read_text()
+        for user in ("pcs-ann", "pcs-ben"):
+            self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username=user,
+                         UserAttributes=[{"Name": ATTR, "Value": pub}])
+        self.sync()
+
+    def sync(self):
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def key_login(self, user):
+        opts = ("PreferredAuthentications=publickey", f"IdentityFile={self.key}",
+                "IdentitiesOnly=yes")
+        return self.sshd.login(user, [], command="echo key-shell-$(id -un)", ssh_options=opts)
+
+    def test_a_key_from_the_pool_logs_in_until_the_pool_takes_access_away(self):
+        r = self.key_login("pcs-ben")
+        self.assertEqual(r.exit_status, 0, r.transcript + self.sshd.log[-3000:])
+        self.assertIn("key-shell-pcs-ben", r.output)
+        self.assertIn("Accepted publickey for pcs-ben", self.sshd.log)
+        # Out of the allowed group, still synced through pcs-staff: the
+        # account stage refuses from the synced state.
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-ops")
+        self.sync()
+        r = self.key_login("pcs-ben")
+        self.assertNotEqual(r.exit_status, 0, r.transcript)
+        self.assertNotIn("key-shell", r.output)
+        self.assertIn("account denied; rhost=127.0.0.1 user=\"pcs-ben\": by the groups "
+                      "pam_cognito-sync saw", self.sshd.log)
+        # Out of every synced group: no account and no key here any more.
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-staff")
+        self.sync()
+        self.assertFalse(os.path.exists(os.path.join(systemstate.NSS_DIR, "ssh", "pcs-ben")))
+        r = self.key_login("pcs-ben")
+        self.assertNotEqual(r.exit_status, 0, r.transcript)
+        self.assertIn("Invalid user pcs-ben", self.sshd.log)
+
+    def test_a_key_only_user_outside_the_allowed_groups_is_refused(self):
+        r = self.key_login("pcs-ann")
+        self.assertNotEqual(r.exit_status, 0, r.transcript)
+        self.assertNotIn("key-shell", r.output)
+        self.assertIn("account denied; rhost=127.0.0.1 user=\"pcs-ann\": by the groups "
+                      "pam_cognito-sync saw", self.sshd.log)
+        self.assertNotIn("never logged in here", self.sshd.log)
