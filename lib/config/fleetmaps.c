@@ -119,8 +119,8 @@ enum pc_status pc_fleet_map_parse(enum pc_fleet_map kind, const char *text,
     if (len == 0)
       continue;
     if (n >= PC_FLEET_MAX) {
-      return pc_error_set(err, PC_ERR_CONFIG, "%s: more than %d entries",
-                          key_name(kind), PC_FLEET_MAX);
+      pc_error_set(err, PC_ERR_CONFIG, "%s: more than %d entries",
+                   key_name(kind), PC_FLEET_MAX);
       goto fail;
     }
     if (check_entry(kind, p, len, err) != PC_OK)
@@ -133,9 +133,10 @@ enum pc_status pc_fleet_map_parse(enum pc_fleet_map kind, const char *text,
     n++;
   }
   *out = l;
-  return 0;
+  return PC_OK;
 fail:
   free_list(l);
+  return PC_ERR_CONFIG;
 }
 
 const char *pc_fleet_map_get(char *const *map, const char *group) {
