@@ -26,8 +26,8 @@ enum pc_fleet_map { PC_FLEET_SUDO, PC_FLEET_GROUPS };
  * local group names are 1..32 of a-z, 0-9, '_', '-' with a letter or '_'
  * first. PC_OK, or PC_ERR_CONFIG with a message naming key and entry in
  * err. */
-enum pc_status pc_fleet_map_parse(enum pc_fleet_map kind, const char *text, char ***out,
-                       struct pc_error *err)
+enum pc_status pc_fleet_map_parse(enum pc_fleet_map kind, const char *text,
+                                  char ***out, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* The value of group in map (a list of "group=value"), or NULL. */
