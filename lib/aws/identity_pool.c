@@ -17,7 +17,9 @@
 #include "store/user_files.h"
 
 char *pc_identity_login_key(const struct pc_config *cfg) {
-  /* The pool's issuer without its scheme (endpoint.c). */
+  /* The provider name the identity pool registers the user pool under:
+   * the original issuer without its scheme, whichever issuer the pool's
+   * tokens carry (endpoint.c; pam_cognito(8), ISSUERS). */
   if (cfg == NULL)
     return NULL;
   return pc_endpoint_issuer_path(cfg->region, cfg->user_pool_id);

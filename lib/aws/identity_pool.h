@@ -17,8 +17,9 @@
 
 struct pc_store;
 
-/* The Logins key "cognito-idp.<region>.amazonaws.com/<user_pool_id>" as a
- * heap string, or NULL (no memory, incomplete cfg). */
+/* The Logins key "cognito-idp.<region>.<suffix>/<user_pool_id>" (the
+ * provider name an identity pool registers the user pool under, for tokens
+ * of either issuer) as a heap string, or NULL (no memory, incomplete cfg). */
 char *pc_identity_login_key(const struct pc_config *cfg);
 
 /* GetId: the identity id of the user behind id_token in cfg's identity pool.

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pam_cognito.conf: the table of its 50 keys (the file and the module
+/* pam_cognito.conf: the table of its 51 keys (the file and the module
  * arguments name the same keys), the one setter that parses and checks a
  * value of any key, the loader that opens the file safely and feeds each
  * setting to the setter, and pc_config_validate's checks across keys. */
@@ -227,6 +227,7 @@ static const struct key_def keys[] = {
             "an IAM role ARN like arn:aws:iam::123456789012:role/name"),
     STR_KEY(idp_endpoint),
     STR_KEY(identity_endpoint),
+    STR_KEY(issuer_endpoint),
     LONG_KEY(timeout, 1, 300),
     LONG_KEY(login_timeout, 1, 3600),
     FMT_KEY(ca_file, abs_path_ok, "an absolute path"),
@@ -282,7 +283,7 @@ static const struct key_def keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-_Static_assert(NKEYS == 50, "the opening comment counts the keys");
+_Static_assert(NKEYS == 51, "the opening comment counts the keys");
 
 static const struct key_def *find_key(const char *name) {
   size_t i;
@@ -1019,6 +1020,13 @@ static int endpoints_ok(const struct pc_config *c, struct pc_error *err) {
                  c->identity_endpoint);
     return 0;
   }
+  if (c->issuer_endpoint != NULL && !pc_url_allowed(c->issuer_endpoint)) {
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "issuer_endpoint: '%s' refused: use https://, or "
+                 "http:// only to a loopback host",
+                 c->issuer_endpoint);
+    return 0;
+  }
   if (c->use_fips && c->idp_endpoint == NULL &&
       !pc_endpoint_has_fips("cognito-idp", c->region)) {
     pc_error_set(
@@ -1117,6 +1125,22 @@ char *pc_config_idp_url(const struct pc_config *c) {
 
 char *pc_config_identity_url(const struct pc_config *c) {
   return regional_url(c->identity_endpoint, "cognito-identity", c);
+}
+
+char *pc_config_issuer_url(const struct pc_config *c) {
+  char *iss, *url;
+  size_t n;
+
+  if (c->issuer_endpoint != NULL)
+    return pc_strdup(c->issuer_endpoint);
+  /* The updated issuer's host: its URL up to the pool id. */
+  iss = pc_endpoint_issuer(c->region, c->user_pool_id, PC_ISSUER_UPDATED);
+  if (iss == NULL)
+    return NULL;
+  n = strlen(iss) - strlen(c->user_pool_id);
+  url = strndup(iss, n);
+  free(iss);
+  return url;
 }
 
 char *pc_config_signin_name(const struct pc_config *c, const char *user) {

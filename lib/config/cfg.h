@@ -21,6 +21,9 @@ struct pc_config {
   char *role_arn;          /* optional CustomRoleArn */
   char *idp_endpoint;      /* optional base URL; default regional AWS host */
   char *identity_endpoint; /* optional base URL; default regional AWS host */
+  char *issuer_endpoint;   /* optional base URL of the updated issuer's host,
+                              where its JWKS is; default
+                              https://issuer-cognito-idp.<region>.<suffix>/ */
   long timeout;            /* seconds per HTTP call, 1..300, default 10 */
   long login_timeout; /* seconds of network time per pam_sm_* call, 1..3600,
                          default 30 */
@@ -123,6 +126,11 @@ void pc_config_free(struct pc_config *c);
  * AWS host. Returns a heap string or NULL (no memory). */
 char *pc_config_idp_url(const struct pc_config *c);
 char *pc_config_identity_url(const struct pc_config *c);
+
+/* The base URL of the updated issuer's host (issuer_endpoint, or
+ * "https://issuer-cognito-idp.<region>.<suffix>/"): its JWKS is at
+ * <base>/<user_pool_id>/.well-known/jwks.json. A heap string or NULL. */
+char *pc_config_issuer_url(const struct pc_config *c);
 
 /* Part of the pool id after '_' ("us-east-1_AbC123" -> "AbC123"). */
 const char *pc_config_pool_name(const struct pc_config *c);

@@ -34,8 +34,9 @@ struct pc_warmup {
    * (the worker writes, pc_warmup_stop reads after the join). */
   const struct pc_config *cfg;
   struct pc_buf jwks;
-  long jwks_status; /* 0 until the first user-pool GET completed */
-  char *idp_root;   /* what later rounds GET instead */
+  long jwks_status;              /* 0 until the first user-pool GET completed */
+  enum pc_issuer_form jwks_form; /* whose keys those are */
+  char *idp_root;                /* what later rounds GET instead */
 };
 
 /* Keep the JWKS body; anything past its bound ends the transfer. */
@@ -201,13 +202,19 @@ static char *root_url(char *base) {
   return url;
 }
 
-/* 1 when the stored JWKS is missing or older than its TTL. */
-static int jwks_stale(const struct pc_config *cfg) {
+/* 1 when the stored JWKS is missing or older than its TTL. The pool's
+ * issuer is the one whose keys were stored last time: the updated issuer's
+ * when there are such, else the original's (as before any login). */
+static int jwks_stale(const struct pc_config *cfg, enum pc_issuer_form *form) {
   struct pc_buf b;
   time_t fetched = 0, now = time(NULL);
 
-  if (pc_jwks_store_load(cfg, &b, &fetched) != 0)
-    return 1;
+  *form = PC_ISSUER_UPDATED;
+  if (pc_jwks_store_load_form(cfg, *form, &b, &fetched) != 0) {
+    *form = PC_ISSUER_ORIGINAL;
+    if (pc_jwks_store_load_form(cfg, *form, &b, &fetched) != 0)
+      return 1;
+  }
   pc_buf_free(&b);
   return fetched > now || now - fetched >= PC_JWKS_TTL;
 }
@@ -221,7 +228,8 @@ static void save_jwks(struct pc_warmup *w) {
       pc_jwks_parse(w->jwks.data, w->jwks.len, &keys) != 0)
     return;
   pc_jwks_free(&keys);
-  (void)pc_jwks_store_save(w->cfg, w->jwks.data, w->jwks.len, time(NULL));
+  (void)pc_jwks_store_save_form(w->cfg, w->jwks_form, w->jwks.data, w->jwks.len,
+                                time(NULL));
 }
 
 static void free_warmup(struct pc_warmup *w) {
@@ -262,9 +270,13 @@ struct pc_warmup *pc_warmup_start(struct pc_http_pool *pool,
   /* The keys are needed after Enter only when the stored copy is stale:
    * then this GET fetches them; otherwise any cheap GET warms the
    * connection. */
-  if (mode == PC_WARMUP_NOW && jwks_stale(cfg)) {
+  if (mode == PC_WARMUP_NOW && jwks_stale(cfg, &w->jwks_form)) {
     pc_buf_init(&w->jwks, PC_JWKS_MAX);
-    w->easy[0] = handle_for(pool, cfg, pc_config_idp_url(cfg), jwks);
+    w->easy[0] =
+        handle_for(pool, cfg,
+                   w->jwks_form == PC_ISSUER_UPDATED ? pc_config_issuer_url(cfg)
+                                                     : pc_config_idp_url(cfg),
+                   jwks);
     if (w->easy[0] != NULL &&
         (curl_easy_setopt(w->easy[0], CURLOPT_WRITEFUNCTION, keep_cb) !=
              CURLE_OK ||

@@ -132,6 +132,15 @@ static const struct pc_errtable_row rows[] = {
     {"RefreshTokenReuseException", NULL, PC_ERR_AUTH, PC_SAY_FIXED,
      "Your session was revoked; please log in again.",
      "refresh token reused after rotation", 0},
+    /* A multi-Region pool's secondary Region refuses what writes to the
+     * user (issue 24 item 1): a refusal, never an outage. */
+    {"OperationNotEnabledException", NULL, PC_ERR_DENIED, PC_SAY_FIXED,
+     "This is not possible while the sign-in service runs from its "
+     "secondary Region; try again later or contact your administrator.",
+     "the user pool's secondary (replica) Region refuses this call: "
+     "password changes and resets, MFA set-up and sign-up work only in the "
+     "primary Region",
+     0},
     /* A type this table does not know (a future one): never success, never
      * an outage that would open the offline login. */
     {NULL, NULL, PC_ERR_DENIED, PC_SAY_FIXED,

@@ -28,19 +28,43 @@ static char *join(const char *a, const char *b, const char *c) {
   return s;
 }
 
-char *pc_idtoken_issuer(const struct pc_config *cfg) {
+char *pc_idtoken_issuer_of(const struct pc_config *cfg,
+                           enum pc_issuer_form form) {
   /* The partition's DNS suffix, never the FIPS host (endpoint.c). */
-  char *path = pc_endpoint_issuer_path(cfg->region, cfg->user_pool_id), *iss;
-
-  if (path == NULL)
-    return NULL;
-  iss = join("https://", path, "");
-  free(path);
-  return iss;
+  return pc_endpoint_issuer(cfg->region, cfg->user_pool_id, form);
 }
 
-char *pc_jwks_url(const struct pc_config *cfg) {
-  char *base = pc_config_idp_url(cfg), *url;
+char *pc_idtoken_issuer(const struct pc_config *cfg) {
+  return pc_idtoken_issuer_of(cfg, PC_ISSUER_ORIGINAL);
+}
+
+int pc_idtoken_issuer_form(const struct pc_config *cfg, const char *iss,
+                           enum pc_issuer_form *form) {
+  static const enum pc_issuer_form forms[] = {PC_ISSUER_ORIGINAL,
+                                              PC_ISSUER_UPDATED};
+  char *want;
+  size_t i;
+  int same;
+
+  for (i = 0; iss != NULL && i < 2; i++) {
+    if ((want = pc_idtoken_issuer_of(cfg, forms[i])) == NULL)
+      return -1;
+    same = strcmp(iss, want) == 0;
+    free(want);
+    if (same) {
+      *form = forms[i];
+      return 0;
+    }
+  }
+  return -1;
+}
+
+char *pc_jwks_url_for(const struct pc_config *cfg, enum pc_issuer_form form) {
+  /* The original issuer's keys are served by the user-pool endpoint (or its
+   * override, or its FIPS host); the updated issuer's by its own host. */
+  char *base = form == PC_ISSUER_UPDATED ? pc_config_issuer_url(cfg)
+                                         : pc_config_idp_url(cfg),
+       *url;
   size_t n;
 
   if (base == NULL || cfg->user_pool_id == NULL) {
@@ -58,11 +82,16 @@ char *pc_jwks_url(const struct pc_config *cfg) {
   return url;
 }
 
-/* GET the pool's JWKS into keys and keep it in the store. */
-static enum pc_status fetch_keys(struct pc_client *cl, time_t now,
-                                 struct pc_jwks *keys, struct pc_error *why) {
+char *pc_jwks_url(const struct pc_config *cfg) {
+  return pc_jwks_url_for(cfg, PC_ISSUER_ORIGINAL);
+}
+
+/* GET the JWKS of the issuer form into keys and keep it in the store. */
+static enum pc_status fetch_keys(struct pc_client *cl, enum pc_issuer_form form,
+                                 time_t now, struct pc_jwks *keys,
+                                 struct pc_error *why) {
   struct pc_buf body;
-  char *url = pc_jwks_url(cl->cfg);
+  char *url = pc_jwks_url_for(cl->cfg, form);
   long status = 0;
   enum pc_status st;
 
@@ -80,33 +109,74 @@ static enum pc_status fetch_keys(struct pc_client *cl, time_t now,
   } else if (pc_jwks_parse(body.data, body.len, keys) != 0) {
     pc_error_set(why, PC_ERR_AUTH, "the pool's JWKS holds no usable RS256 key");
     st = PC_ERR_PROTOCOL;
-  } else if (pc_jwks_store_save(cl->cfg, body.data, body.len, now) != 0) {
+  } else if (pc_jwks_store_save_form(cl->cfg, form, body.data, body.len, now) !=
+             0) {
     /* Not fatal: the next login fetches again. */
   }
   pc_buf_free(&body);
   return st;
 }
 
-/* Keys from the store when fresh enough; *fetched is when they were
- * fetched (0 when none were stored). */
-static int stored_keys(const struct pc_config *cfg, struct pc_jwks *keys,
-                       time_t *fetched) {
+/* Keys of the issuer form from the store when fresh enough; *fetched is
+ * when they were fetched (0 when none were stored). */
+static int stored_keys(const struct pc_config *cfg, enum pc_issuer_form form,
+                       struct pc_jwks *keys, time_t *fetched) {
   struct pc_buf body;
   int rc;
 
   *fetched = 0;
-  if (pc_jwks_store_load(cfg, &body, fetched) != 0)
+  if (pc_jwks_store_load_form(cfg, form, &body, fetched) != 0)
     return -1;
   rc = pc_jwks_parse(body.data, body.len, keys);
   pc_buf_free(&body);
   return rc;
 }
 
+/* Which of the pool's two issuers the (not yet verified) token names: the
+ * keys to check it with are that issuer's, and no other host is ever asked
+ * for keys. */
+static enum pc_status token_issuer(const struct pc_config *cfg,
+                                   const char *id_token,
+                                   enum pc_issuer_form *form,
+                                   struct pc_error *why) {
+  json_object *claims = pc_jwt_claims(id_token);
+  struct pc_jwks none;
+  enum pc_jwt_check chk;
+  char *a, *b;
+  int found;
+
+  if (claims == NULL) {
+    /* No claims to read: the header says why (alg "none" has no
+     * signature segment), with no key needed to tell. */
+    memset(&none, 0, sizeof none);
+    chk = pc_jwt_verify(id_token, &none, &claims);
+    json_object_put(claims);
+    if (chk == PC_JWT_NOMEM)
+      return PC_ERR_NOMEM;
+    return pc_error_set(
+        why, PC_ERR_AUTH, "ID token refused: %s",
+        pc_jwt_check_str(chk == PC_JWT_BAD_ALG ? chk : PC_JWT_MALFORMED));
+  }
+  found = pc_idtoken_issuer_form(cfg, pc_jwt_str(claims, "iss"), form) == 0;
+  json_object_put(claims);
+  if (found)
+    return PC_OK;
+  a = pc_idtoken_issuer_of(cfg, PC_ISSUER_ORIGINAL);
+  b = pc_idtoken_issuer_of(cfg, PC_ISSUER_UPDATED);
+  if (a != NULL && b != NULL)
+    (void)pc_error_set(why, PC_ERR_AUTH, "ID token issuer is not %s or %s", a,
+                       b);
+  free(a);
+  free(b);
+  return a != NULL && b != NULL ? PC_ERR_AUTH : PC_ERR_NOMEM;
+}
+
 /* The claims a Cognito ID token of this pool and client must carry. */
 static enum pc_status check_claims(const struct pc_config *cfg,
+                                   enum pc_issuer_form form,
                                    json_object *claims, time_t now,
                                    struct pc_error *why) {
-  char *iss = pc_idtoken_issuer(cfg);
+  char *iss = pc_idtoken_issuer_of(cfg, form);
   const char *got_iss = pc_jwt_str(claims, "iss");
   const char *aud = pc_jwt_str(claims, "aud");
   const char *use = pc_jwt_str(claims, "token_use");
@@ -140,8 +210,9 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
                                  time_t now, json_object **claims,
                                  struct pc_error *why) {
   struct pc_jwks keys;
+  enum pc_issuer_form form = PC_ISSUER_ORIGINAL;
   enum pc_jwt_check chk;
-  enum pc_status st = PC_OK;
+  enum pc_status st;
   time_t fetched;
   int fresh = 0;
 
@@ -151,10 +222,13 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   if (id_token == NULL || *id_token == '\0') {
     return pc_error_set(why, PC_ERR_AUTH, "no ID token");
   }
-  if (stored_keys(cl->cfg, &keys, &fetched) != 0 || fetched > now ||
+  st = token_issuer(cl->cfg, id_token, &form, why);
+  if (st != PC_OK)
+    return st;
+  if (stored_keys(cl->cfg, form, &keys, &fetched) != 0 || fetched > now ||
       now - fetched >= PC_JWKS_TTL) {
     pc_jwks_free(&keys);
-    st = fetch_keys(cl, now, &keys, why);
+    st = fetch_keys(cl, form, now, &keys, why);
     fresh = 1;
   }
   if (st != PC_OK)
@@ -166,7 +240,7 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   if (chk == PC_JWT_UNKNOWN_KID && !fresh &&
       now - fetched >= PC_JWKS_REFETCH_MIN) {
     pc_jwks_free(&keys);
-    st = fetch_keys(cl, now, &keys, why);
+    st = fetch_keys(cl, form, now, &keys, why);
     if (st != PC_OK)
       return st;
     chk = pc_jwt_verify(id_token, &keys, claims);
@@ -178,7 +252,7 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
     return pc_error_set(why, PC_ERR_AUTH, "ID token refused: %s",
                         pc_jwt_check_str(chk));
   }
-  st = check_claims(cl->cfg, *claims, now, why);
+  st = check_claims(cl->cfg, form, *claims, now, why);
   if (st != PC_OK) {
     json_object_put(*claims);
     *claims = NULL;

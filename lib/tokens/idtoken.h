@@ -1,10 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* idtoken: verify an ID token from the user pool before anyone is let in.
  *
- * The signature is checked against the pool's published keys (JWKS, fetched
- * over the client's connection and kept root-only in the cache), then the
- * claims: iss is the pool's issuer, aud the app client, token_use "id",
- * exp not passed. Nothing here decides who may log in: see access.h. */
+ * A pool's tokens carry one of two issuers (IssuerConfiguration: the
+ * original https://cognito-idp.<region>.<suffix>/<pool>, or the updated
+ * https://issuer-cognito-idp.<region>.<suffix>/<pool>); a token naming any
+ * other is refused before any key is fetched. The signature is checked
+ * against the keys that issuer publishes (its JWKS, fetched over the
+ * client's connection and kept root-only in the cache, one copy per
+ * issuer), then the claims: iss that issuer, aud the app client,
+ * token_use "id", exp not passed. Nothing here decides who may log in: see
+ * access.h. */
 #ifndef PAM_COGNITO_IDTOKEN_H
 #define PAM_COGNITO_IDTOKEN_H
 
@@ -14,6 +19,7 @@
 
 #include "base/error.h"
 #include "base/status.h"
+#include "config/endpoint.h"
 #include "net/api.h"
 
 /* How long a fetched JWKS is used before it is fetched again, and how often
@@ -23,13 +29,23 @@
 /* Clock difference tolerated on exp and iat. */
 #define PC_JWT_SKEW 60
 
-/* The issuer Cognito writes into its tokens,
- * "https://cognito-idp.<region>.amazonaws.com/<user_pool_id>" (also behind an
- * overridden endpoint): a heap string or NULL. */
+/* The issuer of form Cognito writes into the pool's tokens (also behind an
+ * overridden endpoint), pc_idtoken_issuer the original one,
+ * "https://cognito-idp.<region>.<suffix>/<user_pool_id>": a heap string or
+ * NULL. */
+char *pc_idtoken_issuer_of(const struct pc_config *cfg,
+                           enum pc_issuer_form form);
 char *pc_idtoken_issuer(const struct pc_config *cfg);
 
-/* The URL of the pool's JWKS under the user-pool endpoint: a heap string or
- * NULL. */
+/* 0 with *form when iss is exactly one of the pool's two issuers, else -1
+ * (also without memory). */
+int pc_idtoken_issuer_form(const struct pc_config *cfg, const char *iss,
+                           enum pc_issuer_form *form);
+
+/* The URL of the JWKS of the issuer form: the original issuer's under the
+ * user-pool endpoint (pc_jwks_url), the updated issuer's under
+ * pc_config_issuer_url. A heap string or NULL. */
+char *pc_jwks_url_for(const struct pc_config *cfg, enum pc_issuer_form form);
 char *pc_jwks_url(const struct pc_config *cfg);
 
 /* Verify id_token at time now. PC_OK with the verified claims in *claims

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* The JWKS between logins: {"fetched_at": N, "jwks": {...}} in the
- * root-only part of the cache. Public keys are not secret; the file is
- * root's so that no user can plant keys of their own. */
+ * root-only part of the cache, one file per issuer of the pool. Public keys
+ * are not secret; the file is root's so that no user can plant keys of
+ * their own. */
 #include "config.h"
 
 #include <stdio.h>
@@ -14,17 +15,24 @@
 #include "tokens/jwks.h"
 #include "tokens/jwks_cache.h"
 
-static int file_name(const struct pc_config *cfg, char *name, size_t n) {
+/* jwks-<pool>.json for the original issuer (the name it always had), and
+ * jwks-updated-<pool>.json for the updated one: the keys of one issuer
+ * never verify a token of the other. */
+static int file_name(const struct pc_config *cfg, enum pc_issuer_form form,
+                     char *name, size_t n) {
   int len;
 
   if (cfg->user_pool_id == NULL)
     return -1;
-  len = snprintf(name, n, "jwks-%s.json", cfg->user_pool_id);
+  len =
+      snprintf(name, n, "jwks-%s%s.json",
+               form == PC_ISSUER_UPDATED ? "updated-" : "", cfg->user_pool_id);
   return len < 0 || (size_t)len >= n ? -1 : 0;
 }
 
-int pc_jwks_store_load(const struct pc_config *cfg, struct pc_buf *out,
-                       time_t *fetched) {
+int pc_jwks_store_load_form(const struct pc_config *cfg,
+                            enum pc_issuer_form form, struct pc_buf *out,
+                            time_t *fetched) {
   struct pc_cache c = PC_CACHE_INIT;
   struct pc_buf raw;
   char name[PC_CACHE_NAME_MAX];
@@ -35,7 +43,7 @@ int pc_jwks_store_load(const struct pc_config *cfg, struct pc_buf *out,
 
   pc_buf_init(out, PC_JWKS_MAX);
   pc_buf_init(&raw, PC_CACHE_MAX_FILE);
-  if (file_name(cfg, name, sizeof name) != 0 ||
+  if (file_name(cfg, form, name, sizeof name) != 0 ||
       pc_cache_open_private_root(&c, cfg->cache_dir, 0, &err) != 0)
     return -1;
   if (pc_cache_read(&c, name, &raw, &err) != 0)
@@ -60,8 +68,9 @@ out:
   return rc;
 }
 
-int pc_jwks_store_save(const struct pc_config *cfg, const char *jwks,
-                       size_t len, time_t fetched) {
+int pc_jwks_store_save_form(const struct pc_config *cfg,
+                            enum pc_issuer_form form, const char *jwks,
+                            size_t len, time_t fetched) {
   struct pc_cache c = PC_CACHE_INIT;
   char name[PC_CACHE_NAME_MAX];
   struct pc_error err;
@@ -69,7 +78,7 @@ int pc_jwks_store_save(const struct pc_config *cfg, const char *jwks,
   const char *text;
   int rc = -1;
 
-  if (file_name(cfg, name, sizeof name) != 0 ||
+  if (file_name(cfg, form, name, sizeof name) != 0 ||
       (keys = pc_json_parse_object(jwks, len)) == NULL)
     return -1;
   doc = json_object_new_object();
@@ -89,4 +98,14 @@ out:
   json_object_put(doc);
   pc_cache_close(&c);
   return rc;
+}
+
+int pc_jwks_store_load(const struct pc_config *cfg, struct pc_buf *out,
+                       time_t *fetched) {
+  return pc_jwks_store_load_form(cfg, PC_ISSUER_ORIGINAL, out, fetched);
+}
+
+int pc_jwks_store_save(const struct pc_config *cfg, const char *jwks,
+                       size_t len, time_t fetched) {
+  return pc_jwks_store_save_form(cfg, PC_ISSUER_ORIGINAL, jwks, len, fetched);
 }

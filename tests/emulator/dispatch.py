@@ -8,6 +8,7 @@ import control_ops
 import devices
 import identity
 import mfa_setup
+import multiregion
 import passwords
 import refresh
 import reply_style
@@ -68,7 +69,8 @@ OPERATIONS = {
 OPERATIONS[IDP].update(admin_list.OPERATIONS)
 OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS,
                            **usercontext.CONTROL_OPERATIONS,
-                           **reply_style.CONTROL_OPERATIONS)
+                           **reply_style.CONTROL_OPERATIONS,
+                           **multiregion.CONTROL_OPERATIONS)
 
 
 def resolve(target):

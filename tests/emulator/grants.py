@@ -57,10 +57,11 @@ def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=No
         value = fault.value
     else:
         value = None
-    result = {"AccessToken": st.keys.sign(acc, "access", acc_fault, value, now),
+    form = pool.issuer_type
+    result = {"AccessToken": st.keys.sign(acc, "access", acc_fault, value, now, form),
               "ExpiresIn": int(st.opt("AccessTokenTtlSeconds")),
               "TokenType": "Bearer",
-              "IdToken": st.keys.sign(idc, "id", id_fault, value, now)}
+              "IdToken": st.keys.sign(idc, "id", id_fault, value, now, form)}
     if with_refresh:
         refresh = tokens.new_refresh_token()
         st.refresh[refresh] = {"pool": pool.id, "client": client.id, "username": user.username,
@@ -86,7 +87,7 @@ def user_from_access_token(st, token):
         raise not_authorized("Invalid Access Token")
     if claims.get("origin_jti") in st.revoked_origins:
         raise not_authorized("Access Token has been revoked")
-    pool = next((p for p in st.pools.values() if p.issuer == claims.get("iss")), None)
+    pool = next((p for p in st.pools.values() if p.issuer_form(claims.get("iss"))), None)
     if pool is None or claims.get("client_id") not in pool.clients:
         raise not_authorized("Invalid Access Token")
     user = pool.find_user(claims.get("username", ""))

@@ -53,6 +53,17 @@ def _identity_pool(st, body):
     return pool
 
 
+def _issuer_matches(st, provider, iss):
+    """The key names the user pool as its provider name (cognito-idp...,
+    whichever issuer the pool uses) and the token is from that pool, under
+    either of its issuers; for a provider that is no user pool here, the
+    key is the issuer without its scheme."""
+    upool = next((p for p in st.pools.values() if p.provider_name == provider), None)
+    if upool is None:
+        return iss == "https://" + provider
+    return upool.issuer_form(iss) is not None
+
+
 def _check_login(st, ipool, logins):
     """Validate the Logins map; returns the ID token's claims."""
     if not logins:
@@ -72,11 +83,11 @@ def _check_login(st, ipool, logins):
         if exc.reason == "signature":
             raise not_authorized("Invalid login token. Couldn't verify signed token.")
         claims = exc.claims
-        if claims.get("iss") != "https://" + provider:
+        if not _issuer_matches(st, provider, claims.get("iss")):
             raise not_authorized("Invalid login token. Issuer doesn't match providerName")
         raise not_authorized("Invalid login token. Token expired: %d >= %s"
                              % (int(st.now()), claims.get("exp")))
-    if claims.get("iss") != "https://" + provider:
+    if not _issuer_matches(st, provider, claims.get("iss")):
         raise not_authorized("Invalid login token. Issuer doesn't match providerName")
     if claims.get("token_use") != "id" or "aud" not in claims:
         raise not_authorized("Invalid login token. Missing a required claim: aud")
@@ -157,6 +168,7 @@ def get_credentials_for_identity(st, body):
         "Expiration": expiration,
     }
     st.issued.append({"IdentityId": identity_id, "IdentityPoolId": ipool.id,
+                      "LoginsKey": next(iter(optional(body, "Logins", dict, {}))),
                       "RoleArn": role, "Sub": claims["sub"],
                       "Username": claims.get("cognito:username"), "IssuedAt": now,
                       "Credentials": dict(creds)})

@@ -10,6 +10,7 @@ import uuid
 
 import dispatch
 import fault_replies
+import multiregion
 import reply_style
 import sigv4
 import usercontext
@@ -91,17 +92,21 @@ class Handler(http.server.BaseHTTPRequestHandler):
         parts = path.strip("/").split("/")
         if len(parts) == 3 and parts[1:] == [".well-known", "jwks.json"]:
             self._jwks(parts[0])
+        elif (len(parts) == 4 and parts[0] == multiregion.ISSUER_PATH
+              and parts[2:] == [".well-known", "jwks.json"]):
+            self._jwks(parts[1], "UPDATED")
         else:
             self._send_error(CognitoError("UnknownOperationException", "Use POST /", 404))
 
-    def _jwks(self, pool_id):
-        """GET /<user pool id>/.well-known/jwks.json, as Cognito serves it."""
+    def _jwks(self, pool_id, form="ORIGINAL"):
+        """GET /<user pool id>/.well-known/jwks.json, as Cognito serves it;
+        the updated issuer's at /issuer-cognito-idp/<user pool id>/..."""
         st = self.server.state
         with st.stats.lock:
             st.stats.jwks_fetches += 1
         with st.lock:
             known = pool_id in st.pools
-            keys = st.keys.jwks() if known else None
+            keys = st.keys.jwks(form) if known else None
         if not known:
             self._send(404, json.dumps({"message": "User pool %s does not exist." % pool_id})
                        .encode(), "ResourceNotFoundException")
@@ -177,6 +182,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             if service == dispatch.IDP:
                 usercontext.record(st, op, request)
             with st.lock:
+                if service == dispatch.IDP:
+                    multiregion.check_replica(st, op)
                 st.current_op = op      # token faults can name the operation
                 status, result = 200, fn(st, request)
         except CognitoError as err:

@@ -69,6 +69,8 @@ class State:
     def reset(self):
         with self.lock:
             self.region = self.fixture.get("Region", "us-east-1")
+            # "SECONDARY": answer as a replica Region (multiregion.py)
+            self.replica_role = self.fixture.get("ReplicaRole", "PRIMARY")
             self.options = dict(DEFAULT_OPTIONS)
             self.options.update(self.fixture.get("Options") or {})
             self.pools = userpool.load_pools(self.fixture)

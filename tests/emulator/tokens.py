@@ -20,6 +20,7 @@ TOKEN_FAULTS = {
     "token_wrong_aud",            # aud/client_id of another client (or Value)
     "token_expired",              # exp an hour ago (or Value seconds ago)
     "token_use_access",           # token_use "access" in the ID token
+    "token_other_issuer_key",     # signed with the key the pool's other issuer serves
 }
 WRONG_ISS_POOL = "us-east-1_0therPool"
 WRONG_AUD = "otherclient00000000000000001"
@@ -51,18 +52,32 @@ class KeyRing:
     as Cognito has, both in the JWKS. Rotation replaces them; the emulator
     still accepts tokens from any key it ever signed with. Every key comes
     from the stock, new to this ring (a rotation never brings back a kid
-    the module may have cached)."""
+    the module may have cached). The updated issuer (issuer-cognito-idp)
+    signs with a pair of its own, served only at its own JWKS, so that a
+    client that mixes up the two key sets is caught."""
 
     def __init__(self, stock=None):
         self.stock = stock or KeyStock()
         self.start = (self.stock.take(), self.stock.take())
         self._other = None
+        self._updated = None
         self.reset()
 
     def reset(self):
         self.id_key, self.access_key = self.start
         self.served = [self.id_key, self.access_key]
-        self.known = {k.kid: k for k in self.served}
+        self.known = {k.kid: k for k in self.served + list(self._updated or ())}
+
+    def updated(self):
+        """The updated issuer's (ID, access) keys (made on first use)."""
+        if self._updated is None:
+            self._updated = (self.stock.take(), self.stock.take())
+            for key in self._updated:
+                self.known[key.kid] = key
+        return self._updated
+
+    def pair(self, form):
+        return self.updated() if form == "UPDATED" else (self.id_key, self.access_key)
 
     def other(self):
         """A key outside the JWKS (made on first use)."""
@@ -78,13 +93,18 @@ class KeyRing:
             self.known[key.kid] = key
         return self.id_key.kid
 
-    def jwks(self):
-        return {"keys": [k.jwk() for k in self.served]}
+    def jwks(self, form="ORIGINAL"):
+        """The JWKS the issuer of `form` serves."""
+        keys = list(self.updated()) if form == "UPDATED" else self.served
+        return {"keys": [k.jwk() for k in keys]}
 
     # -- signing -------------------------------------------------------------
-    def sign(self, claims, use, fault=None, value=None, now=0):
-        """A token for `use` ("id" or "access"), bent by `fault` if given."""
-        key = self.id_key if use == "id" else self.access_key
+    def sign(self, claims, use, fault=None, value=None, now=0, form="ORIGINAL"):
+        """A token for `use` ("id" or "access") by the issuer of `form`
+        ("ORIGINAL" or "UPDATED"), bent by `fault` if given."""
+        if fault == "token_other_issuer_key":
+            form = "ORIGINAL" if form == "UPDATED" else "UPDATED"
+        key = self.pair(form)[0 if use == "id" else 1]
         claims = dict(claims)
         header = {"kid": key.kid, "alg": "RS256"}
         if fault == "token_wrong_iss":
@@ -110,8 +130,7 @@ class KeyRing:
         if fault == "token_alg_none":
             return signing_input.decode() + "."
         if fault == "token_alg_hs256":
-            secret = self.id_key.public_pem().encode() if use == "id" else \
-                self.access_key.public_pem().encode()
+            secret = key.public_pem().encode()
             return signing_input.decode() + "." + b64url(
                 hmac.new(secret, signing_input, hashlib.sha256).digest())
         sig = bytearray(key.sign(signing_input))

@@ -168,7 +168,11 @@ class Pool:
         # DeviceConfiguration {ChallengeRequiredOnNewDevice,
         # DeviceOnlyRememberedOnUserPrompt}; None: the pool tracks no devices
         self.device_config = check_device_config(spec.get("DeviceConfiguration"))
-        self.issuer = "https://cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
+        # IssuerConfiguration.Type: which issuer the pool's tokens carry.
+        self.issuer_type = check_issuer_type(
+            (spec.get("IssuerConfiguration") or {}).get("Type", "ORIGINAL"))
+        # The provider name an identity pool registers the pool under, the
+        # same for either issuer.
         self.provider_name = "cognito-idp.%s.amazonaws.com/%s" % (region, self.id)
         self.clients = {}
         for c in spec.get("Clients") or []:
@@ -181,6 +185,20 @@ class Pool:
         self.users = {}
         for u in spec.get("Users") or []:
             self.add_user(User(u, self))
+
+    def issuer_of(self, form):
+        host = "issuer-cognito-idp" if form == "UPDATED" else "cognito-idp"
+        return "https://%s.%s.amazonaws.com/%s" % (host, self.region, self.id)
+
+    @property
+    def issuer(self):
+        """The issuer the pool writes into its tokens now."""
+        return self.issuer_of(self.issuer_type)
+
+    def issuer_form(self, iss):
+        """'ORIGINAL' or 'UPDATED' when iss is one of the pool's two
+        issuers, else None."""
+        return next((f for f in ISSUER_TYPES if iss == self.issuer_of(f)), None)
 
     def key(self, username):
         return username if self.case_sensitive else username.lower()
@@ -242,6 +260,16 @@ def check_rotation(value):
     if not isinstance(grace, int) or isinstance(grace, bool) or not 0 <= grace <= 60:
         raise ValueError("RetryGracePeriodSeconds must be an integer from 0 to 60")
     return {"Feature": value["Feature"], "RetryGracePeriodSeconds": grace}
+
+
+ISSUER_TYPES = ("ORIGINAL", "UPDATED")
+
+
+def check_issuer_type(value):
+    if value not in ISSUER_TYPES:
+        raise ValueError("IssuerConfiguration Type must be ORIGINAL or UPDATED, not %r"
+                         % (value,))
+    return value
 
 
 def load_pools(fixture):

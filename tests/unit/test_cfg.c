@@ -108,7 +108,8 @@ static void test_defaults(void) {
   ok(c.region == NULL && c.user_pool_id == NULL && c.client_id == NULL &&
          c.client_secret == NULL && c.identity_pool_id == NULL &&
          c.role_arn == NULL && c.idp_endpoint == NULL &&
-         c.identity_endpoint == NULL && c.ca_file == NULL,
+         c.identity_endpoint == NULL && c.issuer_endpoint == NULL &&
+         c.ca_file == NULL,
      "optional strings default to NULL");
   ok(c.auth_flow == PC_FLOW_SRP, "auth_flow defaults to USER_SRP_AUTH");
   ok(c.timeout == 10, "timeout defaults to 10");
@@ -148,6 +149,8 @@ static void test_flip_all(void) {
   is_str(c.idp_endpoint, "http://127.0.0.1:9229", "idp_endpoint set");
   is_str(c.identity_endpoint, "https://identity.example.test/",
          "identity_endpoint set");
+  is_str(c.issuer_endpoint, "https://issuer.example.test/",
+         "issuer_endpoint set");
   ok(c.timeout != d.timeout && c.timeout == 42, "timeout set");
   ok(c.login_timeout != d.login_timeout && c.login_timeout == 77,
      "login_timeout set");
@@ -651,6 +654,13 @@ static void test_validate(void) {
   ok(validate_with("identity_endpoint", "http://10.0.0.1:9229/") ==
          PC_ERR_CONFIG,
      "http:// to a private address refused");
+  ok(validate_with("issuer_endpoint", "http://issuer.example.com/") ==
+             PC_ERR_CONFIG &&
+         strstr(err.detail, "issuer_endpoint") != NULL,
+     "issuer_endpoint: http:// to a non-loopback host refused (%s)",
+     err.detail);
+  ok(validate_with("issuer_endpoint", "http://127.0.0.1:9229/issuer") == 0,
+     "issuer_endpoint: loopback accepted");
   ok(validate_with("idp_endpoint", "http://127.0.0.1:9229") == 0,
      "http://127.0.0.1:port accepted");
   ok(validate_with("idp_endpoint", "http://localhost:9229/") == 0,

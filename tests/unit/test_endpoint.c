@@ -131,6 +131,33 @@ static void test_partition_table(void) {
   }
 }
 
+/* The updated issuer follows the partition's suffix, never a FIPS host. */
+static void test_updated_issuer(void) {
+  static const struct {
+    const char *region, *pool, *want;
+  } want[] = {
+      {"us-east-1", "us-east-1_Ab1",
+       "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Ab1"},
+      {"cn-north-1", "cn-north-1_Ab1",
+       "https://issuer-cognito-idp.cn-north-1.amazonaws.com.cn/"
+       "cn-north-1_Ab1"},
+      {"us-gov-west-1", "us-gov-west-1_Ab1",
+       "https://issuer-cognito-idp.us-gov-west-1.amazonaws.com/"
+       "us-gov-west-1_Ab1"},
+      {"eusc-de-east-1", "eusc-de-east-1_Ab1",
+       "https://issuer-cognito-idp.eusc-de-east-1.amazonaws.eu/"
+       "eusc-de-east-1_Ab1"},
+  };
+  size_t i;
+  char *s;
+
+  for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+    s = pc_endpoint_issuer(want[i].region, want[i].pool, PC_ISSUER_UPDATED);
+    is_str(s, want[i].want, "%s: updated issuer", want[i].region);
+    free(s);
+  }
+}
+
 /* The FIPS hosts the data lists, and none where it lists none. */
 static void test_fips_table(void) {
   static const char *const us[] = {"us-east-1", "us-east-2", "us-west-1",
@@ -301,6 +328,7 @@ int main(void) {
   test_partitions();
   test_partition_table();
   test_fips_table();
+  test_updated_issuer();
   test_fips_refused();
   test_proxy_key();
   test_user_context();

@@ -22,11 +22,12 @@
 #define NOW 1800000000L
 #define POOL "us-east-1_AbC123"
 #define ISS "https://cognito-idp.us-east-1.amazonaws.com/" POOL
+#define ISS_UPDATED "https://issuer-cognito-idp.us-east-1.amazonaws.com/" POOL
 
 static struct pc_error cerr;
 static struct pc_error why;
-static EVP_PKEY *key, *other_key;
-static char jwks_doc[4096];
+static EVP_PKEY *key, *other_key, *updated_key;
+static char jwks_doc[4096], jwks_updated[4096];
 
 /* ---- a transport that serves the JWKS on GET and counts fetches ---- */
 
@@ -36,6 +37,7 @@ struct server {
   enum pc_status rc;
   const char *body;
   char url[256];
+  const char *body_updated; /* what the updated issuer's host serves */
 };
 
 static enum pc_status no_post(struct pc_http *h, const char *url,
@@ -56,6 +58,11 @@ static enum pc_status serve_get(struct pc_http *h, const char *url,
   if (s->rc != PC_OK)
     return s->rc;
   *status = s->status;
+  if (s->body_updated != NULL && strstr(url, "//issuer-cognito-idp.") != NULL) {
+    if (pc_buf_append(resp, s->body_updated, strlen(s->body_updated)) != 0)
+      return PC_ERR_PROTOCOL;
+    return PC_OK;
+  }
   if (pc_buf_append(resp, s->body, strlen(s->body)) != 0)
     return PC_ERR_PROTOCOL;
   return PC_OK;
@@ -133,17 +140,23 @@ static char *claims_json(const char *iss, const char *aud, const char *use,
   return buf;
 }
 
-static void setup_keys(void) {
+static void jwks_of(EVP_PKEY *k, const char *kid, char *out, size_t cap) {
   char n64[600], e64[16];
 
+  bn_b64url(k, OSSL_PKEY_PARAM_RSA_N, n64, sizeof n64);
+  bn_b64url(k, OSSL_PKEY_PARAM_RSA_E, e64, sizeof e64);
+  (void)snprintf(out, cap,
+                 "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"%s\",\"alg\":"
+                 "\"RS256\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"}]}",
+                 kid, n64, e64);
+}
+
+static void setup_keys(void) {
   key = EVP_RSA_gen(2048);
   other_key = EVP_RSA_gen(2048);
-  bn_b64url(key, OSSL_PKEY_PARAM_RSA_N, n64, sizeof n64);
-  bn_b64url(key, OSSL_PKEY_PARAM_RSA_E, e64, sizeof e64);
-  (void)snprintf(jwks_doc, sizeof jwks_doc,
-                 "{\"keys\":[{\"kty\":\"RSA\",\"kid\":\"k1\",\"alg\":"
-                 "\"RS256\",\"use\":\"sig\",\"n\":\"%s\",\"e\":\"%s\"}]}",
-                 n64, e64);
+  updated_key = EVP_RSA_gen(2048);
+  jwks_of(key, "k1", jwks_doc, sizeof jwks_doc);
+  jwks_of(updated_key, "u1", jwks_updated, sizeof jwks_updated);
 }
 
 static int client(struct pc_config *c, struct pc_client *cl, struct server *s,
@@ -169,7 +182,7 @@ static enum pc_status verify(struct pc_client *cl, const char *jwt,
 static void test_checks(const char *cache) {
   struct pc_config c;
   struct pc_client cl;
-  struct server s = {0, 200, PC_OK, jwks_doc, ""};
+  struct server s = {0, 200, PC_OK, jwks_doc, "", NULL};
   json_object *claims = NULL;
   char *t;
   struct {
@@ -246,7 +259,7 @@ static void test_checks(const char *cache) {
 static void test_fetching(const char *cache) {
   struct pc_config c;
   struct pc_client cl;
-  struct server s = {0, 200, PC_OK, jwks_doc, ""};
+  struct server s = {0, 200, PC_OK, jwks_doc, "", NULL};
   json_object *claims = NULL;
   char *good = make_jwt(
       "RS256", "k1", claims_json(ISS, "client1", "id", NOW + 600, NULL), key);
@@ -308,6 +321,98 @@ static void test_fetching(const char *cache) {
   free(late);
   free(good);
   free(stranger);
+  pc_client_free(&cl);
+  pc_config_free(&c);
+}
+
+/* The pool's two issuers: each token is checked with its own issuer's keys,
+ * fetched from that issuer and kept apart; any other issuer is refused
+ * before a key is fetched. */
+static void test_issuers(const char *cache) {
+  struct pc_config c;
+  struct pc_client cl;
+  struct server s = {0, 200, PC_OK, jwks_doc, "", jwks_updated};
+  json_object *claims = NULL;
+  static const char *const strangers[] = {
+      "https://evil.example.com/" POOL,
+      "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_Other",
+      "https://issuer-cognito-idp.us-east-1.amazonaws.com/us-east-1_Other",
+      "https://issuer-cognito-idp.us-west-2.amazonaws.com/" POOL,
+      "https://issuer-cognito-idp.us-east-1.amazonaws.com/" POOL "/",
+      "http://issuer-cognito-idp.us-east-1.amazonaws.com/" POOL,
+      "https://issuer-cognito-idp-fips.us-east-1.amazonaws.com/" POOL,
+      "https://issuer.cognito-idp.us-east-1.amazonaws.com/" POOL,
+  };
+  char *t, *u, path[512];
+  struct stat st;
+  size_t i;
+  int before;
+
+  if (client(&c, &cl, &s, cache) != 0) {
+    ok(0, "client setup (%s)", cerr.detail);
+    return;
+  }
+  t = make_jwt("RS256", "u1",
+               claims_json(ISS_UPDATED, "client1", "id", NOW + 600, NULL),
+               updated_key);
+  ok(verify(&cl, t, &claims) == PC_OK,
+     "a token of the updated issuer verifies (%s)", why.detail);
+  json_object_put(claims);
+  is_str(s.url,
+         "https://issuer-cognito-idp.us-east-1.amazonaws.com/" POOL
+         "/.well-known/jwks.json",
+         "its keys come from <issuer>/.well-known/jwks.json");
+  free(t);
+  t = make_jwt("RS256", "k1",
+               claims_json(ISS, "client1", "id", NOW + 600, NULL), key);
+  ok(verify(&cl, t, &claims) == PC_OK,
+     "a token of the original issuer verifies (%s)", why.detail);
+  json_object_put(claims);
+  is_str(s.url, "http://127.0.0.1:9/" POOL "/.well-known/jwks.json",
+         "its keys come from the user-pool endpoint");
+  free(t);
+  /* The original issuer's key, under the updated issuer's name: refused
+   * even with both key sets stored. */
+  t = make_jwt("RS256", "k1",
+               claims_json(ISS_UPDATED, "client1", "id", NOW + 600, NULL), key);
+  ok(verify(&cl, t, &claims) == PC_ERR_AUTH && claims == NULL,
+     "one issuer's keys do not stand in for the other's (%s)", why.detail);
+  free(t);
+  t = make_jwt("RS256", "u1",
+               claims_json(ISS, "client1", "id", NOW + 600, NULL), updated_key);
+  ok(verify(&cl, t, &claims) == PC_ERR_AUTH && claims == NULL,
+     "nor the other way round (%s)", why.detail);
+  free(t);
+  if (geteuid() == 0) {
+    (void)snprintf(path, sizeof path, "%s/.private/jwks-updated-" POOL ".json",
+                   cache);
+    ok(stat(path, &st) == 0 && st.st_uid == 0 && (st.st_mode & 077) == 0,
+       "the updated issuer's keys kept root-only, apart");
+  }
+  for (i = 0; i < sizeof strangers / sizeof strangers[0]; i++) {
+    before = s.gets;
+    t = make_jwt("RS256", "u1",
+                 claims_json(strangers[i], "client1", "id", NOW + 600, NULL),
+                 updated_key);
+    ok(verify(&cl, t, &claims) == PC_ERR_AUTH && claims == NULL &&
+           strstr(why.detail, "issuer is not " ISS " or " ISS_UPDATED) &&
+           s.gets == before,
+       "issuer %s refused, no key fetched (%s)", strangers[i], why.detail);
+    free(t);
+  }
+  u = pc_jwks_url_for(&c, PC_ISSUER_UPDATED);
+  is_str(u,
+         "https://issuer-cognito-idp.us-east-1.amazonaws.com/" POOL
+         "/.well-known/jwks.json",
+         "the updated issuer's JWKS URL");
+  free(u);
+  if (pc_config_set(&c, "issuer_endpoint", "http://127.0.0.1:9/iss/", &cerr) ==
+      0) {
+    u = pc_jwks_url_for(&c, PC_ISSUER_UPDATED);
+    is_str(u, "http://127.0.0.1:9/iss/" POOL "/.well-known/jwks.json",
+           "issuer_endpoint moves it");
+    free(u);
+  }
   pc_client_free(&cl);
   pc_config_free(&c);
 }
@@ -416,11 +521,16 @@ int main(void) {
   if (system(cmd) != 0)
     ok(0, "reset store");
   test_fetching(cache);
+  (void)snprintf(cmd, sizeof cmd, "rm -rf %s/.private", cache);
+  if (system(cmd) != 0)
+    ok(0, "reset store");
+  test_issuers(cache);
   test_access();
   (void)snprintf(cmd, sizeof cmd, "rm -rf %s", cache);
   if (system(cmd) != 0)
     ok(0, "cleanup");
   EVP_PKEY_free(key);
   EVP_PKEY_free(other_key);
+  EVP_PKEY_free(updated_key);
   return tap_done();
 }
