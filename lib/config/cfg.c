@@ -33,7 +33,17 @@
 /* Every key is a short line; anything near this size is a mistake. */
 #define PC_CONFIG_MAX_SIZE (64 * 1024)
 
-enum key_kind { K_STR, K_LONG, K_BOOL, K_FLOW, K_LIST, K_MAP, K_SUDO, K_LOCAL };
+enum key_kind {
+  K_STR,
+  K_LONG,
+  K_BOOL,
+  K_FLOW,
+  K_FACTORS,
+  K_LIST,
+  K_MAP,
+  K_SUDO,
+  K_LOCAL
+};
 
 /* One row per key: the file loader and the module arguments both go through
  * pc_config_set, which finds the row by name. A string key with a format
@@ -220,6 +230,7 @@ static const struct key_def keys[] = {
     FMT_KEY(client_secret, client_secret_ok,
             "an app client secret: 1 to 64 letters, digits, '_' or '+'"),
     {KEY(auth_flow, K_FLOW)},
+    {KEY(first_factors, K_FACTORS)},
     FMT_KEY(identity_pool_id, identity_pool_id_ok,
             "an identity pool id like "
             "us-east-1:11111111-2222-3333-4444-555555555555"),
@@ -297,6 +308,7 @@ static const struct key_def *find_key(const char *name) {
 int pc_config_init(struct pc_config *c) {
   memset(c, 0, sizeof(*c));
   c->auth_flow = PC_FLOW_SRP;
+  c->first_factors = PC_FACTOR_PASSWORD_SRP;
   c->timeout = 10;
   c->login_timeout = 30;
   c->max_attempts = 3;
@@ -494,14 +506,58 @@ static enum pc_status set_flow(const struct key_def *k, void *dst,
     f = PC_FLOW_SRP;
   } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
     f = PC_FLOW_PASSWORD;
+  } else if (strcmp(value, "USER_AUTH") == 0) {
+    f = PC_FLOW_USER_AUTH;
   } else {
     return pc_error_set(
         err, PC_ERR_CONFIG,
-        "%s: expected \"USER_SRP_AUTH\" or \"USER_PASSWORD_AUTH\", "
-        "got '%s'",
+        "%s: expected \"USER_SRP_AUTH\", \"USER_PASSWORD_AUTH\" "
+        "or \"USER_AUTH\", got '%s'",
         k->name, value);
   }
   *(enum pc_auth_flow *)dst = f;
+  return PC_OK;
+}
+
+/* first_factors ("PASSWORD_SRP,EMAIL_OTP"): each entry a first factor of
+ * USER_AUTH this module can answer; the bits replace the old ones only when
+ * all of it parsed. */
+static enum pc_status set_factors(const struct key_def *k, void *dst,
+                                  const char *value, struct pc_error *err) {
+  static const struct {
+    const char *name;
+    unsigned bit;
+  } names[] = {{"PASSWORD_SRP", PC_FACTOR_PASSWORD_SRP},
+               {"PASSWORD", PC_FACTOR_PASSWORD},
+               {"EMAIL_OTP", PC_FACTOR_EMAIL_OTP},
+               {"SMS_OTP", PC_FACTOR_SMS_OTP}};
+  unsigned bits = 0;
+  const char *p = value, *q;
+  size_t i, len;
+
+  for (;; p = q + 1) {
+    q = strchr(p, ',');
+    len = q ? (size_t)(q - p) : strlen(p);
+    for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+      if (strlen(names[i].name) == len && strncmp(names[i].name, p, len) == 0)
+        break;
+    if (i < sizeof(names) / sizeof(names[0])) {
+      bits |= names[i].bit;
+    } else if (len == 9 && strncmp(p, "WEB_AUTHN", 9) == 0) {
+      return pc_error_set(err, PC_ERR_CONFIG,
+                          "%s: WEB_AUTHN (passkeys) cannot be answered at a "
+                          "login prompt yet; remove it",
+                          k->name);
+    } else {
+      return pc_error_set(err, PC_ERR_CONFIG,
+                          "%s: entry '%.*s': expected PASSWORD_SRP, PASSWORD, "
+                          "EMAIL_OTP or SMS_OTP",
+                          k->name, (int)(len > 64 ? 64 : len), p);
+    }
+    if (!q)
+      break;
+  }
+  *(unsigned *)dst = bits;
   return PC_OK;
 }
 
@@ -546,6 +602,8 @@ enum pc_status pc_config_set(struct pc_config *c, const char *key,
     return set_bool(k, dst, value, err);
   case K_FLOW:
     return set_flow(k, dst, value, err);
+  case K_FACTORS:
+    return set_factors(k, dst, value, err);
   case K_LIST:
   case K_MAP:
   case K_SUDO:
@@ -818,6 +876,7 @@ static int apply_setting(struct pc_config *c, const char *path,
       want = "true or false";
     break;
   case K_LIST:
+  case K_FACTORS:
     if (type == CONFIG_TYPE_LIST || type == CONFIG_TYPE_ARRAY) {
       if (join_strings(s, list, sizeof(list)) != 0)
         want = "a list of non-empty strings without commas";
@@ -1059,6 +1118,22 @@ static int endpoints_ok(const struct pc_config *c, struct pc_error *err) {
 
 /* What the login itself relies on: the TOTP label, the cache, the claim
  * that names the user, the uid ranges and the per-call limits. */
+/* first_factors is USER_AUTH's: with another flow it would promise what
+ * the flow does not do (a code login, or no password). */
+static int factors_ok(const struct pc_config *c, struct pc_error *err) {
+  if (c->first_factors == 0) {
+    pc_error_set(err, PC_ERR_CONFIG, "first_factors: names no factor");
+    return 0;
+  }
+  if (c->auth_flow != PC_FLOW_USER_AUTH &&
+      c->first_factors != PC_FACTOR_PASSWORD_SRP) {
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "first_factors: applies to auth_flow = \"USER_AUTH\" only");
+    return 0;
+  }
+  return 1;
+}
+
 static int login_ok(const struct pc_config *c, struct pc_error *err) {
   if (c->totp_issuer != NULL && !issuer_ok(c->totp_issuer)) {
     pc_error_set(
@@ -1082,7 +1157,7 @@ static int login_ok(const struct pc_config *c, struct pc_error *err) {
         c->login_claim);
     return 0;
   }
-  if (!uids_ok(c, err))
+  if (!uids_ok(c, err) || !factors_ok(c, err))
     return 0;
   if (c->timeout < 1 || c->timeout > 300 || c->max_attempts < 1 ||
       c->max_attempts > 10) {

@@ -9,7 +9,21 @@
 #include "base/error.h"
 #include "base/status.h"
 
-enum pc_auth_flow { PC_FLOW_SRP = 0, PC_FLOW_PASSWORD = 1 };
+enum pc_auth_flow {
+  PC_FLOW_SRP = 0,      /* USER_SRP_AUTH */
+  PC_FLOW_PASSWORD = 1, /* USER_PASSWORD_AUTH */
+  PC_FLOW_USER_AUTH = 2 /* USER_AUTH: choice-based sign-in (first_factors) */
+};
+
+/* first_factors: the first factors USER_AUTH may use on this host. */
+enum pc_factor {
+  PC_FACTOR_PASSWORD_SRP = 1u << 0,
+  PC_FACTOR_PASSWORD = 1u << 1,
+  PC_FACTOR_EMAIL_OTP = 1u << 2,
+  PC_FACTOR_SMS_OTP = 1u << 3
+};
+#define PC_FACTORS_PASSWORD (PC_FACTOR_PASSWORD_SRP | PC_FACTOR_PASSWORD)
+#define PC_FACTORS_CODE (PC_FACTOR_EMAIL_OTP | PC_FACTOR_SMS_OTP)
 
 struct pc_config {
   char *region;        /* required */
@@ -17,6 +31,7 @@ struct pc_config {
   char *client_id;     /* required */
   char *client_secret; /* optional; a secret: wiped on free */
   enum pc_auth_flow auth_flow;
+  unsigned first_factors;  /* enum pc_factor bits; PASSWORD_SRP by default */
   char *identity_pool_id;  /* optional; enables AWS credentials */
   char *role_arn;          /* optional CustomRoleArn */
   char *idp_endpoint;      /* optional base URL; default regional AWS host */

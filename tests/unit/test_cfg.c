@@ -1003,6 +1003,65 @@ static void test_format_in_file(void) {
   pc_config_free(&c);
 }
 
+/* auth_flow = "USER_AUTH" and first_factors: the factors by name, in a file
+ * list or a module argument; WEB_AUTHN and unknown names refused; the key
+ * belongs to USER_AUTH. */
+static void test_first_factors(void) {
+  struct pc_config c;
+  char path[64];
+  int rc;
+
+  ok(pc_config_init(&c) == 0 && c.first_factors == PC_FACTOR_PASSWORD_SRP,
+     "first_factors defaults to PASSWORD_SRP");
+  ok(pc_config_set(&c, "auth_flow", "USER_AUTH", &err) == 0 &&
+         c.auth_flow == PC_FLOW_USER_AUTH,
+     "auth_flow USER_AUTH accepted");
+  ok(pc_config_set(&c, "first_factors", "PASSWORD,EMAIL_OTP,SMS_OTP", &err) ==
+             PC_OK &&
+         c.first_factors ==
+             (PC_FACTOR_PASSWORD | PC_FACTOR_EMAIL_OTP | PC_FACTOR_SMS_OTP),
+     "first_factors as a module argument");
+  ok(pc_config_set(&c, "first_factors", "PASSWORD_SRP,WEB_AUTHN", &err) ==
+             PC_ERR_CONFIG &&
+         strstr(err.detail, "WEB_AUTHN (passkeys) cannot be answered") != NULL,
+     "WEB_AUTHN refused with its reason (%s)", err.detail);
+  ok(pc_config_set(&c, "first_factors", "SOFTWARE_TOKEN_MFA", &err) ==
+             PC_ERR_CONFIG &&
+         strstr(err.detail, "expected PASSWORD_SRP, PASSWORD, EMAIL_OTP or "
+                            "SMS_OTP") != NULL,
+     "an unknown factor refused (%s)", err.detail);
+  ok(c.first_factors ==
+         (PC_FACTOR_PASSWORD | PC_FACTOR_EMAIL_OTP | PC_FACTOR_SMS_OTP),
+     "refused values leave the factors alone");
+  pc_config_free(&c);
+
+  rc = load_text("auth_flow = \"USER_AUTH\";\n"
+                 "first_factors = [\"PASSWORD_SRP\", \"EMAIL_OTP\"];\n",
+                 &c, path, sizeof(path));
+  ok(rc == PC_OK &&
+         c.first_factors == (PC_FACTOR_PASSWORD_SRP | PC_FACTOR_EMAIL_OTP),
+     "first_factors as a list in the file (%s)", err.detail);
+  pc_config_free(&c);
+  rc =
+      load_text("\nfirst_factors = [\"WEB_AUTHN\"];\n", &c, path, sizeof(path));
+  ok(rc == PC_ERR_CONFIG &&
+         strstr(err.detail, ":2: first_factors: WEB_AUTHN") != NULL,
+     "WEB_AUTHN refused in the file with its line (%s)", err.detail);
+  pc_config_free(&c);
+  rc = load_text("first_factors = \"EMAIL_OTP\";\n", &c, path, sizeof(path));
+  ok(rc == PC_ERR_CONFIG &&
+         strstr(err.detail, "first_factors: expected a list") != NULL,
+     "a string for first_factors refused (%s)", err.detail);
+  pc_config_free(&c);
+
+  ok(validate_with("first_factors", "EMAIL_OTP") == PC_ERR_CONFIG &&
+         strstr(err.detail, "applies to auth_flow = \"USER_AUTH\" only") !=
+             NULL,
+     "first_factors without USER_AUTH refused (%s)", err.detail);
+  ok(validate_with("first_factors", "PASSWORD_SRP") == 0,
+     "the default first_factors with another flow is valid");
+}
+
 int main(void) {
   umask(077);
   test_defaults();
@@ -1018,6 +1077,7 @@ int main(void) {
   test_urls();
   test_string_formats();
   test_format_in_file();
+  test_first_factors();
   cleanup();
   return tap_done();
 }
