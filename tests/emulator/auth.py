@@ -19,6 +19,7 @@ import srp
 import totp
 import userpool
 import device_auth
+import user_auth
 from grants import issue_tokens
 from errors import CognitoError, invalid_parameter, not_authorized, require, optional
 
@@ -30,7 +31,7 @@ CHALLENGES = ("SMS_MFA", "EMAIL_OTP", "SOFTWARE_TOKEN_MFA", "SELECT_MFA_TYPE", "
               "DEVICE_SRP_AUTH", "DEVICE_PASSWORD_VERIFIER", "ADMIN_NO_SRP_AUTH",
               "NEW_PASSWORD_REQUIRED", "SMS_OTP", "PASSWORD", "WEB_AUTHN", "PASSWORD_SRP")
 CODE_FIELDS = {"SMS_MFA": "SMS_MFA_CODE", "SOFTWARE_TOKEN_MFA": "SOFTWARE_TOKEN_MFA_CODE",
-               "EMAIL_OTP": "EMAIL_OTP_CODE"}
+               "EMAIL_OTP": "EMAIL_OTP_CODE", "SMS_OTP": "SMS_OTP_CODE"}
 
 WRONG_PASSWORD = "Incorrect username or password."
 BAD_SESSION = "Invalid session for the user."
@@ -298,10 +299,12 @@ def initiate_auth(st, body):
     params = string_map(body, "AuthParameters", required=False)
     if flow.startswith("ADMIN_"):
         raise invalid_parameter("Initiate Auth method not supported.")
-    if not client.allows(flow) or flow in ("CUSTOM_AUTH", "USER_AUTH"):
+    if not client.allows(flow) or flow == "CUSTOM_AUTH":
         raise invalid_parameter("%s flow not enabled for this client" % flow)
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
         return refresh.refresh_token_auth(st, pool, client, params)
+    if flow == "USER_AUTH":
+        return user_auth.initiate(st, pool, client, params)
     login = need(params, "USERNAME")
     if flow == "USER_SRP_AUTH":
         srp_a = need(params, "SRP_A")
@@ -403,6 +406,8 @@ def respond_to_auth_challenge(st, body):
         return _new_password(st, pool, client, user, session, answers)
     if name in CODE_FIELDS:
         return _mfa_code(st, pool, client, user, session, name, answers)
+    if name == "SELECT_CHALLENGE":
+        return user_auth.select_challenge(st, pool, client, user, session, answers)
     if name == "SELECT_MFA_TYPE":
         choice = need(answers, "ANSWER")
         if choice not in (session.choices or []):

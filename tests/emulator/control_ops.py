@@ -14,7 +14,8 @@ SETTABLE = ("SessionTtlSeconds", "SrpTtlSeconds", "CodeTtlSeconds", "CredentialT
             "IdTokenTtlSeconds", "AccessTokenTtlSeconds", "RefreshTokenTtlSeconds",
             "MaxCodeAttempts", "ChangePasswordAttemptLimit", "ChangePasswordWindowSeconds",
             "TimestampSkewSeconds", "ClockOffsetSeconds", "LockoutThreshold",
-            "LockoutMaxSeconds", "ResetCodeTtlSeconds", "MaxResetCodeAttempts")
+            "LockoutMaxSeconds", "ResetCodeTtlSeconds", "MaxResetCodeAttempts",
+            "OtpSendLimit", "OtpSendWindowSeconds")
 
 
 def _find_user(st, body):

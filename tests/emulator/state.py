@@ -29,6 +29,8 @@ DEFAULT_OPTIONS = {
     "LockoutMaxSeconds": 900,
     "ResetCodeTtlSeconds": 3600,
     "MaxResetCodeAttempts": 5,
+    "OtpSendLimit": 0,               # one-time codes (USER_AUTH) per user and window; 0: none
+    "OtpSendWindowSeconds": 3600,
 }
 
 
@@ -79,6 +81,7 @@ class State:
             self.sessions = {}       # Session string -> challenge session
             self.refresh = {}        # refresh token -> grant
             self.last_codes = {}     # (pool id, username) -> code record
+            self.otp_sends = {}      # (pool id, username) -> times USER_AUTH sent a code
             self.identities = {}     # identity id -> (identity pool id, sub)
             self.issued = []         # credentials handed out
             self.issued_tokens = []  # AuthenticationResults handed out (tests look for them)

@@ -165,6 +165,12 @@ class Pool:
         self.required_attributes = list(spec.get("RequiredAttributes") or [])
         self.password_policy = dict(spec.get("PasswordPolicy") or {})
         self.email_mfa = bool(spec.get("EmailMfa", False))
+        # SignInPolicy.AllowedFirstAuthFactors: USER_AUTH's first factors
+        # (PASSWORD is always among them)
+        policy = spec.get("SignInPolicy") or {}
+        self.first_factors = ["PASSWORD"] + [
+            f for f in policy.get("AllowedFirstAuthFactors") or []
+            if f in ("EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")]
         # DeviceConfiguration {ChallengeRequiredOnNewDevice,
         # DeviceOnlyRememberedOnUserPrompt}; None: the pool tracks no devices
         self.device_config = check_device_config(spec.get("DeviceConfiguration"))
