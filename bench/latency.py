@@ -22,16 +22,36 @@ from pamrun import (IDENTITY_POOL, PAM_RUN, POOL, Emulator, Stack, base_config,
 
 PASSWORDS = {"alice": "Alice-Passw0rd!", "smsuser": "Sms-Passw0rd1!"}
 
-# name, user, identity pool?, keep the cache between logins?, protocol minimum
+# Choice-based sign-in (auth_flow USER_AUTH) in the emulator's ChoicePool,
+# through a client that allows ALLOW_USER_AUTH only.
+CHOICE_POOL = "us-east-1_ChoicePool"
+USER_AUTH = {"user_pool_id": CHOICE_POOL, "client_id": "userauthonly0000000000000001",
+             "auth_flow": "USER_AUTH"}
+USER_AUTH_CODES = dict(USER_AUTH, first_factors=["PASSWORD_SRP", "EMAIL_OTP"])
+
+
+def last_code(emu, pool, user):
+    return lambda: emu.control("GetLastCode", UserPoolId=pool, Username=user)["Code"]
+
+
+# name, user, identity pool?, keep the cache between logins?, protocol
+# minimum, what it is, config over the default, answers(emu)
 SCENARIOS = (
     ("password only", "alice", False, False, 2,
-     "InitiateAuth, PASSWORD_VERIFIER"),
+     "InitiateAuth, PASSWORD_VERIFIER", {}, None),
     ("password + AWS credentials, first login", "alice", True, False, 4,
-     "+ GetId, GetCredentialsForIdentity"),
+     "+ GetId, GetCredentialsForIdentity", {}, None),
     ("password + AWS credentials, later login", "alice", True, True, 3,
-     "+ GetCredentialsForIdentity (identity id cached)"),
+     "+ GetCredentialsForIdentity (identity id cached)", {}, None),
     ("password, then SMS code (time after the code)", "smsuser", False, False, 1,
-     "RespondToAuthChallenge SMS_MFA_CODE"),
+     "RespondToAuthChallenge SMS_MFA_CODE", {},
+     lambda emu: [PASSWORDS["smsuser"], last_code(emu, POOL, "smsuser")]),
+    ("USER_AUTH password (PASSWORD_SRP)", "alice", False, False, 2,
+     "InitiateAuth with PREFERRED_CHALLENGE + SRP_A, PASSWORD_VERIFIER", USER_AUTH,
+     lambda emu: ["Alice-Choice1!"]),
+    ("USER_AUTH email code, first factor (after the code)", "bob", False, False, 1,
+     "RespondToAuthChallenge EMAIL_OTP_CODE", USER_AUTH_CODES,
+     lambda emu: ["", "", last_code(emu, CHOICE_POOL, "bob")]),
 )
 
 
@@ -86,13 +106,13 @@ def measure(emu, pki, cache, rtt, scenario, logins, typing):
     at rtt, and per login at rtt: connections, GETs, POSTs, and the round
     trips after Enter that the proxy saw (2 per connection accepted after
     the answer, 1 per request sent after it)."""
-    name, user, idpool, keep, _, _ = scenario
+    name, user, idpool, keep, _, _, config, answers_of = scenario
     ca, cert, key = pki
     proxies = [DelayProxy(emu.port, rtt=r, cert=cert, key=key).start() for r in (0.0, rtt)]
     stacks = []
     try:
         for px in proxies:
-            over = {"idp_endpoint": px.url, "identity_endpoint": px.url, "ca_file": ca}
+            over = dict(config, idp_endpoint=px.url, identity_endpoint=px.url, ca_file=ca)
             if idpool:
                 over.update(identity_pool_id=IDENTITY_POOL, cache_dir=cache)
             st = Stack(base_config(emu, **over))
@@ -105,10 +125,7 @@ def measure(emu, pki, cache, rtt, scenario, logins, typing):
             for k in (0, 1):
                 if idpool and not keep:
                     shutil.rmtree(os.path.join(cache, user), ignore_errors=True)
-                answers = [PASSWORDS[user]]
-                if user == "smsuser":
-                    answers.append(lambda: emu.control(
-                        "GetLastCode", UserPoolId=POOL, Username=user)["Code"])
+                answers = answers_of(emu) if answers_of else [PASSWORDS[user]]
                 proxies[k].reset()
                 t, answered = timed_run(stacks[k], user, answers, typing)
                 if i == 0:
@@ -134,6 +151,7 @@ def measure(emu, pki, cache, rtt, scenario, logins, typing):
 def run(rtt_ms=100, logins=5, typing=1.0, only=None):  # noqa: C901
     rtt = rtt_ms / 1000.0
     ensure_user("alice")
+    ensure_user("bob")
     tmp = tempfile.mkdtemp(prefix="pc-bench-lat-")
     try:
         os.chmod(tmp, 0o755)
@@ -142,14 +160,14 @@ def run(rtt_ms=100, logins=5, typing=1.0, only=None):  # noqa: C901
         print("(c) latency over TLS through a delay proxy: %d ms per round trip, "
               "2 round trips per new connection; %d logins per case (median), "
               "password typed %.1f s after its prompt" % (rtt_ms, logins, typing))
-        print("    %-48s %9s %9s %6s %6s %8s  %s" % ("case", "0 RTT", "%d ms" % rtt_ms,
+        print("    %-52s %9s %9s %6s %6s %8s  %s" % ("case", "0 RTT", "%d ms" % rtt_ms,
                                                       "RTTs", "wire", "minimum", "per login"))
         with Emulator() as emu:
             for sc in SCENARIOS:
                 if only and only not in sc[0]:
                     continue
                 t0, t1, c, g, p, w = measure(emu, pki, cache, rtt, sc, logins, typing)
-                print("    %-48s %6.1f ms %6.1f ms %6.2f %6.1f %8d  %.1f connections, "
+                print("    %-52s %6.1f ms %6.1f ms %6.2f %6.1f %8d  %.1f connections, "
                       "%.1f requests (%.1f GET warm-up, %.1f POST)"
                       % (sc[0], t0 * 1000, t1 * 1000, (t1 - t0) / rtt, w, sc[4],
                          c, g + p, g, p))
@@ -157,6 +175,6 @@ def run(rtt_ms=100, logins=5, typing=1.0, only=None):  # noqa: C901
               "Enter counted at the proxy (2 per new connection, 1 per request)" % rtt_ms)
         print("    minimum: the protocol's own requests after Enter")
         for sc in SCENARIOS:
-            print("      %-46s %d: %s" % (sc[0], sc[4], sc[5]))
+            print("      %-50s %d: %s" % (sc[0], sc[4], sc[5]))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -81,7 +81,8 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
                "will not be admitted until it can be written",
                pc_log_user(m, user), why.detail);
   /* The password the user has now (a forced change set a new one). */
-  if (m->has_local &&
+  /* A code login proved no password: nothing to keep for offline. */
+  if (m->has_local && !r->code_login &&
       pc_offline_remember(&m->cfg, user, m->uid,
                           r->new_password ? r->new_password : password,
                           r->mfa_used, v.groups, now, &why) != 0)

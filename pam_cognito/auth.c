@@ -23,6 +23,26 @@ static int placeholder_password(const char *pw) {
   return strpbrk(pw, "\b\n\r\177") != NULL;
 }
 
+/* USER_AUTH with a one-time code among first_factors: an empty password
+ * asks for a code (lib/login/user_auth.c). */
+static int codes_allowed(const struct pc_module *m) {
+  return m->cfg.auth_flow == PC_FLOW_USER_AUTH &&
+         (m->cfg.first_factors & PC_FACTORS_CODE) != 0;
+}
+
+/* The password, or "" for a code: the prompt says so when a code may be
+ * asked for, and a host that takes codes only asks for no password. */
+static int ask_password(struct pc_module *m, const char **pw) {
+  if (!codes_allowed(m))
+    return pam_get_authtok(m->pamh, PAM_AUTHTOK, pw, NULL);
+  if (!(m->cfg.first_factors & PC_FACTORS_PASSWORD)) {
+    *pw = "";
+    return PAM_SUCCESS;
+  }
+  return pam_get_authtok(m->pamh, PAM_AUTHTOK, pw,
+                         "Password (or Enter for a one-time code): ");
+}
+
 static void log_failure(struct pc_module *m, const char *user,
                         enum pc_status st, const struct pc_login_result *r) {
   char text[1024];
@@ -65,12 +85,12 @@ int pc_authenticate(struct pc_module *m) {
   if (pam_get_item(m->pamh, PAM_AUTHTOK, &known) != PAM_SUCCESS || !known)
     warm = pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_NOW);
   pc_module_conv_begin(m);
-  rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, &pw, NULL);
+  rc = ask_password(m, &pw);
   pc_module_charge(m, pc_warmup_stop(warm));
   pc_module_conv_end(m);
   if (rc != PAM_SUCCESS || !pw)
     return pc_signin_authtok_error(m, rc, "password");
-  if (!*pw || placeholder_password(pw)) {
+  if ((!*pw && !codes_allowed(m)) || placeholder_password(pw)) {
     pam_syslog(
         m->pamh, LOG_NOTICE, "authentication failure; rhost=%s user=%s: %s",
         pc_log_rhost(m), pc_log_user(m, user),
@@ -101,9 +121,12 @@ int pc_authenticate(struct pc_module *m) {
   } else {
     log_failure(m, user, st, &r);
     /* After "reset required" the cached password is void, whatever
-     * happened next (a network that went down mid-reset, say). */
-    rc = pc_module_offline(
-        m, user, pw, r.reset_required ? PC_ERR_PASSWORD_RESET : st, &r.err);
+     * happened next (a network that went down mid-reset, say). A code
+     * login has no password to check offline. */
+    rc = !*pw ? -1
+              : pc_module_offline(m, user, pw,
+                                  r.reset_required ? PC_ERR_PASSWORD_RESET : st,
+                                  &r.err);
     if (rc < 0) {
       (void)pc_signin_tell_error(m, &r.err);
       rc = pc_pam_result(st);

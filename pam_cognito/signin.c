@@ -24,6 +24,12 @@ static void device_opts(struct pc_module *m, const char *user, char *host,
   o->device_name = m->cfg.device_name ? m->cfg.device_name : host;
 }
 
+static const char *flow_name(enum pc_auth_flow f) {
+  if (f == PC_FLOW_USER_AUTH)
+    return "USER_AUTH";
+  return f == PC_FLOW_SRP ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH";
+}
+
 static void log_device_notes(struct pc_module *m, const char *user,
                              const struct pc_login_result *r) {
   int i;
@@ -53,9 +59,8 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   o.context = &ctx;
   device_opts(m, user, host, sizeof host, &o);
   pc_conv_prompter(m, &p);
-  pc_debug(m, "logging in user=%s with %s", pc_log_user(m, user),
-           m->cfg.auth_flow == PC_FLOW_SRP ? "USER_SRP_AUTH"
-                                           : "USER_PASSWORD_AUTH");
+  pc_debug(m, "logging in user=%s with %s%s", pc_log_user(m, user),
+           flow_name(m->cfg.auth_flow), *password ? "" : " (a one-time code)");
   st = pc_login(cl, &o, &p, r);
   log_device_notes(m, user, r);
   if (st == PC_OK && r->device_proved)

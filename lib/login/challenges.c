@@ -391,6 +391,8 @@ enum pc_status pc_login_challenge(struct login *l, const char *name,
     return new_password(l, params);
   if (strcmp(name, "SELECT_MFA_TYPE") == 0)
     return select_mfa(l, params);
+  if (strcmp(name, "SELECT_CHALLENGE") == 0)
+    return pc_login_select_challenge(l);
   if (strcmp(name, "MFA_SETUP") == 0 && l->cl->cfg->mfa_setup)
     return pc_mfa_setup(l, params);
   for (i = 0; i < sizeof(code_kinds) / sizeof(code_kinds[0]); i++)

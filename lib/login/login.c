@@ -93,8 +93,8 @@ json_object *pc_login_request(struct login *l, const char *params_key,
   return pc_json_keep(req, bad);
 }
 
-/* Send a request (consumed) and keep the reply in l->resp. */
-static enum pc_status call(struct login *l, const char *op, json_object *req) {
+enum pc_status pc_login_call(struct login *l, const char *op,
+                             json_object *req) {
 
   pc_json_put_secret(l->resp);
   l->resp = NULL;
@@ -116,7 +116,7 @@ enum pc_status pc_login_respond(struct login *l, const char *challenge,
   req = pc_json_keep(
       req, !req || pc_json_add_str(req, "ChallengeName", challenge) ||
                (l->session && pc_json_add_str(req, "Session", l->session)));
-  return call(l, "RespondToAuthChallenge", req);
+  return pc_login_call(l, "RespondToAuthChallenge", req);
 }
 
 static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
@@ -125,14 +125,20 @@ static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
       pc_login_request(l, "AuthParameters", l->o->username, &params);
   int srp_flow = srp != NULL;
 
-  req = pc_json_keep(
-      req,
-      !req ||
-          pc_json_add_str(req, "AuthFlow",
-                          srp_flow ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH") ||
-          (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
-                    : pc_json_add_str(params, "PASSWORD", l->o->password)));
-  return call(l, "InitiateAuth", req);
+  if (l->cl->cfg->auth_flow == PC_FLOW_USER_AUTH)
+    req = pc_json_keep(req, !req ||
+                                pc_json_add_str(req, "AuthFlow", "USER_AUTH") ||
+                                pc_login_user_auth_params(l, params, srp));
+  else
+    req = pc_json_keep(
+        req,
+        !req ||
+            pc_json_add_str(req, "AuthFlow",
+                            srp_flow ? "USER_SRP_AUTH"
+                                     : "USER_PASSWORD_AUTH") ||
+            (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
+                      : pc_json_add_str(params, "PASSWORD", l->o->password)));
+  return pc_login_call(l, "InitiateAuth", req);
 }
 
 static enum pc_status password_verifier(struct login *l, struct pc_srp *srp,
@@ -198,7 +204,7 @@ static enum pc_status begin(struct login *l, struct pc_login_opts *again,
   l->o = again;
   pc_srp_free(*srp);
   *srp = NULL;
-  if (st == PC_OK && cfg->auth_flow == PC_FLOW_SRP && !(*srp = pc_srp_new()))
+  if (st == PC_OK && pc_login_uses_srp(cfg) && !(*srp = pc_srp_new()))
     st = PC_ERR_NOMEM;
   if (st == PC_OK)
     st = initiate(l, *srp);
@@ -298,6 +304,27 @@ static enum pc_status challenge_rounds(struct login *l, struct pc_srp **srp) {
   }
 }
 
+/* A login name, and a password or (USER_AUTH with a code among
+ * first_factors) the empty password that asks for a one-time code; a
+ * password only when first_factors names one. */
+static enum pc_status first_factor_ok(const struct pc_config *cfg,
+                                      const struct pc_login_opts *o,
+                                      struct pc_login_result *r) {
+  unsigned want =
+      *(o->password ? o->password : "") ? PC_FACTORS_PASSWORD : PC_FACTORS_CODE;
+
+  if (!o->username || !*o->username || !o->password)
+    return PC_ERR_AUTH;
+  if (cfg->auth_flow != PC_FLOW_USER_AUTH)
+    return *o->password ? PC_OK : PC_ERR_AUTH;
+  if (cfg->first_factors & want)
+    return PC_OK;
+  (void)pc_error_set(&r->err, PC_ERR_AUTH, "%s is not among first_factors",
+                     want == PC_FACTORS_CODE ? "a one-time code"
+                                             : "the password");
+  return PC_ERR_AUTH;
+}
+
 /* One login, presenting dev (NULL: none). *retry: Cognito forgot the
  * device (dropped): run it once more without. */
 static enum pc_status login_once(struct pc_client *cl,
@@ -312,15 +339,15 @@ static enum pc_status login_once(struct pc_client *cl,
   enum pc_status st;
 
   memset(r, 0, sizeof(*r));
-  if (!o->username || !*o->username || !o->password)
-    return PC_ERR_AUTH;
-  if (cl->cfg->auth_flow == PC_FLOW_SRP && !(srp = pc_srp_new()))
+  if ((st = first_factor_ok(cl->cfg, o, r)) != PC_OK)
+    return st;
+  if (*o->password && pc_login_uses_srp(cl->cfg) && !(srp = pc_srp_new()))
     return PC_ERR_NOMEM;
   if (!(l.user_id = strdup(o->username))) {
     pc_srp_free(srp);
     return PC_ERR_NOMEM;
   }
-  st = begin(&l, &again, &fresh, &srp);
+  st = *o->password ? begin(&l, &again, &fresh, &srp) : pc_login_code_first(&l);
   if (st == PC_OK)
     st = challenge_rounds(&l, &srp);
   pc_srp_free(srp);

@@ -28,7 +28,8 @@ struct pc_prompter {
 
 struct pc_login_opts {
   const char *username; /* the login name */
-  const char *password; /* borrowed; never copied into logs */
+  const char *password; /* borrowed; never copied into logs; "" under
+                           USER_AUTH: a one-time code instead */
   int max_attempts;     /* per challenge (new password, codes) */
   int max_rounds;       /* challenge rounds, default 10 */
   time_t (*now)(void);  /* clock for TIMESTAMP; NULL = time() */
@@ -55,6 +56,8 @@ struct pc_login_result {
                               remembered device stood in for one */
   int reset_required;      /* Cognito said the password must be reset */
   int device_proved;       /* this host signed in as a remembered device */
+  int code_login;          /* the first factor was a one-time code (USER_AUTH):
+                              no password was proved */
   struct pc_new_device new_device; /* for pc_login_remember_device */
   char challenge[64];  /* the challenge being answered when it failed */
   struct pc_error err; /* why it failed: status, detail, server error;

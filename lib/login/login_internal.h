@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Shared between login.c (the loop) and challenges.c (the answers). */
+/* Shared between login.c (the loop), challenges.c (the answers) and the
+ * other files of the hub (user_auth.c, device_auth.c, reset.c, ...). */
 #ifndef PAM_COGNITO_LOGIN_INTERNAL_H
 #define PAM_COGNITO_LOGIN_INTERNAL_H
 
@@ -49,6 +50,9 @@ enum pc_new_password pc_login_ask_new_password(struct login *l, const char *old,
  * points into it. NULL when memory ran out. */
 json_object *pc_login_request(struct login *l, const char *params_key,
                               const char *username, json_object **params);
+/* Send req (consumed) as op, with UserContextData and ClientMetadata; the
+ * reply replaces l->resp. */
+enum pc_status pc_login_call(struct login *l, const char *op, json_object *req);
 /* Send req (consumed) as the answer to challenge, with the current Session.
  * The reply replaces l->resp: pointers into the previous one go stale. */
 enum pc_status pc_login_respond(struct login *l, const char *challenge,
@@ -66,6 +70,20 @@ const char *pc_login_server_message(struct login *l, const char *fallback);
 /* Answer one challenge other than PASSWORD_VERIFIER (challenges.c). */
 enum pc_status pc_login_challenge(struct login *l, const char *name,
                                   json_object *params);
+
+/* USER_AUTH (user_auth.c). 1 when the password is proved by SRP
+ * (USER_SRP_AUTH, or USER_AUTH with PASSWORD_SRP among first_factors). */
+int pc_login_uses_srp(const struct pc_config *cfg);
+/* InitiateAuth's USER_AUTH parameters for the password: PREFERRED_CHALLENGE
+ * with SRP_A (srp) or PASSWORD. Nonzero when memory ran out. */
+int pc_login_user_auth_params(struct login *l, json_object *params,
+                              const struct pc_srp *srp);
+/* A one-time code as the first factor (the login password is empty): the
+ * choice, the code sent, the code asked for; PC_OK with l->resp the reply
+ * to the right code. */
+enum pc_status pc_login_code_first(struct login *l);
+/* SELECT_CHALLENGE in answer to a password: not a factor of this user. */
+enum pc_status pc_login_select_challenge(struct login *l);
 
 /* Device challenges (device_auth.c): 1 when name is one (its status in
  * *st), else 0. */
