@@ -164,6 +164,7 @@ async function deviceLogin(challenge, username, device, clientId) {
 }
 
 module.exports = {
-  FIXTURE, MAIN_POOL, PUBLIC_CLIENT, clientSecret, deviceLogin, deviceVerifier, expectChallenge,
-  expectTokens, initiate, passwordLogin, respond, secretHash, srpLogin, statusOf, use,
+  FIXTURE, MAIN_POOL, PUBLIC_CLIENT, claimSignature, clientSecret, deviceLogin, deviceVerifier,
+  expectChallenge, expectTokens, initiate, largeA, passwordLogin, respond, secretHash, srpLogin,
+  statusOf, use,
 };

@@ -21,6 +21,7 @@ const {
 } = require('./sdk-v3-steps');
 const tokenChecks = require('./sdk-v3-tokens');
 const adminChecks = require('./sdk-v3-admin');
+const userAuthChecks = require('./sdk-v3-user-auth');
 
 const SECRET_CLIENT = 'secretclient0000000000000001';
 const ROTATION_CLIENT = 'rotationclient00000000000001';
@@ -180,6 +181,7 @@ async function main() {
   await signInChecks();
   await challengeChecks();
   await tokenChecks(cip);
+  await userAuthChecks(cip);
   await adminChecks(endpoint, cip);
 }
 
