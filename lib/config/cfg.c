@@ -877,14 +877,12 @@ static int apply_setting(struct pc_config *c, const char *path,
     break;
   case K_LIST:
   case K_FACTORS:
-    if (type == CONFIG_TYPE_LIST || type == CONFIG_TYPE_ARRAY) {
-      if (join_strings(s, list, sizeof(list)) != 0)
-        want = "a list of non-empty strings without commas";
-      else
-        value = list;
-    } else {
+    if (type != CONFIG_TYPE_LIST && type != CONFIG_TYPE_ARRAY)
       want = "a list of strings, like [\"admins\", \"devs\"]";
-    }
+    else if (join_strings(s, list, sizeof(list)) != 0)
+      want = "a list of non-empty strings without commas";
+    else
+      value = list;
     break;
   case K_MAP:
   case K_SUDO:
