@@ -114,11 +114,11 @@ struct fill {
 static int add_user(json_object *user, void *ud) {
   struct fill *f = ud;
   struct pc_error skipped;
-  int rc = pc_snap_add_user(f->snap, f->cfg, user, &skipped);
+  enum pc_status st = pc_snap_add_user(f->snap, f->cfg, user, &skipped);
 
-  if (rc > 0)
+  if (st == PC_ERR_PROTOCOL) /* a record without a name or sub */
     note(f->o, "group %s: %s left out", f->group, skipped.detail);
-  return rc < 0 ? -1 : 0;
+  return st == PC_OK || st == PC_ERR_PROTOCOL ? 0 : -1;
 }
 
 /* The attributes the sync takes names, uids and keys from that a user
@@ -165,7 +165,6 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   struct pc_error e;
   long pages = 0;
   size_t i;
-  int have;
 
   pc_error_clear(&e);
   st = pc_chain_creds_load(cfg, &cr, &e);
@@ -180,14 +179,14 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   pc_chain_creds_free(&cr);
   if (pc_client_init(&cl, cfg, http) != PC_OK)
     cli_die("cannot set up the Cognito client");
-  have = pc_admin_groups_exist(&cl, groups, &pages, &st, &e);
-  if (have <= 0)
+  st = pc_admin_groups_exist(&cl, groups, &pages, &e);
+  if (st != PC_OK)
     cli_die("%s%s; the previous files are left as they were", e.detail,
-            have == 0 ? " (nss_groups)" : "");
+            st == PC_ABSENT ? " (nss_groups)" : "");
   /* A uid or name a user can set is no identity: refuse the run. */
   if (trusted_attrs(cfg, attrs, roles) > 0) {
-    have = pc_admin_clients_write(&cl, attrs, roles, &pages, &st, &e);
-    if (have <= 0)
+    st = pc_admin_clients_write(&cl, attrs, roles, &pages, &e);
+    if (st != PC_OK)
       cli_die("%s; the previous files are left as they were", e.detail);
   }
   for (i = 0; groups[i] != NULL; i++) {

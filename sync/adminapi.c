@@ -138,8 +138,9 @@ static int collect(json_object *resp, char ***have, size_t *n) {
   return 0;
 }
 
-int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
-                          enum pc_status *st, struct pc_error *err) {
+/* 1 all exist, 0 some missing (err names them), -1 a failed call (*st). */
+static int groups_exist(struct pc_client *cl, char *const *want, long *pages,
+                        enum pc_status *st, struct pc_error *err) {
   char **have = NULL, *token = NULL;
   char missing[512];
   size_t n = 0, i, used = 0;
@@ -184,7 +185,7 @@ int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
                                want[i]);
   }
   if (rc == 0)
-    pc_error_set(err, PC_ERR_CONFIG, "%s", missing);
+    pc_error_set(err, PC_ABSENT, "%s", missing);
 out:
   for (i = 0; i < n; i++)
     free(have[i]);
@@ -256,7 +257,7 @@ static int check_client(struct pc_client *cl, const char *id,
     if (!writable(client, attrs[i]))
       continue;
     pc_error_set(
-        err, PC_ERR_PROTOCOL,
+        err, PC_ERR_DENIED,
         "app client %s (%s) lets its users write %s (%s)%s: a pool user "
         "could choose their own %s; give every app client of the pool "
         "a WriteAttributes list without it",
@@ -274,9 +275,11 @@ static int check_client(struct pc_client *cl, const char *id,
   return rc;
 }
 
-int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
-                           const char *const *roles, long *pages,
-                           enum pc_status *st, struct pc_error *err) {
+/* 1 none writes attrs, 0 one does (err says which), -1 a failed call
+ * (*st). */
+static int clients_write(struct pc_client *cl, const char *const *attrs,
+                         const char *const *roles, long *pages,
+                         enum pc_status *st, struct pc_error *err) {
   static const char op[] = "ListUserPoolClients";
   char *token = NULL;
   int rc = 1;
@@ -334,4 +337,22 @@ int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
   }
   free(token);
   return rc;
+}
+
+enum pc_status pc_admin_groups_exist(struct pc_client *cl, char *const *want,
+                                     long *pages, struct pc_error *err) {
+  enum pc_status st = PC_OK;
+  int rc = groups_exist(cl, want, pages, &st, err);
+
+  return rc > 0 ? PC_OK : rc == 0 ? PC_ABSENT : st;
+}
+
+enum pc_status pc_admin_clients_write(struct pc_client *cl,
+                                      const char *const *attrs,
+                                      const char *const *roles, long *pages,
+                                      struct pc_error *err) {
+  enum pc_status st = PC_OK;
+  int rc = clients_write(cl, attrs, roles, pages, &st, err);
+
+  return rc > 0 ? PC_OK : rc == 0 ? PC_ERR_DENIED : st;
 }

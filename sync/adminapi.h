@@ -28,22 +28,24 @@ enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
                                             long *pages, struct pc_error *err)
     __attribute__((warn_unused_result));
 
-/* 1 when every name in want is a group of the pool, 0 with the missing ones
- * named in err, or -1 on a failed call (message in err, status in *st). */
-int pc_admin_groups_exist(struct pc_client *cl, char *const *want, long *pages,
-                          enum pc_status *st, struct pc_error *err)
+/* PC_OK when every name in want is a group of the pool, PC_ABSENT with the
+ * missing ones named in err, or the failed call's status (message in
+ * err). */
+enum pc_status pc_admin_groups_exist(struct pc_client *cl, char *const *want,
+                                     long *pages, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* Every app client of the pool (ListUserPoolClients, then
  * DescribeUserPoolClient for each): 1 when no client lets its users write
  * any attribute of attrs (NULL-terminated; roles[i] says what the sync
- * takes attrs[i] for, e.g. "uid_attribute"), 0 with the client and the
- * attribute named in err, -1 on a failed call (message in err, status in
- * *st). A client without WriteAttributes counts as writing every attribute
- * but sub and the verified flags. */
-int pc_admin_clients_write(struct pc_client *cl, const char *const *attrs,
-                           const char *const *roles, long *pages,
-                           enum pc_status *st, struct pc_error *err)
+ * takes attrs[i] for, e.g. "uid_attribute"): PC_OK; PC_ERR_DENIED with the
+ * client and the attribute named in err; or the failed call's status
+ * (message in err). A client without WriteAttributes counts as writing
+ * every attribute but sub and the verified flags. */
+enum pc_status pc_admin_clients_write(struct pc_client *cl,
+                                      const char *const *attrs,
+                                      const char *const *roles, long *pages,
+                                      struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -75,14 +75,14 @@ static int set_field(char **dst, const char *v, struct pc_error *err) {
   return 0;
 }
 
-int pc_chain_creds_parse_ini(const char *text, const char *profile,
-                             struct pc_chain_creds *c, struct pc_error *err) {
+enum pc_status pc_chain_creds_parse_ini(const char *text, const char *profile,
+                                        struct pc_chain_creds *c,
+                                        struct pc_error *err) {
   char *copy = pc_strdup(text), *line, *next, *eq;
   int in = 0, seen = 0, rc = -1, lineno = 0;
 
   if (copy == NULL) {
-    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
-    return -1;
+    return pc_error_set(err, PC_ERR_NOMEM, "out of memory");
   }
   for (line = copy; line != NULL; line = next) {
     next = strchr(line, '\n');
@@ -142,7 +142,9 @@ out:
   free(copy);
   if (rc != 0)
     pc_chain_creds_free(c);
-  return rc;
+  return rc == 0   ? PC_OK
+         : rc == 1 ? PC_ABSENT /* no such profile */
+                   : pc_error_failed(err, PC_ERR_CONFIG);
 }
 
 /* The file the AWS CLI would read. Heap string or NULL. */
@@ -174,6 +176,7 @@ static int from_file(struct pc_chain_creds *c, struct pc_error *err) {
   const char *profile = env_nonempty("AWS_PROFILE");
   char *path = ini_path(), *text = NULL;
   struct pc_error pe;
+  enum pc_status parsed;
   struct stat st;
   ssize_t n;
   size_t len = 0;
@@ -219,11 +222,11 @@ static int from_file(struct pc_chain_creds *c, struct pc_error *err) {
     goto out;
   }
   pc_error_clear(&pe);
-  rc = pc_chain_creds_parse_ini(text, profile, c, &pe);
-  if (rc < 0)
+  parsed = pc_chain_creds_parse_ini(text, profile, c, &pe);
+  if (parsed != PC_OK && parsed != PC_ABSENT)
     pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, pe.detail);
-  else if (rc == 1)
-    rc = 0;
+  if (parsed != PC_OK)
+    rc = parsed == PC_ABSENT ? 0 : -1;
   else {
     c->where = "shared credentials file";
     rc = 1;

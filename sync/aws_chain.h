@@ -26,10 +26,12 @@ enum pc_status pc_chain_creds_load(const struct pc_config *cfg,
                                    struct pc_error *err)
     __attribute__((warn_unused_result));
 
-/* The profile of a shared credentials file (INI text) into c; 0 found,
- * 1 no such profile, -1 malformed (message in err). Exposed for unit tests. */
-int pc_chain_creds_parse_ini(const char *text, const char *profile,
-                             struct pc_chain_creds *c, struct pc_error *err)
+/* The profile of a shared credentials file (INI text) into c: PC_OK found,
+ * PC_ABSENT no such profile, else malformed (message in err). Exposed for
+ * unit tests. */
+enum pc_status pc_chain_creds_parse_ini(const char *text, const char *profile,
+                                        struct pc_chain_creds *c,
+                                        struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -24,36 +24,35 @@ static int path_ok(const char *p) {
   return p != NULL && p[0] == '/' && strpbrk(p, ":\n") == NULL;
 }
 
-int pc_nss_check_config(const struct pc_config *cfg, struct pc_error *err) {
+enum pc_status pc_nss_check_config(const struct pc_config *cfg,
+                                   struct pc_error *err) {
   if (cfg->nss_groups == NULL && cfg->allowed_groups == NULL) {
-    pc_error_set(
+    return pc_error_set(
         err, PC_ERR_CONFIG,
         "nss_groups: no groups to sync (set nss_groups or allowed_groups)");
-    return -1;
   }
   if (cfg->uid_min > cfg->uid_max) {
-    pc_error_set(err, PC_ERR_CONFIG, "uid_min (%ld) is above uid_max (%ld)",
-                 cfg->uid_min, cfg->uid_max);
-    return -1;
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "uid_min (%ld) is above uid_max (%ld)", cfg->uid_min,
+                        cfg->uid_max);
   }
   if (cfg->uid_min < cfg->min_uid) {
-    pc_error_set(
+    return pc_error_set(
         err, PC_ERR_CONFIG,
         "uid_min (%ld) is below min_uid (%ld): the module would ignore "
         "these users",
         cfg->uid_min, cfg->min_uid);
-    return -1;
   }
-  if (pc_uid_range_check(cfg, err) != 0)
-    return -1;
+  if (pc_uid_range_check(cfg, err) != PC_OK)
+    return PC_ERR_CONFIG;
   if (!path_ok(cfg->nss_dir) || !path_ok(cfg->home_base) ||
       !path_ok(cfg->default_shell)) {
-    pc_error_set(err, PC_ERR_CONFIG,
-                 "nss_dir, home_base and default_shell must be absolute paths "
-                 "without ':'");
-    return -1;
+    return pc_error_set(
+        err, PC_ERR_CONFIG,
+        "nss_dir, home_base and default_shell must be absolute paths "
+        "without ':'");
   }
-  return 0;
+  return PC_OK;
 }
 
 /* A name useradd would accept on Debian without --badname: lower-case
@@ -708,9 +707,11 @@ void pc_nss_db_free(struct pc_nss_db *db) {
   memset(db, 0, sizeof(*db));
 }
 
-int pc_nss_build(const struct pc_config *cfg, const struct pc_snap *s,
-                 const struct pc_nss_paths *paths, pc_nss_log_fn log, void *ud,
-                 struct pc_nss_db *db, struct pc_error *err) {
+enum pc_status pc_nss_build(const struct pc_config *cfg,
+                            const struct pc_snap *s,
+                            const struct pc_nss_paths *paths, pc_nss_log_fn log,
+                            void *ud, struct pc_nss_db *db,
+                            struct pc_error *err) {
   struct local l;
   int rc = -1;
 
@@ -729,5 +730,5 @@ out:
   local_free(&l);
   if (rc != 0)
     pc_nss_db_free(db);
-  return rc;
+  return rc == 0 ? PC_OK : pc_error_failed(err, PC_ERR_NOMEM);
 }

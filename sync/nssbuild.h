@@ -25,17 +25,19 @@ struct pc_nss_paths {
 typedef void (*pc_nss_log_fn)(void *ud, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* The sync keys are sane (ranges, absolute paths, no ':' in paths). 0 or
- * -1 with err. */
-int pc_nss_check_config(const struct pc_config *cfg, struct pc_error *err)
+/* The sync keys are sane (ranges, absolute paths, no ':' in paths). PC_OK,
+ * or PC_ERR_CONFIG with err. */
+enum pc_status pc_nss_check_config(const struct pc_config *cfg,
+                                   struct pc_error *err)
     __attribute__((warn_unused_result));
 
 /* Apply the rules of pam_cognito-sync(8) to s: local names, filters, ids.
- * 0, or -1 with err (no memory, an unreadable /etc file, the uid range
- * full). */
-int pc_nss_build(const struct pc_config *cfg, const struct pc_snap *s,
-                 const struct pc_nss_paths *paths, pc_nss_log_fn log, void *ud,
-                 struct pc_nss_db *db, struct pc_error *err)
+ * PC_OK, or the failure with err (no memory, an unreadable /etc file, the
+ * uid range full). */
+enum pc_status
+pc_nss_build(const struct pc_config *cfg, const struct pc_snap *s,
+             const struct pc_nss_paths *paths, pc_nss_log_fn log, void *ud,
+             struct pc_nss_db *db, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 void pc_nss_db_free(struct pc_nss_db *db);

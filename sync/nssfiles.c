@@ -222,25 +222,24 @@ out:
   return rc;
 }
 
-int pc_nss_write_file(const char *path, const char *text, size_t len,
-                      mode_t mode, const char *group_name,
-                      struct pc_error *err) {
+enum pc_status pc_nss_write_file(const char *path, const char *text, size_t len,
+                                 mode_t mode, const char *group_name,
+                                 struct pc_error *err) {
   char *tmp = stage(path, text, len, mode, group_name, err);
-  int rc = 0;
+  enum pc_status st = PC_OK;
 
   if (tmp == NULL)
-    return -1;
+    return pc_error_failed(err, PC_ERR_CONFIG);
   if (rename(tmp, path) != 0) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot rename into place: %s", path,
-                 strerror(errno));
+    st = pc_error_set(err, PC_ERR_CONFIG, "%s: cannot rename into place: %s",
+                      path, strerror(errno));
     (void)unlink(tmp);
-    rc = -1;
   } else if (sync_dir_of(path) != 0) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: fsync of the directory failed", path);
-    rc = -1;
+    st = pc_error_set(err, PC_ERR_CONFIG, "%s: fsync of the directory failed",
+                      path);
   }
   free(tmp);
-  return rc;
+  return st;
 }
 
 /* nss_dir: created 0755 when missing; when we are root it must be root's
@@ -268,8 +267,8 @@ static int check_dir(const char *dir, struct pc_error *err) {
   return 0;
 }
 
-int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
-                 struct pc_error *err) {
+enum pc_status pc_nss_write(const struct pc_config *cfg,
+                            const struct pc_nss_db *db, struct pc_error *err) {
   struct file_spec f[3] = {{"shadow", 0640, "shadow", {0}},
                            {"group", 0644, NULL, {0}},
                            {"passwd", 0644, NULL, {0}}};
@@ -289,5 +288,5 @@ int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
 out:
   for (i = 0; i < 3; i++)
     pc_buf_free(&f[i].text);
-  return rc;
+  return rc == 0 ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
 }

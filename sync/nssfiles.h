@@ -27,14 +27,16 @@ struct pc_nss_db {
 /* Render db and write cfg->nss_dir/{passwd,group,shadow}: each to a
  * temporary file in the directory, fsync, then all three renamed into
  * place. Modes 0644, 0644, 0640 (shadow group "shadow" when root). On error
- * nothing of the old files changes. 0 or -1 with err. */
-int pc_nss_write(const struct pc_config *cfg, const struct pc_nss_db *db,
-                 struct pc_error *err) __attribute__((warn_unused_result));
+ * nothing of the old files changes. PC_OK, or the failure with err. */
+enum pc_status pc_nss_write(const struct pc_config *cfg,
+                            const struct pc_nss_db *db, struct pc_error *err)
+    __attribute__((warn_unused_result));
 
 /* One file written the same atomic way (the --export file). group_name:
- * chgrp to it when root, or NULL. 0 or -1 with err. */
-int pc_nss_write_file(const char *path, const char *text, size_t len,
-                      mode_t mode, const char *group_name, struct pc_error *err)
+ * chgrp to it when root, or NULL. PC_OK, or the failure with err. */
+enum pc_status pc_nss_write_file(const char *path, const char *text, size_t len,
+                                 mode_t mode, const char *group_name,
+                                 struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

@@ -83,8 +83,8 @@ static int push_user(struct pc_snap *s, struct pc_snap_user *u) {
   return 0;
 }
 
-int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
-                     json_object *user, struct pc_error *skipped) {
+enum pc_status pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
+                                json_object *user, struct pc_error *skipped) {
   const char *name = pc_json_str(user, "Username");
   const char *sub = attribute(user, "sub");
   const char *login, *flag;
@@ -92,12 +92,10 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
   struct pc_snap_user u;
 
   if (s->n == 0)
-    return -1;
-  if (name == NULL || sub == NULL || *sub == '\0') {
-    (void)pc_error_set(skipped, PC_ERR_PROTOCOL, "a user record without %s",
-                       name == NULL ? "Username" : "a sub attribute");
-    return 1;
-  }
+    return pc_error_set(skipped, PC_ERR_CONFIG, "no group to add users to");
+  if (name == NULL || sub == NULL || *sub == '\0')
+    return pc_error_set(skipped, PC_ERR_PROTOCOL, "a user record without %s",
+                        name == NULL ? "Username" : "a sub attribute");
   login = strcmp(cfg->login_claim, "cognito:username") == 0
               ? name
               : attribute(user, cfg->login_claim);
@@ -121,9 +119,9 @@ int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
       dup_opt(&u.keys, attribute(user, cfg->ssh_keys_attribute)) != 0 ||
       push_user(s, &u) != 0) {
     user_free(&u);
-    return -1;
+    return pc_error_set(skipped, PC_ERR_NOMEM, "out of memory");
   }
-  return 0;
+  return PC_OK;
 }
 
 void pc_snap_group_free(struct pc_snap_group *g) {
@@ -192,24 +190,21 @@ fail:
   return NULL;
 }
 
-int pc_snap_export(const struct pc_snap *s, const char *path,
-                   struct pc_error *err) {
+enum pc_status pc_snap_export(const struct pc_snap *s, const char *path,
+                              struct pc_error *err) {
   json_object *root = to_json(s);
   const char *text;
   size_t len = 0;
-  int rc;
+  enum pc_status st;
 
-  if (root == NULL) {
-    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
-    return -1;
-  }
+  if (root == NULL)
+    return pc_error_set(err, PC_ERR_NOMEM, "out of memory");
   text = json_object_to_json_string_length(
       root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED, &len);
-  rc = text == NULL ? -1 : pc_nss_write_file(path, text, len, 0644, NULL, err);
-  if (text == NULL)
-    pc_error_set(err, PC_ERR_NOMEM, "out of memory");
+  st = text == NULL ? pc_error_set(err, PC_ERR_NOMEM, "out of memory")
+                    : pc_nss_write_file(path, text, len, 0644, NULL, err);
   json_object_put(root);
-  return rc;
+  return st;
 }
 
 static char *read_file(const char *path, size_t *len, struct pc_error *err) {
@@ -296,7 +291,8 @@ static int import_group(struct pc_snap *s, json_object *g) {
   return 0;
 }
 
-int pc_snap_import(struct pc_snap *s, const char *path, struct pc_error *err) {
+enum pc_status pc_snap_import(struct pc_snap *s, const char *path,
+                              struct pc_error *err) {
   size_t len, i, n;
   char *text = read_file(path, &len, err);
   json_object *root, *groups;
@@ -304,7 +300,7 @@ int pc_snap_import(struct pc_snap *s, const char *path, struct pc_error *err) {
   int rc = -1;
 
   if (text == NULL)
-    return -1;
+    return pc_error_failed(err, PC_ERR_CONFIG);
   root = pc_json_parse_object(text, len);
   free(text);
   fmt = pc_json_str(root, "Format");
@@ -328,5 +324,5 @@ out:
   json_object_put(root);
   if (rc != 0)
     pc_snap_free(s);
-  return rc;
+  return rc == 0 ? PC_OK : PC_ERR_CONFIG;
 }

@@ -41,19 +41,22 @@ int pc_snap_add_group(struct pc_snap *s, const char *name)
  * An email or phone_number login_claim is kept only when its verified flag
  * is "true" (else login is NULL and unverified set): a user can change
  * their own address, not its verification.
- * 0, 1 when the record lacks Username or sub (skipped, with why in
- * skipped's detail), -1 no memory. */
-int pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
-                     json_object *user, struct pc_error *skipped)
+ * PC_OK; PC_ERR_PROTOCOL when the record lacks Username or sub (skipped,
+ * with why in skipped's detail); PC_ERR_NOMEM no memory. */
+enum pc_status pc_snap_add_user(struct pc_snap *s, const struct pc_config *cfg,
+                                json_object *user, struct pc_error *skipped)
     __attribute__((warn_unused_result));
 
 /* Write s as JSON to path (temporary file, fsync, rename; mode 0644).
- * 0, or -1 with err. */
-int pc_snap_export(const struct pc_snap *s, const char *path,
-                   struct pc_error *err) __attribute__((warn_unused_result));
+ * PC_OK, or the failure with err. */
+enum pc_status pc_snap_export(const struct pc_snap *s, const char *path,
+                              struct pc_error *err)
+    __attribute__((warn_unused_result));
 
-/* Read an export file into s (empty on entry). 0, or -1 with err. */
-int pc_snap_import(struct pc_snap *s, const char *path, struct pc_error *err)
+/* Read an export file into s (empty on entry). PC_OK, or the failure with err.
+ */
+enum pc_status pc_snap_import(struct pc_snap *s, const char *path,
+                              struct pc_error *err)
     __attribute__((warn_unused_result));
 
 void pc_snap_free(struct pc_snap *s);

@@ -184,7 +184,8 @@ static int scan(const char *path, int depth, pc_priv_cb cb, void *ud,
                              : scan_file(path, depth, cb, ud, err);
 }
 
-int pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
-                    struct pc_error *err) {
-  return scan(path, 0, cb, ud, err);
+enum pc_status pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
+                               struct pc_error *err) {
+  return scan(path, 0, cb, ud, err) == 0 ? PC_OK
+                                         : pc_error_failed(err, PC_ERR_CONFIG);
 }

@@ -21,8 +21,9 @@ typedef int (*pc_priv_cb)(const char *name, long gid, void *ud);
 /* Scan path, a sudoers file or a directory of them (every regular file in
  * it), following @include / #include and @includedir / #includedir. A
  * missing path is no error (no sudo installed); any other failure to read
- * is: 0, or -1 with err. */
-int pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
-                    struct pc_error *err) __attribute__((warn_unused_result));
+ * is: PC_OK, or the failure with err. */
+enum pc_status pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
+                               struct pc_error *err)
+    __attribute__((warn_unused_result));
 
 #endif

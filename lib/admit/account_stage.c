@@ -66,13 +66,8 @@ static int record_json(const void *rec, struct pc_buf *b) {
   return pc_buf_append(b, "}\n", 2);
 }
 
-static int record_save(const struct pc_config *cfg, const char *user,
-                       const struct record *r, struct pc_error *why) {
-  return pc_private_save_json(cfg->cache_dir, user, RECORD_FILE, RECORD_MAX,
-                              record_json, r, why) == PC_OK
-             ? 0
-             : -1;
-}
+static const struct pc_private_record RECORD = {
+    RECORD_FILE, RECORD_MAX, record_json, "the account record is not JSON"};
 
 /* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
  * uid (the name was deleted and reused) counts as none. */
@@ -84,9 +79,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   int rc;
 
   memset(r, 0, sizeof *r);
-  st = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why);
-  if (st == PC_ERR_PROTOCOL)
-    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the account record is not JSON");
+  st = pc_private_load_json(&RECORD, cfg->cache_dir, user, &doc, why);
   if (st != PC_OK)
     return st == PC_ABSENT ? 1 : -1;
   rc = -1;
@@ -123,10 +116,11 @@ out:
   return rc;
 }
 
-int pc_account_remember(const struct pc_config *cfg, const char *user,
-                        uid_t uid, const char *refresh_token,
-                        const struct pc_verdict *v, time_t now,
-                        struct pc_error *why) {
+enum pc_status pc_account_remember(const struct pc_config *cfg,
+                                   const char *user, uid_t uid,
+                                   const char *refresh_token,
+                                   const struct pc_verdict *v, time_t now,
+                                   struct pc_error *why) {
   struct record r;
 
   memset(&r, 0, sizeof r);
@@ -136,7 +130,7 @@ int pc_account_remember(const struct pc_config *cfg, const char *user,
   r.cognito_user = v->cognito_user;
   r.refresh_token = (char *)(uintptr_t)refresh_token;
   r.groups = v->groups;
-  return record_save(cfg, user, &r, why);
+  return pc_private_save_json(&RECORD, cfg->cache_dir, user, &r, why);
 }
 
 void pc_account_forget(const struct pc_config *cfg, const char *user) {
@@ -215,7 +209,9 @@ static enum pc_account_result refused(const struct pc_config *cfg,
   r->admitted = 0;
   r->expired = 1;
   r->verified_at = (long long)now;
-  (void)record_save(cfg, user, r, NULL);
+  if (pc_private_save_json(&RECORD, cfg->cache_dir, user, r, NULL) != PC_OK) {
+    /* unwritten, the next check asks Cognito again */
+  }
   return PC_ACCOUNT_EXPIRED;
 }
 

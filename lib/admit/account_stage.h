@@ -34,12 +34,14 @@ enum pc_account_result {
 };
 
 /* Keep the record after a verified, admitted login of user (local uid).
- * refresh_token may be NULL (nothing to refresh with later). 0, or -1 with
- * why set (the login stands; only later key logins are affected). */
-int pc_account_remember(const struct pc_config *cfg, const char *user,
-                        uid_t uid, const char *refresh_token,
-                        const struct pc_verdict *v, time_t now,
-                        struct pc_error *why);
+ * refresh_token may be NULL (nothing to refresh with later). PC_OK, or the
+ * failure with why set (the login stands; only later key logins are
+ * affected). */
+enum pc_status pc_account_remember(const struct pc_config *cfg,
+                                   const char *user, uid_t uid,
+                                   const char *refresh_token,
+                                   const struct pc_verdict *v, time_t now,
+                                   struct pc_error *why);
 
 /* Decide for user (local uid) at now, refreshing through cl. why says what
  * decided (for syslog); *graced is set when a remembered decision was used

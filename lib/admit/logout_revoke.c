@@ -153,14 +153,14 @@ out:
   return rc;
 }
 
-int pc_logout_session_open(const char *base, const char *user, int *live,
-                           struct pc_error *why) {
-  return update(base, user, 1, live, why);
+enum pc_status pc_logout_session_open(const char *base, const char *user,
+                                      int *live, struct pc_error *why) {
+  return update(base, user, 1, live, why) == 0 ? PC_OK : PC_ERR_PROTOCOL;
 }
 
-int pc_logout_session_close(const char *base, const char *user, int *live,
-                            struct pc_error *why) {
-  return update(base, user, 0, live, why);
+enum pc_status pc_logout_session_close(const char *base, const char *user,
+                                       int *live, struct pc_error *why) {
+  return update(base, user, 0, live, why) == 0 ? PC_OK : PC_ERR_PROTOCOL;
 }
 
 /* RevokeToken over the settings in cfg: the token is the only thing the

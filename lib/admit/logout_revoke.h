@@ -17,12 +17,13 @@
 #include "store/user_files.h"
 
 /* Count this process's session of user in (open) or out (close). *live:
- * the sessions still open after it. 0, or -1 with why set. */
-int pc_logout_session_open(const char *base, const char *user, int *live,
-                           struct pc_error *why)
+ * the sessions still open after it. PC_OK, or PC_ERR_PROTOCOL with why
+ * set. */
+enum pc_status pc_logout_session_open(const char *base, const char *user,
+                                      int *live, struct pc_error *why)
     __attribute__((warn_unused_result));
-int pc_logout_session_close(const char *base, const char *user, int *live,
-                            struct pc_error *why)
+enum pc_status pc_logout_session_close(const char *base, const char *user,
+                                       int *live, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* Revoke the refresh token of the store's hand-over and remove it and the

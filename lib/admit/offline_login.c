@@ -93,13 +93,8 @@ static int record_json(const void *rec, struct pc_buf *b) {
   return pc_buf_append(b, "}\n", 2);
 }
 
-static int record_save(const struct pc_config *cfg, const char *user,
-                       const struct record *r, struct pc_error *why) {
-  return pc_private_save_json(cfg->cache_dir, user, RECORD_FILE, RECORD_MAX,
-                              record_json, r, why) == PC_OK
-             ? 0
-             : -1;
-}
+static const struct pc_private_record RECORD = {
+    RECORD_FILE, RECORD_MAX, record_json, "the offline record is unusable"};
 
 static void record_remove(const struct pc_config *cfg, const char *user) {
   pc_private_remove(cfg->cache_dir, user, RECORD_FILE);
@@ -114,9 +109,7 @@ static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
   int rc;
 
   memset(r, 0, sizeof *r);
-  st = pc_private_load_json(cfg->cache_dir, user, RECORD_FILE, &doc, why);
-  if (st == PC_ERR_PROTOCOL)
-    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the offline record is unusable");
+  st = pc_private_load_json(&RECORD, cfg->cache_dir, user, &doc, why);
   if (st != PC_OK)
     return st == PC_ABSENT ? 1 : -1;
   rc = -1;
@@ -183,7 +176,10 @@ int pc_offline_repassword(const struct pc_config *cfg, const char *user,
       r.verifier = out;
       r.failures = 0;
       r.failed_at = 0;
-      rc = record_save(cfg, user, &r, &why) == 0 ? 1 : -1;
+      rc =
+          pc_private_save_json(&RECORD, cfg->cache_dir, user, &r, &why) == PC_OK
+              ? 1
+              : -1;
       r.verifier = NULL;
     } else {
       rc = -1;
@@ -200,19 +196,21 @@ int pc_offline_repassword(const struct pc_config *cfg, const char *user,
   return rc;
 }
 
-int pc_offline_remember(const struct pc_config *cfg, const char *user,
-                        uid_t uid, const char *password, int mfa_used,
-                        char *const *groups, time_t now, struct pc_error *why) {
+enum pc_status pc_offline_remember(const struct pc_config *cfg,
+                                   const char *user, uid_t uid,
+                                   const char *password, int mfa_used,
+                                   char *const *groups, time_t now,
+                                   struct pc_error *why) {
   char out[CRYPT_OUTPUT_SIZE];
   struct record r;
-  int rc, fd;
+  enum pc_status st;
+  int fd;
 
   if (cfg->offline_days <= 0)
-    return 0;
-  if (new_verifier(password, out) != 0) {
-    pc_error_set(why, PC_ERR_PROTOCOL, "cannot compute the password verifier");
-    return -1;
-  }
+    return PC_OK;
+  if (new_verifier(password, out) != 0)
+    return pc_error_set(why, PC_ERR_PROTOCOL,
+                        "cannot compute the password verifier");
   memset(&r, 0, sizeof r);
   r.uid = (long long)uid;
   r.last_online = (long long)now;
@@ -222,10 +220,11 @@ int pc_offline_remember(const struct pc_config *cfg, const char *user,
   /* Under the lock: an offline attempt in flight must not write the old
    * verifier back over this one. */
   fd = lock(cfg, user, 1, why);
-  rc = fd < 0 ? -1 : record_save(cfg, user, &r, why);
+  st = fd < 0 ? PC_ERR_PROTOCOL /* why says why */
+              : pc_private_save_json(&RECORD, cfg->cache_dir, user, &r, why);
   pc_private_unlock(fd);
   pc_wipe(out, sizeof out);
-  return rc;
+  return st;
 }
 
 /* Count one attempt, under the lock and before the password is checked,
@@ -239,7 +238,7 @@ static int count_attempt(const struct pc_config *cfg, const char *user,
     c.failures = 0; /* the lockout ran out: count afresh */
   c.failures++;
   c.failed_at = (long long)now;
-  if (record_save(cfg, user, &c, why) != 0)
+  if (pc_private_save_json(&RECORD, cfg->cache_dir, user, &c, why) != 0)
     return -1;
   r->failures = c.failures;
   r->failed_at = c.failed_at;
@@ -259,7 +258,7 @@ static int settle_attempt(const struct pc_config *cfg, const char *user,
     r.failures = clear || r.failures <= 0 ? 0 : r.failures - 1;
     if (r.failures == 0)
       r.failed_at = 0;
-    rc = record_save(cfg, user, &r, &why);
+    rc = pc_private_save_json(&RECORD, cfg->cache_dir, user, &r, &why);
     record_free(&r);
   }
   pc_private_unlock(fd);

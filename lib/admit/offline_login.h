@@ -43,10 +43,12 @@ enum pc_offline_result {
 
 /* After a successful online login: keep the verifier of password with the
  * facts the offline rules need (groups: NULL-terminated, may be NULL). Does
- * nothing when offline_days is 0. 0, or -1 with why set. */
-int pc_offline_remember(const struct pc_config *cfg, const char *user,
-                        uid_t uid, const char *password, int mfa_used,
-                        char *const *groups, time_t now, struct pc_error *why);
+ * nothing when offline_days is 0. PC_OK, or the failure with why set. */
+enum pc_status pc_offline_remember(const struct pc_config *cfg,
+                                   const char *user, uid_t uid,
+                                   const char *password, int mfa_used,
+                                   char *const *groups, time_t now,
+                                   struct pc_error *why);
 
 /* Cognito cannot be reached: decide on password. *last_online receives the
  * time of the last online login when a record exists. why is for syslog. */

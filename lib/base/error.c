@@ -33,6 +33,12 @@ void pc_error_clear(struct pc_error *e) {
     memset(e, 0, sizeof(*e));
 }
 
+enum pc_status pc_error_failed(const struct pc_error *e,
+                               enum pc_status fallback) {
+  return e != NULL && e->status != PC_OK && e->status != PC_ABSENT ? e->status
+                                                                   : fallback;
+}
+
 void pc_error_note(struct pc_error *e, enum pc_status st, const char *fmt,
                    ...) {
   char raw[sizeof(e->note[0].text)];

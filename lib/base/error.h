@@ -62,6 +62,12 @@ void pc_error_add_notes(struct pc_error *dst, const struct pc_error *src);
 /* Reset e to "no error" (e may be NULL). */
 void pc_error_clear(struct pc_error *e);
 
+/* The status of a call that failed, for one that kept its failure in a flag
+ * and its cause in e: e's status when it records a failure, else fallback
+ * (e may be NULL). */
+enum pc_status pc_error_failed(const struct pc_error *e,
+                               enum pc_status fallback);
+
 /* Set e's status and detail (printf format; e may be NULL) and return st, so
  * that "return pc_error_set(e, PC_ERR_PROTOCOL, ...)" reads as it does. The
  * server fields stay as they are. */

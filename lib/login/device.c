@@ -73,40 +73,34 @@ int pc_device_parse(const char *json, size_t len, struct pc_device *d) {
   return rc;
 }
 
-int pc_device_load(const char *base, const char *user, const char *pool_id,
-                   struct pc_device *d, struct pc_error *why) {
+enum pc_status pc_device_load(const char *base, const char *user,
+                              const char *pool_id, struct pc_device *d,
+                              struct pc_error *why) {
   struct pc_buf b;
   enum pc_status st = pc_private_read(base, user, DEVICE_FILE, &b, why);
-  int rc = st == PC_OK ? 0 : st == PC_ABSENT ? 1 : -1;
 
   memset(d, 0, sizeof *d);
-  if (rc == 0 && pc_device_parse(b.data, b.len, d) != 0) {
-    pc_error_set(why, PC_ERR_PROTOCOL, "%s is not a device record",
-                 DEVICE_FILE);
-    rc = -1;
-  }
+  if (st == PC_OK && pc_device_parse(b.data, b.len, d) != 0)
+    st = pc_error_set(why, PC_ERR_PROTOCOL, "%s is not a device record",
+                      DEVICE_FILE);
   pc_buf_free(&b);
-  if (rc == 0 && (pool_id == NULL || strcmp(d->pool_id, pool_id) != 0)) {
+  if (st == PC_OK && (pool_id == NULL || strcmp(d->pool_id, pool_id) != 0)) {
     pc_device_free(d); /* another pool's device: not ours to present */
-    rc = 1;
+    st = PC_ABSENT;
   }
-  return rc;
+  return st;
 }
 
-int pc_device_save(const char *base, const char *user,
-                   const struct pc_device *d, struct pc_error *why) {
+enum pc_status pc_device_save(const char *base, const char *user,
+                              const struct pc_device *d, struct pc_error *why) {
   char *doc = pc_device_json(d);
-  int rc;
+  enum pc_status st;
 
-  if (doc == NULL) {
-    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "incomplete device record");
-    return -1;
-  }
-  rc = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why) == PC_OK
-           ? 0
-           : -1;
+  if (doc == NULL)
+    return pc_error_set(why, PC_ERR_PROTOCOL, "%s", "incomplete device record");
+  st = pc_private_write(base, user, DEVICE_FILE, doc, strlen(doc), why);
   pc_buf_string_free(&doc);
-  return rc;
+  return st;
 }
 
 void pc_device_drop(const char *base, const char *user) {

@@ -26,13 +26,15 @@ struct pc_device {
 
 void pc_device_free(struct pc_device *d); /* wipes; safe when zeroed */
 
-/* The record of local user for pool_id: 0 loaded, 1 none (or another
- * pool's), -1 refused or unreadable (why says so); d zeroed unless 0. */
-int pc_device_load(const char *base, const char *user, const char *pool_id,
-                   struct pc_device *d, struct pc_error *why)
+/* The record of local user for pool_id: PC_OK loaded, PC_ABSENT none (or
+ * another pool's), else refused or unreadable (why says so); d zeroed
+ * unless PC_OK. Saving: PC_OK, or the failure with why set. */
+enum pc_status pc_device_load(const char *base, const char *user,
+                              const char *pool_id, struct pc_device *d,
+                              struct pc_error *why)
     __attribute__((warn_unused_result));
-int pc_device_save(const char *base, const char *user,
-                   const struct pc_device *d, struct pc_error *why)
+enum pc_status pc_device_save(const char *base, const char *user,
+                              const struct pc_device *d, struct pc_error *why)
     __attribute__((warn_unused_result));
 /* Drop the record (Cognito forgot the device). */
 void pc_device_drop(const char *base, const char *user);

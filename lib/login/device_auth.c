@@ -87,13 +87,14 @@ void pc_login_device_load(const struct pc_login_opts *o,
                           const struct pc_config *cfg, struct pc_device *d,
                           struct pc_error *notes) {
   struct pc_error e;
+  enum pc_status st;
 
   memset(d, 0, sizeof *d);
   if (o->device_dir == NULL || o->device_user == NULL)
     return;
   /* An unusable record is logged, and the login runs as a new device. */
-  if (pc_device_load(o->device_dir, o->device_user, cfg->user_pool_id, d, &e) <
-      0)
+  st = pc_device_load(o->device_dir, o->device_user, cfg->user_pool_id, d, &e);
+  if (st != PC_OK && st != PC_ABSENT)
     note(notes, "device record unusable: %s", e.detail);
 }
 

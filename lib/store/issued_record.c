@@ -12,6 +12,10 @@
 
 #define ISSUED_FILE "issued.json" /* in the user's root-only area */
 
+/* Read through pc_private_load_json; the saver writes its one line itself. */
+static const struct pc_private_record ISSUED = {
+    ISSUED_FILE, 0, NULL, "the record of issued AWS credentials is unusable"};
+
 enum pc_status pc_issued_save(const char *base, const char *user, long long uid,
                               long long expiration, struct pc_error *why) {
   char doc[96];
@@ -28,7 +32,7 @@ enum pc_status pc_issued_valid(const char *base, const char *user,
                                struct pc_error *why) {
   json_object *doc;
   long long got_uid, expiration;
-  enum pc_status st = pc_private_load_json(base, user, ISSUED_FILE, &doc, why);
+  enum pc_status st = pc_private_load_json(&ISSUED, base, user, &doc, why);
 
   if (st == PC_ABSENT)
     return pc_error_set(why, PC_ABSENT,

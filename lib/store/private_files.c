@@ -57,34 +57,33 @@ enum pc_status pc_private_write(const char *base, const char *user,
   return st;
 }
 
-enum pc_status pc_private_load_json(const char *base, const char *user,
-                                    const char *name, json_object **doc,
-                                    struct pc_error *why) {
+enum pc_status pc_private_load_json(const struct pc_private_record *kind,
+                                    const char *base, const char *user,
+                                    json_object **doc, struct pc_error *why) {
   struct pc_buf b;
-  enum pc_status st = pc_private_read(base, user, name, &b, why);
+  enum pc_status st = pc_private_read(base, user, kind->name, &b, why);
 
   *doc = NULL;
   if (st == PC_OK) {
     *doc = pc_json_parse_object(b.data, b.len);
     if (*doc == NULL)
-      st = PC_ERR_PROTOCOL; /* why is the caller's to word */
+      st = pc_error_set(why, PC_ERR_PROTOCOL, "%s", kind->not_json);
   }
   pc_buf_free(&b);
   return st;
 }
 
-enum pc_status
-pc_private_save_json(const char *base, const char *user, const char *name,
-                     size_t max, int (*render)(const void *r, struct pc_buf *b),
-                     const void *r, struct pc_error *why) {
+enum pc_status pc_private_save_json(const struct pc_private_record *kind,
+                                    const char *base, const char *user,
+                                    const void *r, struct pc_error *why) {
   struct pc_buf b;
   enum pc_status st;
 
-  pc_buf_init(&b, max);
-  if (render(r, &b) != 0)
+  pc_buf_init(&b, kind->max);
+  if (kind->render(r, &b) != 0)
     st = pc_error_set(why, PC_ERR_NOMEM, "out of memory");
   else
-    st = pc_private_write(base, user, name, b.data, b.len, why);
+    st = pc_private_write(base, user, kind->name, b.data, b.len, why);
   pc_buf_free(&b);
   return st;
 }

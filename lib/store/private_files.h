@@ -29,23 +29,28 @@ enum pc_status pc_private_write(const char *base, const char *user,
     __attribute__((warn_unused_result));
 
 /* The one reader and writer of the JSON records in the root-only area
- * (account, offline, issued): each record's own file keeps its name and
- * its fields, these keep the reading and writing.
- *
- * Read name as a JSON object: PC_OK with *doc (drop it with
+ * (account, offline, issued): each record's own file keeps its kind (name,
+ * size, writer) and its fields, these keep the reading and writing. */
+struct pc_private_record {
+  const char *name; /* the file in the user's root-only area */
+  size_t max;       /* the largest document render may make */
+  int (*render)(const void *r, struct pc_buf *b); /* 0, or -1: no memory */
+  const char *not_json; /* why, when the file is not a JSON object */
+};
+
+/* Read kind's file as a JSON object: PC_OK with *doc (drop it with
  * pc_json_put_secret), PC_ABSENT, PC_ERR_PROTOCOL not a JSON object (why
- * left for the caller to word), PC_ERR_CONFIG unreadable (why says why). */
-enum pc_status pc_private_load_json(const char *base, const char *user,
-                                    const char *name, json_object **doc,
-                                    struct pc_error *why)
+ * says kind->not_json), PC_ERR_CONFIG unreadable (why says why). */
+enum pc_status pc_private_load_json(const struct pc_private_record *kind,
+                                    const char *base, const char *user,
+                                    json_object **doc, struct pc_error *why)
     __attribute__((warn_unused_result));
 
-/* render(r, b) into a wiping buffer of at most max bytes, then written to
- * name as pc_private_write does. PC_OK, or the failure with why set. */
-enum pc_status
-pc_private_save_json(const char *base, const char *user, const char *name,
-                     size_t max, int (*render)(const void *r, struct pc_buf *b),
-                     const void *r, struct pc_error *why)
+/* kind->render(r, b) into a wiping buffer of at most kind->max bytes, then
+ * written as pc_private_write does. PC_OK, or the failure with why set. */
+enum pc_status pc_private_save_json(const struct pc_private_record *kind,
+                                    const char *base, const char *user,
+                                    const void *r, struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* Remove name; nothing to do when it is absent. */

@@ -160,7 +160,7 @@ static void test_file(void) {
     ok(0, "mkdtemp");
     return;
   }
-  ok(pc_device_load(root, "devsms", sample.pool_id, &d, &why) == 1,
+  ok(pc_device_load(root, "devsms", sample.pool_id, &d, &why) == PC_ABSENT,
      "no record yet");
   ok(pc_device_save(root, "devsms", &sample, &why) == 0, "record saved (%s)",
      why.detail);
@@ -171,7 +171,7 @@ static void test_file(void) {
          strcmp(d.key, sample.key) == 0,
      "loaded back");
   pc_device_free(&d);
-  ok(pc_device_load(root, "devsms", "us-east-1_Other", &d, &why) == 1 &&
+  ok(pc_device_load(root, "devsms", "us-east-1_Other", &d, &why) == PC_ABSENT &&
          d.key == NULL,
      "another pool's record is none");
   pc_device_drop(root, "devsms");

@@ -68,13 +68,13 @@ static void test_ini(void) {
   ok(pc_chain_creds_parse_ini(text, "default", &c, &e) == 0 && c.token == NULL,
      "default profile without a token");
   pc_chain_creds_free(&c);
-  ok(pc_chain_creds_parse_ini(text, "other", &c, &e) == 1,
-     "missing profile: 1");
+  ok(pc_chain_creds_parse_ini(text, "other", &c, &e) == PC_ABSENT,
+     "missing profile: PC_ABSENT");
   ok(pc_chain_creds_parse_ini("[p]\naws_access_key_id = A\n", "p", &c, &e) ==
-             -1 &&
+             PC_ERR_CONFIG &&
          strstr(e.detail, "lacks") != NULL && c.key_id == NULL,
      "half a profile is an error and leaves nothing");
-  ok(pc_chain_creds_parse_ini("[p\n", "p", &c, &e) == -1,
+  ok(pc_chain_creds_parse_ini("[p\n", "p", &c, &e) == PC_ERR_CONFIG,
      "unterminated section");
 }
 
@@ -87,22 +87,23 @@ static void test_check_config(void) {
     ok(0, "config init");
     return;
   }
-  ok(pc_nss_check_config(&c, &e) == -1 && strstr(e.detail, "no groups") != NULL,
+  ok(pc_nss_check_config(&c, &e) == PC_ERR_CONFIG &&
+         strstr(e.detail, "no groups") != NULL,
      "no nss_groups and no allowed_groups");
   ok(pc_config_set(&c, "allowed_groups", "devs", &cerr) == 0 &&
          pc_nss_check_config(&c, &e) == 0,
      "defaults with allowed_groups are fine (%s)", e.detail);
   ok(pc_config_set(&c, "home_base", "/a:b", &cerr) == 0 &&
-         pc_nss_check_config(&c, &e) == -1,
+         pc_nss_check_config(&c, &e) == PC_ERR_CONFIG,
      "':' in home_base refused");
   ok(pc_config_set(&c, "home_base", "/home", &cerr) == 0 &&
          pc_config_set(&c, "min_uid", "250000", &cerr) == 0 &&
-         pc_nss_check_config(&c, &e) == -1 &&
+         pc_nss_check_config(&c, &e) == PC_ERR_CONFIG &&
          strstr(e.detail, "below min_uid") != NULL,
      "uid_min below min_uid refused");
   ok(pc_config_set(&c, "min_uid", "1000", &cerr) == 0 &&
          pc_config_set(&c, "max_uid", "59999", &cerr) == 0 &&
-         pc_nss_check_config(&c, &e) == -1 &&
+         pc_nss_check_config(&c, &e) == PC_ERR_CONFIG &&
          strstr(e.detail, "uid_max (299999) is above max_uid (59999)") != NULL,
      "a uid range above max_uid refused (%s)", e.detail);
   ok(pc_config_set(&c, "uid_min", "10000", &cerr) == 0 &&
@@ -111,7 +112,7 @@ static void test_check_config(void) {
      "a uid range under max_uid accepted (%s)", e.detail);
   ok(pc_config_set(&c, "uid_max", "60000", &cerr) == 0 &&
          pc_config_set(&c, "max_uid", "70000", &cerr) == 0 &&
-         pc_nss_check_config(&c, &e) == -1 &&
+         pc_nss_check_config(&c, &e) == PC_ERR_CONFIG &&
          strstr(e.detail, "reserved uids") != NULL,
      "a uid range reaching 60000 refused (%s)", e.detail);
   pc_config_free(&c);
@@ -172,7 +173,7 @@ static void test_sudoers(void) {
   write_text(path, "%included ALL=(ALL) ALL\n@include inc\n");
   memset(&s, 0, sizeof(s));
   (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
-  ok(pc_priv_sudoers(path, collect, &s, &e) == -1 &&
+  ok(pc_priv_sudoers(path, collect, &s, &e) == PC_ERR_CONFIG &&
          strstr(e.detail, "nested too deeply") != NULL,
      "an include loop stops (%s)", e.detail);
   (void)snprintf(path, sizeof(path), "%s/inc", dir);
