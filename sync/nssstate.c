@@ -58,12 +58,13 @@ int pc_nss_state_make(const struct pc_config *cfg, const struct pc_snap *s,
   return 0;
 }
 
-int pc_nss_state_write(const struct pc_config *cfg,
-                       const struct pc_syncstate *st, struct pc_error *err) {
+enum pc_status pc_nss_state_write(const struct pc_config *cfg,
+                                  const struct pc_syncstate *st,
+                                  struct pc_error *err) {
   char path[4096], line[8192];
   struct pc_buf b;
   size_t i;
-  int rc = -1;
+  enum pc_status rc;
 
   pc_buf_init(&b, 64L * 1024 * 1024);
   if (pc_syncstate_path(cfg, path, sizeof(path)) != 0 ||
@@ -78,9 +79,8 @@ int pc_nss_state_write(const struct pc_config *cfg,
   pc_buf_free(&b);
   return rc;
 nomem:
-  pc_error_set(err, PC_ERR_NOMEM,
-               "the state file: out of memory or a line "
-               "too long");
   pc_buf_free(&b);
-  return -1;
+  return pc_error_set(err, PC_ERR_NOMEM,
+                      "the state file: out of memory or a line "
+                      "too long");
 }

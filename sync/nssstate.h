@@ -27,9 +27,10 @@ int pc_nss_state_make(const struct pc_config *cfg, const struct pc_snap *s,
     __attribute__((warn_unused_result));
 
 /* Write st to <nss_dir>/pam_cognito-sync.state (0644 root's, atomically).
- * 0, or -1 with err. */
-int pc_nss_state_write(const struct pc_config *cfg,
-                       const struct pc_syncstate *st, struct pc_error *err)
+ * PC_OK, or the failure with err. */
+enum pc_status pc_nss_state_write(const struct pc_config *cfg,
+                                  const struct pc_syncstate *st,
+                                  struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

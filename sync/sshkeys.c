@@ -325,9 +325,10 @@ static int prune(const char *dir, const struct pc_nss_db *db,
   return 0;
 }
 
-int pc_sshkeys_write(const struct pc_config *cfg, const struct pc_snap *s,
-                     const struct pc_nss_db *db, pc_nss_log_fn log, void *ud,
-                     struct pc_error *err) {
+enum pc_status pc_sshkeys_write(const struct pc_config *cfg,
+                                const struct pc_snap *s,
+                                const struct pc_nss_db *db, pc_nss_log_fn log,
+                                void *ud, struct pc_error *err) {
   char dir[4096], path[4200];
   struct pc_buf b;
   size_t i;
@@ -340,10 +341,11 @@ int pc_sshkeys_write(const struct pc_config *cfg, const struct pc_snap *s,
     struct stat st;
 
     memset(&none, 0, sizeof(none));
-    return lstat(dir, &st) != 0 ? 0 : prune(dir, &none, err);
+    rc = lstat(dir, &st) != 0 ? 0 : prune(dir, &none, err);
+    return rc == 0 ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
   }
   if (keys_dir(dir, err) != 0)
-    return -1;
+    return pc_error_failed(err, PC_ERR_CONFIG);
   for (i = 0; i < db->nu && rc == 0; i++) {
     const char *text = keys_of(s, db->users[i].key);
 
@@ -361,5 +363,7 @@ int pc_sshkeys_write(const struct pc_config *cfg, const struct pc_snap *s,
     }
     pc_buf_free(&b);
   }
-  return rc == 0 ? prune(dir, db, err) : -1;
+  if (rc == 0)
+    rc = prune(dir, db, err);
+  return rc == 0 ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
 }

@@ -33,10 +33,12 @@ int pc_sshkey_check(const char *line, size_t len, char *out, size_t outsize,
  * each 0644 root's, written to a temporary file and renamed; the
  * directory 0755 root's; files of users no longer synced removed. Refused
  * lines are reported through log with the user and the line number.
- * Without ssh_keys_attribute, every file of the directory is removed. 0,
- * or -1 with err. */
-int pc_sshkeys_write(const struct pc_config *cfg, const struct pc_snap *s,
-                     const struct pc_nss_db *db, pc_nss_log_fn log, void *ud,
-                     struct pc_error *err) __attribute__((warn_unused_result));
+ * Without ssh_keys_attribute, every file of the directory is removed.
+ * PC_OK, or the failure with err. */
+enum pc_status pc_sshkeys_write(const struct pc_config *cfg,
+                                const struct pc_snap *s,
+                                const struct pc_nss_db *db, pc_nss_log_fn log,
+                                void *ud, struct pc_error *err)
+    __attribute__((warn_unused_result));
 
 #endif
