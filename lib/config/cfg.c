@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pam_cognito.conf: the table of its 51 keys (the file and the module
+/* pam_cognito.conf: the table of its 52 keys (the file and the module
  * arguments name the same keys), the one setter that parses and checks a
  * value of any key, the loader that opens the file safely and feeds each
  * setting to the setter, and pc_config_validate's checks across keys. */
@@ -294,7 +294,7 @@ static const struct key_def keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-_Static_assert(NKEYS == 51, "the opening comment counts the keys");
+_Static_assert(NKEYS == 52, "the opening comment counts the keys");
 
 static const struct key_def *find_key(const char *name) {
   size_t i;
