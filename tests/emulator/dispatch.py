@@ -7,6 +7,7 @@ import auth
 import control_ops
 import devices
 import identity
+import journal
 import mfa_setup
 import multiregion
 import passwords
@@ -70,7 +71,8 @@ OPERATIONS[IDP].update(admin_list.OPERATIONS)
 OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS,
                            **usercontext.CONTROL_OPERATIONS,
                            **reply_style.CONTROL_OPERATIONS,
-                           **multiregion.CONTROL_OPERATIONS)
+                           **multiregion.CONTROL_OPERATIONS,
+                           **journal.CONTROL_OPERATIONS)
 
 
 def resolve(target):

@@ -10,6 +10,7 @@ import uuid
 
 import dispatch
 import fault_replies
+import journal
 import multiregion
 import reply_style
 import sigv4
@@ -164,6 +165,9 @@ class Handler(http.server.BaseHTTPRequestHandler):
             peek = json.loads(body.decode("utf-8")) if body.strip() else None
         except (ValueError, UnicodeDecodeError):
             peek = None
+        if not is_control:
+            journal.record(st, service, op, peek if isinstance(peek, dict) else None,
+                           bool(self.headers.get("Authorization")))
         fault = None if is_control else st.faults.take(op, request=peek)
         self.active_fault = fault
         if fault is not None and fault.delay:
