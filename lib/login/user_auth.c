@@ -128,8 +128,8 @@ static enum pc_status no_answer(struct login *l) {
                 "README).");
   pc_login_detail(l, "%s",
                   "one-time code: the conversation could not answer an "
-                  "interactive prompt (sshd PasswordAuthentication?); no "
-                  "code was sent");
+                  "interactive prompt (sshd needs keyboard-interactive "
+                  "authentication for a code); no code was sent");
   return PC_ERR_CONV;
 }
 
