@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "admit/access.h"
 #include "config/cfg.h"
@@ -23,6 +24,7 @@
 #include "sync/nssstate.h"
 #include "sync/poolsnap.h"
 #include "sync/sshkeys.h"
+#include "sync/sudorules.h"
 
 #define PROG "pam_cognito-sync"
 
@@ -231,19 +233,48 @@ static void filter_groups(struct pc_snap *snap, char *const *groups,
   snap->n = k;
 }
 
-/* What the fleet keys add after the account files: the SSH keys and the
- * state the account stage and the next run read. */
-static void fleet(const struct pc_config *cfg, const struct pc_snap *snap,
-                  const struct pc_nss_db *db, struct opts *o) {
-  struct pc_syncstate now;
-  struct pc_error e;
+/* The sudoers file the run writes: PAM_COGNITO_SYNC_TEST_SUDOERS_FILE
+ * (root's environment; tests) or /etc/sudoers.d/pam_cognito. */
+static const char *sudoers_out(void) {
+  const char *p = getenv("PAM_COGNITO_SYNC_TEST_SUDOERS_FILE");
 
-  pc_error_clear(&e);
-  if (pc_sshkeys_write(cfg, snap, db, note, o, &e) != 0)
-    cli_die("SSH keys: %s", e.detail);
+  return p != NULL && p[0] == '/' ? p : PC_SUDOERS_FILE;
+}
+
+/* Every file of the run, in the order that lets a refusal change nothing:
+ * the sudoers file staged and checked by visudo first, then the account
+ * files, then the sudoers file renamed into place (or an earlier one
+ * removed), the SSH keys and the state. */
+static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
+                      const struct pc_nss_db *db, struct opts *o) {
+  struct pc_syncstate now;
+  const char *sudoers = sudoers_out();
+  struct pc_error e;
+  char *sudo_tmp;
+  int rm;
+
   if (pc_nss_state_make(cfg, snap, db, pc_access_rules_admit, time(NULL),
                         &now) != 0)
     cli_die("out of memory");
+  if (pc_sudo_stage(cfg, &now, sudoers, &sudo_tmp, &e) != PC_OK)
+    cli_die("%s; the previous files are left as they were", e.detail);
+  if (pc_nss_write(cfg, db, &e) != PC_OK) {
+    if (sudo_tmp != NULL)
+      (void)unlink(sudo_tmp);
+    cli_die("%s; the previous files are left as they were", e.detail);
+  }
+  note(o, "%zu users and %zu groups written to %s", db->nu, db->ng,
+       cfg->nss_dir);
+  if (sudo_tmp != NULL && pc_nss_commit_file(sudo_tmp, sudoers, &e) != PC_OK)
+    cli_die("%s", e.detail);
+  if (sudo_tmp != NULL)
+    note(o, "sudo rules written to %s", sudoers);
+  else if (pc_sudo_remove(sudoers, &rm, &e) != PC_OK)
+    cli_die("%s", e.detail);
+  else if (rm)
+    note(o, "sudo_rules is not set: removed %s", sudoers);
+  if (pc_sshkeys_write(cfg, snap, db, note, o, &e) != 0)
+    cli_die("SSH keys: %s", e.detail);
   if (pc_nss_state_write(cfg, &now, &e) != 0)
     cli_die("%s", e.detail);
   pc_syncstate_free(&now);
@@ -273,9 +304,10 @@ int main(int argc, char **argv) {
       pc_config_validate(&cfg, &err) != 0)
     cli_die("%s", err.detail);
   pc_error_clear(&e);
-  if (pc_nss_check_config(&cfg, &e) != 0)
-    cli_die("%s", e.detail);
   groups = cfg.nss_groups ? cfg.nss_groups : cfg.allowed_groups;
+  if (pc_nss_check_config(&cfg, &e) != 0 ||
+      pc_fleet_check_groups(&cfg, groups, &e) != PC_OK)
+    cli_die("%s", e.detail);
   memset(&snap, 0, sizeof(snap));
 
   if (o.import_file != NULL) {
@@ -300,10 +332,7 @@ int main(int argc, char **argv) {
   paths.sudoers = sudoers;
   if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, &e) != 0)
     cli_die("%s; the previous files are left as they were", e.detail);
-  if (pc_nss_write(&cfg, &db, &e) != 0)
-    cli_die("%s; the previous files are left as they were", e.detail);
-  note(&o, "%zu users and %zu groups written to %s", db.nu, db.ng, cfg.nss_dir);
-  fleet(&cfg, &snap, &db, &o);
+  write_all(&cfg, &snap, &db, &o);
   /* Removed users' cache areas go now, not at the next login. */
   (void)pc_cache_sweep(cfg.cache_dir);
   pc_nss_db_free(&db);

@@ -222,14 +222,27 @@ out:
   return rc;
 }
 
+enum pc_status pc_nss_stage_file(const char *path, const char *text, size_t len,
+                                 mode_t mode, const char *group_name,
+                                 char **tmp, struct pc_error *err) {
+  *tmp = stage(path, text, len, mode, group_name, err);
+  return *tmp != NULL ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
+}
+
 enum pc_status pc_nss_write_file(const char *path, const char *text, size_t len,
                                  mode_t mode, const char *group_name,
                                  struct pc_error *err) {
   char *tmp = stage(path, text, len, mode, group_name, err);
-  enum pc_status st = PC_OK;
 
   if (tmp == NULL)
     return pc_error_failed(err, PC_ERR_CONFIG);
+  return pc_nss_commit_file(tmp, path, err);
+}
+
+enum pc_status pc_nss_commit_file(char *tmp, const char *path,
+                                  struct pc_error *err) {
+  enum pc_status st = PC_OK;
+
   if (rename(tmp, path) != 0) {
     st = pc_error_set(err, PC_ERR_CONFIG, "%s: cannot rename into place: %s",
                       path, strerror(errno));

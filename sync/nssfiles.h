@@ -39,4 +39,19 @@ enum pc_status pc_nss_write_file(const char *path, const char *text, size_t len,
                                  struct pc_error *err)
     __attribute__((warn_unused_result));
 
+/* The first half of pc_nss_write_file: text staged in a temporary file
+ * beside path (".name.XXXXXX", mode and owner set, fsync'ed), for a check
+ * before it goes into place. PC_OK with the temporary path (heap) in *tmp,
+ * or a status with err (*tmp NULL). */
+enum pc_status pc_nss_stage_file(const char *path, const char *text, size_t len,
+                                 mode_t mode, const char *group_name,
+                                 char **tmp, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
+/* The second half: rename tmp to path and fsync the directory; tmp is
+ * removed when the rename fails, and freed. PC_OK, or a status with err. */
+enum pc_status pc_nss_commit_file(char *tmp, const char *path,
+                                  struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 #endif

@@ -11,7 +11,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from synccommon import POOL, SyncCase, run_sync, snapshot_dir, write_config
+from synccommon import POOL, SyncCase, key_env, run_sync, snapshot_dir, write_config
 
 ATTR = "custom:ssh_keys"
 
@@ -194,3 +194,89 @@ class StateFileTest(SyncCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class SudoRulesTest(SyncCase):
+    """sudo_rules into a sudoers file of the test's own
+    (PAM_COGNITO_SYNC_TEST_SUDOERS_FILE): the real visudo checks it."""
+    prefix = "pc-sync-sudo-"
+
+    def setUp(self):
+        super().setUp()
+        self.sudoers = os.path.join(self.tmp, "sudoers.d", "pam_cognito")
+        os.mkdir(os.path.dirname(self.sudoers), 0o755)
+        self.env = key_env(PAM_COGNITO_SYNC_TEST_SUDOERS_FILE=self.sudoers)
+
+    def config(self, **keys):
+        write_config(self.cfg, self.emu, **dict({"nss_dir": self.nss}, **keys))
+
+    def run_sync(self):
+        return run_sync(self.cfg, env=self.env)
+
+    def test_rules_go_to_the_admitted_members_of_each_group(self):
+        self.config(allowed_groups=["pcs-staff"],
+                    sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL",
+                                "pcs-staff": "ALL=(root) NOPASSWD: /usr/bin/systemctl status"})
+        r = self.run_sync()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(Path(self.sudoers).read_text(),
+                         "# Written by pam_cognito-sync from sudo_rules in pam_cognito.conf;\n"
+                         "# every run replaces this file.\n"
+                         "# pool group pcs-ops\n"
+                         "pcs-ben ALL=(ALL:ALL) ALL\n"
+                         "# pool group pcs-staff\n"
+                         "pcs-ann ALL=(root) NOPASSWD: /usr/bin/systemctl status\n"
+                         "pcs-ben ALL=(root) NOPASSWD: /usr/bin/systemctl status\n")
+        st = os.stat(self.sudoers)
+        self.assertEqual((st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)), (0, 0, "0o440"))
+        self.assertIn("sudo rules written to %s" % self.sudoers, r.stderr)
+        self.assertEqual(os.listdir(os.path.dirname(self.sudoers)), ["pam_cognito"])
+        # Out of the group in the pool: the rule goes with the next run.
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-ops")
+        self.assertEqual(self.run_sync().returncode, 0)
+        self.assertNotIn("pcs-ben ALL=(ALL:ALL) ALL", Path(self.sudoers).read_text())
+        # Only admitted users get rules: pcs-ops alone does not let in.
+        self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username="pcs-dan",
+                     GroupName="pcs-ops")
+        self.assertEqual(self.run_sync().returncode, 0)
+        self.assertNotIn("pcs-dan", Path(self.sudoers).read_text())
+
+    def test_a_rule_visudo_refuses_fails_the_run_and_changes_nothing(self):
+        self.config(sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL"})
+        self.assertEqual(self.run_sync().returncode, 0)
+        before = snapshot_dir(self.tmp)
+        self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username="pcs-ann",
+                     GroupName="pcs-ops")
+        self.config(sudo_rules={"pcs-ops": "ALL=(ALL:ALL ALL"})
+        r = self.run_sync()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("sudo_rules: visudo -cf refused the rules (", r.stderr)
+        self.assertIn("%s is left as it was; the previous files are left as they were"
+                      % self.sudoers, r.stderr)
+        self.assertEqual({k: v for k, v in snapshot_dir(self.tmp).items()
+                          if k != "pam_cognito.conf"},
+                         {k: v for k, v in before.items() if k != "pam_cognito.conf"})
+
+    def test_a_group_this_host_does_not_sync_is_a_config_error(self):
+        self.config(sudo_rules={"pcs-other": "ALL=(ALL:ALL) ALL"})
+        r = self.run_sync()
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("sudo_rules: group pcs-other is not synced on this host (add it to "
+                      "nss_groups)", r.stderr)
+        self.assertFalse(os.path.exists(self.nss))
+
+    def test_a_rule_body_with_a_backslash_is_a_config_error(self):
+        self.config(sudo_rules={"pcs-ops": "ALL=(ALL) ALL \\"})
+        r = self.run_sync()
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("sudo_rules: pcs-ops: expected a sudoers rule body", r.stderr)
+
+    def test_without_sudo_rules_an_earlier_file_is_removed(self):
+        self.config(sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL"})
+        self.assertEqual(self.run_sync().returncode, 0)
+        self.config()
+        r = self.run_sync()
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(os.path.exists(self.sudoers))
+        self.assertIn("sudo_rules is not set: removed %s" % self.sudoers, r.stderr)

@@ -10,7 +10,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from synccommon import POOL, run_sync, sync_fixture, tempdir, write_config
+from synccommon import POOL, SyncCase, run_sync, sync_fixture, tempdir, write_config
 from pamrun import MODULE
 from cognito import SshdCase
 import systemstate
@@ -106,3 +106,55 @@ class KeysFromThePoolTest(SshdCase):
         self.assertIn("account denied; rhost=127.0.0.1 user=\"pcs-ann\": by the groups "
                       "pam_cognito-sync saw", self.sshd.log)
         self.assertNotIn("never logged in here", self.sshd.log)
+
+
+class SystemCase(SyncCase):
+    """The real /var/lib/extrausers, nsswitch.conf with extrausers (group
+    merging with merge=True) and the real /etc/sudoers.d/pam_cognito, all
+    put back exactly after each test."""
+    merge = False
+
+    def setUp(self):
+        super().setUp()
+        saved = systemstate.save()
+        self.addCleanup(systemstate.restore, saved)
+        Path(systemstate.NSSWITCH).write_text(
+            systemstate.with_nss(saved["nsswitch"].decode(), group_merge=self.merge))
+
+    def config(self, **keys):
+        write_config(self.cfg, self.emu, **dict({"nss_dir": systemstate.NSS_DIR}, **keys))
+
+    def sync(self):
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+
+class SudoFromThePoolTest(SystemCase):
+    def sudo_l(self, user):
+        return subprocess.run(["sudo", "-n", "-l", "-U", user], capture_output=True,
+                              text=True, timeout=30)
+
+    def test_sudo_shows_the_rule_after_a_sync_and_not_after_removal(self):
+        self.config(sudo_rules={"pcs-ops": "ALL=(ALL:ALL) /usr/bin/id"})
+        self.sync()
+        st = os.stat(systemstate.SUDOERS)
+        self.assertEqual((st.st_uid, oct(st.st_mode & 0o7777)), (0, "0o440"))
+        r = self.sudo_l("pcs-ben")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("User pcs-ben may run the following commands", r.stdout)
+        self.assertIn("(ALL : ALL) /usr/bin/id", r.stdout)
+        self.assertIn("is not allowed to run sudo", self.sudo_l("pcs-ann").stdout)
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-ops")
+        self.sync()
+        r = self.sudo_l("pcs-ben")
+        self.assertIn("User pcs-ben is not allowed to run sudo", r.stdout)
+        self.assertNotIn("/usr/bin/id", r.stdout)
+        # A bad rule: the run fails, sudo still reads the previous file.
+        before = Path(systemstate.SUDOERS).read_bytes()
+        self.config(sudo_rules={"pcs-ops": "ALL=(ALL:ALL /usr/bin/id"})
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertEqual(Path(systemstate.SUDOERS).read_bytes(), before)
+        self.assertEqual(subprocess.run(["visudo", "-c", "-q"], timeout=30).returncode, 0)
