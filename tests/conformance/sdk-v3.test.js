@@ -22,6 +22,7 @@ const {
 const tokenChecks = require('./sdk-v3-tokens');
 const adminChecks = require('./sdk-v3-admin');
 const userAuthChecks = require('./sdk-v3-user-auth');
+const multiRegionChecks = require('./sdk-v3-multiregion');
 
 const SECRET_CLIENT = 'secretclient0000000000000001';
 const ROTATION_CLIENT = 'rotationclient00000000000001';
@@ -183,6 +184,7 @@ async function main() {
   await tokenChecks(cip);
   await userAuthChecks(cip);
   await adminChecks(endpoint, cip);
+  await multiRegionChecks(endpoint, cip);
 }
 
 run(main);

@@ -19,6 +19,8 @@ ORIGINAL = "https://cognito-idp.us-east-1.amazonaws.com/" + POOL
 UPDATED = "https://issuer-cognito-idp.us-east-1.amazonaws.com/" + POOL
 PROVIDER = "cognito-idp.us-east-1.amazonaws.com/" + POOL
 NOT_THIS_ISSUER = "ID token issuer is not %s or %s" % (ORIGINAL, UPDATED)
+REPLICA_WORDS = ("This is not possible while the sign-in service runs from its "
+                 "secondary Region; try again later or contact your administrator.")
 
 
 class IssuerTest(CacheTest):
@@ -135,15 +137,25 @@ class ReplicaTest(CacheTest):
         r = self.s.run("alice", [PASSWORD, "Changed-Passw0rd!2", "Changed-Passw0rd!2"],
                        stages=("chauthtok",))
         self.assertEqual(r.code, "PAM_AUTHTOK_ERR", r)
-        self.assertIn("This is not possible while the sign-in service runs from its "
-                      "secondary Region; try again later or contact your administrator.",
-                      r.errors)
+        self.assertIn(REPLICA_WORDS, r.errors)
         self.assertIn("The password was not changed.", r.errors)
         self.assertTrue(any("OperationNotEnabledException" in line and
                             "secondary (replica) Region refuses this call" in line
                             for line in r.syslog), r.syslog)
         # nothing changed: the old password still signs in
         self.assertEqual(self.s.run("alice", [PASSWORD]).code, "PAM_SUCCESS")
+
+    def test_password_reset_refused_with_its_own_message(self):
+        # reset by an administrator in the primary Region
+        self.emu.control("SetReplicaRole", Role="PRIMARY")
+        self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
+        self.emu.control("SetReplicaRole", Role="SECONDARY")
+        r = self.s.run("alice", [PASSWORD, ""])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn(REPLICA_WORDS, r.errors)
+        self.assertTrue(any("OperationNotEnabledException" in line for line in r.syslog),
+                        r.syslog)
+        self.assertEqual(self.calls("ConfirmForgotPassword"), 0)
 
 
 if __name__ == "__main__":
