@@ -29,7 +29,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "aws/role.h"
 #include "aws/session_creds.h"
+#include "conv.h"
 #include "store/creds_doc.h"
 #include "envowner.h"
 #include "store/issued_record.h"
@@ -152,6 +154,9 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
                pc_log_user(m, user), m->cfg.identity_pool_id, pc_status_str(st),
                pc_error_text(&err, text, sizeof(text)));
     rc = m->cfg.credentials_required ? PAM_AUTHINFO_UNAVAIL : PAM_SUCCESS;
+    /* A role that cannot be had: the person is told (role.h). */
+    if (pc_role_refused(&err))
+      pc_conv_tell(m, rc != PAM_SUCCESS, err.message);
     if (rc != PAM_SUCCESS)
       pam_syslog(m->pamh, LOG_ERR,
                  "credentials_required is set: denying "

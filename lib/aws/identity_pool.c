@@ -11,10 +11,13 @@
 #include <json-c/json.h>
 
 #include "aws/identity_pool.h"
+#include "aws/role.h"
+#include "aws/sts.h"
 #include "base/json.h"
 #include "base/secret.h"
 #include "config/endpoint.h"
 #include "store/user_files.h"
+#include "tokens/jwt.h"
 
 char *pc_identity_login_key(const struct pc_config *cfg) {
   /* The provider name the identity pool registers the user pool under:
@@ -28,7 +31,7 @@ char *pc_identity_login_key(const struct pc_config *cfg) {
 /* A request {IdentityPoolId?, IdentityId?, Logins: {key: token}}. */
 static json_object *identity_request(const struct pc_config *cfg,
                                      const char *identity_id,
-                                     const char *id_token) {
+                                     const char *id_token, int custom_role) {
   json_object *req = json_object_new_object(), *logins;
   char *key = pc_identity_login_key(cfg);
   int bad = req == NULL || key == NULL;
@@ -45,7 +48,7 @@ static json_object *identity_request(const struct pc_config *cfg,
     else
       bad = pc_json_add_str(logins, key, id_token);
   }
-  if (!bad && identity_id != NULL && cfg->role_arn != NULL)
+  if (!bad && custom_role && cfg->role_arn != NULL)
     bad = pc_json_add_str(req, "CustomRoleArn", cfg->role_arn);
   free(key);
   return pc_json_keep(req, bad);
@@ -63,7 +66,7 @@ enum pc_status pc_identity_get_id(struct pc_client *cl,
   pc_error_clear(err);
   if (cfg == NULL || cfg->identity_pool_id == NULL || id_token == NULL)
     return pc_error_set(err, PC_ERR_CONFIG, "GetId: no identity pool");
-  req = identity_request(cfg, NULL, id_token);
+  req = identity_request(cfg, NULL, id_token, 0);
   st = pc_api_send(cl, PC_IDENTITY_POOL, "GetId", req, &resp, err);
   if (st != PC_OK)
     return st;
@@ -86,20 +89,17 @@ static int read_expiration(json_object *c, long long *out) {
              : -1;
 }
 
-enum pc_status
-pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
-                            const char *identity_id, const char *id_token,
-                            struct pc_aws_creds *creds, struct pc_error *err) {
+/* The enhanced flow: GetCredentialsForIdentity. */
+static enum pc_status enhanced(struct pc_client *cl,
+                               const struct pc_config *cfg,
+                               const char *identity_id, const char *id_token,
+                               struct pc_aws_creds *creds,
+                               struct pc_error *err) {
   json_object *req, *resp = NULL, *c;
   const char *akid, *secret, *token;
   enum pc_status st;
 
-  memset(creds, 0, sizeof *creds);
-  pc_error_clear(err);
-  if (cfg == NULL || id_token == NULL || !pc_identity_id_valid(identity_id))
-    return pc_error_set(err, PC_ERR_CONFIG,
-                        "GetCredentialsForIdentity: no valid identity id");
-  req = identity_request(cfg, identity_id, id_token);
+  req = identity_request(cfg, identity_id, id_token, 1);
   st = pc_api_send(cl, PC_IDENTITY_POOL, "GetCredentialsForIdentity", req,
                    &resp, err);
   if (st != PC_OK)
@@ -129,6 +129,114 @@ pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
   return st;
 }
 
+enum pc_status pc_identity_get_open_id_token(struct pc_client *cl,
+                                             const struct pc_config *cfg,
+                                             const char *identity_id,
+                                             const char *id_token, char **token,
+                                             struct pc_error *err) {
+  json_object *req, *resp = NULL;
+  const char *t;
+  enum pc_status st;
+
+  *token = NULL;
+  pc_error_clear(err);
+  if (cfg == NULL || id_token == NULL || !pc_identity_id_valid(identity_id))
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "GetOpenIdToken: no valid identity id");
+  req = identity_request(cfg, identity_id, id_token, 0);
+  st = pc_api_send(cl, PC_IDENTITY_POOL, "GetOpenIdToken", req, &resp, err);
+  if (st != PC_OK)
+    return st;
+  t = pc_json_str(resp, "Token");
+  if (t == NULL || *t == '\0' ||
+      !pc_identity_id_valid(pc_json_str(resp, "IdentityId")))
+    st = pc_error_set(err, PC_ERR_PROTOCOL,
+                      "GetOpenIdToken reply without a Token and IdentityId");
+  else if ((*token = pc_strdup(t)) == NULL)
+    st = pc_error_set(err, PC_ERR_NOMEM, "GetOpenIdToken: out of memory");
+  pc_json_put_secret(resp);
+  return st;
+}
+
+/* RoleSessionName ([\w+=,.@-]{2,64}): "pam_cognito-" and the user's pool
+ * name, other characters as '-'. */
+static void session_name(const char *id_token, char *out, size_t n) {
+  json_object *claims = pc_jwt_claims(id_token);
+  const char *u = pc_jwt_str(claims, "cognito:username");
+  size_t i, at;
+
+  at = (size_t)snprintf(out, n, "pam_cognito-");
+  for (i = 0; u != NULL && u[i] && at + 1 < n && at < 64; i++, at++) {
+    char c = u[i];
+    out[at] = (char)((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                             (c >= '0' && c <= '9') || strchr("_+=,.@-", c)
+                         ? c
+                         : '-');
+  }
+  out[at] = '\0';
+  json_object_put(claims);
+}
+
+/* The basic flow: GetOpenIdToken, then STS AssumeRoleWithWebIdentity for
+ * role. *pool_refused: the identity pool (not STS) refused. */
+static enum pc_status basic(struct pc_client *cl, const struct pc_config *cfg,
+                            const char *identity_id, const char *id_token,
+                            const char *role, struct pc_aws_creds *creds,
+                            int *pool_refused, struct pc_error *err) {
+  char *token = NULL, name[65];
+  enum pc_status st;
+
+  st = pc_identity_get_open_id_token(cl, cfg, identity_id, id_token, &token,
+                                     err);
+  if (st != PC_OK) {
+    *pool_refused = 1;
+    return st;
+  }
+  session_name(id_token, name, sizeof name);
+  st = pc_sts_assume_role(cl, role, name, token, creds, err);
+  pc_free_secret(&token);
+  return st;
+}
+
+/* Credentials by the configured flow, for the role of pc_role_choose.
+ * *pool_refused (may be NULL): the identity pool refused this identity id
+ * (not a role choice, not STS), so that GetId may help. */
+static enum pc_status credentials(struct pc_client *cl,
+                                  const struct pc_config *cfg,
+                                  const char *identity_id, const char *id_token,
+                                  struct pc_aws_creds *creds, int *pool_refused,
+                                  struct pc_error *err) {
+  char *role = NULL;
+  int refused = 0;
+  enum pc_status st;
+
+  memset(creds, 0, sizeof *creds);
+  pc_error_clear(err);
+  if (cfg == NULL || id_token == NULL || !pc_identity_id_valid(identity_id))
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "GetCredentialsForIdentity: no valid identity id");
+  st = pc_role_choose(cfg, id_token, pc_config_basic_flow(cfg), &role, err);
+  if (st != PC_OK)
+    return st;
+  if (pc_config_basic_flow(cfg)) {
+    st = basic(cl, cfg, identity_id, id_token, role, creds, &refused, err);
+  } else {
+    st = enhanced(cl, cfg, identity_id, id_token, creds, err);
+    refused = st != PC_OK && !pc_role_explain_refusal(cfg, id_token, err);
+  }
+  free(role);
+  if (pool_refused != NULL)
+    *pool_refused = refused;
+  return st;
+}
+
+enum pc_status
+pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
+                            const char *identity_id, const char *id_token,
+                            struct pc_aws_creds *creds, struct pc_error *err) {
+  return credentials(cl, cfg, identity_id, id_token, creds, NULL, err);
+}
+
 /* pc_identity_fetch, its notes kept in w while the calls clear err. */
 static enum pc_status fetch(struct pc_client *cl, const struct pc_config *cfg,
                             struct pc_store *store, const char *id_token,
@@ -145,14 +253,18 @@ static enum pc_status fetch(struct pc_client *cl, const struct pc_config *cfg,
       pc_error_note(w, e.status, "%s", e.detail);
   }
   if (id != NULL) {
-    st = pc_identity_get_credentials(cl, cfg, id, id_token, creds, err);
+    int pool_refused = 0;
+
+    st = credentials(cl, cfg, id, id_token, creds, &pool_refused, err);
     if (st == PC_OK) {
       *identity_id = id;
       return st;
     }
     free(id);
     id = NULL;
-    if (st == PC_ERR_UNAVAIL || st == PC_ERR_LIMIT || st == PC_ERR_NOMEM)
+    /* A role refusal or STS's answer is not about the identity id. */
+    if (!pool_refused || st == PC_ERR_UNAVAIL || st == PC_ERR_LIMIT ||
+        st == PC_ERR_NOMEM)
       return st;
     /* Another pool, a deleted identity: ask again (a note for debug). */
     (void)pc_error_set(&e, PC_OK,

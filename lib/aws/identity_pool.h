@@ -31,10 +31,23 @@ enum pc_status pc_identity_get_id(struct pc_client *cl,
                                   struct pc_error *err)
     __attribute__((warn_unused_result));
 
-/* GetCredentialsForIdentity, with CustomRoleArn when cfg->role_arn is set.
- * PC_OK with creds filled (release with pc_aws_creds_free), or an error with
- * creds zeroed. A reply without the three keys or with an Expiration that
- * is not an epoch number (fractions are truncated) is PC_ERR_PROTOCOL. */
+/* GetOpenIdToken: the identity pool's OpenID token for identity_id (the
+ * basic flow's first step). PC_OK with a heap string in *token (a secret:
+ * pc_free_secret), or an error. */
+enum pc_status
+pc_identity_get_open_id_token(struct pc_client *cl, const struct pc_config *cfg,
+                              const char *identity_id, const char *id_token,
+                              char **token, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
+/* The credentials of identity_id by cfg's identity_flow, for the role of
+ * pc_role_choose (role.h: a role refusal comes before any call, an
+ * ambiguous-role refusal is explained). Enhanced: GetCredentialsForIdentity,
+ * with CustomRoleArn when cfg->role_arn is set. Basic: GetOpenIdToken, then
+ * STS AssumeRoleWithWebIdentity (sts.h). PC_OK with creds filled (release
+ * with pc_aws_creds_free), or an error with creds zeroed. A reply without
+ * the three keys or with an Expiration that is not an epoch number
+ * (fractions are truncated) is PC_ERR_PROTOCOL. */
 enum pc_status
 pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
                             const char *identity_id, const char *id_token,

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pam_cognito.conf: the table of its 52 keys (the file and the module
+/* pam_cognito.conf: the table of its 54 keys (the file and the module
  * arguments name the same keys), the one setter that parses and checks a
  * value of any key, the loader that opens the file safely and feeds each
  * setting to the setter, and pc_config_validate's checks across keys. */
@@ -126,6 +126,11 @@ static int identity_pool_id_ok(const char *s) {
     return 0;
   m = strspn(s + n + 1, "0123456789abcdef-");
   return m > 0 && s[n + 1 + m] == '\0';
+}
+
+/* identity_flow: GetCredentialsForIdentity, or GetOpenIdToken + STS. */
+static int identity_flow_ok(const char *s) {
+  return strcmp(s, "enhanced") == 0 || strcmp(s, "basic") == 0;
 }
 
 /* CustomRoleArn (20 to 2048 characters) of an IAM role:
@@ -291,10 +296,12 @@ static const struct key_def keys[] = {
     {KEY(client_metadata, K_MAP)},
     BOOL_KEY(use_fips),
     STR_KEY(https_proxy),
+    FMT_KEY(identity_flow, identity_flow_ok, "\"enhanced\" or \"basic\""),
+    STR_KEY(sts_endpoint),
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-_Static_assert(NKEYS == 52, "the opening comment counts the keys");
+_Static_assert(NKEYS == 54, "the opening comment counts the keys");
 
 static const struct key_def *find_key(const char *name) {
   size_t i;
@@ -1114,6 +1121,28 @@ static int endpoints_ok(const struct pc_config *c, struct pc_error *err) {
   return 1;
 }
 
+/* The AWS credentials' own keys: the STS endpoint's URL policy, and a
+ * FIPS host where use_fips asks for one. */
+static int aws_creds_ok(const struct pc_config *c, struct pc_error *err) {
+  if (c->sts_endpoint != NULL && !pc_url_allowed(c->sts_endpoint)) {
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "sts_endpoint: '%s' refused: use https://, or "
+                 "http:// only to a loopback host",
+                 c->sts_endpoint);
+    return 0;
+  }
+  if (c->use_fips && pc_config_basic_flow(c) && c->identity_pool_id != NULL &&
+      c->sts_endpoint == NULL && !pc_endpoint_has_fips("sts", c->region)) {
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "use_fips: AWS offers no FIPS endpoint of STS in region '%s' "
+                 "(identity_flow \"basic\"): set sts_endpoint or use the "
+                 "enhanced flow",
+                 c->region);
+    return 0;
+  }
+  return 1;
+}
+
 /* What the login itself relies on: the TOTP label, the cache, the claim
  * that names the user, the uid ranges and the per-call limits. */
 /* first_factors is USER_AUTH's: with another flow it would promise what
@@ -1167,7 +1196,8 @@ static int login_ok(const struct pc_config *c, struct pc_error *err) {
 
 enum pc_status pc_config_validate(const struct pc_config *c,
                                   struct pc_error *err) {
-  return pool_ok(c, err) && endpoints_ok(c, err) && login_ok(c, err)
+  return pool_ok(c, err) && endpoints_ok(c, err) && aws_creds_ok(c, err) &&
+                 login_ok(c, err)
              ? PC_OK
              : PC_ERR_CONFIG;
 }
@@ -1214,6 +1244,15 @@ char *pc_config_issuer_url(const struct pc_config *c) {
   url = strndup(iss, n);
   free(iss);
   return url;
+}
+
+char *pc_config_sts_url(const struct pc_config *c) {
+  return regional_url(c->sts_endpoint, "sts", c);
+}
+
+int pc_config_basic_flow(const struct pc_config *c) {
+  return c != NULL && c->identity_flow != NULL &&
+         strcmp(c->identity_flow, "basic") == 0;
 }
 
 char *pc_config_signin_name(const struct pc_config *c, const char *user) {

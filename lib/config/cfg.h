@@ -94,6 +94,9 @@ struct pc_config {
   /* Endpoints (endpoint.h). */
   int use_fips;      /* cognito-idp-fips / cognito-identity-fips hosts */
   char *https_proxy; /* forward proxy URL; the environment's is ignored */
+  /* How AWS credentials are had (lib/aws/). */
+  char *identity_flow; /* "enhanced" (NULL: the default) or "basic" */
+  char *sts_endpoint;  /* STS base URL for the basic flow; NULL: regional */
 };
 
 /* Set every field to its default (strings NULL except cache_dir). Returns -1
@@ -141,6 +144,12 @@ void pc_config_free(struct pc_config *c);
  * AWS host. Returns a heap string or NULL (no memory). */
 char *pc_config_idp_url(const struct pc_config *c);
 char *pc_config_identity_url(const struct pc_config *c);
+/* The STS base URL (sts_endpoint, else the region's STS host, its FIPS host
+ * with use_fips), heap string or NULL. */
+char *pc_config_sts_url(const struct pc_config *c);
+/* 1 when identity_flow is "basic" (GetOpenIdToken, then STS
+ * AssumeRoleWithWebIdentity), 0 for the enhanced flow. */
+int pc_config_basic_flow(const struct pc_config *c);
 
 /* The base URL of the updated issuer's host (issuer_endpoint, or
  * "https://issuer-cognito-idp.<region>.<suffix>/"): its JWKS is at

@@ -196,6 +196,12 @@ enum pc_status pc_http_post(struct pc_http *h, const char *url,
   return within_budget(h, url, target, body, body_len, status, resp);
 }
 
+enum pc_status pc_http_post_form(struct pc_http *h, const char *url,
+                                 const char *body, size_t body_len,
+                                 long *status, struct pc_buf *resp) {
+  return pc_http_post(h, url, "", body, body_len, status, resp);
+}
+
 enum pc_status pc_http_get(struct pc_http *h, const char *url, long *status,
                            struct pc_buf *resp) {
   *status = 0;
@@ -420,9 +426,20 @@ static enum pc_status request_headers(const struct curl_state *cs,
                                       struct curl_slist **hdrs) {
   static const char *const fixed[] = {
       "Content-Type: application/x-amz-json-1.1", "Expect:", NULL};
+  static const char *const form[] = {
+      "Content-Type: application/x-www-form-urlencoded", "Expect:", NULL};
   struct curl_slist *tmp;
   char target_hdr[160];
   int n;
+
+  /* An empty target: a form for the AWS query protocol (STS). */
+  for (n = 0; target != NULL && *target == '\0' && form[n] != NULL; n++) {
+    if ((tmp = curl_slist_append(*hdrs, form[n])) == NULL)
+      return PC_ERR_NOMEM;
+    *hdrs = tmp;
+  }
+  if (target != NULL && *target == '\0')
+    return PC_OK;
 
   n = snprintf(target_hdr, sizeof(target_hdr), "X-Amz-Target: %s",
                target ? target : "");

@@ -42,6 +42,15 @@ enum pc_status pc_http_post(struct pc_http *h, const char *url,
                             size_t body_len, long *status, struct pc_buf *resp)
     __attribute__((warn_unused_result));
 
+/* POST a form (application/x-www-form-urlencoded, no X-Amz-Target): the
+ * AWS query protocol of STS. The reply's body is kept whatever its
+ * Content-Type (STS answers XML). A custom transport's post() sees it as
+ * target "". */
+enum pc_status pc_http_post_form(struct pc_http *h, const char *url,
+                                 const char *body, size_t body_len,
+                                 long *status, struct pc_buf *resp)
+    __attribute__((warn_unused_result));
+
 /* GET a document (the pool's JWKS) over the same connection and rules. */
 enum pc_status pc_http_get(struct pc_http *h, const char *url, long *status,
                            struct pc_buf *resp)

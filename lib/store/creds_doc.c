@@ -48,8 +48,7 @@ static long long days_from_civil(long long y, int m, int d) {
   return era * 146097 + yoe * 365 + yoe / 4 - yoe / 100 + doy - 719468;
 }
 
-/* The exact inverse of pc_iso8601; -1 for anything else. */
-static int iso8601_parse(const char *s, long long *out) {
+int pc_iso8601_parse(const char *s, long long *out) {
   static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
   static const int mdays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
   int v[6] = {0, 0, 0, 0, 0, 0}, f = 0;
@@ -131,7 +130,7 @@ int pc_creds_process_parse(const char *json, struct pc_aws_creds *out) {
     return -1;
   if (pc_json_int(o, "Version", &version) == 0 && version == 1 &&
       (when = pc_json_str(o, "Expiration")) != NULL &&
-      iso8601_parse(when, &out->expiration) == 0) {
+      pc_iso8601_parse(when, &out->expiration) == 0) {
     out->access_key_id = dup_member(o, "AccessKeyId");
     out->secret_access_key = dup_member(o, "SecretAccessKey");
     out->session_token = dup_member(o, "SessionToken");

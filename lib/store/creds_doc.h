@@ -21,6 +21,11 @@ void pc_aws_creds_free(struct pc_aws_creds *cr);
  * n (>= 21). 0 or -1. */
 int pc_iso8601(long long epoch, char *buf, size_t n);
 
+/* The exact inverse of pc_iso8601 ("YYYY-MM-DDTHH:MM:SSZ" only): 0 with
+ * *out, or -1 for anything else. */
+int pc_iso8601_parse(const char *s, long long *out)
+    __attribute__((warn_unused_result));
+
 /* The credential_process document {"Version": 1, "AccessKeyId", ...,
  * "Expiration": ISO 8601}: a string holding secrets, out of core dumps,
  * that the caller releases with pc_buf_string_free, or NULL (bad input, no

@@ -243,8 +243,9 @@ enum pc_status pc_store_forget_session(struct pc_store *s, struct pc_error *e) {
 /* The configuration keys the helper needs; each goes through pc_config_set
  * on the way back, so the same validation applies. Never client_secret. */
 static const char *const handover_keys[] = {
-    "region",   "user_pool_id", "client_id",         "identity_pool_id",
-    "role_arn", "idp_endpoint", "identity_endpoint", "ca_file",
+    "region",        "user_pool_id", "client_id",         "identity_pool_id",
+    "role_arn",      "idp_endpoint", "identity_endpoint", "ca_file",
+    "identity_flow", "sts_endpoint",
 };
 
 static const char *cfg_value(const struct pc_config *cfg, size_t i) {
@@ -255,7 +256,9 @@ static const char *cfg_value(const struct pc_config *cfg, size_t i) {
                            cfg->role_arn,
                            cfg->idp_endpoint,
                            cfg->identity_endpoint,
-                           cfg->ca_file};
+                           cfg->ca_file,
+                           cfg->identity_flow,
+                           cfg->sts_endpoint};
   return v[i];
 }
 

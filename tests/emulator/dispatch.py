@@ -63,6 +63,7 @@ OPERATIONS = {
     IDENTITY: {
         "GetId": identity.get_id,
         "GetCredentialsForIdentity": identity.get_credentials_for_identity,
+        "GetOpenIdToken": identity.get_open_id_token,
     },
     CONTROL: control_ops.OPERATIONS,
 }
@@ -72,7 +73,8 @@ OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS,
                            **usercontext.CONTROL_OPERATIONS,
                            **reply_style.CONTROL_OPERATIONS,
                            **multiregion.CONTROL_OPERATIONS,
-                           **journal.CONTROL_OPERATIONS)
+                           **journal.CONTROL_OPERATIONS,
+                           SetIdentityPoolRoles=identity.set_identity_pool_roles)
 
 
 def resolve(target):

@@ -19,6 +19,21 @@ def _claims_attributes(user):
     return out
 
 
+def preferred_role(groups, roles):
+    """cognito:preferred_role as the developer guide sets it: the role of
+    the group with the best (lowest) Precedence, the only role when there is
+    one, and none when no single role has the best precedence (a group
+    without a Precedence ranks last)."""
+    if len(roles) == 1:
+        return roles[0]
+    ranked = [g for g in groups if g.role_arn and g.precedence is not None]
+    if not ranked:
+        return None
+    best = min(g.precedence for g in ranked)
+    top = {g.role_arn for g in ranked if g.precedence == best}
+    return top.pop() if len(top) == 1 else None
+
+
 def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=None,
                  device=None):
     """AuthenticationResult for a finished sign-in (or a refresh: then
@@ -31,9 +46,14 @@ def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=No
     idc = {"sub": user.sub}
     if groups:
         idc["cognito:groups"] = [g.name for g in groups]
-        roles = [g.role_arn for g in groups if g.role_arn]
+        roles = []
+        for g in groups:
+            if g.role_arn and g.role_arn not in roles:
+                roles.append(g.role_arn)
         if roles:
-            idc["cognito:preferred_role"] = roles[0]
+            preferred = preferred_role(groups, roles)
+            if preferred:
+                idc["cognito:preferred_role"] = preferred
             idc["cognito:roles"] = roles
     idc.update({"iss": pool.issuer, "cognito:username": user.username,
                 "origin_jti": origin, "aud": client.id, "event_id": event,

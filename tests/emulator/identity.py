@@ -30,6 +30,14 @@ class IdentityPool:
         self.allowed_roles = list(spec.get("AllowedRoleArns") or [])
         if self.authenticated_role and self.authenticated_role not in self.allowed_roles:
             self.allowed_roles.insert(0, self.authenticated_role)
+        # "<provider>:<client id>" -> {Type: "Token", AmbiguousRoleResolution:
+        # "AuthenticatedRole" | "Deny"} (SetIdentityPoolRoles' RoleMappings)
+        self.role_mappings = dict(spec.get("RoleMappings") or {})
+        # The roles whose trust policy lets this pool's authenticated
+        # identities in (STS AssumeRoleWithWebIdentity, sts.py).
+        self.trusted_roles = list(spec.get("TrustedRoleArns") or self.allowed_roles)
+        # The basic flow (GetOpenIdToken) is off unless the pool allows it.
+        self.allow_classic = bool(spec.get("AllowClassicFlow", False))
 
 
 def load_identity_pools(fixture):
@@ -118,8 +126,51 @@ def _random(alphabet, n):
     return "".join(secrets.choice(alphabet) for _ in range(n))
 
 
-def get_credentials_for_identity(st, body):
-    identity_id = require(body, "IdentityId")
+def _roles_claim(claims):
+    """cognito:roles as a list (Cognito sends an array; a comma-separated
+    string is read too)."""
+    roles = claims.get("cognito:roles") or []
+    if isinstance(roles, str):
+        roles = [r.strip() for r in roles.split(",") if r.strip()]
+    return [r for r in roles if isinstance(r, str)]
+
+
+def _choose_role(ipool, claims, custom, provider):
+    """The role GetCredentialsForIdentity gives, as the developer guide's
+    role-based access control says for token-based mapping: CustomRoleArn
+    when it is in cognito:roles (else denied), else cognito:preferred_role,
+    else AmbiguousRoleResolution. Without a mapping: the authenticated role,
+    or CustomRoleArn when the pool allows it."""
+    mapping = ipool.role_mappings.get("%s:%s" % (provider, claims.get("aud")))
+    if mapping and mapping.get("Type") == "Token":
+        roles = _roles_claim(claims)
+        if custom is not None:
+            if custom not in roles:
+                raise not_authorized("Invalid CustomRoleArn: %s is not one of the roles in "
+                                     "the token's cognito:roles." % custom)
+            return custom
+        if claims.get("cognito:preferred_role"):
+            return claims["cognito:preferred_role"]
+        if mapping.get("AmbiguousRoleResolution") == "AuthenticatedRole" and \
+                ipool.authenticated_role:
+            return ipool.authenticated_role
+        raise not_authorized("The ambiguous role mapping rules for: %s denied this request."
+                             % provider)
+    allowed = list(ipool.allowed_roles) + _roles_claim(claims)
+    if custom is None:
+        if ipool.authenticated_role is None:
+            raise CognitoError("InvalidIdentityPoolConfigurationException",
+                               "Invalid identity pool configuration. Check assigned IAM "
+                               "roles for this pool.")
+        return ipool.authenticated_role
+    if custom not in allowed:
+        raise invalid_parameter("CustomRoleArn %s is not one of the roles allowed for this "
+                                "identity." % custom)
+    return custom
+
+
+def _owner(st, identity_id, body):
+    """(identity pool id, sub) of a valid identity id, as GetId made it."""
     if not _POOL_ID.match(identity_id) or len(identity_id) > 55:
         raise invalid_parameter(
             "1 validation error detected: Value '%s' at 'identityId' failed to satisfy "
@@ -142,22 +193,88 @@ def get_credentials_for_identity(st, body):
         if owner is None:
             raise CognitoError("ResourceNotFoundException",
                                "Identity '%s' not found." % identity_id)
+    return owner
+
+
+def _owned_identity(st, identity_id, owner, body):
+    """(identity pool, claims) when the Logins prove the identity's owner."""
     ipool = st.identity_pools[owner[0]]
     claims = _check_login(st, ipool, optional(body, "Logins", dict, {}))
     if claims["sub"] != owner[1]:
         raise not_authorized("Logins don't match. Please include at least one valid login "
                              "for this identity or identity pool.")
-    role = optional(body, "CustomRoleArn", str)
-    allowed = list(ipool.allowed_roles) + list(claims.get("cognito:roles") or [])
-    if role is None:
-        role = ipool.authenticated_role
-        if role is None:
-            raise CognitoError("InvalidIdentityPoolConfigurationException",
-                               "Invalid identity pool configuration. Check assigned IAM "
-                               "roles for this pool.")
-    elif role not in allowed:
-        raise invalid_parameter("CustomRoleArn %s is not one of the roles allowed for this "
-                                "identity." % role)
+    return ipool, claims
+
+
+OPENID_ISSUER = "https://cognito-identity.amazonaws.com"
+OPENID_TTL = 600  # GetOpenIdToken: "The OpenID token is valid for 10 minutes."
+
+
+def get_open_id_token(st, body):
+    """The basic flow's first step: an OpenID Connect token for the identity,
+    signed by the emulator (STS in sts.py checks it): iss
+    cognito-identity.amazonaws.com, aud the identity pool, sub the identity,
+    amr ["authenticated", provider, ...]."""
+    identity_id = require(body, "IdentityId")
+    owner = _owner(st, identity_id, body)
+    ipool, claims = _owned_identity(st, identity_id, owner, body)
+    if not ipool.allow_classic:
+        raise invalid_parameter("Basic (classic) flow is not enabled, please use enhanced "
+                                "flow.")
+    if ipool.role_mappings:
+        raise invalid_parameter("Basic (classic) flow is not supported with RoleMappings, "
+                                "please use enhanced flow.")
+    provider = next(iter(body["Logins"]))
+    now = int(st.now())
+    oid = {"iss": OPENID_ISSUER, "sub": identity_id, "aud": ipool.id,
+           "amr": ["authenticated", provider,
+                   "%s:CognitoSignIn:%s" % (provider, claims["sub"])],
+           "iat": now, "exp": now + OPENID_TTL, "auth_time": now}
+    fault = st.faults.take("GetOpenIdToken", tokens=True)
+    token = st.keys.sign(oid, "id", fault.kind if fault else None,
+                         fault.value if fault else None, now)
+    return {"IdentityId": identity_id, "Token": token}
+
+
+def set_identity_pool_roles(st, body):
+    """SetIdentityPoolRoles' shape (Roles.authenticated, RoleMappings; an
+    empty RoleMappings removes them), plus the emulator's TrustedRoleArns
+    (which roles trust the pool, for STS) and UpdateIdentityPool's
+    AllowClassicFlow."""
+    ipool = _identity_pool(st, body)
+    roles = optional(body, "Roles", dict, {})
+    if "authenticated" in roles:
+        ipool.authenticated_role = roles["authenticated"]
+    mappings = optional(body, "RoleMappings", dict, None)
+    if mappings is not None:
+        for key, m in mappings.items():
+            if not isinstance(m, dict) or m.get("Type") not in ("Token", "Rules") or \
+                    m.get("AmbiguousRoleResolution") not in ("AuthenticatedRole", "Deny"):
+                raise invalid_parameter("RoleMapping for %s needs Type Token or Rules and "
+                                        "AmbiguousRoleResolution AuthenticatedRole or Deny"
+                                        % key)
+        ipool.role_mappings = dict(mappings)
+    trusted = optional(body, "TrustedRoleArns", list, None)
+    if trusted is not None:
+        ipool.trusted_roles = list(trusted)
+    classic = optional(body, "AllowClassicFlow", bool, None)
+    if classic is not None:  # UpdateIdentityPool's setting
+        ipool.allow_classic = classic
+    return {"IdentityPoolId": ipool.id, "Roles": {"authenticated": ipool.authenticated_role},
+            "RoleMappings": ipool.role_mappings, "TrustedRoleArns": ipool.trusted_roles,
+            "AllowClassicFlow": ipool.allow_classic}
+
+
+def get_credentials_for_identity(st, body):
+    identity_id = require(body, "IdentityId")
+    owner = _owner(st, identity_id, body)
+    return _credentials_reply(st, identity_id, owner, body)
+
+
+def _credentials_reply(st, identity_id, owner, body):
+    ipool, claims = _owned_identity(st, identity_id, owner, body)
+    role = _choose_role(ipool, claims, optional(body, "CustomRoleArn", str),
+                        next(iter(body["Logins"])))
     now = st.now()
     expiration = round(now + float(st.opt("CredentialTtlSeconds")), 3)
     creds = {

@@ -14,6 +14,7 @@ import journal
 import multiregion
 import reply_style
 import sigv4
+import sts
 import usercontext
 from errors import CognitoError
 
@@ -138,6 +139,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send_error(CognitoError("SerializationException", "Request body too large"))
             return
         target = self.headers.get("X-Amz-Target", "")
+        ctype = (self.headers.get("Content-Type") or "").split(";")[0].strip().lower()
+        if not target and ctype == "application/x-www-form-urlencoded":
+            self._sts(body)  # the AWS query protocol: STS
+            return
         resolved = dispatch.resolve(target)
         is_control = target.startswith(dispatch.CONTROL + ".")
         if not is_control:
@@ -202,6 +207,30 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send_error(result)
         else:
             self._send_json(200, result)
+
+    def _sts(self, body):
+        """STS AssumeRoleWithWebIdentity (sts.py), with the faults of
+        Operation "AssumeRoleWithWebIdentity" that answer without running it."""
+        st = self.server.state
+        self._count_http()
+        self._count(sts.ACTION)
+        if self.path.split("?")[0] != "/":
+            self._send(404, sts.StsError("InvalidAction", "No such path").xml(),
+                       content_type=sts.XML_TYPE)
+            return
+        fault = st.faults.take(sts.ACTION)
+        self.active_fault = fault
+        if fault is not None and fault.delay:
+            time.sleep(fault.delay)
+        if fault is not None and self._early_fault(fault):
+            return
+        try:
+            params = sts.parse_form(body)
+            with st.lock:
+                status, payload = sts.assume_role_with_web_identity(st, params)
+        except sts.StsError as err:
+            status, payload = err.status, err.xml()
+        self._send(status, payload, content_type=sts.XML_TYPE)
 
     def _count(self, op):
         stats = self.server.state.stats

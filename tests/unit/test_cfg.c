@@ -235,6 +235,11 @@ static void test_flip_all(void) {
          c.local_groups[1] == NULL,
      "local_groups set");
   ok(d.end_sessions == 0 && c.end_sessions == 1, "end_sessions set");
+  ok(d.identity_flow == NULL && !pc_config_basic_flow(&d),
+     "identity_flow default: enhanced");
+  ok(pc_config_basic_flow(&c), "identity_flow set");
+  ok(d.sts_endpoint == NULL, "sts_endpoint default");
+  is_str(c.sts_endpoint, "http://127.0.0.1:9340", "sts_endpoint set");
   pc_error_clear(&err);
   ok(pc_config_validate(&c, &err) == 0, "flip-all validates (%s)", err.detail);
   pc_config_free(&c);
@@ -836,6 +841,9 @@ static void test_urls(void) {
   is_str(u, "https://cognito-identity.eu-central-1.amazonaws.com/",
          "default identity-pool URL");
   free(u);
+  u = pc_config_sts_url(&c);
+  is_str(u, "https://sts.eu-central-1.amazonaws.com/", "default STS URL");
+  free(u);
   is_str(pc_config_pool_name(&c), "Pool42", "pool name");
   if (pc_config_set(&c, "idp_endpoint", "http://127.0.0.1:1234", &err) == 0 &&
       pc_config_set(&c, "identity_endpoint", "http://127.0.0.1:5678/", &err) ==
@@ -860,6 +868,10 @@ struct format_case {
 };
 
 static const struct format_case format_cases[] = {
+    {"identity_flow", "enhanced", 1},
+    {"identity_flow", "basic", 1},
+    {"identity_flow", "Basic", 0},
+    {"identity_flow", "classic", 0},
     {"client_secret", "s3cret", 1},
     {"client_secret", "abcdefghijklmnopqrstuvwxyz0123456789+_ABCDEFGH", 1},
     {"client_secret",

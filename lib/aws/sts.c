@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* STS AssumeRoleWithWebIdentity; see sts.h. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "aws/sts.h"
+#include "aws/sts_xml.h"
+#include "base/buf.h"
+#include "base/secret.h"
+
+/* name=value with value percent-encoded (RFC 3986 unreserved kept). */
+static int form_field(struct pc_buf *b, const char *name, const char *value) {
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *p;
+  char enc[3];
+  int bad = pc_buf_appendf(b, "&%s=", name) != 0;
+
+  for (p = (const unsigned char *)value; !bad && *p; p++) {
+    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+        (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' ||
+        *p == '~') {
+      bad = pc_buf_append(b, p, 1) != 0;
+      continue;
+    }
+    enc[0] = '%';
+    enc[1] = hex[*p >> 4];
+    enc[2] = hex[*p & 15];
+    bad = pc_buf_append(b, enc, 3) != 0;
+  }
+  return bad ? -1 : 0;
+}
+
+/* STS's error codes as statuses. */
+static enum pc_status code_status(const char *code) {
+  static const char *const auth[] = {"InvalidIdentityToken",
+                                     "ExpiredTokenException", "ExpiredToken",
+                                     "IDPRejectedClaim", NULL};
+  size_t i;
+
+  for (i = 0; auth[i] != NULL; i++)
+    if (strcmp(code, auth[i]) == 0)
+      return PC_ERR_AUTH;
+  if (strcmp(code, "Throttling") == 0)
+    return PC_ERR_LIMIT;
+  return PC_ERR_DENIED;
+}
+
+/* What to change for a refusal an administrator can fix. */
+static const char *code_hint(const char *code) {
+  if (strcmp(code, "AccessDenied") == 0)
+    return " (the role's trust policy must allow sts:AssumeRoleWithWebIdentity "
+           "for cognito-identity.amazonaws.com with this identity pool as "
+           "aud and amr authenticated)";
+  if (strcmp(code, "RegionDisabledException") == 0)
+    return " (activate STS in this region, or set sts_endpoint)";
+  return "";
+}
+
+/* Judge STS's answer of HTTP status. */
+static enum pc_status judge(long status, const struct pc_buf *rb,
+                            struct pc_aws_creds *creds, struct pc_error *err) {
+  char code[96], message[512];
+  enum pc_sts_kind k;
+
+  k = pc_sts_xml_parse(rb->data, rb->len, creds, code, sizeof code, message,
+                       sizeof message);
+  if (k == PC_STS_CREDENTIALS && status == 200)
+    return PC_OK;
+  pc_aws_creds_free(creds);
+  if (status >= 500) {
+    err->cause = PC_CAUSE_SERVER;
+    return pc_error_set(
+        err, PC_ERR_UNAVAIL, "STS AssumeRoleWithWebIdentity: HTTP %ld%s%s",
+        status, k == PC_STS_ERROR ? ": " : "", k == PC_STS_ERROR ? code : "");
+  }
+  if (k == PC_STS_ERROR && status >= 400) {
+    (void)snprintf(err->type, sizeof err->type, "%s", code);
+    (void)snprintf(err->message, sizeof err->message, "%s", message);
+    return pc_error_set(err, code_status(code),
+                        "STS AssumeRoleWithWebIdentity refused: %s: %s%s", code,
+                        message, code_hint(code));
+  }
+  return pc_error_set(err, PC_ERR_PROTOCOL,
+                      "STS AssumeRoleWithWebIdentity: malformed reply (HTTP "
+                      "%ld, not an STS answer)",
+                      status);
+}
+
+enum pc_status pc_sts_assume_role(struct pc_client *cl, const char *role,
+                                  const char *session, const char *token,
+                                  struct pc_aws_creds *creds,
+                                  struct pc_error *err) {
+  struct pc_buf body, rb;
+  char *url;
+  long status = 0;
+  enum pc_status st;
+
+  memset(creds, 0, sizeof *creds);
+  pc_error_clear(err);
+  if (cl == NULL || cl->http == NULL || role == NULL || session == NULL ||
+      token == NULL)
+    return pc_error_set(err, PC_ERR_CONFIG, "STS: invalid call");
+  if ((url = pc_config_sts_url(cl->cfg)) == NULL)
+    return pc_error_set(err, PC_ERR_NOMEM, "STS: out of memory");
+  pc_buf_init(&body, 64 * 1024);
+  pc_buf_init(&rb, PC_HTTP_MAX_RESPONSE);
+  if (pc_buf_appendf(&body, "Action=AssumeRoleWithWebIdentity") != 0 ||
+      form_field(&body, "Version", "2011-06-15") != 0 ||
+      form_field(&body, "RoleArn", role) != 0 ||
+      form_field(&body, "RoleSessionName", session) != 0 ||
+      form_field(&body, "WebIdentityToken", token) != 0) {
+    st = pc_error_set(err, PC_ERR_NOMEM, "STS: out of memory");
+  } else {
+    st = pc_http_post_form(cl->http, url, body.data, body.len, &status, &rb);
+    err->http_status = status;
+    err->cause = pc_http_cause(cl->http);
+    pc_sanitize(err->request_id, sizeof(err->request_id),
+                pc_http_request_id(cl->http));
+    if (st != PC_OK)
+      (void)pc_error_set(err, st, "STS AssumeRoleWithWebIdentity: %s",
+                         pc_http_failure(cl->http) ? pc_http_failure(cl->http)
+                                                   : pc_status_str(st));
+    else
+      st = judge(status, &rb, creds, err);
+  }
+  pc_buf_free(&body); /* wiped: the token */
+  pc_buf_free(&rb);   /* wiped: the credentials */
+  free(url);
+  return st;
+}
