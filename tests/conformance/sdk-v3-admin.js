@@ -169,9 +169,9 @@ async function catalogChecks() {
   await control('ClearFaults', {});
 }
 
-module.exports = async function adminChecks(endpoint, client) {
+module.exports = async function adminChecks(endpoint, client, identityClient) {
   cip = client;
-  cidc = makeClient(cid, 'CognitoIdentityClient', endpoint);
+  cidc = identityClient;
   await syncChecks(endpoint);
   await identityChecks();
   await catalogChecks();

@@ -13,6 +13,7 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const idp = require('@aws-sdk/client-cognito-identity-provider');
+const cid = require('@aws-sdk/client-cognito-identity');
 const { check, claims, control, run, startEmulator, totp } = require('./harness');
 const { conform, makeClient, send, sendError } = require('./sdk-model');
 const {
@@ -23,6 +24,7 @@ const tokenChecks = require('./sdk-v3-tokens');
 const adminChecks = require('./sdk-v3-admin');
 const userAuthChecks = require('./sdk-v3-user-auth');
 const multiRegionChecks = require('./sdk-v3-multiregion');
+const motoChecks = require('./sdk-v3-moto');
 
 const SECRET_CLIENT = 'secretclient0000000000000001';
 const ROTATION_CLIENT = 'rotationclient00000000000001';
@@ -183,8 +185,10 @@ async function main() {
   await challengeChecks();
   await tokenChecks(cip);
   await userAuthChecks(cip);
-  await adminChecks(endpoint, cip);
+  const cidc = makeClient(cid, 'CognitoIdentityClient', endpoint);
+  await adminChecks(endpoint, cip, cidc);
   await multiRegionChecks(endpoint, cip);
+  await motoChecks(cip, cidc);
 }
 
 run(main);
