@@ -25,6 +25,7 @@
 #include "sync/poolsnap.h"
 #include "sync/sshkeys.h"
 #include "sync/sudorules.h"
+#include "sync/localgroups.h"
 
 #define PROG "pam_cognito-sync"
 
@@ -242,11 +243,12 @@ static const char *sudoers_out(void) {
 }
 
 /* Every file of the run, in the order that lets a refusal change nothing:
- * the sudoers file staged and checked by visudo first, then the account
+ * the local groups checked and the sudoers file staged and checked by
+ * visudo first, then the account
  * files, then the sudoers file renamed into place (or an earlier one
  * removed), the SSH keys and the state. */
 static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
-                      const struct pc_nss_db *db, struct opts *o) {
+                      struct pc_nss_db *db, struct opts *o) {
   struct pc_syncstate now;
   const char *sudoers = sudoers_out();
   struct pc_error e;
@@ -256,7 +258,9 @@ static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
   if (pc_nss_state_make(cfg, snap, db, pc_access_rules_admit, time(NULL),
                         &now) != 0)
     cli_die("out of memory");
-  if (pc_sudo_stage(cfg, &now, sudoers, &sudo_tmp, &e) != PC_OK)
+  if (pc_local_groups_build(cfg, &now, "/etc/group", note, o, db, &e) !=
+          PC_OK ||
+      pc_sudo_stage(cfg, &now, sudoers, &sudo_tmp, &e) != PC_OK)
     cli_die("%s; the previous files are left as they were", e.detail);
   if (pc_nss_write(cfg, db, &e) != PC_OK) {
     if (sudo_tmp != NULL)

@@ -702,8 +702,11 @@ void pc_nss_db_free(struct pc_nss_db *db) {
     entry_free(&db->users[i]);
   for (i = 0; i < db->ng; i++)
     entry_free(&db->groups[i]);
+  for (i = 0; i < db->nl; i++)
+    entry_free(&db->locals[i]);
   free(db->users);
   free(db->groups);
+  free(db->locals);
   memset(db, 0, sizeof(*db));
 }
 

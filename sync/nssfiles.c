@@ -82,6 +82,9 @@ static int render_group(const struct pc_nss_db *db, struct pc_buf *b) {
     if (put_group(b, &priv) != 0)
       return -1;
   }
+  for (i = 0; i < db->nl; i++)
+    if (put_group(b, &db->locals[i]) != 0)
+      return -1;
   return 0;
 }
 

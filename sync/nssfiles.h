@@ -22,6 +22,10 @@ struct pc_nss_entry {
 struct pc_nss_db {
   struct pc_nss_entry *users, *groups; /* groups: Cognito groups only */
   size_t nu, ng;
+  /* local_groups: groups of /etc (their gid) with the synced members to
+   * add, merged by glibc ("group: files [SUCCESS=merge] extrausers") */
+  struct pc_nss_entry *locals;
+  size_t nl;
 };
 
 /* Render db and write cfg->nss_dir/{passwd,group,shadow}: each to a

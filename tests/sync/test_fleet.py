@@ -280,3 +280,77 @@ class SudoRulesTest(SyncCase):
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertFalse(os.path.exists(self.sudoers))
         self.assertIn("sudo_rules is not set: removed %s" % self.sudoers, r.stderr)
+
+
+class LocalGroupsTest(SyncCase):
+    """local_groups into the extrausers group file: entries with the /etc
+    group's name and gid, for glibc's group merging."""
+    prefix = "pc-sync-local-"
+
+    def config(self, **keys):
+        write_config(self.cfg, self.emu, **dict({"nss_dir": self.nss}, **keys))
+
+    def group_lines(self):
+        return Path(self.nss, "group").read_text().splitlines()
+
+    def test_admitted_members_join_the_named_local_groups(self):
+        self.config(local_groups={"pcs-ops": ["users", "staff"],
+                                  "pcs-staff": ["users"]})
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        lines = self.group_lines()
+        self.assertIn("users:x:100:pcs-ann,pcs-ben", lines)
+        self.assertIn("staff:x:50:pcs-ben", lines)
+        self.assertIn("local group staff grants privilege on this host; given to the "
+                      "admitted members of pcs-ops because local_groups names it", r.stderr)
+        # Removed from the pool group: gone from the local group next run.
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-ops")
+        self.assertEqual(run_sync(self.cfg).returncode, 0)
+        lines = self.group_lines()
+        self.assertIn("users:x:100:pcs-ann,pcs-ben", lines)
+        self.assertFalse([l for l in lines if l.startswith("staff:")], lines)
+
+    def test_members_only_when_admitted(self):
+        self.config(allowed_groups=["pcs-ops"], local_groups={"pcs-staff": ["users"]})
+        self.assertEqual(run_sync(self.cfg).returncode, 0)
+        self.assertIn("users:x:100:pcs-ben", self.group_lines())
+
+    def test_unknown_or_root_local_group_fails_the_run_and_changes_nothing(self):
+        self.config(local_groups={"pcs-ops": ["users"]})
+        self.assertEqual(run_sync(self.cfg).returncode, 0)
+        before = snapshot_dir(self.nss)
+        for bad, why in ((["users", "pcs-no-such-group"],
+                          "local_groups: pcs-ops: group pcs-no-such-group does not exist "
+                          "on this host (/etc/group)"),
+                         (["root"], "local_groups: pcs-ops: group root has gid 0, which is "
+                                    "never given")):
+            self.config(local_groups={"pcs-ops": bad})
+            self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username="pcs-ann",
+                         GroupName="pcs-ops")
+            r = run_sync(self.cfg)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn(why + "; the previous files are left as they were", r.stderr)
+            self.assertEqual(snapshot_dir(self.nss), before)
+
+    def test_a_pool_group_name_alone_grants_no_local_group(self):
+        # A pool group called like a privileged local group is never
+        # synced, and joins nobody to the local one.
+        self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username="pcs-ann",
+                     GroupName="root")
+        self.config(nss_groups=["pcs-staff", "root"])
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse([l for l in self.group_lines() if l.startswith("root:")])
+        self.assertIn("group root left out", r.stderr)
+
+    def test_bad_local_group_names_are_config_errors(self):
+        self.config(local_groups={"pcs-ops": ["Docker"]})
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("local_groups: pcs-ops: expected a list of 1 to 16 local group names",
+                      r.stderr)
+        self.config(local_groups={"pcs-other": ["users"]})
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("local_groups: group pcs-other is not synced on this host", r.stderr)

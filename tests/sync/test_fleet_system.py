@@ -5,6 +5,7 @@ after the pool takes the access away, the key no longer logs in.
 
 These tests write the real /var/lib/extrausers and /etc/nsswitch.conf; both
 are put back exactly afterwards (systemstate.py)."""
+import grp
 import os
 import shutil
 import subprocess
@@ -158,3 +159,35 @@ class SudoFromThePoolTest(SystemCase):
         self.assertEqual(r.returncode, 1)
         self.assertEqual(Path(systemstate.SUDOERS).read_bytes(), before)
         self.assertEqual(subprocess.run(["visudo", "-c", "-q"], timeout=30).returncode, 0)
+
+
+class LocalGroupsThroughNssTest(SystemCase):
+    """`id` through glibc: group: files [SUCCESS=merge] extrausers."""
+    merge = True
+
+    def setUp(self):
+        super().setUp()
+        try:
+            grp.getgrnam("docker")
+        except KeyError:  # made for the test, removed after it
+            subprocess.run(["groupadd", "docker"], check=True, timeout=30)
+            self.addCleanup(subprocess.run, ["groupdel", "docker"], timeout=30)
+
+    def id_groups(self, user):
+        r = subprocess.run(["id", "-nG", user], capture_output=True, text=True, timeout=30)
+        return r.returncode, r.stdout.split()
+
+    def test_id_lists_docker_after_a_sync_and_not_after_removal(self):
+        self.config(local_groups={"pcs-ops": ["docker"]})
+        self.sync()
+        rc, groups = self.id_groups("pcs-ben")
+        self.assertEqual(rc, 0)
+        self.assertEqual(sorted(groups), ["docker", "pcs-ben", "pcs-ops", "pcs-staff"])
+        # The merged entry: /etc's members (none here) and the synced ones.
+        gr = grp.getgrnam("docker")
+        self.assertEqual(gr.gr_mem, ["pcs-ben"])
+        self.assertNotIn("docker", self.id_groups("pcs-ann")[1])
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-ops")
+        self.sync()
+        self.assertEqual(sorted(self.id_groups("pcs-ben")[1]), ["pcs-ben", "pcs-staff"])
