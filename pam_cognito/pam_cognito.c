@@ -11,12 +11,16 @@
 #define PAM_SM_ACCOUNT
 
 typedef int (*stage_fn)(struct pc_module *m);
+typedef void (*before_fn)(pam_handle_t *pamh);
 
-static int run(stage_fn stage, pam_handle_t *pamh, int flags, int argc,
-               const char **argv) {
+static int run(before_fn before, stage_fn stage, pam_handle_t *pamh, int flags,
+               int argc, const char **argv) {
   struct pc_module m;
-  int rc = pc_module_init(&m, pamh, flags, argc, argv);
+  int rc;
 
+  if (before != NULL)
+    before(pamh);
+  rc = pc_module_init(&m, pamh, flags, argc, argv);
   if (rc == PAM_SUCCESS)
     rc = pc_module_screen(&m);
   if (rc == PAM_SUCCESS)
@@ -25,37 +29,19 @@ static int run(stage_fn stage, pam_handle_t *pamh, int flags, int argc,
   return rc;
 }
 
-PAM_EXTERN int pam_sm_authenticate(pam_handle_t *pamh, int flags, int argc,
-                                   const char **argv) {
-  /* A new attempt, perhaps for another user (login's retry). */
-  pc_envowner_drop(pamh);
-  return run(pc_authenticate, pamh, flags, argc, argv);
-}
+/* One entry point: what must happen before the configuration is read
+ * (NULL: nothing), then its stage. */
+#define PC_ENTRY(name, before, stage)                                          \
+  PAM_EXTERN int name(pam_handle_t *pamh, int flags, int argc,                 \
+                      const char **argv) {                                     \
+    return run(before, stage, pamh, flags, argc, argv);                        \
+  }
 
-PAM_EXTERN int pam_sm_setcred(pam_handle_t *pamh, int flags, int argc,
-                              const char **argv) {
-  /* Before the screen: sudo's target may be a system account. */
-  pc_envowner_enforce(pamh);
-  return run(pc_setcred, pamh, flags, argc, argv);
-}
-
-PAM_EXTERN int pam_sm_chauthtok(pam_handle_t *pamh, int flags, int argc,
-                                const char **argv) {
-  return run(pc_chauthtok, pamh, flags, argc, argv);
-}
-
-PAM_EXTERN int pam_sm_open_session(pam_handle_t *pamh, int flags, int argc,
-                                   const char **argv) {
-  pc_envowner_enforce(pamh);
-  return run(pc_open_session, pamh, flags, argc, argv);
-}
-
-PAM_EXTERN int pam_sm_acct_mgmt(pam_handle_t *pamh, int flags, int argc,
-                                const char **argv) {
-  return run(pc_acct_mgmt, pamh, flags, argc, argv);
-}
-
-PAM_EXTERN int pam_sm_close_session(pam_handle_t *pamh, int flags, int argc,
-                                    const char **argv) {
-  return run(pc_close_session, pamh, flags, argc, argv);
-}
+/* A new attempt, perhaps for another user (login's retry). */
+PC_ENTRY(pam_sm_authenticate, pc_envowner_drop, pc_authenticate)
+/* Before the screen: sudo's target may be a system account. */
+PC_ENTRY(pam_sm_setcred, pc_envowner_enforce, pc_setcred)
+PC_ENTRY(pam_sm_chauthtok, NULL, pc_chauthtok)
+PC_ENTRY(pam_sm_open_session, pc_envowner_enforce, pc_open_session)
+PC_ENTRY(pam_sm_acct_mgmt, NULL, pc_acct_mgmt)
+PC_ENTRY(pam_sm_close_session, NULL, pc_close_session)

@@ -35,7 +35,9 @@ struct record {
   char **groups;
 };
 
-static void record_free(struct record *r) {
+static void record_free(void *rec) {
+  struct record *r = rec;
+
   free(r->cognito_user);
   pc_free_secret(&r->refresh_token);
   pc_access_groups_free(r->groups);
@@ -66,55 +68,43 @@ static int record_json(const void *rec, struct pc_buf *b) {
   return pc_buf_append(b, "}\n", 2);
 }
 
-static const struct pc_private_record RECORD = {
-    RECORD_FILE, RECORD_MAX, record_json, "the account record is not JSON"};
-
-/* 0 loaded, 1 none, -1 unusable (why says why). A record made for another
- * uid (the name was deleted and reused) counts as none. */
-static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
-                       struct record *r, struct pc_error *why) {
-  json_object *doc = NULL;
-  const char *cu, *rt;
-  enum pc_status st;
-  int rc;
+/* The record's fields (json-c copies wiped with the document). */
+static int record_parse(json_object *doc, void *rec, long long *uid,
+                        struct pc_error *why) {
+  struct record *r = rec;
+  const char *cu = pc_json_str(doc, "cognito_user");
+  const char *rt = pc_json_str(doc, "refresh_token");
 
   memset(r, 0, sizeof *r);
-  st = pc_private_load_json(&RECORD, cfg->cache_dir, user, &doc, why);
-  if (st != PC_OK)
-    return st == PC_ABSENT ? 1 : -1;
-  rc = -1;
-  cu = pc_json_str(doc, "cognito_user");
-  rt = pc_json_str(doc, "refresh_token");
   if (pc_json_int(doc, "uid", &r->uid) != 0 ||
       pc_json_int(doc, "verified_at", &r->verified_at) != 0 || cu == NULL ||
       pc_json_bool(doc, "admitted", &r->admitted) != 0 ||
       pc_json_bool(doc, "expired", &r->expired) != 0) {
     pc_error_set(why, PC_ERR_PROTOCOL, "%s",
                  "the account record is incomplete");
-    goto out;
+    return -1;
   }
-  if (r->uid != (long long)uid) {
-    pc_error_set(why, PC_ERR_PROTOCOL,
-                 "account record of %s was made for uid %lld, not %lu: ignored",
-                 user, r->uid, (unsigned long)uid);
-    rc = 1;
-    goto out;
-  }
+  *uid = r->uid;
   r->cognito_user = strdup(cu);
   r->refresh_token = rt && *rt ? strdup(rt) : NULL;
   r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
   if (r->cognito_user == NULL || r->groups == NULL ||
       (rt && *rt && r->refresh_token == NULL)) {
-    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the account record is unusable");
-    goto out;
-  }
-  rc = 0;
-out:
-  if (rc != 0)
     record_free(r);
-  pc_json_put_secret(doc);
-  return rc;
+    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the account record is unusable");
+    return -1;
+  }
+  return 0;
 }
+
+static const struct pc_private_record RECORD = {
+    RECORD_FILE,
+    "account record",
+    RECORD_MAX,
+    record_json,
+    "the account record is not JSON",
+    record_parse,
+    record_free};
 
 enum pc_status pc_account_remember(const struct pc_config *cfg,
                                    const char *user, uid_t uid,
@@ -327,15 +317,16 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   struct pc_error err;
   enum pc_account_result res;
   enum pc_status st;
-  int rc;
 
   *graced = 0;
   memset(&t, 0, sizeof t);
   pc_error_clear(&err); /* a failure before any call leaves no cause */
-  rc = record_load(cfg, user, uid, &r, why);
-  if (rc < 0) /* never "unknown": stacks skip that with user_unknown=ignore */
+  st = pc_private_load_record(&RECORD, cfg->cache_dir, user, (long long)uid, &r,
+                              why);
+  if (st != PC_OK && st != PC_ABSENT) /* never "unknown": stacks skip that
+                                         with user_unknown=ignore */
     return PC_ACCOUNT_ERROR;
-  if (rc != 0) {
+  if (st == PC_ABSENT) {
     int found;
 
     res = synced(cfg, user, uid, now, &found, why);

@@ -37,7 +37,9 @@ struct record {
   char **groups;
 };
 
-static void record_free(struct record *r) {
+static void record_free(void *rec) {
+  struct record *r = rec;
+
   pc_free_secret(&r->verifier);
   pc_access_groups_free(r->groups);
   memset(r, 0, sizeof *r);
@@ -76,6 +78,31 @@ static int verifier_matches(const char *verifier, const char *password) {
   return same;
 }
 
+/* The record's fields (json-c copies wiped with the document). */
+static int record_parse(json_object *doc, void *rec, long long *uid,
+                        struct pc_error *why) {
+  struct record *r = rec;
+  const char *v = pc_json_str(doc, "verifier");
+
+  memset(r, 0, sizeof *r);
+  if (pc_json_int(doc, "uid", &r->uid) == 0 &&
+      pc_json_int(doc, "last_online", &r->last_online) == 0 &&
+      pc_json_int(doc, "failures", &r->failures) == 0 &&
+      pc_json_int(doc, "failed_at", &r->failed_at) == 0 &&
+      pc_json_bool(doc, "mfa", &r->mfa) == 0 && v != NULL &&
+      strncmp(v, "$y$", 3) == 0 &&
+      json_object_object_get_ex(doc, "groups", NULL)) {
+    *uid = r->uid;
+    r->verifier = strdup(v);
+    r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
+    if (r->verifier != NULL && r->groups != NULL)
+      return 0;
+  }
+  record_free(r);
+  pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the offline record is unusable");
+  return -1;
+}
+
 static int record_json(const void *rec, struct pc_buf *b) {
   const struct record *r = rec;
   char num[192];
@@ -94,52 +121,26 @@ static int record_json(const void *rec, struct pc_buf *b) {
 }
 
 static const struct pc_private_record RECORD = {
-    RECORD_FILE, RECORD_MAX, record_json, "the offline record is unusable"};
+    RECORD_FILE,
+    "offline record",
+    RECORD_MAX,
+    record_json,
+    "the offline record is unusable",
+    record_parse,
+    record_free};
 
 static void record_remove(const struct pc_config *cfg, const char *user) {
   pc_private_remove(cfg->cache_dir, user, RECORD_FILE);
 }
 
-/* 0 loaded, 1 none (absent, or made for another uid), -1 unusable. */
+/* The record of user made for uid into r: 0, 1 none (or another uid's),
+ * -1 unusable (why says why). */
 static int record_load(const struct pc_config *cfg, const char *user, uid_t uid,
                        struct record *r, struct pc_error *why) {
-  json_object *doc = NULL;
-  const char *v;
-  enum pc_status st;
-  int rc;
+  enum pc_status st = pc_private_load_record(&RECORD, cfg->cache_dir, user,
+                                             (long long)uid, r, why);
 
-  memset(r, 0, sizeof *r);
-  st = pc_private_load_json(&RECORD, cfg->cache_dir, user, &doc, why);
-  if (st != PC_OK)
-    return st == PC_ABSENT ? 1 : -1;
-  rc = -1;
-  v = pc_json_str(doc, "verifier");
-  if (pc_json_int(doc, "uid", &r->uid) != 0 ||
-      pc_json_int(doc, "last_online", &r->last_online) != 0 ||
-      pc_json_int(doc, "failures", &r->failures) != 0 ||
-      pc_json_int(doc, "failed_at", &r->failed_at) != 0 ||
-      pc_json_bool(doc, "mfa", &r->mfa) != 0 || v == NULL ||
-      strncmp(v, "$y$", 3) != 0 ||
-      !json_object_object_get_ex(doc, "groups", NULL))
-    goto out;
-  if (r->uid != (long long)uid) {
-    pc_error_set(why, PC_ERR_PROTOCOL,
-                 "offline record made for uid %lld, not %lu", r->uid,
-                 (unsigned long)uid);
-    rc = 1;
-    goto out;
-  }
-  r->verifier = strdup(v);
-  r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
-  if (r->verifier != NULL && r->groups != NULL)
-    rc = 0;
-out:
-  if (rc == -1)
-    pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the offline record is unusable");
-  if (rc != 0)
-    record_free(r);
-  pc_json_put_secret(doc);
-  return rc;
+  return st == PC_OK ? 0 : st == PC_ABSENT ? 1 : -1;
 }
 
 /* A fresh yescrypt verifier of password into out (CRYPT_OUTPUT_SIZE). */

@@ -14,7 +14,13 @@
 
 /* Read through pc_private_load_json; the saver writes its one line itself. */
 static const struct pc_private_record ISSUED = {
-    ISSUED_FILE, 0, NULL, "the record of issued AWS credentials is unusable"};
+    ISSUED_FILE,
+    "issued record",
+    0,
+    NULL,
+    "the record of issued AWS credentials is unusable",
+    NULL,
+    NULL};
 
 enum pc_status pc_issued_save(const char *base, const char *user, long long uid,
                               long long expiration, struct pc_error *why) {

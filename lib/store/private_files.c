@@ -73,6 +73,28 @@ enum pc_status pc_private_load_json(const struct pc_private_record *kind,
   return st;
 }
 
+enum pc_status pc_private_load_record(const struct pc_private_record *kind,
+                                      const char *base, const char *user,
+                                      long long uid, void *r,
+                                      struct pc_error *why) {
+  json_object *doc;
+  long long made_for = 0;
+  enum pc_status st = pc_private_load_json(kind, base, user, &doc, why);
+
+  if (st != PC_OK)
+    return st;
+  if (kind->parse(doc, r, &made_for, why) != 0) {
+    st = PC_ERR_PROTOCOL;
+  } else if (made_for != uid) {
+    kind->release(r);
+    st = pc_error_set(why, PC_ABSENT,
+                      "%s of %s was made for uid %lld, not %lld: ignored",
+                      kind->what, user, made_for, uid);
+  }
+  pc_json_put_secret(doc);
+  return st;
+}
+
 enum pc_status pc_private_save_json(const struct pc_private_record *kind,
                                     const char *base, const char *user,
                                     const void *r, struct pc_error *why) {

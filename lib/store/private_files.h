@@ -33,9 +33,14 @@ enum pc_status pc_private_write(const char *base, const char *user,
  * size, writer) and its fields, these keep the reading and writing. */
 struct pc_private_record {
   const char *name; /* the file in the user's root-only area */
+  const char *what; /* "offline record", for messages */
   size_t max;       /* the largest document render may make */
   int (*render)(const void *r, struct pc_buf *b); /* 0, or -1: no memory */
   const char *not_json; /* why, when the file is not a JSON object */
+  /* The record's fields from doc into r (its "uid" into *uid): 0, or -1
+   * with why set and r released. NULL: read with pc_private_load_json. */
+  int (*parse)(json_object *doc, void *r, long long *uid, struct pc_error *why);
+  void (*release)(void *r);
 };
 
 /* Read kind's file as a JSON object: PC_OK with *doc (drop it with
@@ -44,6 +49,16 @@ struct pc_private_record {
 enum pc_status pc_private_load_json(const struct pc_private_record *kind,
                                     const char *base, const char *user,
                                     json_object **doc, struct pc_error *why)
+    __attribute__((warn_unused_result));
+
+/* Read kind's record of user made for local uid into r: PC_OK (release r
+ * with kind->release); PC_ABSENT none, or one made for another uid (the
+ * name was deleted and reused; why says so); else unreadable or unusable,
+ * why says which. */
+enum pc_status pc_private_load_record(const struct pc_private_record *kind,
+                                      const char *base, const char *user,
+                                      long long uid, void *r,
+                                      struct pc_error *why)
     __attribute__((warn_unused_result));
 
 /* kind->render(r, b) into a wiping buffer of at most kind->max bytes, then
