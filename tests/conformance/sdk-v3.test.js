@@ -25,6 +25,7 @@ const adminChecks = require('./sdk-v3-admin');
 const userAuthChecks = require('./sdk-v3-user-auth');
 const multiRegionChecks = require('./sdk-v3-multiregion');
 const motoChecks = require('./sdk-v3-moto');
+const roleChecks = require('./sdk-v3-roles');
 
 const SECRET_CLIENT = 'secretclient0000000000000001';
 const ROTATION_CLIENT = 'rotationclient00000000000001';
@@ -189,6 +190,7 @@ async function main() {
   await adminChecks(endpoint, cip, cidc);
   await multiRegionChecks(endpoint, cip);
   await motoChecks(cip, cidc);
+  await roleChecks(endpoint, cip, cidc);
 }
 
 run(main);
