@@ -14,12 +14,33 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const fs = require('fs');
 const idp = require('@aws-sdk/client-cognito-identity-provider');
 const cid = require('@aws-sdk/client-cognito-identity');
+const sts = require('@aws-sdk/client-sts');
+const { NormalizedSchema } = require('@smithy/core/schema');
 const { CREDENTIALS, REGION, conform } = require('./sdk-model');
 
 const SERVICES = {
   AWSCognitoIdentityProviderService: [idp, 'CognitoIdentityProviderClient'],
   AWSCognitoIdentityService: [cid, 'CognitoIdentityClient'],
+  AWSSecurityTokenServiceV20110615: [sts, 'STSClient'],
 };
+const QUERY_VERSION = '2011-06-15';
+
+// An STS form (the AWS query protocol) as the input it stands for: Action
+// and Version are the protocol's, a number member must be digits. Flat
+// members only (pam_cognito sends no lists or policies).
+function fromForm(input, form, where, problems) {
+  const members = new Map(NormalizedSchema.of(input).structIterator());
+  const body = {};
+  if (form.Version !== QUERY_VERSION) problems.push(`${where}: Version ${form.Version}`);
+  for (const [k, v] of Object.entries(form)) {
+    if (k === 'Action' || k === 'Version') continue;
+    const m = members.get(k);
+    // digits for a number member stand for the number; anything else stays
+    // text, which the model check then refuses
+    body[k] = m && m.isNumericSchema() && /^[0-9]+$/.test(v) ? Number(v) : v;
+  }
+  return body;
+}
 
 function judge(requests) {
   const out = { Judged: 0, Operations: {}, Problems: [] };
@@ -43,12 +64,14 @@ function judge(requests) {
       out.Problems.push(`${where}: the body is not a JSON object`);
       return;
     }
-    for (const p of conform(op[4](), req.Body)) out.Problems.push(`${where}: ${p}`);
+    const body = pkg === sts ? fromForm(op[4](), req.Body, where, out.Problems) : req.Body;
+    for (const p of conform(op[4](), body)) out.Problems.push(`${where}: ${p}`);
     if (!clients[clientName]) {
       clients[clientName] = new pkg[clientName]({ region: REGION, credentials: CREDENTIALS });
     }
     const schemes = clients[clientName].config.httpAuthSchemeProvider(
-      { operation: req.Operation, region: REGION }).map(o => o.schemeId);
+      { operation: req.Operation, region: REGION, Region: REGION, UseDualStack: false,
+        UseFIPS: false, UseGlobalEndpoint: false }).map(o => o.schemeId);
     if (!schemes.includes('smithy.api#noAuth') && !req.Signed) {
       out.Problems.push(`${where}: unsigned, the model signs it (${schemes.join(', ')})`);
     }

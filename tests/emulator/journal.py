@@ -1,13 +1,15 @@
-"""Every request the emulator was sent (both Cognito services, not the
-control API): target, JSON body and whether it was signed, so that a test
-can judge what a client sent against a model of the calls
-(tests/pam/test_sdk_requests.py with tests/conformance/judge-requests.js).
-Kept in memory, the latest LIMIT; emptied by a reset and by
-EmulatorControl.Requests with Clear."""
+"""Every request the emulator was sent (both Cognito services and STS, not
+the control API): target, JSON body (STS: the form's fields) and whether it
+was signed, so that a test can judge what a client sent against a model of
+the calls (tests/pam/test_sdk_requests.py with
+tests/conformance/judge-requests.js). Kept in memory, the latest LIMIT;
+emptied by a reset and by EmulatorControl.Requests with Clear."""
 
 from errors import optional
 
 LIMIT = 2000
+# STS's service name as a JSON target would spell it (its calls are forms).
+STS = "AWSSecurityTokenServiceV20110615"
 
 
 def _entries(st):

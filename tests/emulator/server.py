@@ -226,6 +226,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
             return
         try:
             params = sts.parse_form(body)
+            journal.record(st, journal.STS, params.get("Action", ""), params,
+                           bool(self.headers.get("Authorization")))
             with st.lock:
                 status, payload = sts.assume_role_with_web_identity(st, params)
         except sts.StsError as err:

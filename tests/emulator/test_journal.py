@@ -1,5 +1,5 @@
-"""EmulatorControl.Requests: every request to the two Cognito services is
-kept (target, body, signed or not), control calls are not, Clear and a
+"""EmulatorControl.Requests: every request to the two Cognito services and
+STS is kept (target, body, signed or not), control calls are not, Clear and a
 reset empty the journal."""
 import unittest
 
@@ -30,6 +30,16 @@ class JournalTest(unittest.TestCase):
              "Body": {"IdentityPoolId": "x"}, "Signed": True},
             {"Service": "AWSCognitoIdentityProviderService", "Operation": "GetUser",
              "Body": None, "Signed": False}])
+
+    def test_sts_forms_are_kept_as_their_fields(self):
+        self.emu.call_raw(None, b"Action=AssumeRoleWithWebIdentity&Version=2011-06-15&"
+                          b"RoleArn=arn%3Aaws%3Aiam%3A%3A1%3Arole%2Fx",
+                          headers={"Content-Type": "application/x-www-form-urlencoded"})
+        self.assertEqual(self.emu.control("Requests")["Requests"], [
+            {"Service": "AWSSecurityTokenServiceV20110615",
+             "Operation": "AssumeRoleWithWebIdentity",
+             "Body": {"Action": "AssumeRoleWithWebIdentity", "Version": "2011-06-15",
+                      "RoleArn": "arn:aws:iam::1:role/x"}, "Signed": False}])
 
     def test_clear_and_reset_empty_it(self):
         self.emu.idp("AdminGetUser", UserPoolId=POOL, Username="alice")

@@ -3,7 +3,8 @@ each flow runs through a real PAM stack against the emulator, which keeps
 every request (EmulatorControl.Requests); tests/conformance/judge-requests.js
 then checks each body against the SDK's input shape of its operation (only
 modeled members, the model's types, required members present) and that no
-operation the model signs went unsigned. Each test also asserts which
+operation the model signs went unsigned (STS's form too, for the identity
+pool's basic flow). Each test also asserts which
 operations the flow sent, so a judge of nothing cannot pass."""
 import subprocess
 import unittest
@@ -19,6 +20,8 @@ DEV_POOL = "us-east-1_DevAlways"
 DEV_CLIENT = "devicesclient000000000000001"
 DEV_ROTATION = "devicesrotation0000000000001"
 FULL = ("auth", "setcred", "open")
+AUTH_ROLE = "arn:aws:iam::123456789012:role/CognitoAuthRole"
+ADMIN_ROLE = "arn:aws:iam::123456789012:role/CognitoAdminRole"
 
 
 class SdkRequestsTest(CacheTest):
@@ -89,6 +92,23 @@ class SdkRequestsTest(CacheTest):
         new = "Reset-Passw0rd!9"
         self.login(s, "alice", ["Alice-Passw0rd!", "", self.code("alice"), new, new])
         self.judge("InitiateAuth", "ForgotPassword", "ConfirmForgotPassword")
+
+    def test_basic_flow_and_a_role(self):
+        self.emu.control("SetIdentityPoolRoles", IdentityPoolId=IDENTITY_POOL,
+                         AllowClassicFlow=True, TrustedRoleArns=[AUTH_ROLE, ADMIN_ROLE])
+        self.forget_requests()
+        s = self.stack(identity_pool_id=IDENTITY_POOL, identity_flow="basic",
+                       sts_endpoint=self.emu.url, role_arn=ADMIN_ROLE)
+        self.login(s, "bob", ["Bob-Passw0rd!"], stages=FULL)
+        verdict = self.judge("GetId", "GetOpenIdToken", "AssumeRoleWithWebIdentity")
+        self.assertNotIn("GetCredentialsForIdentity", verdict["Operations"])
+
+    def test_enhanced_flow_with_a_custom_role(self):
+        s = self.stack(identity_pool_id=IDENTITY_POOL, role_arn=ADMIN_ROLE)
+        self.login(s, "bob", ["Bob-Passw0rd!"], stages=FULL)
+        self.judge("GetId", "GetCredentialsForIdentity")
+        issued = self.emu.control("IssuedCredentials")["Credentials"]
+        self.assertEqual([c["RoleArn"] for c in issued], [ADMIN_ROLE])
 
     def device_stack(self, **over):
         return self.stack(user_pool_id=DEV_POOL, client_id=over.pop("client_id", DEV_CLIENT),
