@@ -55,6 +55,20 @@ def _auth(user, answers):
     return run
 
 
+# Choice-based sign-in (auth_flow USER_AUTH) in the emulator's ChoicePool,
+# through its ALLOW_USER_AUTH-only client, codes allowed as first factors.
+CHOICE_POOL = "us-east-1_ChoicePool"
+USER_AUTH = {"user_pool_id": CHOICE_POOL, "client_id": "userauthonly0000000000000001",
+             "auth_flow": "USER_AUTH",
+             "first_factors": ["PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP"]}
+
+
+def _choice(user, answers):
+    def run(test):
+        return test.pam(user, answers(test), **USER_AUTH)
+    return run
+
+
 def _reset_prepare(test):
     test.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
 
@@ -134,6 +148,16 @@ ROWS = [
     ("GetCredentialsForIdentity", "GetCredentialsForIdentity", None, None, _credentials),
     ("refresh (credential helper)", "InitiateAuth", "REFRESH_TOKEN_AUTH", _helper_prepare,
      _helper),
+    ("USER_AUTH: InitiateAuth (password)", "InitiateAuth", "USER_AUTH", None,
+     _choice("alice", lambda t: ["Alice-Choice1!"])),
+    ("USER_AUTH: InitiateAuth (a code asked for)", "InitiateAuth", "USER_AUTH", None,
+     _choice("bob", lambda t: ["", "", t.code("bob", CHOICE_POOL)])),
+    ("USER_AUTH: SELECT_CHALLENGE answer", "RespondToAuthChallenge", "SELECT_CHALLENGE", None,
+     _choice("bob", lambda t: ["", "", t.code("bob", CHOICE_POOL)])),
+    ("USER_AUTH: EMAIL_OTP first-factor answer", "RespondToAuthChallenge", "EMAIL_OTP", None,
+     _choice("bob", lambda t: ["", "", t.code("bob", CHOICE_POOL)])),
+    ("USER_AUTH: SMS_OTP first-factor answer", "RespondToAuthChallenge", "SMS_OTP", None,
+     _choice("alice", lambda t: ["", "2", t.code("alice", CHOICE_POOL)])),
     ("JWKS fetch", "GetJWKS", None, None, _auth("alice", lambda t: ["Alice-Passw0rd!"])),
     ("account-stage refresh", "InitiateAuth", "REFRESH_TOKEN_AUTH", _account_prepare,
      _account),
