@@ -214,3 +214,65 @@ class CodeLoginOfflineTest(CacheTest):
         r = down.run("bob", [""])
         self.assertNotEqual(r.code, "PAM_SUCCESS", r)
         self.assertFalse(any("offline authentication;" in l for l in r.syslog), r.syslog)
+
+
+def _fixture_with_devices_and_identities():
+    """The default fixture, with the ChoicePool tracking devices and known
+    to the identity pool (as the main pool is)."""
+    from control import default_fixture
+    fixture = default_fixture()
+    for pool in fixture["UserPools"]:
+        if pool["Id"] == CHOICE:
+            pool["DeviceConfiguration"] = {"ChallengeRequiredOnNewDevice": True,
+                                           "DeviceOnlyRememberedOnUserPrompt": False}
+    provider = "cognito-idp.us-east-1.amazonaws.com/" + CHOICE
+    fixture["IdentityPools"][0]["CognitoIdentityProviders"].append(
+        {"ProviderName": provider, "ClientId": ONLY})
+    return fixture
+
+
+class CodeLoginLikeAnyOtherTest(CacheTest):
+    """After a code, the rest is any login's: the access rules, AWS
+    credentials, this host as a remembered device, revoke_on_logout."""
+
+    @classmethod
+    def setUpClass(cls):
+        from pamrun import Emulator
+        cls.alice = ensure_user("alice")
+        cls.bob = ensure_user("bob")
+        cls.emu = Emulator(fixture=_fixture_with_devices_and_identities()).start()
+
+    def stack(self, **over):
+        from pamrun import IDENTITY_POOL
+        keys = choice(cache_dir=self.cache, first_factors=CODE_AND_SRP,
+                      identity_pool_id=IDENTITY_POOL)
+        keys.update(over)
+        s = Stack(base_config(self.emu, **keys))
+        self.stacks.append(s)
+        return s
+
+    def code_login(self, s, user="bob", stages=("auth",)):
+        return s.run(user, ["", "", lambda *_: self.emu.last_code(user, CHOICE)], stages=stages)
+
+    def test_access_rules(self):
+        s = self.stack(allowed_users=["alice"])
+        r = self.code_login(s)
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertTrue(any("allowed_users" in l for l in r.syslog), r.syslog)
+
+    def test_credentials_device_and_logout(self):
+        s = self.stack(revoke_on_logout=True)
+        r = self.code_login(s, stages=("auth", "acct", "setcred", "open", "close"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 5, r)
+        self.assertIn("AWS_ACCESS_KEY_ID", r.env)
+        self.assertEqual(self.calls("ConfirmDevice"), 1)
+        self.assertEqual(self.calls("RevokeToken"), 1)
+        # the next code login proves the device (DEVICE_SRP_AUTH), no new one:
+        # SELECT_CHALLENGE, EMAIL_OTP, DEVICE_SRP_AUTH, DEVICE_PASSWORD_VERIFIER
+        self.emu.control("ResetStats")
+        r = self.code_login(s)
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual((self.calls("RespondToAuthChallenge"), self.calls("ConfirmDevice")),
+                         (4, 0))
+        devices = self.emu.control("GetUserState", UserPoolId=CHOICE, Username="bob")["Devices"]
+        self.assertEqual(len(devices), 1, devices)
