@@ -3,10 +3,12 @@
  * the 1st, 2nd, ... allocation failing until a run makes no more
  * allocations than the count (every allocation point has been failed once).
  *
- *   alloc-fail-login [-o] [-p] FILE...
+ *   alloc-fail-login [-o] [-p|-c] FILE...
  *
  * FILE holds replies in fuzz_api_reply's format (canned.h); -p runs
- * USER_PASSWORD_AUTH instead of SRP; -o fails OpenSSL's allocations too.
+ * USER_PASSWORD_AUTH instead of SRP, -c a USER_AUTH login with a one-time
+ * code as the first factor (the empty password); -o fails OpenSSL's
+ * allocations too.
  * Without a failure each login must succeed. With one, the login may fail any
  * way or still succeed (not every allocation is essential), but it must not
  * crash (ASan), leak (LSan is asked after every run) or report success without
@@ -26,6 +28,7 @@
 #define MAX_INPUT (256 * 1024)
 
 static struct pc_config cfg;
+static int code_login; /* -c: USER_AUTH, the empty password asks for a code */
 
 static time_t fixed_now(void) {
   return 1700000000;
@@ -36,7 +39,7 @@ static time_t fixed_now(void) {
 static enum pc_status login_once(struct canned *c, struct pc_http *http,
                                  int *bad) {
   struct pc_login_opts o = {.username = "alice",
-                            .password = CANNED_PASSWORD,
+                            .password = code_login ? "" : CANNED_PASSWORD,
                             .max_attempts = 3,
                             .max_rounds = 10,
                             .now = fixed_now};
@@ -124,6 +127,9 @@ int main(int argc, char **argv) {
   for (i = 1; i < argc && argv[i][0] == '-'; i++) {
     if (strcmp(argv[i], "-p") == 0) {
       flow = PC_FLOW_PASSWORD;
+    } else if (strcmp(argv[i], "-c") == 0) {
+      flow = PC_FLOW_USER_AUTH;
+      code_login = 1;
     } else if (strcmp(argv[i], "-o") == 0) {
       /* Before anything else: OpenSSL takes hooks only before its first
        * allocation. */
@@ -136,7 +142,7 @@ int main(int argc, char **argv) {
     }
   }
   if (i >= argc) {
-    fprintf(stderr, "usage: alloc-fail-login [-o] [-p] FILE...\n");
+    fprintf(stderr, "usage: alloc-fail-login [-o] [-p|-c] FILE...\n");
     return 2;
   }
   if (pc_config_init(&cfg) != 0 ||
@@ -147,6 +153,7 @@ int main(int argc, char **argv) {
     fprintf(stderr, "alloc-fail-login: config: %s\n", err.detail);
     return 2;
   }
+  cfg.first_factors = PC_FACTOR_PASSWORD_SRP | PC_FACTORS_CODE;
   for (; i < argc; i++)
     rc |= run_file(argv[i], flow);
   pc_config_free(&cfg);

@@ -109,6 +109,8 @@ static int canned_ask(void *ctx, enum pc_prompt_style style, const char *prompt,
     a = "1";
   else if (strstr(prompt, "[Y/n]") != NULL)
     a = "y";
+  else if (strstr(prompt, "[1-2]") != NULL) /* USER_AUTH: email or SMS */
+    a = "1";
   else if (strstr(prompt, "code") != NULL)
     a = "123456";
   *answer = strdup(a);
