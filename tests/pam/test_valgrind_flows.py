@@ -5,7 +5,7 @@ import os
 import unittest
 
 from otp_reference import totp
-from pamrun import PAM_RUN, POOL, EmulatorTest, Stack
+from pamrun import PAM_RUN, POOL, EmulatorTest, Stack, base_config
 from test_mfa_setup import shown
 from test_valgrind import VALGRIND
 
@@ -43,6 +43,24 @@ class ValgrindFlowsTest(EmulatorTest):
             "setupuser", ["Setup-Passw0rd1!", "000000",
                           lambda p: totp(shown(self.s.live)[0])])
         self.assertNotEqual(rc, 99, err)
+        self.assertIn('"stage":"auth","code":0', out, err)
+        self.assertNotIn("==", err, err)
+
+    def test_user_auth_code_then_password(self):
+        # choice-based sign-in: an email code (a wrong one first), then the
+        # password through PREFERRED_CHALLENGE=PASSWORD_SRP
+        self.s.cleanup()
+        self.s = Stack(base_config(self.emu, user_pool_id="us-east-1_ChoicePool",
+                                   client_id="userauthonly0000000000000001",
+                                   auth_flow="USER_AUTH",
+                                   first_factors=["PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP"]))
+        code = self.code("alice", "us-east-1_ChoicePool")
+        out, err, rc = self.run_under_valgrind(
+            "alice", ["", "1", lambda p: "000000" if code() != "000000" else "111111", code])
+        self.assertNotEqual(rc, 99, err)
+        self.assertIn('"stage":"auth","code":0', out, err)
+        self.assertNotIn("==", err, err)
+        out, err, rc = self.run_under_valgrind("alice", ["Alice-Choice1!"])
         self.assertIn('"stage":"auth","code":0', out, err)
         self.assertNotIn("==", err, err)
 

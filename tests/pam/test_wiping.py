@@ -1,5 +1,6 @@
 """Secrets in freed memory: a login (USER_PASSWORD_AUTH, then the
-credential exchange and session), an SRP login, and a password change run
+credential exchange and session), an SRP login, a one-time-code login
+(USER_AUTH) and a password change run
 under freescan (tests/pam/freescan.c), which records every block the
 process frees. The password, the tokens and the AWS keys of the run must be
 in none of them, except where REMAINS says which library keeps a copy the
@@ -26,6 +27,8 @@ REMAINS = {
     ("password", "pam-run"): _APP_ANSWER,
     ("new password", "pam-run"): _APP_ANSWER,
     ("password", "libc.so.6"): _APP_STDIO,
+    ("code", "pam-run"): _APP_ANSWER,
+    ("code", "libc.so.6"): _APP_STDIO,
     ("new password", "libc.so.6"): _APP_STDIO,
     ("SecretKey", "pam-run"): _APP_ENV,
     ("SessionToken", "pam-run"): _APP_ENV,
@@ -139,6 +142,21 @@ class WipingTest(CacheTest):
         r = self.run_scanned("alice", [PASSWORD], ("auth",))
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         secrets = {"password": PASSWORD}
+        secrets.update(self.tokens())
+        self.check(secrets)
+
+    def test_code_login(self):
+        typed = {}
+
+        def code(*_):
+            typed["code"] = self.emu.last_code("bob", "us-east-1_ChoicePool")
+            return typed["code"]
+        r = self.run_scanned("bob", ["", "", code], ("auth",),
+                             user_pool_id="us-east-1_ChoicePool",
+                             client_id="userauthonly0000000000000001", auth_flow="USER_AUTH",
+                             first_factors=["PASSWORD_SRP", "EMAIL_OTP"])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        secrets = {"code": typed["code"]}
         secrets.update(self.tokens())
         self.check(secrets)
 
