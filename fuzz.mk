@@ -5,7 +5,7 @@
 
 EXTRA_DIST += fuzz/README.md fuzz/run-smoke fuzz/run-long fuzz/coverage fuzz/gen-corpus \
 	fuzz/corpus fuzz/api_reply.dict fuzz/config.dict fuzz/jwt_creds.dict \
-	fuzz/store.dict fuzz/jwks.dict fuzz/records.dict fuzz/sync.dict \
+	fuzz/store.dict fuzz/jwks.dict fuzz/records.dict fuzz/sync.dict fuzz/sts.dict \
 	fuzz/lsan.supp fuzz/fixture-key.pem
 
 if ENABLE_FUZZING
@@ -27,7 +27,7 @@ libsync_fuzz_la_LIBADD = $(LIB_DEPS)
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
 	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync \
-	fuzz/fuzz_identity fuzz/fuzz_flows
+	fuzz/fuzz_identity fuzz/fuzz_flows fuzz/fuzz_sts
 noinst_PROGRAMS = $(FUZZ_TARGETS) fuzz/alloc-fail-login
 
 FUZZ_CC_FLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer
@@ -39,6 +39,11 @@ FUZZ_FIXTURE = fuzz/fixture.c fuzz/fixture.h fuzz/fixture_keys.h
 # a modular multiplication in the targets where the point is parsing: see
 # fuzz/cheap_modexp.c.
 FUZZ_SRP_LINK_FLAGS = $(FUZZ_LINK_FLAGS) -Wl,--wrap=BN_mod_exp_mont_consttime
+
+fuzz_fuzz_sts_SOURCES = fuzz/fuzz_sts.c
+fuzz_fuzz_sts_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_sts_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_sts_LDADD = libcognito_fuzz.la
 
 fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c
 fuzz_fuzz_config_CFLAGS = $(FUZZ_CC_FLAGS)

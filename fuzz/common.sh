@@ -21,6 +21,7 @@ fuzz_dict() {
     fuzz_jwks | fuzz_idtoken) d=jwks.dict ;;
     fuzz_account | fuzz_offline) d=records.dict ;;
     fuzz_sync) d=sync.dict ;;
+    fuzz_sts) d=sts.dict ;;
   esac
   [ -n "$d" ] && echo "-dict=$top/fuzz/$d"
 }

@@ -222,7 +222,8 @@ static enum pc_status credentials(struct pc_client *cl,
     st = basic(cl, cfg, identity_id, id_token, role, creds, &refused, err);
   } else {
     st = enhanced(cl, cfg, identity_id, id_token, creds, err);
-    refused = st != PC_OK && !pc_role_explain_refusal(cfg, id_token, err);
+    refused =
+        st != PC_OK && pc_role_explain_refusal(cfg, id_token, err) == PC_OK;
   }
   free(role);
   if (pool_refused != NULL)

@@ -142,15 +142,16 @@ enum pc_status pc_role_choose(const struct pc_config *cfg, const char *id_token,
   return st;
 }
 
-int pc_role_explain_refusal(const struct pc_config *cfg, const char *id_token,
-                            struct pc_error *err) {
+enum pc_status pc_role_explain_refusal(const struct pc_config *cfg,
+                                       const char *id_token,
+                                       struct pc_error *err) {
   json_object *claims, *roles;
   char list[512], why[640];
   size_t n;
 
   if (err == NULL || strcmp(err->type, "NotAuthorizedException") != 0 ||
       strstr(err->message, "mbiguous role mapping") == NULL)
-    return 0;
+    return PC_OK;
   claims = pc_jwt_claims(id_token);
   roles = roles_claim(claims);
   n = roles_count(roles);
@@ -173,7 +174,7 @@ int pc_role_explain_refusal(const struct pc_config *cfg, const char *id_token,
                  "No AWS credentials for this session: you have several AWS "
                  "roles and none is preferred, and the identity pool does "
                  "not choose one. Ask your administrator.");
-  return 1;
+  return PC_ERR_DENIED;
 }
 
 int pc_role_refused(const struct pc_error *err) {

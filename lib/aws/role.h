@@ -28,10 +28,11 @@ enum pc_status pc_role_choose(const struct pc_config *cfg, const char *id_token,
 /* After GetCredentialsForIdentity failed with err: when the identity pool
  * refused because its role mapping could not choose (NotAuthorizedException
  * "The ambiguous role mapping rules for: ... denied this request."), turn
- * err into a role refusal that says why and what to change, and return 1;
- * else 0 with err untouched. */
-int pc_role_explain_refusal(const struct pc_config *cfg, const char *id_token,
-                            struct pc_error *err);
+ * err into a role refusal that says why and what to change, and return its
+ * status (PC_ERR_DENIED); else PC_OK with err untouched (another failure). */
+enum pc_status pc_role_explain_refusal(const struct pc_config *cfg,
+                                       const char *id_token,
+                                       struct pc_error *err);
 
 /* 1 when err is a role refusal of this module: its detail (for syslog)
  * begins "AWS role: ", and its message holds the words for the person. */

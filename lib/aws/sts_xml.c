@@ -223,6 +223,7 @@ static int text(struct reader *r) {
 /* The whole document. 0, or -1. */
 static int read_doc(struct reader *r) {
   if (starts(r, "<?xml")) { /* the declaration, first of all */
+    r->p += 5;
     while (r->p < r->end && !starts(r, "?>") && *r->p != '<')
       r->p++;
     if (!starts(r, "?>"))
