@@ -5,9 +5,12 @@ gets AWS credentials under the identity pool's provider name; a token
 naming a third host, another pool, or signed with the other issuer's keys
 is refused; a secondary Region's OperationNotEnabledException is told as
 such. Runs as root (the credential cache)."""
+import json
 import os
 import stat
+import time
 import unittest
+import urllib.request
 
 from pamrun import CacheTest, IDENTITY_POOL, POOL, Stack, base_config
 
@@ -87,6 +90,27 @@ class IssuerTest(CacheTest):
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
         self.assertTrue(any("JWKS answered HTTP 404" in line for line in r.syslog), r.syslog)
         self.assertTrue(os.path.exists(self.private("jwks-%s.json" % POOL)))
+
+    def test_stale_keys_of_the_updated_issuer_are_fetched_from_it(self):
+        s = self.stack(identity_pool_id=None)
+        self.store_both_key_sets(s)
+        path = self.private("jwks-updated-%s.json" % POOL)
+        with open(path) as f:
+            doc = json.load(f)
+        doc["fetched_at"] = 1000          # long stale
+        with open(path, "w") as f:
+            json.dump(doc, f)
+        # a person who takes a second to type: the warm-up fetches the keys
+        # while the prompt is up, and they must be the updated issuer's
+        r = s.run("alice", [lambda _prompt: time.sleep(1.5) or PASSWORD])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        with open(path) as f:
+            doc = json.load(f)
+        self.assertGreater(doc["fetched_at"], time.time() - 60)
+        with urllib.request.urlopen("%s/issuer-cognito-idp/%s/.well-known/jwks.json"
+                                    % (self.emu.url, POOL), timeout=10) as resp:
+            served = json.load(resp)
+        self.assertEqual(doc["jwks"], served, "the updated issuer's own keys, not the pool's")
 
     def test_original_issuer_still_works(self):
         r = self.stack().run("alice", [PASSWORD], stages=("auth", "setcred", "open"))
