@@ -30,6 +30,7 @@ struct reader {
   char path[XML_MAX_DEPTH * (XML_MAX_NAME + 1) + 1]; /* "a/b/c" */
   size_t mark[XML_MAX_DEPTH]; /* path length before each open element */
   int depth, roots, current;  /* current: the field being read, or -1 */
+  int stray_error;            /* an Error element outside an ErrorResponse */
   int seen[NFIELDS];
   struct pc_buf val[NFIELDS];
 };
@@ -134,6 +135,10 @@ static int open_tag(struct reader *r) {
   if (attributes(r, &empty) != 0)
     return -1;
   r->current = field_of(r->path);
+  /* A success that also names an error is neither. */
+  if (n == 5 && memcmp(r->path + at, "Error", 5) == 0 &&
+      strncmp(r->path, "ErrorResponse/", 14) != 0)
+    r->stray_error = 1;
   if (r->current >= 0 && r->seen[r->current]++)
     return -1; /* a field twice */
   if (empty)
@@ -279,9 +284,9 @@ static enum pc_sts_kind result(const struct reader *r,
     pc_sanitize(message, message_n, val(r, F_MSG) ? val(r, F_MSG) : "");
     return PC_STS_ERROR;
   }
-  if (r->seen[F_CODE] || r->seen[F_MSG] || val(r, F_AKID) == NULL ||
-      val(r, F_SECRET) == NULL || val(r, F_TOKEN) == NULL ||
-      val(r, F_EXP) == NULL ||
+  if (r->stray_error || r->seen[F_CODE] || r->seen[F_MSG] ||
+      val(r, F_AKID) == NULL || val(r, F_SECRET) == NULL ||
+      val(r, F_TOKEN) == NULL || val(r, F_EXP) == NULL ||
       expiration(val(r, F_EXP), &creds->expiration) != 0)
     return PC_STS_MALFORMED;
   creds->access_key_id = pc_strdup(val(r, F_AKID));

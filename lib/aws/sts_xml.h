@@ -5,7 +5,8 @@
  * entities and numeric ASCII references, an XML declaration at the start.
  * Anything else (DOCTYPE, CDATA, comments, processing instructions, a
  * second root, an unclosed or mismatched tag, a wanted field twice or with
- * children) makes the document malformed: it is never guessed at. */
+ * children, an Error element in a success) makes the document malformed:
+ * it is never guessed at. */
 #ifndef PAM_COGNITO_STS_XML_H
 #define PAM_COGNITO_STS_XML_H
 

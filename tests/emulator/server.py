@@ -232,6 +232,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
                 status, payload = sts.assume_role_with_web_identity(st, params)
         except sts.StsError as err:
             status, payload = err.status, err.xml()
+        if fault is not None and fault.kind == "error_tokens_200" and status == 200:
+            payload = sts.with_error(payload)  # credentials and an error, in a 200
         self._send(status, payload, content_type=sts.XML_TYPE)
 
     def _count(self, op):

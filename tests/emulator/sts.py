@@ -143,3 +143,11 @@ def assume_role_with_web_identity(st, params):
               escape(name), akid, escape(secret), escape(session), expiration,
               escape(claims["sub"]), uuid.uuid4()))
     return 200, xml.encode()
+
+
+def with_error(payload):
+    """The fault matrix's error_tokens_200 for STS: the real answer, its
+    credentials and all, with an Error element beside them."""
+    return payload.replace(b"</AssumeRoleWithWebIdentityResult>",
+                           b"</AssumeRoleWithWebIdentityResult>\n  <Error><Code>AccessDenied"
+                           b"</Code><Message>Not authorized</Message></Error>", 1)

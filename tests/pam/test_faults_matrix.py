@@ -97,6 +97,19 @@ def _helper_prepare(test):
     test.assertEqual((out.result, out.success), ("PAM_SUCCESS", True), out.message)
 
 
+def _basic_prepare(test):
+    # the identity pool allows the basic flow; the authenticated role trusts it
+    test.emu.control("SetIdentityPoolRoles", IdentityPoolId=IDENTITY_POOL,
+                     AllowClassicFlow=True)
+
+
+def _basic_credentials(test):
+    return test.pam("alice", ["Alice-Passw0rd!"], stages=("auth", "setcred", "open"),
+                    identity_pool_id=IDENTITY_POOL, credentials_required=True,
+                    identity_flow="basic", sts_endpoint=test.emu.url,
+                    role_arn="arn:aws:iam::123456789012:role/CognitoAuthRole")
+
+
 def _helper(test):
     cmd = ["runuser", "-u", "alice", "--", HELPER, "--cache-dir", test.cache,
            "--min-validity", "4000"]
@@ -146,6 +159,10 @@ ROWS = [
     ("ChangePassword (passwd)", "ChangePassword", None, None, _chauthtok),
     ("GetId", "GetId", None, None, _credentials),
     ("GetCredentialsForIdentity", "GetCredentialsForIdentity", None, None, _credentials),
+    ("GetOpenIdToken (basic flow)", "GetOpenIdToken", None, _basic_prepare,
+     _basic_credentials),
+    ("STS AssumeRoleWithWebIdentity (basic flow)", "AssumeRoleWithWebIdentity", None,
+     _basic_prepare, _basic_credentials),
     ("refresh (credential helper)", "InitiateAuth", "REFRESH_TOKEN_AUTH", _helper_prepare,
      _helper),
     ("USER_AUTH: InitiateAuth (password)", "InitiateAuth", "USER_AUTH", None,
@@ -213,7 +230,8 @@ def _expect():
         if name == "ChangePassword (passwd)":
             row = {k: ("PAM_AUTHINFO_UNAVAIL", "unknown") for k in kinds}
             row["http429"] = ("PAM_AUTHTOK_ERR", "too-many")
-        elif name in ("GetId", "GetCredentialsForIdentity"):
+        elif name in ("GetId", "GetCredentialsForIdentity", "GetOpenIdToken (basic flow)",
+                      "STS AssumeRoleWithWebIdentity (basic flow)"):
             row = {k: ("PAM_AUTHINFO_UNAVAIL", "creds-required") for k in kinds}
         elif name == "refresh (credential helper)":
             row = {k: ("exit 1", "helper-net") for k in NETWORK}
@@ -282,7 +300,7 @@ class FaultMatrixTest(CacheTest):
             # Not a fault for an AWS JSON client: the answer is read.
             self.assertTrue(out.success, (name, kind, out.result, out.message, out.syslog))
             self.assertEqual(out.result, EXPECT[name][kind][0], (name, kind))
-            if name in ("GetId", "GetCredentialsForIdentity"):
+            if name in ("GetId", "GetCredentialsForIdentity") or "basic flow" in name:
                 self.assertIn("AWS_SESSION_TOKEN", out.env, (name, kind))
             return
         # Nothing succeeds, nothing hands out credentials, nothing hangs.
@@ -395,6 +413,9 @@ def render():
         "  challenge answer is a `RespondToAuthChallenge` picked by its",
         "  `ChallengeName`; ChangePassword runs under `passwd` (chauthtok); GetId and",
         "  GetCredentialsForIdentity run at auth with `credentials_required = true`",
+        "  (the basic flow's GetOpenIdToken and STS AssumeRoleWithWebIdentity too,",
+        "  with `identity_flow = \"basic\"`; STS answers XML, its faults put on the",
+        "  wire the same way)",
         "  (without it the login succeeds with no `AWS_*`, as",
         "  `tests/pam/test_credentials.py` shows); the helper row is",
         "  `pam_cognito-credentials` renewing expired credentials",

@@ -14,6 +14,7 @@
   "doc/2011-06-15/\"><AssumeRoleWithWebIdentityResult>"
 #define CLOSE                                                                  \
   "</AssumeRoleWithWebIdentityResult></AssumeRoleWithWebIdentityResponse>"
+#define CLOSE_ERR "<Error><Code>AccessDenied</Code></Error>" CLOSE
 #define CREDS(exp)                                                             \
   "<Credentials><AccessKeyId>ASIAXX</AccessKeyId><SecretAccessKey>s/e+c"       \
   "</SecretAccessKey><SessionToken>tok=</SessionToken><Expiration>" exp        \
@@ -106,6 +107,7 @@ static void test_refused(void) {
       OPEN "<Credentials x=1><AccessKeyId>A</AccessKeyId></Credentials>" CLOSE,
       "<a><b><c><d><e><f><g><h><i></i></h></g></f></e></d></c></b></a>",
       "<ErrorResponse><Error><Message>m</Message></Error></ErrorResponse>",
+      OPEN CREDS("2030-01-01T00:00:00Z") CLOSE_ERR, /* a success and an error */
       "<ErrorResponse><Error><Code>X</Code></Error></ErrorResponse>" OPEN CREDS(
           "2030-01-01T00:00:00Z") CLOSE,
       NULL};
