@@ -8,10 +8,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "admit/access.h"
+#include "admit/account_stage.h"
+#include "admit/logout_revoke.h"
 #include "config/cfg.h"
 #include "helper/cli.h"
 #include "net/api.h"
@@ -26,6 +29,7 @@
 #include "sync/sshkeys.h"
 #include "sync/sudorules.h"
 #include "sync/localgroups.h"
+#include "sync/sessions.h"
 
 #define PROG "pam_cognito-sync"
 
@@ -248,7 +252,8 @@ static const char *sudoers_out(void) {
  * files, then the sudoers file renamed into place (or an earlier one
  * removed), the SSH keys and the state. */
 static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
-                      struct pc_nss_db *db, struct opts *o) {
+                      struct pc_nss_db *db, struct opts *o,
+                      struct pc_syncstate *now_out) {
   struct pc_syncstate now;
   const char *sudoers = sudoers_out();
   struct pc_error e;
@@ -281,7 +286,96 @@ static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
     cli_die("SSH keys: %s", e.detail);
   if (pc_nss_state_write(cfg, &now, &e) != 0)
     cli_die("%s", e.detail);
-  pc_syncstate_free(&now);
+  *now_out = now;
+}
+
+/* The holder of uid in st other than name, or NULL. */
+static const char *other_holder(const struct pc_syncstate *st, long uid,
+                                const char *name) {
+  size_t i;
+
+  for (i = 0; i < st->n; i++)
+    if (st->users[i].uid == uid && strcmp(st->users[i].name, name) != 0)
+      return st->users[i].name;
+  return NULL;
+}
+
+/* end_sessions for one user of the last run who lost access: processes
+ * ended, refresh tokens revoked, a syslog line. 0, or -1 on a failure. */
+static int end_one(const struct pc_config *cfg, const struct pc_synced_user *u,
+                   const struct pc_syncstate *now, const char *why,
+                   struct opts *o) {
+  const char *holder = other_holder(now, u->uid, u->name);
+  int ended = 0, logind = 0, revoked = 0, handed = 0, rc = 0;
+  struct pc_error e, r;
+
+  pc_error_clear(&e);
+  pc_error_clear(&r);
+  if (holder == NULL && pc_sessions_end(u->uid, &ended, &logind, &e) != PC_OK)
+    rc = -1;
+  if (pc_account_revoke(cfg, u->name, (uid_t)u->uid, &revoked, &r) != PC_OK)
+    rc = -1;
+  /* Still an account here (synced, no longer allowed): the helper's copy. */
+  if (pc_syncstate_find(now, u->name, u->uid) != NULL &&
+      pc_logout_user(cfg, u->name, &handed, &r) != PC_OK)
+    rc = -1;
+  syslog(LOG_NOTICE,
+         "user %s (uid %ld) lost access (%s): %s%d processes ended%s; refresh "
+         "token %s%s%s",
+         u->name, u->uid, why, holder ? "uid now held by another user, " : "",
+         ended, logind ? " (loginctl terminate-user)" : "",
+         revoked || handed ? "revoked" : "none kept", e.detail[0] ? "; " : "",
+         e.detail[0] ? e.detail : r.detail);
+  note(o,
+       "user %s (uid %ld) lost access (%s): %d processes ended; refresh "
+       "token %s%s%s",
+       u->name, u->uid, why, ended, revoked || handed ? "revoked" : "none kept",
+       rc ? "; " : "", rc ? (e.detail[0] ? e.detail : r.detail) : "");
+  return rc;
+}
+
+/* Users the last run admitted that this one does not: with end_sessions,
+ * their sessions end. 0, or -1 when one could not be ended. */
+static int end_lost(const struct pc_config *cfg,
+                    const struct pc_syncstate *prev,
+                    const struct pc_syncstate *now, struct opts *o) {
+  size_t i;
+  int rc = 0;
+
+  openlog(PROG, LOG_PID, LOG_AUTHPRIV);
+  for (i = 0; i < prev->n; i++) {
+    const struct pc_synced_user *u = &prev->users[i],
+                                *n = pc_syncstate_find(now, u->name, u->uid);
+
+    if (!u->admitted || (n != NULL && n->admitted))
+      continue;
+    if (!cfg->end_sessions) {
+      note(o, "user %s lost access; end_sessions is off: sessions left open",
+           u->name);
+      continue;
+    }
+    if (end_one(cfg, u, now,
+                n != NULL ? "no longer in allowed_users or allowed_groups"
+                          : "disabled, deleted or out of every synced group",
+                o) != 0)
+      rc = -1;
+  }
+  closelog();
+  return rc;
+}
+
+/* The last run's state; none (a first run, or one that cannot be read:
+ * said so) is empty. */
+static void load_prev(const struct pc_config *cfg, struct pc_syncstate *prev,
+                      struct opts *o) {
+  struct pc_error e;
+  enum pc_status st;
+
+  pc_error_clear(&e);
+  st = pc_syncstate_load(cfg, prev, &e);
+  if (st != PC_OK && st != PC_ERR_USER_UNKNOWN)
+    note(o, "the last run's state: %s; no one's sessions are ended this run",
+         e.detail);
 }
 
 int main(int argc, char **argv) {
@@ -296,9 +390,11 @@ int main(int argc, char **argv) {
   struct pc_error e;
   struct pc_config cfg;
   struct pc_nss_db db;
+  struct pc_syncstate prev, now;
   struct pc_snap snap;
   struct opts o;
   char **groups;
+  int lost;
 
   cli_set_prog(PROG);
   parse_args(argc, argv, &o);
@@ -336,11 +432,18 @@ int main(int argc, char **argv) {
   paths.sudoers = sudoers;
   if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, &e) != 0)
     cli_die("%s; the previous files are left as they were", e.detail);
-  write_all(&cfg, &snap, &db, &o);
+  load_prev(&cfg, &prev, &o);
+  write_all(&cfg, &snap, &db, &o, &now);
+  lost = end_lost(&cfg, &prev, &now, &o);
   /* Removed users' cache areas go now, not at the next login. */
   (void)pc_cache_sweep(cfg.cache_dir);
+  pc_syncstate_free(&prev);
+  pc_syncstate_free(&now);
   pc_nss_db_free(&db);
   pc_snap_free(&snap);
   pc_config_free(&cfg);
+  if (lost != 0)
+    cli_die("the files were written, but ending the sessions of a user who "
+            "lost access failed (see above)");
   return 0;
 }

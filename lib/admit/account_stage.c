@@ -11,6 +11,7 @@
 #include "admit/access.h"
 #include "admit/account_renew.h"
 #include "admit/account_stage.h"
+#include "admit/logout_revoke.h"
 #include "base/bounds.h"
 #include "base/buf.h"
 #include "base/codec.h"
@@ -125,6 +126,30 @@ enum pc_status pc_account_remember(const struct pc_config *cfg,
 
 void pc_account_forget(const struct pc_config *cfg, const char *user) {
   pc_private_remove(cfg->cache_dir, user, RECORD_FILE);
+}
+
+enum pc_status pc_account_revoke(const struct pc_config *cfg, const char *user,
+                                 uid_t uid, int *revoked,
+                                 struct pc_error *err) {
+  struct pc_error why;
+  enum pc_status st, rv = PC_OK;
+  struct record r;
+
+  *revoked = 0;
+  pc_error_clear(&why);
+  st = pc_private_load_record(&RECORD, cfg->cache_dir, user, (long long)uid, &r,
+                              &why);
+  if (st == PC_OK && r.refresh_token != NULL) {
+    rv = pc_logout_revoke_token(cfg, r.refresh_token, err);
+    *revoked = rv == PC_OK;
+  }
+  if (st == PC_OK)
+    record_free(&r);
+  /* Gone either way: no later decision may rest on it. */
+  pc_account_forget(cfg, user);
+  if (st != PC_OK && st != PC_ABSENT)
+    return pc_error_set(err, st, "%s (removed)", why.detail);
+  return rv;
 }
 
 /* Cognito could not be asked: the last verified decision, if recent. */

@@ -55,4 +55,12 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
 /* Forget user's record (after the password was refused, say). */
 void pc_account_forget(const struct pc_config *cfg, const char *user);
 
+/* User (local uid) lost access (pam_cognito-sync's end_sessions): revoke
+ * the refresh token of the record (RevokeToken) and remove the record.
+ * *revoked: 1 when a token was kept and Cognito revoked it. PC_OK (also
+ * with no record), or a status with err (the record is removed anyway). */
+enum pc_status pc_account_revoke(const struct pc_config *cfg, const char *user,
+                                 uid_t uid, int *revoked, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 #endif

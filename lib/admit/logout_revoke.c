@@ -193,6 +193,11 @@ static enum pc_status revoke_token(const struct pc_config *cfg,
   return st;
 }
 
+enum pc_status pc_logout_revoke_token(const struct pc_config *cfg,
+                                      const char *token, struct pc_error *err) {
+  return revoke_token(cfg, token, cfg->client_secret, err);
+}
+
 static int same(const char *a, const char *b) {
   return a != NULL && b != NULL && strcmp(a, b) == 0;
 }

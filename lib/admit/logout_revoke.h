@@ -42,6 +42,13 @@ enum pc_status pc_logout_revoke(struct pc_store *s,
                                 struct pc_error *err)
     __attribute__((warn_unused_result));
 
+/* RevokeToken for token with cfg's client (and secret), bounded by
+ * login_timeout: root's own copy of a token (the account record's, for
+ * pam_cognito-sync's end_sessions). PC_OK, or a status with err. */
+enum pc_status pc_logout_revoke_token(const struct pc_config *cfg,
+                                      const char *token, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 /* The same for local user from the PAM module (root): the store opened
  * for the user's account, cfg as root_cfg. */
 enum pc_status pc_logout_user(const struct pc_config *cfg, const char *user,

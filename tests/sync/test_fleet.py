@@ -354,3 +354,86 @@ class LocalGroupsTest(SyncCase):
         r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 1)
         self.assertIn("local_groups: group pcs-other is not synced on this host", r.stderr)
+
+
+class EndSessionsTest(SyncCase):
+    """end_sessions: the processes of a user the last run admitted and this
+    one does not are ended. No systemd-logind runs here, so this is the
+    signal path (SIGTERM, SIGKILL after 3 s)."""
+    prefix = "pc-sync-end-"
+
+    def config(self, **keys):
+        write_config(self.cfg, self.emu, **dict(
+            {"nss_dir": self.nss, "cache_dir": os.path.join(self.tmp, "cache")}, **keys))
+
+    def sync_ok(self):
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        return r
+
+    def uid(self, user):
+        for line in Path(self.nss, "passwd").read_text().splitlines():
+            f = line.split(":")
+            if f[0] == user:
+                return int(f[2])
+        raise KeyError(user)
+
+    def process_as(self, uid, script="exec sleep 300"):
+        p = subprocess.Popen(["setpriv", "--reuid=%d" % uid, "--regid=%d" % uid,
+                              "--clear-groups", "sh", "-c", script])
+        self.addCleanup(lambda: p.poll() is None and p.kill())
+        return p
+
+    def remove(self, user, *groups):
+        for g in groups:
+            self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username=user,
+                         GroupName=g)
+
+    def test_a_removed_users_processes_end(self):
+        self.config(end_sessions=True)
+        self.sync_ok()
+        uid = self.uid("pcs-ben")
+        p = self.process_as(uid)
+        other = self.process_as(self.uid("pcs-ann"))
+        self.remove("pcs-ben", "pcs-ops", "pcs-staff")
+        r = self.sync_ok()
+        self.assertEqual(p.wait(timeout=10), -15)
+        self.assertIn("user pcs-ben (uid %d) lost access (disabled, deleted or out of every "
+                      "synced group): 1 processes ended; refresh token none kept" % uid,
+                      r.stderr)
+        self.assertIsNone(other.poll(), "another user's process is left alone")
+        # Once: the next run has nothing more to end.
+        self.assertNotIn("lost access", self.sync_ok().stderr)
+
+    def test_a_disabled_users_processes_end_even_when_they_ignore_sigterm(self):
+        self.config(end_sessions=True)
+        self.sync_ok()
+        uid = self.uid("pcs-ann")
+        p = self.process_as(uid, "trap '' TERM; sleep 300 & wait; sleep 300")
+        self.emu.idp("AdminDisableUser", UserPoolId=POOL, Username="pcs-ann")
+        r = self.sync_ok()
+        self.assertEqual(p.wait(timeout=10), -9)
+        self.assertIn("user pcs-ann (uid %d) lost access (disabled, deleted or out of every "
+                      "synced group): 2 processes ended" % uid, r.stderr)
+
+    def test_out_of_every_allowed_group_while_still_synced(self):
+        self.config(end_sessions=True, allowed_groups=["pcs-ops"])
+        self.sync_ok()
+        uid = self.uid("pcs-ben")
+        p = self.process_as(uid)
+        self.remove("pcs-ben", "pcs-ops")
+        r = self.sync_ok()
+        self.assertEqual(self.uid("pcs-ben"), uid, "still synced through pcs-staff")
+        self.assertEqual(p.wait(timeout=10), -15)
+        self.assertIn("user pcs-ben (uid %d) lost access (no longer in allowed_users or "
+                      "allowed_groups): 1 processes ended" % uid, r.stderr)
+
+    def test_without_end_sessions_the_processes_stay(self):
+        self.config()
+        self.sync_ok()
+        p = self.process_as(self.uid("pcs-ben"))
+        self.remove("pcs-ben", "pcs-ops", "pcs-staff")
+        r = self.sync_ok()
+        self.assertIn("user pcs-ben lost access; end_sessions is off: sessions left open",
+                      r.stderr)
+        self.assertIsNone(p.poll())

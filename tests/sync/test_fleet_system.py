@@ -11,8 +11,8 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from synccommon import POOL, SyncCase, run_sync, sync_fixture, tempdir, write_config
-from pamrun import MODULE
+from synccommon import PASSWORD, POOL, SyncCase, run_sync, sync_fixture, tempdir, write_config
+from pamrun import MODULE, Stack
 from cognito import SshdCase
 import systemstate
 
@@ -47,7 +47,7 @@ class KeysFromThePoolTest(SshdCase):
         cls.cfg = cls.config = os.path.join(cls.tmp, "pam_cognito.conf")
         write_config(cls.cfg, cls.emu, nss_dir=systemstate.NSS_DIR, home_base=cls.homes,
                      cache_dir=os.path.join(cls.tmp, "cache"), ssh_keys_attribute=ATTR,
-                     allowed_groups=["pcs-ops"])
+                     allowed_groups=["pcs-ops"], end_sessions=True)
         Path(systemstate.NSSWITCH).write_text(
             systemstate.with_nss(cls.saved["nsswitch"].decode()))
 
@@ -99,6 +99,24 @@ class KeysFromThePoolTest(SshdCase):
         r = self.key_login("pcs-ben")
         self.assertNotEqual(r.exit_status, 0, r.transcript)
         self.assertIn("Invalid user pcs-ben", self.sshd.log)
+
+    def test_the_open_session_ends_with_the_sync_that_takes_access_away(self):
+        argv = self.sshd.ssh_command("pcs-ben", "echo started; exec sleep 120",
+                                     ("PreferredAuthentications=publickey",
+                                      f"IdentityFile={self.key}", "IdentitiesOnly=yes",
+                                      "BatchMode=yes"))
+        ssh = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True)
+        self.addCleanup(lambda: ssh.poll() is None and ssh.kill())
+        self.assertEqual(ssh.stdout.readline(), "started\n", self.sshd.log[-2000:])
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-ops")
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"user pcs-ben \(uid \d+\) lost access \(no longer in "
+                         r"allowed_users or allowed_groups\): [1-9]\d* processes ended")
+        self.assertNotEqual(ssh.wait(timeout=15), 0)
+        self.assertEqual(ssh.stdout.read(), "")
 
     def test_a_key_only_user_outside_the_allowed_groups_is_refused(self):
         r = self.key_login("pcs-ann")
@@ -191,3 +209,29 @@ class LocalGroupsThroughNssTest(SystemCase):
                      GroupName="pcs-ops")
         self.sync()
         self.assertEqual(sorted(self.id_groups("pcs-ben")[1]), ["pcs-ben", "pcs-staff"])
+
+
+class RevokeOnLostAccessTest(SystemCase):
+    """end_sessions revokes the refresh token a password login left in the
+    root-only account record."""
+
+    def test_the_refresh_token_is_revoked_and_the_record_removed(self):
+        cache = os.path.join(self.tmp, "cache")
+        self.config(end_sessions=True, cache_dir=cache)
+        self.sync()
+        stack = Stack(service_text=f"auth required {MODULE} config={self.cfg}\n")
+        self.addCleanup(stack.cleanup)
+        r = stack.run("pcs-ben", [PASSWORD])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        record = Path(cache, ".private", "pcs-ben", "account.json")
+        self.assertTrue(record.exists())
+        before = self.emu.calls("RevokeToken")
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-ops")
+        self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                     GroupName="pcs-staff")
+        r = self.sync()
+        self.assertIn("lost access (disabled, deleted or out of every synced group): "
+                      "0 processes ended; refresh token revoked", r.stderr)
+        self.assertEqual(self.emu.calls("RevokeToken"), before + 1)
+        self.assertFalse(record.exists())
