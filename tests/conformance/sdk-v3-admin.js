@@ -148,20 +148,38 @@ const INPUTS = {
   AdminGetDevice: { DeviceKey: ANY_DEVICE, UserPoolId: MAIN_POOL, Username: 'alice' },
   AdminUpdateDeviceStatus: { UserPoolId: MAIN_POOL, Username: 'alice', DeviceKey: ANY_DEVICE },
   AdminForgetDevice: { UserPoolId: MAIN_POOL, Username: 'alice', DeviceKey: ANY_DEVICE },
+  GetUser: { AccessToken: 'x' },
+  SetUserMFAPreference: { AccessToken: 'x' },
+  ListGroups: { UserPoolId: MAIN_POOL },
+  ListUsersInGroup: { UserPoolId: MAIN_POOL, GroupName: 'users' },
+  ListUserPoolClients: { UserPoolId: MAIN_POOL },
+  DescribeUserPoolClient: { UserPoolId: MAIN_POOL, ClientId: PUBLIC_CLIENT },
+  GetId: { IdentityPoolId: IDENTITY_POOL },
+  GetCredentialsForIdentity: { IdentityId: 'us-east-1:00000000-0000-4000-8000-000000000000' },
+  GetOpenIdToken: { IdentityId: 'us-east-1:00000000-0000-4000-8000-000000000000' },
 };
+
+// The SDK package and client that model op: the user pool's or the
+// identity pool's.
+function modelOf(op) {
+  if (idp[`${op}Command`]) return [idp, cip];
+  if (cid[`${op}Command`]) return [cid, cidc];
+  return [null, null];
+}
 
 async function catalogChecks() {
   const catalog = errorCatalog();
   for (const op of Object.keys(catalog)) {
     await check(`${op}: each error type of the catalog is the SDK's modeled exception`, async () => {
-      const Command = idp[`${op}Command`];
-      if (!Command || !INPUTS[op]) throw new Error(`no SDK command or input for ${op} here`);
+      const [pkg, client] = modelOf(op);
+      if (!pkg || !INPUTS[op]) throw new Error(`no SDK command or input for ${op} here`);
+      const Command = pkg[`${op}Command`];
       for (const type of catalog[op]) {
-        const ErrorClass = idp[type];
+        const ErrorClass = pkg[type];
         if (typeof ErrorClass !== 'function') throw new Error(`${type}: not in the SDK's model`);
         await control('SetFault', { Operation: op, Kind: 'error', ErrorType: type,
           Message: `injected ${type}` });
-        const err = await sendError(cip, new Command(INPUTS[op]), ErrorClass, statusOf(ErrorClass));
+        const err = await sendError(client, new Command(INPUTS[op]), ErrorClass, statusOf(ErrorClass));
         if (err.message !== `injected ${type}`) throw new Error(`${type}: message ${err.message}`);
       }
     });
