@@ -152,8 +152,9 @@ function fail(what, problems) {
 
 // Sends the command and checks: the request the SDK built is valid for the
 // model, the emulator answered 200 with a JSON object that has only modeled
-// members of the right types (required ones present), and the SDK's output
-// has every member the raw reply had. Resolves with the SDK's output.
+// members of the right types (required ones present) and a request id, and
+// the SDK's output has every member the raw reply had. Resolves with the
+// SDK's output.
 async function send(client, command) {
   const { name, input, output } = operationSchemas(command);
   const sentProblems = conform(input, command.input);
@@ -175,6 +176,7 @@ async function send(client, command) {
     fail(name, [`reply is not JSON: ${rec.body.slice(0, 80)}`]);
   }
   const problems = conform(output, raw);
+  if (!result.$metadata.requestId) problems.push('no x-amzn-RequestId: $metadata.requestId is empty');
   for (const k of isPlainObject(raw) ? Object.keys(raw) : []) {
     if (result[k] === undefined) problems.push(`$.${k}: dropped by the SDK's deserializer`);
   }
@@ -184,7 +186,8 @@ async function send(client, command) {
 
 // Sends a command that must fail with ErrorClass (the SDK's modeled
 // exception) and HTTP status; checks the error body against the exception's
-// schema and that it names the same type as the x-amzn-ErrorType header.
+// schema, that it names the same type as the x-amzn-ErrorType header and
+// that it has a request id.
 // Resolves with the exception.
 async function sendError(client, command, ErrorClass, status) {
   const { name } = operationSchemas(command);
@@ -206,6 +209,7 @@ async function sendError(client, command, ErrorClass, status) {
   const schema = client.pkg[`${want}$`];
   const problems = schema ? conform(schema, raw, '$', true) : [`no schema for ${want}`];
   if (raw.__type !== want) problems.push(`$.__type is ${raw.__type}`);
+  if (!err.$metadata.requestId) problems.push('no x-amzn-RequestId: $metadata.requestId is empty');
   const header = String(rec.headers['x-amzn-errortype'] || '').split(':')[0];
   if (header && header !== want) problems.push(`x-amzn-ErrorType is ${header}`);
   if (typeof raw.message !== 'string' || raw.message !== err.message) {
