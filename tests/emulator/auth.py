@@ -299,6 +299,9 @@ def initiate_auth(st, body):
     params = string_map(body, "AuthParameters", required=False)
     if flow.startswith("ADMIN_"):
         raise invalid_parameter("Initiate Auth method not supported.")
+    if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):
+        refresh.log_request(st, "REFRESH_TOKEN_AUTH", client.id, params.get("DEVICE_KEY"),
+                            params.get("SECRET_HASH"), body.get("ClientMetadata"))
     if not client.allows(flow) or flow == "CUSTOM_AUTH":
         raise invalid_parameter("%s flow not enabled for this client" % flow)
     if flow in ("REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"):

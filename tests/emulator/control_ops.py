@@ -187,6 +187,17 @@ def set_device_configuration(st, body):
     return {"DeviceConfiguration": pool.device_config}
 
 
+def set_unserved_operations(st, body):
+    """Answer these operations as a server that does not have them
+    (UnknownOperationException, as for any unknown target): moto and older
+    stand-ins have no GetTokensFromRefreshToken, say. Reset serves all."""
+    ops = require(body, "Operations", list)
+    if not all(isinstance(o, str) and o for o in ops):
+        raise invalid_parameter("Operations must be operation names")
+    st.unserved = set(ops)
+    return {"Operations": sorted(st.unserved)}
+
+
 def set_refresh_token_rotation(st, body):
     """An app client's RefreshTokenRotation {Feature, RetryGracePeriodSeconds}."""
     client_id = require(body, "ClientId")
@@ -221,4 +232,5 @@ OPERATIONS = {
     "SigningKeys": signing_keys,
     "SetDeviceConfiguration": set_device_configuration,
     "SetRefreshTokenRotation": set_refresh_token_rotation,
+    "SetUnservedOperations": set_unserved_operations,
 }

@@ -96,14 +96,18 @@ def presented(st, pool, user, key):
 
 def usable_for_refresh(st, pool, user, grant, key):
     """Tokens issued to a device refresh only with that device's key while
-    the device is confirmed and not forgotten."""
+    the device is not forgotten. The key of NewDeviceMetadata serves
+    whether or not ConfirmDevice followed (developer guide, refresh tokens:
+    the device key must be sent whether the sign-in presented one or
+    received a new one); without it real Cognito answers
+    NotAuthorizedException "Invalid Refresh Token." (the text SDK users
+    report from pools with device tracking)."""
     bound = grant.get("device")
     if bound is None:
         return True
     if key != bound:
         return False
-    dev = of_user(st, pool, user, bound)
-    return dev is not None and dev.confirmed
+    return of_user(st, pool, user, bound) is not None
 
 
 def forget(st, dev):

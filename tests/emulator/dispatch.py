@@ -74,7 +74,8 @@ OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS,
                            **reply_style.CONTROL_OPERATIONS,
                            **multiregion.CONTROL_OPERATIONS,
                            **journal.CONTROL_OPERATIONS,
-                           SetIdentityPoolRoles=identity.set_identity_pool_roles)
+                           SetIdentityPoolRoles=identity.set_identity_pool_roles,
+                           RefreshRequests=refresh.refresh_requests)
 
 
 def resolve(target):

@@ -67,7 +67,7 @@ ERRORS = {
         "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
         "TooManyRequestsException", "UserNotFoundException", "UnexpectedLambdaException",
         "UserLambdaValidationException", "InvalidLambdaResponseException", "ForbiddenException",
-        "RefreshTokenReuseException", "InternalErrorException"),
+        "RefreshTokenReuseException", "OperationNotEnabledException", "InternalErrorException"),
     "ConfirmDevice": (
         "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
         "InvalidPasswordException", "InvalidLambdaResponseException", "UsernameExistsException",

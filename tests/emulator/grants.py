@@ -35,10 +35,12 @@ def preferred_role(groups, roles):
 
 
 def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=None,
-                 device=None):
+                 device=None, refresh_expires=None):
     """AuthenticationResult for a finished sign-in (or a refresh: then
     `origin` is the refresh token's origin_jti, as Cognito keeps it).
-    `device` is the device key the tokens are bound to (refresh then needs it)."""
+    `device` is the device key the tokens are bound to (refresh then needs it).
+    `refresh_expires`: when a rotated refresh token runs out (the one it
+    replaces would have then; developer guide, refresh token rotation)."""
     now = int(st.now())
     origin = origin or str(uuid.uuid4())
     event = str(uuid.uuid4())
@@ -87,7 +89,8 @@ def issue_tokens(st, pool, client, user, auth_time, with_refresh=True, origin=No
         st.refresh[refresh] = {"pool": pool.id, "client": client.id, "username": user.username,
                                "sub": user.sub, "auth_time": auth_time, "origin": origin,
                                "revoked": False, "device": device,
-                               "expires": st.now() + st.opt("RefreshTokenTtlSeconds")}
+                               "expires": refresh_expires if refresh_expires is not None
+                               else st.now() + st.opt("RefreshTokenTtlSeconds")}
         result["RefreshToken"] = refresh
     st.issued_tokens.append(dict(result))
     return {"AuthenticationResult": result, "ChallengeParameters": {}}

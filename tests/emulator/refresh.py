@@ -9,9 +9,14 @@ GetTokensFromRefreshToken, with device binding and refresh-token rotation.
   REFRESH_TOKEN_AUTH (AWS: rotation needs that flow turned off in the
   client); GetTokensFromRefreshToken then returns a new refresh token and
   the one it replaced stops working RetryGracePeriodSeconds later
-  (RefreshTokenReuseException)."""
+  (RefreshTokenReuseException). The new token runs out when the one it
+  replaced would have.
+- Every refresh request is logged (EmulatorControl.RefreshRequests): the
+  call, and whether it named a device key, a client secret and
+  ClientMetadata, so tests can see what a client sent."""
 
 import hmac
+import json
 
 import devices
 import userpool
@@ -46,8 +51,35 @@ def _check(st, pool, grant, user, device_key):
         raise not_authorized(INVALID)
 
 
+def log_request(st, op, client_id, device_key, secret, metadata):
+    st.refresh_log.append({"Operation": op, "ClientId": client_id,
+                           "DeviceKey": device_key, "ClientSecretSent": bool(secret),
+                           "ClientMetadata": metadata})
+    del st.refresh_log[:-100]
+
+
+def log_unserved(st, op, raw):
+    """A GetTokensFromRefreshToken the server answered as unknown."""
+    if op != "GetTokensFromRefreshToken":
+        return
+    try:
+        body = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        body = None
+    body = body if isinstance(body, dict) else {}
+    with st.lock:
+        log_request(st, op, body.get("ClientId"), body.get("DeviceKey"),
+                    body.get("ClientSecret"), body.get("ClientMetadata"))
+
+
+def refresh_requests(st, body):
+    """Control: the refresh requests since the last Reset, oldest first."""
+    return {"Requests": [dict(r) for r in st.refresh_log]}
+
+
 def refresh_token_auth(st, pool, client, params):
-    """InitiateAuth with REFRESH_TOKEN_AUTH (or REFRESH_TOKEN)."""
+    """InitiateAuth with REFRESH_TOKEN_AUTH (or REFRESH_TOKEN); auth.py logs
+    the request before it checks the client allows the flow."""
     from auth import check_secret_hash, need      # auth imports this module
     token = need(params, "REFRESH_TOKEN")
     grant, user = _grant(st, pool, client, token)
@@ -61,6 +93,8 @@ def refresh_token_auth(st, pool, client, params):
 
 
 def get_tokens_from_refresh_token(st, body):
+    log_request(st, "GetTokensFromRefreshToken", body.get("ClientId"), body.get("DeviceKey"),
+         body.get("ClientSecret"), body.get("ClientMetadata"))
     token = require(body, "RefreshToken")
     client_id = require(body, "ClientId")
     client = userpool.find_client(st.pools, client_id)
@@ -84,7 +118,8 @@ def get_tokens_from_refresh_token(st, body):
     _check(st, pool, grant, user, device_key)
     rotate = client.rotation_enabled()
     out = issue_tokens(st, pool, client, user, grant["auth_time"], with_refresh=rotate,
-                       origin=grant.get("origin"), device=grant.get("device"))
+                       origin=grant.get("origin"), device=grant.get("device"),
+                       refresh_expires=grant["expires"])
     if rotate:
         grace = client.rotation_grace()
         first = st.now() + grace

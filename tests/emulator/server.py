@@ -9,6 +9,7 @@ import time
 import uuid
 
 import dispatch
+import refresh
 import fault_replies
 import journal
 import multiregion
@@ -152,6 +153,11 @@ class Handler(http.server.BaseHTTPRequestHandler):
             self._send_error(CognitoError("UnknownOperationException",
                                           "No operation at path %s; use POST /" % self.path, 404))
             return
+        if resolved is not None and not is_control and resolved[1] in st.unserved:
+            # A server without it (EmulatorControl.SetUnservedOperations);
+            # counted and logged as the call it is.
+            refresh.log_unserved(st, resolved[1], body)
+            resolved = None
         if resolved is None:
             self._send_error(CognitoError("UnknownOperationException",
                                           "Unknown operation %s" % (target or "(missing X-Amz-Target)")))

@@ -92,6 +92,8 @@ class State:
             self.device_groups = {}  # (pool id, username) -> device group key
             self.contexts = {}       # operation -> its last context (usercontext.py)
             self.reply_style = reply_style.from_fixture(self.fixture)
+            self.refresh_log = []    # refresh requests as sent (refresh.py)
+            self.unserved = set()    # operations answered as unknown (control_ops.py)
             self.keys.reset()
             self.faults.clear()
             self.stats.reset()

@@ -369,7 +369,7 @@ class DeviceRefreshTest(DeviceCase):
                          RefreshToken=refresh, ClientId=DEV_CLIENT,
                          message="Invalid Refresh Token.")
 
-    def test_refresh_of_a_forgotten_or_unconfirmed_device_fails(self):
+    def test_refresh_of_a_forgotten_device_fails(self):
         result, key, _, _, _ = self.remember()
         self.emu.idp("AdminForgetDevice", UserPoolId=DEV_POOL, Username=SMS_USER, DeviceKey=key)
         self.assertError("NotAuthorizedException", self.emu.idp, "InitiateAuth",
@@ -377,13 +377,33 @@ class DeviceRefreshTest(DeviceCase):
                          AuthParameters={"REFRESH_TOKEN": result["RefreshToken"],
                                          "DEVICE_KEY": key},
                          message="Invalid Refresh Token.")
+
+    def test_unconfirmed_device_refreshes_with_its_key_only(self):
+        # Issue 24: the key of NewDeviceMetadata serves without ConfirmDevice
+        # (the developer guide), and is needed: without it, refused.
         unconfirmed = self.first_login()
-        self.assertError("NotAuthorizedException", self.emu.idp, "InitiateAuth",
-                         AuthFlow="REFRESH_TOKEN_AUTH", ClientId=DEV_CLIENT,
-                         AuthParameters={"REFRESH_TOKEN": unconfirmed["RefreshToken"],
-                                         "DEVICE_KEY":
-                                             unconfirmed["NewDeviceMetadata"]["DeviceKey"]},
-                         message="Invalid Refresh Token.")
+        key = unconfirmed["NewDeviceMetadata"]["DeviceKey"]
+        for call in ("InitiateAuth", "GetTokensFromRefreshToken"):
+            bare = ({"AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": DEV_CLIENT,
+                     "AuthParameters": {"REFRESH_TOKEN": unconfirmed["RefreshToken"]}}
+                    if call == "InitiateAuth" else
+                    {"RefreshToken": unconfirmed["RefreshToken"], "ClientId": DEV_CLIENT})
+            self.assertError("NotAuthorizedException", self.emu.idp, call, **bare,
+                             message="Invalid Refresh Token.")
+        got = self.emu.idp("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", ClientId=DEV_CLIENT,
+                           AuthParameters={"REFRESH_TOKEN": unconfirmed["RefreshToken"],
+                                           "DEVICE_KEY": key})
+        self.assertIn("IdToken", got["AuthenticationResult"])
+        got = self.emu.idp("GetTokensFromRefreshToken", RefreshToken=unconfirmed["RefreshToken"],
+                           ClientId=DEV_CLIENT, DeviceKey=key,
+                           ClientMetadata={"host": "bastion"})
+        self.assertIn("IdToken", got["AuthenticationResult"])
+        log = self.emu.control("RefreshRequests")["Requests"]
+        self.assertEqual([(r["Operation"], r["DeviceKey"]) for r in log],
+                         [("REFRESH_TOKEN_AUTH", None), ("GetTokensFromRefreshToken", None),
+                          ("REFRESH_TOKEN_AUTH", key), ("GetTokensFromRefreshToken", key)])
+        self.assertEqual(log[-1]["ClientMetadata"], {"host": "bastion"})
+        self.assertFalse(log[-1]["ClientSecretSent"])
 
     def test_revoke_token_of_a_device_sign_in(self):
         result, key, group, dev_password, _ = self.remember()
@@ -435,6 +455,29 @@ class RotationTest(DeviceCase):
         newer = self.emu.idp("GetTokensFromRefreshToken", RefreshToken=new,
                              ClientId=ROTATION)["AuthenticationResult"]["RefreshToken"]
         self.assertNotEqual(newer, new)
+
+    def test_rotated_token_lives_as_long_as_the_one_it_replaced(self):
+        self.emu.control("SetOptions", RefreshTokenTtlSeconds=3600)
+        old = self.login()["RefreshToken"]
+        self.emu.control("AdvanceClock", Seconds=3000)
+        new = self.emu.idp("GetTokensFromRefreshToken", RefreshToken=old,
+                           ClientId=ROTATION)["AuthenticationResult"]["RefreshToken"]
+        self.emu.control("AdvanceClock", Seconds=500)
+        newer = self.emu.idp("GetTokensFromRefreshToken", RefreshToken=new,
+                             ClientId=ROTATION)["AuthenticationResult"]["RefreshToken"]
+        self.emu.control("AdvanceClock", Seconds=101)   # 3601 s after the sign-in
+        self.assertError("NotAuthorizedException", self.emu.idp,
+                         "GetTokensFromRefreshToken", RefreshToken=newer, ClientId=ROTATION,
+                         message="Refresh Token has expired")
+
+    def test_refused_refresh_token_auth_is_logged(self):
+        refresh = self.login()["RefreshToken"]
+        with self.assertRaises(Exception):
+            self.emu.idp("InitiateAuth", AuthFlow="REFRESH_TOKEN_AUTH", ClientId=ROTATION,
+                         AuthParameters={"REFRESH_TOKEN": refresh})
+        log = self.emu.control("RefreshRequests")["Requests"]
+        self.assertEqual([(r["Operation"], r["ClientId"]) for r in log],
+                         [("REFRESH_TOKEN_AUTH", ROTATION)])
 
     def test_zero_grace_retires_at_once(self):
         self.emu.control("SetRefreshTokenRotation", ClientId=ROTATION,
