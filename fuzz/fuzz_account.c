@@ -35,8 +35,8 @@ static enum pc_account_result check(struct canned *c) {
   if (pc_client_init(&cl, &cfg, canned_http(c)) != PC_OK)
     return res;
   cl.retries = 0;
-  res = pc_account_check(&cl, FIXTURE_USER, getuid(), FIXTURE_NOW, 1, &graced,
-                         &why);
+  res = pc_account_check(&cl, FIXTURE_USER, getuid(), FIXTURE_NOW, NULL, 1,
+                         &graced, &why);
   pc_client_free(&cl);
   /* graced only for an admission; why always terminated. */
   if ((graced != 0 && graced != 1) || (graced && res != PC_ACCOUNT_OK) ||

@@ -84,7 +84,7 @@ static void run(const struct pc_config *cfg, int with_device, struct canned *c,
   cl.retries = 0;
   st = pc_login(&cl, &o, &p, &r);
   if (st == PC_OK) /* as auth does once the host admitted the user */
-    pc_login_remember_device(&cl, &o, &r);
+    pc_login_remember_device(&cl, &o, &p, &r);
   canned_check_login(st, &r, data, size);
   pc_login_result_free(&r);
   pc_client_free(&cl);

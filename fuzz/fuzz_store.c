@@ -36,7 +36,7 @@ static void check_handover(const struct pc_handover *h) {
       h->cfg.identity_pool_id == NULL)
     abort();
   doc = pc_handover_json(&h->cfg, h->identity_id, h->user_id, h->secret_hash,
-                         h->device_key, h->refresh_token);
+                         h->device_key, h->refresh_token, h->refresh_call);
   if (doc == NULL)
     return; /* out of memory */
   if (pc_handover_parse(doc, strlen(doc), &again, &e) != 0 ||
@@ -45,6 +45,7 @@ static void check_handover(const struct pc_handover *h) {
       !same(again.secret_hash, h->secret_hash) ||
       !same(again.device_key, h->device_key) ||
       !same(again.refresh_token, h->refresh_token) ||
+      !same(again.refresh_call, h->refresh_call) ||
       !same(again.cfg.region, h->cfg.region) ||
       !same(again.cfg.user_pool_id, h->cfg.user_pool_id) ||
       !same(again.cfg.client_id, h->cfg.client_id) ||

@@ -74,8 +74,9 @@ int pc_module_admit(struct pc_module *m, struct pc_client *cl, const char *user,
     pc_verdict_free(&v);
     return v.access == PC_ACCESS_NOMEM ? PAM_BUF_ERR : PAM_AUTH_ERR;
   }
-  if (m->has_local && pc_account_remember(&m->cfg, user, m->uid,
-                                          t->refresh_token, &v, now, &why) != 0)
+  if (m->has_local &&
+      pc_account_remember(&m->cfg, user, m->uid, t->refresh_token,
+                          t->device_key, &v, now, &why) != 0)
     pam_syslog(m->pamh, LOG_WARNING,
                "user=%s: cannot keep the account record (%s); key logins "
                "will not be admitted until it can be written",
@@ -113,6 +114,7 @@ static int unknown_user(struct pc_module *m, const char *user,
 }
 
 int pc_acct_mgmt(struct pc_module *m) {
+  struct pc_usercontext ctx = {NULL, NULL, NULL};
   struct pc_client cl;
   const char *user = NULL;
   enum pc_account_result res;
@@ -131,8 +133,12 @@ int pc_acct_mgmt(struct pc_module *m) {
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
   pc_error_clear(&why);
-  res = pc_account_check(&cl, user, m->uid, time(NULL), pc_user_can_signal(),
-                         &graced, &why);
+  /* Who renews, from where: for the pool's ClientMetadata. */
+  ctx.user = user;
+  (void)pam_get_item(m->pamh, PAM_SERVICE, (const void **)&ctx.service);
+  (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&ctx.rhost);
+  res = pc_account_check(&cl, user, m->uid, time(NULL), &ctx,
+                         pc_user_can_signal(), &graced, &why);
   pc_client_free(&cl);
   switch (res) {
   case PC_ACCOUNT_OK:

@@ -72,12 +72,14 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
 void pc_signin_remember_device(struct pc_module *m, struct pc_client *cl,
                                const char *user, struct pc_login_result *r) {
   struct pc_login_opts o;
+  struct pc_prompter p;
   char host[256] = "";
 
   memset(&o, 0, sizeof(o));
   device_opts(m, user, host, sizeof host, &o);
-  r->err.n_notes = 0; /* the login's own notes are logged already */
-  pc_login_remember_device(cl, &o, r);
+  pc_conv_prompter(m, &p); /* a pool where users opt in asks them */
+  r->err.n_notes = 0;      /* the login's own notes are logged already */
+  pc_login_remember_device(cl, &o, &p, r);
   log_device_notes(m, user, r);
 }
 

@@ -10,6 +10,7 @@
 #include "base/secret.h"
 #include "login/device.h"
 #include "store/user_files.h"
+#include "tokens/refresh_call.h"
 #include "tokens/tokens.h"
 
 static int same(const char *a, const char *b) {
@@ -36,11 +37,24 @@ static int load_handover(const struct pc_config *cfg, const char *user,
   return -1;
 }
 
-enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
-                                  const char *cognito_user,
-                                  const char *refresh_token,
-                                  struct pc_tokens *tokens,
-                                  struct pc_error *err) {
+/* One refresh with rq, the call that works for the client remembered. */
+static enum pc_status refresh(struct pc_client *cl, struct pc_refresh_req *rq,
+                              struct pc_tokens *tokens, struct pc_error *err) {
+  enum pc_refresh_call worked;
+  enum pc_status st = pc_refresh(cl, rq, tokens, &worked, err);
+
+  if (st == PC_OK && worked != rq->call) {
+    pc_refresh_call_save(cl->cfg, worked);
+    rq->call = worked;
+  }
+  return st;
+}
+
+enum pc_status
+pc_account_refresh(struct pc_client *cl, const char *user,
+                   const char *cognito_user, const char *refresh_token,
+                   const char *device_key, const struct pc_usercontext *ctx,
+                   struct pc_tokens *tokens, struct pc_error *err) {
   const struct pc_config *cfg = cl->cfg;
   struct pc_store s = PC_STORE_INIT;
   struct pc_handover h;
@@ -57,26 +71,39 @@ enum pc_status pc_account_refresh(struct pc_client *cl, const char *user,
       (hash = pc_secret_hash(cfg->client_secret, cognito_user,
                              cfg->client_id)) == NULL)
     return pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
-  if (pc_device_load(cfg->cache_dir, user, cfg->user_pool_id, &dev, NULL) != 0)
+  memset(&dev, 0, sizeof dev);
+  if (device_key == NULL &&
+      pc_device_load(cfg->cache_dir, user, cfg->user_pool_id, &dev, NULL) != 0)
     memset(&dev, 0, sizeof dev);
-  rq = (struct pc_refresh_req){refresh_token, cognito_user, hash,
-                               cfg->client_secret, dev.key};
-  st = pc_refresh(cl, &rq, tokens, err);
+  rq = (struct pc_refresh_req){refresh_token,
+                               cognito_user,
+                               hash,
+                               cfg->client_secret,
+                               device_key ? device_key : dev.key,
+                               ctx,
+                               pc_refresh_call_load(cfg)};
+  st = refresh(cl, &rq, tokens, err);
   have_h = load_handover(cfg, user, &s, &h) == 0;
   if (st != PC_OK && pc_refresh_superseded(err) && have_h &&
       strcmp(h.refresh_token, refresh_token) != 0) {
     /* The helper rotated it: its copy is the newer one. */
     used = rq.refresh_token = h.refresh_token;
-    st = pc_refresh(cl, &rq, tokens, err);
+    st = refresh(cl, &rq, tokens, err);
   }
-  if (st == PC_OK && tokens->refresh_token != NULL && have_h) {
-    /* Rotated here: the helper's copy must follow, written from the
-     * configuration as at login (not from the file's settings). */
-    if (pc_store_save_handover(&s, cfg, h.identity_id, cognito_user, hash,
-                               dev.key, tokens->refresh_token, &e) != 0)
+  if (st == PC_OK &&
+      (tokens->refresh_token != NULL || tokens->device_key != NULL) && have_h) {
+    /* Rotated here (or a new device named): the helper's copy must follow,
+     * written from the configuration as at login (not from the file's
+     * settings). */
+    if (pc_store_save_handover(
+            &s, cfg, h.identity_id, cognito_user, hash,
+            tokens->device_key ? tokens->device_key : rq.device_key,
+            tokens->refresh_token ? tokens->refresh_token : used,
+            pc_refresh_call_name(rq.call), &e) != 0)
       pc_error_clear(&e); /* the helper asks for a login then */
-  } else if (st == PC_OK && used != refresh_token &&
-             (tokens->refresh_token = pc_strdup(used)) == NULL) {
+  }
+  if (st == PC_OK && tokens->refresh_token == NULL && used != refresh_token &&
+      (tokens->refresh_token = pc_strdup(used)) == NULL) {
     pc_tokens_free(tokens);
     st = pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
   }

@@ -33,6 +33,7 @@ struct record {
   int expired; /* Cognito refused the refresh: final until a password login */
   char *cognito_user;
   char *refresh_token; /* secret */
+  char *device_key;    /* the device the refresh token is bound to */
   char **groups;
 };
 
@@ -41,6 +42,7 @@ static void record_free(void *rec) {
 
   free(r->cognito_user);
   pc_free_secret(&r->refresh_token);
+  free(r->device_key);
   pc_access_groups_free(r->groups);
   memset(r, 0, sizeof *r);
 }
@@ -63,6 +65,9 @@ static int record_json(const void *rec, struct pc_buf *b) {
       (pc_buf_append(b, ", \"refresh_token\": ", 19) ||
        pc_buf_append_json_str(b, r->refresh_token)))
     return -1;
+  if (r->device_key != NULL &&
+      pc_buf_append_json_member(b, "device_key", r->device_key))
+    return -1;
   if (pc_buf_append(b, ", \"groups\": ", 12) ||
       pc_buf_append_json_str_list(b, r->groups))
     return -1;
@@ -75,6 +80,7 @@ static int record_parse(json_object *doc, void *rec, long long *uid,
   struct record *r = rec;
   const char *cu = pc_json_str(doc, "cognito_user");
   const char *rt = pc_json_str(doc, "refresh_token");
+  const char *dk = pc_json_str(doc, "device_key");
 
   memset(r, 0, sizeof *r);
   if (pc_json_int(doc, "uid", &r->uid) != 0 ||
@@ -88,9 +94,11 @@ static int record_parse(json_object *doc, void *rec, long long *uid,
   *uid = r->uid;
   r->cognito_user = strdup(cu);
   r->refresh_token = rt && *rt ? strdup(rt) : NULL;
+  r->device_key = dk && *dk ? strdup(dk) : NULL;
   r->groups = pc_json_str_list(doc, "groups", PC_MAX_GROUPS);
   if (r->cognito_user == NULL || r->groups == NULL ||
-      (rt && *rt && r->refresh_token == NULL)) {
+      (rt && *rt && r->refresh_token == NULL) ||
+      (dk && *dk && r->device_key == NULL)) {
     record_free(r);
     pc_error_set(why, PC_ERR_PROTOCOL, "%s", "the account record is unusable");
     return -1;
@@ -110,6 +118,7 @@ static const struct pc_private_record RECORD = {
 enum pc_status pc_account_remember(const struct pc_config *cfg,
                                    const char *user, uid_t uid,
                                    const char *refresh_token,
+                                   const char *device_key,
                                    const struct pc_verdict *v, time_t now,
                                    struct pc_error *why) {
   struct record r;
@@ -120,6 +129,7 @@ enum pc_status pc_account_remember(const struct pc_config *cfg,
   r.admitted = v->access == PC_ACCESS_ALLOWED;
   r.cognito_user = v->cognito_user;
   r.refresh_token = (char *)(uintptr_t)refresh_token;
+  r.device_key = (char *)(uintptr_t)device_key;
   r.groups = v->groups;
   return pc_private_save_json(&RECORD, cfg->cache_dir, user, &r, why);
 }
@@ -221,6 +231,8 @@ static enum pc_account_result refused(const struct pc_config *cfg,
                err->type[0] ? err->type : pc_status_str(st),
                err->message[0] ? ": " : "", err->message);
   pc_free_secret(&r->refresh_token);
+  free(r->device_key);
+  r->device_key = NULL;
   r->admitted = 0;
   r->expired = 1;
   r->verified_at = (long long)now;
@@ -270,7 +282,8 @@ static enum pc_account_result decide(struct pc_client *cl, const char *user,
   if (pc_account_remember(cfg, user, uid,
                           t->refresh_token ? t->refresh_token
                                            : r->refresh_token,
-                          &v, now, &rec_err) != 0 &&
+                          t->device_key ? t->device_key : r->device_key, &v,
+                          now, &rec_err) != 0 &&
       res == PC_ACCOUNT_OK) {
     pc_error_set(why, PC_ERR_PROTOCOL, "cannot write the account record: %s",
                  rec_err.detail);
@@ -334,6 +347,7 @@ static enum pc_account_result synced(const struct pc_config *cfg,
 
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
                                         uid_t uid, time_t now,
+                                        const struct pc_usercontext *ctx,
                                         int user_can_signal, int *graced,
                                         struct pc_error *why) {
   const struct pc_config *cfg = cl->cfg;
@@ -372,9 +386,9 @@ enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
   } else if (r.refresh_token == NULL) {
     res = grace(cfg, user, &r, now, graced, why, "no refresh token kept");
   } else {
-    /* With this host's device key; a rotated token comes back in t. */
-    st =
-        pc_account_refresh(cl, user, r.cognito_user, r.refresh_token, &t, &err);
+    /* With the token's device key; a rotated token comes back in t. */
+    st = pc_account_refresh(cl, user, r.cognito_user, r.refresh_token,
+                            r.device_key, ctx, &t, &err);
     if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
         st == PC_ERR_USER_NOT_CONFIRMED || st == PC_ERR_PASSWORD_RESET)
       res = refused(cfg, user, &r, st, &err, now, why);

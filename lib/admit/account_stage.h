@@ -20,6 +20,7 @@
 #include "base/error.h"
 #include "admit/authorize.h"
 #include "net/api.h"
+#include "net/usercontext.h"
 
 enum pc_account_result {
   PC_ACCOUNT_OK,          /* admitted (now, or within account_grace) */
@@ -34,21 +35,25 @@ enum pc_account_result {
 };
 
 /* Keep the record after a verified, admitted login of user (local uid).
- * refresh_token may be NULL (nothing to refresh with later). PC_OK, or the
- * failure with why set (the login stands; only later key logins are
- * affected). */
+ * refresh_token may be NULL (nothing to refresh with later); device_key is
+ * the device it is bound to (tokens.h), kept with it for its refresh, or
+ * NULL. PC_OK, or the failure with why set (the login stands; only later
+ * key logins are affected). */
 enum pc_status pc_account_remember(const struct pc_config *cfg,
                                    const char *user, uid_t uid,
                                    const char *refresh_token,
+                                   const char *device_key,
                                    const struct pc_verdict *v, time_t now,
                                    struct pc_error *why);
 
-/* Decide for user (local uid) at now, refreshing through cl. why says what
- * decided (for syslog); *graced is set when a remembered decision was used
- * because Cognito is unavailable (lib/net/unavail.h; user_can_signal from
- * pc_user_can_signal()). */
+/* Decide for user (local uid) at now, refreshing through cl (ctx: the
+ * PAM service and remote host for ClientMetadata; may be NULL). why says
+ * what decided (for syslog); *graced is set when a remembered decision was
+ * used because Cognito is unavailable (lib/net/unavail.h; user_can_signal
+ * from pc_user_can_signal()). */
 enum pc_account_result pc_account_check(struct pc_client *cl, const char *user,
                                         uid_t uid, time_t now,
+                                        const struct pc_usercontext *ctx,
                                         int user_can_signal, int *graced,
                                         struct pc_error *why);
 

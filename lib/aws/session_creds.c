@@ -10,8 +10,8 @@
 #include "aws/session_creds.h"
 #include "base/codec.h"
 #include "base/secret.h"
-#include "login/device.h"
 #include "tokens/jwt.h"
+#include "tokens/refresh_call.h"
 #include "tokens/tokens.h"
 
 /* Save the credentials and, when the login brought a refresh token, the
@@ -22,7 +22,6 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
                        const struct pc_tokens *t, const char *user_id,
                        struct pc_error *notes) {
   struct pc_error e;
-  struct pc_device dev;
   char *hash = NULL;
 
   if (pc_store_save_creds(s, cr, &e) != 0) {
@@ -35,20 +34,18 @@ static void save_login(struct pc_store *s, const struct pc_config *cfg,
       (hash = pc_secret_hash(cfg->client_secret, user_id, cfg->client_id)) ==
           NULL)
     return;
-  /* Tokens of a remembered device refresh only with its key: the key alone
-   * (never the device's secret) goes to the helper. */
-  if (pc_device_load(cfg->cache_dir, s->name, cfg->user_pool_id, &dev, NULL) !=
-      0)
-    memset(&dev, 0, sizeof dev);
-  if (pc_store_save_handover(s, cfg, identity_id, user_id, hash, dev.key,
-                             t->refresh_token, &e) != 0) {
+  /* Tokens bound to a device refresh only with its key: the key alone
+   * (never a device's secret) goes to the helper, with the refresh call
+   * root knows works for the client. */
+  if (pc_store_save_handover(
+          s, cfg, identity_id, user_id, hash, t->device_key, t->refresh_token,
+          pc_refresh_call_name(pc_refresh_call_load(cfg)), &e) != 0) {
     pc_error_note(notes, PC_ERR_CONFIG,
                   "refresh data not cached (the helper cannot renew "
                   "credentials): %s",
                   e.detail);
   }
   pc_free_secret(&hash);
-  pc_device_free(&dev);
 }
 
 enum pc_status pc_credentials_after_login(
@@ -84,29 +81,48 @@ static int failed(struct pc_error *err, const char *what) {
   return -1;
 }
 
+/* The refresh request for hand-over h: the call it names first (the
+ * default when it names none, or one this build does not know). */
+static struct pc_refresh_req handover_req(const struct pc_handover *h) {
+  struct pc_refresh_req rq = {
+      h->refresh_token, h->user_id, h->secret_hash,       NULL,
+      h->device_key,    NULL,       PC_REFRESH_GET_TOKENS};
+
+  if (pc_refresh_call_parse(h->refresh_call, &rq.call) != 0)
+    rq.call = PC_REFRESH_GET_TOKENS;
+  return rq;
+}
+
 /* The refresh; when another renewal rotated the token meanwhile, once more
- * with the newer one it stored (h then holds that hand-over). */
+ * with the newer one it stored (h then holds that hand-over). *learned is
+ * set when the call that worked is not the one h names. */
 static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
                                    struct pc_store *s, struct pc_tokens *t,
-                                   struct pc_error *err) {
-  struct pc_refresh_req rq = {h->refresh_token, h->user_id, h->secret_hash,
-                              NULL, h->device_key};
+                                   int *learned, struct pc_error *err) {
+  struct pc_refresh_req rq = handover_req(h);
   struct pc_handover newer;
   struct pc_error e;
-  enum pc_status st = pc_refresh(cl, &rq, t, err);
+  enum pc_refresh_call worked;
+  enum pc_status st = pc_refresh(cl, &rq, t, &worked, err);
 
   if (st == PC_OK || !pc_refresh_superseded(err) ||
       pc_store_load_handover(s, &newer, &e) != 0)
-    return st;
+    goto out;
   if (strcmp(newer.refresh_token, h->refresh_token) == 0) {
     pc_handover_free(&newer);
-    return st;
+    goto out;
   }
   pc_handover_free(h);
   *h = newer;
-  rq = (struct pc_refresh_req){h->refresh_token, h->user_id, h->secret_hash,
-                               NULL, h->device_key};
-  return pc_refresh(cl, &rq, t, err);
+  rq = handover_req(h);
+  st = pc_refresh(cl, &rq, t, &worked, err);
+out:
+  *learned = st == PC_OK && worked != rq.call;
+  if (*learned) {
+    free(h->refresh_call);
+    h->refresh_call = pc_strdup(pc_refresh_call_name(worked));
+  }
+  return st;
 }
 
 static enum pc_status exchange(struct pc_handover *h, struct pc_store *s,
@@ -115,14 +131,14 @@ static enum pc_status exchange(struct pc_handover *h, struct pc_store *s,
   struct pc_tokens t = {0};
   struct pc_error e;
   enum pc_status st;
-  int rc = -1;
+  int rc = -1, learned = 0;
 
   st = pc_client_init(&cl, &h->cfg, NULL);
   if (st != PC_OK) {
     return pc_error_set(err, st, "cannot set up the HTTP client: %s",
                         pc_status_str(st));
   }
-  st = renew_tokens(&cl, h, s, &t, err);
+  st = renew_tokens(&cl, h, s, &t, &learned, err);
   if (st == PC_ERR_AUTH || st == PC_ERR_USER_UNKNOWN ||
       st == PC_ERR_PASSWORD_RESET || st == PC_ERR_USER_NOT_CONFIRMED ||
       pc_refresh_superseded(err))
@@ -144,11 +160,17 @@ static enum pc_status exchange(struct pc_handover *h, struct pc_store *s,
   if (rc == 0 && pc_store_save_creds(s, cr, &e) != 0) {
     pc_error_note(err, PC_ERR_CONFIG, "credentials not cached: %s", e.detail);
   }
-  /* A pool with refresh-token rotation sends a new one: keep it. */
-  if (rc == 0 && t.refresh_token != NULL &&
-      pc_store_save_handover(s, &h->cfg, h->identity_id, h->user_id,
-                             h->secret_hash, h->device_key, t.refresh_token,
-                             &e) != 0) {
+  /* A client with refresh-token rotation sends a new token, Cognito may
+   * name a new device, and a refused call gave way to the other: keep what
+   * changed once the refresh worked, whatever the identity pool said (the
+   * old token stops working after the rotation's grace period). */
+  if (t.access_token != NULL &&
+      (t.refresh_token != NULL || t.device_key != NULL || learned) &&
+      pc_store_save_handover(
+          s, &h->cfg, h->identity_id, h->user_id, h->secret_hash,
+          t.device_key ? t.device_key : h->device_key,
+          t.refresh_token ? t.refresh_token : h->refresh_token, h->refresh_call,
+          &e) != 0) {
     pc_error_note(err, PC_ERR_CONFIG, "new refresh token not cached: %s",
                   e.detail);
   }

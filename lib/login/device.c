@@ -12,6 +12,7 @@
 #include "base/json.h"
 #include "base/secret.h"
 #include "login/device.h"
+#include "login/login.h"
 #include "login/srp.h"
 #include "store/private_files.h"
 
@@ -204,9 +205,29 @@ static enum pc_status remember(struct pc_client *cl, const char *access_token,
   return st;
 }
 
+/* A pool where users opt in: ask whether to remember this computer. 1 for
+ * yes; no, an empty answer, or no way to ask (PAM_SILENT, a conversation
+ * that cannot take an answer: sshd's PasswordAuthentication) is 0. */
+static int person_says_remember(const struct pc_prompter *p) {
+  char *answer = NULL;
+  int yes;
+
+  if (p == NULL || p->ask == NULL || p->quiet ||
+      p->ask(p->ctx, PC_PROMPT_VISIBLE, "Remember this computer? [y/N] ",
+             &answer) != 0 ||
+      answer == NULL)
+    return 0;
+  yes = strcmp(answer, "y") == 0 || strcmp(answer, "Y") == 0 ||
+        strcmp(answer, "yes") == 0 || strcmp(answer, "Yes") == 0 ||
+        strcmp(answer, "YES") == 0;
+  pc_free_secret(&answer);
+  return yes;
+}
+
 enum pc_status pc_device_confirm(struct pc_client *cl, const char *access_token,
                                  const char *key, const char *group_key,
                                  const char *username, const char *name,
+                                 const struct pc_prompter *p,
                                  struct pc_device *d, struct pc_error *err) {
   enum pc_status st = PC_ERR_NOMEM;
   int ask_user = 0;
@@ -220,7 +241,7 @@ enum pc_status pc_device_confirm(struct pc_client *cl, const char *access_token,
     return pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
   }
   st = confirm(cl, access_token, d, name, &ask_user, err);
-  if (st == PC_OK && ask_user)
+  if (st == PC_OK && ask_user && person_says_remember(p))
     st = remember(cl, access_token, key, err);
   if (st != PC_OK)
     pc_device_free(d);

@@ -4,7 +4,8 @@
  * private area (<cache_dir>/.private/<user>/device.json): its holder can
  * skip the user's second factor, so the user never reads it. Registering a
  * device is ConfirmDevice with a verifier of a fresh random password
- * (lib/login/srp.c), then UpdateDeviceStatus when the pool lets users opt in.
+ * (lib/login/srp.c), then UpdateDeviceStatus when the pool lets users opt in
+ * and the person says yes.
  */
 #ifndef PAM_COGNITO_DEVICE_H
 #define PAM_COGNITO_DEVICE_H
@@ -47,12 +48,17 @@ int pc_device_parse(const char *json, size_t len, struct pc_device *d)
 
 /* Register the device a login announced (NewDeviceMetadata key and group
  * key) for username with the login's access token: a fresh secret,
- * ConfirmDevice named name, UpdateDeviceStatus "remembered" when Cognito
- * answers UserConfirmationNecessary. On PC_OK d holds the record (pool_id
- * left for the caller). */
+ * ConfirmDevice named name. When Cognito answers UserConfirmationNecessary
+ * (a pool where users opt in) the person is asked through p whether to
+ * remember this computer; yes is UpdateDeviceStatus "remembered", anything
+ * else (no answer, a conversation that cannot answer, p NULL or quiet)
+ * leaves the device confirmed and not remembered. On PC_OK d holds the
+ * record (pool_id left for the caller). */
+struct pc_prompter;
 enum pc_status pc_device_confirm(struct pc_client *cl, const char *access_token,
                                  const char *key, const char *group_key,
                                  const char *username, const char *name,
+                                 const struct pc_prompter *p,
                                  struct pc_device *d, struct pc_error *err)
     __attribute__((warn_unused_result));
 

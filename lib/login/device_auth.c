@@ -145,6 +145,7 @@ static void keep_new(struct login *l, json_object *meta) {
 
 void pc_login_remember_device(struct pc_client *cl,
                               const struct pc_login_opts *o,
+                              const struct pc_prompter *p,
                               struct pc_login_result *r) {
   const struct pc_new_device *n = &r->new_device;
   struct pc_device d;
@@ -155,7 +156,7 @@ void pc_login_remember_device(struct pc_client *cl,
       !o->device_user)
     return;
   if (pc_device_confirm(cl, r->tokens.access_token, n->key, n->group_key,
-                        n->user_id, o->device_name, &d, &err) != PC_OK) {
+                        n->user_id, o->device_name, p, &d, &err) != PC_OK) {
     note(&r->err, "cannot remember this host as a device: %s",
          pc_error_text(&err, text, sizeof text));
     return;
@@ -177,6 +178,11 @@ void pc_login_device_end(struct login *l, enum pc_status st) {
     l->r->mfa_used |= l->dev->mfa;
     l->r->device_proved = 1;
   }
+  /* The tokens are bound to the device the login presented, unless Cognito
+   * named a new one (NewDeviceMetadata, already in tokens.device_key). */
+  if (st == PC_OK && l->dev != NULL && l->r->tokens.device_key == NULL &&
+      (l->r->tokens.device_key = strdup(l->dev->key)) == NULL)
+    note(&l->notes, "%s", "device key not kept for refresh: no memory");
   if (st == PC_OK && meta != NULL && l->o->device_dir != NULL &&
       l->o->device_user != NULL)
     keep_new(l, meta);

@@ -75,10 +75,14 @@ enum pc_status pc_login(struct pc_client *cl, const struct pc_login_opts *o,
 /* Make this host the remembered device Cognito announced in r (ConfirmDevice
  * and the record under o->device_dir). Called only after the host has
  * admitted the user: a login refused by the access rules leaves no device
- * in the pool and no device secret on the host. Problems go to r->err's
- * notes; the login stands either way. */
+ * in the pool and no device secret on the host. In a pool where users opt
+ * in (ConfirmDevice answers UserConfirmationNecessary) the person is asked
+ * through p (NULL, quiet, or a conversation that cannot answer: the device
+ * stays not remembered). Problems go to r->err's notes; the login stands
+ * either way. */
 void pc_login_remember_device(struct pc_client *cl,
                               const struct pc_login_opts *o,
+                              const struct pc_prompter *p,
                               struct pc_login_result *r);
 
 #endif

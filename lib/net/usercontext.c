@@ -107,3 +107,10 @@ json_object *pc_usercontext_add(json_object *req, const struct pc_config *cfg,
     bad = add_metadata(req, cfg->client_metadata, ctx);
   return pc_json_keep(req, bad);
 }
+
+json_object *pc_usercontext_metadata(json_object *req,
+                                     const struct pc_config *cfg,
+                                     const struct pc_usercontext *ctx) {
+  return pc_json_keep(req, req == NULL ||
+                               add_metadata(req, cfg->client_metadata, ctx));
+}

@@ -29,4 +29,10 @@ struct pc_usercontext {
 json_object *pc_usercontext_add(json_object *req, const struct pc_config *cfg,
                                 const struct pc_usercontext *ctx);
 
+/* ClientMetadata alone, for calls that take no UserContextData
+ * (GetTokensFromRefreshToken); returns as pc_usercontext_add. */
+json_object *pc_usercontext_metadata(json_object *req,
+                                     const struct pc_config *cfg,
+                                     const struct pc_usercontext *ctx);
+
 #endif

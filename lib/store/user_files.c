@@ -195,14 +195,13 @@ enum pc_status pc_store_save_identity(struct pc_store *s, const char *pool_id,
 
 /* ---- refresh.json ---- */
 
-enum pc_status
-pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
-                       const char *identity_id, const char *user_id,
-                       const char *secret_hash, const char *device_key,
-                       const char *refresh_token, struct pc_error *e) {
+enum pc_status pc_store_save_handover(
+    struct pc_store *s, const struct pc_config *cfg, const char *identity_id,
+    const char *user_id, const char *secret_hash, const char *device_key,
+    const char *refresh_token, const char *refresh_call, struct pc_error *e) {
   return write_file(s, HANDOVER,
                     pc_handover_json(cfg, identity_id, user_id, secret_hash,
-                                     device_key, refresh_token),
+                                     device_key, refresh_token, refresh_call),
                     e);
 }
 
@@ -264,7 +263,8 @@ static const char *cfg_value(const struct pc_config *cfg, size_t i) {
 
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
                        const char *user_id, const char *secret_hash,
-                       const char *device_key, const char *refresh_token) {
+                       const char *device_key, const char *refresh_token,
+                       const char *refresh_call) {
   struct pc_buf b;
   char timeout[24];
   size_t i;
@@ -287,6 +287,8 @@ char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
         (device_key != NULL &&
          pc_buf_append_json_member(&b, "device_key", device_key)) ||
         pc_buf_append_json_member(&b, "refresh_token", refresh_token) ||
+        (refresh_call != NULL &&
+         pc_buf_append_json_member(&b, "refresh_call", refresh_call)) ||
         pc_buf_appendf(&b, "}\n");
   if (bad) {
     pc_buf_free(&b);
@@ -302,6 +304,7 @@ void pc_handover_free(struct pc_handover *h) {
   pc_free_secret(&h->secret_hash);
   free(h->device_key);
   pc_free_secret(&h->refresh_token);
+  free(h->refresh_call);
   memset(h, 0, sizeof *h);
 }
 
@@ -360,7 +363,9 @@ enum pc_status pc_handover_parse(const char *json, size_t len,
       (pc_json_str(o, "secret_hash") != NULL &&
        take(o, "secret_hash", &out->secret_hash)) ||
       (pc_json_str(o, "device_key") != NULL &&
-       take(o, "device_key", &out->device_key))) {
+       take(o, "device_key", &out->device_key)) ||
+      (pc_json_str(o, "refresh_call") != NULL &&
+       take(o, "refresh_call", &out->refresh_call))) {
     (void)pc_error_set(e, PC_ERR_PROTOCOL, "%s", "incomplete refresh document");
     goto done;
   }

@@ -10,8 +10,10 @@
  *   identity_id       {IdentityPoolId, IdentityId}: skips GetId next time.
  *   refresh.json      the hand-over to the helper: pool settings (never the
  *                     client secret), identity id, user name, SECRET_HASH,
- *                     this host's device key (never the device password)
- *                     and refresh token. Removed at logout.
+ *                     the key of the device the token is bound to (never
+ *                     a device password), the refresh token and the
+ *                     refresh call that works for the client. Removed at
+ *                     logout.
  * The root-only area <cache_dir>/.private/<user>/ is opened on first use of
  * a file kept there (none yet). */
 #ifndef PAM_COGNITO_USER_FILES_H
@@ -87,17 +89,20 @@ struct pc_handover {
   char *identity_id;
   char *user_id;       /* user name for SECRET_HASH */
   char *secret_hash;   /* secret; NULL for a client without a secret */
-  char *device_key;    /* this host's device (refresh needs it), or NULL */
+  char *device_key;    /* the token's device (refresh needs it), or NULL */
   char *refresh_token; /* secret */
+  char *refresh_call;  /* the refresh call that worked (tokens.h's names),
+                          or NULL */
 };
 
-/* Write refresh.json. PC_OK, or the failure (e set). */
+/* Write refresh.json (refresh_call may be NULL). PC_OK, or the failure (e set).
+ */
 enum pc_status
 pc_store_save_handover(struct pc_store *s, const struct pc_config *cfg,
                        const char *identity_id, const char *user_id,
                        const char *secret_hash, const char *device_key,
-                       const char *refresh_token, struct pc_error *e)
-    __attribute__((warn_unused_result));
+                       const char *refresh_token, const char *refresh_call,
+                       struct pc_error *e) __attribute__((warn_unused_result));
 /* Read refresh.json into h: PC_OK, PC_ABSENT absent or empty, PC_ERR_CONFIG
  * refused or PC_ERR_PROTOCOL unusable (e says which file and why; h
  * released). */
@@ -117,7 +122,8 @@ enum pc_status pc_store_forget_session(struct pc_store *s, struct pc_error *e)
  * or PC_ERR_PROTOCOL with e set and out released). */
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
                        const char *user_id, const char *secret_hash,
-                       const char *device_key, const char *refresh_token);
+                       const char *device_key, const char *refresh_token,
+                       const char *refresh_call);
 enum pc_status pc_handover_parse(const char *json, size_t len,
                                  struct pc_handover *out, struct pc_error *e)
     __attribute__((warn_unused_result));

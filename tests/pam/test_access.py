@@ -327,11 +327,11 @@ class AccessTest(CacheTest):
     def test_account_with_cognito_down_inside_and_beyond_grace(self):
         s = self.stack()
         self.assertEqual(self.login(s).code, "PAM_SUCCESS")
-        self.emu.control("SetFault", Operation="InitiateAuth", Kind="http500", Count=10)
+        self.emu.control("SetFault", Operation="GetTokensFromRefreshToken", Kind="http500", Count=10)
         r = self.account(s)
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertTrue(self.refused_by(r, "admitted by the decision verified"), r.syslog)
-        self.emu.control("SetFault", Operation="InitiateAuth", Kind="http500", Count=10)
+        self.emu.control("SetFault", Operation="GetTokensFromRefreshToken", Kind="http500", Count=10)
         s0 = self.stack(account_grace=0)
         r = self.account(s0)
         self.assertEqual(r.code, "PAM_PERM_DENIED", r)
@@ -340,7 +340,7 @@ class AccessTest(CacheTest):
     def test_account_grace_applies_todays_rules(self):
         s = self.stack()
         self.assertEqual(self.login(s).code, "PAM_SUCCESS")
-        self.emu.control("SetFault", Operation="InitiateAuth", Kind="http500", Count=10)
+        self.emu.control("SetFault", Operation="GetTokensFromRefreshToken", Kind="http500", Count=10)
         r = self.account(self.stack(allowed_groups=["ops"]))
         self.assertEqual(r.code, "PAM_PERM_DENIED", r)
 

@@ -163,7 +163,7 @@ ROWS = [
      _basic_credentials),
     ("STS AssumeRoleWithWebIdentity (basic flow)", "AssumeRoleWithWebIdentity", None,
      _basic_prepare, _basic_credentials),
-    ("refresh (credential helper)", "InitiateAuth", "REFRESH_TOKEN_AUTH", _helper_prepare,
+    ("refresh (credential helper)", "GetTokensFromRefreshToken", None, _helper_prepare,
      _helper),
     ("USER_AUTH: InitiateAuth (password)", "InitiateAuth", "USER_AUTH", None,
      _choice("alice", lambda t: ["Alice-Choice1!"])),
@@ -176,7 +176,7 @@ ROWS = [
     ("USER_AUTH: SMS_OTP first-factor answer", "RespondToAuthChallenge", "SMS_OTP", None,
      _choice("alice", lambda t: ["", "2", t.code("alice", CHOICE_POOL)])),
     ("JWKS fetch", "GetJWKS", None, None, _auth("alice", lambda t: ["Alice-Passw0rd!"])),
-    ("account-stage refresh", "InitiateAuth", "REFRESH_TOKEN_AUTH", _account_prepare,
+    ("account-stage refresh", "GetTokensFromRefreshToken", None, _account_prepare,
      _account),
 ]
 
@@ -419,7 +419,8 @@ def render():
         "  (without it the login succeeds with no `AWS_*`, as",
         "  `tests/pam/test_credentials.py` shows); the helper row is",
         "  `pam_cognito-credentials` renewing expired credentials",
-        "  (`REFRESH_TOKEN_AUTH`); the account row is the account stage alone in",
+        "  (`GetTokensFromRefreshToken`, the call tried first); the account row is",
+        "  the account stage alone in",
         "  a new process with `account_grace = 0` (within the grace the last",
         "  verified decision stands, by design: `tests/pam/test_access.py`).",
         "  Only an outage no user can fake reaches the grace (Cognito's 5xx, a",

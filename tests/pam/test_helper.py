@@ -91,7 +91,9 @@ class HelperTest(CacheTest):
         self.assertNotEqual(new["AccessKeyId"], old["AccessKeyId"])
         self.assert_doc(doc, new)
         ops = self.emu.control("Stats")["ByOperation"]
-        self.assertEqual(ops, {"InitiateAuth": 1, "GetCredentialsForIdentity": 1})
+        # one refresh call: GetTokensFromRefreshToken (issue 24: no longer
+        # REFRESH_TOKEN_AUTH first), then the credentials
+        self.assertEqual(ops, {"GetTokensFromRefreshToken": 1, "GetCredentialsForIdentity": 1})
         with open(self.creds_file()) as f:
             self.assertEqual(json.load(f), doc)
         st = os.stat(self.creds_file())

@@ -113,15 +113,68 @@ class DeviceTest(CacheTest):
         r = self.login(s, code=False)
         self.assertEqual(r.prompts, ["Password: "])
 
-    def test_opt_in_pool_marks_the_device_remembered(self):
+    # ---- a pool where users opt in (issue 24 item 2): the person is asked ----
+
+    ASK = "Remember this computer? [y/N] "
+
+    def opt_in(self):
         self.emu.control("SetDeviceConfiguration", UserPoolId=DEV_POOL, DeviceConfiguration={
             "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True})
+
+    def test_opt_in_pool_asks_and_yes_remembers(self):
+        # Before issue 24 the device was marked remembered without asking.
+        self.opt_in()
         s = self.stack()
-        self.login(s)
+        r = s.run("devsms", [PASSWORDS["devsms"], self.code(), "y"], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assertEqual(r.prompts, ["Password: ", "SMS code: ", self.ASK])
+        self.assertEqual(r.prompt_styles[-1], ("echo_on", self.ASK))
         devs = self.devices()
         self.assertTrue(devs[0]["Confirmed"] and devs[0]["Remembered"], devs)
+        self.assertEqual(self.calls("UpdateDeviceStatus"), 1)
         r = self.login(s, code=False)
         self.assertEqual(r.prompts, ["Password: "])
+
+    def test_opt_in_pool_no_leaves_it_not_remembered(self):
+        self.opt_in()
+        s = self.stack()
+        r = s.run("devsms", [PASSWORDS["devsms"], self.code(), "n"], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assertEqual(r.prompts, ["Password: ", "SMS code: ", self.ASK])
+        devs = self.devices()
+        self.assertTrue(devs[0]["Confirmed"] and not devs[0]["Remembered"], devs)
+        self.assertEqual(self.calls("UpdateDeviceStatus"), 0)
+        # the code is asked again, the question is not (this device was asked)
+        r = self.login(s)
+        self.assertEqual(r.prompts, ["Password: ", "SMS code: "])
+        # and the tokens of the device still renew
+        self.expire()
+        self.assert_renews()
+
+    def test_opt_in_pool_empty_answer_is_no(self):
+        self.opt_in()
+        s = self.stack()
+        r = s.run("devsms", [PASSWORDS["devsms"], self.code(), ""], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assertFalse(self.devices()[0]["Remembered"])
+
+    def test_opt_in_pool_conversation_that_cannot_answer_does_not_remember(self):
+        self.opt_in()
+        s = self.stack()
+        # the conversation has no answer for the question (pam-run's answers
+        # run out; sshd with PasswordAuthentication fails echo-on prompts)
+        r = s.run("devsms", [PASSWORDS["devsms"], self.code()], stages=FULL)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assertFalse(self.devices()[0]["Remembered"])
+        self.assertEqual(self.calls("UpdateDeviceStatus"), 0)
+
+    def test_opt_in_pool_silent_asks_nothing(self):
+        self.opt_in()
+        s = self.stack()
+        r = s.run("devsms", [PASSWORDS["devsms"], self.code()], stages=FULL, silent=True)
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 3, r)
+        self.assertEqual(r.prompts, ["Password: ", "SMS code: "])
+        self.assertFalse(self.devices()[0]["Remembered"])
 
     def test_refused_login_leaves_no_device(self):
         # The password and the SMS code are right, but this host admits

@@ -234,7 +234,8 @@ class AccountAnswerTest(Base):
         return SuLikeRun(s, "alice", [], stages=("acct",), su_uid=su_uid).result()
 
     def refresh_fault(self, kind, **extra):
-        self.emu.control("SetFault", Operation="InitiateAuth", When="REFRESH_TOKEN_AUTH",
+        # The account stage's refresh call (GetTokensFromRefreshToken first).
+        self.emu.control("SetFault", Operation="GetTokensFromRefreshToken",
                          Kind=kind, Count=20, **extra)
 
     def assertDeniedWithReason(self, r, reason):

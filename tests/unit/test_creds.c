@@ -273,7 +273,7 @@ static void test_handover(void) {
   const char *bad;
 
   setup(ROLE, "the_client_secret");
-  doc = pc_handover_json(&cfg, IDENT, "al\"ice", "HASH=", NULL, "r\\t");
+  doc = pc_handover_json(&cfg, IDENT, "al\"ice", "HASH=", NULL, "r\\t", NULL);
   ok(doc != NULL && strstr(doc, "the_client_secret") == NULL,
      "hand-over never carries the client secret");
   ok(pc_handover_parse(doc, strlen(doc), &h, &e) == 0,

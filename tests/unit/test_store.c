@@ -172,7 +172,7 @@ static void test_handover(struct pc_store *s) {
     return;
   }
   ok(pc_store_save_handover(s, &cfg, IDENT, "alice", "HASH=", NULL, "rt-1",
-                            &e) == 0,
+                            NULL, &e) == 0,
      "hand-over saved: %s", e.detail);
   doc = slurp(path("base/nobody/refresh.json"));
   ok(strstr(doc, "rt-1") != NULL && strstr(doc, "TOPSECRET") == NULL,
