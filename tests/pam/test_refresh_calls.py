@@ -14,6 +14,7 @@ import subprocess
 import unittest
 
 from pamrun import BUILD, IDENTITY_POOL, CacheTest, Stack, base_config, ensure_user
+from sdkjudge import judge
 
 DEV_POOL = "us-east-1_DevAlways"
 DEV_CLIENT = "devicesclient000000000000001"
@@ -143,6 +144,18 @@ class RefreshCallTest(CacheTest):
                          ("GetTokensFromRefreshToken", key))
         self.assertEqual(last["ClientMetadata"], {"host": os.uname().nodename,
                                                   "via": "cognito-test"})
+        # the official AWS SDK v3's model takes the request as it was sent
+        judge(self, self.emu, "GetTokensFromRefreshToken")
+
+    def test_fallback_request_as_the_sdk_models_it(self):
+        s = self.stack(client_metadata={"host": "%h"})
+        self.no_gettokens()
+        self.login(s)
+        self.emu.control("Requests", Clear=True)
+        self.key_login(s)
+        verdict = judge(self, self.emu, "InitiateAuth")
+        self.assertEqual(verdict["Operations"]["InitiateAuth"], 1, verdict)
+        self.assertEqual(self.refreshes()[-1][0], "REFRESH_TOKEN_AUTH")
 
     # ---- 24.3: which call, and remembering it ----
 

@@ -119,7 +119,8 @@ class SdkRequestsTest(CacheTest):
             "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True})
         self.forget_requests()
         s = self.device_stack()
-        self.login(s, "devsms", ["DevSms-Passw0rd1!", self.code("devsms", DEV_POOL)],
+        # an opt-in pool asks the person (issue 24 item 2): "y"
+        self.login(s, "devsms", ["DevSms-Passw0rd1!", self.code("devsms", DEV_POOL), "y"],
                    stages=FULL)
         self.login(s, "devsms", ["DevSms-Passw0rd1!"], stages=FULL)
         self.emu.control("AdvanceClock", Seconds=4000)
@@ -127,7 +128,8 @@ class SdkRequestsTest(CacheTest):
                             "--min-validity", "43200"], capture_output=True, text=True, timeout=30)
         self.assertEqual(p.returncode, 0, p)
         self.judge("InitiateAuth", "RespondToAuthChallenge", "ConfirmDevice",
-                   "UpdateDeviceStatus", "GetId", "GetCredentialsForIdentity")
+                   "UpdateDeviceStatus", "GetId", "GetCredentialsForIdentity",
+                   "GetTokensFromRefreshToken")
 
     def test_renewal_under_rotation(self):
         s = self.device_stack(client_id=DEV_ROTATION)
