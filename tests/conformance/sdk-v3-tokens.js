@@ -72,6 +72,22 @@ async function renewalChecks() {
       idp.InvalidParameterException, 400);
   });
 
+  await check('GetTokensFromRefreshToken with rotation: the new token runs out when the one it replaced would have', async () => {
+    await control('SetOptions', { RefreshTokenTtlSeconds: 3600 });
+    try {
+      const first = expectTokens(await passwordLogin('alice', 'Alice-Passw0rd!', ROTATION_CLIENT));
+      await control('AdvanceClock', { Seconds: 3000 });
+      const next = expectTokens(await send(cip, getTokens({ RefreshToken: first.RefreshToken,
+        ClientId: ROTATION_CLIENT })));
+      await control('AdvanceClock', { Seconds: 601 });
+      const err = await sendError(cip, getTokens({ RefreshToken: next.RefreshToken,
+        ClientId: ROTATION_CLIENT }), idp.NotAuthorizedException, 400);
+      if (err.message !== 'Refresh Token has expired') throw new Error(err.message);
+    } finally {
+      await control('Reset', {});
+    }
+  });
+
   await check('RevokeToken: {} and the token is then revoked; a JWT is UnsupportedTokenTypeException', async () => {
     const first = expectTokens(await passwordLogin('alice', 'Alice-Passw0rd!'));
     await sendError(cip, new idp.RevokeTokenCommand({ Token: first.AccessToken,
@@ -163,6 +179,19 @@ async function smsDeviceLogin() {
 async function deviceChecks() {
   let device = null;
   let tokens = null;
+
+  await check('an unconfirmed device: NewDeviceMetadata\'s key renews without ConfirmDevice; without it NotAuthorizedException', async () => {
+    const t = await smsDeviceLogin();
+    const key = t.NewDeviceMetadata && t.NewDeviceMetadata.DeviceKey;
+    if (!key) throw new Error('no NewDeviceMetadata');
+    expectTokens(await send(cip, getTokens({ RefreshToken: t.RefreshToken, ClientId: DEV_CLIENT,
+      DeviceKey: key })), { refresh: false });
+    expectTokens(await send(cip, refreshAuth(t.RefreshToken, DEV_CLIENT, { DEVICE_KEY: key })),
+      { refresh: false });
+    const err = await sendError(cip, getTokens({ RefreshToken: t.RefreshToken,
+      ClientId: DEV_CLIENT }), idp.NotAuthorizedException, 400);
+    if (err.message !== 'Invalid Refresh Token.') throw new Error(err.message);
+  });
   await check('NewDeviceMetadata, ConfirmDevice (UserConfirmationNecessary), DeviceKeyExistsException', async () => {
     tokens = await smsDeviceLogin();
     const meta = tokens.NewDeviceMetadata;

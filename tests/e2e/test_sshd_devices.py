@@ -64,6 +64,25 @@ class SshdDevicesTest(SshdCase):
         self.assertEqual(r.exit_status, 0, r.transcript)
         self.assertIn("third-ok", r.output)
 
+    def test_opt_in_pool_asks_over_keyboard_interactive(self):
+        # Issue 24 item 2: a "User opt-in" pool asks the person; "y" remembers.
+        self.emu.control("SetDeviceConfiguration", UserPoolId=DEV_POOL, DeviceConfiguration={
+            "ChallengeRequiredOnNewDevice": True, "DeviceOnlyRememberedOnUserPrompt": True})
+        self.start()
+        steps = [(r"Password: ", "DevSms-Passw0rd1!"), (r"SMS code: ", self.code()),
+                 (r"Remember this computer\? \[y/N\] ", "y")]
+        r = self.sshd.login("devsms", steps, command="echo first-ok")
+        self.assertEqual(r.exit_status, 0, r.transcript)
+        self.assertIn("first-ok", r.output)
+        devs = self.emu.control("GetUserState", UserPoolId=DEV_POOL,
+                                Username="devsms")["Devices"]
+        self.assertTrue(devs[0]["Confirmed"] and devs[0]["Remembered"], devs)
+        r = self.sshd.login("devsms", [(r"Password: ", "DevSms-Passw0rd1!")],
+                            command="echo second-ok")
+        self.assertEqual(r.exit_status, 0, r.transcript)
+        self.assertNotIn("SMS code", r.terminal)
+        self.assertNotIn("Remember this computer", r.terminal)
+
     def test_revoke_on_logout_after_the_last_session(self):
         self.start(revoke_on_logout=True)
         steps = [(r"Password: ", "DevPlain-Passw0rd1!")]
