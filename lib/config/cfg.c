@@ -313,29 +313,31 @@ static const struct key_def *find_key(const char *name) {
 }
 
 int pc_config_init(struct pc_config *c) {
-  memset(c, 0, sizeof(*c));
-  c->auth_flow = PC_FLOW_SRP;
-  c->first_factors = PC_FACTOR_PASSWORD_SRP;
-  c->timeout = 10;
-  c->login_timeout = 30;
-  c->max_attempts = 3;
-  c->credentials_required = 0;
-  c->min_uid = 1000;
-  c->max_uid = LONG_MAX;
-  c->account_grace = 86400;
-  c->offline_failures = 5;
-  c->offline_lockout = 300;
-  c->remember_device = 1;
-  c->password_reset = 1;
-  c->mfa_setup = 1;
-  c->cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR);
-  c->login_claim = pc_strdup("cognito:username");
-  c->uid_min = 200000;
-  c->uid_max = 299999;
-  c->nss_dir = pc_strdup("/var/lib/extrausers");
-  c->home_base = pc_strdup("/home");
-  c->default_shell = pc_strdup("/bin/bash");
-  c->send_user_context = 1;
+  /* Every key not named here starts at zero: NULL, false, 0. */
+  *c = (struct pc_config){
+      .auth_flow = PC_FLOW_SRP,
+      .first_factors = PC_FACTOR_PASSWORD_SRP,
+      .timeout = 10,
+      .login_timeout = 30,
+      .max_attempts = 3,
+      .credentials_required = 0,
+      .min_uid = 1000,
+      .max_uid = LONG_MAX,
+      .account_grace = 86400,
+      .offline_failures = 5,
+      .offline_lockout = 300,
+      .remember_device = 1,
+      .password_reset = 1,
+      .mfa_setup = 1,
+      .cache_dir = pc_strdup(PC_DEFAULT_CACHE_DIR),
+      .login_claim = pc_strdup("cognito:username"),
+      .uid_min = 200000,
+      .uid_max = 299999,
+      .nss_dir = pc_strdup("/var/lib/extrausers"),
+      .home_base = pc_strdup("/home"),
+      .default_shell = pc_strdup("/bin/bash"),
+      .send_user_context = 1,
+  };
   return c->cache_dir == NULL || c->login_claim == NULL || c->nss_dir == NULL ||
                  c->home_base == NULL || c->default_shell == NULL
              ? -1

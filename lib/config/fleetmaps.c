@@ -7,6 +7,7 @@
 
 #include "base/error.h"
 #include "config/fleetmaps.h"
+#include "config/metadata.h"
 
 static const char *key_name(enum pc_fleet_map kind) {
   return kind == PC_FLEET_SUDO ? "sudo_rules" : "local_groups";
@@ -92,51 +93,15 @@ static enum pc_status check_entry(enum pc_fleet_map kind, const char *p,
   return PC_OK;
 }
 
-static void free_list(char **l) {
-  size_t i;
-
-  for (i = 0; l != NULL && l[i] != NULL; i++)
-    free(l[i]);
-  free(l);
+static enum pc_status entry_ok(const void *ctx, const char *line, size_t len,
+                               struct pc_error *err) {
+  return check_entry(*(const enum pc_fleet_map *)ctx, line, len, err);
 }
 
 enum pc_status pc_fleet_map_parse(enum pc_fleet_map kind, const char *text,
                                   char ***out, struct pc_error *err) {
-  char **l = calloc(PC_FLEET_MAX + 1, sizeof(*l));
-  const char *p, *nl;
-  size_t n = 0, len;
-
-  *out = NULL;
-  if (l == NULL) {
-    return pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory",
-                        key_name(kind));
-  }
-  for (p = text; *p != '\0'; p = *nl ? nl + 1 : nl) {
-    nl = strchr(p, '\n');
-    if (nl == NULL)
-      nl = p + strlen(p);
-    len = (size_t)(nl - p);
-    if (len == 0)
-      continue;
-    if (n >= PC_FLEET_MAX) {
-      pc_error_set(err, PC_ERR_CONFIG, "%s: more than %d entries",
-                   key_name(kind), PC_FLEET_MAX);
-      goto fail;
-    }
-    if (check_entry(kind, p, len, err) != PC_OK)
-      goto fail;
-    l[n] = strndup(p, len);
-    if (l[n] == NULL) {
-      pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", key_name(kind));
-      goto fail;
-    }
-    n++;
-  }
-  *out = l;
-  return PC_OK;
-fail:
-  free_list(l);
-  return PC_ERR_CONFIG;
+  return pc_config_lines(text, key_name(kind), PC_FLEET_MAX, entry_ok, &kind,
+                         out, err);
 }
 
 const char *pc_fleet_map_get(char *const *map, const char *group) {

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* client_metadata's text form checked and split; see metadata.h. */
+/* client_metadata's text form checked and split, and the line splitting
+ * every key of one entry a line shares; see metadata.h. */
 #include "config.h"
 
 #include <stdlib.h>
@@ -56,16 +57,28 @@ static int check_pair(const char *p, size_t len, struct pc_error *err) {
   return 0;
 }
 
+static enum pc_status pair_ok(const void *ctx, const char *line, size_t len,
+                              struct pc_error *err) {
+  (void)ctx;
+  return check_pair(line, len, err) == 0 ? PC_OK : PC_ERR_CONFIG;
+}
+
 enum pc_status pc_metadata_parse(const char *text, char ***out,
                                  struct pc_error *err) {
+  return pc_config_lines(text, "client_metadata", PC_METADATA_MAX, pair_ok,
+                         NULL, out, err);
+}
+
+enum pc_status pc_config_lines(const char *text, const char *key, size_t max,
+                               pc_line_check_fn check, const void *ctx,
+                               char ***out, struct pc_error *err) {
   char **l;
   const char *p, *nl;
   size_t n = 0, len;
 
   *out = NULL;
-  if ((l = calloc(PC_METADATA_MAX + 1, sizeof(*l))) == NULL) {
-    return pc_error_set(err, PC_ERR_CONFIG, "client_metadata: out of memory");
-  }
+  if ((l = calloc(max + 1, sizeof(*l))) == NULL)
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", key);
   for (p = text; *p; p = *nl ? nl + 1 : nl) {
     nl = strchr(p, '\n');
     if (nl == NULL)
@@ -73,15 +86,14 @@ enum pc_status pc_metadata_parse(const char *text, char ***out,
     len = (size_t)(nl - p);
     if (len == 0)
       continue;
-    if (n >= PC_METADATA_MAX) {
-      pc_error_set(err, PC_ERR_CONFIG, "client_metadata: more than %d entries",
-                   PC_METADATA_MAX);
+    if (n >= max) {
+      pc_error_set(err, PC_ERR_CONFIG, "%s: more than %zu entries", key, max);
       goto fail;
     }
-    if (check_pair(p, len, err) != 0)
+    if (check(ctx, p, len, err) != PC_OK)
       goto fail;
     if ((l[n++] = strndup(p, len)) == NULL) {
-      pc_error_set(err, PC_ERR_CONFIG, "client_metadata: out of memory");
+      pc_error_set(err, PC_ERR_CONFIG, "%s: out of memory", key);
       goto fail;
     }
   }

@@ -21,4 +21,14 @@
 enum pc_status pc_metadata_parse(const char *text, char ***out,
                                  struct pc_error *err);
 
+/* What the keys of one entry a line share (client_metadata, the fleet
+ * maps): text -> a NULL-terminated list of its non-empty lines, at most max,
+ * each accepted by check(ctx, line, len, err) first. key names the key in
+ * err's messages. PC_OK, or PC_ERR_CONFIG with err set and nothing kept. */
+typedef enum pc_status (*pc_line_check_fn)(const void *ctx, const char *line,
+                                           size_t len, struct pc_error *err);
+enum pc_status pc_config_lines(const char *text, const char *key, size_t max,
+                               pc_line_check_fn check, const void *ctx,
+                               char ***out, struct pc_error *err);
+
 #endif

@@ -745,6 +745,19 @@ static void pool_unlock(CURL *e, curl_lock_data data, void *userptr) {
     (void)pthread_mutex_unlock(&p->locks[data]);
 }
 
+void pc_http_pool_free(struct pc_http_pool *p) {
+  int i;
+
+  if (p == NULL)
+    return;
+  /* Every handle that used it is gone by now: this closes the connections. */
+  if (p->share != NULL)
+    (void)curl_share_cleanup(p->share);
+  for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
+    (void)pthread_mutex_destroy(&p->locks[i]);
+  free(p);
+}
+
 struct pc_http_pool *pc_http_pool_new(void) {
   struct pc_http_pool *p;
   int i;
@@ -773,19 +786,6 @@ struct pc_http_pool *pc_http_pool_new(void) {
     return NULL;
   }
   return p;
-}
-
-void pc_http_pool_free(struct pc_http_pool *p) {
-  int i;
-
-  if (p == NULL)
-    return;
-  /* Every handle that used it is gone by now: this closes the connections. */
-  if (p->share != NULL)
-    (void)curl_share_cleanup(p->share);
-  for (i = 0; i < CURL_LOCK_DATA_LAST; i++)
-    (void)pthread_mutex_destroy(&p->locks[i]);
-  free(p);
 }
 
 int pc_http_use_pool(struct pc_http *h, struct pc_http_pool *p) {
