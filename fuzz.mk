@@ -13,16 +13,11 @@ if ENABLE_FUZZING
 FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	-fno-omit-frame-pointer -g
 
-# lib/ (and sync/ for fuzz_sync) once more with coverage and sanitizers;
-# the normal libraries stay as they are.
-noinst_LTLIBRARIES += libcognito_fuzz.la libsync_fuzz.la
-libcognito_fuzz_la_SOURCES = $(libcognito_la_SOURCES)
-libcognito_fuzz_la_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-libcognito_fuzz_la_LIBADD = $(LIB_DEPS)
-libsync_fuzz_la_SOURCES = $(libsync_la_SOURCES)
-libsync_fuzz_la_CPPFLAGS = $(SYNC_CPPFLAGS)
-libsync_fuzz_la_CFLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link
-libsync_fuzz_la_LIBADD = $(LIB_DEPS)
+# In a fuzzing build lib/ and sync/ themselves carry the coverage and the
+# sanitizers, compiled once: the fuzzers link them, and so do the unit
+# tests that tests/checks/sanitizers runs in the same build (fuzz/common.sh
+# configures it).
+LIB_FUZZ_CFLAGS = $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
@@ -48,72 +43,72 @@ fuzz_fuzz_sts_LDADD = libcognito_fuzz.la
 fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c
 fuzz_fuzz_config_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_config_LDFLAGS = $(FUZZ_LINK_FLAGS)
-fuzz_fuzz_config_LDADD = libcognito_fuzz.la
+fuzz_fuzz_config_LDADD = libcognito.la
 
 fuzz_fuzz_api_reply_SOURCES = fuzz/fuzz_api_reply.c fuzz/canned.c \
 	fuzz/canned.h fuzz/cheap_modexp.c
 fuzz_fuzz_api_reply_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_api_reply_LDFLAGS = $(FUZZ_SRP_LINK_FLAGS)
-fuzz_fuzz_api_reply_LDADD = libcognito_fuzz.la
+fuzz_fuzz_api_reply_LDADD = libcognito.la
 
 fuzz_fuzz_srp_SOURCES = fuzz/fuzz_srp.c fuzz/cheap_modexp.c
 fuzz_fuzz_srp_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_srp_LDFLAGS = $(FUZZ_SRP_LINK_FLAGS)
-fuzz_fuzz_srp_LDADD = libcognito_fuzz.la
+fuzz_fuzz_srp_LDADD = libcognito.la
 
 fuzz_fuzz_jwt_creds_SOURCES = fuzz/fuzz_jwt_creds.c
 fuzz_fuzz_jwt_creds_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_jwt_creds_LDFLAGS = $(FUZZ_LINK_FLAGS)
-fuzz_fuzz_jwt_creds_LDADD = libcognito_fuzz.la
+fuzz_fuzz_jwt_creds_LDADD = libcognito.la
 
 fuzz_fuzz_store_SOURCES = fuzz/fuzz_store.c $(FUZZ_FIXTURE)
 fuzz_fuzz_store_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_store_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_store_LDADD = libcognito_fuzz.la
+fuzz_fuzz_store_LDADD = libcognito.la
 
 fuzz_fuzz_jwks_SOURCES = fuzz/fuzz_jwks.c $(FUZZ_FIXTURE)
 fuzz_fuzz_jwks_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_jwks_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_jwks_LDADD = libcognito_fuzz.la
+fuzz_fuzz_jwks_LDADD = libcognito.la
 
 fuzz_fuzz_idtoken_SOURCES = fuzz/fuzz_idtoken.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
 fuzz_fuzz_idtoken_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_idtoken_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_idtoken_LDADD = libcognito_fuzz.la
+fuzz_fuzz_idtoken_LDADD = libcognito.la
 
 fuzz_fuzz_account_SOURCES = fuzz/fuzz_account.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
 fuzz_fuzz_account_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_account_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_account_LDADD = libcognito_fuzz.la
+fuzz_fuzz_account_LDADD = libcognito.la
 
 fuzz_fuzz_offline_SOURCES = fuzz/fuzz_offline.c $(FUZZ_FIXTURE)
 fuzz_fuzz_offline_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_offline_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS) -Wl,--wrap=crypt_r
-fuzz_fuzz_offline_LDADD = libcognito_fuzz.la
+fuzz_fuzz_offline_LDADD = libcognito.la
 
 fuzz_fuzz_challenges_SOURCES = fuzz/fuzz_challenges.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
 fuzz_fuzz_challenges_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_challenges_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_challenges_LDADD = libcognito_fuzz.la
+fuzz_fuzz_challenges_LDADD = libcognito.la
 
 fuzz_fuzz_sync_SOURCES = fuzz/fuzz_sync.c $(FUZZ_FIXTURE) fuzz/canned.c fuzz/canned.h
 fuzz_fuzz_sync_CPPFLAGS = $(SYNC_CPPFLAGS)
 fuzz_fuzz_sync_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_sync_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_sync_LDADD = libsync_fuzz.la libcognito_fuzz.la
+fuzz_fuzz_sync_LDADD = libsync.la libcognito.la
 
 fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c $(FUZZ_FIXTURE) fuzz/canned.c \
 	fuzz/canned.h
 fuzz_fuzz_identity_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_identity_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS)
-fuzz_fuzz_identity_LDADD = libcognito_fuzz.la
+fuzz_fuzz_identity_LDADD = libcognito.la
 
 fuzz_fuzz_flows_SOURCES = fuzz/fuzz_flows.c $(FUZZ_FIXTURE) fuzz/canned.c \
 	fuzz/canned.h fuzz/cheap_modexp.c
 fuzz_fuzz_flows_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_flows_LDFLAGS = $(FUZZ_FILE_LINK_FLAGS) \
 	-Wl,--wrap=BN_mod_exp_mont_consttime
-fuzz_fuzz_flows_LDADD = libcognito_fuzz.la
+fuzz_fuzz_flows_LDADD = libcognito.la
 
 # Not a libFuzzer target: its own main, every allocation made by lib/ and
 # the driver, the json-c constructors lib/ calls, and (with -o) OpenSSL's
@@ -127,11 +122,14 @@ fuzz_alloc_fail_login_LDFLAGS = $(FUZZ_SAN) \
 	-Wl,--wrap=json_object_object_add,--wrap=json_tokener_new_ex \
 	-Wl,--wrap=json_tokener_parse \
 	-Wl,--wrap=json_object_to_json_string_length
-fuzz_alloc_fail_login_LDADD = libcognito_fuzz.la
+fuzz_alloc_fail_login_LDADD = libcognito.la
 
 fuzzers: $(noinst_PROGRAMS)
 else
+LIB_FUZZ_CFLAGS =
 fuzzers:
 	@echo "fuzzers: configure with CC=clang --enable-fuzzing" >&2; exit 1
 endif
 .PHONY: fuzzers
+libcognito_la_CFLAGS = $(AM_CFLAGS) $(LIB_FUZZ_CFLAGS)
+libsync_la_CFLAGS = $(AM_CFLAGS) $(LIB_FUZZ_CFLAGS)

@@ -1,7 +1,7 @@
 # shellcheck shell=bash
-# Shared by fuzz/run-smoke and fuzz/run-long (sourced, not run): the target
-# list (read from fuzz.mk), each target's dictionary, and the out-of-tree
-# sanitizer build.
+# Shared by fuzz/run-smoke, fuzz/run-long and tests/checks/sanitizers
+# (sourced, not run): the target list (read from fuzz.mk), each target's
+# dictionary, and the out-of-tree sanitizer build they share.
 # Expects $top (the source tree) and $build (the build directory).
 
 # The targets are fuzz.mk's FUZZ_TARGETS, the one list (fuzz/ prefix off).
@@ -26,9 +26,21 @@ fuzz_dict() {
   [ -n "$d" ] && echo "-dict=$top/fuzz/$d"
 }
 
-# Probe clang and libFuzzer, configure once with --enable-fuzzing, build.
-# Prints why and returns non-zero when it cannot.
-fuzz_build() {
+# One build serves the fuzzers and tests/checks/sanitizers: clang, lib/ and
+# sync/ compiled once with ASan+UBSan and libFuzzer's coverage
+# (-fsanitize=fuzzer-no-link, fuzz.mk), the fuzzers linked with libFuzzer,
+# the unit tests with the sanitizers' runtimes only. Coverage hooks with no
+# libFuzzer to call are the runtime's no-ops, so the unit tests run as in
+# a plain ASan+UBSan build. The two must not run at once in one directory
+# (tests/run has them in one lane, one after the other).
+FUZZ_CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
+FUZZ_LDFLAGS="-fsanitize=address,undefined"
+fuzz_default_build=/tmp/pam_cognito-fuzz-$(printf %s "$top" | md5sum | cut -c1-8)
+
+# Probe clang and libFuzzer and configure $build once with --enable-fuzzing
+# and the flags above (again when it was configured otherwise). Prints why
+# and returns non-zero when it cannot.
+fuzz_configure() {
   local probe
   command -v clang >/dev/null ||
     { echo "clang not found (apt-get install clang libclang-rt-14-dev)"; return 1; }
@@ -48,15 +60,22 @@ fuzz_build() {
     (cd "$top" && autoreconf -fi) >/dev/null 2>&1 || { echo "autoreconf failed"; return 1; }
   fi
   mkdir -p "$build" || return 1
-  # A build directory configured for another checkout would fuzz that one.
+  # A build directory configured for another checkout would test that one.
   if [ -f "$build/config.status" ] && ! grep -qF "configured by $top/configure," "$build/config.status"; then
     echo "$build was configured for another source tree; set FUZZ_BUILD"
     return 1
   fi
-  if [ ! -f "$build/Makefile" ] || ! grep -q -- '--enable-fuzzing' "$build/config.status" 2>/dev/null; then
-    (cd "$build" && CC=clang "$top/configure" -q --enable-fuzzing) >"$build/configure.log" 2>&1 ||
+  if [ ! -f "$build/Makefile" ] || ! grep -q -- '--enable-fuzzing' "$build/config.status" 2>/dev/null ||
+     ! grep -qF -- "$FUZZ_CFLAGS" "$build/config.status"; then
+    (cd "$build" && CC=clang "$top/configure" -q --enable-fuzzing \
+       CFLAGS="$FUZZ_CFLAGS" LDFLAGS="$FUZZ_LDFLAGS") >"$build/configure.log" 2>&1 ||
       { tail -20 "$build/configure.log"; echo "configure failed"; return 1; }
   fi
+}
+
+# Configure as above and build the fuzzers.
+fuzz_build() {
+  fuzz_configure || return 1
   make -C "$build" -s -j"${FUZZ_JOBS:-$(nproc)}" fuzzers >"$build/make.log" 2>&1 ||
     { tail -30 "$build/make.log"; echo "build failed"; return 1; }
 }
