@@ -35,6 +35,7 @@ fuzz_dict() {
 # (tests/run has them in one lane, one after the other).
 FUZZ_CFLAGS="-g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 FUZZ_LDFLAGS="-fsanitize=address,undefined"
+# shellcheck disable=SC2034 # read by the scripts that source this one
 fuzz_default_build=/tmp/pam_cognito-fuzz-$(printf %s "$top" | md5sum | cut -c1-8)
 
 # Probe clang and libFuzzer and configure $build once with --enable-fuzzing
