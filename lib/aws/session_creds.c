@@ -82,11 +82,13 @@ static int failed(struct pc_error *err, const char *what) {
 }
 
 /* The refresh request for hand-over h: the call it names first (the
- * default when it names none, or one this build does not know). */
-static struct pc_refresh_req handover_req(const struct pc_handover *h) {
+ * default when it names none, or one this build does not know); ctx fills
+ * in client_metadata's %u and %s. */
+static struct pc_refresh_req handover_req(const struct pc_handover *h,
+                                          const struct pc_usercontext *ctx) {
   struct pc_refresh_req rq = {
       h->refresh_token, h->user_id, h->secret_hash,       NULL,
-      h->device_key,    NULL,       PC_REFRESH_GET_TOKENS};
+      h->device_key,    ctx,        PC_REFRESH_GET_TOKENS};
 
   if (pc_refresh_call_parse(h->refresh_call, &rq.call) != 0)
     rq.call = PC_REFRESH_GET_TOKENS;
@@ -99,7 +101,10 @@ static struct pc_refresh_req handover_req(const struct pc_handover *h) {
 static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
                                    struct pc_store *s, struct pc_tokens *t,
                                    int *learned, struct pc_error *err) {
-  struct pc_refresh_req rq = handover_req(h);
+  /* The renewal's circumstances for ClientMetadata: %u the local user, %s
+   * this program (no PAM service), no remote host. */
+  const struct pc_usercontext ctx = {s->name, "pam_cognito-credentials", NULL};
+  struct pc_refresh_req rq = handover_req(h, &ctx);
   struct pc_handover newer;
   struct pc_error e;
   enum pc_refresh_call worked;
@@ -114,7 +119,7 @@ static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
   }
   pc_handover_free(h);
   *h = newer;
-  rq = handover_req(h);
+  rq = handover_req(h, &ctx);
   st = pc_refresh(cl, &rq, t, &worked, err);
 out:
   *learned = st == PC_OK && worked != rq.call;

@@ -261,6 +261,23 @@ static const char *cfg_value(const struct pc_config *cfg, size_t i) {
   return v[i];
 }
 
+/* client_metadata in its text form ("key=value" lines), which the parser
+ * hands back to pc_config_set: the helper's renewal sends it too. */
+static int append_metadata(struct pc_buf *b, char *const *list) {
+  struct pc_buf text;
+  size_t i;
+  int bad = 0;
+
+  if (list == NULL || list[0] == NULL)
+    return 0;
+  pc_buf_init(&text, PC_CACHE_MAX_FILE);
+  for (i = 0; !bad && list[i] != NULL; i++)
+    bad = pc_buf_appendf(&text, "%s%s", i ? "\n" : "", list[i]) != 0;
+  bad = bad || pc_buf_append_json_member(b, "client_metadata", text.data) != 0;
+  pc_buf_free(&text);
+  return bad ? -1 : 0;
+}
+
 char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
                        const char *user_id, const char *secret_hash,
                        const char *device_key, const char *refresh_token,
@@ -279,7 +296,8 @@ char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
   for (i = 0; !bad && i < sizeof handover_keys / sizeof *handover_keys; i++)
     if (cfg_value(cfg, i) != NULL)
       bad = pc_buf_append_json_member(&b, handover_keys[i], cfg_value(cfg, i));
-  bad = bad || pc_buf_append_json_member(&b, "timeout", timeout) ||
+  bad = bad || append_metadata(&b, cfg->client_metadata) ||
+        pc_buf_append_json_member(&b, "timeout", timeout) ||
         pc_buf_append_json_member(&b, "identity_id", identity_id) ||
         pc_buf_append_json_member(&b, "user_id", user_id) ||
         (secret_hash != NULL &&
@@ -314,7 +332,7 @@ static int is_config_key(const char *key) {
   for (i = 0; i < sizeof handover_keys / sizeof *handover_keys; i++)
     if (strcmp(key, handover_keys[i]) == 0)
       return 1;
-  return strcmp(key, "timeout") == 0;
+  return strcmp(key, "timeout") == 0 || strcmp(key, "client_metadata") == 0;
 }
 
 /* Copy the member key when it is a string into *dst. */

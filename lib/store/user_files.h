@@ -11,9 +11,10 @@
  *   refresh.json      the hand-over to the helper: pool settings (never the
  *                     client secret), identity id, user name, SECRET_HASH,
  *                     the key of the device the token is bound to (never
- *                     a device password), the refresh token and the
- *                     refresh call that works for the client. Removed at
- *                     logout.
+ *                     a device password), the refresh token, the refresh
+ *                     call that works for the client and client_metadata
+ *                     (ClientMetadata of the helper's renewals). Removed
+ *                     at logout.
  * The root-only area <cache_dir>/.private/<user>/ is opened on first use of
  * a file kept there (none yet). */
 #ifndef PAM_COGNITO_USER_FILES_H

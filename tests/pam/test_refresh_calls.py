@@ -268,6 +268,17 @@ class RefreshCallTest(CacheTest):
         self.assertEqual([op for op, _ in self.refreshes()][-1], "REFRESH_TOKEN_AUTH")
         self.assertEqual(len(self.refreshes()), 3)
 
+    def test_helper_sends_client_metadata(self):
+        s = self.stack(client_metadata={"who": "%u via %s", "pct": "5%%"})
+        self.login(s)
+        self.assertEqual(self.handover()["client_metadata"], "who=%u via %s\npct=5%%")
+        p = self.helper()
+        self.assertEqual(p.returncode, 0, p)
+        last = self.emu.control("RefreshRequests")["Requests"][-1]
+        self.assertEqual(last["Operation"], "GetTokensFromRefreshToken")
+        self.assertEqual(last["ClientMetadata"],
+                         {"who": "devsms via pam_cognito-credentials", "pct": "5%"})
+
     def test_helper_rotation(self):
         s = self.stack(client_id=DEV_ROTATION)
         self.login(s)
