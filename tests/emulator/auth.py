@@ -13,6 +13,7 @@ import uuid
 import attributes
 import devices
 import lockout
+import threat
 import policy
 import refresh
 import srp
@@ -279,10 +280,10 @@ def after_password(st, pool, client, user, login, device=None):
     return after_new_password(st, pool, client, user, auth_time, login, device)
 
 
-def _usable_user(user):
+def _usable_user(user, reset_here=True):
     if not user.enabled:
         raise not_authorized("User is disabled.")
-    if user.status == "RESET_REQUIRED":
+    if user.status == "RESET_REQUIRED" and reset_here:
         raise CognitoError("PasswordResetRequiredException", "Password reset required for the user")
 
 
@@ -327,6 +328,7 @@ def initiate_auth(st, body):
             password.encode("utf-8"), user.password.encode("utf-8")):
         lockout.failed(st, pool, user)
         raise not_authorized(WRONG_PASSWORD)
+    threat.check(st, pool, user)
     lockout.succeeded(st, pool, user)
     device = devices.presented(st, pool, user, params.get("DEVICE_KEY"))
     return after_password(st, pool, client, user, login, device)
@@ -346,7 +348,9 @@ def _srp_start(st, pool, client, user, login, srp_a, device_key=None):
         password = secrets.token_hex(16)
         salt = _keyed(st, "fake-salt", pool.id, fake)
     else:
-        _usable_user(user)
+        # PasswordResetStep "PASSWORD_VERIFIER": the demand comes after the
+        # password proof (_password_verifier), as RespondToAuthChallenge's.
+        _usable_user(user, st.opt("PasswordResetStep") == "InitiateAuth")
         user_id, password = user.username, user.password or secrets.token_hex(16)
         # a verifier is stored with its salt: the same until the password changes
         salt = _keyed(st, "salt", pool.id, user.username, password)
@@ -458,6 +462,7 @@ def _password_verifier(st, pool, client, answers, answer_names_device):
                                                answers["PASSWORD_CLAIM_SIGNATURE"]):
         lockout.failed(st, pool, user)
         raise not_authorized(WRONG_PASSWORD)
+    threat.check(st, pool, user)
     lockout.succeeded(st, pool, user)
     _usable_user(user)
     key = answers.get("DEVICE_KEY") if answer_names_device else pending.get("device_key")

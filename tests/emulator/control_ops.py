@@ -7,6 +7,7 @@ import userpool
 import error_catalog
 import faults
 import lockout
+import threat
 import totp
 from errors import CognitoError, invalid_parameter, optional, require
 
@@ -14,8 +15,8 @@ SETTABLE = ("SessionTtlSeconds", "SrpTtlSeconds", "CodeTtlSeconds", "CredentialT
             "IdTokenTtlSeconds", "AccessTokenTtlSeconds", "RefreshTokenTtlSeconds",
             "MaxCodeAttempts", "ChangePasswordAttemptLimit", "ChangePasswordWindowSeconds",
             "TimestampSkewSeconds", "ClockOffsetSeconds", "LockoutThreshold",
-            "LockoutMaxSeconds", "ResetCodeTtlSeconds", "MaxResetCodeAttempts",
-            "OtpSendLimit", "OtpSendWindowSeconds")
+            "LockoutMaxSeconds", "LockoutQuietSeconds", "ResetCodeTtlSeconds",
+            "MaxResetCodeAttempts", "OtpSendLimit", "OtpSendWindowSeconds")
 
 
 def _find_user(st, body):
@@ -50,15 +51,26 @@ def totp_code(st, body):
     return {"Code": totp.code_at(user.totp_secret, time.time() + 30 * offset)}
 
 
+RESET_STEPS = ("InitiateAuth", "PASSWORD_VERIFIER")
+
+
 def set_options(st, body):
     for name, value in body.items():
+        if name == "PasswordResetStep":
+            # Where a RESET_REQUIRED user hears PasswordResetRequiredException
+            # in USER_SRP_AUTH: at InitiateAuth, or after PASSWORD_VERIFIER.
+            if value not in RESET_STEPS:
+                raise invalid_parameter("PasswordResetStep must be one of %s"
+                                        % ", ".join(RESET_STEPS))
+            st.options[name] = value
+            continue
         if name not in SETTABLE:
             raise invalid_parameter("Unknown option %s" % name)
         if not isinstance(value, (int, float)) or isinstance(value, bool) or (
                 value < 0 and name != "ClockOffsetSeconds"):
             raise invalid_parameter("Option %s must be a non-negative number" % name)
         st.options[name] = value
-    return {"Options": {k: st.options[k] for k in SETTABLE}}
+    return {"Options": {k: st.options[k] for k in SETTABLE + ("PasswordResetStep",)}}
 
 
 def advance_clock(st, body):
@@ -233,4 +245,5 @@ OPERATIONS = {
     "SetDeviceConfiguration": set_device_configuration,
     "SetRefreshTokenRotation": set_refresh_token_rotation,
     "SetUnservedOperations": set_unserved_operations,
+    "SetThreatProtectionBlock": lambda st, body: threat.set_block(st, body, _find_user),
 }

@@ -1,117 +1,193 @@
-"""The error types each operation can return, as listed in the botocore
-service model for cognito-idp (2016-04-18), for the `error` fault kind."""
+"""The error types each operation can return, as listed in botocore's service
+models (botocore 1.43.67, commit 0e6e240: cognito-idp 2016-04-18,
+cognito-identity 2014-06-30, sts 2011-06-15), taken from each operation's
+"errors" list. The emulator's `error` fault answers only these per operation;
+tests/pam/test_errors.py holds lib/net/api_errors.c to every type of the
+operations in CALLED. To refresh: read the "errors" of each operation in
+botocore/data/<service>/<version>/service-2.json and update the lists and the
+version above."""
 
 ERRORS = {
     "InitiateAuth": (
-        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
+        "UnsupportedOperationException", "ResourceNotFoundException",
+        "InvalidParameterException", "NotAuthorizedException",
         "TooManyRequestsException", "UnexpectedLambdaException",
         "InvalidUserPoolConfigurationException", "UserLambdaValidationException",
         "InvalidLambdaResponseException", "PasswordResetRequiredException",
         "UserNotFoundException", "UserNotConfirmedException", "InternalErrorException",
-        "InvalidSmsRoleAccessPolicyException", "InvalidSmsRoleTrustRelationshipException",
+        "InvalidSmsRoleAccessPolicyException", "InvalidEmailRoleAccessPolicyException",
+        "InvalidSmsRoleTrustRelationshipException", "OperationNotEnabledException",
         "ForbiddenException"),
     "RespondToAuthChallenge": (
-        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
-        "CodeMismatchException", "ExpiredCodeException", "UnexpectedLambdaException",
-        "UserLambdaValidationException", "InvalidPasswordException",
+        "ResourceNotFoundException", "InvalidParameterException",
+        "NotAuthorizedException", "CodeMismatchException", "ExpiredCodeException",
+        "UnexpectedLambdaException", "UserLambdaValidationException",
+        "InvalidPasswordException", "PasswordHistoryPolicyViolationException",
         "InvalidLambdaResponseException", "TooManyRequestsException",
         "InvalidUserPoolConfigurationException", "MFAMethodNotFoundException",
         "PasswordResetRequiredException", "UserNotFoundException",
         "UserNotConfirmedException", "InvalidSmsRoleAccessPolicyException",
-        "InvalidSmsRoleTrustRelationshipException", "AliasExistsException",
-        "InternalErrorException", "SoftwareTokenMFANotFoundException", "ForbiddenException",
-        "PasswordHistoryPolicyViolationException"),
+        "InvalidSmsRoleTrustRelationshipException",
+        "InvalidEmailRoleAccessPolicyException", "AliasExistsException",
+        "InternalErrorException", "SoftwareTokenMFANotFoundException",
+        "ForbiddenException", "OperationNotEnabledException"),
     "ChangePassword": (
-        "ResourceNotFoundException", "InvalidParameterException", "InvalidPasswordException",
+        "ResourceNotFoundException", "InvalidParameterException",
+        "InvalidPasswordException", "PasswordHistoryPolicyViolationException",
         "NotAuthorizedException", "TooManyRequestsException", "LimitExceededException",
         "PasswordResetRequiredException", "UserNotFoundException",
-        "UserNotConfirmedException", "InternalErrorException", "ForbiddenException",
-        "PasswordHistoryPolicyViolationException"),
+        "UserNotConfirmedException", "OperationNotEnabledException",
+        "InternalErrorException", "ForbiddenException"),
     "ForgotPassword": (
-        "ResourceNotFoundException", "InvalidParameterException", "UnexpectedLambdaException",
-        "UserLambdaValidationException", "NotAuthorizedException",
-        "InvalidLambdaResponseException", "TooManyRequestsException",
-        "LimitExceededException", "InvalidSmsRoleAccessPolicyException",
-        "InvalidSmsRoleTrustRelationshipException", "InvalidEmailRoleAccessPolicyException",
-        "CodeDeliveryFailureException", "UserNotFoundException", "InternalErrorException",
-        "ForbiddenException"),
+        "ResourceNotFoundException", "InvalidParameterException",
+        "UnexpectedLambdaException", "UserLambdaValidationException",
+        "NotAuthorizedException", "InvalidLambdaResponseException",
+        "TooManyRequestsException", "LimitExceededException",
+        "InvalidSmsRoleAccessPolicyException",
+        "InvalidSmsRoleTrustRelationshipException",
+        "InvalidEmailRoleAccessPolicyException", "CodeDeliveryFailureException",
+        "UserNotFoundException", "OperationNotEnabledException",
+        "InternalErrorException", "ForbiddenException"),
     "ConfirmForgotPassword": (
         "ResourceNotFoundException", "UnexpectedLambdaException",
         "UserLambdaValidationException", "InvalidParameterException",
-        "InvalidPasswordException", "NotAuthorizedException", "CodeMismatchException",
-        "ExpiredCodeException", "TooManyFailedAttemptsException",
-        "InvalidLambdaResponseException", "TooManyRequestsException",
-        "LimitExceededException", "UserNotFoundException", "UserNotConfirmedException",
-        "InternalErrorException", "ForbiddenException",
-        "PasswordHistoryPolicyViolationException"),
+        "InvalidPasswordException", "PasswordHistoryPolicyViolationException",
+        "NotAuthorizedException", "CodeMismatchException", "ExpiredCodeException",
+        "TooManyFailedAttemptsException", "InvalidLambdaResponseException",
+        "TooManyRequestsException", "LimitExceededException", "UserNotFoundException",
+        "UserNotConfirmedException", "OperationNotEnabledException",
+        "InternalErrorException", "ForbiddenException"),
     "AssociateSoftwareToken": (
         "ConcurrentModificationException", "InvalidParameterException",
         "NotAuthorizedException", "ResourceNotFoundException", "InternalErrorException",
-        "SoftwareTokenMFANotFoundException", "ForbiddenException"),
+        "SoftwareTokenMFANotFoundException", "ForbiddenException",
+        "OperationNotEnabledException"),
     "VerifySoftwareToken": (
         "InvalidParameterException", "ResourceNotFoundException",
         "InvalidUserPoolConfigurationException", "NotAuthorizedException",
-        "TooManyRequestsException", "PasswordResetRequiredException", "UserNotFoundException",
-        "UserNotConfirmedException", "InternalErrorException",
+        "TooManyRequestsException", "PasswordResetRequiredException",
+        "UserNotFoundException", "UserNotConfirmedException", "InternalErrorException",
         "EnableSoftwareTokenMFAException", "SoftwareTokenMFANotFoundException",
-        "CodeMismatchException", "ForbiddenException"),
+        "CodeMismatchException", "ForbiddenException", "OperationNotEnabledException"),
     "RevokeToken": (
         "TooManyRequestsException", "InternalErrorException", "UnauthorizedException",
         "InvalidParameterException", "UnsupportedOperationException",
-        "UnsupportedTokenTypeException", "ForbiddenException"),
+        "UnsupportedTokenTypeException", "ForbiddenException",
+        "OperationNotEnabledException"),
     "GlobalSignOut": (
-        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
-        "TooManyRequestsException", "PasswordResetRequiredException",
-        "UserNotConfirmedException", "InternalErrorException", "ForbiddenException"),
+        "ResourceNotFoundException", "InvalidParameterException",
+        "NotAuthorizedException", "TooManyRequestsException",
+        "PasswordResetRequiredException", "UserNotConfirmedException",
+        "OperationNotEnabledException", "InternalErrorException", "ForbiddenException"),
     "GetTokensFromRefreshToken": (
-        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
-        "TooManyRequestsException", "UserNotFoundException", "UnexpectedLambdaException",
-        "UserLambdaValidationException", "InvalidLambdaResponseException", "ForbiddenException",
-        "RefreshTokenReuseException", "OperationNotEnabledException", "InternalErrorException"),
+        "ResourceNotFoundException", "InvalidParameterException",
+        "NotAuthorizedException", "TooManyRequestsException", "UserNotFoundException",
+        "UnexpectedLambdaException", "UserLambdaValidationException",
+        "InvalidLambdaResponseException", "ForbiddenException",
+        "RefreshTokenReuseException", "OperationNotEnabledException",
+        "InternalErrorException"),
     "ConfirmDevice": (
-        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
-        "InvalidPasswordException", "InvalidLambdaResponseException", "UsernameExistsException",
+        "ResourceNotFoundException", "InvalidParameterException",
+        "NotAuthorizedException", "InvalidPasswordException",
+        "InvalidLambdaResponseException", "UsernameExistsException",
         "InvalidUserPoolConfigurationException", "TooManyRequestsException",
-        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
-        "InternalErrorException", "DeviceKeyExistsException", "ForbiddenException"),
+        "PasswordResetRequiredException", "UserNotFoundException",
+        "UserNotConfirmedException", "InternalErrorException",
+        "OperationNotEnabledException", "DeviceKeyExistsException", "ForbiddenException"),
     "UpdateDeviceStatus": (
-        "InvalidParameterException", "ResourceNotFoundException", "NotAuthorizedException",
-        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
-        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
-        "InternalErrorException", "ForbiddenException"),
+        "InvalidParameterException", "ResourceNotFoundException",
+        "NotAuthorizedException", "InvalidUserPoolConfigurationException",
+        "TooManyRequestsException", "PasswordResetRequiredException",
+        "UserNotFoundException", "UserNotConfirmedException",
+        "OperationNotEnabledException", "InternalErrorException", "ForbiddenException"),
     "ListDevices": (
-        "InvalidParameterException", "ResourceNotFoundException", "NotAuthorizedException",
-        "InvalidUserPoolConfigurationException", "TooManyRequestsException",
-        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
-        "InternalErrorException", "ForbiddenException"),
+        "InvalidParameterException", "ResourceNotFoundException",
+        "NotAuthorizedException", "InvalidUserPoolConfigurationException",
+        "TooManyRequestsException", "PasswordResetRequiredException",
+        "UserNotFoundException", "UserNotConfirmedException",
+        "OperationNotEnabledException", "InternalErrorException", "ForbiddenException"),
     "GetDevice": (
         "ResourceNotFoundException", "InvalidParameterException",
         "InvalidUserPoolConfigurationException", "NotAuthorizedException",
-        "TooManyRequestsException", "PasswordResetRequiredException", "UserNotFoundException",
-        "UserNotConfirmedException", "InternalErrorException", "ForbiddenException"),
+        "TooManyRequestsException", "PasswordResetRequiredException",
+        "UserNotFoundException", "UserNotConfirmedException",
+        "OperationNotEnabledException", "InternalErrorException", "ForbiddenException"),
     "ForgetDevice": (
-        "ResourceNotFoundException", "InvalidParameterException", "NotAuthorizedException",
-        "TooManyRequestsException", "InvalidUserPoolConfigurationException",
-        "PasswordResetRequiredException", "UserNotFoundException", "UserNotConfirmedException",
-        "InternalErrorException", "ForbiddenException"),
+        "ResourceNotFoundException", "InvalidParameterException",
+        "NotAuthorizedException", "TooManyRequestsException",
+        "InvalidUserPoolConfigurationException", "PasswordResetRequiredException",
+        "UserNotFoundException", "UserNotConfirmedException",
+        "OperationNotEnabledException", "InternalErrorException", "ForbiddenException"),
     "AdminListDevices": (
         "InvalidParameterException", "ResourceNotFoundException",
         "InvalidUserPoolConfigurationException", "TooManyRequestsException",
-        "InternalErrorException", "NotAuthorizedException"),
+        "OperationNotEnabledException", "InternalErrorException",
+        "NotAuthorizedException"),
     "AdminGetDevice": (
         "ResourceNotFoundException", "InvalidParameterException",
         "InvalidUserPoolConfigurationException", "TooManyRequestsException",
-        "InternalErrorException", "NotAuthorizedException"),
+        "OperationNotEnabledException", "InternalErrorException",
+        "NotAuthorizedException"),
     "AdminUpdateDeviceStatus": (
         "InvalidParameterException", "ResourceNotFoundException",
         "InvalidUserPoolConfigurationException", "TooManyRequestsException",
-        "NotAuthorizedException", "UserNotFoundException", "InternalErrorException"),
+        "NotAuthorizedException", "OperationNotEnabledException",
+        "UserNotFoundException", "InternalErrorException"),
     "AdminForgetDevice": (
         "ResourceNotFoundException", "InvalidParameterException",
         "InvalidUserPoolConfigurationException", "TooManyRequestsException",
-        "NotAuthorizedException", "UserNotFoundException", "InternalErrorException"),
+        "NotAuthorizedException", "OperationNotEnabledException",
+        "UserNotFoundException", "InternalErrorException"),
+    "ListGroups": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "TooManyRequestsException", "NotAuthorizedException",
+        "OperationNotEnabledException", "InternalErrorException"),
+    "ListUsersInGroup": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "TooManyRequestsException", "NotAuthorizedException",
+        "OperationNotEnabledException", "InternalErrorException"),
+    "ListUserPoolClients": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "TooManyRequestsException", "NotAuthorizedException",
+        "OperationNotEnabledException", "InternalErrorException"),
+    "DescribeUserPoolClient": (
+        "ResourceNotFoundException", "InvalidParameterException",
+        "TooManyRequestsException", "OperationNotEnabledException",
+        "NotAuthorizedException", "InternalErrorException"),
+    "GetId": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "NotAuthorizedException", "ResourceConflictException",
+        "TooManyRequestsException", "InternalErrorException", "LimitExceededException",
+        "ExternalServiceException"),
+    "GetCredentialsForIdentity": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "NotAuthorizedException", "ResourceConflictException",
+        "TooManyRequestsException", "InvalidIdentityPoolConfigurationException",
+        "InternalErrorException", "ExternalServiceException"),
 }
 ANY = frozenset(e for errors in ERRORS.values() for e in errors)
+
+# What pam_cognito, pam_cognito-sync and the credentials helper call (grep
+# lib/, sync/, helper/ for the operation names); STS when identity_flow is
+# "basic".
+CALLED = (
+    "InitiateAuth", "RespondToAuthChallenge", "ChangePassword", "ForgotPassword",
+    "ConfirmForgotPassword", "AssociateSoftwareToken", "VerifySoftwareToken",
+    "ConfirmDevice", "UpdateDeviceStatus", "GetTokensFromRefreshToken", "RevokeToken",
+    "ListGroups", "ListUsersInGroup", "ListUserPoolClients", "DescribeUserPoolClient",
+    "GetId", "GetCredentialsForIdentity",
+)
+
+# STS AssumeRoleWithWebIdentity, for identity_flow = basic (issue 24, item
+# 8; GetOpenIdToken's types are all GetId's). STS speaks the query protocol:
+# an error arrives as its wire code (the model's "error": {"code"}), which
+# is what the module's table matches.
+STS_ERRORS = {
+    "AssumeRoleWithWebIdentity": (
+        "MalformedPolicyDocument", "PackedPolicyTooLarge", "IDPRejectedClaim",
+        "IDPCommunicationError", "InvalidIdentityToken", "ExpiredTokenException",
+        "RegionDisabledException"),
+}
 
 # Cognito answers 400 for everything but these.
 STATUS = {"InternalErrorException": 500, "ForbiddenException": 403}
@@ -122,3 +198,9 @@ def allowed(operation, error_type):
     if operation in ERRORS:
         return error_type in ERRORS[operation]
     return error_type in ANY
+
+
+def called_types():
+    """Every error type (wire code for STS) of the operations in CALLED."""
+    types = {t for op in CALLED for t in ERRORS[op]}
+    return sorted(types | {t for errors in STS_ERRORS.values() for t in errors})

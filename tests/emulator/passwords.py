@@ -97,7 +97,7 @@ def confirm_forgot_password(st, body):
     if user.status in ("RESET_REQUIRED", "FORCE_CHANGE_PASSWORD"):
         user.status = "CONFIRMED"
     user.reset_code = None
-    lockout.succeeded(st, pool, user)
+    lockout.cleared(st, pool, user)
     user.touch()
     return {}
 

@@ -27,6 +27,8 @@ DEFAULT_OPTIONS = {
     "ClockOffsetSeconds": 0,
     "LockoutThreshold": 5,
     "LockoutMaxSeconds": 900,
+    "LockoutQuietSeconds": 900,     # no attempt this long: the count starts again
+    "PasswordResetStep": "InitiateAuth",   # or "PASSWORD_VERIFIER" (USER_SRP_AUTH)
     "ResetCodeTtlSeconds": 3600,
     "MaxResetCodeAttempts": 5,
     "OtpSendLimit": 0,               # one-time codes (USER_AUTH) per user and window; 0: none
@@ -86,7 +88,8 @@ class State:
             self.issued = []         # credentials handed out
             self.issued_tokens = []  # AuthenticationResults handed out (tests look for them)
             self.pw_failures = {}    # (pool id, username) -> [failure times]
-            self.lockouts = {}       # (pool id, username) -> sign-in failures, locked until
+            self.lockouts = {}       # (pool id, username) -> failures, locked until, last try
+            self.threat_blocks = {}  # (pool id, username) -> threat protection's message
             self.revoked_origins = set()   # origin_jti of revoked sign-ins
             self.devices = {}        # device key -> devices.Device
             self.device_groups = {}  # (pool id, username) -> device group key

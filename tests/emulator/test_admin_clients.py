@@ -48,6 +48,33 @@ class AdminClientsTest(unittest.TestCase):
             fn(**kw)
         return cm.exception.response["Error"]
 
+    def test_every_listed_error_of_the_signed_calls(self):
+        """The sync tool's calls answer each error type of the model, as the
+        SDK reads it (code and HTTP status)."""
+        import error_catalog
+        calls = {"ListGroups": lambda: self.idp.list_groups(UserPoolId=POOL),
+                 "ListUsersInGroup": lambda: self.idp.list_users_in_group(
+                     UserPoolId=POOL, GroupName="admins"),
+                 "ListUserPoolClients": lambda: self.idp.list_user_pool_clients(
+                     UserPoolId=POOL),
+                 "DescribeUserPoolClient": lambda: self.idp.describe_user_pool_client(
+                     UserPoolId=POOL, ClientId="publicclient0000000000000001")}
+        self.assertEqual(sorted(calls), sorted(sigv4.SIGNED_OPERATIONS))
+        for op, call in calls.items():
+            for kind in error_catalog.ERRORS[op]:
+                with self.subTest(op=op, kind=kind):
+                    # botocore retries a 500 (max_attempts 1: one retry)
+                    self.emu.control("ClearFaults")
+                    self.emu.control("SetFault", Operation=op, Kind="error", ErrorType=kind,
+                                     Message="injected " + kind, Count=2)
+                    with self.assertRaises(botocore.exceptions.ClientError) as cm:
+                        call()
+                    err = cm.exception.response
+                    self.assertEqual(err["Error"]["Code"], kind)
+                    self.assertEqual(err["Error"]["Message"], "injected " + kind)
+                    self.assertEqual(err["ResponseMetadata"]["HTTPStatusCode"],
+                                     error_catalog.STATUS.get(kind, 400))
+
     def test_pages_of_clients(self):
         fixture_ids = {c["ClientId"] for c in default_fixture()["UserPools"][0]["Clients"]}
         first = self.idp.list_user_pool_clients(UserPoolId=POOL, MaxResults=3)

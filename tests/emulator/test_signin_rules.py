@@ -19,7 +19,9 @@ sys.path.insert(0, HERE)
 from control import default_fixture  # noqa: E402
 from test_emulator import (EmulatorCase, EMAIL_CLIENT, EMAIL_POOL, POOL, PUBLIC,  # noqa: E402
                            SECRET, SECRET_CLIENT, secret_hash, totp_now)
+import dispatch  # noqa: E402
 import error_catalog  # noqa: E402
+import sigv4  # noqa: E402
 
 LOCKED = "Password attempts exceeded"
 WRONG = "Incorrect username or password."
@@ -27,13 +29,17 @@ WRONG = "Incorrect username or password."
 
 class LockoutTest(EmulatorCase):
     def test_lockout_doubles_and_ends(self):
+        # Issue 24: a success before any lockout no longer ends the count
+        # (the developer guide: only a success after a lockout expired, or
+        # 15 minutes without attempts); this test used to expect a reset here.
         for _ in range(4):
             self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
                              message=WRONG)
-        self.pw_login("alice", "Alice-Passw0rd!")            # success resets the count
-        for _ in range(5):
-            self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
-                             message=WRONG)
+        self.pw_login("alice", "Alice-Passw0rd!")            # the count stays at 4
+        self.assertEqual(self.emu.control("GetUserState", Username="alice")["Lockout"]
+                         ["Failures"], 4)
+        self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
+                         message=WRONG)
         # fifth failure: locked for 2^0 = 1 s, even with the right password
         self.assertError("NotAuthorizedException", self.pw_login, "alice", "Alice-Passw0rd!",
                          message=LOCKED)
@@ -50,8 +56,37 @@ class LockoutTest(EmulatorCase):
         self.assertGreater(state["LockedSeconds"], 0)
         self.emu.control("AdvanceClock", Seconds=0.6)
         self.assertIn("AuthenticationResult", self.srp_login("alice", "Alice-Passw0rd!"))
+        # a success after the lockout expired ends the count
+        self.assertEqual(self.emu.control("GetUserState", Username="alice")["Lockout"]
+                         ["Failures"], 0)
         # other users are not affected
         self.pw_login("bob", "Bob-Passw0rd!")
+
+    def test_fifteen_quiet_minutes_end_the_count(self):
+        for _ in range(5):
+            self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
+                             message=WRONG)
+        # attempts while locked are not counted, but they are attempts: the
+        # quiet time starts again from each
+        self.emu.control("AdvanceClock", Seconds=600)
+        self.pw_login("alice", "Alice-Passw0rd!")
+        self.assertEqual(self.emu.control("GetUserState", Username="alice")["Lockout"]
+                         ["Failures"], 0, "a success after the lockout expired")
+        for _ in range(4):
+            self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
+                             message=WRONG)
+        self.emu.control("AdvanceClock", Seconds=899)
+        self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
+                         message=WRONG)                        # fifth within 15 min
+        self.assertError("NotAuthorizedException", self.pw_login, "alice", "Alice-Passw0rd!",
+                         message=LOCKED)
+        self.emu.control("AdvanceClock", Seconds=901)
+        self.assertEqual(self.emu.control("GetUserState", Username="alice")["Lockout"],
+                         {"Failures": 0, "LockedSeconds": 0.0})
+        for _ in range(4):
+            self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
+                             message=WRONG)
+        self.pw_login("alice", "Alice-Passw0rd!")              # four again: not locked
 
     def test_srp_failures_count_and_cap(self):
         self.emu.control("SetOptions", LockoutMaxSeconds=4)
@@ -72,6 +107,47 @@ class LockoutTest(EmulatorCase):
             self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
                              message=WRONG)
         self.pw_login("alice", "Alice-Passw0rd!")
+
+
+class ThreatProtectionTest(EmulatorCase):
+    def test_a_blocked_user_hears_the_guides_words_after_a_right_password(self):
+        for block, message in (("SignIn", "Unable to login because of security reasons."),
+                               ("Request", "Request not allowed due to security reasons.")):
+            self.assertEqual(self.emu.control("SetThreatProtectionBlock", Username="alice",
+                                              Block=block), {"Block": block})
+            self.assertError("NotAuthorizedException", self.pw_login, "alice",
+                             "Alice-Passw0rd!", message=message)
+            self.assertError("NotAuthorizedException", self.srp_login, "alice",
+                             "Alice-Passw0rd!", message=message)
+            # a wrong password stays a wrong password
+            self.assertError("NotAuthorizedException", self.pw_login, "alice", "nope",
+                             message=WRONG)
+        self.pw_login("bob", "Bob-Passw0rd!")                  # per user
+        self.emu.control("SetThreatProtectionBlock", Username="alice", Block=None)
+        self.assertIn("AuthenticationResult", self.pw_login("alice", "Alice-Passw0rd!"))
+        self.assertError("InvalidParameterException", self.emu.control,
+                         "SetThreatProtectionBlock", Username="alice", Block="Maybe")
+
+
+class ResetStepTest(EmulatorCase):
+    def test_reset_demanded_after_password_verifier(self):
+        self.emu.idp("AdminResetUserPassword", UserPoolId=POOL, Username="alice")
+        self.assertError("PasswordResetRequiredException", self.srp_login, "alice",
+                         "Alice-Passw0rd!")
+        self.assertEqual(self.calls("InitiateAuth"), 1)
+        self.assertEqual(self.calls("RespondToAuthChallenge"), 0)
+        self.emu.control("SetOptions", PasswordResetStep="PASSWORD_VERIFIER")
+        self.assertError("PasswordResetRequiredException", self.srp_login, "alice",
+                         "Alice-Passw0rd!")
+        self.assertEqual(self.calls("RespondToAuthChallenge"), 1)
+        # a wrong password is still a wrong password there
+        self.assertError("NotAuthorizedException", self.srp_login, "alice", "nope",
+                         message=WRONG)
+        # USER_PASSWORD_AUTH has only InitiateAuth to say it in
+        self.assertError("PasswordResetRequiredException", self.pw_login, "alice",
+                         "Alice-Passw0rd!")
+        self.assertError("InvalidParameterException", self.emu.control, "SetOptions",
+                         PasswordResetStep="Later")
 
 
 class VerifierWindowTest(EmulatorCase):
@@ -156,12 +232,16 @@ class TemporaryPasswordTest(EmulatorCase):
 
 class ErrorFaultTest(EmulatorCase):
     def test_every_listed_error_is_injectable(self):
+        # The signed calls (pam_cognito-sync's) are in test_admin_clients.
         for op, types in error_catalog.ERRORS.items():
+            if op in sigv4.SIGNED_OPERATIONS:
+                continue
+            service = dispatch.IDENTITY if op in dispatch.OPERATIONS[dispatch.IDENTITY] \
+                else dispatch.IDP
             for kind in types:
                 self.emu.control("SetFault", Operation=op, Kind="error", ErrorType=kind,
                                  Message="injected " + kind)
-                status, body, headers = self.emu.call(
-                    "AWSCognitoIdentityProviderService." + op, {"ClientId": PUBLIC})
+                status, body, headers = self.emu.call(service + "." + op, {"ClientId": PUBLIC})
                 self.assertEqual(body, {"__type": kind, "message": "injected " + kind})
                 self.assertEqual(headers["x-amzn-ErrorType"], kind + ":")
                 self.assertEqual(status, {"InternalErrorException": 500,
