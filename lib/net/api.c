@@ -270,6 +270,22 @@ static enum pc_status send_with_retries(struct pc_client *cl, const char *url,
   return st;
 }
 
+/* "type: message [note]", and for an app client that lacks the request's
+ * flow, the ExplicitAuthFlows value to add (syslog's words for the admin). */
+static void explain(struct pc_error *err, enum pc_status st, json_object *req) {
+  const struct pc_errtable_row *row = pc_errtable_find(err->type, err->message);
+  const char *allow = pc_errtable_allow_flow(row, pc_json_str(req, "AuthFlow"));
+
+  if (allow != NULL)
+    (void)pc_error_set(err, st,
+                       "%s: %s [%s: the app client's ExplicitAuthFlows "
+                       "need %s]",
+                       err->type, err->message, row->note, allow);
+  else
+    (void)pc_error_set(err, st, "%s: %s [%s]", err->type, err->message,
+                       row->note);
+}
+
 enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
                            const char *op, json_object *req, json_object **resp,
                            struct pc_error *err) {
@@ -305,8 +321,7 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
       op, &req_body, resp, err);
   pc_buf_free(&req_body);
   if (st != PC_OK && err->type[0])
-    (void)pc_error_set(err, st, "%s: %s [%s]", err->type, err->message,
-                       pc_errtable_find(err->type, err->message)->note);
+    explain(err, st, req);
   else if (st == PC_ERR_PROTOCOL && err->message[0])
     /* what was wrong with the reply ("reply is not a JSON object") */
     (void)pc_error_set(err, st, "%s: %s: %s", op, pc_status_str(st),

@@ -15,6 +15,12 @@
   "try again later."
 #define LOCKED "Too many failed attempts; try again in a few minutes."
 #define POOL_CONFIG "user pool configuration problem: "
+#define IDENTITY_CONFIG "identity pool configuration problem: "
+#define THREAT "The sign-in was blocked for security reasons" ADMIN
+#define THREAT_NOTE                                                            \
+  "blocked by the user pool's threat protection (adaptive authentication or "  \
+  "compromised credentials): not a wrong password"
+#define NO_CREDENTIALS "AWS credentials cannot be issued for your account" ADMIN
 
 /* Rows of one type with a meaning come before its row without one: the
  * first match wins. */
@@ -39,9 +45,15 @@ static const struct pc_errtable_row rows[] = {
     {"NotAuthorizedException", "SECRET_HASH was not received", PC_ERR_CONFIG,
      PC_SAY_FIXED, MISCONFIGURED,
      "the app client has a secret: set client_secret", 0},
-    {"NotAuthorizedException", "flow not enabled for this client",
-     PC_ERR_CONFIG, PC_SAY_FIXED, MISCONFIGURED,
+    {"NotAuthorizedException", PC_ERRTABLE_FLOW_OFF, PC_ERR_CONFIG,
+     PC_SAY_FIXED, MISCONFIGURED,
      "the app client does not allow this auth_flow (ExplicitAuthFlows)", 0},
+    /* Threat protection's words (developer guide, threat protection): a
+     * block, never a wrong password, so the offline verifier stays. */
+    {"NotAuthorizedException", "Unable to login because of security reasons",
+     PC_ERR_DENIED, PC_SAY_FIXED, THREAT, THREAT_NOTE, 0},
+    {"NotAuthorizedException", "Request not allowed due to security reasons",
+     PC_ERR_DENIED, PC_SAY_FIXED, THREAT, THREAT_NOTE, 0},
     {"NotAuthorizedException", "Invalid session", PC_ERR_EXPIRED, PC_SAY_FIXED,
      "The sign-in session has expired; please log in again.",
      "challenge session expired", 0},
@@ -86,6 +98,11 @@ static const struct pc_errtable_row rows[] = {
      "concurrent change of the same user", 0},
     {"InternalErrorException", NULL, PC_ERR_UNAVAIL, PC_SAY_FIXED, UNREACHABLE,
      "Cognito internal error", 0},
+    /* "USER_PASSWORD_AUTH flow not enabled for this client": pc_api_call
+     * adds the ExplicitAuthFlows value the request's AuthFlow needs. */
+    {"InvalidParameterException", PC_ERRTABLE_FLOW_OFF, PC_ERR_CONFIG,
+     PC_SAY_FIXED, MISCONFIGURED,
+     "the app client does not allow this auth_flow (ExplicitAuthFlows)", 0},
     {"InvalidParameterException", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
      MISCONFIGURED, "request refused as invalid", 0},
     {"ResourceNotFoundException", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
@@ -141,6 +158,50 @@ static const struct pc_errtable_row rows[] = {
      "password changes and resets, MFA set-up and sign-up work only in the "
      "primary Region",
      0},
+    {"UnsupportedOperationException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
+     MISCONFIGURED,
+     "operation not enabled for the app client (token revocation turned "
+     "off, or a flow the user pool does not offer)",
+     0},
+    {"UnauthorizedException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED, MISCONFIGURED,
+     "request not authorized for this app client (client_secret, or a token "
+     "of another app client)",
+     0},
+    {"UnsupportedTokenTypeException", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
+     MISCONFIGURED, "the operation does not take this kind of token", 0},
+    {"DeviceKeyExistsException", NULL, PC_ERR_DENIED, PC_SAY_FIXED,
+     "This computer is already registered for your account" ADMIN,
+     "device key already confirmed (ConfirmDevice)", 0},
+    {"UsernameExistsException", NULL, PC_ERR_DENIED, PC_SAY_FIXED,
+     "That user name belongs to another account" ADMIN,
+     "user name already exists in the user pool", 0},
+    /* The identity pool (GetId, GetCredentialsForIdentity, GetOpenIdToken). */
+    {"InvalidIdentityPoolConfigurationException", NULL, PC_ERR_CONFIG,
+     PC_SAY_FIXED, NO_CREDENTIALS,
+     IDENTITY_CONFIG "no authenticated role, or STS refused to assume it "
+                     "(the role's trust policy)",
+     0},
+    {"ResourceConflictException", NULL, PC_ERR_DENIED, PC_SAY_FIXED,
+     NO_CREDENTIALS, "the login is linked to another identity", 0},
+    {"ExternalServiceException", NULL, PC_ERR_LIMIT, PC_SAY_FIXED, UNREACHABLE,
+     "a service the identity pool depends on did not answer", 0},
+    /* STS AssumeRoleWithWebIdentity (query protocol: the wire codes). */
+    {"IDPRejectedClaim", NULL, PC_ERR_DENIED, PC_SAY_FIXED, NO_CREDENTIALS,
+     "STS: the role's trust policy refused the token", 0},
+    {"InvalidIdentityToken", NULL, PC_ERR_DENIED, PC_SAY_FIXED, NO_CREDENTIALS,
+     "STS: the web identity token is not valid", 0},
+    {"ExpiredTokenException", NULL, PC_ERR_EXPIRED, PC_SAY_FIXED,
+     "The sign-in session has expired; please log in again.",
+     "STS: the web identity token has expired", 0},
+    {"IDPCommunicationError", NULL, PC_ERR_LIMIT, PC_SAY_FIXED, UNREACHABLE,
+     "STS could not reach the identity provider", 0},
+    {"MalformedPolicyDocument", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
+     NO_CREDENTIALS, "STS: malformed session policy", 0},
+    {"PackedPolicyTooLarge", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
+     NO_CREDENTIALS, "STS: session policy too large", 0},
+    {"RegionDisabledException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
+     NO_CREDENTIALS,
+     "STS is not activated in this region (IAM account settings)", 0},
     /* A type this table does not know (a future one): never success, never
      * an outage that would open the offline login. */
     {NULL, NULL, PC_ERR_DENIED, PC_SAY_FIXED,
@@ -174,6 +235,27 @@ const struct pc_errtable_row *pc_errtable_find(const char *type,
       return &rows[i];
   }
   return &rows[NROWS - 1];
+}
+
+const char *pc_errtable_allow_flow(const struct pc_errtable_row *row,
+                                   const char *auth_flow) {
+  static const char *const flows[][2] = {
+      {"USER_SRP_AUTH", "ALLOW_USER_SRP_AUTH"},
+      {"USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH"},
+      {"REFRESH_TOKEN_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
+      {"REFRESH_TOKEN", "ALLOW_REFRESH_TOKEN_AUTH"},
+      {"USER_AUTH", "ALLOW_USER_AUTH"},
+      {"CUSTOM_AUTH", "ALLOW_CUSTOM_AUTH"},
+  };
+  size_t i;
+
+  if (row == NULL || row->meaning == NULL || auth_flow == NULL ||
+      strcmp(row->meaning, PC_ERRTABLE_FLOW_OFF) != 0)
+    return NULL;
+  for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
+    if (strcmp(flows[i][0], auth_flow) == 0)
+      return flows[i][1];
+  return NULL;
 }
 
 const struct pc_errtable_row *pc_errtable_rows(size_t *n) {

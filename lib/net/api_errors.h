@@ -2,7 +2,10 @@
 /* api_errors: the one table of Cognito errors. Every error type the service
  * model lists for the sign-in calls (InitiateAuth, RespondToAuthChallenge,
  * ChangePassword, ForgotPassword, ConfirmForgotPassword,
- * AssociateSoftwareToken, VerifySoftwareToken), and the meanings
+ * AssociateSoftwareToken, VerifySoftwareToken), the device, refresh,
+ * revocation and pam_cognito-sync calls, the identity pool's and STS's
+ * (tests/emulator/error_catalog.py lists them from botocore's models, and
+ * tests/pam/test_errors.py holds this table to it), and the meanings
  * NotAuthorizedException carries in its message, each with the status the
  * caller acts on (pam_cognito/result.c turns it into the PAM result), what
  * the user is told, and a note for syslog. The man page's table
@@ -18,6 +21,11 @@
 /* Longest server text shown to a user: a Lambda's message is the pool
  * owner's, but a terminal line is no place for a page of it. */
 #define PC_ERRTABLE_SAY_MAX 200
+
+/* What Cognito says when the app client's ExplicitAuthFlows lack the flow
+ * ("USER_PASSWORD_AUTH flow not enabled for this client"), under
+ * InvalidParameterException or NotAuthorizedException. */
+#define PC_ERRTABLE_FLOW_OFF "flow not enabled for this client"
 
 enum pc_say {
   PC_SAY_NOTHING, /* a wrong password gets no words */
@@ -41,6 +49,11 @@ struct pc_errtable_row {
  * does not know gets the fallback row, which fails closed. */
 const struct pc_errtable_row *pc_errtable_find(const char *type,
                                                const char *message);
+
+/* For a row that says the app client lacks a flow: the ExplicitAuthFlows
+ * value the request's AuthFlow needs ("ALLOW_USER_SRP_AUTH"); else NULL. */
+const char *pc_errtable_allow_flow(const struct pc_errtable_row *row,
+                                   const char *auth_flow);
 
 /* Every row, the fallback last (*n rows). */
 const struct pc_errtable_row *pc_errtable_rows(size_t *n);

@@ -27,6 +27,8 @@ LOCKED = "Too many failed attempts; try again in a few minutes."
 REVOKED = "Your session was revoked; please log in again."
 NO_CODE = "The code cannot be sent: the user pool is misconfigured" + ADMIN
 LAMBDA_BROKEN = "A sign-in check of the user pool failed" + ADMIN
+THREAT = "The sign-in was blocked for security reasons" + ADMIN
+NO_CREDENTIALS = "AWS credentials cannot be issued for your account" + ADMIN
 
 # (operation, type, message, PAM result, the user's error text or None,
 #  words of the syslog note). Operations are where real Cognito sends the
@@ -119,6 +121,48 @@ ROWS = [
      "The code could not be delivered" + ADMIN, "code delivery failed"),
     (IA, "RefreshTokenReuseException", "Refresh token reused", "PAM_AUTH_ERR", REVOKED,
      "reused"),
+    # Threat protection (issue 24): a block, told as one, never a wrong password.
+    (RA, "NotAuthorizedException", "Unable to login because of security reasons.",
+     "PAM_AUTH_ERR", THREAT, "threat protection"),
+    (RA, "NotAuthorizedException", "Request not allowed due to security reasons.",
+     "PAM_AUTH_ERR", THREAT, "threat protection"),
+    # The app client lacks the configured flow (auth_flow srp here).
+    (IA, "InvalidParameterException", "USER_SRP_AUTH flow not enabled for this client",
+     "PAM_SERVICE_ERR", MISCONFIGURED, "ExplicitAuthFlows need ALLOW_USER_SRP_AUTH"),
+    # The issuer item's row (a secondary Region of a multi-Region pool).
+    (IA, "OperationNotEnabledException", "Operation not enabled in this region",
+     "PAM_AUTH_ERR", "This is not possible while the sign-in service runs from its "
+     "secondary Region; try again later or contact your administrator.", "replica"),
+    (IA, "UnsupportedOperationException", "Operation not supported", "PAM_SERVICE_ERR",
+     MISCONFIGURED, "not enabled for the app client"),
+    (IA, "UnauthorizedException", "Unauthorized", "PAM_SERVICE_ERR", MISCONFIGURED,
+     "not authorized for this app client"),
+    (IA, "UnsupportedTokenTypeException", "Unsupported token type", "PAM_SERVICE_ERR",
+     MISCONFIGURED, "kind of token"),
+    (IA, "DeviceKeyExistsException", "Device key already exists", "PAM_AUTH_ERR",
+     "This computer is already registered for your account" + ADMIN, "already confirmed"),
+    (IA, "UsernameExistsException", "User already exists", "PAM_AUTH_ERR",
+     "That user name belongs to another account" + ADMIN, "already exists"),
+    (IA, "InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration",
+     "PAM_SERVICE_ERR", NO_CREDENTIALS, "identity pool configuration problem"),
+    (IA, "ResourceConflictException", "Login already linked", "PAM_AUTH_ERR", NO_CREDENTIALS,
+     "linked to another identity"),
+    (IA, "ExternalServiceException", "Provider not responding", "PAM_AUTHINFO_UNAVAIL",
+     UNREACHABLE, "depends on did not answer"),
+    (IA, "IDPRejectedClaim", "Not authorized to perform sts:AssumeRoleWithWebIdentity",
+     "PAM_AUTH_ERR", NO_CREDENTIALS, "trust policy refused"),
+    (IA, "InvalidIdentityToken", "Couldn't retrieve verification key", "PAM_AUTH_ERR",
+     NO_CREDENTIALS, "not valid"),
+    (IA, "ExpiredTokenException", "Token expired", "PAM_AUTH_ERR",
+     "The sign-in session has expired; please log in again.", "has expired"),
+    (IA, "IDPCommunicationError", "Could not reach provider", "PAM_AUTHINFO_UNAVAIL",
+     UNREACHABLE, "could not reach"),
+    (IA, "MalformedPolicyDocument", "Malformed policy", "PAM_SERVICE_ERR", NO_CREDENTIALS,
+     "malformed session policy"),
+    (IA, "PackedPolicyTooLarge", "Policy too large", "PAM_SERVICE_ERR", NO_CREDENTIALS,
+     "too large"),
+    (IA, "RegionDisabledException", "STS is not activated", "PAM_SERVICE_ERR", NO_CREDENTIALS,
+     "not activated"),
     (IA, "SomeFutureException", "A brand new reason", "PAM_AUTH_ERR",
      "The sign-in service refused the login with an unexpected error" + ADMIN,
      "unknown Cognito error type"),
@@ -127,13 +171,37 @@ ROWS = [
 # Keys a row needs beyond the class's config.
 ROW_CONFIG = {"PasswordResetRequiredException": {"password_reset": False}}
 
-SIGNIN_OPERATIONS = ("InitiateAuth", "RespondToAuthChallenge", "ChangePassword",
-                     "ForgotPassword", "ConfirmForgotPassword", "AssociateSoftwareToken",
-                     "VerifySoftwareToken")
-
-
 def model_types():
-    return sorted({t for op in SIGNIN_OPERATIONS for t in error_catalog.ERRORS[op]})
+    """Every error type botocore's models list for the calls the module, the
+    credentials helper and pam_cognito-sync make (tests/emulator/error_catalog.py)."""
+    return error_catalog.called_types()
+
+
+def table_types():
+    """The types lib/net/api_errors.c has a row for."""
+    with open(os.path.join(ROOT, "lib", "net", "api_errors.c"), encoding="utf-8") as fh:
+        return set(re.findall(r'^\s*\{"(\w+)",', fh.read(), re.M))
+
+
+class ModelCoverageTest(unittest.TestCase):
+    """The table against the checked-in list from the service models."""
+
+    def test_every_model_type_has_a_table_row(self):
+        missing = [t for t in model_types() if t not in table_types()]
+        self.assertEqual(missing, [], "error types of the called operations without a row "
+                         "in lib/net/api_errors.c")
+
+    def test_the_calls_are_the_modules(self):
+        # Every operation name in CALLED appears in lib/, sync/ or helper/.
+        text = ""
+        for top in ("lib", "sync", "helper", "pam_cognito"):
+            for base, _, files in os.walk(os.path.join(ROOT, top)):
+                for name in files:
+                    if name.endswith(".c"):
+                        with open(os.path.join(base, name), encoding="utf-8") as fh:
+                            text += fh.read()
+        for op in error_catalog.CALLED:
+            self.assertIn('"%s"' % op, text, op)
 
 
 class ErrorTableTest(EmulatorTest):
@@ -257,6 +325,43 @@ class LockoutOfflineTest(CacheTest):
         r = s.run("alice", [ALICE_PW])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertFalse(os.path.exists(record))
+
+
+class ThreatProtectionTest(CacheTest):
+    """Issue 24: a threat-protection block is told as one, named in syslog,
+    keeps the offline verifier and never opens the offline login."""
+
+    def test_block_keeps_the_verifier_and_logs_in_nowhere(self):
+        s = Stack(base_config(self.emu, cache_dir=self.cache, offline_days=7))
+        self.stacks.append(s)
+        self.assertEqual(s.run("alice", [ALICE_PW]).code, "PAM_SUCCESS")
+        record = os.path.join(self.cache, ".private", "alice", "offline.json")
+        self.assertTrue(os.path.exists(record))
+        for block in ("SignIn", "Request"):
+            with self.subTest(block=block):
+                self.emu.control("SetThreatProtectionBlock", Username="alice", Block=block)
+                r = s.run("alice", [ALICE_PW], rhost="192.0.2.10")
+                self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+                self.assertEqual(r.errors, [THREAT], r)
+                line = [l for l in r.syslog if "authentication failure" in l]
+                self.assertEqual(len(line), 1, r.syslog)
+                self.assertIn("threat protection", line[0])
+                self.assertIn("security reasons", line[0])
+                self.assertTrue(os.path.exists(record), "the verifier survived the block")
+                self.assertFalse(any("verifier deleted" in l for l in r.syslog), r.syslog)
+                self.assertFalse(any("offline authentication" in l for l in r.syslog),
+                                 r.syslog)
+        # The block lifted, the same password logs in.
+        self.emu.control("SetThreatProtectionBlock", Username="alice", Block=None)
+        self.assertEqual(s.run("alice", [ALICE_PW]).code, "PAM_SUCCESS")
+
+    def test_block_in_password_auth(self):
+        s = Stack(base_config(self.emu, cache_dir=self.cache, auth_flow="USER_PASSWORD_AUTH"))
+        self.stacks.append(s)
+        self.emu.control("SetThreatProtectionBlock", Username="alice", Block="SignIn")
+        r = s.run("alice", [ALICE_PW])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(r.errors, [THREAT], r)
 
 
 class PasswordHistoryTest(EmulatorTest):

@@ -203,8 +203,48 @@ static void test_words(void) {
   ok(!pc_errtable_say(NULL, out, sizeof(out)), "NULL: nothing said");
 }
 
+/* Issue 24: threat protection's two messages are blocks, and an app
+ * client that lacks the flow is named by its ExplicitAuthFlows value. */
+static void test_blocks_and_flows(void) {
+  const struct pc_errtable_row *r;
+  char out[PC_ERRTABLE_SAY_MAX + 1];
+
+  r = pc_errtable_find("NotAuthorizedException",
+                       "Unable to login because of security reasons.");
+  ok(r->status == PC_ERR_DENIED && strstr(r->note, "threat protection"),
+     "adaptive authentication block: denied, not a wrong password");
+  r = pc_errtable_find("NotAuthorizedException",
+                       "Request not allowed due to security reasons.");
+  ok(r->status == PC_ERR_DENIED && strstr(r->note, "threat protection"),
+     "request block: denied");
+  ok(say("NotAuthorizedException",
+         "Unable to login because of security reasons.", out, sizeof(out)) &&
+         strstr(out, "security reasons") && strstr(out, "administrator"),
+     "the block is told: %s", out);
+  r = pc_errtable_find("InvalidParameterException",
+                       "USER_PASSWORD_AUTH flow not enabled for this client");
+  ok(r->status == PC_ERR_CONFIG, "InvalidParameter flow refusal: config");
+  ok(pc_errtable_allow_flow(r, "USER_PASSWORD_AUTH") != NULL &&
+         strcmp(pc_errtable_allow_flow(r, "USER_PASSWORD_AUTH"),
+                "ALLOW_USER_PASSWORD_AUTH") == 0,
+     "USER_PASSWORD_AUTH needs ALLOW_USER_PASSWORD_AUTH");
+  ok(strcmp(pc_errtable_allow_flow(r, "USER_SRP_AUTH"),
+            "ALLOW_USER_SRP_AUTH") == 0 &&
+         strcmp(pc_errtable_allow_flow(r, "REFRESH_TOKEN_AUTH"),
+                "ALLOW_REFRESH_TOKEN_AUTH") == 0,
+     "SRP and refresh flows");
+  ok(pc_errtable_allow_flow(r, NULL) == NULL &&
+         pc_errtable_allow_flow(r, "NO_SUCH_FLOW") == NULL,
+     "no AuthFlow, no hint");
+  r = pc_errtable_find("InvalidParameterException", "1 validation error");
+  ok(r->status == PC_ERR_INVALID_PARAM &&
+         pc_errtable_allow_flow(r, "USER_SRP_AUTH") == NULL,
+     "another invalid parameter gets no hint");
+}
+
 int main(void) {
   test_every_model_type_has_a_row();
+  test_blocks_and_flows();
   test_not_authorized_meanings();
   test_unknown_fails_closed();
   test_words();
