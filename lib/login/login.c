@@ -184,18 +184,19 @@ enum pc_status pc_login_srp_claim(struct login *l, const char *challenge,
   return pc_login_respond(l, challenge, req);
 }
 
-/* InitiateAuth. When the pool demands a reset and password_reset is on:
- * the reset at the prompt, then InitiateAuth again with the new password,
- * which *fresh owns and *again carries from then on. */
-static enum pc_status begin(struct login *l, struct pc_login_opts *again,
-                            char **fresh, struct pc_srp **srp) {
+/* The pool demands a reset (InitiateAuth, or RespondToAuthChallenge after
+ * PASSWORD_VERIFIER): with password_reset on, the reset at the prompt,
+ * then InitiateAuth again with the new password, which *fresh owns and
+ * *again carries from then on. */
+static enum pc_status reset_then_initiate(struct login *l,
+                                          struct pc_login_opts *again,
+                                          char **fresh, struct pc_srp **srp) {
   const struct pc_config *cfg = l->cl->cfg;
-  enum pc_status st = initiate(l, *srp);
+  enum pc_status st;
 
-  if (st == PC_ERR_PASSWORD_RESET)
-    l->r->reset_required = 1;
-  if (st != PC_ERR_PASSWORD_RESET || !cfg->password_reset)
-    return st;
+  l->r->reset_required = 1;
+  if (!cfg->password_reset)
+    return PC_ERR_PASSWORD_RESET;
   st = pc_reset_password(l, fresh);
   *again = *l->o;
   again->password = *fresh; /* r->new_password may change in a challenge */
@@ -204,10 +205,21 @@ static enum pc_status begin(struct login *l, struct pc_login_opts *again,
   l->o = again;
   pc_srp_free(*srp);
   *srp = NULL;
+  pc_free_secret(&l->session); /* the refused sign-in's */
   if (st == PC_OK && pc_login_uses_srp(cfg) && !(*srp = pc_srp_new()))
     st = PC_ERR_NOMEM;
   if (st == PC_OK)
     st = initiate(l, *srp);
+  return st;
+}
+
+/* InitiateAuth, and the reset when the pool demands one there. */
+static enum pc_status begin(struct login *l, struct pc_login_opts *again,
+                            char **fresh, struct pc_srp **srp) {
+  enum pc_status st = initiate(l, *srp);
+
+  if (st == PC_ERR_PASSWORD_RESET)
+    st = reset_then_initiate(l, again, fresh, srp);
   return st;
 }
 
@@ -350,6 +362,13 @@ static enum pc_status login_once(struct pc_client *cl,
   st = *o->password ? begin(&l, &again, &fresh, &srp) : pc_login_code_first(&l);
   if (st == PC_OK)
     st = challenge_rounds(&l, &srp);
+  /* The demand can also come after PASSWORD_VERIFIER: reset once, then the
+   * challenges of the new sign-in. */
+  if (st == PC_ERR_PASSWORD_RESET && fresh == NULL && *o->password) {
+    st = reset_then_initiate(&l, &again, &fresh, &srp);
+    if (st == PC_OK)
+      st = challenge_rounds(&l, &srp);
+  }
   pc_srp_free(srp);
   if (!(*retry = pc_login_device_forgotten(&l, st)))
     pc_login_device_end(&l, st);

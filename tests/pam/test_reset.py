@@ -40,6 +40,35 @@ class ResetTest(EmulatorTest):
         self.assertEqual(r.errors, [])
         self.assert_new_password_works()
 
+    def test_reset_demanded_after_password_verifier(self):
+        # Issue 24: in USER_SRP_AUTH the demand can come from
+        # RespondToAuthChallenge, after the password proof: the same reset.
+        self.emu.control("SetOptions", PasswordResetStep="PASSWORD_VERIFIER")
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(r.prompt_styles, [("echo_off", "Password: "), ("echo_on", ASK),
+                                           ("echo_on", "Code: "),
+                                           ("echo_off", "New password: "),
+                                           ("echo_off", "Retype new password: ")])
+        self.assertEqual(r.infos, ["Your password must be reset.", SENT,
+                                   "Your password has been reset."])
+        self.assertEqual(r.errors, [])
+        # The refused proof, then the new password's sign-in.
+        self.assertEqual(self.calls("InitiateAuth"), 2)
+        self.assertEqual(self.calls("RespondToAuthChallenge"), 2)
+        self.assertEqual(self.calls("ConfirmForgotPassword"), 1)
+        self.assert_new_password_works()
+
+    def test_after_password_verifier_without_password_reset(self):
+        self.emu.control("SetOptions", PasswordResetStep="PASSWORD_VERIFIER")
+        self.s.cleanup()
+        self.s = Stack(base_config(self.emu, password_reset=False))
+        r = self.s.run("alice", [OLD])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(r.errors, ["Your password must be reset before you can log in."])
+        self.assertEqual(self.calls("RespondToAuthChallenge"), 1)
+        self.assertEqual(self.calls("ForgotPassword"), 0)
+
     def test_client_with_secret_sends_secret_hash(self):
         self.s.cleanup()
         self.s = Stack(base_config(self.emu, client_id=SECRET_CLIENT,
