@@ -185,12 +185,13 @@ static const struct pc_errtable_row rows[] = {
      NO_CREDENTIALS, "the login is linked to another identity", 0},
     {"ExternalServiceException", NULL, PC_ERR_LIMIT, PC_SAY_FIXED, UNREACHABLE,
      "a service the identity pool depends on did not answer", 0},
-    /* STS AssumeRoleWithWebIdentity (query protocol: the wire codes). */
-    {"IDPRejectedClaim", NULL, PC_ERR_DENIED, PC_SAY_FIXED, NO_CREDENTIALS,
+    /* STS AssumeRoleWithWebIdentity (query protocol: the wire codes; the
+     * statuses as lib/aws/sts.c judges them). */
+    {"IDPRejectedClaim", NULL, PC_ERR_AUTH, PC_SAY_FIXED, NO_CREDENTIALS,
      "STS: the role's trust policy refused the token", 0},
-    {"InvalidIdentityToken", NULL, PC_ERR_DENIED, PC_SAY_FIXED, NO_CREDENTIALS,
+    {"InvalidIdentityToken", NULL, PC_ERR_AUTH, PC_SAY_FIXED, NO_CREDENTIALS,
      "STS: the web identity token is not valid", 0},
-    {"ExpiredTokenException", NULL, PC_ERR_EXPIRED, PC_SAY_FIXED,
+    {"ExpiredTokenException", NULL, PC_ERR_AUTH, PC_SAY_FIXED,
      "The sign-in session has expired; please log in again.",
      "STS: the web identity token has expired", 0},
     {"IDPCommunicationError", NULL, PC_ERR_LIMIT, PC_SAY_FIXED, UNREACHABLE,

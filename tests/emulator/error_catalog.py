@@ -164,6 +164,10 @@ ERRORS = {
         "NotAuthorizedException", "ResourceConflictException",
         "TooManyRequestsException", "InvalidIdentityPoolConfigurationException",
         "InternalErrorException", "ExternalServiceException"),
+    "GetOpenIdToken": (
+        "InvalidParameterException", "ResourceNotFoundException",
+        "NotAuthorizedException", "ResourceConflictException",
+        "TooManyRequestsException", "InternalErrorException", "ExternalServiceException"),
 }
 ANY = frozenset(e for errors in ERRORS.values() for e in errors)
 
@@ -175,11 +179,11 @@ CALLED = (
     "ConfirmForgotPassword", "AssociateSoftwareToken", "VerifySoftwareToken",
     "ConfirmDevice", "UpdateDeviceStatus", "GetTokensFromRefreshToken", "RevokeToken",
     "ListGroups", "ListUsersInGroup", "ListUserPoolClients", "DescribeUserPoolClient",
-    "GetId", "GetCredentialsForIdentity",
+    "GetId", "GetCredentialsForIdentity", "GetOpenIdToken",
 )
 
 # STS AssumeRoleWithWebIdentity, for identity_flow = basic (issue 24, item
-# 8; GetOpenIdToken's types are all GetId's). STS speaks the query protocol:
+# 8). STS speaks the query protocol:
 # an error arrives as its wire code (the model's "error": {"code"}), which
 # is what the module's table matches.
 STS_ERRORS = {
