@@ -41,6 +41,28 @@ def get_user(st, body):
     return out
 
 
+def update_user_attributes(st, body):
+    """UpdateUserAttributes: the user of the AccessToken writes their own
+    attributes, and only those the token's app client lists in
+    WriteAttributes (a client without the list writes every one)."""
+    import admin
+    import attributes
+    pool, user, claims = user_from_access_token(st, require(body, "AccessToken"))
+    attrs = admin._attributes(body)
+    client = pool.clients[claims["client_id"]]
+    if client.write_attributes is not None and any(
+            name not in client.write_attributes for name in attrs):
+        raise not_authorized("A client attempted to write unauthorized attribute")
+    if "sub" in attrs:
+        raise CognitoError("InvalidParameterException",
+                           "Cannot modify the non-mutable attribute sub")
+    attributes.check_schema(pool, attrs)
+    attributes.check_formats(attrs)
+    user.attributes.update(attrs)
+    user.touch()
+    return {"CodeDeliveryDetailsList": []}
+
+
 def set_user_mfa_preference(st, body):
     """SetUserMFAPreference: AdminSetUserMFAPreference's rules, for the user
     of the AccessToken."""

@@ -5,6 +5,7 @@ import base64
 import secrets
 import uuid
 
+import attributes
 import policy
 import totp
 import userpool
@@ -47,6 +48,7 @@ def admin_create_user(st, body):
     attrs = _attributes(body)
     if "sub" in attrs:
         raise invalid_parameter("Cannot modify the non-mutable attribute sub")
+    attributes.check_schema(pool, attrs)
     action = optional(body, "MessageAction", str)
     if action not in (None, "SUPPRESS", "RESEND"):
         raise invalid_parameter("Invalid MessageAction %s" % action)
@@ -162,6 +164,7 @@ def admin_update_user_attributes(st, body):
     attrs = _attributes(body)
     if "sub" in attrs:
         raise invalid_parameter("Cannot modify the non-mutable attribute sub")
+    attributes.check_schema(pool, attrs)
     secret = attrs.pop(userpool.TOTP_ATTRIBUTE, None)
     if secret:
         user.totp_secret = secret
@@ -282,4 +285,26 @@ def set_totp_secret(st, body):
     if body.get("Enable", True):
         user.totp_mfa = True
     user.touch()
+    return {}
+
+
+def add_custom_attributes(st, body):
+    """AddCustomAttributes: SchemaAttributeType items, each Name 1 to 20
+    characters (stored without the custom: prefix the users' attributes
+    carry). From then on the pool takes only declared custom attributes."""
+    pool = _pool(st, body)
+    items = require(body, "CustomAttributes", list)
+    if not items:
+        raise invalid_parameter("CustomAttributes must be a non-empty list")
+    names = []
+    for item in items:
+        name = item.get("Name") if isinstance(item, dict) else None
+        if not isinstance(name, str) or not 1 <= len(name) <= 20:
+            raise invalid_parameter("Invalid custom attribute name")
+        if pool.custom_attributes is not None and name in pool.custom_attributes:
+            raise invalid_parameter("Existing attribute already has name custom:%s." % name)
+        names.append(name)
+    if pool.custom_attributes is None:
+        pool.custom_attributes = set()
+    pool.custom_attributes.update(names)
     return {}

@@ -18,3 +18,14 @@ def check_formats(attrs):
     email = attrs.get("email")
     if email is not None and (len(email) > 2048 or not EMAIL.match(email)):
         raise invalid_parameter("Invalid email address format.")
+
+
+def check_schema(pool, attrs):
+    """InvalidParameterException for a custom:* attribute the pool's schema
+    lacks (once the pool has a declared schema: userpool.Pool)."""
+    if pool.custom_attributes is None:
+        return
+    for name in attrs:
+        if (name.startswith("custom:") and name != "custom:emulator_totp_secret"
+                and name[len("custom:"):] not in pool.custom_attributes):
+            raise invalid_parameter("Attribute does not exist in the schema.")

@@ -37,6 +37,8 @@ OPERATIONS = {
         "AdminEnableUser": admin.admin_enable_user,
         "AdminSetUserMFAPreference": admin.admin_set_user_mfa_preference,
         "AdminUpdateUserAttributes": admin.admin_update_user_attributes,
+        "AddCustomAttributes": admin.add_custom_attributes,
+        "UpdateUserAttributes": account.update_user_attributes,
         "AdminAddUserToGroup": admin.admin_add_user_to_group,
         "AdminRemoveUserFromGroup": admin.admin_remove_user_from_group,
         "AdminListGroupsForUser": admin.admin_list_groups_for_user,

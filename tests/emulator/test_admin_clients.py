@@ -137,3 +137,64 @@ class AdminClientsTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class CustomAttributesTest(AdminClientsTest):
+    """AddCustomAttributes and the schema it declares, and UpdateUserAttributes
+    held to the app client's WriteAttributes (what pam_cognito-sync's
+    ssh_keys_attribute relies on: a user cannot write their own keys
+    through a client that does not list the attribute)."""
+
+    def login(self, client_id):
+        res = self.idp.initiate_auth(ClientId=client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                     AuthParameters={"USERNAME": "alice",
+                                                     "PASSWORD": "Alice-Passw0rd!"})
+        return res["AuthenticationResult"]["AccessToken"]
+
+    def client(self, **extra):
+        return self.idp.create_user_pool_client(
+            UserPoolId=POOL, ClientName="self-service",
+            ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+            **extra)["UserPoolClient"]["ClientId"]
+
+    def keys(self):
+        attrs = self.idp.admin_get_user(UserPoolId=POOL, Username="alice")["UserAttributes"]
+        return {a["Name"]: a["Value"] for a in attrs}.get("custom:ssh_keys")
+
+    def test_a_declared_schema_refuses_other_custom_attributes(self):
+        self.assertEqual(self.idp.add_custom_attributes(
+            UserPoolId=POOL, CustomAttributes=[{
+                "Name": "ssh_keys", "AttributeDataType": "String", "Mutable": True,
+                "StringAttributeConstraints": {"MaxLength": "2048"}}])["ResponseMetadata"]
+            ["HTTPStatusCode"], 200)
+        self.idp.admin_update_user_attributes(
+            UserPoolId=POOL, Username="alice",
+            UserAttributes=[{"Name": "custom:ssh_keys", "Value": "ssh-ed25519 AAAA\nsecond"}])
+        self.assertEqual(self.keys(), "ssh-ed25519 AAAA\nsecond")
+        err = self.error(self.idp.admin_update_user_attributes, UserPoolId=POOL,
+                         Username="alice",
+                         UserAttributes=[{"Name": "custom:nope", "Value": "1"}])
+        self.assertEqual((err["Code"], err["Message"]),
+                         ("InvalidParameterException",
+                          "Attribute does not exist in the schema."))
+        err = self.error(self.idp.add_custom_attributes, UserPoolId=POOL,
+                         CustomAttributes=[{"Name": "ssh_keys", "AttributeDataType": "String"}])
+        self.assertEqual(err["Code"], "InvalidParameterException")
+
+    def test_update_user_attributes_follows_write_attributes(self):
+        self.idp.add_custom_attributes(UserPoolId=POOL, CustomAttributes=[
+            {"Name": "ssh_keys", "AttributeDataType": "String"}])
+        narrow = self.login(self.client(WriteAttributes=["email", "name"]))
+        err = self.error(self.idp.update_user_attributes, AccessToken=narrow,
+                         UserAttributes=[{"Name": "custom:ssh_keys", "Value": "ssh-ed25519 X"}])
+        self.assertEqual((err["Code"], err["Message"]),
+                         ("NotAuthorizedException",
+                          "A client attempted to write unauthorized attribute"))
+        self.assertIsNone(self.keys())
+        self.idp.update_user_attributes(AccessToken=narrow,
+                                        UserAttributes=[{"Name": "name", "Value": "Al"}])
+        # A client without the list lets its users write every attribute.
+        wide = self.login(self.client())
+        self.idp.update_user_attributes(
+            AccessToken=wide, UserAttributes=[{"Name": "custom:ssh_keys", "Value": "k"}])
+        self.assertEqual(self.keys(), "k")

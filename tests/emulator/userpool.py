@@ -163,6 +163,14 @@ class Pool:
         self.case_sensitive = bool(spec.get("UsernameCaseSensitive", False))
         self.mfa_configuration = spec.get("MfaConfiguration", "OPTIONAL")
         self.required_attributes = list(spec.get("RequiredAttributes") or [])
+        # The custom attributes of the schema (names without "custom:"):
+        # None when the fixture declares none, and then any custom:* is
+        # taken (fixtures written before the schema); a set once the
+        # fixture lists CustomAttributes or AddCustomAttributes was called.
+        declared = spec.get("CustomAttributes")
+        self.custom_attributes = (None if declared is None else
+                                  {str(a.get("Name") if isinstance(a, dict) else a)
+                                   for a in declared})
         self.password_policy = dict(spec.get("PasswordPolicy") or {})
         self.email_mfa = bool(spec.get("EmailMfa", False))
         # SignInPolicy.AllowedFirstAuthFactors: USER_AUTH's first factors

@@ -51,6 +51,9 @@ class SshKeysTest(SyncCase):
 
     def setUp(self):
         super().setUp()
+        # The attribute in the pool's schema, as an administrator adds it.
+        self.emu.idp("AddCustomAttributes", UserPoolId=POOL, CustomAttributes=[
+            {"Name": "ssh_keys", "AttributeDataType": "String", "Mutable": True}])
         write_config(self.cfg, self.emu, nss_dir=self.nss, ssh_keys_attribute=ATTR)
 
     def set_keys(self, user, text):

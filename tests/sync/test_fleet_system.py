@@ -61,6 +61,8 @@ class KeysFromThePoolTest(SshdCase):
 
     def setUp(self):
         super().setUp()
+        self.emu.idp("AddCustomAttributes", UserPoolId=POOL, CustomAttributes=[
+            {"Name": "ssh_keys", "AttributeDataType": "String", "Mutable": True}])
         pub = Path(self.key + ".pub").read_text()
         for user in ("pcs-ann", "pcs-ben"):
             self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username=user,
