@@ -23,6 +23,7 @@ const {
 const tokenChecks = require('./sdk-v3-tokens');
 const adminChecks = require('./sdk-v3-admin');
 const userAuthChecks = require('./sdk-v3-user-auth');
+const passkeyChecks = require('./sdk-v3-passkeys');
 const multiRegionChecks = require('./sdk-v3-multiregion');
 const motoChecks = require('./sdk-v3-moto');
 const roleChecks = require('./sdk-v3-roles');
@@ -186,6 +187,7 @@ async function main() {
   await challengeChecks();
   await tokenChecks(cip);
   await userAuthChecks(cip);
+  await passkeyChecks(cip);
   const cidc = makeClient(cid, 'CognitoIdentityClient', endpoint);
   await adminChecks(endpoint, cip, cidc);
   await multiRegionChecks(endpoint, cip);

@@ -21,6 +21,7 @@ import totp
 import userpool
 import device_auth
 import user_auth
+import webauthn
 from grants import issue_tokens
 from errors import CognitoError, invalid_parameter, not_authorized, require, optional
 
@@ -415,6 +416,8 @@ def respond_to_auth_challenge(st, body):
         return _mfa_code(st, pool, client, user, session, name, answers)
     if name == "SELECT_CHALLENGE":
         return user_auth.select_challenge(st, pool, client, user, session, answers)
+    if name == "WEB_AUTHN":
+        return webauthn.answer(st, pool, client, user, session, answers)
     if name == "SELECT_MFA_TYPE":
         choice = need(answers, "ANSWER")
         if choice not in (session.choices or []):

@@ -16,6 +16,7 @@ import reply_style
 import signout
 import sigv4
 import usercontext
+import webauthn
 
 IDP = "AWSCognitoIdentityProviderService"
 IDENTITY = "AWSCognitoIdentityService"
@@ -71,11 +72,13 @@ OPERATIONS = {
 }
 # pam_cognito-sync's calls (SigV4-checked in server.py) and the key control.
 OPERATIONS[IDP].update(admin_list.OPERATIONS)
+OPERATIONS[IDP].update(webauthn.OPERATIONS)
 OPERATIONS[CONTROL] = dict(OPERATIONS[CONTROL], **sigv4.CONTROL_OPERATIONS,
                            **usercontext.CONTROL_OPERATIONS,
                            **reply_style.CONTROL_OPERATIONS,
                            **multiregion.CONTROL_OPERATIONS,
                            **journal.CONTROL_OPERATIONS,
+                           **webauthn.CONTROL_OPERATIONS,
                            SetIdentityPoolRoles=identity.set_identity_pool_roles,
                            RefreshRequests=refresh.refresh_requests)
 

@@ -84,6 +84,7 @@ class State:
             self.refresh = {}        # refresh token -> grant
             self.last_codes = {}     # (pool id, username) -> code record
             self.otp_sends = {}      # (pool id, username) -> times USER_AUTH sent a code
+            self.webauthn_pending = {}  # (pool id, username) -> registration challenge
             self.identities = {}     # identity id -> (identity pool id, sub)
             self.issued = []         # credentials handed out
             self.issued_tokens = []  # AuthenticationResults handed out (tests look for them)

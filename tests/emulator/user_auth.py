@@ -6,8 +6,8 @@ What the pool offers is its SignInPolicy.AllowedFirstAuthFactors (PASSWORD
 always; EMAIL_OTP, SMS_OTP, WEB_AUTHN when listed); what a user can use
 follows from the user: a password for PASSWORD and PASSWORD_SRP, a verified
 email for EMAIL_OTP, a verified phone number for SMS_OTP, a passkey for
-WEB_AUTHN (the emulator registers none). A first factor by code ends the
-sign-in: no MFA follows it."""
+WEB_AUTHN (registered with webauthn.py). A first factor by code or passkey
+ends the sign-in: no MFA follows it."""
 
 import hmac
 
@@ -15,6 +15,7 @@ import auth  # noqa: the sign-in chain (auth imports this module too)
 import devices
 import lockout
 import userpool
+import webauthn
 from errors import CognitoError, invalid_parameter, not_authorized
 
 FIRST_FACTORS = ("PASSWORD", "PASSWORD_SRP", "EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")
@@ -35,6 +36,8 @@ def available(pool, user):
     if "SMS_OTP" in allowed and user.attributes.get("phone_number") and \
             user.attributes.get("phone_number_verified") == "true":
         out.append("SMS_OTP")
+    if webauthn.usable(pool, user):
+        out.append("WEB_AUTHN")
     return out
 
 
@@ -89,6 +92,10 @@ def _begin(st, pool, client, user, login, factor, params, device_key):
     if factor == "PASSWORD_SRP":
         return auth._srp_start(st, pool, client, user, login, auth.need(params, "SRP_A"),
                                device_key)
+    if factor == "WEB_AUTHN":
+        device = devices.presented(st, pool, user, device_key)
+        return webauthn.begin(st, pool, client, user, login,
+                              device if device is not None and device.confirmed else None)
     return _send_code(st, pool, client, user, factor, login, device_key)
 
 

@@ -51,6 +51,7 @@ class User:
         self.preferred_mfa = mfa.get("Preferred")
         self.totp_secret = spec.get("TotpSecret") or self.attributes.pop(TOTP_ATTRIBUTE, None)
         self.mfa_setup_required = bool(spec.get("MfaSetupRequired", False))
+        self.passkeys = []   # registered WebAuthn credentials (webauthn.py)
         now = time.time()
         self.temp_set = spec.get("TemporaryPasswordSetAt", now)   # when an admin set it
         self.created = spec.get("Created", now)
@@ -179,6 +180,10 @@ class Pool:
         self.first_factors = ["PASSWORD"] + [
             f for f in policy.get("AllowedFirstAuthFactors") or []
             if f in ("EMAIL_OTP", "SMS_OTP", "WEB_AUTHN")]
+        # WebAuthnConfiguration {RelyingPartyId, UserVerification}: passkeys
+        webauthn = spec.get("WebAuthnConfiguration") or {}
+        self.rp_id = webauthn.get("RelyingPartyId")
+        self.user_verification = webauthn.get("UserVerification", "preferred")
         # DeviceConfiguration {ChallengeRequiredOnNewDevice,
         # DeviceOnlyRememberedOnUserPrompt}; None: the pool tracks no devices
         self.device_config = check_device_config(spec.get("DeviceConfiguration"))
