@@ -101,7 +101,7 @@ fuzz_fuzz_sshkeys_SOURCES = fuzz/fuzz_sshkeys.c
 fuzz_fuzz_sshkeys_CPPFLAGS = $(SYNC_CPPFLAGS)
 fuzz_fuzz_sshkeys_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_sshkeys_LDFLAGS = $(FUZZ_LINK_FLAGS)
-fuzz_fuzz_sshkeys_LDADD = libsync_fuzz.la libcognito_fuzz.la
+fuzz_fuzz_sshkeys_LDADD = libsync.la libcognito.la
 
 fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c $(FUZZ_FIXTURE) fuzz/canned.c \
 	fuzz/canned.h
