@@ -19,6 +19,7 @@ FUZZ_SAN = -fsanitize=address,undefined -fno-sanitize-recover=all \
 # configures it).
 LIB_FUZZ_CFLAGS = $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 
+# Each target links libcognito.la (and libsync.la), instrumented above.
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
 	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync \
@@ -38,7 +39,7 @@ FUZZ_SRP_LINK_FLAGS = $(FUZZ_LINK_FLAGS) -Wl,--wrap=BN_mod_exp_mont_consttime
 fuzz_fuzz_sts_SOURCES = fuzz/fuzz_sts.c
 fuzz_fuzz_sts_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_sts_LDFLAGS = $(FUZZ_LINK_FLAGS)
-fuzz_fuzz_sts_LDADD = libcognito_fuzz.la
+fuzz_fuzz_sts_LDADD = libcognito.la
 
 fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c
 fuzz_fuzz_config_CFLAGS = $(FUZZ_CC_FLAGS)
