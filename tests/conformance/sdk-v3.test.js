@@ -27,6 +27,7 @@ const passkeyChecks = require('./sdk-v3-passkeys');
 const multiRegionChecks = require('./sdk-v3-multiregion');
 const motoChecks = require('./sdk-v3-moto');
 const roleChecks = require('./sdk-v3-roles');
+const signInRuleChecks = require('./sdk-v3-signin-rules');
 
 const SECRET_CLIENT = 'secretclient0000000000000001';
 const ROTATION_CLIENT = 'rotationclient00000000000001';
@@ -193,6 +194,7 @@ async function main() {
   await multiRegionChecks(endpoint, cip);
   await motoChecks(cip, cidc);
   await roleChecks(endpoint, cip, cidc);
+  await signInRuleChecks(cip);
 }
 
 run(main);
