@@ -3,6 +3,7 @@
  * groups through libnss-extrausers' files. See pam_cognito-sync(8). */
 #include "config.h"
 
+#include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "sync/sudorules.h"
 #include "sync/localgroups.h"
 #include "sync/sessions.h"
+#include "sync/plan.h"
 
 #define PROG "pam_cognito-sync"
 
@@ -68,6 +70,8 @@ static void usage(FILE *f) {
           "  --export FILE       fetch from Cognito and write FILE only\n"
           "  --import FILE       build the files from FILE, no network\n"
           "  -q, --quiet         do not report users left out\n"
+          "  --plan HOSTS INTERVAL [MEMBERS [GROUPS [CLIENTS]]]\n"
+          "                      print the fleet's request rates, no config\n"
           "  --help, --version\n",
           PC_DEFAULT_CONFIG);
 }
@@ -378,6 +382,43 @@ static void load_prev(const struct pc_config *cfg, struct pc_syncstate *prev,
          e.detail);
 }
 
+/* A count or a duration (INTERVAL: seconds, or with s, m or h), > 0. */
+static long plan_number(const char *what, const char *s, int duration) {
+  char *end;
+  long v, unit = 1;
+
+  errno = 0;
+  v = strtol(s, &end, 10);
+  if (duration && end != s && end[0] != '\0' && end[1] == '\0')
+    unit = end[0] == 's' ? 1 : end[0] == 'm' ? 60 : end[0] == 'h' ? 3600 : 0;
+  else if (end[0] != '\0')
+    unit = 0;
+  if (errno != 0 || end == s || unit == 0 || v <= 0 || v > 100000000)
+    cli_die("--plan: %s '%s' is not a positive %s", what, s,
+            duration ? "number of seconds (or with s, m, h)" : "number");
+  return v * unit;
+}
+
+/* --plan HOSTS INTERVAL [MEMBERS [GROUPS [CLIENTS]]]: defaults one group
+ * of 600 members and one app client. */
+static int plan_main(int argc, char **argv) {
+  struct pc_plan p = {0, 0, 1, 600, 1};
+
+  if (argc < 4 || argc > 7)
+    cli_die("usage: --plan HOSTS INTERVAL [MEMBERS [GROUPS [CLIENTS]]]");
+  p.hosts = plan_number("HOSTS", argv[2], 0);
+  p.interval = plan_number("INTERVAL", argv[3], 1);
+  if (argc > 4)
+    p.members = plan_number("MEMBERS", argv[4], 0);
+  if (argc > 5)
+    p.groups = plan_number("GROUPS", argv[5], 0);
+  if (argc > 6)
+    p.clients =
+        strcmp(argv[6], "0") == 0 ? 0 : plan_number("CLIENTS", argv[6], 0);
+  pc_plan_print(stdout, &p);
+  return 0;
+}
+
 int main(int argc, char **argv) {
   static const struct pc_nss_paths sys = {"/etc/passwd", "/etc/group", NULL,
                                           NULL, NULL};
@@ -397,6 +438,8 @@ int main(int argc, char **argv) {
   int lost;
 
   cli_set_prog(PROG);
+  if (argc > 1 && strcmp(argv[1], "--plan") == 0)
+    return plan_main(argc, argv);
   parse_args(argc, argv, &o);
   if (pc_config_init(&cfg) != 0)
     cli_die("out of memory");

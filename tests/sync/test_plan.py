@@ -1,0 +1,66 @@
+"""pam_cognito-sync --plan: the fleet budget a person reads before sizing a
+fleet (docs/SCALE.md's table comes from these numbers)."""
+import re
+import subprocess
+import unittest
+
+from synccommon import TOOL
+
+
+def plan(*args):
+    return subprocess.run([TOOL, "--plan", *map(str, args)], capture_output=True,
+                          text=True, timeout=10)
+
+
+def rate(out, section, what):
+    """The req/s of line `what` under the header starting with `section`."""
+    part = out.split(section, 1)[1]
+    m = re.search(re.escape(what) + r"\s+([0-9.]+) req/s(.*)", part)
+    return float(m.group(1)), m.group(2)
+
+
+class PlanTest(unittest.TestCase):
+    def test_ten_thousand_hosts_every_15_minutes_are_over_the_userlist_quota(self):
+        r = plan(10000, "15m")
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("10 ListUsersInGroup (pages of 60)", r.stdout)
+        direct, note = rate(r.stdout, "direct mode", "ListUsersInGroup (UserList category)")
+        self.assertAlmostEqual(direct, 111.111, places=3)
+        self.assertIn("370.4% of the UserList quota (30 req/s)  OVER QUOTA", note)
+        groups, _ = rate(r.stdout, "direct mode", "ListGroups")
+        self.assertAlmostEqual(groups, 11.111, places=3)
+        snap, note = rate(r.stdout, "snapshot mode", "ListUsersInGroup (UserList category)")
+        self.assertAlmostEqual(snap, 0.011, places=3)
+        self.assertNotIn("OVER", note)
+        s3, note = rate(r.stdout, "snapshot mode", "S3 GET of the snapshot")
+        self.assertAlmostEqual(s3, 11.111, places=3)
+        self.assertIn("of S3's GET rate per prefix (5500 req/s)", note)
+
+    def test_hundred_hosts_stay_inside(self):
+        r = plan(100, 900)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        direct, note = rate(r.stdout, "direct mode", "ListUsersInGroup (UserList category)")
+        self.assertAlmostEqual(direct, 1.111, places=3)
+        self.assertNotIn("OVER", r.stdout)
+
+    def test_members_groups_and_clients_change_the_pages(self):
+        # 2 groups of 61 members: 2 pages each; 3 clients: 4 client reads.
+        r = plan(60, "1m", 61, 2, 3)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("1 ListGroups, 4 ListUsersInGroup (pages of 60), 4 client reads",
+                      r.stdout)
+        direct, _ = rate(r.stdout, "direct mode", "ListUsersInGroup (UserList category)")
+        self.assertAlmostEqual(direct, 4.0, places=3)
+        r = plan(60, "1h", 10, 1, 0)
+        self.assertIn("0 client reads", r.stdout)
+
+    def test_bad_numbers_are_refused(self):
+        for args in ((0, 900), (100, "15x"), (100, "-5"), ("ten", 900), (100,)):
+            r = plan(*args)
+            self.assertEqual(r.returncode, 1, args)
+            self.assertEqual(r.stdout, "")
+            self.assertIn("pam_cognito-sync: ", r.stderr)
+
+
+if __name__ == "__main__":
+    unittest.main()
