@@ -237,3 +237,60 @@ class RevokeOnLostAccessTest(SystemCase):
                       "0 processes ended; refresh token revoked", r.stderr)
         self.assertEqual(self.emu.calls("RevokeToken"), before + 1)
         self.assertFalse(record.exists())
+
+
+class FleetAccessEndToEndTest(KeysFromThePoolTest):
+    """The issue's 'done when': one pool user in an allowed group logs in
+    with a key from the pool, has the sudo rule and the local group, and
+    loses all three, and the open session, after removal and one run."""
+
+    @classmethod
+    def make_config(cls):
+        super().make_config()
+        write_config(cls.cfg, cls.emu, nss_dir=systemstate.NSS_DIR, home_base=cls.homes,
+                     cache_dir=os.path.join(cls.tmp, "cache"), ssh_keys_attribute=ATTR,
+                     allowed_groups=["pcs-ops"], end_sessions=True,
+                     sudo_rules={"pcs-ops": "ALL=(ALL:ALL) /usr/bin/id"},
+                     local_groups={"pcs-ops": ["docker"]})
+        Path(systemstate.NSSWITCH).write_text(systemstate.with_nss(
+            cls.saved["nsswitch"].decode(), group_merge=True))
+        try:
+            grp.getgrnam("docker")
+        except KeyError:  # made for the test, removed after it
+            subprocess.run(["groupadd", "docker"], check=True, timeout=30)
+            cls.addClassCleanup(subprocess.run, ["groupdel", "docker"], timeout=30)
+
+    # The inherited tests run here too, with every fleet key on.
+
+    def test_key_sudo_group_and_session_all_end_with_one_run(self):
+        r = self.key_login("pcs-ben")
+        self.assertEqual(r.exit_status, 0, r.transcript + self.sshd.log[-2000:])
+        sudo = subprocess.run(["sudo", "-n", "-l", "-U", "pcs-ben"], capture_output=True,
+                              text=True, timeout=30)
+        self.assertIn("(ALL : ALL) /usr/bin/id", sudo.stdout)
+        ids = subprocess.run(["id", "-nG", "pcs-ben"], capture_output=True, text=True,
+                             timeout=30)
+        self.assertIn("docker", ids.stdout.split())
+        argv = self.sshd.ssh_command("pcs-ben", "echo started; exec sleep 120",
+                                     ("PreferredAuthentications=publickey",
+                                      f"IdentityFile={self.key}", "IdentitiesOnly=yes",
+                                      "BatchMode=yes"))
+        ssh = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               stdin=subprocess.DEVNULL, text=True)
+        self.addCleanup(lambda: ssh.poll() is None and ssh.kill())
+        self.assertEqual(ssh.stdout.readline(), "started\n", self.sshd.log[-2000:])
+        for g in ("pcs-ops", "pcs-staff"):
+            self.emu.idp("AdminRemoveUserFromGroup", UserPoolId=POOL, Username="pcs-ben",
+                         GroupName=g)
+        self.sync()
+        self.assertNotEqual(ssh.wait(timeout=15), 0)
+        r = self.key_login("pcs-ben")
+        self.assertNotEqual(r.exit_status, 0, r.transcript)
+        self.assertNotIn("key-shell", r.output)
+        sudo = subprocess.run(["sudo", "-n", "-l", "-U", "pcs-ben"], capture_output=True,
+                              text=True, timeout=30)
+        self.assertNotIn("/usr/bin/id", sudo.stdout + sudo.stderr)
+        self.assertNotIn("pcs-ben", Path(systemstate.SUDOERS).read_text())
+        self.assertNotEqual(subprocess.run(["id", "pcs-ben"], capture_output=True,
+                                           timeout=30).returncode, 0)
+        self.assertNotIn("pcs-ben", grp.getgrnam("docker").gr_mem)
