@@ -440,3 +440,39 @@ class EndSessionsTest(SyncCase):
         self.assertIn("user pcs-ben lost access; end_sessions is off: sessions left open",
                       r.stderr)
         self.assertIsNone(p.poll())
+
+
+class NsswitchScriptTest(unittest.TestCase):
+    """scripts/pam_cognito-nsswitch on a copy: enable, merge (the group line
+    local_groups needs), disable, each idempotent."""
+    SCRIPT = str(Path(__file__).resolve().parent.parent.parent / "scripts" /
+                 "pam_cognito-nsswitch")
+
+    def run_on(self, text, *actions):
+        d = tempfile.mkdtemp(prefix="pc-nsswitch-")
+        self.addCleanup(shutil.rmtree, d, True)
+        path = os.path.join(d, "nsswitch.conf")
+        Path(path).write_text(text)
+        for action in actions:
+            r = subprocess.run([self.SCRIPT, action, path], capture_output=True, text=True,
+                               timeout=30)
+            self.assertEqual(r.returncode, 0, r.stderr)
+        return Path(path).read_text()
+
+    DEBIAN = ("passwd:         files systemd\ngroup:          files systemd\n"
+              "shadow:         files\nhosts:          files dns\n")
+
+    def test_merge_puts_group_merging_before_extrausers(self):
+        want = ("passwd:         files extrausers systemd\n"
+                "group:          files [SUCCESS=merge] extrausers systemd\n"
+                "shadow:         files extrausers\nhosts:          files dns\n")
+        self.assertEqual(self.run_on(self.DEBIAN, "merge"), want)
+        self.assertEqual(self.run_on(self.DEBIAN, "merge", "merge"), want)
+        self.assertEqual(self.run_on(self.DEBIAN, "enable", "merge"), want)
+
+    def test_enable_and_disable_round_trip(self):
+        enabled = self.run_on(self.DEBIAN, "enable")
+        self.assertIn("shadow:         files extrausers\n", enabled)  # "files" last
+        self.assertIn("group:          files extrausers systemd\n", enabled)
+        self.assertEqual(self.run_on(self.DEBIAN, "merge", "disable"), self.DEBIAN)
+        self.assertEqual(self.run_on(self.DEBIAN, "enable", "disable"), self.DEBIAN)
