@@ -199,6 +199,8 @@ STATUS = {"InternalErrorException": 500, "ForbiddenException": 403}
 
 def allowed(operation, error_type):
     """Whether `operation` can return `error_type` ("*": any listed type)."""
+    if operation in STS_ERRORS:
+        return error_type in STS_ERRORS[operation]
     if operation in ERRORS:
         return error_type in ERRORS[operation]
     return error_type in ANY

@@ -228,6 +228,12 @@ class Handler(http.server.BaseHTTPRequestHandler):
         self.active_fault = fault
         if fault is not None and fault.delay:
             time.sleep(fault.delay)
+        if fault is not None and fault.kind == "error":
+            # an STS error code answers as STS does: XML, the code's status
+            err = sts.StsError(fault.error_type, fault.value or fault.error_type,
+                               sts.STATUS.get(fault.error_type, 400))
+            self._send(err.status, err.xml(), content_type=sts.XML_TYPE)
+            return
         if fault is not None and self._early_fault(fault):
             return
         try:

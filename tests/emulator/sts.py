@@ -19,6 +19,9 @@ import tokens
 from identity import OPENID_ISSUER
 
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
+# The STS model's HTTP status of an error code (its awsQueryError), where
+# not 400.
+STATUS = {"IDPRejectedClaim": 403, "RegionDisabledException": 403, "AccessDenied": 403}
 XML_TYPE = "text/xml"
 ACTION = "AssumeRoleWithWebIdentity"
 ROLE_ARN_MIN, ROLE_ARN_MAX = 20, 2048

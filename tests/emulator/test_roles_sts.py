@@ -150,6 +150,22 @@ class RolesStsTest(EmulatorCase):
         status, xml, _ = self.sts(RoleArn=DEV, WebIdentityToken=token)
         self.assertEqual((status, self.code(xml)), (400, "ExpiredTokenException"))
 
+    def test_error_fault_answers_as_sts(self):
+        # The error fault on STS answers XML with the code's status, not a
+        # Cognito JSON error; only STS's own codes for the operation.
+        self.emu.control("SetFault", Operation="AssumeRoleWithWebIdentity", Kind="error",
+                         ErrorType="IDPRejectedClaim", Message="claim refused")
+        status, xml, ctype = self.sts(RoleArn=DEV, WebIdentityToken="x.y.z")
+        self.assertEqual((status, ctype, self.code(xml)), (403, "text/xml", "IDPRejectedClaim"))
+        self.assertIn("<Message>claim refused</Message>", xml)
+        self.emu.control("SetFault", Operation="AssumeRoleWithWebIdentity", Kind="error",
+                         ErrorType="MalformedPolicyDocument", Message="bad policy")
+        status, xml, _ = self.sts(RoleArn=DEV, WebIdentityToken="x.y.z")
+        self.assertEqual((status, self.code(xml)), (400, "MalformedPolicyDocument"))
+        with self.assertRaises(EmulatorError):
+            self.emu.control("SetFault", Operation="AssumeRoleWithWebIdentity", Kind="error",
+                             ErrorType="NotAuthorizedException")
+
 
 if __name__ == "__main__":
     unittest.main()
