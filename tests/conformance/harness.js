@@ -3,7 +3,7 @@
 // printed as PASS:/FAIL: lines, and the closing "# N passed, M failed".
 'use strict';
 
-const { spawn } = require('child_process');
+const { execFileSync, spawn } = require('child_process');
 const crypto = require('crypto');
 const fs = require('fs');
 const os = require('os');
@@ -150,11 +150,21 @@ function totp(secretB32, when = Date.now()) {
   return String(num % 1000000).padStart(6, '0');
 }
 
+// A table of the emulator's error catalog (tests/emulator/error_catalog.py:
+// ERRORS, operation -> error types as botocore's models list them, or
+// STS_ERRORS, operation -> STS wire codes).
+function errorCatalog(name) {
+  const dir = path.join(REPO, 'tests', 'emulator');
+  const code = 'import json, sys; sys.path.insert(0, sys.argv[1]); import error_catalog; ' +
+    'print(json.dumps({k: list(v) for k, v in getattr(error_catalog, sys.argv[2]).items()}))';
+  return JSON.parse(execFileSync('python3', ['-c', code, dir, name], { encoding: 'utf8' }));
+}
+
 function claims(jwt) {
   return JSON.parse(Buffer.from(jwt.split('.')[1], 'base64url').toString('utf8'));
 }
 
 module.exports = {
-  STEP_TIMEOUT_MS, check, claims, control, emulatorCall, run, sleep, startEmulator,
+  STEP_TIMEOUT_MS, check, claims, control, emulatorCall, errorCatalog, run, sleep, startEmulator,
   stopEmulator, totp, url, withTimeout,
 };

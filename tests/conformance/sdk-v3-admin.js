@@ -5,11 +5,9 @@
 // every error type of the emulator's catalog, as the SDK parses it.
 'use strict';
 
-const { execFileSync } = require('child_process');
-const path = require('path');
 const idp = require('@aws-sdk/client-cognito-identity-provider');
 const cid = require('@aws-sdk/client-cognito-identity');
-const { check, control } = require('./harness');
+const { check, control, errorCatalog } = require('./harness');
 const { makeClient, send, sendError } = require('./sdk-model');
 const { MAIN_POOL, PUBLIC_CLIENT, expectTokens, passwordLogin, statusOf } = require('./sdk-v3-steps');
 
@@ -115,15 +113,6 @@ async function identityChecks() {
   });
 }
 
-// The emulator's catalog (tests/emulator/error_catalog.py): operation ->
-// error types, as botocore's model lists them.
-function errorCatalog() {
-  const dir = path.join(__dirname, '..', 'emulator');
-  const code = 'import json, sys; sys.path.insert(0, sys.argv[1]); import error_catalog; ' +
-    'print(json.dumps({k: list(v) for k, v in error_catalog.ERRORS.items()}))';
-  return JSON.parse(execFileSync('python3', ['-c', code, dir], { encoding: 'utf8' }));
-}
-
 const ANY_DEVICE = 'us-east-1_00000000-0000-4000-8000-000000000000';
 // A model-valid input for each operation of the catalog (the fault answers
 // before the emulator looks at it).
@@ -168,7 +157,7 @@ function modelOf(op) {
 }
 
 async function catalogChecks() {
-  const catalog = errorCatalog();
+  const catalog = errorCatalog('ERRORS');
   for (const op of Object.keys(catalog)) {
     await check(`${op}: each error type of the catalog is the SDK's modeled exception`, async () => {
       const [pkg, client] = modelOf(op);

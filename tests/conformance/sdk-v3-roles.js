@@ -10,7 +10,8 @@
 const idp = require('@aws-sdk/client-cognito-identity-provider');
 const cid = require('@aws-sdk/client-cognito-identity');
 const sts = require('@aws-sdk/client-sts');
-const { check, claims, control } = require('./harness');
+const { NormalizedSchema } = require('@smithy/core/schema');
+const { check, claims, control, errorCatalog } = require('./harness');
 const { makeClient, send, sendError } = require('./sdk-model');
 const { MAIN_POOL, PUBLIC_CLIENT, expectTokens, passwordLogin } = require('./sdk-v3-steps');
 
@@ -183,6 +184,40 @@ async function basicFlowChecks() {
   });
 }
 
+// The STS SDK's exception class for a wire code and the HTTP status its
+// model gives (the awsQueryError trait), or null.
+function stsException(code) {
+  for (const [name, schema] of Object.entries(sts)) {
+    if (!name.endsWith('Exception$')) continue;
+    const q = NormalizedSchema.of(schema).getMergedTraits().awsQueryError;
+    if (q && q[0] === code) return { ErrorClass: sts[name.slice(0, -1)], status: q[1] };
+  }
+  return null;
+}
+
+async function stsCatalogChecks() {
+  const catalog = errorCatalog('STS_ERRORS');
+  for (const op of Object.keys(catalog)) {
+    await check(`STS ${op}: each error code of the catalog is the STS SDK's modeled exception, with its status`, async () => {
+      if (op !== 'AssumeRoleWithWebIdentity') throw new Error(`no STS input for ${op} here`);
+      const input = { RoleArn: DEV_ROLE, RoleSessionName: 'pam_cognito-alice',
+        WebIdentityToken: 'x.y.z' };
+      for (const code of catalog[op]) {
+        const modeled = stsException(code);
+        if (!modeled) throw new Error(`${code}: no exception of the STS model has this code`);
+        await control('SetFault', { Operation: op, Kind: 'error', ErrorType: code,
+          Message: `injected ${code}` });
+        const err = await stsError(input, modeled.ErrorClass, modeled.ErrorClass.name, modeled.status);
+        if (err.message !== `injected ${code}`) throw new Error(`${code}: message ${err.message}`);
+        if (!/^text\/xml/.test(stsc.recorder.last.headers['content-type'] || '')) {
+          throw new Error(`${code}: answered ${stsc.recorder.last.headers['content-type']}`);
+        }
+      }
+    });
+  }
+  await control('ClearFaults', {});
+}
+
 module.exports = async function roleChecks(endpoint, client, identityClient) {
   cip = client;
   cidc = identityClient;
@@ -190,5 +225,6 @@ module.exports = async function roleChecks(endpoint, client, identityClient) {
   await control('Reset', {});
   await mappingChecks();
   await basicFlowChecks();
+  await stsCatalogChecks();
   await control('Reset', {});
 };
