@@ -32,6 +32,9 @@
 #include "sync/localgroups.h"
 #include "sync/sessions.h"
 #include "sync/plan.h"
+#include "sync/s3.h"
+#include "sync/snapshot_fetch.h"
+#include "sync/snapshot_sign.h"
 
 #define PROG "pam_cognito-sync"
 
@@ -39,6 +42,8 @@ struct opts {
   const char *config;
   const char *export_file;
   const char *import_file;
+  const char *publish_url;
+  const char *signing_key;
   int quiet;
 };
 
@@ -69,6 +74,8 @@ static void usage(FILE *f) {
           "  -c, --config FILE   configuration (default %s)\n"
           "  --export FILE       fetch from Cognito and write FILE only\n"
           "  --import FILE       build the files from FILE, no network\n"
+          "  --publish URL       fetch from Cognito, sign with --signing-key\n"
+          "                      FILE and PUT the snapshot at URL (s3://)\n"
           "  -q, --quiet         do not report users left out\n"
           "  --plan HOSTS INTERVAL [MEMBERS [GROUPS [CLIENTS]]]\n"
           "                      print the fleet's request rates, no config\n"
@@ -92,6 +99,12 @@ static int on_opt(int c, const char *arg, void *ud) {
   case 'q':
     o->quiet = 1;
     return 0;
+  case 'P':
+    o->publish_url = arg;
+    return 0;
+  case 'K':
+    o->signing_key = arg;
+    return 0;
   default:
     return -1;
   }
@@ -103,6 +116,8 @@ static void parse_args(int argc, char **argv, struct opts *o) {
       {"export", required_argument, NULL, 'e'},
       {"import", required_argument, NULL, 'i'},
       {"quiet", no_argument, NULL, 'q'},
+      {"publish", required_argument, NULL, 'P'},
+      {"signing-key", required_argument, NULL, 'K'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
@@ -113,6 +128,11 @@ static void parse_args(int argc, char **argv, struct opts *o) {
   cli_parse(argc, argv, "c:q", longopts, usage, on_opt, o);
   if (o->export_file != NULL && o->import_file != NULL)
     cli_die("--export and --import exclude each other");
+  if ((o->publish_url != NULL) != (o->signing_key != NULL))
+    cli_die("--publish and --signing-key go together");
+  if (o->publish_url != NULL &&
+      (o->export_file != NULL || o->import_file != NULL))
+    cli_die("--publish excludes --export and --import");
 }
 
 struct fill {
@@ -216,7 +236,7 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
  * file for hosts with different nss_groups), and a group it lacks is an
  * error, as a group missing from the pool is in a live run. */
 static void filter_groups(struct pc_snap *snap, char *const *groups,
-                          struct opts *o) {
+                          const char *from, struct opts *o) {
   size_t i, k = 0;
 
   for (i = 0; groups[i] != NULL; i++) {
@@ -228,7 +248,7 @@ static void filter_groups(struct pc_snap *snap, char *const *groups,
     if (j == snap->n)
       cli_die("%s: group %s (nss_groups) is not in the export; the previous "
               "files are left as they were",
-              o->import_file, groups[i]);
+              from, groups[i]);
   }
   for (i = 0; i < snap->n; i++) {
     if (pc_config_list_has(groups, snap->groups[i].name)) {
@@ -240,6 +260,79 @@ static void filter_groups(struct pc_snap *snap, char *const *groups,
     pc_snap_group_free(&snap->groups[i]);
   }
   snap->n = k;
+}
+
+/* --publish: the pool read once, signed, PUT at the URL; no local file.
+ * The serial is the publisher's clock in milliseconds: it only grows while
+ * that clock does, and hosts refuse a lower one. */
+static void publish(const struct pc_config *cfg, char *const *groups,
+                    struct opts *o) {
+  struct pc_chain_creds cr;
+  struct pc_snap snap;
+  struct timespec ts;
+  struct pc_error e;
+  long long serial;
+  char *blob;
+  size_t len;
+
+  memset(&snap, 0, sizeof(snap));
+  fetch(cfg, groups, o, &snap);
+  (void)clock_gettime(CLOCK_REALTIME, &ts);
+  serial = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  pc_error_clear(&e);
+  if (pc_snapshot_seal(&snap, serial, (long long)ts.tv_sec, o->signing_key,
+                       &blob, &len, &e) != PC_OK)
+    cli_die("%s", e.detail);
+  if (pc_chain_creds_load(cfg, &cr, &e) != PC_OK)
+    cli_die("AWS credentials: %s", e.detail);
+  if (pc_s3_put(cfg, &cr, o->publish_url, blob, len, &e) != PC_OK)
+    cli_die("%s; the snapshot in place is left as it was", e.detail);
+  pc_chain_creds_free(&cr);
+  note(o, "snapshot serial %lld (%zu bytes, %zu groups) published to %s",
+       serial, len, snap.n, o->publish_url);
+  free(blob);
+  pc_snap_free(&snap);
+}
+
+/* snapshot_url: the signed snapshot instead of Cognito. Exits 0 on a 304
+ * (nothing changed), 1 on a refusal with the files in place kept. */
+static void snapshot_in(const struct pc_config *cfg, char *const *groups,
+                        struct opts *o, struct pc_snap *snap,
+                        struct pc_snapshot_state *next) {
+  struct pc_error e;
+  enum pc_status st;
+
+  pc_error_clear(&e);
+  st = pc_snapshot_fetch(cfg, (long long)time(NULL), snap, next, &e);
+  if (st == PC_ABSENT) {
+    note(o, "snapshot serial %lld unchanged (304 Not Modified): nothing to do",
+         next->serial);
+    exit(0);
+  }
+  if (st != PC_OK)
+    cli_die("%s; the previous files are left as they were", e.detail);
+  note(o, "snapshot serial %lld of %s, signature good", next->serial,
+       cfg->snapshot_url);
+  filter_groups(snap, groups, cfg->snapshot_url, o);
+}
+
+/* The pool's members from where this run takes them: an --import file,
+ * the signed snapshot (snapshot_url; not for --export), or Cognito. */
+static void read_pool(const struct pc_config *cfg, char *const *groups,
+                      struct opts *o, struct pc_snap *snap,
+                      struct pc_snapshot_state *snapst) {
+  struct pc_error e;
+
+  pc_error_clear(&e);
+  if (o->import_file != NULL) {
+    if (pc_snap_import(snap, o->import_file, &e) != 0)
+      cli_die("%s", e.detail);
+    filter_groups(snap, groups, o->import_file, o);
+  } else if (cfg->snapshot_url != NULL && o->export_file == NULL) {
+    snapshot_in(cfg, groups, o, snap, snapst);
+  } else {
+    fetch(cfg, groups, o, snap);
+  }
 }
 
 /* The sudoers file the run writes: PAM_COGNITO_SYNC_TEST_SUDOERS_FILE
@@ -433,6 +526,7 @@ int main(int argc, char **argv) {
   struct pc_nss_db db;
   struct pc_syncstate prev, now;
   struct pc_snap snap;
+  struct pc_snapshot_state snapst;
   struct opts o;
   char **groups;
   int lost;
@@ -453,13 +547,12 @@ int main(int argc, char **argv) {
     cli_die("%s", e.detail);
   memset(&snap, 0, sizeof(snap));
 
-  if (o.import_file != NULL) {
-    if (pc_snap_import(&snap, o.import_file, &e) != 0)
-      cli_die("%s", e.detail);
-    filter_groups(&snap, groups, &o);
-  } else {
-    fetch(&cfg, groups, &o, &snap);
+  if (o.publish_url != NULL) {
+    publish(&cfg, groups, &o);
+    pc_config_free(&cfg);
+    return 0;
   }
+  read_pool(&cfg, groups, &o, &snap, &snapst);
   if (o.export_file != NULL) {
     if (pc_snap_export(&snap, o.export_file, &e) != 0)
       cli_die("%s", e.detail);
@@ -477,6 +570,9 @@ int main(int argc, char **argv) {
     cli_die("%s; the previous files are left as they were", e.detail);
   load_prev(&cfg, &prev, &o);
   write_all(&cfg, &snap, &db, &o, &now);
+  if (cfg.snapshot_url != NULL && o.import_file == NULL &&
+      pc_snapshot_state_save(&cfg, &snapst, &e) != PC_OK)
+    cli_die("%s", e.detail);
   lost = end_lost(&cfg, &prev, &now, &o);
   /* Removed users' cache areas go now, not at the next login. */
   (void)pc_cache_sweep(cfg.cache_dir);

@@ -147,7 +147,7 @@ static int add_opt(json_object *o, const char *key, const char *v) {
   return v == NULL ? 0 : pc_json_add_str(o, key, v);
 }
 
-static json_object *to_json(const struct pc_snap *s) {
+json_object *pc_snap_to_json(const struct pc_snap *s) {
   json_object *root = json_object_new_object(), *groups = NULL;
   size_t i, j;
 
@@ -192,7 +192,7 @@ fail:
 
 enum pc_status pc_snap_export(const struct pc_snap *s, const char *path,
                               struct pc_error *err) {
-  json_object *root = to_json(s);
+  json_object *root = pc_snap_to_json(s);
   const char *text;
   size_t len = 0;
   enum pc_status st;
@@ -291,38 +291,40 @@ static int import_group(struct pc_snap *s, json_object *g) {
   return 0;
 }
 
+enum pc_status pc_snap_from_json(struct pc_snap *s, json_object *root,
+                                 const char *what, struct pc_error *err) {
+  const char *fmt = pc_json_str(root, "Format");
+  json_object *groups;
+  size_t i, n;
+
+  if (root == NULL || fmt == NULL || strcmp(fmt, PC_SNAP_FORMAT) != 0 ||
+      !json_object_object_get_ex(root, "Groups", &groups) ||
+      !json_object_is_type(groups, json_type_array))
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "%s: not a pam_cognito-sync export (Format %s)", what,
+                        PC_SNAP_FORMAT);
+  n = json_object_array_length(groups);
+  for (i = 0; i < n; i++)
+    if (import_group(s, json_object_array_get_idx(groups, i)) != 0) {
+      pc_snap_free(s);
+      return pc_error_set(err, PC_ERR_CONFIG, "%s: group %zu is malformed",
+                          what, i + 1);
+    }
+  return PC_OK;
+}
+
 enum pc_status pc_snap_import(struct pc_snap *s, const char *path,
                               struct pc_error *err) {
-  size_t len, i, n;
+  size_t len;
   char *text = read_file(path, &len, err);
-  json_object *root, *groups;
-  const char *fmt;
-  int rc = -1;
+  json_object *root;
+  enum pc_status st;
 
   if (text == NULL)
     return pc_error_failed(err, PC_ERR_CONFIG);
   root = pc_json_parse_object(text, len);
   free(text);
-  fmt = pc_json_str(root, "Format");
-  if (root == NULL || fmt == NULL || strcmp(fmt, PC_SNAP_FORMAT) != 0 ||
-      !json_object_object_get_ex(root, "Groups", &groups) ||
-      !json_object_is_type(groups, json_type_array)) {
-    pc_error_set(err, PC_ERR_CONFIG,
-                 "%s: not a pam_cognito-sync export (Format %s)", path,
-                 PC_SNAP_FORMAT);
-    goto out;
-  }
-  n = json_object_array_length(groups);
-  for (i = 0; i < n; i++)
-    if (import_group(s, json_object_array_get_idx(groups, i)) != 0) {
-      pc_error_set(err, PC_ERR_CONFIG, "%s: group %zu is malformed", path,
-                   i + 1);
-      goto out;
-    }
-  rc = 0;
-out:
+  st = pc_snap_from_json(s, root, path, err);
   json_object_put(root);
-  if (rc != 0)
-    pc_snap_free(s);
-  return rc == 0 ? PC_OK : PC_ERR_CONFIG;
+  return st;
 }

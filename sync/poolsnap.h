@@ -59,6 +59,15 @@ enum pc_status pc_snap_import(struct pc_snap *s, const char *path,
                               struct pc_error *err)
     __attribute__((warn_unused_result));
 
+/* s as a JSON object (the export's document); NULL when out of memory. */
+json_object *pc_snap_to_json(const struct pc_snap *s);
+
+/* The groups of an export document root into s (empty on entry); what
+ * names the source in messages. PC_OK, or PC_ERR_CONFIG with err. */
+enum pc_status pc_snap_from_json(struct pc_snap *s, json_object *root,
+                                 const char *what, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 void pc_snap_free(struct pc_snap *s);
 /* Free one group's contents (the snapshot's array is left alone). */
 void pc_snap_group_free(struct pc_snap_group *g);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* pam_cognito.conf: the table of its 54 keys (the file and the module
+/* pam_cognito.conf: the table of its 57 keys (the file and the module
  * arguments name the same keys), the one setter that parses and checks a
  * value of any key, the loader that opens the file safely and feeds each
  * setting to the setter, and pc_config_validate's checks across keys. */
@@ -216,6 +216,19 @@ static int imds_endpoint_ok(const char *s) {
   return len <= PC_IMDS_URL_MAX && pc_metadata_url_allowed(s);
 }
 
+/* s3://bucket/key, or a URL the transport accepts (https://, or http://
+ * to loopback for test stores). */
+static int snapshot_url_ok(const char *s) {
+  const char *slash;
+
+  if (strlen(s) > 1024 || strpbrk(s, " \t\r\n") != NULL)
+    return 0;
+  if (strncmp(s, "s3://", 5) != 0)
+    return pc_url_allowed(s);
+  slash = strchr(s + 5, '/');
+  return slash != NULL && slash > s + 5 && slash[1] != '\0';
+}
+
 #define KEY(n, k) .name = #n, .kind = k, .offset = offsetof(struct pc_config, n)
 #define STR_KEY(n)                                                             \
   { KEY(n, K_STR) }
@@ -292,6 +305,11 @@ static const struct key_def keys[] = {
     {KEY(sudo_rules, K_SUDO)},
     {KEY(local_groups, K_LOCAL)},
     BOOL_KEY(end_sessions),
+    FMT_KEY(snapshot_url, snapshot_url_ok,
+            "s3://bucket/key, an https:// URL, or http:// to a loopback "
+            "host (at most 1024 characters)"),
+    FMT_KEY(snapshot_public_key, abs_path_ok, "an absolute path"),
+    LONG_KEY(snapshot_max_age, 60, 31536000),
     BOOL_KEY(send_user_context),
     {KEY(client_metadata, K_MAP)},
     BOOL_KEY(use_fips),
@@ -301,7 +319,7 @@ static const struct key_def keys[] = {
 };
 
 #define NKEYS (sizeof(keys) / sizeof(keys[0]))
-_Static_assert(NKEYS == 54, "the opening comment counts the keys");
+_Static_assert(NKEYS == 57, "the opening comment counts the keys");
 
 static const struct key_def *find_key(const char *name) {
   size_t i;
@@ -337,6 +355,7 @@ int pc_config_init(struct pc_config *c) {
       .home_base = pc_strdup("/home"),
       .default_shell = pc_strdup("/bin/bash"),
       .send_user_context = 1,
+      .snapshot_max_age = 86400,
   };
   return c->cache_dir == NULL || c->login_claim == NULL || c->nss_dir == NULL ||
                  c->home_base == NULL || c->default_shell == NULL
@@ -1196,10 +1215,21 @@ static int login_ok(const struct pc_config *c, struct pc_error *err) {
   return 1;
 }
 
+/* A snapshot nobody can check is not applied: the key comes with the URL. */
+static int snapshot_ok(const struct pc_config *c, struct pc_error *err) {
+  if (c->snapshot_url != NULL && c->snapshot_public_key == NULL) {
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "snapshot_url: needs snapshot_public_key (the PEM file of "
+                 "the publisher's Ed25519 public key)");
+    return 0;
+  }
+  return 1;
+}
+
 enum pc_status pc_config_validate(const struct pc_config *c,
                                   struct pc_error *err) {
   return pool_ok(c, err) && endpoints_ok(c, err) && aws_creds_ok(c, err) &&
-                 login_ok(c, err)
+                 login_ok(c, err) && snapshot_ok(c, err)
              ? PC_OK
              : PC_ERR_CONFIG;
 }

@@ -88,6 +88,10 @@ struct pc_config {
   char **sudo_rules;   /* "group=rule body" (config/fleetmaps.h), or NULL */
   char **local_groups; /* "group=name,name" (config/fleetmaps.h), or NULL */
   int end_sessions;    /* end the sessions of users no longer admitted */
+  /* pam_cognito-sync: the signed snapshot (pam_cognito-sync(8)). */
+  char *snapshot_url;        /* s3:// or https:// object hosts read, or NULL */
+  char *snapshot_public_key; /* PEM Ed25519 public key; with snapshot_url */
+  long snapshot_max_age;     /* oldest snapshot applied, seconds; 86400 */
   /* What the pool's threat protection and triggers see (usercontext.h). */
   int send_user_context;  /* UserContextData.IpAddress from PAM_RHOST; 1 */
   char **client_metadata; /* "key=value" list for ClientMetadata, or NULL */

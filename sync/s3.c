@@ -1,0 +1,242 @@
+/* SPDX-License-Identifier: MIT */
+/* S3 object PUT and conditional GET (s3.h). libcurl signs with SigV4
+ * (CURLOPT_AWS_SIGV4, service s3: it also sends x-amz-content-sha256);
+ * the session token goes in as an x-amz-* header, which libcurl signs. */
+#include "config.h"
+
+#include <curl/curl.h>
+#include <openssl/evp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/urlpolicy.h"
+#include "sync/s3.h"
+
+struct reply {
+  char *body;
+  size_t len;
+  int too_big;
+  char etag[PC_S3_ETAG_MAX];
+};
+
+char *pc_s3_http_url(const struct pc_config *cfg, const char *url) {
+  const char *slash;
+  char *out;
+  size_t n;
+
+  if (strncmp(url, "s3://", 5) != 0)
+    return pc_url_allowed(url) ? strdup(url) : NULL;
+  slash = strchr(url + 5, '/');
+  if (slash == NULL || slash == url + 5 || cfg->region == NULL)
+    return NULL;
+  n = strlen(url) + strlen(cfg->region) + 64;
+  out = malloc(n);
+  if (out != NULL)
+    (void)snprintf(out, n, "https://%.*s.s3.%s.amazonaws.com%s",
+                   (int)(slash - (url + 5)), url + 5, cfg->region, slash);
+  return out;
+}
+
+static size_t on_body(char *p, size_t sz, size_t n, void *ud) {
+  struct reply *r = ud;
+  size_t len = sz * n;
+  char *b;
+
+  if (r->len + len > (size_t)PC_S3_MAX) {
+    r->too_big = 1;
+    return 0;
+  }
+  b = realloc(r->body, r->len + len + 1);
+  if (b == NULL)
+    return 0;
+  memcpy(b + r->len, p, len);
+  r->body = b;
+  r->len += len;
+  b[r->len] = '\0';
+  return len;
+}
+
+static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
+  struct reply *r = ud;
+  size_t len = sz * n, v;
+
+  if (len > 5 && strncasecmp(p, "ETag:", 5) == 0) {
+    for (v = 5; v < len && (p[v] == ' ' || p[v] == '\t'); v++)
+      ;
+    while (len > v &&
+           (p[len - 1] == '\r' || p[len - 1] == '\n' || p[len - 1] == ' '))
+      len--;
+    if (len - v < sizeof(r->etag)) {
+      memcpy(r->etag, p + v, len - v);
+      r->etag[len - v] = '\0';
+    }
+  }
+  return sz * n;
+}
+
+/* S3 wants the payload's SHA-256 in x-amz-content-sha256 on every SigV4
+ * request; libcurl signs the header with the others it is given. */
+static struct curl_slist *payload_hash(const char *body, size_t len) {
+  unsigned char md[32];
+  unsigned int mdlen = 0;
+  char line[96];
+  size_t i, n;
+
+  if (EVP_Digest(body != NULL ? body : "", len, md, &mdlen, EVP_sha256(),
+                 NULL) != 1 ||
+      mdlen != sizeof(md))
+    return NULL;
+  n = (size_t)snprintf(line, sizeof(line), "x-amz-content-sha256: ");
+  for (i = 0; i < sizeof(md); i++)
+    n += (size_t)snprintf(line + n, sizeof(line) - n, "%02x", md[i]);
+  return curl_slist_append(NULL, line);
+}
+
+/* The headers of a call: payload hash, token and one more (may be NULL). */
+static struct curl_slist *headers(const struct pc_chain_creds *cr,
+                                  const char *body, size_t len,
+                                  const char *extra) {
+  struct curl_slist *h = payload_hash(body, len), *t;
+  char line[4096];
+
+  if (h == NULL)
+    return NULL;
+  if (cr->token != NULL) {
+    (void)snprintf(line, sizeof(line), "X-Amz-Security-Token: %s", cr->token);
+    t = curl_slist_append(h, line);
+    if (t == NULL) {
+      curl_slist_free_all(h);
+      return NULL;
+    }
+    h = t;
+  }
+  if (extra != NULL) {
+    t = curl_slist_append(h, extra);
+    if (t == NULL) {
+      curl_slist_free_all(h);
+      return NULL;
+    }
+    h = t;
+  }
+  return h;
+}
+
+static int setup(CURL *e, const struct pc_config *cfg,
+                 const struct pc_chain_creds *cr, const char *url,
+                 struct curl_slist *h, struct reply *r) {
+  char provider[128];
+
+  (void)snprintf(provider, sizeof(provider), "aws:amz:%s:s3", cfg->region);
+  return curl_easy_setopt(e, CURLOPT_URL, url) != CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https") !=
+                     CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_NOSIGNAL, 1L) != CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_TIMEOUT, cfg->timeout) !=
+                     CURLE_OK ||
+                 (cfg->ca_file != NULL &&
+                  curl_easy_setopt(e, CURLOPT_CAINFO, cfg->ca_file) !=
+                      CURLE_OK) ||
+                 curl_easy_setopt(e, CURLOPT_AWS_SIGV4, provider) != CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_USERNAME, cr->key_id) !=
+                     CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_PASSWORD, cr->secret) !=
+                     CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_HTTPHEADER, h) != CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, on_body) !=
+                     CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_WRITEDATA, r) != CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_HEADERFUNCTION, on_header) !=
+                     CURLE_OK ||
+                 curl_easy_setopt(e, CURLOPT_HEADERDATA, r) != CURLE_OK
+             ? -1
+             : 0;
+}
+
+/* One call; *status the HTTP status. PC_OK when it was answered. */
+static enum pc_status call(const struct pc_config *cfg,
+                           const struct pc_chain_creds *cr, const char *url,
+                           const char *put, size_t put_len, const char *extra,
+                           struct reply *r, long *status,
+                           struct pc_error *err) {
+  char *http = pc_s3_http_url(cfg, url);
+  struct curl_slist *h = headers(cr, put, put_len, extra);
+  CURL *e = curl_easy_init();
+  enum pc_status st = PC_OK;
+  CURLcode rc;
+
+  if (http == NULL || e == NULL || h == NULL ||
+      setup(e, cfg, cr, http, h, r) != 0 ||
+      (put != NULL &&
+       (curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, "PUT") != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_POSTFIELDS, put) != CURLE_OK ||
+        curl_easy_setopt(e, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)put_len) !=
+            CURLE_OK))) {
+    st = pc_error_set(err, PC_ERR_CONFIG, "%s: cannot set up the request", url);
+    goto out;
+  }
+  rc = curl_easy_perform(e);
+  if (rc != CURLE_OK) {
+    st = pc_error_set(err, PC_ERR_UNAVAIL, "%s: %s", url,
+                      r->too_big ? "the object is too large"
+                                 : curl_easy_strerror(rc));
+    goto out;
+  }
+  (void)curl_easy_getinfo(e, CURLINFO_RESPONSE_CODE, status);
+out:
+  curl_slist_free_all(h);
+  curl_easy_cleanup(e);
+  free(http);
+  return st;
+}
+
+enum pc_status pc_s3_put(const struct pc_config *cfg,
+                         const struct pc_chain_creds *cr, const char *url,
+                         const char *body, size_t len, struct pc_error *err) {
+  struct reply r;
+  long status = 0;
+  enum pc_status st;
+
+  memset(&r, 0, sizeof(r));
+  st = call(cfg, cr, url, body, len, "Content-Type: application/json", &r,
+            &status, err);
+  free(r.body);
+  if (st == PC_OK && status != 200)
+    st = pc_error_set(err, status == 403 ? PC_ERR_AUTH : PC_ERR_UNAVAIL,
+                      "%s: PUT answered HTTP %ld", url, status);
+  return st;
+}
+
+enum pc_status pc_s3_get(const struct pc_config *cfg,
+                         const struct pc_chain_creds *cr, const char *url,
+                         char etag[PC_S3_ETAG_MAX], char **body, size_t *len,
+                         struct pc_error *err) {
+  char cond[PC_S3_ETAG_MAX + 32];
+  struct reply r;
+  long status = 0;
+  enum pc_status st;
+
+  memset(&r, 0, sizeof(r));
+  *body = NULL;
+  *len = 0;
+  (void)snprintf(cond, sizeof(cond), "If-None-Match: %s", etag);
+  st = call(cfg, cr, url, NULL, 0, etag[0] != '\0' ? cond : NULL, &r, &status,
+            err);
+  if (st == PC_OK && status == 304)
+    st = PC_ABSENT;
+  else if (st == PC_OK && status != 200)
+    st = pc_error_set(err, status == 403 ? PC_ERR_AUTH : PC_ERR_UNAVAIL,
+                      "%s: GET answered HTTP %ld", url, status);
+  if (st != PC_OK) {
+    free(r.body);
+    return st;
+  }
+  if (r.body == NULL)
+    r.body = strdup("");
+  if (r.body == NULL)
+    return pc_error_set(err, PC_ERR_NOMEM, "out of memory");
+  *body = r.body;
+  *len = r.len;
+  memcpy(etag, r.etag, sizeof(r.etag));
+  return PC_OK;
+}

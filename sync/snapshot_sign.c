@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: MIT */
+/* Sealing and opening the signed snapshot (snapshot_sign.h): Ed25519
+ * through OpenSSL's one-shot EVP_DigestSign/Verify (no digest: Ed25519
+ * hashes the message itself). */
+#include "config.h"
+
+#include <errno.h>
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "base/codec.h"
+#include "base/json.h"
+#include "sync/snapshot_sign.h"
+
+#define SIG_LEN 64
+
+/* The PEM key in path: private (signing) or public; NULL with err. */
+static EVP_PKEY *load_key(const char *path, int private, struct pc_error *err) {
+  FILE *f = fopen(path, "re");
+  EVP_PKEY *k = NULL;
+  struct stat st;
+
+  if (f == NULL) {
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot open: %s", path,
+                 strerror(errno));
+    return NULL;
+  }
+  /* A public key others can replace would let them sign for the pool. */
+  if (!private && (fstat(fileno(f), &st) != 0 || st.st_uid != 0 ||
+                   (st.st_mode & 022) != 0)) {
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: must be owned by root and writable by root only", path);
+    (void)fclose(f);
+    return NULL;
+  }
+  k = private ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
+              : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+  (void)fclose(f);
+  if (k == NULL || EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
+    EVP_PKEY_free(k);
+    pc_error_set(err, PC_ERR_CONFIG, "%s: not a PEM Ed25519 %s key", path,
+                 private ? "private" : "public");
+    return NULL;
+  }
+  return k;
+}
+
+/* The document's text: the export object with Serial and Time. */
+static char *document(const struct pc_snap *s, long long serial, long long when,
+                      size_t *len) {
+  json_object *root = pc_snap_to_json(s);
+  const char *text;
+  char *copy = NULL;
+
+  if (root == NULL ||
+      json_object_object_add(root, "Serial", json_object_new_int64(serial)) !=
+          0 ||
+      json_object_object_add(root, "Time", json_object_new_int64(when)) != 0)
+    goto out;
+  text = json_object_to_json_string_length(root, JSON_C_TO_STRING_PLAIN, len);
+  if (text != NULL)
+    copy = strndup(text, *len);
+out:
+  json_object_put(root);
+  return copy;
+}
+
+enum pc_status pc_snapshot_seal(const struct pc_snap *s, long long serial,
+                                long long when, const char *key_path,
+                                char **out, size_t *outlen,
+                                struct pc_error *err) {
+  EVP_PKEY *k = load_key(key_path, 1, err);
+  EVP_MD_CTX *md = EVP_MD_CTX_new();
+  unsigned char sig[SIG_LEN];
+  size_t siglen = sizeof(sig), doclen = 0, hl;
+  char *doc = NULL, *b64 = NULL;
+  enum pc_status st = PC_ERR_NOMEM;
+
+  *out = NULL;
+  if (k == NULL) {
+    EVP_MD_CTX_free(md);
+    return PC_ERR_CONFIG;
+  }
+  doc = document(s, serial, when, &doclen);
+  if (md == NULL || doc == NULL ||
+      EVP_DigestSignInit(md, NULL, NULL, NULL, k) != 1 ||
+      EVP_DigestSign(md, sig, &siglen, (const unsigned char *)doc, doclen) !=
+          1 ||
+      (b64 = pc_base64_encode(sig, siglen)) == NULL)
+    goto out;
+  hl = strlen(PC_SNAPSHOT_MAGIC) + strlen(b64) + 1;
+  *out = malloc(hl + doclen + 1);
+  if (*out == NULL)
+    goto out;
+  (void)snprintf(*out, hl + 1, "%s%s\n", PC_SNAPSHOT_MAGIC, b64);
+  memcpy(*out + hl, doc, doclen + 1);
+  *outlen = hl + doclen;
+  st = PC_OK;
+out:
+  free(doc);
+  free(b64);
+  EVP_MD_CTX_free(md);
+  EVP_PKEY_free(k);
+  return st == PC_OK ? PC_OK
+                     : pc_error_set(err, st, "cannot sign the snapshot");
+}
+
+/* 1 when sig (base64 text of n characters) signs doc under k. */
+static int verified(EVP_PKEY *k, const char *b64, size_t n, const char *doc,
+                    size_t doclen) {
+  char text[128];
+  unsigned char *sig;
+  size_t siglen = 0;
+  EVP_MD_CTX *md;
+  int ok = 0;
+
+  if (n == 0 || n >= sizeof(text))
+    return 0;
+  memcpy(text, b64, n);
+  text[n] = '\0';
+  sig = pc_base64_decode(text, &siglen);
+  md = EVP_MD_CTX_new();
+  ok = sig != NULL && siglen == SIG_LEN && md != NULL &&
+       EVP_DigestVerifyInit(md, NULL, NULL, NULL, k) == 1 &&
+       EVP_DigestVerify(md, sig, siglen, (const unsigned char *)doc, doclen) ==
+           1;
+  free(sig);
+  EVP_MD_CTX_free(md);
+  return ok;
+}
+
+enum pc_status pc_snapshot_open(const char *blob, size_t len,
+                                const char *pub_path, struct pc_snap *s,
+                                long long *serial, long long *when,
+                                struct pc_error *err) {
+  size_t ml = strlen(PC_SNAPSHOT_MAGIC);
+  const char *nl = len > ml ? memchr(blob, '\n', len) : NULL;
+  EVP_PKEY *k = load_key(pub_path, 0, err);
+  json_object *root = NULL;
+  enum pc_status st;
+
+  if (k == NULL)
+    return PC_ERR_CONFIG;
+  if (nl == NULL || memcmp(blob, PC_SNAPSHOT_MAGIC, ml) != 0 ||
+      !verified(k, blob + ml, (size_t)(nl - blob) - ml, nl + 1,
+                len - (size_t)(nl + 1 - blob))) {
+    EVP_PKEY_free(k);
+    return pc_error_set(err, PC_ERR_PROTOCOL,
+                        "the snapshot's signature does not verify with %s "
+                        "(tampered, or signed with another key)",
+                        pub_path);
+  }
+  EVP_PKEY_free(k);
+  root = pc_json_parse_object(nl + 1, len - (size_t)(nl + 1 - blob));
+  if (root == NULL || pc_json_int(root, "Serial", serial) != 0 ||
+      pc_json_int(root, "Time", when) != 0) {
+    json_object_put(root);
+    return pc_error_set(err, PC_ERR_PROTOCOL,
+                        "the snapshot has no Serial or Time");
+  }
+  st = pc_snap_from_json(s, root, "the snapshot", err);
+  json_object_put(root);
+  return st;
+}

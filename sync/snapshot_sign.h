@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: MIT */
+/* The signed pool snapshot hosts read from S3 (snapshot_url): the export
+ * document with a serial and a time, under an Ed25519 signature.
+ *
+ * Bytes: one header line, then the document.
+ *   pam_cognito-snapshot 1 ed25519 <base64 signature>\n<document>
+ * The signature is over the document bytes exactly as they follow the
+ * first newline (a JSON object with Format, Serial, Time, Groups); nothing
+ * is re-serialised before checking, so there is one way to read it. */
+#ifndef PAM_COGNITO_SNAPSHOT_SIGN_H
+#define PAM_COGNITO_SNAPSHOT_SIGN_H
+
+#include <stddef.h>
+#include "base/error.h"
+#include "base/status.h"
+#include "sync/poolsnap.h"
+
+#define PC_SNAPSHOT_MAGIC "pam_cognito-snapshot 1 ed25519 "
+
+/* s with serial and time (seconds since the epoch), signed with the PEM
+ * Ed25519 private key in key_path; *out (malloc'd, *outlen bytes) is what
+ * is published. PC_OK, or the failure with err. */
+enum pc_status pc_snapshot_seal(const struct pc_snap *s, long long serial,
+                                long long when, const char *key_path,
+                                char **out, size_t *outlen,
+                                struct pc_error *err)
+    __attribute__((warn_unused_result));
+
+/* Check blob's signature with the PEM Ed25519 public key in pub_path
+ * (root's, not writable by others), then read the document into s (empty
+ * on entry), *serial and *when. PC_OK; PC_ERR_CONFIG for an unusable key;
+ * PC_ERR_PROTOCOL for a blob that is malformed or not signed by that key. */
+enum pc_status pc_snapshot_open(const char *blob, size_t len,
+                                const char *pub_path, struct pc_snap *s,
+                                long long *serial, long long *when,
+                                struct pc_error *err)
+    __attribute__((warn_unused_result));
+
+#endif

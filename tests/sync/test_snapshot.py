@@ -1,0 +1,200 @@
+"""The snapshot mode (issue 28): one publisher reads the pool and PUTs a
+signed snapshot in an S3-compatible store (tests/sync/s3server.py, which
+checks SigV4); hosts with snapshot_url fetch it and write the same files a
+live sync writes. Every refusal keeps the files in place and exits 1."""
+import base64
+import json
+import os
+import subprocess
+import time
+from pathlib import Path
+
+from synccommon import (SyncCase, TEMP_KEY, key_env, run_sync, snapshot_dir,
+                        write_config)
+from s3server import S3Server  # noqa: E402 (synccommon puts sigv4 on the path)
+
+OBJECT = "/fleet-bucket/pam_cognito/snapshot.json"
+MAGIC = b"pam_cognito-snapshot 1 ed25519 "
+
+
+def ed25519_pair(d, name):
+    priv, pub = os.path.join(d, name + ".key"), os.path.join(d, name + ".pub")
+    subprocess.run(["openssl", "genpkey", "-algorithm", "ed25519", "-out", priv], check=True,
+                   capture_output=True)
+    subprocess.run(["openssl", "pkey", "-in", priv, "-pubout", "-out", pub], check=True,
+                   capture_output=True)
+    os.chmod(priv, 0o600)
+    os.chmod(pub, 0o644)
+    return priv, pub
+
+
+def resign(blob, priv, tmp, **changes):
+    """blob's document with changes, signed again with priv (the way a
+    publisher would have signed it)."""
+    doc = json.loads(blob.split(b"\n", 1)[1])
+    doc.update(changes)
+    raw = json.dumps(doc).encode()
+    path = os.path.join(tmp, "doc")
+    Path(path).write_bytes(raw)
+    sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", priv, "-rawin", "-in", path],
+                         check=True, capture_output=True).stdout
+    return MAGIC + base64.b64encode(sig) + b"\n" + raw
+
+
+class SnapshotTest(SyncCase):
+    def setUp(self):
+        super().setUp()
+        self.s3 = S3Server().start()
+        self.addCleanup(self.s3.stop)
+        self.url = self.s3.url + OBJECT
+        self.priv, self.pub = ed25519_pair(self.tmp, "signing")
+
+    def host(self, name, **keys):
+        """A host's config and nss_dir: snapshot_url, no usable Cognito
+        endpoint (a call to it would fail the run)."""
+        nss = os.path.join(self.tmp, name)
+        cfg = os.path.join(self.tmp, name + ".conf")
+        keys.setdefault("snapshot_public_key", self.pub)
+        write_config(cfg, self.emu, nss_dir=nss, snapshot_url=self.url, **keys)
+        text = Path(cfg).read_text().replace(self.emu.url, "http://127.0.0.1:9")
+        Path(cfg).write_text(text)
+        return cfg, nss
+
+    def publish(self):
+        r = run_sync(self.cfg, "--publish", self.url, "--signing-key", self.priv)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"snapshot serial \d+ \(\d+ bytes, 2 groups\) published to ")
+        return self.s3.objects[OBJECT][0]
+
+    def run_host(self, cfg, ok=True):
+        r = run_sync(cfg)
+        if ok:
+            self.assertEqual(r.returncode, 0, r.stderr)
+        else:
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("the previous files are left as they were", r.stderr)
+        return r
+
+    def test_publisher_and_hosts_converge_on_the_live_files(self):
+        r = run_sync(self.cfg)  # a live sync, for comparison
+        self.assertEqual(r.returncode, 0, r.stderr)
+        blob = self.publish()
+        self.assertTrue(blob.startswith(MAGIC))
+        self.assertNotIn(b"Password", blob)
+        for name in ("host1", "host2"):
+            cfg, nss = self.host(name)
+            r = self.run_host(cfg)
+            self.assertIn("signature good", r.stderr)
+            for f in ("passwd", "group", "shadow"):
+                self.assertEqual(Path(nss, f).read_bytes(), Path(self.nss, f).read_bytes(), f)
+            state = Path(nss, "pam_cognito-sync.snapshot")
+            self.assertEqual(state.stat().st_mode & 0o777, 0o600)
+        self.assertNotIn("pam_cognito-sync.snapshot", os.listdir(self.nss))
+
+    def test_unchanged_snapshot_is_a_304_and_writes_nothing(self):
+        self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        before = snapshot_dir(nss)
+        del self.s3.requests[:]
+        r = self.run_host(cfg)
+        self.assertIn("unchanged (304 Not Modified): nothing to do", r.stderr)
+        self.assertEqual([(m, s) for m, _p, s in self.s3.requests], [("GET", 304)])
+        self.assertEqual(snapshot_dir(nss), before)  # same bytes, same inodes
+
+    def test_tampered_snapshot_is_refused(self):
+        blob = self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        before = snapshot_dir(nss)
+        self.s3.objects[OBJECT] = (blob.replace(b"pcs-ann", b"pcs-evl"), '"tampered"')
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("signature does not verify", r.stderr)
+        self.assertEqual(snapshot_dir(nss), before)
+
+    def test_snapshot_signed_with_another_key_is_refused(self):
+        self.publish()
+        _priv, other = ed25519_pair(self.tmp, "other")
+        cfg, nss = self.host("host", snapshot_public_key=other)
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("signature does not verify with %s" % other, r.stderr)
+        self.assertFalse(os.path.exists(os.path.join(nss, "passwd")))
+
+    def test_lower_serial_is_refused(self):
+        old = self.publish()
+        time.sleep(0.01)
+        self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        before = snapshot_dir(nss)
+        self.s3.objects[OBJECT] = (old, '"old"')
+        r = self.run_host(cfg, ok=False)
+        self.assertRegex(r.stderr, r"has serial \d+, lower than the \d+ applied last: "
+                                   r"refused \(no rollback\)")
+        self.assertEqual(snapshot_dir(nss), before)
+
+    def test_stale_snapshot_is_refused_and_files_stay(self):
+        blob = self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        before = snapshot_dir(nss)
+        doc = json.loads(blob.split(b"\n", 1)[1])
+        stale = resign(blob, self.priv, self.tmp, Serial=doc["Serial"] + 1,
+                       Time=int(time.time()) - 86400 - 60)
+        self.s3.objects[OBJECT] = (stale, '"stale"')
+        r = self.run_host(cfg, ok=False)
+        self.assertRegex(r.stderr, r"is 864\d\d seconds old, older than snapshot_max_age "
+                                   r"\(86400\): is the publisher running\?")
+        self.assertEqual(snapshot_dir(nss), before)
+
+    def test_a_304_copy_also_ages(self):
+        blob = self.publish()
+        doc = json.loads(blob.split(b"\n", 1)[1])
+        self.s3.objects[OBJECT] = (resign(blob, self.priv, self.tmp,
+                                          Time=int(time.time()) - 100), '"young"')
+        cfg, nss = self.host("host", snapshot_max_age=150)
+        self.run_host(cfg)
+        before = snapshot_dir(nss)
+        cfg2, _ = self.host("host", snapshot_max_age=60)  # same nss_dir, stricter
+        r = self.run_host(cfg2, ok=False)
+        self.assertIn("older than snapshot_max_age (60)", r.stderr)
+        self.assertEqual([s for _m, _p, s in self.s3.requests][-1], 304)
+        self.assertEqual(snapshot_dir(nss), before)
+        self.assertIn("Serial", doc)
+
+    def test_store_unreachable_or_refusing_keeps_the_files(self):
+        self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        self.publish()  # something new to fetch
+        before = snapshot_dir(nss)
+        self.s3.down = True
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("GET answered HTTP 503", r.stderr)
+        self.s3.down = False
+        r = run_sync(cfg, env=key_env(TEMP_KEY, AWS_SESSION_TOKEN="wrong-token"))
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("GET answered HTTP 403", r.stderr)
+        self.assertEqual(snapshot_dir(nss), before)
+        # Nothing listening at all.
+        Path(cfg).write_text(Path(cfg).read_text().replace(self.s3.url, "http://127.0.0.1:9"))
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("http://127.0.0.1:9%s: Couldn't connect to server" % OBJECT, r.stderr)
+        self.assertEqual(snapshot_dir(nss), before)
+
+    def test_session_token_is_signed(self):
+        r = run_sync(self.cfg, "--publish", self.url, "--signing-key", self.priv,
+                     env=key_env(TEMP_KEY))
+        self.assertEqual(r.returncode, 0, r.stderr)
+
+    def test_config_needs_the_public_key(self):
+        cfg = os.path.join(self.tmp, "nokey.conf")
+        write_config(cfg, self.emu, nss_dir=self.nss, snapshot_url=self.url)
+        r = run_sync(cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("snapshot_url: needs snapshot_public_key", r.stderr)
+        write_config(cfg, self.emu, nss_dir=self.nss, snapshot_url="ftp://x/y",
+                     snapshot_public_key=self.pub)
+        r = run_sync(cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("snapshot_url", r.stderr)
