@@ -9,7 +9,7 @@ import re
 import sys
 import unittest
 
-from pamrun import CacheTest, EmulatorTest, Stack, base_config, ensure_user
+from pamrun import IDENTITY_POOL, CacheTest, EmulatorTest, Stack, base_config, ensure_user
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -362,6 +362,63 @@ class ThreatProtectionTest(CacheTest):
         r = s.run("alice", [ALICE_PW])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertEqual(r.errors, [THREAT], r)
+
+
+# What the person is told when credentials_required denies the login for
+# an identity-pool error (None: syslog only, as for throttling and outages).
+IDENTITY_SAID = {
+    "InvalidParameterException": MISCONFIGURED,
+    "ResourceNotFoundException": MISCONFIGURED,
+    "NotAuthorizedException": None,
+    "ResourceConflictException": NO_CREDENTIALS,
+    "TooManyRequestsException": None,
+    "InternalErrorException": None,
+    "LimitExceededException": "Too many attempts; try again later.",
+    "ExternalServiceException": None,
+    "InvalidIdentityPoolConfigurationException": NO_CREDENTIALS,
+}
+
+
+class IdentityPoolErrorTest(CacheTest):
+    """Every error type of the identity pool's calls, answered where the
+    module makes the call (credentials_required at auth): PAM result, the
+    person's words and the syslog line."""
+
+    def run_op(self, op):
+        over = {"identity_pool_id": IDENTITY_POOL, "credentials_required": True,
+                "cache_dir": self.cache, "timeout": 5}
+        if op == "GetOpenIdToken":
+            self.emu.control("SetIdentityPoolRoles", IdentityPoolId=IDENTITY_POOL,
+                             AllowClassicFlow=True)
+            over.update(identity_flow="basic", sts_endpoint=self.emu.url,
+                        role_arn="arn:aws:iam::123456789012:role/CognitoAuthRole")
+        s = Stack(base_config(self.emu, **over))
+        self.stacks.append(s)
+        return s.run("alice", [ALICE_PW])
+
+    def test_every_identity_pool_error(self):
+        ensure_user("alice")
+        for op in ("GetId", "GetCredentialsForIdentity", "GetOpenIdToken"):
+            for type_ in error_catalog.ERRORS[op]:
+                with self.subTest(op=op, type=type_):
+                    self.emu.control("Reset")
+                    self.emu.control("SetFault", Operation=op, Kind="error", ErrorType=type_,
+                                     Message="injected " + type_, Count=10)
+                    r = self.run_op(op)
+                    self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)
+                    self.assertGreaterEqual(self.calls(op), 1)
+                    said = IDENTITY_SAID[type_]
+                    self.assertEqual(r.errors, [said] if said else [], r)
+                    line = [l for l in r.syslog if "no AWS credentials" in l]
+                    self.assertEqual(len(line), 1, r.syslog)
+                    self.assertIn(type_, line[0])
+                    self.assertTrue(any("credentials_required is set: denying" in l
+                                        for l in r.syslog), r.syslog)
+
+    def test_every_type_has_an_expectation(self):
+        types = {t for op in ("GetId", "GetCredentialsForIdentity", "GetOpenIdToken")
+                 for t in error_catalog.ERRORS[op]}
+        self.assertEqual(sorted(types), sorted(IDENTITY_SAID))
 
 
 class PasswordHistoryTest(EmulatorTest):
