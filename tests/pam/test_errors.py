@@ -9,7 +9,7 @@ import re
 import sys
 import unittest
 
-from pamrun import IDENTITY_POOL, CacheTest, EmulatorTest, Stack, base_config, ensure_user
+from pamrun import IDENTITY_POOL, POOL, CacheTest, EmulatorTest, Stack, base_config, ensure_user
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -325,6 +325,33 @@ class LockoutOfflineTest(CacheTest):
         r = s.run("alice", [ALICE_PW])
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertFalse(os.path.exists(record))
+
+
+class ExplicitAuthFlowsTest(EmulatorTest):
+    """An app client whose ExplicitAuthFlows lack the configured auth_flow:
+    Cognito's InvalidParameterException "<FLOW> flow not enabled for this
+    client"; syslog names the value the app client needs."""
+
+    def test_syslog_names_the_missing_flow(self):
+        for flow, allowed, needed in (
+                ("USER_PASSWORD_AUTH", ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                 "ALLOW_USER_PASSWORD_AUTH"),
+                ("USER_SRP_AUTH", ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                 "ALLOW_USER_SRP_AUTH")):
+            with self.subTest(flow=flow):
+                client = self.emu.idp("CreateUserPoolClient", UserPoolId=POOL,
+                                      ClientName="no-" + flow.lower(),
+                                      ExplicitAuthFlows=allowed)["UserPoolClient"]["ClientId"]
+                s = Stack(base_config(self.emu, client_id=client, auth_flow=flow))
+                self.addCleanup(s.cleanup)
+                r = s.run("alice", [ALICE_PW])
+                self.assertEqual(r.code, "PAM_SERVICE_ERR", r)
+                self.assertEqual(r.errors, [MISCONFIGURED], r)
+                line = [l for l in r.syslog if "authentication failure" in l]
+                self.assertEqual(len(line), 1, r.syslog)
+                self.assertIn("InvalidParameterException", line[0])
+                self.assertIn("%s flow not enabled for this client" % flow, line[0])
+                self.assertIn("ExplicitAuthFlows need %s]" % needed, line[0])
 
 
 class ThreatProtectionTest(CacheTest):
