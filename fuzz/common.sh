@@ -68,6 +68,8 @@ fuzz_configure() {
   fi
   if [ ! -f "$build/Makefile" ] || ! grep -q -- '--enable-fuzzing' "$build/config.status" 2>/dev/null ||
      ! grep -qF -- "$FUZZ_CFLAGS" "$build/config.status"; then
+    # Objects of other flags would stay (make does not see flags): start over.
+    rm -rf "${build:?}"/*
     (cd "$build" && CC=clang "$top/configure" -q --enable-fuzzing \
        CFLAGS="$FUZZ_CFLAGS" LDFLAGS="$FUZZ_LDFLAGS") >"$build/configure.log" 2>&1 ||
       { tail -20 "$build/configure.log"; echo "configure failed"; return 1; }
