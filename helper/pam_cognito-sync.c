@@ -210,10 +210,6 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   pc_chain_creds_free(&cr);
   if (pc_client_init(&cl, cfg, http) != PC_OK)
     cli_die("cannot set up the Cognito client");
-  st = pc_admin_groups_exist(&cl, groups, &pages, &e);
-  if (st != PC_OK)
-    cli_die("%s%s; the previous files are left as they were", e.detail,
-            st == PC_ABSENT ? " (nss_groups)" : "");
   /* A uid or name a user can set is no identity: refuse the run. */
   if (trusted_attrs(cfg, attrs, roles) > 0) {
     st = pc_admin_clients_write(&cl, attrs, roles, &pages, &e);
@@ -226,7 +222,8 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
       cli_die("out of memory");
     st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages, &e);
     if (st != PC_OK)
-      cli_die("%s; the previous files are left as they were", e.detail);
+      cli_die("%s%s; the previous files are left as they were", e.detail,
+              st == PC_ABSENT ? " (nss_groups)" : "");
   }
   note(o, "%ld requests to %s", pages, cl.idp_url);
   pc_client_free(&cl);

@@ -34,6 +34,13 @@ static enum pc_status page(struct pc_client *cl, const char *op,
   }
   st = pc_api_call(cl, PC_USER_POOL, op, req, resp, &ae);
   json_object_put(req);
+  /* ListUsersInGroup answers for a group that does not exist: no
+   * ListGroups is needed to tell a typo from an empty group. */
+  if (st != PC_OK && group != NULL &&
+      strcmp(ae.type, "ResourceNotFoundException") == 0)
+    return pc_error_set(err, PC_ABSENT,
+                        "no such group in the pool: %s (%s: %s)", group, op,
+                        ae.message);
   if (st != PC_OK)
     pc_error_set(err, st, "%s%s%s: %s%s%s (HTTP %ld)", op, group ? " " : "",
                  group ? group : "", ae.type[0] ? ae.type : pc_status_str(st),

@@ -13,7 +13,6 @@ void pc_plan_run_cost(const struct pc_plan *p, struct pc_plan_run *r) {
 
   if (pages < 1)
     pages = 1; /* an empty group still costs its one page */
-  r->list_groups = 1;
   r->list_members = p->groups * pages;
   r->client_reads = p->clients > 0 ? 1 + p->clients : 0;
 }
@@ -35,21 +34,19 @@ void pc_plan_print(FILE *f, const struct pc_plan *p) {
   fprintf(f,
           "fleet: %ld hosts, one run each every %ld s; %ld group(s) of %ld "
           "members, %ld app client(s)\n"
-          "one direct run: %ld ListGroups, %ld ListUsersInGroup (pages of "
+          "one direct run: %ld ListUsersInGroup (pages of "
           "%d), %ld client reads\n",
           p->hosts, p->interval, p->groups, p->members, p->clients,
-          r.list_groups, r.list_members, PC_PLAN_PAGE, r.client_reads);
+          r.list_members, PC_PLAN_PAGE, r.client_reads);
   fprintf(f, "direct mode (every host reads Cognito):\n");
   line(f, "ListUsersInGroup (UserList category)",
        hosts * (double)r.list_members / iv, PC_PLAN_USERLIST_RPS,
        "the UserList quota");
-  line(f, "ListGroups", hosts * (double)r.list_groups / iv, 0, NULL);
   line(f, "ListUserPoolClients+DescribeUserPoolClient",
        hosts * (double)r.client_reads / iv, 0, NULL);
   fprintf(f, "snapshot mode (one publisher reads Cognito, hosts read S3):\n");
   line(f, "ListUsersInGroup (UserList category)", (double)r.list_members / iv,
        PC_PLAN_USERLIST_RPS, "the UserList quota");
-  line(f, "ListGroups", (double)r.list_groups / iv, 0, NULL);
   line(f, "ListUserPoolClients+DescribeUserPoolClient",
        (double)r.client_reads / iv, 0, NULL);
   line(f, "S3 GET of the snapshot", hosts / iv, PC_PLAN_S3_GET_RPS,

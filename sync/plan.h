@@ -22,7 +22,6 @@ struct pc_plan {
 
 /* Requests of one direct run, by operation. */
 struct pc_plan_run {
-  long list_groups;  /* ListGroups pages (the group check) */
   long list_members; /* ListUsersInGroup pages */
   long client_reads; /* ListUserPoolClients + DescribeUserPoolClient */
 };

@@ -19,7 +19,7 @@ class SyncSdkRequestsTest(SyncCase):
         self.emu.control("Requests", Clear=True)
         r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 0, r.stderr)
-        verdict = judge(self, self.emu, "ListGroups", "ListUsersInGroup", "ListUserPoolClients",
+        verdict = judge(self, self.emu, "ListUsersInGroup", "ListUserPoolClients",
                         "DescribeUserPoolClient")
         self.assertGreaterEqual(verdict["Operations"]["ListUsersInGroup"], 2, verdict)
 
