@@ -78,7 +78,27 @@ class LineResult(unittest.TextTestResult):
         self._line("FAIL", test, "expected failure is not allowed here")
 
 
+def same_names(start):
+    """Test files of the same name in two test folders: one folder puts the
+    other on sys.path (tests/pam imports the emulator, tests/sync imports
+    tests/pam), so one file would stand in for the other at import time."""
+    tests = os.path.dirname(os.path.abspath(start.rstrip("/")))
+    seen = {}
+    for folder in sorted(os.listdir(tests)):
+        path = os.path.join(tests, folder)
+        if os.path.isdir(path):
+            for name in os.listdir(path):
+                if name.startswith("test_") and name.endswith(".py"):
+                    seen.setdefault(name, []).append(folder)
+    return {n: f for n, f in seen.items() if len(f) > 1}
+
+
 def discover(start, pattern):
+    twins = same_names(start)
+    if twins:
+        for name, folders in sorted(twins.items()):
+            print(f"FAIL: test file {name} is in {' and '.join(folders)}: give each its own name")
+        sys.exit(1)
     return unittest.defaultTestLoader.discover(start, pattern=pattern, top_level_dir=start)
 
 

@@ -1,6 +1,6 @@
 """The requests an emulator was sent, judged by the official AWS SDK for
 JavaScript v3's model (tests/conformance/judge-requests.js): shared by
-tests/pam/test_sdk_requests.py and tests/sync/test_sdk_requests.py."""
+tests/pam/test_sdk_requests.py and tests/sync/test_sync_sdk_requests.py."""
 import json
 import subprocess
 from pathlib import Path

@@ -5,7 +5,7 @@ first factor (codes through the control API), ALLOW_USER_AUTH on the app
 client, a user without a password, and the errors for what a client or
 user cannot use.
 
-Run: python3 -m unittest discover -s tests/emulator -p 'test_user_auth.py'
+Run: python3 -m unittest discover -s tests/emulator -p 'test_choice_signin.py'
 """
 
 import os
