@@ -17,6 +17,7 @@ dist_man_MANS = \
 	man/pam_cognito.8 \
 	man/pam_cognito.conf.5 \
 	man/pam_cognito-credentials.1 \
+	man/pam_cognito-passkey.1 \
 	man/pam_cognito-sync.8
 
 # Installed under its .example name only: "make install" on a configured

@@ -18,10 +18,11 @@ import subprocess
 import tempfile
 
 from delayproxy import DelayProxy, make_test_ca
-from pamrun import MODULE, PAM_RUN, Emulator, Stack, base_config
+from pamrun import BUILD, MODULE, PAM_RUN, Emulator, Stack, base_config
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIBDIR = "/usr/lib/x86_64-linux-gnu"
+PASSKEY_PLUGIN = str(BUILD / ".libs" / "pam_cognito_passkey.so")
 
 
 def compile_c(cc, cflags, src, out, libs=()):
@@ -97,7 +98,9 @@ def load_costs(tmp, cc, cflags, runs=15):
                         ("libcurl.so.4 alone", LIBDIR + "/libcurl.so.4"),
                         ("libcrypto.so.3 alone", LIBDIR + "/libcrypto.so.3"),
                         ("libjson-c.so.5 alone", LIBDIR + "/libjson-c.so.5"),
-                        ("libconfig.so.9 alone", LIBDIR + "/libconfig.so.9")):
+                        ("libconfig.so.9 alone", LIBDIR + "/libconfig.so.9"),
+                        # opened only by a passkey login (lib/login/passkey.c)
+                        ("passkey plugin (passkey logins only)", PASSKEY_PLUGIN)):
         if not os.path.exists(path):
             continue
         samples = [subprocess.run([exe, path], capture_output=True, text=True,
@@ -142,3 +145,6 @@ def run(n, cc, cflags):
     for label, wall, cpu, objs in loads:
         print("      %-36s %6.2f ms wall %6.2f ms CPU  %2d objects" % (label, wall, cpu, objs))
     print("    libraries only libcurl brings in: " + ", ".join(curl_only_deps()))
+    print("    libfido2 among pam_cognito.so's libraries (a password login): %s"
+          % ("yes" if "libfido2" in subprocess.run(["ldd", MODULE], capture_output=True,
+                                                   text=True).stdout else "no"))

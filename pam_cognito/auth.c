@@ -30,17 +30,77 @@ static int codes_allowed(const struct pc_module *m) {
          (m->cfg.first_factors & PC_FACTORS_CODE) != 0;
 }
 
-/* The password, or "" for a code: the prompt says so when a code may be
- * asked for, and a host that takes codes only asks for no password. */
+/* WEB_AUTHN among first_factors (USER_AUTH). */
+static int passkeys_allowed(const struct pc_module *m) {
+  return m->cfg.auth_flow == PC_FLOW_USER_AUTH &&
+         (m->cfg.first_factors & PC_FACTOR_WEB_AUTHN) != 0;
+}
+
+/* Over SSH the person's security key is on their own computer, out of this
+ * host's reach. */
+static int remote_login(struct pc_module *m) {
+  const char *service = NULL, *rhost = NULL;
+
+  (void)pam_get_item(m->pamh, PAM_SERVICE, (const void **)&service);
+  (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&rhost);
+  return (service && strcmp(service, "sshd") == 0) || (rhost && *rhost);
+}
+
+static int passkey_offered(struct pc_module *m) {
+  return passkeys_allowed(m) && !remote_login(m);
+}
+
+/* The password, or "" for a code or a passkey: the prompt says what Enter
+ * asks for, and a host that takes no password asks for none. */
 static int ask_password(struct pc_module *m, const char **pw) {
-  if (!codes_allowed(m))
+  int codes = codes_allowed(m), keys = passkey_offered(m);
+
+  if (passkeys_allowed(m) && !keys)
+    pc_conv_tell(m, 0,
+                 "Security keys (passkeys) cannot be used over a remote "
+                 "login: the key is attached to your own computer.");
+  if (!codes && !keys)
     return pam_get_authtok(m->pamh, PAM_AUTHTOK, pw, NULL);
   if (!(m->cfg.first_factors & PC_FACTORS_PASSWORD)) {
     *pw = "";
     return PAM_SUCCESS;
   }
-  return pam_get_authtok(m->pamh, PAM_AUTHTOK, pw,
-                         "Password (or Enter for a one-time code): ");
+  return pam_get_authtok(
+      m->pamh, PAM_AUTHTOK, pw,
+      !keys    ? "Password (or Enter for a one-time code): "
+      : !codes ? "Password (or Enter for your security key): "
+               : "Password (or Enter for a security key or a one-time "
+                 "code): ");
+}
+
+/* A passkey sign-in that could not be answered (told why): the other first
+ * factors, when the host has any, are asked for now. */
+static enum pc_status passkey_or_other(struct pc_module *m,
+                                       struct pc_client *cl, const char *user,
+                                       const char **pw,
+                                       struct pc_login_result *r) {
+  enum pc_status st;
+  int rc, codes = codes_allowed(m);
+
+  m->passkey = !**pw && passkey_offered(m);
+  st = pc_signin(m, cl, user, *pw, r);
+  if (!m->passkey || st != PC_ERR_ABORTED ||
+      !(m->cfg.first_factors & (PC_FACTORS_PASSWORD | PC_FACTORS_CODE)))
+    return st;
+  m->passkey = 0;
+  pc_login_result_free(r);
+  pc_module_conv_begin(m);
+  rc = pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
+  if (rc == PAM_SUCCESS && !(m->cfg.first_factors & PC_FACTORS_PASSWORD))
+    *pw = "";
+  else if (rc == PAM_SUCCESS)
+    rc = pam_get_authtok(m->pamh, PAM_AUTHTOK, pw,
+                         codes ? "Password (or Enter for a one-time code): "
+                               : "Password: ");
+  pc_module_conv_end(m);
+  if (rc != PAM_SUCCESS || !*pw || (!**pw && !codes))
+    return PC_ERR_ABORTED;
+  return pc_signin(m, cl, user, *pw, r);
 }
 
 static void log_failure(struct pc_module *m, const char *user,
@@ -90,7 +150,8 @@ int pc_authenticate(struct pc_module *m) {
   pc_module_conv_end(m);
   if (rc != PAM_SUCCESS || !pw)
     return pc_signin_authtok_error(m, rc, "password");
-  if ((!*pw && !codes_allowed(m)) || placeholder_password(pw)) {
+  if ((!*pw && !codes_allowed(m) && !passkey_offered(m)) ||
+      placeholder_password(pw)) {
     pam_syslog(
         m->pamh, LOG_NOTICE, "authentication failure; rhost=%s user=%s: %s",
         pc_log_rhost(m), pc_log_user(m, user),
@@ -99,7 +160,7 @@ int pc_authenticate(struct pc_module *m) {
   }
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
-  st = pc_signin(m, &cl, user, pw, &r);
+  st = passkey_or_other(m, &cl, user, &pw, &r);
   if (st == PC_OK && r.new_password) {
     /* Stacked modules see the password the user now has. */
     rc = pam_set_item(m->pamh, PAM_AUTHTOK, r.new_password);

@@ -26,6 +26,7 @@ struct pc_module {
   struct pc_fdguard fds; /* descriptors open when the call began */
   long net_left_ms;      /* network time left in this call (login_timeout) */
   int name_verified;     /* the pool accepted the PAM user's sign-in */
+  int passkey;           /* this sign-in is by passkey (WEB_AUTHN) */
   char log_user[520];    /* pc_log_user's and pc_log_rhost's output */
   char log_rhost[520];
 };

@@ -3,10 +3,13 @@
  * words a user gets when it fails, and pam_get_authtok's failures. */
 #include "config.h"
 
+#include <dlfcn.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "conv.h"
+#include "fido/passkey_plugin.h"
 #include "net/api_errors.h"
 #include "logname.h"
 #include "module.h"
@@ -22,6 +25,22 @@ static void device_opts(struct pc_module *m, const char *user, char *host,
   o->device_dir = m->cfg.cache_dir;
   o->device_user = user;
   o->device_name = m->cfg.device_name ? m->cfg.device_name : host;
+}
+
+/* The passkey plugin: in the pam_cognito folder beside this module (root's,
+ * like the module itself; see lib/fido/passkey_plugin.h). */
+static const char *plugin_path(char *buf, size_t n) {
+  Dl_info info;
+  const char *slash;
+
+  if (!dladdr((void *)plugin_path, &info) || !info.dli_fname ||
+      !(slash = strrchr(info.dli_fname, '/')))
+    return NULL;
+  if ((size_t)snprintf(buf, n, "%.*s/pam_cognito/%s",
+                       (int)(slash - info.dli_fname), info.dli_fname,
+                       PC_PASSKEY_FILE) >= n)
+    return NULL;
+  return buf;
 }
 
 static const char *flow_name(enum pc_auth_flow f) {
@@ -45,7 +64,7 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   struct pc_login_opts o;
   struct pc_prompter p;
   struct pc_usercontext ctx = {NULL, NULL, NULL};
-  char host[256] = "";
+  char host[256] = "", plugin[4096];
   enum pc_status st;
 
   memset(&o, 0, sizeof(o));
@@ -58,9 +77,14 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
   ctx.user = user;
   o.context = &ctx;
   device_opts(m, user, host, sizeof host, &o);
+  if ((o.passkey = m->passkey))
+    o.passkey_plugin = plugin_path(plugin, sizeof(plugin));
   pc_conv_prompter(m, &p);
   pc_debug(m, "logging in user=%s with %s%s", pc_log_user(m, user),
-           flow_name(m->cfg.auth_flow), *password ? "" : " (a one-time code)");
+           flow_name(m->cfg.auth_flow),
+           m->passkey  ? " (a passkey)"
+           : *password ? ""
+                       : " (a one-time code)");
   st = pc_login(cl, &o, &p, r);
   log_device_notes(m, user, r);
   if (st == PC_OK && r->device_proved)

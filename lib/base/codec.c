@@ -78,6 +78,20 @@ static int b64url_value(unsigned char c) {
   return -1;
 }
 
+char *pc_base64url_encode(const unsigned char *p, size_t len) {
+  char *s = pc_base64_encode(p, len), *c;
+  size_t n;
+
+  if (!s)
+    return NULL;
+  for (c = s; *c; c++)
+    *c = *c == '+' ? '-' : *c == '/' ? '_' : *c;
+  n = strlen(s);
+  while (n && s[n - 1] == '=')
+    s[--n] = '\0';
+  return s;
+}
+
 int pc_base64url_valid(const char *in, size_t len) {
   size_t i;
 

@@ -23,6 +23,10 @@ unsigned char *pc_base64_decode(const char *in, size_t *outlen);
 unsigned char *pc_base64url_decode(const char *in, size_t len, size_t max,
                                    size_t *outlen);
 
+/* base64url without padding (WebAuthn's encoding) as a heap string, or
+ * NULL. */
+char *pc_base64url_encode(const unsigned char *p, size_t len);
+
 /* 1 when in[0..len) is non-empty and all base64url characters. */
 int pc_base64url_valid(const char *in, size_t len);
 

@@ -558,7 +558,11 @@ static enum pc_status set_factors(const struct key_def *k, void *dst,
   } names[] = {{"PASSWORD_SRP", PC_FACTOR_PASSWORD_SRP},
                {"PASSWORD", PC_FACTOR_PASSWORD},
                {"EMAIL_OTP", PC_FACTOR_EMAIL_OTP},
-               {"SMS_OTP", PC_FACTOR_SMS_OTP}};
+               {"SMS_OTP", PC_FACTOR_SMS_OTP},
+#ifdef HAVE_FIDO2
+               {"WEB_AUTHN", PC_FACTOR_WEB_AUTHN}
+#endif
+  };
   unsigned bits = 0;
   const char *p = value, *q;
   size_t i, len;
@@ -571,15 +575,17 @@ static enum pc_status set_factors(const struct key_def *k, void *dst,
         break;
     if (i < sizeof(names) / sizeof(names[0])) {
       bits |= names[i].bit;
+#ifndef HAVE_FIDO2
     } else if (len == 9 && strncmp(p, "WEB_AUTHN", 9) == 0) {
       return pc_error_set(err, PC_ERR_CONFIG,
-                          "%s: WEB_AUTHN (passkeys) cannot be answered at a "
-                          "login prompt yet; remove it",
+                          "%s: WEB_AUTHN (passkeys): this build has no "
+                          "FIDO2 support (configure --with-fido2); remove it",
                           k->name);
+#endif
     } else {
       return pc_error_set(err, PC_ERR_CONFIG,
                           "%s: entry '%.*s': expected PASSWORD_SRP, PASSWORD, "
-                          "EMAIL_OTP or SMS_OTP",
+                          "EMAIL_OTP, SMS_OTP or WEB_AUTHN",
                           k->name, (int)(len > 64 ? 64 : len), p);
     }
     if (!q)

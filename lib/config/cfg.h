@@ -20,7 +20,8 @@ enum pc_factor {
   PC_FACTOR_PASSWORD_SRP = 1u << 0,
   PC_FACTOR_PASSWORD = 1u << 1,
   PC_FACTOR_EMAIL_OTP = 1u << 2,
-  PC_FACTOR_SMS_OTP = 1u << 3
+  PC_FACTOR_SMS_OTP = 1u << 3,
+  PC_FACTOR_WEB_AUTHN = 1u << 4 /* a passkey on an attached security key */
 };
 #define PC_FACTORS_PASSWORD (PC_FACTOR_PASSWORD_SRP | PC_FACTOR_PASSWORD)
 #define PC_FACTORS_CODE (PC_FACTOR_EMAIL_OTP | PC_FACTOR_SMS_OTP)

@@ -322,8 +322,9 @@ static enum pc_status challenge_rounds(struct login *l, struct pc_srp **srp) {
 static enum pc_status first_factor_ok(const struct pc_config *cfg,
                                       const struct pc_login_opts *o,
                                       struct pc_login_result *r) {
-  unsigned want =
-      *(o->password ? o->password : "") ? PC_FACTORS_PASSWORD : PC_FACTORS_CODE;
+  unsigned want = o->passkey                          ? PC_FACTOR_WEB_AUTHN
+                  : *(o->password ? o->password : "") ? PC_FACTORS_PASSWORD
+                                                      : PC_FACTORS_CODE;
 
   if (!o->username || !*o->username || !o->password)
     return PC_ERR_AUTH;
@@ -332,8 +333,9 @@ static enum pc_status first_factor_ok(const struct pc_config *cfg,
   if (cfg->first_factors & want)
     return PC_OK;
   (void)pc_error_set(&r->err, PC_ERR_AUTH, "%s is not among first_factors",
-                     want == PC_FACTORS_CODE ? "a one-time code"
-                                             : "the password");
+                     want == PC_FACTORS_CODE       ? "a one-time code"
+                     : want == PC_FACTOR_WEB_AUTHN ? "a passkey"
+                                                   : "the password");
   return PC_ERR_AUTH;
 }
 
@@ -359,7 +361,9 @@ static enum pc_status login_once(struct pc_client *cl,
     pc_srp_free(srp);
     return PC_ERR_NOMEM;
   }
-  st = *o->password ? begin(&l, &again, &fresh, &srp) : pc_login_code_first(&l);
+  st = o->passkey     ? pc_login_passkey_first(&l)
+       : *o->password ? begin(&l, &again, &fresh, &srp)
+                      : pc_login_code_first(&l);
   if (st == PC_OK)
     st = challenge_rounds(&l, &srp);
   /* The demand can also come after PASSWORD_VERIFIER: reset once, then the

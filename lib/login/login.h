@@ -39,6 +39,10 @@ struct pc_login_opts {
   const char *device_dir;
   const char *device_user;
   const char *device_name; /* DeviceName; NULL: none */
+  /* USER_AUTH's WEB_AUTHN (password ""): sign in with a passkey through the
+   * plugin at passkey_plugin (lib/fido/passkey_plugin.h), opened only now. */
+  int passkey;
+  const char *passkey_plugin;
 };
 
 /* A device Cognito announced at the login (NewDeviceMetadata) and this host

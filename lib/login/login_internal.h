@@ -82,6 +82,16 @@ int pc_login_user_auth_params(struct login *l, json_object *params,
  * choice, the code sent, the code asked for; PC_OK with l->resp the reply
  * to the right code. */
 enum pc_status pc_login_code_first(struct login *l);
+/* InitiateAuth USER_AUTH with PREFERRED_CHALLENGE preferred (NULL: none). */
+enum pc_status pc_login_user_auth_initiate(struct login *l,
+                                           const char *preferred);
+/* The last reply is challenge with a Session (kept for the answer). */
+enum pc_status pc_login_user_auth_expect(struct login *l,
+                                         const char *challenge);
+/* WEB_AUTHN as the first factor: a passkey on the attached security key
+ * through the plugin (passkey.c). PC_ERR_ABORTED after telling the person
+ * why no passkey could answer (the other first factors remain). */
+enum pc_status pc_login_passkey_first(struct login *l);
 /* SELECT_CHALLENGE in answer to a password: not a factor of this user. */
 enum pc_status pc_login_select_challenge(struct login *l);
 

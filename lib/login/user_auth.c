@@ -94,7 +94,8 @@ enum pc_status pc_login_select_challenge(struct login *l) {
 }
 
 /* InitiateAuth USER_AUTH; preferred (a factor) or NULL for the choice. */
-static enum pc_status initiate(struct login *l, const char *preferred) {
+enum pc_status pc_login_user_auth_initiate(struct login *l,
+                                           const char *preferred) {
   json_object *params = NULL;
   json_object *req =
       pc_login_request(l, "AuthParameters", l->o->username, &params);
@@ -108,7 +109,8 @@ static enum pc_status initiate(struct login *l, const char *preferred) {
 
 /* Keep the reply's Session for the next answer; 0 when it has the
  * challenge expected. */
-static enum pc_status expect(struct login *l, const char *challenge) {
+enum pc_status pc_login_user_auth_expect(struct login *l,
+                                         const char *challenge) {
   const char *name = pc_json_str(l->resp, "ChallengeName");
   const char *session = pc_json_str(l->resp, "Session");
 
@@ -189,7 +191,7 @@ static enum pc_status announce(struct login *l, const struct code_factor *f,
                     l->r->err.message);
     return PC_ERR_ABORTED; /* told: the error table adds nothing */
   }
-  if (st != PC_OK || (st = expect(l, f->name)) != PC_OK)
+  if (st != PC_OK || (st = pc_login_user_auth_expect(l, f->name)) != PC_OK)
     return st;
   pc_sanitize(clean, sizeof(clean), dest ? dest : "");
   if (*clean)
@@ -245,7 +247,7 @@ static enum pc_status code_rounds(struct login *l,
              pc_login_server_message(l, "Wrong code."));
     pc_login_tell(l, 1, said);
     if (try < max && fresh)
-      st = announce(l, f, initiate(l, f->name));
+      st = announce(l, f, pc_login_user_auth_initiate(l, f->name));
     if (st == PC_ERR_ABORTED || st == PC_ERR_NOMEM || st == PC_ERR_PROTOCOL)
       return st;
   }
@@ -258,10 +260,10 @@ enum pc_status pc_login_code_first(struct login *l) {
   unsigned allowed = l->cl->cfg->first_factors;
   size_t i, n = 0;
   char text[160];
-  enum pc_status st = initiate(l, NULL);
+  enum pc_status st = pc_login_user_auth_initiate(l, NULL);
 
   if (st == PC_OK)
-    st = expect(l, "SELECT_CHALLENGE");
+    st = pc_login_user_auth_expect(l, "SELECT_CHALLENGE");
   if (st != PC_OK)
     return st;
   for (i = 0; i < N_CODE_FACTORS; i++)

@@ -1033,14 +1033,24 @@ static void test_first_factors(void) {
          c.first_factors ==
              (PC_FACTOR_PASSWORD | PC_FACTOR_EMAIL_OTP | PC_FACTOR_SMS_OTP),
      "first_factors as a module argument");
+#ifdef HAVE_FIDO2
+  ok(pc_config_set(&c, "first_factors", "PASSWORD_SRP,WEB_AUTHN", &err) ==
+             PC_OK &&
+         c.first_factors == (PC_FACTOR_PASSWORD_SRP | PC_FACTOR_WEB_AUTHN),
+     "WEB_AUTHN accepted in a build with FIDO2 (%s)", err.detail);
+  ok(pc_config_set(&c, "first_factors", "PASSWORD,EMAIL_OTP,SMS_OTP", &err) ==
+         PC_OK,
+     "first_factors set back");
+#else
   ok(pc_config_set(&c, "first_factors", "PASSWORD_SRP,WEB_AUTHN", &err) ==
              PC_ERR_CONFIG &&
-         strstr(err.detail, "WEB_AUTHN (passkeys) cannot be answered") != NULL,
-     "WEB_AUTHN refused with its reason (%s)", err.detail);
+         strstr(err.detail, "this build has no FIDO2 support") != NULL,
+     "WEB_AUTHN refused without FIDO2 with its reason (%s)", err.detail);
+#endif
   ok(pc_config_set(&c, "first_factors", "SOFTWARE_TOKEN_MFA", &err) ==
              PC_ERR_CONFIG &&
-         strstr(err.detail, "expected PASSWORD_SRP, PASSWORD, EMAIL_OTP or "
-                            "SMS_OTP") != NULL,
+         strstr(err.detail, "expected PASSWORD_SRP, PASSWORD, EMAIL_OTP, "
+                            "SMS_OTP or WEB_AUTHN") != NULL,
      "an unknown factor refused (%s)", err.detail);
   ok(c.first_factors ==
          (PC_FACTOR_PASSWORD | PC_FACTOR_EMAIL_OTP | PC_FACTOR_SMS_OTP),
@@ -1054,11 +1064,10 @@ static void test_first_factors(void) {
          c.first_factors == (PC_FACTOR_PASSWORD_SRP | PC_FACTOR_EMAIL_OTP),
      "first_factors as a list in the file (%s)", err.detail);
   pc_config_free(&c);
-  rc =
-      load_text("\nfirst_factors = [\"WEB_AUTHN\"];\n", &c, path, sizeof(path));
+  rc = load_text("\nfirst_factors = [\"PASSKEY\"];\n", &c, path, sizeof(path));
   ok(rc == PC_ERR_CONFIG &&
-         strstr(err.detail, ":2: first_factors: WEB_AUTHN") != NULL,
-     "WEB_AUTHN refused in the file with its line (%s)", err.detail);
+         strstr(err.detail, ":2: first_factors: entry 'PASSKEY'") != NULL,
+     "an unknown factor refused in the file with its line (%s)", err.detail);
   pc_config_free(&c);
   rc = load_text("first_factors = \"EMAIL_OTP\";\n", &c, path, sizeof(path));
   ok(rc == PC_ERR_CONFIG &&

@@ -1,0 +1,259 @@
+"""Passkeys (first_factors WEB_AUTHN) through a real libpam stack: the
+module opens its passkey plugin, libfido2 talks CTAP2 to a software
+security key (tests/fido/authenticator.py, reached through libfido2's own
+I/O hook in the check-only build of the plugin: no hardware can be attached
+here), and the emulator checks the assertion as a relying party.
+
+The module is run from a copy beside the test plugin, the layout an install
+has (<dir>/pam_cognito.so, <dir>/pam_cognito/pam_cognito_passkey.so)."""
+import hashlib
+import json
+import os
+import shutil
+import sys
+import tempfile
+import unittest
+from pathlib import Path
+
+from pamrun import BUILD, MODULE, EmulatorTest, Stack, base_config
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "fido"))
+import authenticator  # noqa: E402
+import softkey  # noqa: E402
+
+POOL = "us-east-1_PasskeyPool"
+CLIENT = "passkeyclient000000000000001"
+PASSWORDS = {"alice": "Alice-Passkey1!", "bob": "Bob-Passkey1!"}
+TEST_PLUGIN = BUILD / "tests" / "fido" / ".libs" / "pam_cognito_passkey.so"
+PW_KEY = "Password (or Enter for your security key): "
+TOUCH = "Touch your security key."
+
+
+def b64u(raw):
+    import base64
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+@unittest.skipUnless(TEST_PLUGIN.exists(), "built without libfido2 (no test plugin)")
+class PasskeyCase(EmulatorTest):
+    config = {"user_pool_id": POOL, "client_id": CLIENT, "auth_flow": "USER_AUTH",
+              "first_factors": ["PASSWORD_SRP", "WEB_AUTHN"]}
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.dir = Path(tempfile.mkdtemp(prefix="pc-passkey-"))
+        (cls.dir / "pam_cognito").mkdir()
+        shutil.copy(MODULE, cls.dir / "pam_cognito.so")
+        shutil.copy(TEST_PLUGIN, cls.dir / "pam_cognito" / "pam_cognito_passkey.so")
+        cls.module = cls.dir / "pam_cognito.so"
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.dir, ignore_errors=True)
+        super().tearDownClass()
+
+    def setUp(self):
+        super().setUp()
+        self.sock = str(self.dir / ("key-%d.sock" % os.getpid()))
+        self.store = softkey.SoftKey()
+        self.key = authenticator.Authenticator(self.sock, store=self.store).start()
+        self.addCleanup(self.key.stop)
+        self.s = self.stack()
+
+    def stack(self, **over):
+        cfg = dict(self.config, **over)
+        s = Stack(base_config(self.emu, **cfg))
+        s.write_service(s.service, f"auth required {self.module} config={s.config_path}\n"
+                                   f"account required pam_permit.so\n"
+                                   f"session required {self.module} config={s.config_path}\n")
+        self.addCleanup(s.cleanup)
+        return s
+
+    def run_pam(self, user, answers, stack=None, **kw):
+        env = {"PAM_COGNITO_TEST_FIDO_SOCKET": self.sock}
+        return (stack or self.s).run(user, answers, extra_env=env, **kw)
+
+    def register(self, user="alice"):
+        """A passkey on the software key, registered in the pool."""
+        r = self.emu.idp("InitiateAuth", AuthFlow="USER_AUTH", ClientId=CLIENT,
+                         AuthParameters={"USERNAME": user, "PREFERRED_CHALLENGE": "PASSWORD",
+                                         "PASSWORD": PASSWORDS[user]})
+        token = r["AuthenticationResult"]["AccessToken"]
+        opts = self.emu.idp("StartWebAuthnRegistration",
+                            AccessToken=token)["CredentialCreationOptions"]
+        cd = json.dumps({"type": "webauthn.create", "challenge": opts["challenge"],
+                         "origin": "https://" + opts["rp"]["id"]}).encode()
+        import base64
+        uid = base64.urlsafe_b64decode(opts["user"]["id"] + "==")
+        cred, _, att = self.store.make_credential(opts["rp"]["id"], hashlib.sha256(cd).digest(),
+                                                  uid, user, uv=False)
+        self.emu.idp("CompleteWebAuthnRegistration", AccessToken=token, Credential={
+            "id": b64u(cred.id), "rawId": b64u(cred.id), "type": "public-key",
+            "response": {"clientDataJSON": b64u(cd), "attestationObject": b64u(att)}})
+        return cred
+
+
+
+class PasskeyTest(PasskeyCase):
+    def test_passkey_login(self):
+        self.register()
+        self.emu.control("ResetStats")
+        r = self.run_pam("alice", [""])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(r.prompt_styles, [("echo_off", PW_KEY)])
+        self.assertIn(TOUCH, r.infos)
+        # InitiateAuth (PREFERRED_CHALLENGE WEB_AUTHN) and the CREDENTIAL
+        self.assertEqual((self.calls("InitiateAuth"), self.calls("RespondToAuthChallenge")),
+                         (1, 1))
+        self.assertIn(0x02, self.key.seen)      # CTAP2 GetAssertion reached the key
+
+    def test_passkey_session_has_aws_credentials(self):
+        from pamrun import IDENTITY_POOL, ensure_user
+        ensure_user("alice")
+        self.register()
+        s = self.stack(identity_pool_id=IDENTITY_POOL)
+        r = self.run_pam("alice", [""], stack=s, stages=("auth", "acct", "setcred", "open"))
+        self.assertEqual(r.codes(), ["PAM_SUCCESS"] * 4, r)
+        self.assertIn("AWS_ACCESS_KEY_ID", r.env)
+
+    def test_password_still_works(self):
+        self.register()
+        r = self.run_pam("alice", [PASSWORDS["alice"]])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(self.key.seen, [])     # the key was never asked
+
+    def test_no_credential_on_the_key_then_password(self):
+        self.register()
+        self.store.creds = []                   # a different key: nothing for alice
+        r = self.run_pam("alice", ["", PASSWORDS["alice"]])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("This security key holds no passkey for your account.", r.errors)
+        self.assertEqual(r.prompts, [PW_KEY, "Password: "])
+
+    def test_no_passkey_registered(self):
+        r = self.run_pam("alice", ["", "Wrong-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("No passkey is registered for your account.", r.errors)
+
+    def test_no_key_attached(self):
+        self.register()
+        r = self.s.run("alice", ["", PASSWORDS["alice"]],
+                       extra_env={"PAM_COGNITO_TEST_FIDO_SOCKET": str(self.dir / "none")})
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("No security key is attached.", r.errors)
+        self.assertEqual(r.prompts, [PW_KEY, "Password: "])
+
+    def test_timeout(self):
+        self.register()
+        self.key.touch = False
+        r = self.run_pam("alice", ["", "Wrong-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("The security key was not touched in time.", r.errors)
+
+    def test_pin_when_user_verification_is_required(self):
+        self.register()
+        self.key.pin = "4321"
+        self.emu.control("SetPoolWebAuthn", UserPoolId=POOL, UserVerification="required")
+        r = self.run_pam("alice", ["", "4321"])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(r.prompt_styles, [("echo_off", PW_KEY),
+                                           ("echo_off", "Security key PIN: ")])
+
+    def test_wrong_pin(self):
+        self.register()
+        self.key.pin = "4321"
+        self.emu.control("SetPoolWebAuthn", UserPoolId=POOL, UserVerification="required")
+        r = self.run_pam("alice", ["", "1111", "Wrong-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("Wrong PIN for the security key.", r.errors)
+        self.assertEqual(self.key.retries, 7)
+
+    def test_ssh_is_refused_with_its_reason(self):
+        self.register()
+        r = self.run_pam("alice", [PASSWORDS["alice"]], rhost="198.51.100.7")
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("Security keys (passkeys) cannot be used over a remote login: the key "
+                      "is attached to your own computer.", r.infos)
+        self.assertEqual(r.prompts, ["Password: "])
+        r = self.run_pam("alice", [""], rhost="198.51.100.7")
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(self.key.seen, [])
+
+    def test_refused_assertion_fails_closed(self):
+        # a cloned key: its counter is behind the pool's, which refuses it
+        self.register()
+        self.store.counter = 0
+        r = self.run_pam("alice", ["", "Wrong-Passw0rd!"])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertIn("The user pool refused the security key's answer.", r.errors)
+        self.assertTrue(any("The signature counter did not increase." in line
+                            for line in r.syslog), r.syslog)
+        self.assertEqual(r.prompts, [PW_KEY])
+
+TOOL = BUILD / "pam_cognito-passkey"
+
+
+@unittest.skipUnless(TEST_PLUGIN.exists(), "built without libfido2 (no test plugin)")
+class RegistrationToolTest(PasskeyCase):
+    """pam_cognito-passkey against the emulator, making the credential on
+    the software key through libfido2 (MakeCredential)."""
+
+    def tool(self, *args, answers=(), env=None):
+        import subprocess
+        e = dict(os.environ, PAM_COGNITO_PASSKEY_PLUGIN=str(TEST_PLUGIN),
+                 PAM_COGNITO_TEST_FIDO_SOCKET=self.sock)
+        e.update(env or {})
+        return subprocess.run([str(TOOL), "--config", str(self.s.config_path)] + list(args),
+                              input="".join(a + "\n" for a in answers), capture_output=True,
+                              text=True, env=e, timeout=60)
+
+    def test_register_list_delete_then_log_in(self):
+        p = self.tool("--register", "--user", "alice", answers=[PASSWORDS["alice"]])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "Passkey registered.\n")
+        self.assertIn(TOUCH, p.stderr)
+        self.assertIn(0x01, self.key.seen)              # CTAP2 MakeCredential
+        self.assertEqual(len(self.store.creds), 1)
+        cred_id = b64u(self.store.creds[0].id)
+        p = self.tool("--list", "--user", "alice", answers=[PASSWORDS["alice"]])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual(p.stdout, "%s\tPasskey 1\tauth.example.com\n" % cred_id)
+        # the passkey the tool registered logs in through PAM
+        r = self.run_pam("alice", [""])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        p = self.tool("--delete", cred_id, "--user", "alice", answers=[PASSWORDS["alice"]])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        p = self.tool("--list", "--user", "alice", answers=[PASSWORDS["alice"]])
+        self.assertEqual((p.returncode, p.stdout), (0, ""), p.stderr)
+        self.assertIn("No passkeys are registered.", p.stderr)
+
+    def test_mfa_and_pin_when_required(self):
+        from otp_reference import totp
+        self.key.pin = "2468"
+        self.emu.control("SetPoolWebAuthn", UserPoolId=POOL, UserVerification="required")
+        p = self.tool("--register", "--user", "carol",
+                      answers=["Carol-Passkey1!", totp("JBSWY3DPEHPK3PXP"), "2468"])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertIn("Security key PIN: ", p.stderr)
+        self.assertEqual(len(self.store.creds), 1)
+
+    def test_refusals(self):
+        p = self.tool("--register", "--user", "alice", answers=["Wrong-Passw0rd!"])
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("sign-in failed", p.stderr)
+        p = self.tool("--register", "--user", "alice", answers=[PASSWORDS["alice"]],
+                      env={"PAM_COGNITO_TEST_FIDO_SOCKET": str(self.dir / "none")})
+        self.assertEqual(p.returncode, 1)
+        self.assertIn("No security key is attached.", p.stderr)
+
+    def test_no_token_written(self):
+        before = {str(x) for x in Path(self.s.dir).rglob("*")}
+        p = self.tool("--register", "--user", "alice", answers=[PASSWORDS["alice"]])
+        self.assertEqual(p.returncode, 0, p.stderr)
+        self.assertEqual({str(x) for x in Path(self.s.dir).rglob("*")}, before)
+
+
+if __name__ == "__main__":
+    unittest.main()
