@@ -181,6 +181,17 @@ class PasskeyTest(PasskeyCase):
         self.assertEqual(r.code, "PAM_AUTH_ERR", r)
         self.assertEqual(self.key.seen, [])
 
+    def test_sshd_service_is_refused_too(self):
+        self.register()
+        s = Stack(base_config(self.emu, **self.config), service="sshd")
+        self.addCleanup(s.cleanup)
+        s.write_service("sshd", f"auth required {self.module} config={s.config_path}\n")
+        r = self.run_pam("alice", [PASSWORDS["alice"]], stack=s)
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(r.prompts, ["Password: "])
+        self.assertIn("Security keys (passkeys) cannot be used over a remote login: the key "
+                      "is attached to your own computer.", r.infos)
+
     def test_refused_assertion_fails_closed(self):
         # a cloned key: its counter is behind the pool's, which refuses it
         self.register()
