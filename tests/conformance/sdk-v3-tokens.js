@@ -88,6 +88,25 @@ async function renewalChecks() {
     }
   });
 
+  await check('a server without GetTokensFromRefreshToken: the SDK names UnknownOperationException (HTTP 400)', async () => {
+    try {
+      await control('SetUnservedOperations', { Operations: ['GetTokensFromRefreshToken'] });
+      let err = null;
+      try {
+        await cip.send(getTokens({ RefreshToken: 'x', ClientId: ROTATION_CLIENT }));
+      } catch (e) {
+        err = e;
+      }
+      if (!err || err.name !== 'UnknownOperationException'
+          || !(err instanceof idp.CognitoIdentityProviderServiceException)
+          || err.$metadata.httpStatusCode !== 400) {
+        throw new Error(`got ${err ? `${err.name} (HTTP ${err.$metadata.httpStatusCode})` : 'success'}`);
+      }
+    } finally {
+      await control('Reset', {});
+    }
+  });
+
   await check('RevokeToken: {} and the token is then revoked; a JWT is UnsupportedTokenTypeException', async () => {
     const first = expectTokens(await passwordLogin('alice', 'Alice-Passw0rd!'));
     await sendError(cip, new idp.RevokeTokenCommand({ Token: first.AccessToken,
