@@ -32,6 +32,7 @@
 #include "sync/localgroups.h"
 #include "sync/sessions.h"
 #include "sync/plan.h"
+#include "sync/backoff.h"
 #include "sync/s3.h"
 #include "sync/snapshot_fetch.h"
 #include "sync/snapshot_sign.h"
@@ -184,6 +185,43 @@ static size_t trusted_attrs(const struct pc_config *cfg, const char *attrs[4],
   return n;
 }
 
+/* A failed read of the pool: the requests made are said, and a throttled
+ * one makes the next runs wait (backoff.h). Does not return. */
+static void fetch_failed(const struct pc_config *cfg, enum pc_status st,
+                         const struct pc_error *e, long pages, struct opts *o) {
+  struct pc_error be;
+  long long until;
+
+  note(o, "%ld requests to Cognito before the failure", pages);
+  pc_error_clear(&be);
+  if (st == PC_ERR_LIMIT &&
+      pc_backoff_throttled(cfg, (long long)time(NULL), &until, &be) == PC_OK)
+    cli_die("%s; the previous files are left as they were; throttled: no "
+            "direct read before %lld (%lld s)",
+            e->detail, until, until - (long long)time(NULL));
+  cli_die("%s%s; the previous files are left as they were", e->detail,
+          st == PC_ABSENT ? " (nss_groups)" : "");
+}
+
+/* A throttled run asked Cognito to wait: until then, nothing (exit 0). */
+static void maybe_wait(const struct pc_config *cfg, struct opts *o) {
+  struct pc_error e;
+  long long until, now = (long long)time(NULL);
+  enum pc_status st;
+
+  pc_error_clear(&e);
+  st = pc_backoff_check(cfg, now, &until, &e);
+  if (st == PC_ERR_LIMIT) {
+    note(o,
+         "backing off after Cognito throttled an earlier run: no request "
+         "before %lld (%lld s); the files in place stay",
+         until, until - now);
+    exit(0);
+  }
+  if (st != PC_OK)
+    cli_die("%s", e.detail);
+}
+
 /* The members of every synced group, from Cognito. */
 static void fetch(const struct pc_config *cfg, char *const *groups,
                   struct opts *o, struct pc_snap *snap) {
@@ -197,6 +235,7 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   long pages = 0;
   size_t i;
 
+  maybe_wait(cfg, o);
   pc_error_clear(&e);
   st = pc_chain_creds_load(cfg, &cr, &e);
   if (st != PC_OK)
@@ -214,7 +253,7 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   if (trusted_attrs(cfg, attrs, roles) > 0) {
     st = pc_admin_clients_write(&cl, attrs, roles, &pages, &e);
     if (st != PC_OK)
-      cli_die("%s; the previous files are left as they were", e.detail);
+      fetch_failed(cfg, st, &e, pages, o);
   }
   for (i = 0; groups[i] != NULL; i++) {
     f.group = groups[i];
@@ -222,10 +261,11 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
       cli_die("out of memory");
     st = pc_admin_list_users_in_group(&cl, groups[i], add_user, &f, &pages, &e);
     if (st != PC_OK)
-      cli_die("%s%s; the previous files are left as they were", e.detail,
-              st == PC_ABSENT ? " (nss_groups)" : "");
+      fetch_failed(cfg, st, &e, pages, o);
   }
   note(o, "%ld requests to %s", pages, cl.idp_url);
+  if (pc_backoff_clear(cfg, &e) != PC_OK)
+    cli_die("%s", e.detail);
   pc_client_free(&cl);
 }
 

@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* The back-off state (backoff.h): one line "<until> <level>". */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "sync/backoff.h"
+#include "sync/nssfiles.h"
+
+#define BACKOFF_NAME "pam_cognito-sync.backoff"
+
+static void path_of(const struct pc_config *cfg, char *p, size_t n) {
+  (void)snprintf(p, n, "%s/" BACKOFF_NAME, cfg->nss_dir);
+}
+
+/* The state: PC_OK with until and level; PC_ABSENT none; else err. */
+static enum pc_status load(const struct pc_config *cfg, long long *until,
+                           long *level, struct pc_error *err) {
+  char path[4096], line[128];
+  struct stat sb;
+  ssize_t n;
+  int fd;
+
+  path_of(cfg, path, sizeof(path));
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+  if (fd < 0 && errno == ENOENT)
+    return PC_ABSENT;
+  if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+      sb.st_uid != geteuid() || (sb.st_mode & 077) != 0) {
+    if (fd >= 0)
+      (void)close(fd);
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "%s: not a file of this user's with mode 0600", path);
+  }
+  n = read(fd, line, sizeof(line) - 1);
+  (void)close(fd);
+  line[n > 0 ? n : 0] = '\0';
+  if (sscanf(line, "%lld %ld", until, level) != 2 || *level < 0 || *level > 62)
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: malformed", path);
+  return PC_OK;
+}
+
+enum pc_status pc_backoff_check(const struct pc_config *cfg, long long now,
+                                long long *until, struct pc_error *err) {
+  long level;
+  enum pc_status st = load(cfg, until, &level, err);
+
+  if (st == PC_ABSENT)
+    return PC_OK;
+  if (st != PC_OK)
+    return st;
+  /* A clock set back must not stretch the wait past the longest one. */
+  if (*until > now + PC_BACKOFF_MAX)
+    *until = now + PC_BACKOFF_MAX;
+  return now < *until ? PC_ERR_LIMIT : PC_OK;
+}
+
+enum pc_status pc_backoff_throttled(const struct pc_config *cfg, long long now,
+                                    long long *until, struct pc_error *err) {
+  char path[4096], line[128];
+  long long wait;
+  long level = 0;
+  unsigned int r = 0;
+  int n;
+
+  if (load(cfg, until, &level, err) == PC_OK)
+    level++;
+  wait = level >= 6 ? PC_BACKOFF_MAX : 60LL << level;
+  if (wait > PC_BACKOFF_MAX)
+    wait = PC_BACKOFF_MAX;
+  /* Jitter: between half and all of it, so hosts throttled together do
+   * not all come back together. */
+  if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
+    r = (unsigned int)now;
+  wait = wait / 2 + (long long)(r % (unsigned int)(wait / 2 + 1));
+  *until = now + wait;
+  path_of(cfg, path, sizeof(path));
+  n = snprintf(line, sizeof(line), "%lld %ld\n", *until, level);
+  return pc_nss_write_file(path, line, (size_t)n, 0600, NULL, err);
+}
+
+enum pc_status pc_backoff_clear(const struct pc_config *cfg,
+                                struct pc_error *err) {
+  char path[4096];
+
+  path_of(cfg, path, sizeof(path));
+  if (unlink(path) != 0 && errno != ENOENT)
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: cannot remove: %s", path,
+                        strerror(errno));
+  return PC_OK;
+}

@@ -1,0 +1,63 @@
+"""A run Cognito throttles makes the next direct reads wait (issue 28
+item 2): the state is root-only in nss_dir, a waiting run makes no request
+and keeps the files, a good read clears it; every run says how many
+requests it made."""
+import os
+import re
+import time
+from pathlib import Path
+
+from synccommon import SyncCase, run_sync, snapshot_dir
+
+STATE = "pam_cognito-sync.backoff"
+
+
+class BackoffTest(SyncCase):
+    def test_throttled_run_backs_off_then_recovers(self):
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertRegex(r.stderr, r"pam_cognito-sync: 2 requests to http://127\.0\.0\.1:\d+")
+        before = snapshot_dir(self.nss)
+        self.emu.control("SetFault", Operation="ListUsersInGroup", Kind="throttle", Count=10)
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("TooManyRequestsException", r.stderr)
+        m = re.search(r"throttled: no direct read before (\d+) \((\d+) s\)", r.stderr)
+        self.assertIsNotNone(m, r.stderr)
+        self.assertTrue(30 <= int(m.group(2)) <= 60, m.group(2))  # first: 1 min, jittered
+        self.assertIn("requests to Cognito before the failure", r.stderr)
+        state = Path(self.nss, STATE)
+        self.assertEqual(state.stat().st_mode & 0o777, 0o600)
+        self.assertEqual(snapshot_dir(self.nss), dict(before, **{STATE: snapshot_dir(self.nss)[STATE]}))
+
+        # The next run waits: no request at all, files kept, exit 0.
+        self.emu.control("ClearFaults")
+        self.emu.control("Reset")
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("backing off after Cognito throttled an earlier run", r.stderr)
+        self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
+        # A second throttle doubles the wait (2 min, jittered: 60..120 s).
+        until, level = state.read_text().split()
+        state.write_text("%d %s\n" % (time.time() - 1, level))
+        self.emu.control("SetFault", Operation="ListUsersInGroup", Kind="throttle", Count=10)
+        r = run_sync(self.cfg)
+        m = re.search(r"throttled: no direct read before \d+ \((\d+) s\)", r.stderr)
+        self.assertTrue(60 <= int(m.group(1)) <= 120, r.stderr)
+        self.assertEqual(state.read_text().split()[1], "1")
+
+        # Once the time has come, a good read clears the state.
+        self.emu.control("ClearFaults")
+        state.write_text("%d 1\n" % (time.time() - 1))
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(state.exists())
+
+    def test_a_state_file_others_can_write_is_refused(self):
+        os.makedirs(self.nss, mode=0o755)
+        state = Path(self.nss, STATE)
+        state.write_text("%d 0\n" % (time.time() + 600))
+        os.chmod(state, 0o666)
+        r = run_sync(self.cfg)
+        self.assertEqual(r.returncode, 1)
+        self.assertIn("not a file of this user's with mode 0600", r.stderr)
