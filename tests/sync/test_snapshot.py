@@ -9,7 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from synccommon import (SyncCase, TEMP_KEY, key_env, run_sync, snapshot_dir,
+from synccommon import (POOL, SyncCase, TEMP_KEY, key_env, run_sync, snapshot_dir,
                         write_config)
 from s3server import S3Server  # noqa: E402 (synccommon puts sigv4 on the path)
 
@@ -90,6 +90,33 @@ class SnapshotTest(SyncCase):
             state = Path(nss, "pam_cognito-sync.snapshot")
             self.assertEqual(state.stat().st_mode & 0o777, 0o600)
         self.assertNotIn("pam_cognito-sync.snapshot", os.listdir(self.nss))
+
+    def test_ssh_keys_and_sudo_rules_come_from_the_snapshot_as_from_a_live_read(self):
+        attr = "custom:ssh_keys"
+        self.emu.idp("AddCustomAttributes", UserPoolId=POOL, CustomAttributes=[
+            {"Name": "ssh_keys", "AttributeDataType": "String", "Mutable": True}])
+        kf = os.path.join(self.tmp, "id_ed25519")
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", "", "-f", kf],
+                       check=True, capture_output=True, timeout=60)
+        key = " ".join(Path(kf + ".pub").read_text().split()[:2])
+        self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username="pcs-ben",
+                     UserAttributes=[{"Name": attr, "Value": key + " ben@laptop"}])
+        fleet = dict(ssh_keys_attribute=attr, sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL"})
+        live_sudo = os.path.join(self.tmp, "sudoers-live")
+        write_config(self.cfg, self.emu, nss_dir=self.nss, **fleet)
+        r = run_sync(self.cfg, env=key_env(PAM_COGNITO_SYNC_TEST_SUDOERS_FILE=live_sudo))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.publish()
+        cfg, nss = self.host("host", **fleet)
+        host_sudo = os.path.join(self.tmp, "sudoers-host")
+        r = run_sync(cfg, env=key_env(PAM_COGNITO_SYNC_TEST_SUDOERS_FILE=host_sudo))
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertTrue(Path(self.nss, "ssh", "pcs-ben").exists(), r.stderr)
+        self.assertEqual(Path(nss, "ssh", "pcs-ben").read_text(),
+                         Path(self.nss, "ssh", "pcs-ben").read_text())
+        self.assertIn(key, Path(nss, "ssh", "pcs-ben").read_text())
+        self.assertEqual(Path(host_sudo).read_text(), Path(live_sudo).read_text())
+        self.assertIn("pcs-ben", Path(host_sudo).read_text())
 
     def test_unchanged_snapshot_is_a_304_and_writes_nothing(self):
         self.publish()
