@@ -10,6 +10,7 @@
 #include "aws/sts_xml.h"
 #include "base/buf.h"
 #include "base/secret.h"
+#include "net/api.h"
 
 /* name=value with value percent-encoded (RFC 3986 unreserved kept). */
 static int form_field(struct pc_buf *b, const char *name, const char *value) {
@@ -33,19 +34,15 @@ static int form_field(struct pc_buf *b, const char *name, const char *value) {
   return bad ? -1 : 0;
 }
 
-/* STS's error codes as statuses. */
+/* STS's error codes as statuses: the error table's rows (lib/net/
+ * api_errors.c has one per code the model lists), plus two wire codes the
+ * model does not list for this call. */
 static enum pc_status code_status(const char *code) {
-  static const char *const auth[] = {"InvalidIdentityToken",
-                                     "ExpiredTokenException", "ExpiredToken",
-                                     "IDPRejectedClaim", NULL};
-  size_t i;
-
-  for (i = 0; auth[i] != NULL; i++)
-    if (strcmp(code, auth[i]) == 0)
-      return PC_ERR_AUTH;
   if (strcmp(code, "Throttling") == 0)
     return PC_ERR_LIMIT;
-  return PC_ERR_DENIED;
+  if (strcmp(code, "ExpiredToken") == 0)
+    return PC_ERR_AUTH;
+  return pc_api_map_error(code);
 }
 
 /* What to change for a refusal an administrator can fix. */
