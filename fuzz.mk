@@ -23,7 +23,8 @@ LIB_FUZZ_CFLAGS = $(FUZZ_SAN) -fsanitize=fuzzer-no-link
 FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
 	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync \
-	fuzz/fuzz_identity fuzz/fuzz_flows fuzz/fuzz_sts fuzz/fuzz_sshkeys
+	fuzz/fuzz_identity fuzz/fuzz_flows fuzz/fuzz_sts fuzz/fuzz_sshkeys \
+	fuzz/fuzz_snapshot
 noinst_PROGRAMS = $(FUZZ_TARGETS) fuzz/alloc-fail-login
 
 FUZZ_CC_FLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer
@@ -103,6 +104,12 @@ fuzz_fuzz_sshkeys_CPPFLAGS = $(SYNC_CPPFLAGS)
 fuzz_fuzz_sshkeys_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_sshkeys_LDFLAGS = $(FUZZ_LINK_FLAGS)
 fuzz_fuzz_sshkeys_LDADD = libsync.la libcognito.la
+
+fuzz_fuzz_snapshot_SOURCES = fuzz/fuzz_snapshot.c
+fuzz_fuzz_snapshot_CPPFLAGS = $(SYNC_CPPFLAGS)
+fuzz_fuzz_snapshot_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_snapshot_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_snapshot_LDADD = libsync.la libcognito.la
 
 fuzz_fuzz_identity_SOURCES = fuzz/fuzz_identity.c $(FUZZ_FIXTURE) fuzz/canned.c \
 	fuzz/canned.h
