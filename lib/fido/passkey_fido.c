@@ -150,6 +150,59 @@ static void free_blob(struct pc_passkey_blob *b) {
   b->len = 0;
 }
 
+/* The request's timeout, or libfido2's own wait when it names none. */
+static int set_timeout(fido_dev_t *dev, int timeout_ms) {
+  return fido_dev_set_timeout(dev, timeout_ms > 0 ? timeout_ms : -1) == FIDO_OK
+             ? 0
+             : -1;
+}
+
+/* What differs between signing in and registering: how the request is set
+ * up on libfido2's object, the call to the key, what is taken from its
+ * answer. op is the ceremony's own state. */
+struct ceremony {
+  const char *setup_failed;
+  int (*setup)(void *op, fido_dev_t *dev, const char *pin);
+  int (*run)(void *op, fido_dev_t *dev, const char *pin);
+  enum pc_passkey_result (*take)(void *op, char *why, size_t whylen);
+};
+
+/* Both ceremonies: the first key, its PIN when one is wanted, the request
+ * set up, the touch, the answer taken; the PIN wiped and the key closed
+ * whatever happened. */
+static enum pc_passkey_result run_ceremony(const struct ceremony *c, void *op,
+                                           int uv_wanted, int pin_whenever_set,
+                                           const struct pc_passkey_io *io,
+                                           char *why, size_t whylen) {
+  fido_dev_t *dev;
+  char *pin = NULL;
+  enum pc_passkey_result res;
+  int r;
+
+  fido_init(0);
+  if (!(dev = open_first(why, whylen)))
+    return PC_PK_NO_DEVICE;
+  if (pin_whenever_set && fido_dev_has_pin(dev))
+    uv_wanted = 1;
+  res = get_pin(dev, uv_wanted, io, &pin);
+  if (res == PC_PK_OK && c->setup(op, dev, pin) != 0) {
+    snprintf(why, whylen, "%s", c->setup_failed);
+    res = PC_PK_ERROR;
+  }
+  if (res == PC_PK_OK) {
+    io->tell(io->ctx, "Touch your security key.");
+    r = c->run(op, dev, pin);
+    if ((res = result_of(r)) != PC_PK_OK)
+      say(why, whylen, "the security key", r);
+    else
+      res = c->take(op, why, whylen);
+  }
+  wipe_free(pin);
+  fido_dev_close(dev);
+  fido_dev_free(&dev);
+  return res;
+}
+
 static int assert_setup(fido_assert_t *a, const struct pc_passkey_get *req,
                         fido_dev_t *dev, const char *pin) {
   size_t i;
@@ -164,10 +217,27 @@ static int assert_setup(fido_assert_t *a, const struct pc_passkey_get *req,
       return -1;
   if (req->uv_required && !pin && fido_assert_set_uv(a, FIDO_OPT_TRUE))
     return -1;
-  return fido_dev_set_timeout(dev, req->timeout_ms > 0 ? req->timeout_ms
-                                                       : -1) == FIDO_OK
+  return set_timeout(dev, req->timeout_ms);
+}
+
+/* -- signing in (the module) --------------------------------------------- */
+
+struct get_op {
+  const struct pc_passkey_get *req;
+  struct pc_passkey_assertion *out;
+  fido_assert_t *a;
+};
+
+static int get_setup(void *op, fido_dev_t *dev, const char *pin) {
+  struct get_op *g = op;
+
+  return (g->a = fido_assert_new()) && assert_setup(g->a, g->req, dev, pin) == 0
              ? 0
              : -1;
+}
+
+static int get_run(void *op, fido_dev_t *dev, const char *pin) {
+  return fido_dev_get_assert(dev, ((struct get_op *)op)->a, pin);
 }
 
 static enum pc_passkey_result take(const fido_assert_t *a,
@@ -185,39 +255,28 @@ static enum pc_passkey_result take(const fido_assert_t *a,
   return PC_PK_OK;
 }
 
+static enum pc_passkey_result get_take(void *op, char *why, size_t whylen) {
+  struct get_op *g = op;
+  enum pc_passkey_result res = take(g->a, g->out);
+
+  if (res != PC_PK_OK)
+    snprintf(why, whylen, "%s", "the key's answer is incomplete");
+  return res;
+}
+
+static const struct ceremony get_ceremony = {"cannot set up the assertion",
+                                             get_setup, get_run, get_take};
+
 static enum pc_passkey_result get(const struct pc_passkey_get *req,
                                   const struct pc_passkey_io *io,
                                   struct pc_passkey_assertion *out, char *why,
                                   size_t whylen) {
-  fido_dev_t *dev;
-  fido_assert_t *a = NULL;
-  char *pin = NULL;
+  struct get_op op = {req, out, NULL};
   enum pc_passkey_result res;
-  int r;
 
   memset(out, 0, sizeof(*out));
-  fido_init(0);
-  if (!(dev = open_first(why, whylen)))
-    return PC_PK_NO_DEVICE;
-  res = get_pin(dev, req->uv_required, io, &pin);
-  if (res == PC_PK_OK &&
-      (!(a = fido_assert_new()) || assert_setup(a, req, dev, pin) != 0)) {
-    snprintf(why, whylen, "%s", "cannot set up the assertion");
-    res = PC_PK_ERROR;
-  }
-  if (res == PC_PK_OK) {
-    io->tell(io->ctx, "Touch your security key.");
-    r = fido_dev_get_assert(dev, a, pin);
-    res = result_of(r);
-    if (res != PC_PK_OK)
-      say(why, whylen, "the security key", r);
-    else if ((res = take(a, out)) != PC_PK_OK)
-      snprintf(why, whylen, "%s", "the key's answer is incomplete");
-  }
-  wipe_free(pin);
-  fido_assert_free(&a);
-  fido_dev_close(dev);
-  fido_dev_free(&dev);
+  res = run_ceremony(&get_ceremony, &op, req->uv_required, 0, io, why, whylen);
+  fido_assert_free(&op.a);
   return res;
 }
 
@@ -253,10 +312,7 @@ static int cred_setup(fido_cred_t *c, const struct pc_passkey_make *req,
       return -1;
   if (req->uv_required && !pin && fido_cred_set_uv(c, FIDO_OPT_TRUE))
     return -1;
-  return fido_dev_set_timeout(dev, req->timeout_ms > 0 ? req->timeout_ms
-                                                       : -1) == FIDO_OK
-             ? 0
-             : -1;
+  return set_timeout(dev, req->timeout_ms);
 }
 
 /* The attestation object WebAuthn wants: {fmt, attStmt, authData}, from
@@ -299,38 +355,49 @@ static int attestation_object(const fido_cred_t *c,
   return 0;
 }
 
+struct make_op {
+  const struct pc_passkey_make *req;
+  struct pc_passkey_made *out;
+  fido_cred_t *c;
+};
+
+static int make_setup(void *op, fido_dev_t *dev, const char *pin) {
+  struct make_op *m = op;
+
+  return (m->c = fido_cred_new()) && cred_setup(m->c, m->req, dev, pin) == 0
+             ? 0
+             : -1;
+}
+
+static int make_run(void *op, fido_dev_t *dev, const char *pin) {
+  return fido_dev_make_cred(dev, ((struct make_op *)op)->c, pin);
+}
+
+static enum pc_passkey_result make_take(void *op, char *why, size_t whylen) {
+  const fido_cred_t *c = ((struct make_op *)op)->c;
+  struct pc_passkey_made *out = ((struct make_op *)op)->out;
+
+  (void)why;
+  (void)whylen;
+  if (copy_blob(&out->id, fido_cred_id_ptr(c), fido_cred_id_len(c)) ||
+      attestation_object(c, &out->attestation_object))
+    return PC_PK_ERROR;
+  return PC_PK_OK;
+}
+
+static const struct ceremony make_ceremony = {"cannot set up the credential",
+                                              make_setup, make_run, make_take};
+
+/* A key with a PIN is always asked for it when registering. */
 static enum pc_passkey_result make(const struct pc_passkey_make *req,
                                    const struct pc_passkey_io *io,
                                    struct pc_passkey_made *out, char *why,
                                    size_t whylen) {
-  fido_dev_t *dev;
-  fido_cred_t *c = NULL;
-  char *pin = NULL;
+  struct make_op op = {req, out, NULL};
   enum pc_passkey_result res;
-  int r;
 
   memset(out, 0, sizeof(*out));
-  fido_init(0);
-  if (!(dev = open_first(why, whylen)))
-    return PC_PK_NO_DEVICE;
-  res = get_pin(dev, req->uv_required || fido_dev_has_pin(dev), io, &pin);
-  if (res == PC_PK_OK &&
-      (!(c = fido_cred_new()) || cred_setup(c, req, dev, pin) != 0)) {
-    snprintf(why, whylen, "%s", "cannot set up the credential");
-    res = PC_PK_ERROR;
-  }
-  if (res == PC_PK_OK) {
-    io->tell(io->ctx, "Touch your security key.");
-    r = fido_dev_make_cred(dev, c, pin);
-    if ((res = result_of(r)) != PC_PK_OK)
-      say(why, whylen, "the security key", r);
-    else if (copy_blob(&out->id, fido_cred_id_ptr(c), fido_cred_id_len(c)) ||
-             attestation_object(c, &out->attestation_object))
-      res = PC_PK_ERROR;
-  }
-  wipe_free(pin);
-  fido_cred_free(&c);
-  fido_dev_close(dev);
-  fido_dev_free(&dev);
+  res = run_ceremony(&make_ceremony, &op, req->uv_required, 1, io, why, whylen);
+  fido_cred_free(&op.c);
   return res;
 }
