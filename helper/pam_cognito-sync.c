@@ -342,14 +342,16 @@ static void snapshot_in(const struct pc_config *cfg, char *const *groups,
   pc_error_clear(&e);
   st = pc_snapshot_fetch(cfg, (long long)time(NULL), snap, next, &e);
   if (st == PC_ABSENT) {
-    note(o, "snapshot serial %lld unchanged (304 Not Modified): nothing to do",
+    note(o,
+         "snapshot serial %lld unchanged (1 request: GET, 304 Not Modified): "
+         "nothing to do",
          next->serial);
     exit(0);
   }
   if (st != PC_OK)
     cli_die("%s; the previous files are left as they were", e.detail);
-  note(o, "snapshot serial %lld of %s, signature good", next->serial,
-       cfg->snapshot_url);
+  note(o, "snapshot serial %lld of %s (1 request: GET), signature good",
+       next->serial, cfg->snapshot_url);
   filter_groups(snap, groups, cfg->snapshot_url, o);
 }
 

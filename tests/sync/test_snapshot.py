@@ -84,7 +84,7 @@ class SnapshotTest(SyncCase):
         for name in ("host1", "host2"):
             cfg, nss = self.host(name)
             r = self.run_host(cfg)
-            self.assertIn("signature good", r.stderr)
+            self.assertIn("(1 request: GET), signature good", r.stderr)
             for f in ("passwd", "group", "shadow"):
                 self.assertEqual(Path(nss, f).read_bytes(), Path(self.nss, f).read_bytes(), f)
             state = Path(nss, "pam_cognito-sync.snapshot")
@@ -125,7 +125,7 @@ class SnapshotTest(SyncCase):
         before = snapshot_dir(nss)
         del self.s3.requests[:]
         r = self.run_host(cfg)
-        self.assertIn("unchanged (304 Not Modified): nothing to do", r.stderr)
+        self.assertIn("unchanged (1 request: GET, 304 Not Modified): nothing to do", r.stderr)
         self.assertEqual([(m, s) for m, _p, s in self.s3.requests], [("GET", 304)])
         self.assertEqual(snapshot_dir(nss), before)  # same bytes, same inodes
 
