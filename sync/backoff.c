@@ -3,12 +3,10 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "sync/backoff.h"
@@ -24,24 +22,12 @@ static void path_of(const struct pc_config *cfg, char *p, size_t n) {
 static enum pc_status load(const struct pc_config *cfg, long long *until,
                            long *level, struct pc_error *err) {
   char path[4096], line[128];
-  struct stat sb;
-  ssize_t n;
-  int fd;
+  enum pc_status st;
 
   path_of(cfg, path, sizeof(path));
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  if (fd < 0 && errno == ENOENT)
-    return PC_ABSENT;
-  if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-      sb.st_uid != geteuid() || (sb.st_mode & 077) != 0) {
-    if (fd >= 0)
-      (void)close(fd);
-    return pc_error_set(err, PC_ERR_CONFIG,
-                        "%s: not a file of this user's with mode 0600", path);
-  }
-  n = read(fd, line, sizeof(line) - 1);
-  (void)close(fd);
-  line[n > 0 ? n : 0] = '\0';
+  st = pc_nss_read_state(path, line, sizeof(line), err);
+  if (st != PC_OK)
+    return st;
   if (sscanf(line, "%lld %ld", until, level) != 2 || *level < 0 || *level > 62)
     return pc_error_set(err, PC_ERR_CONFIG, "%s: malformed", path);
   return PC_OK;

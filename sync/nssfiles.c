@@ -232,6 +232,28 @@ enum pc_status pc_nss_stage_file(const char *path, const char *text, size_t len,
   return *tmp != NULL ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
 }
 
+enum pc_status pc_nss_read_state(const char *path, char *line, size_t size,
+                                 struct pc_error *err) {
+  struct stat sb;
+  ssize_t n;
+  int fd;
+
+  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
+  if (fd < 0 && errno == ENOENT)
+    return PC_ABSENT;
+  if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
+      sb.st_uid != geteuid() || (sb.st_mode & 077) != 0) {
+    if (fd >= 0)
+      (void)close(fd);
+    return pc_error_set(err, PC_ERR_CONFIG,
+                        "%s: not a file of this user's with mode 0600", path);
+  }
+  n = read(fd, line, size - 1);
+  (void)close(fd);
+  line[n > 0 ? n : 0] = '\0';
+  return PC_OK;
+}
+
 enum pc_status pc_nss_write_file(const char *path, const char *text, size_t len,
                                  mode_t mode, const char *group_name,
                                  struct pc_error *err) {

@@ -43,6 +43,14 @@ enum pc_status pc_nss_write_file(const char *path, const char *text, size_t len,
                                  struct pc_error *err)
     __attribute__((warn_unused_result));
 
+/* The run's own one-line state file (back-off, snapshot serial): PC_OK with
+ * its first size-1 bytes in line (NUL-ended), PC_ABSENT when there is none,
+ * PC_ERR_CONFIG when it is not a regular file of this user's with mode 0600
+ * (a link or a loosened file is never read). */
+enum pc_status pc_nss_read_state(const char *path, char *line, size_t size,
+                                 struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 /* The first half of pc_nss_write_file: text staged in a temporary file
  * beside path (".name.XXXXXX", mode and owner set, fsync'ed), for a check
  * before it goes into place. PC_OK with the temporary path (heap) in *tmp,

@@ -3,12 +3,8 @@
  * "<serial> <time> <etag>", the ETag "-" when there is none. */
 #include "config.h"
 
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "sync/nssfiles.h"
 #include "sync/snapshot_state.h"
@@ -23,26 +19,14 @@ enum pc_status pc_snapshot_state_load(const struct pc_config *cfg,
                                       struct pc_snapshot_state *st,
                                       struct pc_error *err) {
   char path[4096], line[512], tag[PC_S3_ETAG_MAX];
-  struct stat sb;
-  ssize_t n;
-  int fd;
+  enum pc_status rc;
 
   memset(st, 0, sizeof(*st));
   st->serial = -1;
   state_path(cfg, path, sizeof(path));
-  fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NOCTTY);
-  if (fd < 0 && errno == ENOENT)
-    return PC_ABSENT;
-  if (fd < 0 || fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode) ||
-      sb.st_uid != geteuid() || (sb.st_mode & 077) != 0) {
-    if (fd >= 0)
-      (void)close(fd);
-    return pc_error_set(err, PC_ERR_CONFIG,
-                        "%s: not a file of this user's with mode 0600", path);
-  }
-  n = read(fd, line, sizeof(line) - 1);
-  (void)close(fd);
-  line[n > 0 ? n : 0] = '\0';
+  rc = pc_nss_read_state(path, line, sizeof(line), err);
+  if (rc != PC_OK)
+    return rc;
   if (sscanf(line, "%lld %lld %127s", &st->serial, &st->when, tag) != 3 ||
       st->serial < 0)
     return pc_error_set(err, PC_ERR_CONFIG, "%s: malformed", path);
