@@ -6,6 +6,7 @@
 EXTRA_DIST += fuzz/README.md fuzz/run-smoke fuzz/run-long fuzz/coverage fuzz/gen-corpus \
 	fuzz/corpus fuzz/api_reply.dict fuzz/config.dict fuzz/jwt_creds.dict \
 	fuzz/store.dict fuzz/jwks.dict fuzz/records.dict fuzz/sync.dict fuzz/sts.dict \
+	fuzz/passkey.dict \
 	fuzz/lsan.supp fuzz/fixture-key.pem
 
 if ENABLE_FUZZING
@@ -24,7 +25,7 @@ FUZZ_TARGETS = fuzz/fuzz_config fuzz/fuzz_api_reply fuzz/fuzz_srp \
 	fuzz/fuzz_jwt_creds fuzz/fuzz_store fuzz/fuzz_jwks fuzz/fuzz_idtoken \
 	fuzz/fuzz_account fuzz/fuzz_offline fuzz/fuzz_challenges fuzz/fuzz_sync \
 	fuzz/fuzz_identity fuzz/fuzz_flows fuzz/fuzz_sts fuzz/fuzz_sshkeys \
-	fuzz/fuzz_snapshot
+	fuzz/fuzz_snapshot fuzz/fuzz_passkey
 noinst_PROGRAMS = $(FUZZ_TARGETS) fuzz/alloc-fail-login
 
 FUZZ_CC_FLAGS = $(AM_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer
@@ -41,6 +42,11 @@ fuzz_fuzz_sts_SOURCES = fuzz/fuzz_sts.c
 fuzz_fuzz_sts_CFLAGS = $(FUZZ_CC_FLAGS)
 fuzz_fuzz_sts_LDFLAGS = $(FUZZ_LINK_FLAGS)
 fuzz_fuzz_sts_LDADD = libcognito.la
+
+fuzz_fuzz_passkey_SOURCES = fuzz/fuzz_passkey.c
+fuzz_fuzz_passkey_CFLAGS = $(FUZZ_CC_FLAGS)
+fuzz_fuzz_passkey_LDFLAGS = $(FUZZ_LINK_FLAGS)
+fuzz_fuzz_passkey_LDADD = libcognito.la
 
 fuzz_fuzz_config_SOURCES = fuzz/fuzz_config.c
 fuzz_fuzz_config_CFLAGS = $(FUZZ_CC_FLAGS)

@@ -22,6 +22,7 @@ fuzz_dict() {
     fuzz_account | fuzz_offline) d=records.dict ;;
     fuzz_sync) d=sync.dict ;;
     fuzz_sts) d=sts.dict ;;
+    fuzz_passkey) d=passkey.dict ;;
   esac
   [ -n "$d" ] && echo "-dict=$top/fuzz/$d"
 }

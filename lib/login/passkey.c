@@ -17,67 +17,10 @@
 #include "fido/passkey_plugin.h"
 #include "login/login_internal.h"
 #include "login/passkey.h"
-
-#define MAX_ALLOW 20
-
-struct options {
-  const char *challenge, *rp_id;
-  struct pc_passkey_blob allow[MAX_ALLOW];
-  size_t n_allow;
-  int uv_required, timeout_ms;
-};
+#include "login/passkey_options.h"
 
 static char *b64url(const struct pc_passkey_blob *b) {
   return pc_base64url_encode(b->ptr, b->len);
-}
-
-/* A relying party ID is a host name: nothing else goes into the origin. */
-static int host_name(const char *s) {
-  size_t n = s ? strlen(s) : 0;
-
-  if (n == 0 || n > 253)
-    return 0;
-  return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n;
-}
-
-static void free_options(struct options *o) {
-  size_t i;
-
-  for (i = 0; i < o->n_allow; i++)
-    free(o->allow[i].ptr);
-  o->n_allow = 0;
-}
-
-/* CREDENTIAL_REQUEST_OPTIONS: parsed into o (pointers into json). */
-static int parse_options(json_object *json, struct options *o) {
-  json_object *list = json_object_object_get(json, "allowCredentials");
-  const char *uv = pc_json_str(json, "userVerification");
-  long long timeout = 0;
-  size_t i, n;
-
-  memset(o, 0, sizeof(*o));
-  o->challenge = pc_json_str(json, "challenge");
-  o->rp_id = pc_json_str(json, "rpId");
-  if (!o->challenge ||
-      !pc_base64url_valid(o->challenge, strlen(o->challenge)) ||
-      !host_name(o->rp_id))
-    return -1;
-  o->uv_required = uv && strcmp(uv, "required") == 0;
-  if (pc_json_number(json, "timeout", &timeout) == 0 && timeout > 0 &&
-      timeout < 600000)
-    o->timeout_ms = (int)timeout;
-  n = json_object_is_type(list, json_type_array)
-          ? json_object_array_length(list)
-          : 0;
-  for (i = 0; i < n && o->n_allow < MAX_ALLOW; i++) {
-    const char *id = pc_json_str(json_object_array_get_idx(list, i), "id");
-    struct pc_passkey_blob *b = &o->allow[o->n_allow];
-
-    if (!id || !(b->ptr = pc_base64url_decode(id, strlen(id), 1024, &b->len)))
-      return -1;
-    o->n_allow++;
-  }
-  return 0;
 }
 
 static int ask_pin(void *ctx, const char *prompt, char **answer) {
@@ -189,18 +132,17 @@ static enum pc_status assert_and_answer(struct login *l,
   json_object *cp = json_object_object_get(l->resp, "ChallengeParameters");
   const char *text = pc_json_str(cp, "CREDENTIAL_REQUEST_OPTIONS");
   json_object *json = text ? pc_json_parse_object(text, strlen(text)) : NULL;
-  struct options o;
+  struct pc_passkey_options o;
   struct pc_passkey_assertion a;
+  struct pc_error perr;
   struct pc_passkey_io io = {ask_pin, tell, l};
   char cd[1024], why[256] = "", *credential = NULL;
   struct pc_passkey_blob cdb = {(unsigned char *)cd, 0};
   enum pc_passkey_result res;
   enum pc_status st = PC_ERR_PROTOCOL;
 
-  if (!json || parse_options(json, &o) != 0) {
+  if (!json || pc_passkey_options_parse(json, &o, &perr) != PC_OK) {
     pc_login_detail(l, "%s", "WEB_AUTHN: malformed CREDENTIAL_REQUEST_OPTIONS");
-    if (json)
-      free_options(&o);
     json_object_put(json);
     return PC_ERR_PROTOCOL;
   }
@@ -228,7 +170,7 @@ static enum pc_status assert_and_answer(struct login *l,
     p->free_blob(&a.user_handle);
   }
   pc_free_secret(&credential);
-  free_options(&o);
+  pc_passkey_options_free(&o);
   json_object_put(json);
   return st;
 }
