@@ -2,7 +2,8 @@
 # Included as the last line of Makefile.am ("include $(srcdir)/dist.mk").
 #
 #   man pages          pam_cognito(8), pam_cognito.conf(5),
-#                      pam_cognito-credentials(1), hand-written roff
+#                      pam_cognito-credentials(1), hand-written roff;
+#                      pam_cognito-passkey(1) with the tool only
 #   example config     $(sconfdir)/pam_cognito.conf.example; the real
 #                      pam_cognito.conf is the administrator's and is never
 #                      installed, overwritten or removed by make
@@ -17,8 +18,15 @@ dist_man_MANS = \
 	man/pam_cognito.8 \
 	man/pam_cognito.conf.5 \
 	man/pam_cognito-credentials.1 \
-	man/pam_cognito-passkey.1 \
 	man/pam_cognito-sync.8
+
+# pam_cognito-passkey(1) is installed only with the tool it documents (a
+# build without libfido2 has none); it is distributed and linted always.
+PASSKEY_MAN = man/pam_cognito-passkey.1
+EXTRA_DIST += $(PASSKEY_MAN)
+if HAVE_FIDO2
+man_MANS = $(PASSKEY_MAN)
+endif
 
 # Installed under its .example name only: "make install" on a configured
 # host must not replace the file that holds the pool and client secret.
@@ -69,7 +77,7 @@ GROFF = groff
 
 check-man:
 	@rc=0; \
-	for m in $(dist_man_MANS); do \
+	for m in $(dist_man_MANS) $(PASSKEY_MAN); do \
 	  f=$(srcdir)/$$m; \
 	  out=`$(MANDOC) -T lint -W warning "$$f" 2>&1; \
 	       $(GROFF) -man -ww -z "$$f" 2>&1`; \
