@@ -240,7 +240,10 @@ enum pc_status pc_store_forget_session(struct pc_store *s, struct pc_error *e) {
 /* The refresh.json format. */
 
 /* The configuration keys the helper needs; each goes through pc_config_set
- * on the way back, so the same validation applies. Never client_secret. */
+ * on the way back, so the same validation applies. Never client_secret.
+ * Beside these strings: client_metadata, timeout, and use_fips ("true",
+ * written only when set) so that renewals use the FIPS hosts the login
+ * used. */
 static const char *const handover_keys[] = {
     "region",        "user_pool_id", "client_id",         "identity_pool_id",
     "role_arn",      "idp_endpoint", "identity_endpoint", "ca_file",
@@ -297,6 +300,7 @@ char *pc_handover_json(const struct pc_config *cfg, const char *identity_id,
     if (cfg_value(cfg, i) != NULL)
       bad = pc_buf_append_json_member(&b, handover_keys[i], cfg_value(cfg, i));
   bad = bad || append_metadata(&b, cfg->client_metadata) ||
+        (cfg->use_fips && pc_buf_append_json_member(&b, "use_fips", "true")) ||
         pc_buf_append_json_member(&b, "timeout", timeout) ||
         pc_buf_append_json_member(&b, "identity_id", identity_id) ||
         pc_buf_append_json_member(&b, "user_id", user_id) ||
@@ -332,7 +336,8 @@ static int is_config_key(const char *key) {
   for (i = 0; i < sizeof handover_keys / sizeof *handover_keys; i++)
     if (strcmp(key, handover_keys[i]) == 0)
       return 1;
-  return strcmp(key, "timeout") == 0 || strcmp(key, "client_metadata") == 0;
+  return strcmp(key, "timeout") == 0 || strcmp(key, "client_metadata") == 0 ||
+         strcmp(key, "use_fips") == 0;
 }
 
 /* Copy the member key when it is a string into *dst. */

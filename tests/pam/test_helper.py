@@ -109,6 +109,25 @@ class HelperTest(CacheTest):
         self.assertEqual(self.calls("GetCredentialsForIdentity"), 1)
         self.assert_doc(json.loads(p.stdout), self.issued()[-1])
 
+    def test_use_fips_reaches_the_renewal(self):
+        # The tests reach the emulator through idp_endpoint and
+        # identity_endpoint, which take precedence over the FIPS hosts; so
+        # what is asserted here is that the login's use_fips is kept in
+        # refresh.json and that the helper renews with it. That the parsed
+        # setting picks the FIPS hosts is tests/unit/test_creds' part.
+        path = os.path.join(self.cache, "alice", "refresh.json")
+        self.login()
+        with open(path) as f:
+            self.assertNotIn("use_fips", json.load(f))
+        self.login(use_fips=True)
+        with open(path) as f:
+            self.assertEqual(json.load(f)["use_fips"], "true")
+        self.emu.control("ResetStats")
+        p = self.helper("--min-validity", "4000")
+        self.assertEqual(p.returncode, 0, p)
+        self.assert_doc(json.loads(p.stdout), self.issued()[-1])
+        self.assertEqual(self.calls("GetCredentialsForIdentity"), 1)
+
     def test_refresh_with_a_client_secret(self):
         self.login(client_id=SECRET_CLIENT, client_secret=CLIENT_SECRET)
         p = self.helper("--min-validity", "4000")

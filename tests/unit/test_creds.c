@@ -312,11 +312,69 @@ static void test_handover(void) {
      "unknown version refused");
 }
 
+/* use_fips travels in refresh.json (issue: the helper's renewals went to
+ * the plain hosts): the parsed settings choose the FIPS hosts, and a
+ * region without them is refused as the module's configuration is. */
+static void handover_fips_case(int fips) {
+  struct pc_config c;
+  struct pc_handover h;
+  struct pc_error e;
+  char *doc = NULL, *idp = NULL, *identity = NULL;
+
+  if (pc_config_init(&c) != 0 || pc_config_set(&c, "region", "us-east-1", &e) ||
+      pc_config_set(&c, "user_pool_id", "us-east-1_AbC123", &e) ||
+      pc_config_set(&c, "client_id", "abc123", &e) ||
+      pc_config_set(&c, "identity_pool_id", POOL, &e) ||
+      pc_config_set(&c, "use_fips", fips ? "true" : "false", &e)) {
+    printf("Bail out! fips setup failed: %s\n", e.detail);
+    exit(1);
+  }
+  doc = pc_handover_json(&c, IDENT, "alice", NULL, NULL, "rt", NULL);
+  ok(doc != NULL && (strstr(doc, "\"use_fips\": \"true\"") != NULL) == fips,
+     "use_fips %s refresh.json: %s", fips ? "in" : "not in", doc);
+  ok(doc && pc_handover_parse(doc, strlen(doc), &h, &e) == PC_OK,
+     "refresh.json parses back: %s", e.detail);
+  ok(h.cfg.use_fips == fips, "use_fips read back as %d", fips);
+  idp = pc_config_idp_url(&h.cfg);
+  identity = pc_config_identity_url(&h.cfg);
+  is_str(idp,
+         fips ? "https://cognito-idp-fips.us-east-1.amazonaws.com/"
+              : "https://cognito-idp.us-east-1.amazonaws.com/",
+         "the renewal's user pool host");
+  is_str(identity,
+         fips ? "https://cognito-identity-fips.us-east-1.amazonaws.com/"
+              : "https://cognito-identity.us-east-1.amazonaws.com/",
+         "the renewal's identity pool host");
+  free(idp);
+  free(identity);
+  pc_handover_free(&h);
+  pc_buf_string_free(&doc);
+  pc_config_free(&c);
+}
+
+static void test_handover_fips(void) {
+  const char *bad =
+      "{\"Version\": 1, \"region\": \"eu-west-1\", \"user_pool_id\": "
+      "\"eu-west-1_AbC123\", \"client_id\": \"abc\", \"identity_pool_id\": "
+      "\"eu-west-1:0f5a2c1e-3b4d-4e6f-8a9b-0c1d2e3f4a5b\", \"use_fips\": "
+      "\"true\", \"identity_id\": \"" IDENT "\", \"user_id\": \"a\", "
+      "\"refresh_token\": \"r\"}";
+  struct pc_handover h;
+  struct pc_error e;
+
+  handover_fips_case(1);
+  handover_fips_case(0);
+  ok(pc_handover_parse(bad, strlen(bad), &h, &e) == PC_ERR_PROTOCOL &&
+         strstr(e.detail, "use_fips") != NULL,
+     "use_fips where AWS has no FIPS host refused: %s", e.detail);
+}
+
 int main(void) {
   test_names();
   test_get_id();
   test_credentials();
   test_refresh();
   test_handover();
+  test_handover_fips();
   return tap_done();
 }
