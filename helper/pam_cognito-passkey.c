@@ -109,6 +109,8 @@ static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,
     fputc('\n', stderr);
   }
   if (n < 0) {
+    if (line)
+      pc_wipe(line, cap);
     free(line);
     return -1;
   }
@@ -150,21 +152,26 @@ static void sign_in(struct pc_client *cl, const char *user,
   lo.max_attempts = 3;
   st = pc_login(cl, &lo, p, &r);
   pc_free_secret(&pw);
-  if (st != PC_OK)
+  if (st != PC_OK) {
+    pc_tokens_free(&r.tokens);
     cli_die("sign-in failed: %s", r.err.detail);
+  }
   *token = r.tokens.access_token;
   r.tokens.access_token = NULL;
   pc_login_result_free(&r);
 }
 
-static void list(struct pc_client *cl, const char *token) {
+/* The access token in *token is wiped before dying. */
+static void list(struct pc_client *cl, char **token) {
   json_object *all = NULL;
   struct pc_error e;
   size_t i, n;
 
   pc_error_clear(&e);
-  if (pc_passkey_list(cl, token, &all, &e) != PC_OK)
+  if (pc_passkey_list(cl, *token, &all, &e) != PC_OK) {
+    pc_free_secret(token);
     cli_die("%s", e.detail);
+  }
   n = json_object_array_length(all);
   for (i = 0; i < n; i++) {
     json_object *c = json_object_array_get_idx(all, i);
@@ -195,6 +202,9 @@ int main(int argc, char **argv) {
   char *token = NULL;
 
   cli_set_prog(PROG);
+  /* The password and the PIN are read from stdin: unbuffered, so that no
+   * copy of them stays in stdio's buffer. */
+  setvbuf(stdin, NULL, _IONBF, 0);
   parse_args(argc, argv, &o);
   pc_error_clear(&err);
   if (pc_config_init(&cfg) != 0)
@@ -206,14 +216,18 @@ int main(int argc, char **argv) {
     cli_die("cannot set up the Cognito client");
   sign_in(&cl, login_name(&o), &p, &token);
   if (o.action == 'l') {
-    list(&cl, token);
+    list(&cl, &token);
   } else if (o.action == 'd') {
-    if (pc_passkey_delete(&cl, token, o.delete_id, &err) != PC_OK)
+    if (pc_passkey_delete(&cl, token, o.delete_id, &err) != PC_OK) {
+      pc_free_secret(&token);
       cli_die("%s", err.detail);
+    }
     printf("Deleted passkey %s.\n", o.delete_id);
   } else {
-    if (pc_passkey_register(&cl, token, plugin_path(), &p, &err) != PC_OK)
+    if (pc_passkey_register(&cl, token, plugin_path(), &p, &err) != PC_OK) {
+      pc_free_secret(&token);
       cli_die("%s", err.detail);
+    }
     printf("Passkey registered.\n");
   }
   pc_free_secret(&token);
