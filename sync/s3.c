@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/secret.h"
 #include "config/urlpolicy.h"
+#include "net/curlmem.h"
 #include "sync/s3.h"
 
 struct reply {
@@ -105,6 +107,7 @@ static struct curl_slist *headers(const struct pc_chain_creds *cr,
   if (cr->token != NULL) {
     (void)snprintf(line, sizeof(line), "X-Amz-Security-Token: %s", cr->token);
     t = curl_slist_append(h, line);
+    pc_wipe(line, sizeof(line));
     if (t == NULL) {
       curl_slist_free_all(h);
       return NULL;
@@ -159,12 +162,19 @@ static enum pc_status call(const struct pc_config *cfg,
                            const char *put, size_t put_len, const char *extra,
                            struct reply *r, long *status,
                            struct pc_error *err) {
-  char *http = pc_s3_http_url(cfg, url);
-  struct curl_slist *h = headers(cr, put, put_len, extra);
-  CURL *e = curl_easy_init();
+  char *http;
+  struct curl_slist *h;
+  CURL *e;
   enum pc_status st = PC_OK;
   CURLcode rc;
 
+  /* libcurl's allocators wipe before anything holds the keys or token. */
+  if (pc_curlmem_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+    return pc_error_set(err, PC_ERR_NOMEM, "%s: cannot initialise libcurl",
+                        url);
+  http = pc_s3_http_url(cfg, url);
+  h = headers(cr, put, put_len, extra);
+  e = curl_easy_init();
   if (http == NULL || e == NULL || h == NULL ||
       setup(e, cfg, cr, http, h, r) != 0 ||
       (put != NULL &&
