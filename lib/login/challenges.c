@@ -18,18 +18,26 @@
   "This login needs more than one prompt: use keyboard-interactive "           \
   "authentication (see the pam_cognito README)."
 
-static int attempts(const struct login *l) {
+int pc_login_attempts(const struct login *l) {
   return l->o->max_attempts > 0 ? l->o->max_attempts : 3;
 }
 
-/* Answer challenge with one response value (a code, a choice). */
-static enum pc_status respond_one(struct login *l, const char *challenge,
-                                  const char *key, const char *value) {
+enum pc_status pc_login_respond_one(struct login *l, const char *challenge,
+                                    const char *key, const char *value) {
   json_object *rp = NULL;
   json_object *req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
 
   req = pc_json_keep(req, !req || pc_json_add_str(rp, key, value));
   return pc_login_respond(l, challenge, req);
+}
+
+enum pc_status pc_login_respond_code(struct login *l, const char *challenge,
+                                     const char *key, const char *code) {
+  enum pc_status st = pc_login_respond_one(l, challenge, key, code);
+
+  /* Cognito rejects a code that is not digits as an invalid parameter:
+   * to the user it is a wrong code like any other. */
+  return st == PC_ERR_INVALID_PARAM ? PC_ERR_CODE_MISMATCH : st;
 }
 
 /* A conversation that answers every prompt with the login password (sshd
@@ -178,7 +186,7 @@ static enum pc_status new_password(struct login *l, json_object *params) {
   for (try = 1; st == PC_OK; try++) {
     json_object *req, *rp = NULL;
 
-    if (try > attempts(l)) {
+    if (try > pc_login_attempts(l)) {
       pc_login_tell(l, 1,
                     "Too many failed attempts; the password was not "
                     "changed.");
@@ -209,7 +217,7 @@ static enum pc_status new_password(struct login *l, json_object *params) {
       st = PC_OK;
     } else if (st == PC_ERR_INVALID_PARAM) {
       /* The password stays; no question when no try is left. */
-      st = ask_attribute_again(l, attrs, try < attempts(l));
+      st = ask_attribute_again(l, attrs, try < pc_login_attempts(l));
     }
   }
   pc_free_secret(&pw);
@@ -252,7 +260,7 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
   int try;
 
   announce(l, k, params); /* params go stale after the first answer */
-  for (try = 1; try <= attempts(l); try++) {
+  for (try = 1; try <= pc_login_attempts(l); try++) {
     char *answer = NULL;
 
     if (pc_login_ask(l, PC_PROMPT_VISIBLE, k->prompt, &answer) != 0)
@@ -267,16 +275,13 @@ static enum pc_status code(struct login *l, const struct code_kind *k,
       pc_free_secret(&answer);
       return replayed_password(l, k->challenge);
     }
-    st = respond_one(l, k->challenge, k->answer_key, answer);
+    st = pc_login_respond_code(l, k->challenge, k->answer_key, answer);
     pc_free_secret(&answer);
-    /* Cognito rejects a code that is not digits as an invalid parameter:
-     * to the user it is a wrong code like any other. */
-    if (st == PC_ERR_INVALID_PARAM)
-      st = PC_ERR_CODE_MISMATCH;
     if (st != PC_ERR_CODE_MISMATCH)
       break;
     pc_login_tell(l, 1,
-                  try < attempts(l) ? "Wrong code, try again." : "Wrong code.");
+                  try < pc_login_attempts(l) ? "Wrong code, try again."
+                                             : "Wrong code.");
   }
   /* The words come from lib/net/api_errors.c, once, where the login ends. */
   if (st == PC_ERR_AUTH && strstr(l->r->err.message, "session"))
@@ -320,7 +325,7 @@ static enum pc_status select_mfa(struct login *l, json_object *params) {
                     i + 1, label);
   }
   snprintf(prompt, sizeof(prompt), "Method [1-%zu]: ", n);
-  for (try = 1; try <= attempts(l) && !chosen; try++) {
+  for (try = 1; try <= pc_login_attempts(l) && !chosen; try++) {
     char *end = NULL;
     long pick;
 
@@ -344,7 +349,7 @@ static enum pc_status select_mfa(struct login *l, json_object *params) {
       pc_login_tell(l, 1, "Please answer with one of the numbers shown.");
   }
   if (chosen) {
-    st = respond_one(l, "SELECT_MFA_TYPE", "ANSWER", chosen);
+    st = pc_login_respond_one(l, "SELECT_MFA_TYPE", "ANSWER", chosen);
   } else {
     pc_login_detail(l, "%s", "SELECT_MFA_TYPE: no valid choice");
   }

@@ -67,6 +67,15 @@ enum pc_status pc_login_srp_claim(struct login *l, const char *challenge,
 /* The server's message of the last error, or fallback. */
 const char *pc_login_server_message(struct login *l, const char *fallback);
 
+/* How many tries a prompt gets: max_attempts, or 3 (challenges.c). */
+int pc_login_attempts(const struct login *l);
+/* Answer challenge with one response value (a code, a choice). */
+enum pc_status pc_login_respond_one(struct login *l, const char *challenge,
+                                    const char *key, const char *value);
+/* Answer challenge with a one-time code: as pc_login_respond_one, with
+ * Cognito's INVALID_PARAM (a code that is not digits) as CODE_MISMATCH. */
+enum pc_status pc_login_respond_code(struct login *l, const char *challenge,
+                                     const char *key, const char *code);
 /* Answer one challenge other than PASSWORD_VERIFIER (challenges.c). */
 enum pc_status pc_login_challenge(struct login *l, const char *name,
                                   json_object *params);

@@ -142,8 +142,7 @@ static enum pc_status choose(struct login *l, const struct code_factor **list,
   char prompt[96], *answer = NULL;
   int try;
 
-  for (try = 1; try <= (l->o->max_attempts > 0 ? l->o->max_attempts : 3);
-       try++) {
+  for (try = 1; try <= pc_login_attempts(l); try++) {
     if (n == 1)
       snprintf(prompt, sizeof(prompt), "Send a code by %s? [Y/n] ",
                list[0]->label);
@@ -202,26 +201,12 @@ static enum pc_status announce(struct login *l, const struct code_factor *f,
   return PC_OK;
 }
 
-/* One answer: PC_OK, or what Cognito said about the code. */
-static enum pc_status answer(struct login *l, const struct code_factor *f,
-                             const char *code) {
-  json_object *rp = NULL;
-  json_object *req = pc_login_request(l, "ChallengeResponses", l->user_id, &rp);
-  enum pc_status st;
-
-  req = pc_json_keep(req, !req || pc_json_add_str(rp, f->answer_key, code));
-  st = pc_login_respond(l, f->name, req);
-  /* A code that is not digits is an invalid parameter to Cognito: to the
-   * user a wrong code like any other. */
-  return st == PC_ERR_INVALID_PARAM ? PC_ERR_CODE_MISMATCH : st;
-}
-
 /* Ask for the code until it is right or max_attempts answers were wrong,
  * expired or spent: Cognito's words each time; a spent session or an
  * expired code brings a new code. */
 static enum pc_status code_rounds(struct login *l,
                                   const struct code_factor *f) {
-  int try, max = l->o->max_attempts > 0 ? l->o->max_attempts : 3;
+  int try, max = pc_login_attempts(l);
   enum pc_status st = PC_ERR_AUTH;
   char said[256];
 
@@ -237,7 +222,7 @@ static enum pc_status code_rounds(struct login *l,
       pc_login_detail(l, "%s: no code given", f->name);
       return PC_ERR_ABORTED;
     }
-    st = answer(l, f, code);
+    st = pc_login_respond_code(l, f->name, f->answer_key, code);
     pc_free_secret(&code);
     fresh = st == PC_ERR_EXPIRED ||
             (st == PC_ERR_AUTH && strstr(l->r->err.message, "session"));
