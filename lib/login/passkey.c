@@ -140,21 +140,21 @@ static enum pc_status assert_and_answer(struct login *l,
   struct pc_passkey_blob cdb = {(unsigned char *)cd, 0};
   enum pc_passkey_result res;
   enum pc_status st = PC_ERR_PROTOCOL;
+  int cdlen;
 
   if (!json || pc_passkey_options_parse(json, &o, &perr) != PC_OK) {
     pc_login_detail(l, "%s", "WEB_AUTHN: malformed CREDENTIAL_REQUEST_OPTIONS");
     json_object_put(json);
     return PC_ERR_PROTOCOL;
   }
-  cdb.len = (size_t)snprintf(cd, sizeof(cd),
-                             "{\"type\":\"webauthn.get\",\"challenge\":\"%s\","
-                             "\"origin\":\"https://%s\",\"crossOrigin\":false}",
-                             o.challenge, o.rp_id);
-  if (cdb.len < sizeof(cd)) {
-    struct pc_passkey_get g = {o.rp_id,     (unsigned char *)cd, cdb.len,
+  cdlen = pc_passkey_client_data("webauthn.get", o.challenge, o.rp_id, cd,
+                                 sizeof(cd));
+  if (cdlen >= 0) {
+    struct pc_passkey_get g = {o.rp_id,     (unsigned char *)cd, (size_t)cdlen,
                                o.allow,     o.n_allow,           o.uv_required,
                                o.timeout_ms};
 
+    cdb.len = (size_t)cdlen;
     res = p->get(&g, &io, &a, why, sizeof(why));
     if (res == PC_PK_OK) {
       credential = credential_json(&a, &cdb);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -8,13 +9,45 @@
 #include "base/json.h"
 #include "login/passkey_options.h"
 
-/* A relying party ID is a host name: nothing else goes into the origin. */
-static int host_name(const char *s) {
+int pc_passkey_host_name(const char *s) {
   size_t n = s ? strlen(s) : 0;
 
   if (n == 0 || n > 253)
     return 0;
   return strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n;
+}
+
+int pc_passkey_client_data(const char *type, const char *challenge,
+                           const char *rp_id, char *buf, size_t size) {
+  int n = snprintf(buf, size,
+                   "{\"type\":\"%s\",\"challenge\":\"%s\","
+                   "\"origin\":\"https://%s\",\"crossOrigin\":false}",
+                   type, challenge, rp_id);
+
+  return n < 0 || (size_t)n >= size ? -1 : n;
+}
+
+int pc_passkey_decode_id(const char *text, struct pc_passkey_blob *b) {
+  return text && (b->ptr = pc_base64url_decode(text, strlen(text),
+                                               PC_PASSKEY_MAX_ID, &b->len))
+             ? 0
+             : -1;
+}
+
+int pc_passkey_decode_ids(json_object *list, struct pc_passkey_blob *out,
+                          size_t max, size_t *n_out) {
+  size_t i, n = json_object_is_type(list, json_type_array)
+                    ? json_object_array_length(list)
+                    : 0;
+
+  for (i = 0; i < n && *n_out < max; i++) {
+    if (pc_passkey_decode_id(
+            pc_json_str(json_object_array_get_idx(list, i), "id"),
+            &out[*n_out]) != 0)
+      return -1;
+    (*n_out)++;
+  }
+  return 0;
 }
 
 void pc_passkey_options_free(struct pc_passkey_options *o) {
@@ -23,24 +56,6 @@ void pc_passkey_options_free(struct pc_passkey_options *o) {
   for (i = 0; i < o->n_allow; i++)
     free(o->allow[i].ptr);
   o->n_allow = 0;
-}
-
-/* allowCredentials' ids, decoded; the first PC_PASSKEY_MAX_ALLOW only. */
-static int allowed_ids(json_object *list, struct pc_passkey_options *o) {
-  size_t i, n = json_object_is_type(list, json_type_array)
-                    ? json_object_array_length(list)
-                    : 0;
-
-  for (i = 0; i < n && o->n_allow < PC_PASSKEY_MAX_ALLOW; i++) {
-    const char *id = pc_json_str(json_object_array_get_idx(list, i), "id");
-    struct pc_passkey_blob *b = &o->allow[o->n_allow];
-
-    if (!id || !(b->ptr = pc_base64url_decode(id, strlen(id), PC_PASSKEY_MAX_ID,
-                                              &b->len)))
-      return -1;
-    o->n_allow++;
-  }
-  return 0;
 }
 
 enum pc_status pc_passkey_options_parse(json_object *json,
@@ -55,8 +70,9 @@ enum pc_status pc_passkey_options_parse(json_object *json,
   o->rp_id = pc_json_str(json, "rpId");
   if (!o->challenge ||
       !pc_base64url_valid(o->challenge, strlen(o->challenge)) ||
-      !host_name(o->rp_id) ||
-      allowed_ids(json_object_object_get(json, "allowCredentials"), o) != 0) {
+      !pc_passkey_host_name(o->rp_id) ||
+      pc_passkey_decode_ids(json_object_object_get(json, "allowCredentials"),
+                            o->allow, PC_PASSKEY_MAX_ALLOW, &o->n_allow) != 0) {
     pc_passkey_options_free(o);
     return pc_error_set(err, PC_ERR_PROTOCOL, "%s",
                         "malformed CREDENTIAL_REQUEST_OPTIONS");

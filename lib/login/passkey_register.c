@@ -14,6 +14,7 @@
 #include "base/codec.h"
 #include "base/secret.h"
 #include "login/passkey.h"
+#include "login/passkey_options.h"
 
 #define MAX_EXCLUDE 20
 
@@ -38,20 +39,6 @@ static void free_creation(struct creation *c) {
     free(c->exclude[i].ptr);
 }
 
-static int host_name(const char *s) {
-  size_t n = s ? strlen(s) : 0;
-
-  return n > 0 && n < 254 &&
-         strspn(s, "abcdefghijklmnopqrstuvwxyz0123456789.-") == n;
-}
-
-static int blob_of(const char *text, struct pc_passkey_blob *b) {
-  return text && (b->ptr = pc_base64url_decode(text, strlen(text), 1024,
-                                               &b->len)) != NULL
-             ? 0
-             : -1;
-}
-
 /* CredentialCreationOptions: parsed into c (strings point into o). */
 static int parse_creation(json_object *o, struct creation *c) {
   json_object *rp = json_object_object_get(o, "rp");
@@ -59,7 +46,6 @@ static int parse_creation(json_object *o, struct creation *c) {
   json_object *sel = json_object_object_get(o, "authenticatorSelection");
   json_object *ex = json_object_object_get(o, "excludeCredentials");
   const char *uv = pc_json_str(sel, "userVerification");
-  size_t i, n;
 
   memset(c, 0, sizeof(*c));
   c->challenge = pc_json_str(o, "challenge");
@@ -70,18 +56,10 @@ static int parse_creation(json_object *o, struct creation *c) {
   c->uv_required = uv && strcmp(uv, "required") == 0;
   if (!c->challenge ||
       !pc_base64url_valid(c->challenge, strlen(c->challenge)) ||
-      !host_name(c->rp_id) || !c->user_name ||
-      blob_of(pc_json_str(user, "id"), &c->user_id) != 0)
+      !pc_passkey_host_name(c->rp_id) || !c->user_name ||
+      pc_passkey_decode_id(pc_json_str(user, "id"), &c->user_id) != 0)
     return -1;
-  n = json_object_is_type(ex, json_type_array) ? json_object_array_length(ex)
-                                               : 0;
-  for (i = 0; i < n && c->n_exclude < MAX_EXCLUDE; i++) {
-    if (blob_of(pc_json_str(json_object_array_get_idx(ex, i), "id"),
-                &c->exclude[c->n_exclude]) != 0)
-      return -1;
-    c->n_exclude++;
-  }
-  return 0;
+  return pc_passkey_decode_ids(ex, c->exclude, MAX_EXCLUDE, &c->n_exclude);
 }
 
 /* RegistrationResponseJSON of the new credential m. */
@@ -132,10 +110,8 @@ static enum pc_status make(const struct pc_passkey_plugin *pl,
                            const struct pc_prompter *p, const char *token,
                            json_object **req, struct pc_error *err) {
   char cd[1024], why[256] = "";
-  int cdlen = snprintf(cd, sizeof(cd),
-                       "{\"type\":\"webauthn.create\",\"challenge\":\"%s\","
-                       "\"origin\":\"https://%s\",\"crossOrigin\":false}",
-                       c->challenge, c->rp_id);
+  int cdlen = pc_passkey_client_data("webauthn.create", c->challenge, c->rp_id,
+                                     cd, sizeof(cd));
   struct pc_passkey_make m = {c->rp_id,
                               c->rp_name ? c->rp_name : c->rp_id,
                               (const unsigned char *)cd,
@@ -152,7 +128,7 @@ static enum pc_status make(const struct pc_passkey_plugin *pl,
   enum pc_passkey_result res;
   json_object *cred;
 
-  if (cdlen < 0 || (size_t)cdlen >= sizeof(cd))
+  if (cdlen < 0)
     return pc_error_set(err, PC_ERR_PROTOCOL, "%s",
                         "creation options too long");
   res = pl->make(&m, &io, &made, why, sizeof(why));
