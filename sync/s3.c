@@ -10,14 +10,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "base/secret.h"
 #include "config/urlpolicy.h"
 #include "net/curlmem.h"
 #include "sync/s3.h"
 
 struct reply {
-  char *body;
-  size_t len;
+  struct pc_buf body; /* capped at PC_S3_MAX */
   int too_big;
   char etag[PC_S3_ETAG_MAX];
 };
@@ -43,20 +43,12 @@ char *pc_s3_http_url(const struct pc_config *cfg, const char *url) {
 static size_t on_body(char *p, size_t sz, size_t n, void *ud) {
   struct reply *r = ud;
   size_t len = sz * n;
-  char *b;
 
-  if (r->len + len > (size_t)PC_S3_MAX) {
+  if (len > r->body.max || r->body.len > r->body.max - len) {
     r->too_big = 1;
     return 0;
   }
-  b = realloc(r->body, r->len + len + 1);
-  if (b == NULL)
-    return 0;
-  memcpy(b + r->len, p, len);
-  r->body = b;
-  r->len += len;
-  b[r->len] = '\0';
-  return len;
+  return pc_buf_append(&r->body, p, len) == 0 ? len : 0;
 }
 
 static size_t on_header(char *p, size_t sz, size_t n, void *ud) {
@@ -208,9 +200,10 @@ enum pc_status pc_s3_put(const struct pc_config *cfg,
   enum pc_status st;
 
   memset(&r, 0, sizeof(r));
+  pc_buf_init(&r.body, (size_t)PC_S3_MAX);
   st = call(cfg, cr, url, body, len, "Content-Type: application/json", &r,
             &status, err);
-  free(r.body);
+  pc_buf_free(&r.body);
   if (st == PC_OK && status != 200)
     st = pc_error_set(err, status == 403 ? PC_ERR_AUTH : PC_ERR_UNAVAIL,
                       "%s: PUT answered HTTP %ld", url, status);
@@ -224,9 +217,11 @@ enum pc_status pc_s3_get(const struct pc_config *cfg,
   char cond[PC_S3_ETAG_MAX + 32];
   struct reply r;
   long status = 0;
+  size_t n;
   enum pc_status st;
 
   memset(&r, 0, sizeof(r));
+  pc_buf_init(&r.body, (size_t)PC_S3_MAX);
   *body = NULL;
   *len = 0;
   (void)snprintf(cond, sizeof(cond), "If-None-Match: %s", etag);
@@ -238,15 +233,14 @@ enum pc_status pc_s3_get(const struct pc_config *cfg,
     st = pc_error_set(err, status == 403 ? PC_ERR_AUTH : PC_ERR_UNAVAIL,
                       "%s: GET answered HTTP %ld", url, status);
   if (st != PC_OK) {
-    free(r.body);
+    pc_buf_free(&r.body);
     return st;
   }
-  if (r.body == NULL)
-    r.body = strdup("");
-  if (r.body == NULL)
+  n = r.body.len;
+  *body = pc_buf_take(&r.body);
+  if (*body == NULL)
     return pc_error_set(err, PC_ERR_NOMEM, "out of memory");
-  *body = r.body;
-  *len = r.len;
+  *len = n;
   memcpy(etag, r.etag, sizeof(r.etag));
   return PC_OK;
 }

@@ -25,8 +25,9 @@ enum pc_status pc_s3_put(const struct pc_config *cfg,
     __attribute__((warn_unused_result));
 
 /* GET url; with etag non-empty, If-None-Match: etag. PC_OK with *body
- * (malloc'd, *len bytes) and etag replaced by the reply's ETag;
- * PC_ABSENT for 304 Not Modified (nothing read); else the failure. */
+ * (*len bytes; release it with pc_buf_string_free) and etag replaced by the
+ * reply's ETag; PC_ABSENT for 304 Not Modified (nothing read); else the
+ * failure. */
 enum pc_status pc_s3_get(const struct pc_config *cfg,
                          const struct pc_chain_creds *cr, const char *url,
                          char etag[PC_S3_ETAG_MAX], char **body, size_t *len,

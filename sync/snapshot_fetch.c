@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
 #include "sync/aws_chain.h"
 #include "sync/s3.h"
 #include "sync/snapshot_fetch.h"
@@ -81,7 +82,7 @@ enum pc_status pc_snapshot_fetch(const struct pc_config *cfg, long long now,
     return st;
   st = pc_snapshot_open(body, len, cfg->snapshot_public_key, s, &serial, &when,
                         err);
-  free(body);
+  pc_buf_string_free(&body);
   if (st == PC_OK)
     st = judge(cfg, now, &last, serial, when, err);
   if (st != PC_OK) {
