@@ -51,10 +51,10 @@ static int passkey_offered(struct pc_module *m) {
 }
 
 /* The password, or "" for a code or a passkey: the prompt says what Enter
- * asks for, and a host that takes no password asks for none. */
-static int ask_password(struct pc_module *m, const char **pw) {
-  int codes = codes_allowed(m), keys = passkey_offered(m);
-
+ * asks for, and a host that takes no password asks for none. codes and
+ * keys: codes_allowed and passkey_offered. */
+static int ask_password(struct pc_module *m, int codes, int keys,
+                        const char **pw) {
   if (passkeys_allowed(m) && !keys)
     pc_conv_tell(m, 0,
                  "Security keys (passkeys) cannot be used over a remote "
@@ -74,15 +74,16 @@ static int ask_password(struct pc_module *m, const char **pw) {
 }
 
 /* A passkey sign-in that could not be answered (told why): the other first
- * factors, when the host has any, are asked for now. */
+ * factors, when the host has any, are asked for now. codes and keys:
+ * codes_allowed and passkey_offered. */
 static enum pc_status passkey_or_other(struct pc_module *m,
                                        struct pc_client *cl, const char *user,
-                                       const char **pw,
+                                       int codes, int keys, const char **pw,
                                        struct pc_login_result *r) {
   enum pc_status st;
-  int rc, codes = codes_allowed(m);
+  int rc;
 
-  m->passkey = !**pw && passkey_offered(m);
+  m->passkey = !**pw && keys;
   st = pc_signin(m, cl, user, *pw, r);
   if (!m->passkey || st != PC_ERR_ABORTED ||
       !(m->cfg.first_factors & (PC_FACTORS_PASSWORD | PC_FACTORS_CODE)))
@@ -133,11 +134,13 @@ int pc_authenticate(struct pc_module *m) {
   const void *known = NULL;
   struct pc_warmup *warm = NULL;
   enum pc_status st;
-  int rc;
+  int rc, codes, keys;
 
   memset(&r, 0, sizeof(r));
   if ((rc = pc_module_user(m, &user)) != PAM_SUCCESS)
     return rc;
+  codes = codes_allowed(m);
+  keys = passkey_offered(m);
   pam_fail_delay(m->pamh, 2000000);
   /* While the prompt is on screen, open the connections the login needs
    * (lib/login/warmup.h); stopped as soon as the password is here, leaving
@@ -145,13 +148,12 @@ int pc_authenticate(struct pc_module *m) {
   if (pam_get_item(m->pamh, PAM_AUTHTOK, &known) != PAM_SUCCESS || !known)
     warm = pc_warmup_start(pc_module_pool(m), &m->cfg, PC_WARMUP_NOW);
   pc_module_conv_begin(m);
-  rc = ask_password(m, &pw);
+  rc = ask_password(m, codes, keys, &pw);
   pc_module_charge(m, pc_warmup_stop(warm));
   pc_module_conv_end(m);
   if (rc != PAM_SUCCESS || !pw)
     return pc_signin_authtok_error(m, rc, "password");
-  if ((!*pw && !codes_allowed(m) && !passkey_offered(m)) ||
-      placeholder_password(pw)) {
+  if ((!*pw && !codes && !keys) || placeholder_password(pw)) {
     pam_syslog(
         m->pamh, LOG_NOTICE, "authentication failure; rhost=%s user=%s: %s",
         pc_log_rhost(m), pc_log_user(m, user),
@@ -160,7 +162,7 @@ int pc_authenticate(struct pc_module *m) {
   }
   if ((rc = pc_module_client(m, &cl)) != PAM_SUCCESS)
     return rc;
-  st = passkey_or_other(m, &cl, user, &pw, &r);
+  st = passkey_or_other(m, &cl, user, codes, keys, &pw, &r);
   if (st == PC_OK && r.new_password) {
     /* Stacked modules see the password the user now has. */
     rc = pam_set_item(m->pamh, PAM_AUTHTOK, r.new_password);
