@@ -64,7 +64,7 @@ pc_account_refresh(struct pc_client *cl, const char *user,
   char *hash = NULL;
   const char *used = refresh_token;
   enum pc_status st;
-  int have_h;
+  int have_h = -1; /* -1: not read yet */
 
   memset(tokens, 0, sizeof *tokens);
   if (cfg->client_secret != NULL &&
@@ -83,15 +83,18 @@ pc_account_refresh(struct pc_client *cl, const char *user,
                                ctx,
                                pc_refresh_call_load(cfg)};
   st = refresh(cl, &rq, tokens, err);
-  have_h = load_handover(cfg, user, &s, &h) == 0;
-  if (st != PC_OK && pc_refresh_superseded(err) && have_h &&
+  /* The hand-over is read only when it is used, at most once. */
+  if (st != PC_OK && pc_refresh_superseded(err) &&
+      (have_h = load_handover(cfg, user, &s, &h) == 0) &&
       strcmp(h.refresh_token, refresh_token) != 0) {
     /* The helper rotated it: its copy is the newer one. */
     used = rq.refresh_token = h.refresh_token;
     st = refresh(cl, &rq, tokens, err);
   }
   if (st == PC_OK &&
-      (tokens->refresh_token != NULL || tokens->device_key != NULL) && have_h) {
+      (tokens->refresh_token != NULL || tokens->device_key != NULL) &&
+      (have_h < 0 ? (have_h = load_handover(cfg, user, &s, &h) == 0)
+                  : have_h)) {
     /* Rotated here (or a new device named): the helper's copy must follow,
      * written from the configuration as at login (not from the file's
      * settings). */
@@ -107,7 +110,7 @@ pc_account_refresh(struct pc_client *cl, const char *user,
     pc_tokens_free(tokens);
     st = pc_error_set(err, PC_ERR_NOMEM, "%s", "out of memory");
   }
-  if (have_h)
+  if (have_h > 0)
     pc_handover_free(&h);
   pc_store_close(&s);
   pc_device_free(&dev);
