@@ -222,10 +222,24 @@ static void maybe_wait(const struct pc_config *cfg, struct opts *o) {
     cli_die("%s", e.detail);
 }
 
-/* The members of every synced group, from Cognito. */
+/* The AWS keys of a run that reads Cognito, after the back-off check (a
+ * throttled run exits 0 first). The caller frees them with
+ * pc_chain_creds_free. */
+static void load_creds(const struct pc_config *cfg, struct opts *o,
+                       struct pc_chain_creds *cr) {
+  struct pc_error e;
+
+  maybe_wait(cfg, o);
+  pc_error_clear(&e);
+  if (pc_chain_creds_load(cfg, cr, &e) != PC_OK)
+    cli_die("AWS credentials: %s", e.detail);
+}
+
+/* The members of every synced group, from Cognito, signed with cr (from
+ * load_creds; the caller keeps and frees them). */
 static void fetch(const struct pc_config *cfg, char *const *groups,
-                  struct opts *o, struct pc_snap *snap) {
-  struct pc_chain_creds cr;
+                  struct opts *o, const struct pc_chain_creds *cr,
+                  struct pc_snap *snap) {
   struct pc_client cl;
   struct pc_http *http;
   struct fill f = {snap, cfg, o, NULL};
@@ -235,18 +249,13 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   long pages = 0;
   size_t i;
 
-  maybe_wait(cfg, o);
   pc_error_clear(&e);
-  st = pc_chain_creds_load(cfg, &cr, &e);
-  if (st != PC_OK)
-    cli_die("AWS credentials: %s", e.detail);
   http = pc_http_new(cfg->timeout, cfg->ca_file);
   if (http == NULL ||
-      pc_http_set_aws_sigv4(http, cfg->region, "cognito-idp", cr.key_id,
-                            cr.secret, cr.token) != 0)
+      pc_http_set_aws_sigv4(http, cfg->region, "cognito-idp", cr->key_id,
+                            cr->secret, cr->token) != 0)
     cli_die("cannot set up HTTPS with SigV4 signing (libcurl 7.75 or later)");
-  note(o, "AWS credentials from the %s (%s)", cr.where, cr.key_id);
-  pc_chain_creds_free(&cr);
+  note(o, "AWS credentials from the %s (%s)", cr->where, cr->key_id);
   if (pc_client_init(&cl, cfg, http) != PC_OK)
     cli_die("cannot set up the Cognito client");
   /* A uid or name a user can set is no identity: refuse the run. */
@@ -313,17 +322,20 @@ static void publish(const struct pc_config *cfg, char *const *groups,
   size_t len;
 
   memset(&snap, 0, sizeof(snap));
-  fetch(cfg, groups, o, &snap);
+  load_creds(cfg, o, &cr); /* once: for Cognito and for the PUT */
+  fetch(cfg, groups, o, &cr, &snap);
   (void)clock_gettime(CLOCK_REALTIME, &ts);
   serial = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
   pc_error_clear(&e);
   if (pc_snapshot_seal(&snap, serial, (long long)ts.tv_sec, o->signing_key,
-                       &blob, &len, &e) != PC_OK)
+                       &blob, &len, &e) != PC_OK) {
+    pc_chain_creds_free(&cr);
     cli_die("%s", e.detail);
-  if (pc_chain_creds_load(cfg, &cr, &e) != PC_OK)
-    cli_die("AWS credentials: %s", e.detail);
-  if (pc_s3_put(cfg, &cr, o->publish_url, blob, len, &e) != PC_OK)
+  }
+  if (pc_s3_put(cfg, &cr, o->publish_url, blob, len, &e) != PC_OK) {
+    pc_chain_creds_free(&cr);
     cli_die("%s; the snapshot in place is left as it was", e.detail);
+  }
   pc_chain_creds_free(&cr);
   note(o, "snapshot serial %lld (%zu bytes, %zu groups) published to %s",
        serial, len, snap.n, o->publish_url);
@@ -360,6 +372,7 @@ static void snapshot_in(const struct pc_config *cfg, char *const *groups,
 static void read_pool(const struct pc_config *cfg, char *const *groups,
                       struct opts *o, struct pc_snap *snap,
                       struct pc_snapshot_state *snapst) {
+  struct pc_chain_creds cr;
   struct pc_error e;
 
   pc_error_clear(&e);
@@ -370,7 +383,9 @@ static void read_pool(const struct pc_config *cfg, char *const *groups,
   } else if (cfg->snapshot_url != NULL && o->export_file == NULL) {
     snapshot_in(cfg, groups, o, snap, snapst);
   } else {
-    fetch(cfg, groups, o, snap);
+    load_creds(cfg, o, &cr);
+    fetch(cfg, groups, o, &cr, snap);
+    pc_chain_creds_free(&cr);
   }
 }
 
