@@ -175,6 +175,35 @@ static enum pc_status assert_and_answer(struct login *l,
   return st;
 }
 
+/* WEB_AUTHN asked for with the plugin p: the pool must answer with that
+ * challenge (else no passkey is registered for the user), then the key's
+ * assertion answers it. */
+static enum pc_status web_authn(struct login *l,
+                                const struct pc_passkey_plugin *p) {
+  const char *name;
+  enum pc_status st;
+
+  if (!p->present()) {
+    pc_login_tell(l, 1, "No security key is attached.");
+    pc_login_detail(l, "%s", "WEB_AUTHN: no FIDO2 security key is attached");
+    return PC_ERR_ABORTED;
+  }
+  if ((st = pc_login_user_auth_initiate(l, "WEB_AUTHN")) != PC_OK)
+    return st;
+  name = pc_json_str(l->resp, "ChallengeName");
+  if (!name || strcmp(name, "WEB_AUTHN") != 0) {
+    pc_login_tell(l, 1, "No passkey is registered for your account.");
+    pc_login_detail(l, "%s",
+                    "WEB_AUTHN: the pool offers no passkey sign-in "
+                    "to this user");
+    return PC_ERR_ABORTED;
+  }
+  /* The Session kept for the answer. */
+  if ((st = pc_login_user_auth_expect(l, "WEB_AUTHN")) != PC_OK)
+    return st;
+  return assert_and_answer(l, p);
+}
+
 enum pc_status pc_login_passkey_first(struct login *l) {
   void *handle = NULL;
   char why[512];
@@ -183,27 +212,12 @@ enum pc_status pc_login_passkey_first(struct login *l) {
   enum pc_status st;
 
   l->r->code_login = 1; /* no password proved: none kept for offline */
-  if (!p) {
+  if (p) {
+    st = web_authn(l, p);
+  } else {
     pc_login_detail(l, "passkey: %s", why);
     pc_login_tell(l, 1, "Security keys cannot be used on this host.");
     st = PC_ERR_ABORTED;
-  } else if (!p->present()) {
-    pc_login_tell(l, 1, "No security key is attached.");
-    pc_login_detail(l, "%s", "WEB_AUTHN: no FIDO2 security key is attached");
-    st = PC_ERR_ABORTED;
-  } else if ((st = pc_login_user_auth_initiate(l, "WEB_AUTHN")) == PC_OK &&
-             strcmp(pc_json_str(l->resp, "ChallengeName")
-                        ? pc_json_str(l->resp, "ChallengeName")
-                        : "",
-                    "WEB_AUTHN") != 0) {
-    pc_login_tell(l, 1, "No passkey is registered for your account.");
-    pc_login_detail(l, "%s",
-                    "WEB_AUTHN: the pool offers no passkey sign-in "
-                    "to this user");
-    st = PC_ERR_ABORTED;
-  } else if (st == PC_OK &&
-             (st = pc_login_user_auth_expect(l, "WEB_AUTHN")) == PC_OK) {
-    st = assert_and_answer(l, p);
   }
   if (handle)
     dlclose(handle);
