@@ -9,29 +9,15 @@
 #include "aws/sts.h"
 #include "aws/sts_xml.h"
 #include "base/buf.h"
+#include "base/codec.h"
 #include "base/secret.h"
 #include "net/api.h"
 
 /* name=value with value percent-encoded (RFC 3986 unreserved kept). */
 static int form_field(struct pc_buf *b, const char *name, const char *value) {
-  static const char hex[] = "0123456789ABCDEF";
-  const unsigned char *p;
-  char enc[3];
-  int bad = pc_buf_appendf(b, "&%s=", name) != 0;
-
-  for (p = (const unsigned char *)value; !bad && *p; p++) {
-    if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
-        (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' || *p == '.' ||
-        *p == '~') {
-      bad = pc_buf_append(b, p, 1) != 0;
-      continue;
-    }
-    enc[0] = '%';
-    enc[1] = hex[*p >> 4];
-    enc[2] = hex[*p & 15];
-    bad = pc_buf_append(b, enc, 3) != 0;
-  }
-  return bad ? -1 : 0;
+  return pc_buf_appendf(b, "&%s=", name) != 0 || pc_pct_encode(b, value) != 0
+             ? -1
+             : 0;
 }
 
 /* STS's error codes as statuses: the error table's rows (lib/net/

@@ -10,6 +10,7 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "base/buf.h"
 #include "base/codec.h"
 #include "base/secret.h"
 
@@ -22,6 +23,31 @@ void pc_hex_encode(const unsigned char *p, size_t len, char *out) {
     out[2 * i + 1] = digits[p[i] & 0x0f];
   }
   out[2 * len] = '\0';
+}
+
+static int unreserved(unsigned char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
+}
+
+int pc_pct_encode(struct pc_buf *b, const char *s) {
+  static const char hex[] = "0123456789ABCDEF";
+  const unsigned char *p;
+  char enc[3];
+
+  for (p = (const unsigned char *)s; *p; p++) {
+    if (unreserved(*p)) {
+      if (pc_buf_append(b, p, 1) != 0)
+        return -1;
+      continue;
+    }
+    enc[0] = '%';
+    enc[1] = hex[*p >> 4];
+    enc[2] = hex[*p & 15];
+    if (pc_buf_append(b, enc, 3) != 0)
+      return -1;
+  }
+  return 0;
 }
 
 char *pc_base64_encode(const unsigned char *p, size_t len) {

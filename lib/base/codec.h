@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
-/* codec: hex and base64 (standard and url-safe) text encodings, and the one
+/* codec: hex, base64 (standard and url-safe) and percent text encodings,
+ * and the one
  * MAC the protocol sends as text, HMAC-SHA256 in base64. Decoded output and
  * MAC inputs may be secret: callers wipe what they keep. */
 #ifndef PAM_COGNITO_CODEC_H
 #define PAM_COGNITO_CODEC_H
 
 #include <stddef.h>
+
+struct pc_buf;
 
 /* Lower-case hex of len bytes into out (at least 2 * len + 1 bytes). */
 void pc_hex_encode(const unsigned char *p, size_t len, char *out);
@@ -29,6 +32,12 @@ char *pc_base64url_encode(const unsigned char *p, size_t len);
 
 /* 1 when in[0..len) is non-empty and all base64url characters. */
 int pc_base64url_valid(const char *in, size_t len);
+
+/* Append s percent-encoded to b (RFC 3986: unreserved characters kept,
+ * every other byte as %XX in upper-case hex). 0, or -1 as pc_buf_append
+ * (the buffer may then hold part of it). */
+int pc_pct_encode(struct pc_buf *b, const char *s)
+    __attribute__((warn_unused_result));
 
 /* base64(HMAC-SHA256(key, part1 || part2 || ...)) over n parts given as
  * pointer/length pairs, as a heap string, or NULL. */

@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/buf.h"
+#include "base/codec.h"
 #include "base/error.h"
 #include "base/secret.h"
 #include "login/mfa_setup.h"
@@ -54,43 +56,20 @@ static void tell_long(struct login *l, const char *text) {
   pc_wipe(piece, sizeof(piece));
 }
 
-static int unreserved(char c) {
-  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~';
-}
-
-/* Percent-encoding; out has room for three bytes per character. */
-static void append_encoded(char *out, size_t *len, const char *s) {
-  static const char hex[] = "0123456789ABCDEF";
-
-  for (; *s; s++) {
-    unsigned char c = (unsigned char)*s;
-
-    if (unreserved(*s)) {
-      out[(*len)++] = *s;
-    } else {
-      out[(*len)++] = '%';
-      out[(*len)++] = hex[c >> 4];
-      out[(*len)++] = hex[c & 15];
-    }
-  }
-}
-
 char *pc_mfa_otpauth_uri(const char *issuer, const char *user,
                          const char *secret) {
   size_t cap = 64 + 3 * (2 * strlen(issuer) + strlen(user)) + strlen(secret);
-  size_t len = 0;
-  char *out = malloc(cap);
+  struct pc_buf b;
+  char *out = NULL;
 
-  if (!out)
-    return NULL;
-  len += (size_t)snprintf(out, cap, "otpauth://totp/");
-  append_encoded(out, &len, issuer);
-  out[len++] = ':';
-  append_encoded(out, &len, user);
-  len += (size_t)snprintf(out + len, cap - len, "?secret=%s&issuer=", secret);
-  append_encoded(out, &len, issuer);
-  out[len] = '\0';
+  pc_buf_init(&b, cap);
+  if (pc_buf_append(&b, "otpauth://totp/", 15) == 0 &&
+      pc_pct_encode(&b, issuer) == 0 && pc_buf_append(&b, ":", 1) == 0 &&
+      pc_pct_encode(&b, user) == 0 &&
+      pc_buf_appendf(&b, "?secret=%s&issuer=", secret) == 0 &&
+      pc_pct_encode(&b, issuer) == 0 && (out = malloc(b.len + 1)) != NULL)
+    memcpy(out, b.data, b.len + 1);
+  pc_buf_free(&b);
   return out;
 }
 
