@@ -5,41 +5,90 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
+#include "base/buf.h"
 #include "base/codec.h"
 #include "base/json.h"
+#include "base/secret.h"
 #include "sync/snapshot_sign.h"
 
 #define SIG_LEN 64
 
-/* The PEM key in path: private (signing) or public; NULL with err. */
-static EVP_PKEY *load_key(const char *path, int private, struct pc_error *err) {
+/* The signing key in path (PEM), or NULL in *k when it does not parse.
+ * The text is read into a wiped buffer and parsed from memory: a stdio
+ * stream would free its buffer holding the key. -1 with err when path
+ * cannot be opened. */
+static int read_private(const char *path, EVP_PKEY **k, struct pc_error *err) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct pc_buf b;
+  char chunk[4096];
+  ssize_t n;
+  BIO *bio;
+
+  *k = NULL;
+  if (fd < 0) {
+    pc_error_set(err, PC_ERR_CONFIG, "%s: cannot open: %s", path,
+                 strerror(errno));
+    return -1;
+  }
+  pc_buf_init(&b, INT_MAX); /* BIO_new_mem_buf takes an int */
+  for (;;) {
+    n = read(fd, chunk, sizeof(chunk));
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n <= 0 || pc_buf_append(&b, chunk, (size_t)n) != 0)
+      break;
+  }
+  pc_wipe(chunk, sizeof(chunk));
+  (void)close(fd);
+  bio = BIO_new_mem_buf(b.data != NULL ? b.data : "", (int)b.len);
+  if (bio != NULL)
+    *k = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL);
+  BIO_free(bio);
+  pc_buf_free(&b); /* wipes */
+  return 0;
+}
+
+/* The verifying key in path (PEM), or NULL in *k when it does not parse.
+ * -1 with err when path cannot be opened or others can replace it. */
+static int read_public(const char *path, EVP_PKEY **k, struct pc_error *err) {
   FILE *f = fopen(path, "re");
-  EVP_PKEY *k = NULL;
   struct stat st;
 
+  *k = NULL;
   if (f == NULL) {
     pc_error_set(err, PC_ERR_CONFIG, "%s: cannot open: %s", path,
                  strerror(errno));
-    return NULL;
+    return -1;
   }
   /* A public key others can replace would let them sign for the pool. */
-  if (!private && (fstat(fileno(f), &st) != 0 || st.st_uid != 0 ||
-                   (st.st_mode & 022) != 0)) {
+  if (fstat(fileno(f), &st) != 0 || st.st_uid != 0 || (st.st_mode & 022) != 0) {
     pc_error_set(err, PC_ERR_CONFIG,
                  "%s: must be owned by root and writable by root only", path);
     (void)fclose(f);
-    return NULL;
+    return -1;
   }
-  k = private ? PEM_read_PrivateKey(f, NULL, NULL, NULL)
-              : PEM_read_PUBKEY(f, NULL, NULL, NULL);
+  *k = PEM_read_PUBKEY(f, NULL, NULL, NULL);
   (void)fclose(f);
+  return 0;
+}
+
+/* The PEM key in path: private (signing) or public; NULL with err. */
+static EVP_PKEY *load_key(const char *path, int private, struct pc_error *err) {
+  EVP_PKEY *k = NULL;
+
+  if ((private ? read_private(path, &k, err) : read_public(path, &k, err)) != 0)
+    return NULL;
   if (k == NULL || EVP_PKEY_get_id(k) != EVP_PKEY_ED25519) {
     EVP_PKEY_free(k);
     pc_error_set(err, PC_ERR_CONFIG, "%s: not a PEM Ed25519 %s key", path,
