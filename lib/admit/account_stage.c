@@ -58,12 +58,11 @@ static int record_json(const void *rec, struct pc_buf *b) {
                  r->uid, r->verified_at, r->admitted ? "true" : "false",
                  r->expired ? "true" : "false");
   if (pc_buf_append(b, num, strlen(num)) ||
-      pc_buf_append(b, ", \"cognito_user\": ", 18) ||
-      pc_buf_append_json_str(b, r->cognito_user ? r->cognito_user : ""))
+      pc_buf_append_json_member(b, "cognito_user",
+                                r->cognito_user ? r->cognito_user : ""))
     return -1;
   if (r->refresh_token != NULL &&
-      (pc_buf_append(b, ", \"refresh_token\": ", 19) ||
-       pc_buf_append_json_str(b, r->refresh_token)))
+      pc_buf_append_json_member(b, "refresh_token", r->refresh_token))
     return -1;
   if (r->device_key != NULL &&
       pc_buf_append_json_member(b, "device_key", r->device_key))
