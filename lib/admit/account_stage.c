@@ -42,7 +42,7 @@ static void record_free(void *rec) {
 
   free(r->cognito_user);
   pc_free_secret(&r->refresh_token);
-  free(r->device_key);
+  pc_free_secret(&r->device_key);
   pc_access_groups_free(r->groups);
   memset(r, 0, sizeof *r);
 }
@@ -230,8 +230,7 @@ static enum pc_account_result refused(const struct pc_config *cfg,
                err->type[0] ? err->type : pc_status_str(st),
                err->message[0] ? ": " : "", err->message);
   pc_free_secret(&r->refresh_token);
-  free(r->device_key);
-  r->device_key = NULL;
+  pc_free_secret(&r->device_key);
   r->admitted = 0;
   r->expired = 1;
   r->verified_at = (long long)now;

@@ -324,7 +324,7 @@ void pc_handover_free(struct pc_handover *h) {
   free(h->identity_id);
   free(h->user_id);
   pc_free_secret(&h->secret_hash);
-  free(h->device_key);
+  pc_free_secret(&h->device_key);
   pc_free_secret(&h->refresh_token);
   free(h->refresh_call);
   memset(h, 0, sizeof *h);
