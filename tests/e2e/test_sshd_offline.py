@@ -12,11 +12,14 @@ USER = "alice"
 PASSWORD = "Alice-Passw0rd!"
 
 
-def dead_url():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
+def refused_url(owner):
+    """http://127.0.0.1:PORT/ that refuses connections until owner's class
+    cleanup: the port stays bound, never listening, so no server another
+    test starts can take it."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    owner.addClassCleanup(sock.close)
+    return f"http://127.0.0.1:{sock.getsockname()[1]}/"
 
 
 class SshdOfflineTest(SshdCase):
@@ -37,7 +40,7 @@ class SshdOfflineTest(SshdCase):
 
     @classmethod
     def cognito_down(cls):
-        dead = dead_url()
+        dead = refused_url(cls)
         write_config(cls.config, base_config(cls.emu, cache_dir=cls.cache, offline_days=7,
                                              idp_endpoint=dead, identity_endpoint=dead))
 

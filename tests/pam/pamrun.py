@@ -13,6 +13,7 @@ import os
 import pwd
 import selectors
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -293,6 +294,16 @@ class EmulatorTest(EmulatorAnswers, unittest.TestCase):
     def tearDown(self):
         self.emu.control("ClearFaults")
         self.s.cleanup()
+
+
+def refused_url(test):
+    """http://127.0.0.1:PORT/ that refuses every connection for the rest of
+    test: the port stays bound and never listens. (A port bound and closed
+    again could be taken meanwhile by a server another test starts.)"""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    test.addCleanup(sock.close)
+    return "http://127.0.0.1:%d/" % sock.getsockname()[1]
 
 
 def ensure_user(name):

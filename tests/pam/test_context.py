@@ -9,7 +9,7 @@ import socket
 import threading
 import unittest
 
-from pamrun import CLIENT_SECRET, SECRET_CLIENT, EmulatorTest, Stack, base_config
+from pamrun import CLIENT_SECRET, SECRET_CLIENT, EmulatorTest, Stack, base_config, refused_url
 
 ALICE_PW = "Alice-Passw0rd!"
 IA, RA = "InitiateAuth", "RespondToAuthChallenge"
@@ -166,10 +166,7 @@ class ProxyTest(EmulatorTest):
         self.assertEqual(self.proxy.seen, [])
 
     def test_dead_proxy_fails_closed(self):
-        with socket.socket() as sock:
-            sock.bind(("127.0.0.1", 0))
-            dead = "http://127.0.0.1:%d" % sock.getsockname()[1]
-        s = Stack(base_config(self.emu, https_proxy=dead, timeout=2))
+        s = Stack(base_config(self.emu, https_proxy=refused_url(self).rstrip("/"), timeout=2))
         self.addCleanup(s.cleanup)
         r = s.run("alice", [ALICE_PW])
         self.assertEqual(r.code, "PAM_AUTHINFO_UNAVAIL", r)

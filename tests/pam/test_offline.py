@@ -5,25 +5,16 @@ is an endpoint where nothing listens."""
 import ctypes
 import json
 import os
-import socket
 import stat
 import subprocess
 import time
 
 from pamrun import (CacheTest, PAM_RUN, PAM_WRAPPER, POOL, Result, Stack, base_config,
-                    ensure_user)
+                    ensure_user, refused_url)
 
 ALICE_PW = "Alice-Passw0rd!"
 NEW_PW = "Changed-Passw0rd!7"
 DOWN_MSG = "Cognito cannot be reached; logged in with cached credentials (last online login: "
-
-
-def dead_url():
-    """http://127.0.0.1:PORT/ where nothing listens (bound, then closed)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    return f"http://127.0.0.1:{port}/"
 
 
 class OfflineTest(CacheTest):
@@ -34,7 +25,7 @@ class OfflineTest(CacheTest):
 
     def setUp(self):
         super().setUp()
-        self.dead = dead_url()
+        self.dead = refused_url(self)
 
     def stack(self, down=False, **over):
         over.setdefault("cache_dir", self.cache)
