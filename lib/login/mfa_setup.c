@@ -19,10 +19,6 @@
  * long text goes out in pieces, split at line ends. */
 #define MSG_PIECE 480
 
-static int attempts(const struct login *l) {
-  return l->o->max_attempts > 0 ? l->o->max_attempts : 3;
-}
-
 static enum pc_status no_answer(struct login *l) {
   pc_login_tell(l, 1,
                 "Setting up multi-factor authentication needs more than "
@@ -134,7 +130,7 @@ static enum pc_status verify(struct login *l) {
   enum pc_status st = PC_ERR_AUTH;
   int try;
 
-  for (try = 1; try <= attempts(l); try++) {
+  for (try = 1; try <= pc_login_attempts(l); try++) {
     json_object *req = json_object_new_object(), *resp = NULL;
     char *code = NULL;
     const char *status;
@@ -169,7 +165,8 @@ static enum pc_status verify(struct login *l) {
     if (!wrong_code(l, st))
       return st;
     pc_login_tell(l, 1,
-                  try < attempts(l) ? "Wrong code, try again." : "Wrong code.");
+                  try < pc_login_attempts(l) ? "Wrong code, try again."
+                                             : "Wrong code.");
   }
   pc_login_detail(l, "%s", "MFA_SETUP: too many wrong codes");
   return PC_ERR_AUTH;
@@ -219,7 +216,7 @@ static enum pc_status setup_email(struct login *l) {
   enum pc_status st = PC_ERR_AUTH;
   int try;
 
-  for (try = 1; try <= attempts(l); try++) {
+  for (try = 1; try <= pc_login_attempts(l); try++) {
     char *addr = NULL;
 
     if (pc_login_ask(l, PC_PROMPT_VISIBLE, "Email address: ", &addr) != 0)
@@ -250,7 +247,7 @@ static const char *choose(struct login *l, int totp, int email) {
     return totp ? "SOFTWARE_TOKEN_MFA" : NULL;
   if (!totp)
     return "EMAIL_OTP";
-  for (try = 1; try <= attempts(l); try++) {
+  for (try = 1; try <= pc_login_attempts(l); try++) {
     char *a = NULL;
     const char *pick = NULL;
 
