@@ -251,30 +251,6 @@ enum pc_status pc_cache_open(struct pc_cache *c, const char *base,
   return opened(rc);
 }
 
-enum pc_status pc_cache_open_private(struct pc_cache *c, const char *base,
-                                     const char *user, int create,
-                                     struct pc_error *e) {
-  char area[PC_CACHE_PATH_MAX], dir[PC_CACHE_DIR_NAME_MAX];
-  int bfd, afd, rc;
-
-  if (prepare(c, base, user, PC_CACHE_PRIVATE "/", 0, 0, dir, e) != 0)
-    return REFUSE;
-  if (geteuid() != 0) {
-    return pc_error_set(e, REFUSE, "only root can open %s", c->path);
-  }
-  (void)snprintf(area, sizeof area, "%s/%s", base, PC_CACHE_PRIVATE);
-  rc = open_base(base, create, &bfd, e);
-  if (rc != 0)
-    return opened(rc);
-  rc = open_owned_dir(bfd, PC_CACHE_PRIVATE, area, 0, 0, create, &afd, e);
-  close(bfd);
-  if (rc != 0)
-    return opened(rc);
-  rc = open_owned_dir(afd, dir, c->path, 0, 0, create, &c->dir_fd, e);
-  close(afd);
-  return opened(rc);
-}
-
 enum pc_status pc_cache_open_private_root(struct pc_cache *c, const char *base,
                                           int create, struct pc_error *e) {
   int bfd, rc;
@@ -299,6 +275,28 @@ enum pc_status pc_cache_open_private_root(struct pc_cache *c, const char *base,
                       e);
   close(bfd);
   return opened(rc);
+}
+
+/* The user's root-only area is a directory of .private/, opened through
+ * pc_cache_open_private_root: one place checks the base and .private/. */
+enum pc_status pc_cache_open_private(struct pc_cache *c, const char *base,
+                                     const char *user, int create,
+                                     struct pc_error *e) {
+  struct pc_cache area = PC_CACHE_INIT;
+  char dir[PC_CACHE_DIR_NAME_MAX];
+  enum pc_status st;
+
+  if (prepare(c, base, user, PC_CACHE_PRIVATE "/", 0, 0, dir, e) != 0)
+    return REFUSE;
+  if (geteuid() != 0) {
+    return pc_error_set(e, REFUSE, "only root can open %s", c->path);
+  }
+  st = pc_cache_open_private_root(&area, base, create, e);
+  if (st == PC_OK)
+    st = opened(
+        open_owned_dir(area.dir_fd, dir, c->path, 0, 0, create, &c->dir_fd, e));
+  pc_cache_close(&area);
+  return st;
 }
 
 int pc_cache_sweep(const char *base) {
