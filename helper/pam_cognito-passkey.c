@@ -9,6 +9,7 @@
  * with user verification when the pool's options require it. */
 #include "config.h"
 
+#include <errno.h>
 #include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -85,39 +86,104 @@ static void parse_args(int argc, char **argv, struct opts *o) {
     cli_die("give one of --register, --list, --delete (see --help)");
 }
 
-/* A line from stdin, without echo when it is a terminal and secret. */
-static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,
-               char **answer) {
-  struct termios old, quiet;
-  int hide = style == PC_PROMPT_SECRET && isatty(STDIN_FILENO) &&
-             tcgetattr(STDIN_FILENO, &old) == 0;
-  char *line = NULL;
-  size_t cap = 0;
-  ssize_t n;
+/* The longest answer taken (password, PIN, code), in bytes: a longer
+ * line is refused, never grown into. */
+#define ANSWER_MAX 1023
 
-  (void)ctx;
+/* One line of stdin, read with read(2) a byte at a time straight into
+ * *line, a buffer of ANSWER_MAX + 1 bytes (no stdio buffer, no regrown
+ * copy). Its length without the newline; -1 at end of input before any
+ * byte; -2 when it is longer than ANSWER_MAX (the rest of the line is read
+ * and dropped, the buffer wiped and freed). */
+static long read_line(char **line) {
+  char c, *buf = calloc(1, ANSWER_MAX + 1);
+  size_t n = 0;
+  ssize_t got;
+  int too_long = 0;
+
+  *line = NULL;
+  if (!buf)
+    return -1;
+  while ((got = read(STDIN_FILENO, &c, 1)) != 0) {
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got < 0 || c == '\n')
+      break;
+    if (n < ANSWER_MAX)
+      buf[n++] = c;
+    else
+      too_long = 1;
+  }
+  pc_wipe(&c, sizeof(c));
+  if (too_long || got < 0 || (got == 0 && n == 0)) {
+    pc_wipe(buf, ANSWER_MAX + 1);
+    free(buf);
+    return too_long ? -2 : -1;
+  }
+  *line = buf;
+  return (long)n;
+}
+
+/* Echo off for a secret answer on a terminal: 0 (with *was to restore,
+ * *hid set) or -1 when the terminal would not stop echoing. */
+static int quiet_terminal(enum pc_prompt_style style, struct termios *was,
+                          int *hid) {
+  struct termios quiet;
+
+  *hid = 0;
+  if (style != PC_PROMPT_SECRET || !isatty(STDIN_FILENO))
+    return 0;
+  if (tcgetattr(STDIN_FILENO, was) != 0)
+    return -1;
+  quiet = *was;
+  quiet.c_lflag &= ~(tcflag_t)ECHO;
+  if (tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet) != 0)
+    return -1;
+  *hid = 1;
+  return 0;
+}
+
+/* Prompt on stderr and read the answer (see read_line), never echoed when
+ * secret: -3 when the terminal would not stop echoing (nothing read). */
+static long read_answer(enum pc_prompt_style style, const char *prompt,
+                        char **answer) {
+  struct termios was;
+  int hid;
+  long n;
+
+  *answer = NULL;
   fputs(prompt, stderr);
   fflush(stderr);
-  if (hide) {
-    quiet = old;
-    quiet.c_lflag &= ~(tcflag_t)ECHO;
-    (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+  if (quiet_terminal(style, &was, &hid) != 0) {
+    fputc('\n', stderr);
+    return -3;
   }
-  n = getline(&line, &cap, stdin);
-  if (hide) {
-    (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+  n = read_line(answer);
+  if (hid) {
+    (void)tcsetattr(STDIN_FILENO, TCSAFLUSH, &was);
     fputc('\n', stderr);
   }
-  if (n < 0) {
-    if (line)
-      pc_wipe(line, cap);
-    free(line);
-    return -1;
-  }
-  if (n > 0 && line[n - 1] == '\n')
-    line[n - 1] = '\0';
-  *answer = line;
-  return 0;
+  return n;
+}
+
+/* Why an answer was not taken, on stderr (end of input says nothing). */
+static void refused(long why) {
+  if (why == -2)
+    fprintf(stderr, PROG ": the answer is longer than %d characters: refused\n",
+            ANSWER_MAX);
+  else if (why == -3)
+    fprintf(stderr, PROG ": cannot turn off echo on the terminal: nothing "
+                         "secret is read\n");
+}
+
+/* The prompter's question: a line from stdin, without echo when secret. */
+static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,
+               char **answer) {
+  long n = read_answer(style, prompt, answer);
+
+  (void)ctx;
+  refused(n);
+  return n < 0 ? -1 : 0;
 }
 
 static void tell(void *ctx, int is_error, const char *text) {
@@ -143,9 +209,14 @@ static void sign_in(struct pc_client *cl, const char *user,
   struct pc_login_result r;
   char *pw = NULL;
   enum pc_status st;
+  long n = read_answer(PC_PROMPT_SECRET, "Password: ", &pw);
 
-  if (ask(NULL, PC_PROMPT_SECRET, "Password: ", &pw) != 0)
+  if (n == -2)
+    cli_die("the password is longer than %d characters: refused", ANSWER_MAX);
+  if (n < 0) {
+    refused(n);
     cli_die("no password given");
+  }
   memset(&lo, 0, sizeof(lo));
   lo.username = user;
   lo.password = pw;
@@ -202,9 +273,6 @@ int main(int argc, char **argv) {
   char *token = NULL;
 
   cli_set_prog(PROG);
-  /* The password and the PIN are read from stdin: unbuffered, so that no
-   * copy of them stays in stdio's buffer. */
-  setvbuf(stdin, NULL, _IONBF, 0);
   parse_args(argc, argv, &o);
   pc_error_clear(&err);
   if (pc_config_init(&cfg) != 0)

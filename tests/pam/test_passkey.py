@@ -259,6 +259,55 @@ class RegistrationToolTest(PasskeyCase):
         self.assertEqual(p.returncode, 1)
         self.assertIn("No security key is attached.", p.stderr)
 
+    def test_over_long_answers_are_refused(self):
+        # the password: refused before anything is sent
+        p = self.tool("--list", "--user", "alice", answers=["x" * 1024])
+        self.assertEqual((p.returncode, p.stdout), (1, ""), p.stderr)
+        self.assertEqual(p.stderr, "Password: pam_cognito-passkey: the password is longer "
+                                   "than 1023 characters: refused\n")
+        self.assertEqual(self.calls("InitiateAuth"), 0)
+        # 1023 characters are read whole (the pool then says no)
+        p = self.tool("--list", "--user", "alice", answers=["x" * 1023])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("sign-in failed", p.stderr)
+        self.assertNotIn("longer than", p.stderr)
+        # the PIN: refused, and the key is never asked with it
+        self.key.pin = "2468"
+        self.emu.control("SetPoolWebAuthn", UserPoolId=POOL, UserVerification="required")
+        p = self.tool("--register", "--user", "alice",
+                      answers=[PASSWORDS["alice"], "7" * 5000])
+        self.assertEqual(p.returncode, 1, p.stderr)
+        self.assertIn("Security key PIN: pam_cognito-passkey: the answer is longer than "
+                      "1023 characters: refused\n", p.stderr)
+        self.assertIn("The security key's PIN is needed for this sign-in.", p.stderr)
+        self.assertEqual(self.store.creds, [])
+        self.assertEqual(self.key.retries, 8)
+
+    def test_password_and_pin_are_not_echoed(self):
+        import io
+        import pexpect
+        self.key.pin = "2468"
+        self.emu.control("SetPoolWebAuthn", UserPoolId=POOL, UserVerification="required")
+        env = dict(os.environ, PAM_COGNITO_PASSKEY_PLUGIN=str(TEST_PLUGIN),
+                   PAM_COGNITO_TEST_FIDO_SOCKET=self.sock)
+        child = pexpect.spawn(str(TOOL), ["--config", str(self.s.config_path), "--register",
+                                          "--user", "alice"],
+                              env=env, encoding="utf-8", timeout=60)
+        self.addCleanup(child.close, force=True)
+        child.logfile_read = io.StringIO()     # all the terminal shows
+        child.expect_exact("Password: ")
+        child.sendline(PASSWORDS["alice"])
+        child.expect_exact("Security key PIN: ")
+        child.sendline("2468")
+        child.expect(pexpect.EOF)
+        child.close()
+        seen = child.logfile_read.getvalue()
+        self.assertEqual(child.exitstatus, 0, seen)
+        self.assertIn("Passkey registered.", seen)
+        self.assertNotIn(PASSWORDS["alice"], seen)
+        self.assertNotIn("2468", seen)
+        self.assertEqual(len(self.store.creds), 1)
+
     def test_no_token_written(self):
         before = {str(x) for x in Path(self.s.dir).rglob("*")}
         p = self.tool("--register", "--user", "alice", answers=[PASSWORDS["alice"]])
