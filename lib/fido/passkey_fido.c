@@ -48,16 +48,34 @@ static fido_dev_t *open_first(char *why, size_t n) {
   return dev;
 }
 
-static int present(void) {
-  char why[128];
+/* The module's handle on an opened key. */
+struct pc_passkey_dev {
+  fido_dev_t *fido;
+};
+
+static struct pc_passkey_dev *dev_open(char *why, size_t whylen) {
+  struct pc_passkey_dev *d;
   fido_dev_t *dev;
 
   fido_init(0);
-  if (!(dev = open_first(why, sizeof(why))))
-    return 0;
-  fido_dev_close(dev);
-  fido_dev_free(&dev);
-  return 1;
+  if (!(dev = open_first(why, whylen)))
+    return NULL;
+  if (!(d = malloc(sizeof(*d)))) {
+    snprintf(why, whylen, "%s", "out of memory");
+    fido_dev_close(dev);
+    fido_dev_free(&dev);
+    return NULL;
+  }
+  d->fido = dev;
+  return d;
+}
+
+static void dev_close(struct pc_passkey_dev *d) {
+  if (d) {
+    fido_dev_close(d->fido);
+    fido_dev_free(&d->fido);
+    free(d);
+  }
 }
 
 static enum pc_passkey_result result_of(int r) {
@@ -167,21 +185,18 @@ struct ceremony {
   enum pc_passkey_result (*take)(void *op, char *why, size_t whylen);
 };
 
-/* Both ceremonies: the first key, its PIN when one is wanted, the request
- * set up, the touch, the answer taken; the PIN wiped and the key closed
- * whatever happened. */
+/* Both ceremonies on the opened key: its PIN when one is wanted, the
+ * request set up, the touch, the answer taken; the PIN wiped whatever
+ * happened (the key stays open: the caller closes it). */
 static enum pc_passkey_result run_ceremony(const struct ceremony *c, void *op,
-                                           int uv_wanted, int pin_whenever_set,
+                                           fido_dev_t *dev, int uv_wanted,
+                                           int pin_whenever_set,
                                            const struct pc_passkey_io *io,
                                            char *why, size_t whylen) {
-  fido_dev_t *dev;
   char *pin = NULL;
   enum pc_passkey_result res;
   int r;
 
-  fido_init(0);
-  if (!(dev = open_first(why, whylen)))
-    return PC_PK_NO_DEVICE;
   if (pin_whenever_set && fido_dev_has_pin(dev))
     uv_wanted = 1;
   res = get_pin(dev, uv_wanted, io, &pin);
@@ -198,8 +213,6 @@ static enum pc_passkey_result run_ceremony(const struct ceremony *c, void *op,
       res = c->take(op, why, whylen);
   }
   wipe_free(pin);
-  fido_dev_close(dev);
-  fido_dev_free(&dev);
   return res;
 }
 
@@ -267,7 +280,8 @@ static enum pc_passkey_result get_take(void *op, char *why, size_t whylen) {
 static const struct ceremony get_ceremony = {"cannot set up the assertion",
                                              get_setup, get_run, get_take};
 
-static enum pc_passkey_result get(const struct pc_passkey_get *req,
+static enum pc_passkey_result get(struct pc_passkey_dev *dev,
+                                  const struct pc_passkey_get *req,
                                   const struct pc_passkey_io *io,
                                   struct pc_passkey_assertion *out, char *why,
                                   size_t whylen) {
@@ -275,18 +289,20 @@ static enum pc_passkey_result get(const struct pc_passkey_get *req,
   enum pc_passkey_result res;
 
   memset(out, 0, sizeof(*out));
-  res = run_ceremony(&get_ceremony, &op, req->uv_required, 0, io, why, whylen);
+  res = run_ceremony(&get_ceremony, &op, dev->fido, req->uv_required, 0, io,
+                     why, whylen);
   fido_assert_free(&op.a);
   return res;
 }
 
-static enum pc_passkey_result make(const struct pc_passkey_make *req,
+static enum pc_passkey_result make(struct pc_passkey_dev *dev,
+                                   const struct pc_passkey_make *req,
                                    const struct pc_passkey_io *io,
                                    struct pc_passkey_made *out, char *why,
                                    size_t whylen);
 
-static const struct pc_passkey_plugin plugin = {PC_PASSKEY_ABI, present, get,
-                                                make, free_blob};
+static const struct pc_passkey_plugin plugin = {
+    PC_PASSKEY_ABI, dev_open, get, make, dev_close, free_blob};
 
 const struct pc_passkey_plugin *pc_passkey_plugin(void) {
   return &plugin;
@@ -389,7 +405,8 @@ static const struct ceremony make_ceremony = {"cannot set up the credential",
                                               make_setup, make_run, make_take};
 
 /* A key with a PIN is always asked for it when registering. */
-static enum pc_passkey_result make(const struct pc_passkey_make *req,
+static enum pc_passkey_result make(struct pc_passkey_dev *dev,
+                                   const struct pc_passkey_make *req,
                                    const struct pc_passkey_io *io,
                                    struct pc_passkey_made *out, char *why,
                                    size_t whylen) {
@@ -397,7 +414,8 @@ static enum pc_passkey_result make(const struct pc_passkey_make *req,
   enum pc_passkey_result res;
 
   memset(out, 0, sizeof(*out));
-  res = run_ceremony(&make_ceremony, &op, req->uv_required, 1, io, why, whylen);
+  res = run_ceremony(&make_ceremony, &op, dev->fido, req->uv_required, 1, io,
+                     why, whylen);
   fido_cred_free(&op.c);
   return res;
 }

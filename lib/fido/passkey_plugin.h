@@ -9,7 +9,7 @@
 
 #include <stddef.h>
 
-#define PC_PASSKEY_ABI 1
+#define PC_PASSKEY_ABI 2
 #define PC_PASSKEY_SYMBOL "pc_passkey_plugin"
 #define PC_PASSKEY_FILE "pam_cognito_passkey.so"
 
@@ -69,18 +69,28 @@ struct pc_passkey_made {
   struct pc_passkey_blob id, attestation_object;
 };
 
+/* An attached key, opened (the plugin's own; the module only passes it
+ * back). */
+struct pc_passkey_dev;
+
+/* One ceremony opens the key once: open before anything is sent (no key,
+ * no network call), get or make on it, close. */
 struct pc_passkey_plugin {
   int abi; /* PC_PASSKEY_ABI */
-  /* 1 when a FIDO2 key is attached. */
-  int (*present)(void);
-  enum pc_passkey_result (*get)(const struct pc_passkey_get *req,
+  /* The first attached FIDO2 key, opened; NULL when none is attached or
+   * it cannot be opened (why says which). */
+  struct pc_passkey_dev *(*open)(char *why, size_t whylen);
+  enum pc_passkey_result (*get)(struct pc_passkey_dev *dev,
+                                const struct pc_passkey_get *req,
                                 const struct pc_passkey_io *io,
                                 struct pc_passkey_assertion *out, char *why,
                                 size_t whylen);
-  enum pc_passkey_result (*make)(const struct pc_passkey_make *req,
+  enum pc_passkey_result (*make)(struct pc_passkey_dev *dev,
+                                 const struct pc_passkey_make *req,
                                  const struct pc_passkey_io *io,
                                  struct pc_passkey_made *out, char *why,
                                  size_t whylen);
+  void (*close)(struct pc_passkey_dev *dev); /* NULL is ignored */
   void (*free_blob)(struct pc_passkey_blob *b);
 };
 

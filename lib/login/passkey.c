@@ -126,9 +126,11 @@ static enum pc_status answer(struct login *l, const char *credential) {
   return st;
 }
 
-/* The assertion for the options of the last reply, sent as CREDENTIAL. */
+/* The assertion of the opened key dev for the options of the last reply,
+ * sent as CREDENTIAL. */
 static enum pc_status assert_and_answer(struct login *l,
-                                        const struct pc_passkey_plugin *p) {
+                                        const struct pc_passkey_plugin *p,
+                                        struct pc_passkey_dev *dev) {
   json_object *cp = json_object_object_get(l->resp, "ChallengeParameters");
   const char *text = pc_json_str(cp, "CREDENTIAL_REQUEST_OPTIONS");
   json_object *json = text ? pc_json_parse_object(text, strlen(text)) : NULL;
@@ -155,7 +157,7 @@ static enum pc_status assert_and_answer(struct login *l,
                                o.timeout_ms};
 
     cdb.len = (size_t)cdlen;
-    res = p->get(&g, &io, &a, why, sizeof(why));
+    res = p->get(dev, &g, &io, &a, why, sizeof(why));
     if (res == PC_PK_OK) {
       credential = credential_json(&a, &cdb);
       st = credential ? answer(l, credential) : PC_ERR_NOMEM;
@@ -175,19 +177,15 @@ static enum pc_status assert_and_answer(struct login *l,
   return st;
 }
 
-/* WEB_AUTHN asked for with the plugin p: the pool must answer with that
- * challenge (else no passkey is registered for the user), then the key's
- * assertion answers it. */
+/* WEB_AUTHN asked for with the key dev open: the pool must answer with
+ * that challenge (else no passkey is registered for the user), then the
+ * key's assertion answers it. */
 static enum pc_status web_authn(struct login *l,
-                                const struct pc_passkey_plugin *p) {
+                                const struct pc_passkey_plugin *p,
+                                struct pc_passkey_dev *dev) {
   const char *name;
   enum pc_status st;
 
-  if (!p->present()) {
-    pc_login_tell(l, 1, "No security key is attached.");
-    pc_login_detail(l, "%s", "WEB_AUTHN: no FIDO2 security key is attached");
-    return PC_ERR_ABORTED;
-  }
   if ((st = pc_login_user_auth_initiate(l, "WEB_AUTHN")) != PC_OK)
     return st;
   name = pc_json_str(l->resp, "ChallengeName");
@@ -201,7 +199,25 @@ static enum pc_status web_authn(struct login *l,
   /* The Session kept for the answer. */
   if ((st = pc_login_user_auth_expect(l, "WEB_AUTHN")) != PC_OK)
     return st;
-  return assert_and_answer(l, p);
+  return assert_and_answer(l, p, dev);
+}
+
+/* The key opened once, before anything is sent (no key: no call to the
+ * pool), and kept open for the ceremony. */
+static enum pc_status with_key(struct login *l,
+                               const struct pc_passkey_plugin *p) {
+  char why[256] = "";
+  struct pc_passkey_dev *dev = p->open(why, sizeof(why));
+  enum pc_status st;
+
+  if (!dev) {
+    pc_login_tell(l, 1, "No security key is attached.");
+    pc_login_detail(l, "%s", "WEB_AUTHN: no FIDO2 security key is attached");
+    return PC_ERR_ABORTED;
+  }
+  st = web_authn(l, p, dev);
+  p->close(dev);
+  return st;
 }
 
 enum pc_status pc_login_passkey_first(struct login *l) {
@@ -213,7 +229,7 @@ enum pc_status pc_login_passkey_first(struct login *l) {
 
   l->r->code_login = 1; /* no password proved: none kept for offline */
   if (p) {
-    st = web_authn(l, p);
+    st = with_key(l, p);
   } else {
     pc_login_detail(l, "passkey: %s", why);
     pc_login_tell(l, 1, "Security keys cannot be used on this host.");

@@ -106,7 +106,7 @@ static int ask_pin(void *ctx, const char *prompt, char **answer) {
 
 /* The credential for c, made by the plugin, as Complete's request. */
 static enum pc_status make(const struct pc_passkey_plugin *pl,
-                           const struct creation *c,
+                           struct pc_passkey_dev *dev, const struct creation *c,
                            const struct pc_prompter *p, const char *token,
                            json_object **req, struct pc_error *err) {
   char cd[1024], why[256] = "";
@@ -131,7 +131,7 @@ static enum pc_status make(const struct pc_passkey_plugin *pl,
   if (cdlen < 0)
     return pc_error_set(err, PC_ERR_PROTOCOL, "%s",
                         "creation options too long");
-  res = pl->make(&m, &io, &made, why, sizeof(why));
+  res = pl->make(dev, &m, &io, &made, why, sizeof(why));
   if (res != PC_PK_OK) {
     pl->free_blob(&made.id);
     pl->free_blob(&made.attestation_object);
@@ -151,31 +151,25 @@ static enum pc_status make(const struct pc_passkey_plugin *pl,
   return PC_OK;
 }
 
-enum pc_status pc_passkey_register(struct pc_client *cl, const char *token,
-                                   const char *plugin,
-                                   const struct pc_prompter *p,
-                                   struct pc_error *err) {
-  void *handle = NULL;
-  char why[512];
-  const struct pc_passkey_plugin *pl =
-      pc_passkey_open(plugin, &handle, why, sizeof(why));
+/* StartWebAuthnRegistration, the credential made on dev,
+ * CompleteWebAuthnRegistration. */
+static enum pc_status register_on(struct pc_client *cl, const char *token,
+                                  const struct pc_passkey_plugin *pl,
+                                  struct pc_passkey_dev *dev,
+                                  const struct pc_prompter *p,
+                                  struct pc_error *err) {
   json_object *resp = NULL, *req = NULL;
   struct creation c;
   enum pc_status st;
 
   memset(&c, 0, sizeof(c));
-  if (!pl)
-    st = pc_error_set(err, PC_ERR_UNSUPPORTED, "%s", why);
-  else if (!pl->present())
-    st = pc_error_set(err, PC_ERR_ABORTED, "%s",
-                      pc_passkey_words(PC_PK_NO_DEVICE));
-  else if ((st = pc_api_send(cl, PC_USER_POOL, "StartWebAuthnRegistration",
-                             token_request(token), &resp, err)) == PC_OK) {
+  if ((st = pc_api_send(cl, PC_USER_POOL, "StartWebAuthnRegistration",
+                        token_request(token), &resp, err)) == PC_OK) {
     if (parse_creation(
             json_object_object_get(resp, "CredentialCreationOptions"), &c) != 0)
       st = pc_error_set(err, PC_ERR_PROTOCOL, "%s",
                         "malformed CredentialCreationOptions");
-    else if ((st = make(pl, &c, p, token, &req, err)) == PC_OK) {
+    else if ((st = make(pl, dev, &c, p, token, &req, err)) == PC_OK) {
       json_object_put(resp);
       resp = NULL;
       st = pc_api_send(cl, PC_USER_POOL, "CompleteWebAuthnRegistration", req,
@@ -184,6 +178,31 @@ enum pc_status pc_passkey_register(struct pc_client *cl, const char *token,
   }
   free_creation(&c);
   json_object_put(resp);
+  return st;
+}
+
+/* The key is opened once, before anything is sent, and kept open for the
+ * ceremony. */
+enum pc_status pc_passkey_register(struct pc_client *cl, const char *token,
+                                   const char *plugin,
+                                   const struct pc_prompter *p,
+                                   struct pc_error *err) {
+  void *handle = NULL;
+  char why[512] = "";
+  const struct pc_passkey_plugin *pl =
+      pc_passkey_open(plugin, &handle, why, sizeof(why));
+  struct pc_passkey_dev *dev = pl ? pl->open(why, sizeof(why)) : NULL;
+  enum pc_status st;
+
+  if (!pl)
+    st = pc_error_set(err, PC_ERR_UNSUPPORTED, "%s", why);
+  else if (!dev)
+    st = pc_error_set(err, PC_ERR_ABORTED, "%s",
+                      pc_passkey_words(PC_PK_NO_DEVICE));
+  else
+    st = register_on(cl, token, pl, dev, p, err);
+  if (dev)
+    pl->close(dev);
   if (handle)
     dlclose(handle);
   return st;

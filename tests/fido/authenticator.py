@@ -11,6 +11,7 @@ USB key. ECDH and AES go through the openssl command, like the signatures
 
     key = Authenticator(path, pin="1234").start()   # a thread
     key.touch = False      # never touched: the key answers a timeout
+    key.opened             # how many times libfido2 opened the key
     key.stop()
 """
 
@@ -66,6 +67,7 @@ class Authenticator:
         self.retries = 8
         self.touch = True          # False: nobody touches it (a timeout)
         self.seen = []             # CTAP2 commands received, for the tests
+        self.opened = 0            # connections: each is one open of the key
         self._token = None
         self._agreement = None
         self._stop = threading.Event()
@@ -95,6 +97,7 @@ class Authenticator:
                 conn, _ = self.sock.accept()
             except socket.timeout:
                 continue
+            self.opened += 1
             with conn:
                 try:
                     self._session(conn)

@@ -108,6 +108,7 @@ class PasskeyTest(PasskeyCase):
         self.assertEqual((self.calls("InitiateAuth"), self.calls("RespondToAuthChallenge")),
                          (1, 1))
         self.assertIn(0x02, self.key.seen)      # CTAP2 GetAssertion reached the key
+        self.assertEqual(self.key.opened, 1)    # opened once for the whole ceremony
 
     def test_passkey_session_has_aws_credentials(self):
         from pamrun import IDENTITY_POOL, ensure_user
@@ -226,6 +227,7 @@ class RegistrationToolTest(PasskeyCase):
         self.assertEqual(p.stdout, "Passkey registered.\n")
         self.assertIn(TOUCH, p.stderr)
         self.assertIn(0x01, self.key.seen)              # CTAP2 MakeCredential
+        self.assertEqual(self.key.opened, 1)            # opened once
         self.assertEqual(len(self.store.creds), 1)
         cred_id = b64u(self.store.creds[0].id)
         p = self.tool("--list", "--user", "alice", answers=[PASSWORDS["alice"]])
