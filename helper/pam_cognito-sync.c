@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <syslog.h>
+#include <sysexits.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -203,33 +204,42 @@ static void fetch_failed(const struct pc_config *cfg, enum pc_status st,
           st == PC_ABSENT ? " (nss_groups)" : "");
 }
 
-/* A throttled run asked Cognito to wait: until then, nothing (exit 0). */
-static void maybe_wait(const struct pc_config *cfg, struct opts *o) {
+/* A throttled run asked Cognito to wait: until then, no request and no
+ * file written, and the exit status says so (EX_TEMPFAIL), so that a timer
+ * unit does not look healthy while the files age. Said even with -q. */
+static void maybe_wait(const struct pc_config *cfg) {
   struct pc_error e;
   long long until, now = (long long)time(NULL);
+  char when[64];
   enum pc_status st;
 
   pc_error_clear(&e);
   st = pc_backoff_check(cfg, now, &until, &e);
   if (st == PC_ERR_LIMIT) {
-    note(o,
-         "backing off after Cognito throttled an earlier run: no request "
-         "before %lld (%lld s); the files in place stay",
-         until, until - now);
-    exit(0);
+    time_t t = (time_t)until;
+    struct tm tm;
+
+    if (gmtime_r(&t, &tm) == NULL ||
+        strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", &tm) == 0)
+      (void)snprintf(when, sizeof(when), "%lld", until);
+    fprintf(stderr,
+            PROG ": backing off after Cognito throttled an earlier run: no "
+                 "request before %s (%lld, in %lld s); the files in place "
+                 "stay as they are (exit %d)\n",
+            when, until, until - now, EX_TEMPFAIL);
+    exit(EX_TEMPFAIL);
   }
   if (st != PC_OK)
     cli_die("%s", e.detail);
 }
 
 /* The AWS keys of a run that reads Cognito, after the back-off check (a
- * throttled run exits 0 first). The caller frees them with
+ * backing-off run exits EX_TEMPFAIL first). The caller frees them with
  * pc_chain_creds_free. */
-static void load_creds(const struct pc_config *cfg, struct opts *o,
-                       struct pc_chain_creds *cr) {
+static void load_creds(const struct pc_config *cfg, struct pc_chain_creds *cr) {
   struct pc_error e;
 
-  maybe_wait(cfg, o);
+  maybe_wait(cfg);
   pc_error_clear(&e);
   if (pc_chain_creds_load(cfg, cr, &e) != PC_OK)
     cli_die("AWS credentials: %s", e.detail);
@@ -322,7 +332,7 @@ static void publish(const struct pc_config *cfg, char *const *groups,
   size_t len;
 
   memset(&snap, 0, sizeof(snap));
-  load_creds(cfg, o, &cr); /* once: for Cognito and for the PUT */
+  load_creds(cfg, &cr); /* once: for Cognito and for the PUT */
   fetch(cfg, groups, o, &cr, &snap);
   (void)clock_gettime(CLOCK_REALTIME, &ts);
   serial = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
@@ -383,7 +393,7 @@ static void read_pool(const struct pc_config *cfg, char *const *groups,
   } else if (cfg->snapshot_url != NULL && o->export_file == NULL) {
     snapshot_in(cfg, groups, o, snap, snapst);
   } else {
-    load_creds(cfg, o, &cr);
+    load_creds(cfg, &cr);
     fetch(cfg, groups, o, &cr, snap);
     pc_chain_creds_free(&cr);
   }

@@ -30,13 +30,23 @@ class BackoffTest(SyncCase):
         self.assertEqual(state.stat().st_mode & 0o777, 0o600)
         self.assertEqual(snapshot_dir(self.nss), dict(before, **{STATE: snapshot_dir(self.nss)[STATE]}))
 
-        # The next run waits: no request at all, files kept, exit 0.
+        # The next run waits: no request at all, files kept, and it exits
+        # EX_TEMPFAIL (75), saying until when, even with -q: a timer unit
+        # must not look healthy while the files age.
         self.emu.control("ClearFaults")
         self.emu.control("Reset")
-        r = run_sync(self.cfg)
-        self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertIn("backing off after Cognito throttled an earlier run", r.stderr)
-        self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
+        kept = snapshot_dir(self.nss)
+        until = int(state.read_text().split()[0])
+        for quiet in ((), ("-q",)):
+            r = run_sync(self.cfg, *quiet)
+            self.assertEqual(r.returncode, 75, r.stderr)
+            self.assertRegex(r.stderr, r"^pam_cognito-sync: backing off after Cognito throttled "
+                             r"an earlier run: no request before %s \(%d, in \d+ s\); the "
+                             r"files in place stay as they are \(exit 75\)\n$" % (
+                                 re.escape(time.strftime("%Y-%m-%d %H:%M:%S UTC",
+                                                         time.gmtime(until))), until))
+            self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
+            self.assertEqual(snapshot_dir(self.nss), kept)
         # A second throttle doubles the wait (2 min, jittered: 60..120 s).
         until, level = state.read_text().split()
         state.write_text("%d %s\n" % (time.time() - 1, level))
