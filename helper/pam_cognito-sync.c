@@ -332,6 +332,9 @@ static void publish(const struct pc_config *cfg, char *const *groups,
   size_t len;
 
   memset(&snap, 0, sizeof(snap));
+  pc_error_clear(&e);
+  if (pc_snapshot_check_key(o->signing_key, &e) != PC_OK)
+    cli_die("--signing-key: %s; nothing was read or published", e.detail);
   load_creds(cfg, &cr); /* once: for Cognito and for the PUT */
   fetch(cfg, groups, o, &cr, &snap);
   (void)clock_gettime(CLOCK_REALTIME, &ts);

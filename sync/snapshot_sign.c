@@ -24,12 +24,40 @@
 
 #define SIG_LEN 64
 
+/* The open signing key is kept as ssh keeps a private key: a regular
+ * file of root's (or of the user running this), that group and others can
+ * neither read nor write. 0, or -1 with err naming the file and why. */
+static int private_ok(int fd, const char *path, struct pc_error *err) {
+  struct stat st;
+  uid_t me = geteuid();
+
+  if (fstat(fd, &st) != 0)
+    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
+  else if (!S_ISREG(st.st_mode))
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: the signing key is not a regular file", path);
+  else if (st.st_uid != 0 && st.st_uid != me)
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: the signing key is owned by uid %lu, not by root or by "
+                 "uid %lu who runs this",
+                 path, (unsigned long)st.st_uid, (unsigned long)me);
+  else if ((st.st_mode & 077) != 0)
+    pc_error_set(err, PC_ERR_CONFIG,
+                 "%s: the signing key has mode %04o: group or others may "
+                 "read or write it (chmod 600)",
+                 path, (unsigned)(st.st_mode & 07777));
+  else
+    return 0;
+  return -1;
+}
+
 /* The signing key in path (PEM), or NULL in *k when it does not parse.
  * The text is read into a wiped buffer and parsed from memory: a stdio
  * stream would free its buffer holding the key. -1 with err when path
- * cannot be opened. */
+ * cannot be opened or is not kept private (private_ok). O_NONBLOCK: a
+ * FIFO is refused, not waited on. */
 static int read_private(const char *path, EVP_PKEY **k, struct pc_error *err) {
-  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
   struct pc_buf b;
   char chunk[4096];
   ssize_t n;
@@ -39,6 +67,10 @@ static int read_private(const char *path, EVP_PKEY **k, struct pc_error *err) {
   if (fd < 0) {
     pc_error_set(err, PC_ERR_CONFIG, "%s: cannot open: %s", path,
                  strerror(errno));
+    return -1;
+  }
+  if (private_ok(fd, path, err) != 0) {
+    (void)close(fd);
     return -1;
   }
   pc_buf_init(&b, INT_MAX); /* BIO_new_mem_buf takes an int */
@@ -96,6 +128,16 @@ static EVP_PKEY *load_key(const char *path, int private, struct pc_error *err) {
     return NULL;
   }
   return k;
+}
+
+enum pc_status pc_snapshot_check_key(const char *key_path,
+                                     struct pc_error *err) {
+  EVP_PKEY *k = load_key(key_path, 1, err);
+
+  if (k == NULL)
+    return PC_ERR_CONFIG;
+  EVP_PKEY_free(k);
+  return PC_OK;
 }
 
 /* The document's text: the export object with Serial and Time. */

@@ -17,9 +17,18 @@
 
 #define PC_SNAPSHOT_MAGIC "pam_cognito-snapshot 1 ed25519 "
 
+/* The PEM Ed25519 private key in key_path is usable: a regular file of
+ * root's (or of the user running this) that group and others can neither
+ * read nor write, as ssh wants a private key, and it parses. Checked before
+ * the pool is read, so that a refused key costs no request. PC_OK, or
+ * PC_ERR_CONFIG with err naming the file and what is wrong (its mode). */
+enum pc_status pc_snapshot_check_key(const char *key_path, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 /* s with serial and time (seconds since the epoch), signed with the PEM
- * Ed25519 private key in key_path; *out (malloc'd, *outlen bytes) is what
- * is published. PC_OK, or the failure with err. */
+ * Ed25519 private key in key_path (checked as pc_snapshot_check_key); *out
+ * (malloc'd, *outlen bytes) is what is published. PC_OK, or the failure with
+ * err. */
 enum pc_status pc_snapshot_seal(const struct pc_snap *s, long long serial,
                                 long long when, const char *key_path,
                                 char **out, size_t *outlen,

@@ -214,6 +214,42 @@ class SnapshotTest(SyncCase):
                      env=key_env(TEMP_KEY))
         self.assertEqual(r.returncode, 0, r.stderr)
 
+    def test_a_signing_key_not_kept_private_is_refused_before_any_request(self):
+        """--signing-key is held as ssh holds a private key: a regular file
+        of root's (or of whoever runs the tool), no access for group or
+        others. A refused key names the file and the mode, and costs no
+        request to Cognito or the store."""
+        fifo = os.path.join(self.tmp, "fifo.key")
+        os.mkfifo(fifo, 0o600)
+        keydir = os.path.join(self.tmp, "keydir")
+        os.mkdir(keydir, 0o700)
+        cases = [
+            (0o640, 0, self.priv, "%s: the signing key has mode 0640: group or others may "
+                                  "read or write it (chmod 600)" % self.priv),
+            (0o604, 0, self.priv, "%s: the signing key has mode 0604" % self.priv),
+            (0o620, 0, self.priv, "%s: the signing key has mode 0620" % self.priv),
+            (0o600, 65534, self.priv, "%s: the signing key is owned by uid 65534, not by "
+                                      "root or by uid 0 who runs this" % self.priv),
+            (None, 0, keydir, "%s: the signing key is not a regular file" % keydir),
+            (None, 0, fifo, "%s: the signing key is not a regular file" % fifo),
+        ]
+        for mode, uid, path, why in cases:
+            if mode is not None:
+                os.chmod(path, mode)
+                os.chown(path, uid, 0)
+            self.emu.control("Reset")
+            del self.s3.requests[:]
+            r = run_sync(self.cfg, "--publish", self.url, "--signing-key", path, timeout=20)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("pam_cognito-sync: --signing-key: " + why, r.stderr)
+            self.assertIn("; nothing was read or published", r.stderr)
+            self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
+            self.assertEqual(self.s3.requests, [])
+        # Back to 0600 and root's: it signs.
+        os.chmod(self.priv, 0o600)
+        os.chown(self.priv, 0, 0)
+        self.publish()
+
     def test_config_needs_the_public_key(self):
         cfg = os.path.join(self.tmp, "nokey.conf")
         write_config(cfg, self.emu, nss_dir=self.nss, snapshot_url=self.url)
