@@ -6,8 +6,6 @@ here), and the emulator checks the assertion as a relying party.
 
 The module is run from a copy beside the test plugin, the layout an install
 has (<dir>/pam_cognito.so, <dir>/pam_cognito/pam_cognito_passkey.so)."""
-import hashlib
-import json
 import os
 import shutil
 import sys
@@ -20,7 +18,9 @@ from pamrun import BUILD, MODULE, EmulatorTest, Stack, base_config
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent / "fido"))
 import authenticator  # noqa: E402
+import registration  # noqa: E402
 import softkey  # noqa: E402
+from registration import b64u  # noqa: E402
 
 POOL = "us-east-1_PasskeyPool"
 CLIENT = "passkeyclient000000000000001"
@@ -28,11 +28,6 @@ PASSWORDS = {"alice": "Alice-Passkey1!", "bob": "Bob-Passkey1!"}
 TEST_PLUGIN = BUILD / "tests" / "fido" / ".libs" / "pam_cognito_passkey.so"
 PW_KEY = "Password (or Enter for your security key): "
 TOUCH = "Touch your security key."
-
-
-def b64u(raw):
-    import base64
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
 
 
 @unittest.skipUnless(TEST_PLUGIN.exists(), "built without libfido2 (no test plugin)")
@@ -77,23 +72,8 @@ class PasskeyCase(EmulatorTest):
 
     def register(self, user="alice"):
         """A passkey on the software key, registered in the pool."""
-        r = self.emu.idp("InitiateAuth", AuthFlow="USER_AUTH", ClientId=CLIENT,
-                         AuthParameters={"USERNAME": user, "PREFERRED_CHALLENGE": "PASSWORD",
-                                         "PASSWORD": PASSWORDS[user]})
-        token = r["AuthenticationResult"]["AccessToken"]
-        opts = self.emu.idp("StartWebAuthnRegistration",
-                            AccessToken=token)["CredentialCreationOptions"]
-        cd = json.dumps({"type": "webauthn.create", "challenge": opts["challenge"],
-                         "origin": "https://" + opts["rp"]["id"]}).encode()
-        import base64
-        uid = base64.urlsafe_b64decode(opts["user"]["id"] + "==")
-        cred, _, att = self.store.make_credential(opts["rp"]["id"], hashlib.sha256(cd).digest(),
-                                                  uid, user, uv=False)
-        self.emu.idp("CompleteWebAuthnRegistration", AccessToken=token, Credential={
-            "id": b64u(cred.id), "rawId": b64u(cred.id), "type": "public-key",
-            "response": {"clientDataJSON": b64u(cd), "attestationObject": b64u(att)}})
-        return cred
-
+        token = registration.sign_in_with_password(self.emu, CLIENT, user, PASSWORDS[user])
+        return registration.register(self.emu, self.store, token)
 
 
 class PasskeyTest(PasskeyCase):
