@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <sysexits.h>
 #include <time.h>
@@ -46,7 +47,15 @@ struct opts {
   const char *import_file;
   const char *publish_url;
   const char *signing_key;
+  const char *root; /* --root: "" for none, else a directory, no final / */
   int quiet;
+};
+
+/* Every system path the run reads and writes, below --root. */
+struct sys_paths {
+  char etc_passwd[4096], etc_group[4096];
+  char sudoers_main[4096], sudoers_dir[4096], sudoers_out[4096];
+  const char *sudoers[3]; /* read for privileged %groups, NULL-ended */
 };
 
 /* Every line may carry names from the pool: control characters are
@@ -78,6 +87,8 @@ static void usage(FILE *f) {
           "  --import FILE       build the files from FILE, no network\n"
           "  --publish URL       fetch from Cognito, sign with --signing-key\n"
           "                      FILE and PUT the snapshot at URL (s3://)\n"
+          "  --root DIR          read and write the system's files below DIR\n"
+          "                      (/etc/passwd, /etc/group, sudoers, nss_dir)\n"
           "  -q, --quiet         do not report users left out\n"
           "  --plan HOSTS INTERVAL [MEMBERS [GROUPS [CLIENTS]]]\n"
           "                      print the fleet's request rates, no config\n"
@@ -107,9 +118,65 @@ static int on_opt(int c, const char *arg, void *ud) {
   case 'K':
     o->signing_key = arg;
     return 0;
+  case 'R':
+    o->root = arg;
+    return 0;
   default:
     return -1;
   }
+}
+
+/* --root DIR: an absolute path to a directory, kept without its final
+ * slashes ("" for / or none). */
+static void set_root(struct opts *o) {
+  struct stat st;
+  size_t n;
+
+  if (o->root == NULL) {
+    o->root = "";
+    return;
+  }
+  if (o->root[0] != '/')
+    cli_die("--root %s: not an absolute path", o->root);
+  if (stat(o->root, &st) != 0 || !S_ISDIR(st.st_mode))
+    cli_die("--root %s: not a directory", o->root);
+  n = strlen(o->root);
+  while (n > 0 && o->root[n - 1] == '/')
+    n--;
+  o->root = strndup(o->root, n);
+  if (o->root == NULL)
+    cli_die("out of memory");
+}
+
+/* path below --root (as given without one) into out. */
+static void below(const struct opts *o, const char *path, char *out,
+                  size_t size) {
+  if ((size_t)snprintf(out, size, "%s%s", o->root, path) >= size)
+    cli_die("--root: %s%s: path too long", o->root, path);
+}
+
+static void sys_paths(const struct opts *o, struct sys_paths *p) {
+  below(o, "/etc/passwd", p->etc_passwd, sizeof(p->etc_passwd));
+  below(o, "/etc/group", p->etc_group, sizeof(p->etc_group));
+  below(o, "/etc/sudoers", p->sudoers_main, sizeof(p->sudoers_main));
+  below(o, "/etc/sudoers.d", p->sudoers_dir, sizeof(p->sudoers_dir));
+  below(o, PC_SUDOERS_FILE, p->sudoers_out, sizeof(p->sudoers_out));
+  p->sudoers[0] = p->sudoers_main;
+  p->sudoers[1] = p->sudoers_dir;
+  p->sudoers[2] = NULL;
+}
+
+/* nss_dir (checked absolute) moved below --root. */
+static void root_nss_dir(struct pc_config *cfg, const struct opts *o) {
+  char dir[4096];
+
+  if (o->root[0] == '\0')
+    return;
+  below(o, cfg->nss_dir, dir, sizeof(dir));
+  free(cfg->nss_dir);
+  cfg->nss_dir = strdup(dir);
+  if (cfg->nss_dir == NULL)
+    cli_die("out of memory");
 }
 
 static void parse_args(int argc, char **argv, struct opts *o) {
@@ -120,6 +187,7 @@ static void parse_args(int argc, char **argv, struct opts *o) {
       {"quiet", no_argument, NULL, 'q'},
       {"publish", required_argument, NULL, 'P'},
       {"signing-key", required_argument, NULL, 'K'},
+      {"root", required_argument, NULL, 'R'},
       {"help", no_argument, NULL, 'h'},
       {"version", no_argument, NULL, 'V'},
       {NULL, 0, NULL, 0},
@@ -135,6 +203,10 @@ static void parse_args(int argc, char **argv, struct opts *o) {
   if (o->publish_url != NULL &&
       (o->export_file != NULL || o->import_file != NULL))
     cli_die("--publish excludes --export and --import");
+  if (o->root != NULL && (o->publish_url != NULL || o->export_file != NULL))
+    cli_die("--root is for a run that writes the files: not with --publish "
+            "or --export");
+  set_root(o);
 }
 
 struct fill {
@@ -402,24 +474,16 @@ static void read_pool(const struct pc_config *cfg, char *const *groups,
   }
 }
 
-/* The sudoers file the run writes: PAM_COGNITO_SYNC_TEST_SUDOERS_FILE
- * (root's environment; tests) or /etc/sudoers.d/pam_cognito. */
-static const char *sudoers_out(void) {
-  const char *p = getenv("PAM_COGNITO_SYNC_TEST_SUDOERS_FILE");
-
-  return p != NULL && p[0] == '/' ? p : PC_SUDOERS_FILE;
-}
-
 /* Every file of the run, in the order that lets a refusal change nothing:
  * the local groups checked and the sudoers file staged and checked by
  * visudo first, then the account
  * files, then the sudoers file renamed into place (or an earlier one
  * removed), the SSH keys and the state. */
 static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
-                      struct pc_nss_db *db, struct opts *o,
-                      struct pc_syncstate *now_out) {
+                      const struct sys_paths *sp, struct pc_nss_db *db,
+                      struct opts *o, struct pc_syncstate *now_out) {
   struct pc_syncstate now;
-  const char *sudoers = sudoers_out();
+  const char *sudoers = sp->sudoers_out;
   struct pc_error e;
   char *sudo_tmp;
   int rm;
@@ -427,7 +491,7 @@ static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
   if (pc_nss_state_make(cfg, snap, db, pc_access_rules_admit, time(NULL),
                         &now) != 0)
     cli_die("out of memory");
-  if (pc_local_groups_build(cfg, &now, "/etc/group", note, o, db, &e) !=
+  if (pc_local_groups_build(cfg, &now, sp->etc_group, note, o, db, &e) !=
           PC_OK ||
       pc_sudo_stage(cfg, &now, sudoers, &sudo_tmp, &e) != PC_OK)
     cli_die("%s; the previous files are left as they were", e.detail);
@@ -579,24 +643,63 @@ static int plan_main(int argc, char **argv) {
   return 0;
 }
 
-int main(int argc, char **argv) {
-  static const struct pc_nss_paths sys = {"/etc/passwd", "/etc/group", NULL,
-                                          NULL, NULL};
-  /* The test hook can only add a file: every path here is read. */
-  const char *sudoers[] = {"/etc/sudoers", "/etc/sudoers.d",
-                           getenv("PAM_COGNITO_SYNC_TEST_SUDOERS"), NULL};
-  struct pc_nss_paths paths = sys;
+/* The files from snap: built, written, then the sessions of users who lost
+ * access ended (not with --root: those are not this host's users).
+ * Returns the exit status. */
+static int apply(struct pc_config *cfg, struct pc_snap *snap,
+                 const struct pc_snapshot_state *snapst, struct opts *o) {
+  struct pc_nss_paths paths;
+  struct sys_paths sp;
   char prev_passwd[4096], prev_group[4096];
+  struct pc_syncstate prev, now;
+  struct pc_nss_db db;
+  struct pc_error e;
+  int lost = 0;
+
+  sys_paths(o, &sp);
+  (void)snprintf(prev_passwd, sizeof(prev_passwd), "%s/passwd", cfg->nss_dir);
+  (void)snprintf(prev_group, sizeof(prev_group), "%s/group", cfg->nss_dir);
+  memset(&paths, 0, sizeof(paths));
+  paths.etc_passwd = sp.etc_passwd;
+  paths.etc_group = sp.etc_group;
+  paths.prev_passwd = prev_passwd;
+  paths.prev_group = prev_group;
+  paths.sudoers = sp.sudoers;
+  paths.root = o->root;
+  pc_error_clear(&e);
+  if (pc_nss_build(cfg, snap, &paths, note, o, &db, &e) != 0)
+    cli_die("%s; the previous files are left as they were", e.detail);
+  load_prev(cfg, &prev, o);
+  write_all(cfg, snap, &sp, &db, o, &now);
+  if (cfg->snapshot_url != NULL && o->import_file == NULL &&
+      pc_snapshot_state_save(cfg, snapst, &e) != PC_OK)
+    cli_die("%s", e.detail);
+  if (o->root[0] != '\0') {
+    note(o, "--root %s: no session ended and no cache area swept here",
+         o->root);
+  } else {
+    lost = end_lost(cfg, &prev, &now, o);
+    /* Removed users' cache areas go now, not at the next login. */
+    (void)pc_cache_sweep(cfg->cache_dir);
+  }
+  pc_syncstate_free(&prev);
+  pc_syncstate_free(&now);
+  pc_nss_db_free(&db);
+  if (lost != 0)
+    cli_die("the files were written, but ending the sessions of a user who "
+            "lost access failed (see above)");
+  return 0;
+}
+
+int main(int argc, char **argv) {
   struct pc_error err;
   struct pc_error e;
   struct pc_config cfg;
-  struct pc_nss_db db;
-  struct pc_syncstate prev, now;
   struct pc_snap snap;
   struct pc_snapshot_state snapst;
   struct opts o;
   char **groups;
-  int lost;
+  int rc = 0;
 
   cli_set_prog(PROG);
   if (argc > 1 && strcmp(argv[1], "--plan") == 0)
@@ -612,44 +715,22 @@ int main(int argc, char **argv) {
   if (pc_nss_check_config(&cfg, &e) != 0 ||
       pc_fleet_check_groups(&cfg, groups, &e) != PC_OK)
     cli_die("%s", e.detail);
+  root_nss_dir(&cfg, &o);
   memset(&snap, 0, sizeof(snap));
 
   if (o.publish_url != NULL) {
     publish(&cfg, groups, &o);
-    pc_config_free(&cfg);
-    return 0;
+  } else {
+    read_pool(&cfg, groups, &o, &snap, &snapst);
+    if (o.export_file != NULL) {
+      if (pc_snap_export(&snap, o.export_file, &e) != 0)
+        cli_die("%s", e.detail);
+      note(&o, "wrote %s", o.export_file);
+    } else {
+      rc = apply(&cfg, &snap, &snapst, &o);
+    }
   }
-  read_pool(&cfg, groups, &o, &snap, &snapst);
-  if (o.export_file != NULL) {
-    if (pc_snap_export(&snap, o.export_file, &e) != 0)
-      cli_die("%s", e.detail);
-    note(&o, "wrote %s", o.export_file);
-    pc_snap_free(&snap);
-    pc_config_free(&cfg);
-    return 0;
-  }
-  (void)snprintf(prev_passwd, sizeof(prev_passwd), "%s/passwd", cfg.nss_dir);
-  (void)snprintf(prev_group, sizeof(prev_group), "%s/group", cfg.nss_dir);
-  paths.prev_passwd = prev_passwd;
-  paths.prev_group = prev_group;
-  paths.sudoers = sudoers;
-  if (pc_nss_build(&cfg, &snap, &paths, note, &o, &db, &e) != 0)
-    cli_die("%s; the previous files are left as they were", e.detail);
-  load_prev(&cfg, &prev, &o);
-  write_all(&cfg, &snap, &db, &o, &now);
-  if (cfg.snapshot_url != NULL && o.import_file == NULL &&
-      pc_snapshot_state_save(&cfg, &snapst, &e) != PC_OK)
-    cli_die("%s", e.detail);
-  lost = end_lost(&cfg, &prev, &now, &o);
-  /* Removed users' cache areas go now, not at the next login. */
-  (void)pc_cache_sweep(cfg.cache_dir);
-  pc_syncstate_free(&prev);
-  pc_syncstate_free(&now);
-  pc_nss_db_free(&db);
   pc_snap_free(&snap);
   pc_config_free(&cfg);
-  if (lost != 0)
-    cli_die("the files were written, but ending the sessions of a user who "
-            "lost access failed (see above)");
-  return 0;
+  return rc;
 }

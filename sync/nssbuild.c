@@ -195,7 +195,7 @@ static int read_priv(struct local *l, const struct pc_nss_paths *p,
   size_t i;
 
   for (i = 0; p->sudoers != NULL && p->sudoers[i] != NULL; i++)
-    if (pc_priv_sudoers(p->sudoers[i], priv_token, l, err) != 0)
+    if (pc_priv_sudoers(p->root, p->sudoers[i], priv_token, l, err) != 0)
       return -1;
   sort(l->priv.v, l->priv.n, sizeof(char *), cmp_str);
   return 0;

@@ -12,13 +12,16 @@
 #include "sync/nssfiles.h"
 #include "sync/poolsnap.h"
 
-/* Where to find what is already there (tests point etc elsewhere). */
+/* Where to find what is already there (below --root, or the fuzz target's
+ * fixtures). */
 struct pc_nss_paths {
   const char *etc_passwd, *etc_group;   /* never shadowed, ids never reused */
   const char *prev_passwd, *prev_group; /* last run's files: stable ids */
   /* sudoers files or directories whose %groups are never created (NULL
    * terminated; NULL: none but the built-in privileged groups) */
   const char *const *sudoers;
+  /* where their absolute includes are: pam_cognito-sync --root, or NULL */
+  const char *root;
 };
 
 /* Reports a user or group left out, and why. */

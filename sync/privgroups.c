@@ -36,8 +36,16 @@ int pc_priv_builtin(const char *name) {
   return 0;
 }
 
-static int scan(const char *path, int depth, pc_priv_cb cb, void *ud,
-                struct pc_error *err);
+/* One scan: where absolute include targets are (root: "" for /, or the
+ * --root directory), the callback and the error. */
+struct walk {
+  const char *root;
+  pc_priv_cb cb;
+  void *ud;
+  struct pc_error *err;
+};
+
+static int scan(const char *path, int depth, const struct walk *w);
 
 static int name_char(int c) {
   return isalnum(c) || c == '_' || c == '-' || c == '.' || c == '$' || c == '@';
@@ -76,10 +84,11 @@ static int tokens(const char *line, pc_priv_cb cb, void *ud) {
 }
 
 /* An include directive's target, relative to the including file's
- * directory when not absolute; NULL when the line is none. Files and
- * directories are told apart by stat, not by the keyword. */
-static const char *include_target(const char *s, const char *from, char *out,
-                                  size_t outlen) {
+ * directory when not absolute, below root when absolute; NULL when the line
+ * is none. Files and directories are told apart by stat, not by the
+ * keyword. */
+static const char *include_target(const char *s, const char *from,
+                                  const char *root, char *out, size_t outlen) {
   static const char *const kw[] = {"@includedir", "#includedir", "@include",
                                    "#include"};
   const char *slash;
@@ -99,7 +108,9 @@ static const char *include_target(const char *s, const char *from, char *out,
   if (len == 0)
     return NULL;
   slash = strrchr(from, '/');
-  if (s[0] == '/' || slash == NULL)
+  if (s[0] == '/')
+    (void)snprintf(out, outlen, "%s%.*s", root, (int)len, s);
+  else if (slash == NULL)
     (void)snprintf(out, outlen, "%.*s", (int)len, s);
   else
     (void)snprintf(out, outlen, "%.*s/%.*s", (int)(slash - from), from,
@@ -107,8 +118,7 @@ static const char *include_target(const char *s, const char *from, char *out,
   return out;
 }
 
-static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
-                     struct pc_error *err) {
+static int scan_file(const char *path, int depth, const struct walk *w) {
   FILE *f = fopen(path, "re");
   char line[8192], target[4096];
   int rc = 0, fresh = 1; /* fresh: line starts a line of the file */
@@ -116,7 +126,7 @@ static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
   if (f == NULL) {
     if (errno == ENOENT)
       return 0;
-    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
+    pc_error_set(w->err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
     return -1;
   }
   while (rc == 0 && fgets(line, sizeof(line), f) != NULL) {
@@ -124,23 +134,23 @@ static int scan_file(const char *path, int depth, pc_priv_cb cb, void *ud,
     int start = fresh;
 
     fresh = strchr(line, '\n') != NULL;
-    if (start && include_target(s, path, target, sizeof(target)) != NULL)
-      rc = scan(target, depth + 1, cb, ud, err);
-    else if ((!start || *s != '#') && tokens(s, cb, ud) != 0) {
-      pc_error_set(err, PC_ERR_NOMEM, "out of memory");
+    if (start &&
+        include_target(s, path, w->root, target, sizeof(target)) != NULL)
+      rc = scan(target, depth + 1, w);
+    else if ((!start || *s != '#') && tokens(s, w->cb, w->ud) != 0) {
+      pc_error_set(w->err, PC_ERR_NOMEM, "out of memory");
       rc = -1;
     }
   }
   if (rc == 0 && ferror(f)) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: read error", path);
+    pc_error_set(w->err, PC_ERR_CONFIG, "%s: read error", path);
     rc = -1;
   }
   (void)fclose(f);
   return rc;
 }
 
-static int scan_dir(const char *path, int depth, pc_priv_cb cb, void *ud,
-                    struct pc_error *err) {
+static int scan_dir(const char *path, int depth, const struct walk *w) {
   DIR *d = opendir(path);
   struct dirent *de;
   char sub[4096];
@@ -149,7 +159,7 @@ static int scan_dir(const char *path, int depth, pc_priv_cb cb, void *ud,
   if (d == NULL) {
     if (errno == ENOENT)
       return 0;
-    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
+    pc_error_set(w->err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
     return -1;
   }
   while (rc == 0 && (de = readdir(d)) != NULL) {
@@ -159,33 +169,33 @@ static int scan_dir(const char *path, int depth, pc_priv_cb cb, void *ud,
       continue;
     (void)snprintf(sub, sizeof(sub), "%s/%s", path, de->d_name);
     if (stat(sub, &st) == 0 && S_ISREG(st.st_mode))
-      rc = scan_file(sub, depth, cb, ud, err);
+      rc = scan_file(sub, depth, w);
   }
   (void)closedir(d);
   return rc;
 }
 
-static int scan(const char *path, int depth, pc_priv_cb cb, void *ud,
-                struct pc_error *err) {
+static int scan(const char *path, int depth, const struct walk *w) {
   struct stat st;
 
   if (depth > PRIV_MAX_DEPTH) {
-    pc_error_set(err, PC_ERR_CONFIG, "%s: sudoers includes nested too deeply",
-                 path);
+    pc_error_set(w->err, PC_ERR_CONFIG,
+                 "%s: sudoers includes nested too deeply", path);
     return -1;
   }
   if (stat(path, &st) != 0) {
     if (errno == ENOENT)
       return 0;
-    pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
+    pc_error_set(w->err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
     return -1;
   }
-  return S_ISDIR(st.st_mode) ? scan_dir(path, depth, cb, ud, err)
-                             : scan_file(path, depth, cb, ud, err);
+  return S_ISDIR(st.st_mode) ? scan_dir(path, depth, w)
+                             : scan_file(path, depth, w);
 }
 
-enum pc_status pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
-                               struct pc_error *err) {
-  return scan(path, 0, cb, ud, err) == 0 ? PC_OK
-                                         : pc_error_failed(err, PC_ERR_CONFIG);
+enum pc_status pc_priv_sudoers(const char *root, const char *path,
+                               pc_priv_cb cb, void *ud, struct pc_error *err) {
+  const struct walk w = {root != NULL ? root : "", cb, ud, err};
+
+  return scan(path, 0, &w) == 0 ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
 }

@@ -19,11 +19,13 @@ int pc_priv_builtin(const char *name);
 typedef int (*pc_priv_cb)(const char *name, long gid, void *ud);
 
 /* Scan path, a sudoers file or a directory of them (every regular file in
- * it), following @include / #include and @includedir / #includedir. A
- * missing path is no error (no sudo installed); any other failure to read
- * is: PC_OK, or the failure with err. */
-enum pc_status pc_priv_sudoers(const char *path, pc_priv_cb cb, void *ud,
-                               struct pc_error *err)
+ * it), following @include / #include and @includedir / #includedir; an
+ * absolute include target is read below root (the --root directory of
+ * pam_cognito-sync, or NULL for /). A missing path is no error (no sudo
+ * installed); any other failure to read is: PC_OK, or the failure with
+ * err. */
+enum pc_status pc_priv_sudoers(const char *root, const char *path,
+                               pc_priv_cb cb, void *ud, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

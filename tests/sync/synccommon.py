@@ -129,6 +129,20 @@ def tempdir(prefix):
     return d
 
 
+def make_root(d, *dirs):
+    """A directory for --root: etc/ with copies of this host's passwd and
+    group (so the system's ids and local groups are the same), an empty
+    sudoers.d, as an image with sudo installed has, and var/lib plus dirs
+    (absolute, made below d: the parents of an nss_dir)."""
+    os.makedirs(os.path.join(d, "etc", "sudoers.d"), 0o755)
+    for sub_dir in ("/var/lib",) + dirs:
+        os.makedirs(d + sub_dir, 0o755, exist_ok=True)
+    etc_from = "/etc"
+    for f in ("passwd", "group"):
+        shutil.copy(os.path.join(etc_from, f), os.path.join(d, "etc", f))
+    return d
+
+
 class SyncCase(unittest.TestCase):
     """One emulator per class with the sync fixture (`many` extra members
     of pcs-many), back to it before each test; each test gets a directory

@@ -11,7 +11,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from synccommon import POOL, SyncCase, key_env, run_sync, snapshot_dir, write_config
+from synccommon import (POOL, SyncCase, make_root, run_sync, snapshot_dir,
+                        write_config)
 
 ATTR = "custom:ssh_keys"
 
@@ -200,21 +201,21 @@ if __name__ == "__main__":
 
 
 class SudoRulesTest(SyncCase):
-    """sudo_rules into a sudoers file of the test's own
-    (PAM_COGNITO_SYNC_TEST_SUDOERS_FILE): the real visudo checks it."""
+    """sudo_rules into <root>/etc/sudoers.d/pam_cognito of a --root of the
+    test's own: the real visudo checks it."""
     prefix = "pc-sync-sudo-"
 
     def setUp(self):
         super().setUp()
-        self.sudoers = os.path.join(self.tmp, "sudoers.d", "pam_cognito")
-        os.mkdir(os.path.dirname(self.sudoers), 0o755)
-        self.env = key_env(PAM_COGNITO_SYNC_TEST_SUDOERS_FILE=self.sudoers)
+        self.root = make_root(os.path.join(self.tmp, "root"))
+        self.sudoers = os.path.join(self.root, "etc", "sudoers.d", "pam_cognito")
+        self.nss = self.root + "/var/lib/extrausers"
 
     def config(self, **keys):
-        write_config(self.cfg, self.emu, **dict({"nss_dir": self.nss}, **keys))
+        write_config(self.cfg, self.emu, **dict({"nss_dir": "/var/lib/extrausers"}, **keys))
 
     def run_sync(self):
-        return run_sync(self.cfg, env=self.env)
+        return run_sync(self.cfg, "--root", self.root)
 
     def test_rules_go_to_the_admitted_members_of_each_group(self):
         self.config(allowed_groups=["pcs-staff"],

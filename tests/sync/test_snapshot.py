@@ -9,8 +9,8 @@ import subprocess
 import time
 from pathlib import Path
 
-from synccommon import (POOL, SyncCase, TEMP_KEY, key_env, run_sync, snapshot_dir,
-                        write_config)
+from synccommon import (POOL, SyncCase, TEMP_KEY, key_env, make_root, run_sync,
+                        snapshot_dir, write_config)
 from s3server import S3Server  # noqa: E402 (synccommon puts sigv4 on the path)
 
 OBJECT = "/fleet-bucket/pam_cognito/snapshot.json"
@@ -102,19 +102,23 @@ class SnapshotTest(SyncCase):
         self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username="pcs-ben",
                      UserAttributes=[{"Name": attr, "Value": key + " ben@laptop"}])
         fleet = dict(ssh_keys_attribute=attr, sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL"})
-        live_sudo = os.path.join(self.tmp, "sudoers-live")
+        # Each with a --root of its own: its sudoers file and nss_dir there.
+        live_root = make_root(os.path.join(self.tmp, "live-root"), self.tmp)
+        live_sudo = live_root + "/etc/sudoers.d/pam_cognito"
         write_config(self.cfg, self.emu, nss_dir=self.nss, **fleet)
-        r = run_sync(self.cfg, env=key_env(PAM_COGNITO_SYNC_TEST_SUDOERS_FILE=live_sudo))
+        r = run_sync(self.cfg, "--root", live_root)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.publish()
         cfg, nss = self.host("host", **fleet)
-        host_sudo = os.path.join(self.tmp, "sudoers-host")
-        r = run_sync(cfg, env=key_env(PAM_COGNITO_SYNC_TEST_SUDOERS_FILE=host_sudo))
+        host_root = make_root(os.path.join(self.tmp, "host-root"), self.tmp)
+        host_sudo = host_root + "/etc/sudoers.d/pam_cognito"
+        r = run_sync(cfg, "--root", host_root)
         self.assertEqual(r.returncode, 0, r.stderr)
-        self.assertTrue(Path(self.nss, "ssh", "pcs-ben").exists(), r.stderr)
-        self.assertEqual(Path(nss, "ssh", "pcs-ben").read_text(),
-                         Path(self.nss, "ssh", "pcs-ben").read_text())
-        self.assertIn(key, Path(nss, "ssh", "pcs-ben").read_text())
+        live_key, host_key = Path(live_root + self.nss, "ssh", "pcs-ben"), Path(
+            host_root + nss, "ssh", "pcs-ben")
+        self.assertTrue(live_key.exists(), r.stderr)
+        self.assertEqual(host_key.read_text(), live_key.read_text())
+        self.assertIn(key, host_key.read_text())
         self.assertEqual(Path(host_sudo).read_text(), Path(live_sudo).read_text())
         self.assertIn("pcs-ben", Path(host_sudo).read_text())
 

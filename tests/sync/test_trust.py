@@ -9,7 +9,7 @@ import shutil
 import unittest
 from pathlib import Path
 
-from synccommon import (POOL, SyncCase, hashed, key_env, read_entries, run_sync,
+from synccommon import (POOL, SyncCase, hashed, key_env, make_root, read_entries, run_sync,
                         snapshot_dir, sub, write_config)
 
 
@@ -182,31 +182,37 @@ class TrustTest(SyncCase):
     # --- 4: no group that grants privilege on the host ---
 
     def test_privileged_groups_are_never_synced(self):
-        sudoers = os.path.join(self.tmp, "sudoers.d")
-        os.mkdir(sudoers)
+        # The sudoers of a --root: its sudoers.d, and an absolute include
+        # read below the root too, as sudo in that system would read it.
+        root = make_root(os.path.join(self.tmp, "root"), self.tmp)
+        sudoers = os.path.join(root, "etc", "sudoers.d")
         Path(sudoers, "ops").write_text(
             "# %pcs-commented is not a rule\n"
             "%pcs-ops ALL=(ALL:ALL) ALL\n"
-            "@include more\n")
+            "@include more\n"
+            "@includedir /etc/sudoers.extra\n")
         Path(sudoers, "more").write_text(
             "Runas_Alias DB = %%:pcs-dbas\n"
             "%%#%d ALL=(ALL) NOPASSWD: ALL\n" % hashed(sub(1)))
-        for g in ("admin", "docker", "wheel", "pcs-dbas", "pcs-commented"):
+        os.mkdir(os.path.join(root, "etc", "sudoers.extra"))
+        Path(root, "etc", "sudoers.extra", "abs").write_text("%pcs-abs ALL=(ALL) ALL\n")
+        for g in ("admin", "docker", "wheel", "pcs-dbas", "pcs-commented", "pcs-abs"):
             self.emu.idp("CreateGroup", UserPoolId=POOL, GroupName=g)
         for name in ("admin", "lxd"):
             self.emu.idp("AdminCreateUser", UserPoolId=POOL, Username=name,
                          MessageAction="SUPPRESS")
             self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username=name,
                          GroupName="pcs-staff")
-        for g in ("admin", "docker", "wheel", "pcs-dbas", "pcs-commented", "pcs-ops"):
+        for g in ("admin", "docker", "wheel", "pcs-dbas", "pcs-commented", "pcs-ops",
+                  "pcs-abs"):
             self.emu.idp("AdminAddUserToGroup", UserPoolId=POOL, Username="pcs-ann",
                          GroupName=g)
         self.config(nss_groups=["pcs-staff", "pcs-ops", "admin", "docker", "wheel",
-                                "pcs-dbas", "pcs-commented"])
-        r = self.sync_ok(env=key_env(PAM_COGNITO_SYNC_TEST_SUDOERS=sudoers))
-        gr = self.groups()
-        pw = self.passwd()
-        for g in ("admin", "docker", "wheel", "pcs-ops", "pcs-dbas"):
+                                "pcs-dbas", "pcs-commented", "pcs-abs"])
+        r = self.sync_ok("--root", root)
+        gr = read_entries(root + self.nss + "/group")
+        pw = read_entries(root + self.nss + "/passwd")
+        for g in ("admin", "docker", "wheel", "pcs-ops", "pcs-dbas", "pcs-abs"):
             self.assertNotIn(g, gr)
             self.assertIn("group %s left out: it grants privilege on this host" % g, r.stderr)
         self.assertIn("pcs-commented", gr)
@@ -217,11 +223,13 @@ class TrustTest(SyncCase):
         # %#gid of sudoers is never given out: ann's hashed uid moves on.
         self.assertEqual(pw["pcs-ann"][2], str(hashed(sub(1)) + 1))
         self.assertNotIn(str(hashed(sub(1))), [e[2] for e in gr.values()])
-        # Without the test file the built-in names still hold; pcs-ops is back.
-        shutil.rmtree(self.nss)
+        # Without that root (this host's sudoers, which name none of these)
+        # the built-in names still hold; pcs-ops and pcs-abs are back.
+        self.assertFalse(os.path.exists(self.nss))
         r = self.sync_ok()
         gr = self.groups()
         self.assertIn("pcs-ops", gr)
+        self.assertIn("pcs-abs", gr)
         for g in ("admin", "docker", "wheel"):
             self.assertNotIn(g, gr)
 

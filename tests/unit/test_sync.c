@@ -173,20 +173,20 @@ static void test_sudoers(void) {
   write_text(path, "%included ALL=(ALL) ALL\n@include inc\n");
   memset(&s, 0, sizeof(s));
   (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
-  ok(pc_priv_sudoers(path, collect, &s, &e) == PC_ERR_CONFIG &&
+  ok(pc_priv_sudoers(NULL, path, collect, &s, &e) == PC_ERR_CONFIG &&
          strstr(e.detail, "nested too deeply") != NULL,
      "an include loop stops (%s)", e.detail);
   (void)snprintf(path, sizeof(path), "%s/inc", dir);
   write_text(path, "%included ALL=(ALL) ALL\n");
   memset(&s, 0, sizeof(s));
   (void)snprintf(path, sizeof(path), "%s/sudoers", dir);
-  ok(pc_priv_sudoers(path, collect, &s, &e) == 0, "scan (%s)", e.detail);
+  ok(pc_priv_sudoers(NULL, path, collect, &s, &e) == 0, "scan (%s)", e.detail);
   is_str(s.names, "dflt ops nonunix quoted negated fromdir included ",
          "every %%group but the commented one, includes followed");
   ok(s.ngids == 1 && s.gids[0] == 4242, "%%#gid reported as a gid");
   memset(&s, 0, sizeof(s));
   (void)snprintf(path, sizeof(path), "%s/none", dir);
-  ok(pc_priv_sudoers(path, collect, &s, &e) == 0 && s.names[0] == '\0',
+  ok(pc_priv_sudoers(NULL, path, collect, &s, &e) == 0 && s.names[0] == '\0',
      "a missing sudoers is no error");
   (void)snprintf(path, sizeof(path), "rm -rf '%s'", dir);
   if (system(path) != 0)
