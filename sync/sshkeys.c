@@ -5,6 +5,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -290,6 +291,37 @@ static int keys_dir(const char *dir, struct pc_error *err) {
   return 0;
 }
 
+/* 1 when path already is what pc_nss_write_file would make of text: a
+ * regular file of this user's (group root's when root), mode 0644, one
+ * link, with
+ * these bytes. Anything else (missing, loosened, a link, another owner,
+ * other bytes) is 0: written again. An unchanged run so leaves the files,
+ * their inode and mtime, alone. */
+static int already(const char *path, const char *text, size_t len) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+  char chunk[4096];
+  struct stat st;
+  size_t off = 0;
+  ssize_t n;
+  int same = 0;
+
+  if (fd < 0)
+    return 0;
+  if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_nlink == 1 &&
+      st.st_uid == geteuid() && (geteuid() != 0 || st.st_gid == 0) &&
+      (st.st_mode & 07777) == 0644 && (size_t)st.st_size == len) {
+    same = 1;
+    while (same && (n = read(fd, chunk, sizeof(chunk))) > 0) {
+      same =
+          off + (size_t)n <= len && memcmp(text + off, chunk, (size_t)n) == 0;
+      off += (size_t)n;
+    }
+    same = same && off == len;
+  }
+  (void)close(fd);
+  return same;
+}
+
 static int synced_name(const struct pc_nss_db *db, const char *name) {
   size_t i;
 
@@ -355,7 +387,8 @@ enum pc_status pc_sshkeys_write(const struct pc_config *cfg,
       pc_error_set(err, PC_ERR_NOMEM, "out of memory");
       rc = -1;
     } else if (b.len > 0) {
-      rc = pc_nss_write_file(path, b.data, b.len, 0644, NULL, err);
+      if (!already(path, b.data, b.len))
+        rc = pc_nss_write_file(path, b.data, b.len, 0644, NULL, err);
     } else if (unlink(path) != 0 && errno != ENOENT) {
       pc_error_set(err, PC_ERR_CONFIG, "%s: cannot remove: %s", path,
                    strerror(errno));

@@ -138,6 +138,40 @@ class SshKeysTest(SyncCase):
         self.sync_ok()
         self.assertEqual(os.listdir(Path(self.nss, "ssh")), [])
 
+    def test_an_unchanged_run_leaves_the_key_files_alone(self):
+        """A key file is written only when what it should hold differs: an
+        unchanged run keeps its inode and mtime; a change in the pool, a
+        loosened mode or edited bytes make the next run write it again."""
+        self.set_keys("pcs-ann", self.ed)
+        self.set_keys("pcs-ben", self.rsa)
+        self.sync_ok()
+
+        def stamp(user):
+            st = os.stat(self.keyfile(user))
+            return (st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+        before = {u: stamp(u) for u in ("pcs-ann", "pcs-ben")}
+        self.sync_ok()
+        self.assertEqual({u: stamp(u) for u in before}, before)
+        # ben's key changes in the pool: his file alone is written.
+        self.set_keys("pcs-ben", self.ec)
+        self.sync_ok()
+        self.assertEqual(stamp("pcs-ann"), before["pcs-ann"])
+        self.assertNotEqual(stamp("pcs-ben"), before["pcs-ben"])
+        self.assertEqual(self.keyfile("pcs-ben").read_text(),
+                         " ".join(self.ec.split(" ")[:2]) + "\n")
+        # The owner and mode checks hold: a loosened file is put right...
+        os.chmod(self.keyfile("pcs-ann"), 0o666)
+        self.sync_ok()
+        st = os.stat(self.keyfile("pcs-ann"))
+        self.assertEqual((st.st_uid, st.st_gid, oct(st.st_mode & 0o7777)), (0, 0, "0o644"))
+        # ...and so is one whose bytes someone edited, at the same mode.
+        with open(self.keyfile("pcs-ann"), "a") as f:
+            f.write(self.rsa + "\n")
+        self.sync_ok()
+        self.assertEqual(self.keyfile("pcs-ann").read_text(),
+                         " ".join(self.ed.split(" ")[:2]) + "\n")
+
     def test_a_disabled_user_has_no_keys(self):
         self.set_keys("pcs-cid", self.ed)
         self.sync_ok()
