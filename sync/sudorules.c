@@ -124,52 +124,66 @@ static int visudo_check(const char *tmp, char *why, size_t size) {
   return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -1;
 }
 
-/* Stage the rules (probe: with the probe lines) and check them with
- * visudo: the temporary path, or NULL with err. */
-static char *stage_checked(const struct pc_config *cfg,
-                           const struct pc_syncstate *st, const char *path,
-                           int probe, struct pc_error *err) {
+/* The rules rendered (probe: with the probe lines) into b. PC_OK, or
+ * PC_ERR_NOMEM with err. */
+static enum pc_status rendered(const struct pc_config *cfg,
+                               const struct pc_syncstate *st, int probe,
+                               struct pc_buf *b, struct pc_error *err) {
+  pc_buf_init(b, 16L * 1024 * 1024);
+  if (render(cfg, st, probe, b) == 0)
+    return PC_OK;
+  pc_buf_free(b);
+  return pc_error_set(err, PC_ERR_NOMEM, "sudo_rules: out of memory");
+}
+
+/* visudo checks the probe text once: it holds every line the installed
+ * text holds (same header, same rules, same members) plus one line for
+ * root per rule, so that a rule whose group has no member yet is checked
+ * too. Each line is a whole user specification (a body cannot continue a
+ * line: cfg refuses a backslash), so leaving the root lines out cannot
+ * make a file visudo took invalid; the installed text is staged without a
+ * second run of visudo. */
+static enum pc_status probe_checked(const struct pc_config *cfg,
+                                    const struct pc_syncstate *st,
+                                    const char *path, struct pc_error *err) {
   char why[1024];
   struct pc_buf b;
   char *tmp = NULL;
+  enum pc_status rc = rendered(cfg, st, 1, &b, err);
 
-  pc_buf_init(&b, 16L * 1024 * 1024);
-  if (render(cfg, st, probe, &b) != 0) {
-    pc_error_set(err, PC_ERR_NOMEM, "sudo_rules: out of memory");
-    goto out;
-  }
-  if (pc_nss_stage_file(path, b.data, b.len, 0440, NULL, &tmp, err) != PC_OK)
-    goto out;
-  if (tmp != NULL && visudo_check(tmp, why, sizeof(why)) != 0) {
-    pc_error_set(err, PC_ERR_CONFIG,
-                 "sudo_rules: visudo -cf refused the rules (%s); %s is left "
-                 "as it was",
-                 why[0] ? why : "it could not run", path);
-    (void)unlink(tmp);
-    free(tmp);
-    tmp = NULL;
-  }
-out:
+  if (rc == PC_OK)
+    rc = pc_nss_stage_file(path, b.data, b.len, 0440, NULL, &tmp, err);
   pc_buf_free(&b);
-  return tmp;
+  if (rc != PC_OK || tmp == NULL)
+    return rc != PC_OK ? rc : pc_error_set(err, PC_ERR_NOMEM, "out of memory");
+  if (visudo_check(tmp, why, sizeof(why)) != 0)
+    rc = pc_error_set(err, PC_ERR_CONFIG,
+                      "sudo_rules: visudo -cf refused the rules (%s); %s is "
+                      "left as it was",
+                      why[0] ? why : "it could not run", path);
+  (void)unlink(tmp);
+  free(tmp);
+  return rc;
 }
 
 enum pc_status pc_sudo_stage(const struct pc_config *cfg,
                              const struct pc_syncstate *st, const char *path,
                              char **tmp, struct pc_error *err) {
-  char *probe;
+  struct pc_buf b;
+  enum pc_status rc;
 
   *tmp = NULL;
   pc_error_clear(err);
   if (cfg->sudo_rules == NULL)
     return PC_OK;
-  probe = stage_checked(cfg, st, path, 1, err);
-  if (probe == NULL)
+  rc = probe_checked(cfg, st, path, err);
+  if (rc == PC_OK)
+    rc = rendered(cfg, st, 0, &b, err);
+  if (rc != PC_OK)
     return pc_error_failed(err, PC_ERR_CONFIG);
-  (void)unlink(probe);
-  free(probe);
-  *tmp = stage_checked(cfg, st, path, 0, err);
-  return *tmp != NULL ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
+  rc = pc_nss_stage_file(path, b.data, b.len, 0440, NULL, tmp, err);
+  pc_buf_free(&b);
+  return rc == PC_OK ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
 }
 
 enum pc_status pc_sudo_remove(const char *path, int *removed,

@@ -98,6 +98,21 @@ def run_sync(config, *args, env=None, timeout=60):
                           capture_output=True, text=True, timeout=timeout)
 
 
+def run_sync_traced(config, trace, *args, env=None, timeout=60):
+    """run_sync under strace -f (trace: its -e trace= list): the result and
+    the system calls the run and its children made, one per line."""
+    fd, log = tempfile.mkstemp(prefix="pc-sync-strace-")
+    os.close(fd)
+    try:
+        r = subprocess.run(["strace", "-f", "-qq", "-o", log, "-e", "trace=" + trace,
+                            TOOL, "-c", config, *args],
+                           env=env if env is not None else key_env(),
+                           capture_output=True, text=True, timeout=timeout)
+        return r, Path(log).read_text().splitlines()
+    finally:
+        os.unlink(log)
+
+
 def hashed(key, lo=200000, hi=299999):
     """The documented hash: SHA-256, first 8 bytes big-endian, mod range."""
     h = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big")

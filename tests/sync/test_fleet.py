@@ -11,7 +11,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from synccommon import (POOL, SyncCase, make_root, run_sync, snapshot_dir,
+from synccommon import (POOL, SyncCase, make_root, run_sync, run_sync_traced, snapshot_dir,
                         write_config)
 
 ATTR = "custom:ssh_keys"
@@ -295,6 +295,30 @@ class SudoRulesTest(SyncCase):
         self.assertEqual({k: v for k, v in snapshot_dir(self.tmp).items()
                           if k != "pam_cognito.conf"},
                          {k: v for k, v in before.items() if k != "pam_cognito.conf"})
+
+    def test_visudo_runs_once_a_run(self):
+        self.config(sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL",
+                                "pcs-staff": "ALL=(root) NOPASSWD: /usr/bin/systemctl status"})
+        r, calls = run_sync_traced(self.cfg, "execve", "--root", self.root)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        visudo = [c for c in calls if 'execve("/usr/sbin/visudo"' in c and c.endswith("= 0")]
+        self.assertEqual(len(visudo), 1, calls)
+        self.assertIn("pcs-ben ALL=(ALL:ALL) ALL\n", Path(self.sudoers).read_text())
+        self.assertNotIn("root ", Path(self.sudoers).read_text())
+
+    def test_a_rule_of_a_group_without_members_is_checked_too(self):
+        # visudo sees every rule body even when no member would get it.
+        self.emu.idp("CreateGroup", UserPoolId=POOL, GroupName="pcs-empty")
+        self.config(nss_groups=["pcs-staff", "pcs-ops", "pcs-empty"],
+                    sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL"})
+        self.assertEqual(self.run_sync().returncode, 0)
+        before = snapshot_dir(self.root)
+        self.config(nss_groups=["pcs-staff", "pcs-ops", "pcs-empty"],
+                    sudo_rules={"pcs-ops": "ALL=(ALL:ALL) ALL", "pcs-empty": "ALL=(ALL:ALL ALL"})
+        r = self.run_sync()
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("sudo_rules: visudo -cf refused the rules (", r.stderr)
+        self.assertEqual(snapshot_dir(self.root), before)
 
     def test_a_group_this_host_does_not_sync_is_a_config_error(self):
         self.config(sudo_rules={"pcs-other": "ALL=(ALL:ALL) ALL"})
