@@ -13,23 +13,70 @@
 #include "sync/localgroups.h"
 #include "sync/privgroups.h"
 
-/* The gid of name in the group file at path: 0 found, 1 not there, -1
- * unreadable. */
-static int etc_gid(const char *path, const char *name, long *gid) {
+/* The groups of the /etc group file, read once per run (not once per
+ * local group name). */
+struct etc_groups {
+  const char *path;
+  char **names;
+  long *gids;
+  size_t n;
+};
+
+static void etc_free(struct etc_groups *g) {
+  size_t i;
+
+  for (i = 0; i < g->n; i++)
+    free(g->names[i]);
+  free(g->names);
+  free(g->gids);
+}
+
+/* Every name and gid of the group file at path into g. PC_OK, or a status
+ * with err (unreadable, no memory). */
+static enum pc_status etc_read(const char *path, struct etc_groups *g,
+                               struct pc_error *err) {
   FILE *f = fopen(path, "re");
   struct group *gr;
-  int rc = 1;
+  size_t cap = 0;
 
+  memset(g, 0, sizeof(*g));
+  g->path = path;
   if (f == NULL)
-    return -1;
-  while ((gr = fgetgrent(f)) != NULL)
-    if (strcmp(gr->gr_name, name) == 0) {
-      *gid = (long)gr->gr_gid;
-      rc = 0;
-      break;
+    return pc_error_set(err, PC_ERR_CONFIG, "%s: %s", path, strerror(errno));
+  while ((gr = fgetgrent(f)) != NULL) {
+    if (g->n == cap) {
+      char **n = realloc(g->names, (cap * 2 + 64) * sizeof(*n));
+      long *d =
+          n != NULL ? realloc(g->gids, (cap * 2 + 64) * sizeof(*d)) : NULL;
+
+      if (n != NULL)
+        g->names = n;
+      if (d == NULL)
+        break;
+      g->gids = d;
+      cap = cap * 2 + 64;
     }
+    g->names[g->n] = strdup(gr->gr_name);
+    if (g->names[g->n] == NULL)
+      break;
+    g->gids[g->n++] = (long)gr->gr_gid;
+  }
   (void)fclose(f);
-  return rc;
+  if (gr != NULL)
+    return pc_error_set(err, PC_ERR_NOMEM, "out of memory");
+  return PC_OK;
+}
+
+/* The gid of name in g: 0 found, 1 not there. */
+static int etc_gid(const struct etc_groups *g, const char *name, long *gid) {
+  size_t i;
+
+  for (i = 0; i < g->n; i++)
+    if (strcmp(g->names[i], name) == 0) {
+      *gid = g->gids[i];
+      return 0;
+    }
+  return 1;
 }
 
 /* The entry of local group name in db->locals, made when missing. */
@@ -70,23 +117,19 @@ static int add_member(struct pc_nss_entry *e, const char *user) {
 
 /* One local group name for pool group g: checked, members added. */
 static enum pc_status one_local(const struct pc_syncstate *st, const char *g,
-                                const char *name, const char *etc_group,
+                                const char *name, const struct etc_groups *etc,
                                 pc_nss_log_fn log, void *ud,
                                 struct pc_nss_db *db, size_t max,
                                 struct pc_error *err) {
   struct pc_nss_entry *e;
   long gid = -1;
   size_t i;
-  int rc = etc_gid(etc_group, name, &gid);
 
-  if (rc < 0)
-    return pc_error_set(err, PC_ERR_CONFIG, "%s: %s", etc_group,
-                        strerror(errno));
-  if (rc > 0)
+  if (etc_gid(etc, name, &gid) != 0)
     return pc_error_set(err, PC_ERR_CONFIG,
                         "local_groups: %s: group %s does not exist on this "
                         "host (%s)",
-                        g, name, etc_group);
+                        g, name, etc->path);
   if (gid == 0)
     return pc_error_set(err, PC_ERR_CONFIG,
                         "local_groups: %s: group %s has gid 0, which is never "
@@ -137,13 +180,15 @@ enum pc_status pc_local_groups_build(const struct pc_config *cfg,
                                      void *ud, struct pc_nss_db *db,
                                      struct pc_error *err) {
   size_t i, max = (size_t)PC_FLEET_MAX * PC_FLEET_LOCAL_MAX;
-  enum pc_status rc = PC_OK;
+  struct etc_groups etc;
+  enum pc_status rc;
 
   if (cfg->local_groups == NULL)
     return PC_OK;
   db->locals = calloc(max, sizeof(*db->locals));
   if (db->locals == NULL)
     return pc_error_set(err, PC_ERR_NOMEM, "out of memory");
+  rc = etc_read(etc_group, &etc, err);
   for (i = 0; cfg->local_groups[i] != NULL && rc == PC_OK; i++) {
     char g[PC_FLEET_GROUP_MAX + 1], name[64];
     const char *eq = strchr(cfg->local_groups[i], '='), *p;
@@ -154,10 +199,11 @@ enum pc_status pc_local_groups_build(const struct pc_config *cfg,
       size_t len = strcspn(p, ",");
 
       (void)snprintf(name, sizeof(name), "%.*s", (int)len, p);
-      rc = one_local(st, g, name, etc_group, log, ud, db, max, err);
+      rc = one_local(st, g, name, &etc, log, ud, db, max, err);
       p += len + (p[len] == ',');
     }
   }
+  etc_free(&etc);
   if (rc == PC_OK)
     tidy(db);
   return rc;
