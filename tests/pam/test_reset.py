@@ -7,8 +7,7 @@ import time
 import unittest
 
 from pamrun import (CLIENT_SECRET, POOL, SECRET_CLIENT, CacheTest, EmulatorTest,
-                    Stack, base_config)
-from test_offline import dead_url
+                    Stack, base_config, refused_url)
 
 OLD = "Alice-Passw0rd!"
 NEW = "Reset-Passw0rd!9"
@@ -258,8 +257,9 @@ class ResetOfflineTest(CacheTest):
 
     def test_reset_required_voids_the_offline_verifier(self):
         online = Stack(base_config(self.emu, cache_dir=self.cache, offline_days=7))
+        dead = refused_url(self)
         down = Stack(base_config(self.emu, cache_dir=self.cache, offline_days=7,
-                                 idp_endpoint=dead_url(), identity_endpoint=dead_url()))
+                                 idp_endpoint=dead, identity_endpoint=dead))
         self.stacks += [online, down]
         self.assertEqual(online.run("alice", [OLD]).code, "PAM_SUCCESS")
         verifier = os.path.join(self.cache, ".private", "alice", "offline.json")

@@ -19,8 +19,8 @@ import subprocess
 import time
 
 from pamrun import (CacheTest, PAM_RUN, PAM_WRAPPER, POOL, Result, Stack, base_config,
-                    ensure_user)
-from test_offline import ALICE_PW, DOWN_MSG, NEW_PW, dead_url
+                    ensure_user, refused_url)
+from test_offline import ALICE_PW, DOWN_MSG, NEW_PW
 
 TIMEOUT = 2          # the module's per-call timeout in these tests
 NO_OFFLINE = "no offline login: "
@@ -182,7 +182,7 @@ class UnfakeableOfflineTest(Base):
         self.assertIn("PAM_AUTH_ERR", seen)
 
     def test_su_refused_connection_still_logs_in_offline(self):
-        dead = dead_url()
+        dead = refused_url(self)
         s = self.stack(idp_endpoint=dead, identity_endpoint=dead)
         r = SuLikeRun(s, "alice", [ALICE_PW], su_uid=self.uid).result()
         self.assertOfflineLogin(r)
@@ -284,7 +284,7 @@ class AccountAnswerTest(Base):
                         r.syslog)
 
     def test_refused_connection_keeps_the_grace(self):
-        dead = dead_url()
+        dead = refused_url(self)
         r = self.account(su_uid=self.alice.pw_uid, idp_endpoint=dead, identity_endpoint=dead)
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertTrue(any("connection refused" in l for l in r.syslog), r.syslog)
