@@ -404,6 +404,13 @@ static void publish(const struct pc_config *cfg, char *const *groups,
   size_t len;
 
   memset(&snap, 0, sizeof(snap));
+  blob = pc_s3_http_url(cfg, o->publish_url);
+  if (blob == NULL)
+    cli_die("--publish %s: expected s3://bucket/key (no . or .. segment, no "
+            "control character), an https:// URL or http:// to a loopback "
+            "host; nothing was read or published",
+            o->publish_url);
+  free(blob);
   pc_error_clear(&e);
   if (pc_snapshot_check_key(o->signing_key, &e) != PC_OK)
     cli_die("--signing-key: %s; nothing was read or published", e.detail);

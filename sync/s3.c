@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "base/buf.h"
+#include "base/codec.h"
 #include "base/secret.h"
 #include "config/urlpolicy.h"
 #include "net/curlmem.h"
@@ -22,22 +23,88 @@ struct reply {
   char etag[PC_S3_ETAG_MAX];
 };
 
-char *pc_s3_http_url(const struct pc_config *cfg, const char *url) {
-  const char *slash;
-  char *out;
-  size_t n;
+/* Append key (an object key, bytes as they are) to b as SigV4 wants the
+ * path of S3: each segment percent-encoded (RFC 3986 unreserved kept, every
+ * other byte %XX), the '/' between segments kept. libcurl signs the path it
+ * sends (CURLOPT_AWS_SIGV4 does not encode it again for s3), so what is
+ * sent is what S3 computes from the key. A segment "." or "..", which the
+ * URL parser would remove, or a control character, is refused: -1. */
+static int key_path(struct pc_buf *b, const char *key) {
+  const char *p = key;
 
-  if (strncmp(url, "s3://", 5) != 0)
-    return pc_url_allowed(url) ? strdup(url) : NULL;
-  slash = strchr(url + 5, '/');
-  if (slash == NULL || slash == url + 5 || cfg->region == NULL)
+  for (;;) {
+    size_t n = strcspn(p, "/");
+    char *seg = strndup(p, n);
+    size_t i;
+    int bad = seg == NULL || strcmp(seg, ".") == 0 || strcmp(seg, "..") == 0;
+
+    for (i = 0; !bad && i < n; i++)
+      bad = (unsigned char)seg[i] < 0x20 || seg[i] == 0x7f;
+    if (bad || pc_pct_encode(b, seg) != 0) {
+      free(seg);
+      return -1;
+    }
+    free(seg);
+    if (p[n] == '\0')
+      return 0;
+    if (pc_buf_append(b, "/", 1) != 0)
+      return -1;
+    p += n + 1;
+  }
+}
+
+/* s3://bucket/key: the bucket's virtual-hosted URL in cfg's region. */
+static char *s3_url(const struct pc_config *cfg, const char *url) {
+  const char *slash = strchr(url + 5, '/');
+  struct pc_buf b;
+  char *out = NULL;
+
+  if (slash == NULL || slash == url + 5 || slash[1] == '\0' ||
+      cfg->region == NULL)
     return NULL;
-  n = strlen(url) + strlen(cfg->region) + 64;
-  out = malloc(n);
-  if (out != NULL)
-    (void)snprintf(out, n, "https://%.*s.s3.%s.amazonaws.com%s",
-                   (int)(slash - (url + 5)), url + 5, cfg->region, slash);
+  pc_buf_init(&b, 16 * 1024);
+  if (pc_buf_appendf(&b, "https://%.*s.s3.%s.amazonaws.com/",
+                     (int)(slash - (url + 5)), url + 5, cfg->region) == 0 &&
+      key_path(&b, slash + 1) == 0 && pc_buf_append(&b, "", 1) == 0)
+    out = strdup(b.data);
+  pc_buf_free(&b);
   return out;
+}
+
+/* An https:// (or loopback http://) URL with its path put in that form:
+ * the path as libcurl's parser reads it, %XX decoded, then encoded again
+ * segment by segment ("a+b" and "a%2Bb" both name the key "a+b"). The
+ * scheme, host and query are kept as written (libcurl's own URL builder
+ * would turn the hex digits to lower case, which SigV4 does not take). */
+static char *https_url(const char *url) {
+  CURLU *u = pc_url_allowed(url) ? curl_url() : NULL;
+  const char *auth = strstr(url, "://"), *rest;
+  char *path = NULL, *out = NULL;
+  struct pc_buf b;
+
+  if (u == NULL || auth == NULL) {
+    curl_url_cleanup(u);
+    return NULL;
+  }
+  auth += 3;
+  rest = auth + strcspn(auth, "/?#");
+  pc_buf_init(&b, 16 * 1024);
+  if (curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK &&
+      curl_url_get(u, CURLUPART_PATH, &path, CURLU_URLDECODE) == CURLUE_OK &&
+      path[0] == '/' && pc_buf_append(&b, url, (size_t)(rest - url)) == 0 &&
+      pc_buf_append(&b, "/", 1) == 0 && key_path(&b, path + 1) == 0 &&
+      pc_buf_appendf(&b, "%.*s", (int)strcspn(rest + strcspn(rest, "?#"), "#"),
+                     rest + strcspn(rest, "?#")) == 0 &&
+      pc_buf_append(&b, "", 1) == 0)
+    out = strdup(b.data);
+  curl_free(path);
+  curl_url_cleanup(u);
+  pc_buf_free(&b);
+  return out;
+}
+
+char *pc_s3_http_url(const struct pc_config *cfg, const char *url) {
+  return strncmp(url, "s3://", 5) == 0 ? s3_url(cfg, url) : https_url(url);
 }
 
 static size_t on_body(char *p, size_t sz, size_t n, void *ud) {

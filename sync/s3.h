@@ -13,9 +13,14 @@
 #define PC_S3_ETAG_MAX 128
 #define PC_S3_MAX (64L * 1024 * 1024) /* largest object read */
 
-/* The HTTP URL of url: s3://bucket/key becomes the bucket's virtual-hosted
- * URL in cfg->region; https:// (or http:// to loopback) is kept. Heap
- * string, or NULL for a URL of neither kind. */
+/* The HTTP URL of url: s3://bucket/key (key taken byte for byte: a space,
+ * '+', '%' or UTF-8 is part of the name) becomes the bucket's
+ * virtual-hosted URL in cfg->region; an https:// (or http:// to loopback)
+ * URL keeps its host and query and has its path decoded. Either way the
+ * path is sent as SigV4 signs it for S3: each segment percent-encoded
+ * (RFC 3986 unreserved characters kept), '/' kept. Heap string, or NULL
+ * for a URL of neither kind, a key with a control character or a "." or
+ * ".." segment. */
 char *pc_s3_http_url(const struct pc_config *cfg, const char *url);
 
 /* PUT body at url. PC_OK, or the failure with err. */

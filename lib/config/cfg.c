@@ -217,16 +217,22 @@ static int imds_endpoint_ok(const char *s) {
 }
 
 /* s3://bucket/key, or a URL the transport accepts (https://, or http://
- * to loopback for test stores). */
+ * to loopback for test stores). The key of s3:// is the object's name as it
+ * is (a space, '+', '%' or UTF-8 included; the sync encodes it); a URL
+ * writes a space as %20. No control character in either. */
 static int snapshot_url_ok(const char *s) {
-  const char *slash;
+  const char *slash, *p;
 
-  if (strlen(s) > 1024 || strpbrk(s, " \t\r\n") != NULL)
+  if (strlen(s) > 1024)
     return 0;
+  for (p = s; *p != '\0'; p++)
+    if ((unsigned char)*p < 0x20 || *p == 0x7f)
+      return 0;
   if (strncmp(s, "s3://", 5) != 0)
-    return pc_url_allowed(s);
+    return strchr(s, ' ') == NULL && pc_url_allowed(s);
   slash = strchr(s + 5, '/');
-  return slash != NULL && slash > s + 5 && slash[1] != '\0';
+  return slash != NULL && slash > s + 5 && slash[1] != '\0' &&
+         memchr(s + 5, ' ', (size_t)(slash - (s + 5))) == NULL;
 }
 
 #define KEY(n, k) .name = #n, .kind = k, .offset = offsetof(struct pc_config, n)

@@ -9,9 +9,9 @@ import subprocess
 import time
 from pathlib import Path
 
-from synccommon import (POOL, SyncCase, TEMP_KEY, key_env, make_root, run_sync,
+from synccommon import (POOL, REGION, SyncCase, TEMP_KEY, key_env, make_root, run_sync,
                         snapshot_dir, write_config)
-from s3server import S3Server  # noqa: E402 (synccommon puts sigv4 on the path)
+from s3server import ConnectProxy, S3Server  # noqa: E402 (synccommon puts sigv4 on the path)
 
 OBJECT = "/fleet-bucket/pam_cognito/snapshot.json"
 MAGIC = b"pam_cognito-snapshot 1 ed25519 "
@@ -55,7 +55,8 @@ class SnapshotTest(SyncCase):
         nss = os.path.join(self.tmp, name)
         cfg = os.path.join(self.tmp, name + ".conf")
         keys.setdefault("snapshot_public_key", self.pub)
-        write_config(cfg, self.emu, nss_dir=nss, snapshot_url=self.url, **keys)
+        keys.setdefault("snapshot_url", self.url)
+        write_config(cfg, self.emu, nss_dir=nss, **keys)
         text = Path(cfg).read_text().replace(self.emu.url, "http://127.0.0.1:9")
         Path(cfg).write_text(text)
         return cfg, nss
@@ -253,6 +254,79 @@ class SnapshotTest(SyncCase):
         os.chmod(self.priv, 0o600)
         os.chown(self.priv, 0, 0)
         self.publish()
+
+    def test_an_object_key_that_needs_encoding_is_published_and_fetched(self):
+        """A key with a space, '+', '=', '%' and UTF-8: the path is sent as
+        SigV4 signs it for S3 (each segment percent-encoded once), so the
+        store checks the signature and files the object under that key."""
+        key = "/fleet-bucket/pam cognito/snap+shot=1 50% \u00e9~.json"
+        wire = "/fleet-bucket/pam%20cognito/snap%2Bshot%3D1%2050%25%20%C3%A9~.json"
+        # As an administrator writes it in a URL: space and % escaped, the
+        # rest as it is.
+        url = self.s3.url + "/fleet-bucket/pam%20cognito/snap+shot=1%2050%25%20\u00e9~.json"
+        r = run_sync(self.cfg, "--publish", url, "--signing-key", self.priv)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("published to %s" % url, r.stderr)
+        self.assertEqual(self.s3.requests, [("PUT", wire, 200)])
+        self.assertEqual(list(self.s3.objects), [key])
+        # Hosts: the same URL, and the same key spelt otherwise (lower-case
+        # hex, '+' escaped): one object, signature good, then a 304.
+        other = self.s3.url + "/fleet-bucket/pam%20cognito/snap%2bshot%3d1%2050%25%20%c3%a9~.json"
+        for name, host_url in (("host1", url), ("host2", other)):
+            del self.s3.requests[:]
+            cfg, nss = self.host(name, snapshot_url=host_url)
+            # json.dumps escapes the UTF-8 that libconfig takes as it is.
+            Path(cfg).write_text(Path(cfg).read_text().replace("\\u00e9", "\u00e9"))
+            r = self.run_host(cfg)
+            self.assertIn("signature good", r.stderr)
+            self.assertTrue(Path(nss, "passwd").exists())
+            r = self.run_host(cfg)
+            self.assertIn("304 Not Modified", r.stderr)
+            self.assertEqual(self.s3.requests, [("GET", wire, 200), ("GET", wire, 304)])
+
+    def test_an_s3_key_that_needs_encoding_is_published_and_fetched(self):
+        """s3://bucket/key with a space, '+', '=', '%' and UTF-8 in the key,
+        through the bucket's real name: an HTTPS store (certificate for
+        fleet-bucket.s3.us-east-1.amazonaws.com, ca_file) reached through a
+        CONNECT proxy (https_proxy), as an administrator's proxy would."""
+        host = "fleet-bucket.s3.%s.amazonaws.com" % REGION
+        cert, tls_key = os.path.join(self.tmp, "s3.crt"), os.path.join(self.tmp, "s3.key")
+        subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt",
+                        "ec_paramgen_curve:P-256", "-nodes", "-days", "1", "-subj", "/CN=" + host,
+                        "-addext", "subjectAltName=DNS:" + host, "-keyout", tls_key,
+                        "-out", cert], check=True, capture_output=True)
+        store = S3Server(tls=(cert, tls_key)).start()
+        self.addCleanup(store.stop)
+        proxy = ConnectProxy(int(store.url.rsplit(":", 1)[1])).start()
+        self.addCleanup(proxy.stop)
+        env = key_env(https_proxy=proxy.url, HTTPS_PROXY=None, no_proxy=None, NO_PROXY=None)
+        url = "s3://fleet-bucket/pam cognito/snap+shot=1 50% \u00e9~.json"
+        wire = "/pam%20cognito/snap%2Bshot%3D1%2050%25%20%C3%A9~.json"
+        write_config(self.cfg, self.emu, nss_dir=self.nss, ca_file=cert)
+        r = run_sync(self.cfg, "--publish", url, "--signing-key", self.priv, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual(store.requests, [("PUT", wire, 200)])
+        self.assertEqual(list(store.objects), ["/pam cognito/snap+shot=1 50% \u00e9~.json"])
+        self.assertEqual(proxy.hosts, [host + ":443"])
+        del store.requests[:]
+        cfg, nss = self.host("host", snapshot_url=url, ca_file=cert)
+        Path(cfg).write_text(Path(cfg).read_text().replace("\\u00e9", "\u00e9"))
+        r = run_sync(cfg, env=env)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("of %s (1 request: GET), signature good" % url, r.stderr)
+        self.assertTrue(Path(nss, "passwd").exists())
+        self.assertEqual(store.requests, [("GET", wire, 200)])
+
+    def test_a_publish_url_that_names_no_object_is_refused_before_any_request(self):
+        for url in ("s3://fleet-bucket/a/../b.json", "s3://fleet-bucket/a\tb",
+                    "s3://fleet-bucket/", "ftp://x/y"):
+            self.emu.control("Reset")
+            r = run_sync(self.cfg, "--publish", url, "--signing-key", self.priv)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("pam_cognito-sync: --publish %s: expected s3://bucket/key (no . or "
+                          ".. segment, no control character)" % url, r.stderr)
+            self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
+        self.assertEqual(self.s3.requests, [])
 
     def test_config_needs_the_public_key(self):
         cfg = os.path.join(self.tmp, "nokey.conf")

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests of pam_cognito-sync's pure parts: the uid hash (the values
  * come from Python's hashlib, an independent implementation), the id set,
- * the shared credentials file parser, the sync key checks and the sudoers
- * scan for privileged groups. */
+ * the shared credentials file parser, the sync key checks, the sudoers
+ * scan for privileged groups and the S3 URL of an object key. */
 #include "config.h"
 
 #include <stdio.h>
@@ -17,6 +17,7 @@
 #include "sync/nssbuild.h"
 #include "sync/nssfiles.h"
 #include "sync/privgroups.h"
+#include "sync/s3.h"
 #include "tap.h"
 
 static void test_hash(void) {
@@ -193,11 +194,53 @@ static void test_sudoers(void) {
     ok(0, "clean up %s", dir);
 }
 
+/* The path of an object key is what SigV4 signs for S3: each segment
+ * percent-encoded once (unreserved kept, upper-case hex), '/' kept. */
+static void test_s3_url(void) {
+  static const struct {
+    const char *url, *want;
+  } cases[] = {
+      {"s3://fleet/pam_cognito/snapshot.json",
+       "https://fleet.s3.eu-west-1.amazonaws.com/pam_cognito/snapshot.json"},
+      {"s3://fleet/my dir/a+b=c 50% \xc3\xa9~x.json",
+       "https://fleet.s3.eu-west-1.amazonaws.com/my%20dir/"
+       "a%2Bb%3Dc%2050%25%20%C3%A9~x.json"},
+      {"s3://fleet/a%2Bb", "https://fleet.s3.eu-west-1.amazonaws.com/a%252Bb"},
+      {"s3://fleet/a//b/", "https://fleet.s3.eu-west-1.amazonaws.com/a//b/"},
+      {"https://store.example/b/a+b%3dc%20d.json?x=1",
+       "https://store.example/b/a%2Bb%3Dc%20d.json?x=1"},
+      {"http://127.0.0.1:9/b/\xc3\xa9t\xc3\xa9%2bx",
+       "http://127.0.0.1:9/b/%C3%A9t%C3%A9%2Bx"},
+      {"s3://fleet/a/../b", NULL},
+      {"s3://fleet/./b", NULL},
+      {"s3://fleet/a\tb", NULL},
+      {"s3://fleet/", NULL},
+      {"s3:///key", NULL},
+      {"http://store.example/b/k", NULL},
+  };
+  char region[] = "eu-west-1";
+  struct pc_config cfg;
+  size_t i;
+
+  memset(&cfg, 0, sizeof(cfg));
+  cfg.region = region;
+  for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char *got = pc_s3_http_url(&cfg, cases[i].url);
+
+    if (cases[i].want == NULL)
+      ok(got == NULL, "refused: %s", cases[i].url);
+    else
+      is_str(got != NULL ? got : "(null)", cases[i].want, "%s", cases[i].url);
+    free(got);
+  }
+}
+
 int main(void) {
   test_hash();
   test_idset();
   test_ini();
   test_check_config();
   test_sudoers();
+  test_s3_url();
   return tap_done();
 }
