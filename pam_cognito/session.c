@@ -131,16 +131,18 @@ static long long local_uid(const struct pc_module *m) {
   return m->has_local ? (long long)m->uid : -1;
 }
 
-/* credentials_required denies the login: the table's words for a refusal
- * of the identity pool or STS that waiting will not end (its configuration,
- * a login linked elsewhere). Throttling and outages stay syslog's. */
-static void tell_refusal(struct pc_module *m, const struct pc_error *err) {
+/* The table's words for a refusal of the identity pool or STS that waiting
+ * will not end (its configuration, a login linked elsewhere): an error when
+ * credentials_required denies the login, else a note in a session without
+ * AWS credentials. Throttling and outages stay syslog's. */
+static void tell_refusal(struct pc_module *m, int denied,
+                         const struct pc_error *err) {
   char text[PC_ERRTABLE_SAY_MAX + 1];
 
   if (err->status == PC_ERR_LIMIT || pc_status_no_answer(err->status))
     return;
   if (pc_errtable_say(err, text, sizeof(text)))
-    pc_conv_tell(m, 1, text);
+    pc_conv_tell(m, denied, text);
 }
 
 int pc_session_after_auth(struct pc_module *m, const char *user,
@@ -170,8 +172,8 @@ int pc_session_after_auth(struct pc_module *m, const char *user,
     /* A role that cannot be had: the person is told (role.h). */
     if (pc_role_refused(&err))
       pc_conv_tell(m, rc != PAM_SUCCESS, err.message);
-    else if (rc != PAM_SUCCESS)
-      tell_refusal(m, &err);
+    else
+      tell_refusal(m, rc != PAM_SUCCESS, &err);
     if (rc != PAM_SUCCESS)
       pam_syslog(m->pamh, LOG_ERR,
                  "credentials_required is set: denying "

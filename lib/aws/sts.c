@@ -12,23 +12,13 @@
 #include "base/codec.h"
 #include "base/secret.h"
 #include "net/api.h"
+#include "net/api_errors.h"
 
 /* name=value with value percent-encoded (RFC 3986 unreserved kept). */
 static int form_field(struct pc_buf *b, const char *name, const char *value) {
   return pc_buf_appendf(b, "&%s=", name) != 0 || pc_pct_encode(b, value) != 0
              ? -1
              : 0;
-}
-
-/* STS's error codes as statuses: the error table's rows (lib/net/
- * api_errors.c has one per code the model lists), plus two wire codes the
- * model does not list for this call. */
-static enum pc_status code_status(const char *code) {
-  if (strcmp(code, "Throttling") == 0)
-    return PC_ERR_LIMIT;
-  if (strcmp(code, "ExpiredToken") == 0)
-    return PC_ERR_AUTH;
-  return pc_api_map_error(code);
 }
 
 /* What to change for a refusal an administrator can fix. */
@@ -45,6 +35,7 @@ static const char *code_hint(const char *code) {
 /* Judge STS's answer of HTTP status. */
 static enum pc_status judge(long status, const struct pc_buf *rb,
                             struct pc_aws_creds *creds, struct pc_error *err) {
+  const struct pc_errtable_row *row;
   char code[96], message[512];
   enum pc_sts_kind k;
 
@@ -62,9 +53,12 @@ static enum pc_status judge(long status, const struct pc_buf *rb,
   if (k == PC_STS_ERROR && status >= 400) {
     (void)snprintf(err->type, sizeof err->type, "%s", code);
     (void)snprintf(err->message, sizeof err->message, "%s", message);
-    return pc_error_set(err, code_status(code),
-                        "STS AssumeRoleWithWebIdentity refused: %s: %s%s", code,
-                        message, code_hint(code));
+    /* lib/net/api_errors.c has a row for every code the model lists for
+     * this call and for the query protocol's common ones. */
+    row = pc_errtable_find(code, message);
+    return pc_error_set(err, row->status,
+                        "STS AssumeRoleWithWebIdentity refused: %s: %s%s [%s]",
+                        code, message, code_hint(code), row->note);
   }
   return pc_error_set(err, PC_ERR_PROTOCOL,
                       "STS AssumeRoleWithWebIdentity: malformed reply (HTTP "

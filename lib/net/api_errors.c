@@ -21,6 +21,7 @@
   "blocked by the user pool's threat protection (adaptive authentication or "  \
   "compromised credentials): not a wrong password"
 #define NO_CREDENTIALS "AWS credentials cannot be issued for your account" ADMIN
+#define STS_INVALID "STS refused the request as invalid"
 
 /* Rows of one type with a meaning come before its row without one: the
  * first match wins. */
@@ -203,6 +204,32 @@ static const struct pc_errtable_row rows[] = {
     {"RegionDisabledException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
      NO_CREDENTIALS,
      "STS is not activated in this region (IAM account settings)", 0},
+    /* The query protocol's common errors, which STS answers any action
+     * with (the AWS API reference's common errors): not in the model. */
+    {"Throttling", NULL, PC_ERR_LIMIT, PC_SAY_FIXED, BUSY,
+     "throttled by STS (request rate)", 1},
+    {"AccessDenied", NULL, PC_ERR_CONFIG, PC_SAY_FIXED, NO_CREDENTIALS,
+     "STS: the role's trust policy does not let this identity pool's token "
+     "assume it",
+     0},
+    {"ExpiredToken", NULL, PC_ERR_AUTH, PC_SAY_FIXED,
+     "The sign-in session has expired; please log in again.",
+     "STS: the token has expired", 0},
+    {"ValidationError", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
+     NO_CREDENTIALS, STS_INVALID " (check role_arn)", 0},
+    {"InvalidParameterValue", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
+     NO_CREDENTIALS, STS_INVALID, 0},
+    {"MissingParameter", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
+     NO_CREDENTIALS, STS_INVALID, 0},
+    {"InvalidAction", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED, NO_CREDENTIALS,
+     STS_INVALID " (is sts_endpoint an STS endpoint?)", 0},
+    {"MalformedQueryString", NULL, PC_ERR_INVALID_PARAM, PC_SAY_FIXED,
+     NO_CREDENTIALS, STS_INVALID, 0},
+    /* Outages, also when they come with a status below 500. */
+    {"InternalFailure", NULL, PC_ERR_UNAVAIL, PC_SAY_FIXED, UNREACHABLE,
+     "STS internal error", 0},
+    {"ServiceUnavailable", NULL, PC_ERR_UNAVAIL, PC_SAY_FIXED, UNREACHABLE,
+     "STS temporarily unavailable", 0},
     /* A type this table does not know (a future one): never success, never
      * an outage that would open the offline login. */
     {NULL, NULL, PC_ERR_DENIED, PC_SAY_FIXED,

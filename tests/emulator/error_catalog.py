@@ -193,6 +193,13 @@ STS_ERRORS = {
         "RegionDisabledException"),
 }
 
+# The query protocol's common errors (the AWS API reference's "Common
+# Errors"), which STS may answer AssumeRoleWithWebIdentity with although the
+# model does not list them: those of a request that needs no signature.
+STS_COMMON = ("Throttling", "AccessDenied", "ExpiredToken", "ValidationError",
+              "InvalidParameterValue", "MissingParameter", "InvalidAction",
+              "MalformedQueryString", "InternalFailure", "ServiceUnavailable")
+
 # Cognito answers 400 for everything but these.
 STATUS = {"InternalErrorException": 500, "ForbiddenException": 403}
 
@@ -200,7 +207,7 @@ STATUS = {"InternalErrorException": 500, "ForbiddenException": 403}
 def allowed(operation, error_type):
     """Whether `operation` can return `error_type` ("*": any listed type)."""
     if operation in STS_ERRORS:
-        return error_type in STS_ERRORS[operation]
+        return error_type in STS_ERRORS[operation] or error_type in STS_COMMON
     if operation in ERRORS:
         return error_type in ERRORS[operation]
     return error_type in ANY
@@ -209,4 +216,5 @@ def allowed(operation, error_type):
 def called_types():
     """Every error type (wire code for STS) of the operations in CALLED."""
     types = {t for op in CALLED for t in ERRORS[op]}
-    return sorted(types | {t for errors in STS_ERRORS.values() for t in errors})
+    return sorted(types | {t for errors in STS_ERRORS.values() for t in errors}
+                  | set(STS_COMMON))

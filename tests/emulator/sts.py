@@ -21,18 +21,19 @@ from identity import OPENID_ISSUER
 NS = "https://sts.amazonaws.com/doc/2011-06-15/"
 # The STS model's HTTP status of an error code (its awsQueryError), where
 # not 400.
-STATUS = {"IDPRejectedClaim": 403, "RegionDisabledException": 403, "AccessDenied": 403}
+STATUS = {"IDPRejectedClaim": 403, "RegionDisabledException": 403, "AccessDenied": 403,
+          "MalformedQueryString": 404, "InternalFailure": 500, "ServiceUnavailable": 503}
 XML_TYPE = "text/xml"
 ACTION = "AssumeRoleWithWebIdentity"
 ROLE_ARN_MIN, ROLE_ARN_MAX = 20, 2048
 
 
 class StsError(Exception):
-    def __init__(self, code, message, status=400, sender=True):
+    def __init__(self, code, message, status=None, sender=True):
         super().__init__("%s: %s" % (code, message))
         self.code = code
         self.message = message
-        self.status = status
+        self.status = STATUS.get(code, 400) if status is None else status
         self.sender = sender
 
     def xml(self):
