@@ -13,6 +13,7 @@
 #include "base/secret.h"
 #include "net/api.h"
 #include "net/api_errors.h"
+#include "net/retry.h"
 
 /* name=value with value percent-encoded (RFC 3986 unreserved kept). */
 static int form_field(struct pc_buf *b, const char *name, const char *value) {
@@ -32,19 +33,25 @@ static const char *code_hint(const char *code) {
   return "";
 }
 
-/* Judge STS's answer of HTTP status. */
-static enum pc_status judge(long status, const struct pc_buf *rb,
-                            struct pc_aws_creds *creds, struct pc_error *err) {
+/* Judge STS's answer of HTTP status (a pc_reply_judge; ctx: the
+ * credentials to fill). *retry: throttling, or a 5xx. */
+static enum pc_status judge(void *ctx, long status, const struct pc_buf *rb,
+                            struct pc_error *err, int *retry) {
+  struct pc_aws_creds *creds = ctx;
   const struct pc_errtable_row *row;
   char code[96], message[512];
   enum pc_sts_kind k;
 
+  *retry = 0;
+  err->type[0] = '\0'; /* an earlier attempt's */
+  err->message[0] = '\0';
   k = pc_sts_xml_parse(rb->data, rb->len, creds, code, sizeof code, message,
                        sizeof message);
   if (k == PC_STS_CREDENTIALS && status == 200)
     return PC_OK;
   pc_aws_creds_free(creds);
   if (status >= 500) {
+    *retry = 1;
     err->cause = PC_CAUSE_SERVER;
     return pc_error_set(
         err, PC_ERR_UNAVAIL, "STS AssumeRoleWithWebIdentity: HTTP %ld%s%s",
@@ -56,6 +63,7 @@ static enum pc_status judge(long status, const struct pc_buf *rb,
     /* lib/net/api_errors.c has a row for every code the model lists for
      * this call and for the query protocol's common ones. */
     row = pc_errtable_find(code, message);
+    *retry = row->retry;
     return pc_error_set(err, row->status,
                         "STS AssumeRoleWithWebIdentity refused: %s: %s%s [%s]",
                         code, message, code_hint(code), row->note);
@@ -70,9 +78,9 @@ enum pc_status pc_sts_assume_role(struct pc_client *cl, const char *role,
                                   const char *session, const char *token,
                                   struct pc_aws_creds *creds,
                                   struct pc_error *err) {
-  struct pc_buf body, rb;
+  struct pc_buf body;
+  struct pc_request rq;
   char *url;
-  long status = 0;
   enum pc_status st;
 
   memset(creds, 0, sizeof *creds);
@@ -83,7 +91,6 @@ enum pc_status pc_sts_assume_role(struct pc_client *cl, const char *role,
   if ((url = pc_config_sts_url(cl->cfg)) == NULL)
     return pc_error_set(err, PC_ERR_NOMEM, "STS: out of memory");
   pc_buf_init(&body, 64 * 1024);
-  pc_buf_init(&rb, PC_HTTP_MAX_RESPONSE);
   if (pc_buf_appendf(&body, "Action=AssumeRoleWithWebIdentity") != 0 ||
       form_field(&body, "Version", "2011-06-15") != 0 ||
       form_field(&body, "RoleArn", role) != 0 ||
@@ -91,20 +98,15 @@ enum pc_status pc_sts_assume_role(struct pc_client *cl, const char *role,
       form_field(&body, "WebIdentityToken", token) != 0) {
     st = pc_error_set(err, PC_ERR_NOMEM, "STS: out of memory");
   } else {
-    st = pc_http_post_form(cl->http, url, body.data, body.len, &status, &rb);
-    err->http_status = status;
-    err->cause = pc_http_cause(cl->http);
-    pc_sanitize(err->request_id, sizeof(err->request_id),
-                pc_http_request_id(cl->http));
-    if (st != PC_OK)
+    /* A form (target ""): the AWS query protocol. Asking again cannot do
+     * the work twice: every answer is new credentials. */
+    rq = (struct pc_request){url, "", &body, 1, judge, creds};
+    st = pc_send_with_retries(cl->http, cl->cfg, cl->retries, &rq, err);
+    if (st != PC_OK && err->detail[0] == '\0') /* no answer at all */
       (void)pc_error_set(err, st, "STS AssumeRoleWithWebIdentity: %s",
-                         pc_http_failure(cl->http) ? pc_http_failure(cl->http)
-                                                   : pc_status_str(st));
-    else
-      st = judge(status, &rb, creds, err);
+                         err->message);
   }
   pc_buf_free(&body); /* wiped: the token */
-  pc_buf_free(&rb);   /* wiped: the credentials */
   free(url);
   return st;
 }

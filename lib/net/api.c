@@ -3,23 +3,16 @@
  * retries and the mapping of server errors to statuses. */
 #include "config.h"
 
-#include <errno.h>
-#include <openssl/rand.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "base/json_write.h"
 #include "base/secret.h"
 #include "net/api.h"
 #include "net/api_errors.h"
-
-/* Backoff between retries: BASE, 2*BASE, ... each with jitter, never more
- * than PC_BACKOFF_BUDGET_MS in total (the call timeout bounds the rest). */
-#define PC_BACKOFF_BASE_MS 100UL
-#define PC_BACKOFF_BUDGET_MS 1000UL
+#include "net/retry.h"
 
 static const char idp_service[] = "AWSCognitoIdentityProviderService";
 static const char identity_service_name[] = "AWSCognitoIdentityService";
@@ -94,10 +87,12 @@ enum pc_status pc_api_map_error(const char *type) {
   return pc_errtable_find(type, NULL)->status;
 }
 
-/* Judge one HTTP answer. Sets *retry when another attempt may help. */
-static enum pc_status handle_reply(long status, const struct pc_buf *rb,
-                                   json_object **resp, struct pc_error *err,
-                                   int *retry) {
+/* Judge one HTTP answer (a pc_reply_judge; ctx: where the reply object
+ * goes). Sets *retry when another attempt may help. */
+static enum pc_status handle_reply(void *ctx, long status,
+                                   const struct pc_buf *rb,
+                                   struct pc_error *err, int *retry) {
+  json_object **resp = ctx;
   json_object *o = pc_json_parse_object(rb->data, rb->len);
   const char *msg;
   enum pc_status st;
@@ -153,121 +148,12 @@ static enum pc_status handle_reply(long status, const struct pc_buf *rb,
   return st;
 }
 
-static void sleep_ms(unsigned long ms) {
-  struct timespec ts, rem;
-
-  ts.tv_sec = (time_t)(ms / 1000);
-  ts.tv_nsec = (long)(ms % 1000) * 1000000L;
-  while (nanosleep(&ts, &rem) != 0 && errno == EINTR)
-    ts = rem;
-}
-
-/* Delay before retry number attempt (0-based): half of BASE << attempt plus
- * a random half, so that hosts throttled together do not retry together. */
-static unsigned long backoff_ms(int attempt) {
-  unsigned long ms = PC_BACKOFF_BASE_MS << (attempt < 3 ? attempt : 3);
-  unsigned int r = 0;
-
-  if (RAND_bytes((unsigned char *)&r, (int)sizeof(r)) != 1)
-    r = 0;
-  return ms / 2 + (unsigned long)r % (ms / 2 + 1);
-}
-
-static long elapsed_ms(const struct timespec *since) {
-  struct timespec now;
-
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  return (long)(now.tv_sec - since->tv_sec) * 1000L +
-         (now.tv_nsec - since->tv_nsec) / 1000000L;
-}
-
 /* Calls whose repetition could do the work twice: a 5xx may come after the
  * server used up the code or changed the password. They are retried only
  * when the server refused them outright (throttling). */
 static int replayable(const char *op) {
   return strcmp(op, "RespondToAuthChallenge") != 0 &&
          strcmp(op, "ChangePassword") != 0;
-}
-
-/* One try within time_left_ms. *retry: the reply asks for another (never
- * after no answer at all: the timeout already bounded that wait). */
-static enum pc_status attempt_call(struct pc_client *cl, const char *url,
-                                   const char *target, const char *op,
-                                   const struct pc_buf *body, long time_left_ms,
-                                   json_object **resp, struct pc_error *err,
-                                   int *retry) {
-  struct pc_buf rb;
-  long status = 0;
-  enum pc_status st;
-
-  pc_buf_init(&rb, PC_HTTP_MAX_RESPONSE);
-  pc_http_set_call_timeout_ms(cl->http, time_left_ms);
-  st = pc_http_post(cl->http, url, target, body->data, body->len, &status, &rb);
-  err->http_status = status;
-  /* The last attempt's: a 5xx counts as such only after the retries. */
-  err->cause = pc_http_cause(cl->http);
-  pc_sanitize(err->request_id, sizeof(err->request_id),
-              pc_http_request_id(cl->http));
-  if (st != PC_OK) {
-    /* No answer (connection failure, timeout, oversized reply): the
-     * timeout already bounded the wait, so do not multiply it. */
-    pc_buf_free(&rb);
-    (void)snprintf(err->message, sizeof(err->message), "%s",
-                   pc_http_failure(cl->http) ? pc_http_failure(cl->http)
-                                             : pc_status_str(st));
-    *retry = 0;
-    return st;
-  }
-  st = handle_reply(status, &rb, resp, err, retry);
-  pc_buf_free(&rb); /* wiped: it may hold tokens */
-  if (status >= 500 && !replayable(op))
-    *retry = 0;
-  return st;
-}
-
-/* The pause before retry number attempt: 1 after it, 0 when the backoff
- * budget, the call's timeout or login_timeout leave no room for it. */
-static int pause_before_retry(struct pc_client *cl, int attempt,
-                              unsigned long *slept, long budget_ms,
-                              const struct timespec *start) {
-  unsigned long delay = backoff_ms(attempt);
-
-  if (*slept + delay > PC_BACKOFF_BUDGET_MS ||
-      elapsed_ms(start) + (long)delay + 500 > budget_ms ||
-      (long)delay + 500 > pc_http_budget_left(cl->http))
-    return 0;
-  sleep_ms(delay);
-  pc_http_charge(cl->http, (long)delay); /* waiting is network time too */
-  *slept += delay;
-  return 1;
-}
-
-/* The attempts, retried as the replies and the budgets allow. */
-static enum pc_status send_with_retries(struct pc_client *cl, const char *url,
-                                        const char *target, const char *op,
-                                        const struct pc_buf *body,
-                                        json_object **resp,
-                                        struct pc_error *err) {
-  unsigned long slept = 0;
-  struct timespec start;
-  enum pc_status st;
-  long budget_ms;
-  int attempt, retry;
-
-  /* The retries share one timeout: a slow, failing server must not hold
-   * sshd for retries times the timeout. */
-  budget_ms =
-      (cl->cfg != NULL && cl->cfg->timeout > 0 ? cl->cfg->timeout : 10) * 1000L;
-  clock_gettime(CLOCK_MONOTONIC, &start);
-  for (attempt = 0;; attempt++) {
-    st = attempt_call(cl, url, target, op, body, budget_ms - elapsed_ms(&start),
-                      resp, err, &retry);
-    if (st == PC_OK || !retry || attempt >= cl->retries ||
-        !pause_before_retry(cl, attempt, &slept, budget_ms, &start))
-      break;
-  }
-  pc_http_set_call_timeout_ms(cl->http, 0);
-  return st;
 }
 
 /* "type: message [note]", and for an app client that lacks the request's
@@ -291,6 +177,7 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
                            struct pc_error *err) {
   struct pc_error scratch;
   struct pc_buf req_body;
+  struct pc_request rq;
   char target[128];
   enum pc_status st;
   int n;
@@ -316,9 +203,14 @@ enum pc_status pc_api_call(struct pc_client *cl, enum pc_service service,
     pc_buf_free(&req_body);
     return pc_error_set(err, PC_ERR_NOMEM, "%s: out of memory", op);
   }
-  st = send_with_retries(
-      cl, service == PC_IDENTITY_POOL ? cl->identity_url : cl->idp_url, target,
-      op, &req_body, resp, err);
+  rq = (struct pc_request){service == PC_IDENTITY_POOL ? cl->identity_url
+                                                       : cl->idp_url,
+                           target,
+                           &req_body,
+                           replayable(op),
+                           handle_reply,
+                           resp};
+  st = pc_send_with_retries(cl->http, cl->cfg, cl->retries, &rq, err);
   pc_buf_free(&req_body);
   if (st != PC_OK && err->type[0])
     explain(err, st, req);
