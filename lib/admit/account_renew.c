@@ -37,17 +37,25 @@ static int load_handover(const struct pc_config *cfg, const char *user,
   return -1;
 }
 
-/* One refresh with rq, the call that works for the client remembered. */
-static enum pc_status refresh(struct pc_client *cl, struct pc_refresh_req *rq,
-                              struct pc_tokens *tokens, struct pc_error *err) {
-  enum pc_refresh_call worked;
-  enum pc_status st = pc_refresh(cl, rq, tokens, &worked, err);
+/* Where the account stage looks for a newer token: the helper's
+ * hand-over, read at most once. */
+struct newer_handover {
+  const struct pc_config *cfg;
+  const char *user;
+  struct pc_store *s;
+  struct pc_handover *h;
+  int *have_h; /* -1: not read yet; else whether it was loaded */
+};
 
-  if (st == PC_OK && worked != rq->call) {
-    pc_refresh_call_save(cl->cfg, worked);
-    rq->call = worked;
-  }
-  return st;
+/* A pc_refresh_newer: the helper rotated it, so its copy is the newer one. */
+static int helper_newer(void *p, struct pc_refresh_req *rq) {
+  struct newer_handover *n = p;
+
+  *n->have_h = load_handover(n->cfg, n->user, n->s, n->h) == 0;
+  if (!*n->have_h || strcmp(n->h->refresh_token, rq->refresh_token) == 0)
+    return 0;
+  rq->refresh_token = n->h->refresh_token;
+  return 1;
 }
 
 enum pc_status
@@ -61,8 +69,10 @@ pc_account_refresh(struct pc_client *cl, const char *user,
   struct pc_device dev;
   struct pc_error e;
   struct pc_refresh_req rq;
+  struct newer_handover n;
+  enum pc_refresh_call worked;
   char *hash = NULL;
-  const char *used = refresh_token;
+  const char *used;
   enum pc_status st;
   int have_h = -1; /* -1: not read yet */
 
@@ -82,15 +92,14 @@ pc_account_refresh(struct pc_client *cl, const char *user,
                                device_key ? device_key : dev.key,
                                ctx,
                                pc_refresh_call_load(cfg)};
-  st = refresh(cl, &rq, tokens, err);
+  n = (struct newer_handover){cfg, user, &s, &h, &have_h};
   /* The hand-over is read only when it is used, at most once. */
-  if (st != PC_OK && pc_refresh_superseded(err) &&
-      (have_h = load_handover(cfg, user, &s, &h) == 0) &&
-      strcmp(h.refresh_token, refresh_token) != 0) {
-    /* The helper rotated it: its copy is the newer one. */
-    used = rq.refresh_token = h.refresh_token;
-    st = refresh(cl, &rq, tokens, err);
+  st = pc_refresh_or_newer(cl, &rq, helper_newer, &n, tokens, &worked, err);
+  if (st == PC_OK && worked != rq.call) { /* remember the call that works */
+    pc_refresh_call_save(cfg, worked);
+    rq.call = worked;
   }
+  used = rq.refresh_token;
   if (st == PC_OK &&
       (tokens->refresh_token != NULL || tokens->device_key != NULL) &&
       (have_h < 0 ? (have_h = load_handover(cfg, user, &s, &h) == 0)

@@ -95,6 +95,32 @@ static struct pc_refresh_req handover_req(const struct pc_handover *h,
   return rq;
 }
 
+/* Where renew_tokens looks for a newer token: the hand-over as stored now
+ * (another renewal may have rotated it). */
+struct newer_handover {
+  struct pc_handover *h; /* the one in use; replaced by the newer */
+  struct pc_store *s;
+  const struct pc_usercontext *ctx;
+};
+
+/* A pc_refresh_newer: the stored hand-over, when its token is not h's. */
+static int stored_newer(void *p, struct pc_refresh_req *rq) {
+  struct newer_handover *n = p;
+  struct pc_handover newer;
+  struct pc_error e;
+
+  if (pc_store_load_handover(n->s, &newer, &e) != 0)
+    return 0;
+  if (strcmp(newer.refresh_token, n->h->refresh_token) == 0) {
+    pc_handover_free(&newer);
+    return 0;
+  }
+  pc_handover_free(n->h);
+  *n->h = newer;
+  *rq = handover_req(n->h, n->ctx);
+  return 1;
+}
+
 /* The refresh; when another renewal rotated the token meanwhile, once more
  * with the newer one it stored (h then holds that hand-over). *learned is
  * set when the call that worked is not the one h names. */
@@ -105,23 +131,11 @@ static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
    * this program (no PAM service), no remote host. */
   const struct pc_usercontext ctx = {s->name, "pam_cognito-credentials", NULL};
   struct pc_refresh_req rq = handover_req(h, &ctx);
-  struct pc_handover newer;
-  struct pc_error e;
+  struct newer_handover n = {h, s, &ctx};
   enum pc_refresh_call worked;
-  enum pc_status st = pc_refresh(cl, &rq, t, &worked, err);
+  enum pc_status st =
+      pc_refresh_or_newer(cl, &rq, stored_newer, &n, t, &worked, err);
 
-  if (st == PC_OK || !pc_refresh_superseded(err) ||
-      pc_store_load_handover(s, &newer, &e) != 0)
-    goto out;
-  if (strcmp(newer.refresh_token, h->refresh_token) == 0) {
-    pc_handover_free(&newer);
-    goto out;
-  }
-  pc_handover_free(h);
-  *h = newer;
-  rq = handover_req(h, &ctx);
-  st = pc_refresh(cl, &rq, t, &worked, err);
-out:
   *learned = st == PC_OK && worked != rq.call;
   if (*learned) {
     free(h->refresh_call);

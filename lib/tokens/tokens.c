@@ -212,6 +212,18 @@ int pc_refresh_superseded(const struct pc_error *err) {
   return strcmp(err->type, "RefreshTokenReuseException") == 0;
 }
 
+enum pc_status
+pc_refresh_or_newer(struct pc_client *cl, struct pc_refresh_req *rq,
+                    pc_refresh_newer newer, void *ctx, struct pc_tokens *tokens,
+                    enum pc_refresh_call *worked, struct pc_error *err) {
+  enum pc_status st = pc_refresh(cl, rq, tokens, worked, err);
+
+  /* Another renewal rotated the token meanwhile: its copy is the newer. */
+  if (st != PC_OK && pc_refresh_superseded(err) && newer(ctx, rq))
+    st = pc_refresh(cl, rq, tokens, worked, err);
+  return st;
+}
+
 const char *pc_refresh_refusal(const struct pc_error *err, int with_device) {
   const char *m = err->message;
 

@@ -111,4 +111,18 @@ const char *pc_refresh_refusal(const struct pc_error *err, int with_device);
  * caller holding a newer copy may try that one. */
 int pc_refresh_superseded(const struct pc_error *err);
 
+/* Where a caller keeps a newer copy of the refresh token (the hand-over a
+ * concurrent renewal rewrote): 1 with rq updated to use it, 0 when there
+ * is none, or it holds the token rq already used. */
+typedef int (*pc_refresh_newer)(void *ctx, struct pc_refresh_req *rq);
+
+/* pc_refresh with rq; when Cognito says the token was superseded
+ * (pc_refresh_superseded) and newer(ctx, rq) finds a newer one, once more
+ * with it (rq then is the request that was sent last). */
+enum pc_status
+pc_refresh_or_newer(struct pc_client *cl, struct pc_refresh_req *rq,
+                    pc_refresh_newer newer, void *ctx, struct pc_tokens *tokens,
+                    enum pc_refresh_call *worked, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 #endif
