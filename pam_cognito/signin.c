@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "config/authflow.h"
 #include "conv.h"
 #include "fido/passkey_plugin.h"
 #include "net/api_errors.h"
@@ -43,12 +44,6 @@ static const char *plugin_path(char *buf, size_t n) {
   return buf;
 }
 
-static const char *flow_name(enum pc_auth_flow f) {
-  if (f == PC_FLOW_USER_AUTH)
-    return "USER_AUTH";
-  return f == PC_FLOW_SRP ? "USER_SRP_AUTH" : "USER_PASSWORD_AUTH";
-}
-
 static void log_device_notes(struct pc_module *m, const char *user,
                              const struct pc_login_result *r) {
   int i;
@@ -81,7 +76,7 @@ enum pc_status pc_signin(struct pc_module *m, struct pc_client *cl,
     o.passkey_plugin = plugin_path(plugin, sizeof(plugin));
   pc_conv_prompter(m, &p);
   pc_debug(m, "logging in user=%s with %s%s", pc_log_user(m, user),
-           flow_name(m->cfg.auth_flow),
+           pc_auth_flow_name(m->cfg.auth_flow),
            m->passkey  ? " (a passkey)"
            : *password ? ""
                        : " (a one-time code)");

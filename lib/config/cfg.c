@@ -23,6 +23,7 @@
 #include "base/bounds.h"
 #include "base/error.h"
 #include "base/secret.h"
+#include "config/authflow.h"
 #include "config/cfg.h"
 #include "config/endpoint.h"
 #include "config/fleetmaps.h"
@@ -536,13 +537,7 @@ static enum pc_status set_flow(const struct key_def *k, void *dst,
                                const char *value, struct pc_error *err) {
   enum pc_auth_flow f;
 
-  if (strcmp(value, "USER_SRP_AUTH") == 0) {
-    f = PC_FLOW_SRP;
-  } else if (strcmp(value, "USER_PASSWORD_AUTH") == 0) {
-    f = PC_FLOW_PASSWORD;
-  } else if (strcmp(value, "USER_AUTH") == 0) {
-    f = PC_FLOW_USER_AUTH;
-  } else {
+  if (pc_auth_flow_parse(value, &f) != 0) {
     return pc_error_set(
         err, PC_ERR_CONFIG,
         "%s: expected \"USER_SRP_AUTH\", \"USER_PASSWORD_AUTH\" "

@@ -8,12 +8,7 @@
 
 #include "base/error.h"
 #include "base/status.h"
-
-enum pc_auth_flow {
-  PC_FLOW_SRP = 0,      /* USER_SRP_AUTH */
-  PC_FLOW_PASSWORD = 1, /* USER_PASSWORD_AUTH */
-  PC_FLOW_USER_AUTH = 2 /* USER_AUTH: choice-based sign-in (first_factors) */
-};
+#include "config/authflow.h" /* enum pc_auth_flow */
 
 /* first_factors: the first factors USER_AUTH may use on this host. */
 enum pc_factor {

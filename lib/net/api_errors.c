@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "config/authflow.h"
 #include "net/api_errors.h"
 
 #define ADMIN "; contact your administrator."
@@ -267,23 +268,10 @@ const struct pc_errtable_row *pc_errtable_find(const char *type,
 
 const char *pc_errtable_allow_flow(const struct pc_errtable_row *row,
                                    const char *auth_flow) {
-  static const char *const flows[][2] = {
-      {"USER_SRP_AUTH", "ALLOW_USER_SRP_AUTH"},
-      {"USER_PASSWORD_AUTH", "ALLOW_USER_PASSWORD_AUTH"},
-      {"REFRESH_TOKEN_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"},
-      {"REFRESH_TOKEN", "ALLOW_REFRESH_TOKEN_AUTH"},
-      {"USER_AUTH", "ALLOW_USER_AUTH"},
-      {"CUSTOM_AUTH", "ALLOW_CUSTOM_AUTH"},
-  };
-  size_t i;
-
   if (row == NULL || row->meaning == NULL || auth_flow == NULL ||
       strcmp(row->meaning, PC_ERRTABLE_FLOW_OFF) != 0)
     return NULL;
-  for (i = 0; i < sizeof(flows) / sizeof(flows[0]); i++)
-    if (strcmp(flows[i][0], auth_flow) == 0)
-      return flows[i][1];
-  return NULL;
+  return pc_auth_flow_allow(auth_flow);
 }
 
 const struct pc_errtable_row *pc_errtable_rows(size_t *n) {
