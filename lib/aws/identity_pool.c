@@ -160,8 +160,7 @@ enum pc_status pc_identity_get_open_id_token(struct pc_client *cl,
 
 /* RoleSessionName ([\w+=,.@-]{2,64}): "pam_cognito-" and the user's pool
  * name, other characters as '-'. */
-static void session_name(const char *id_token, char *out, size_t n) {
-  json_object *claims = pc_jwt_claims(id_token);
+static void session_name(json_object *claims, char *out, size_t n) {
   const char *u = pc_jwt_str(claims, "cognito:username");
   size_t i, at;
 
@@ -174,15 +173,15 @@ static void session_name(const char *id_token, char *out, size_t n) {
                          : '-');
   }
   out[at] = '\0';
-  json_object_put(claims);
 }
 
 /* The basic flow: GetOpenIdToken, then STS AssumeRoleWithWebIdentity for
  * role. *pool_refused: the identity pool (not STS) refused. */
 static enum pc_status basic(struct pc_client *cl, const struct pc_config *cfg,
                             const char *identity_id, const char *id_token,
-                            const char *role, struct pc_aws_creds *creds,
-                            int *pool_refused, struct pc_error *err) {
+                            json_object *claims, const char *role,
+                            struct pc_aws_creds *creds, int *pool_refused,
+                            struct pc_error *err) {
   char *token = NULL, name[65];
   enum pc_status st;
 
@@ -192,18 +191,20 @@ static enum pc_status basic(struct pc_client *cl, const struct pc_config *cfg,
     *pool_refused = 1;
     return st;
   }
-  session_name(id_token, name, sizeof name);
+  session_name(claims, name, sizeof name);
   st = pc_sts_assume_role(cl, role, name, token, creds, err);
   pc_free_secret(&token);
   return st;
 }
 
-/* Credentials by the configured flow, for the role of pc_role_choose.
- * *pool_refused (may be NULL): the identity pool refused this identity id
- * (not a role choice, not STS), so that GetId may help. */
+/* Credentials by the configured flow, for the role of pc_role_choose;
+ * claims: id_token's, decoded once by the caller. *pool_refused (may be
+ * NULL): the identity pool refused this identity id (not a role choice,
+ * not STS), so that GetId may help. */
 static enum pc_status credentials(struct pc_client *cl,
                                   const struct pc_config *cfg,
                                   const char *identity_id, const char *id_token,
+                                  json_object *claims,
                                   struct pc_aws_creds *creds, int *pool_refused,
                                   struct pc_error *err) {
   char *role = NULL;
@@ -215,15 +216,15 @@ static enum pc_status credentials(struct pc_client *cl,
   if (cfg == NULL || id_token == NULL || !pc_identity_id_valid(identity_id))
     return pc_error_set(err, PC_ERR_CONFIG,
                         "GetCredentialsForIdentity: no valid identity id");
-  st = pc_role_choose(cfg, id_token, pc_config_basic_flow(cfg), &role, err);
+  st = pc_role_choose(cfg, claims, pc_config_basic_flow(cfg), &role, err);
   if (st != PC_OK)
     return st;
   if (pc_config_basic_flow(cfg)) {
-    st = basic(cl, cfg, identity_id, id_token, role, creds, &refused, err);
+    st = basic(cl, cfg, identity_id, id_token, claims, role, creds, &refused,
+               err);
   } else {
     st = enhanced(cl, cfg, identity_id, id_token, creds, err);
-    refused =
-        st != PC_OK && pc_role_explain_refusal(cfg, id_token, err) == PC_OK;
+    refused = st != PC_OK && pc_role_explain_refusal(cfg, claims, err) == PC_OK;
   }
   free(role);
   if (pool_refused != NULL)
@@ -235,14 +236,20 @@ enum pc_status
 pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
                             const char *identity_id, const char *id_token,
                             struct pc_aws_creds *creds, struct pc_error *err) {
-  return credentials(cl, cfg, identity_id, id_token, creds, NULL, err);
+  json_object *claims = pc_jwt_claims(id_token);
+  enum pc_status st =
+      credentials(cl, cfg, identity_id, id_token, claims, creds, NULL, err);
+
+  json_object_put(claims);
+  return st;
 }
 
 /* pc_identity_fetch, its notes kept in w while the calls clear err. */
 static enum pc_status fetch(struct pc_client *cl, const struct pc_config *cfg,
                             struct pc_store *store, const char *id_token,
-                            char **identity_id, struct pc_aws_creds *creds,
-                            struct pc_error *w, struct pc_error *err) {
+                            json_object *claims, char **identity_id,
+                            struct pc_aws_creds *creds, struct pc_error *w,
+                            struct pc_error *err) {
   struct pc_error e;
   char *id = NULL;
   enum pc_status st;
@@ -256,7 +263,7 @@ static enum pc_status fetch(struct pc_client *cl, const struct pc_config *cfg,
   if (id != NULL) {
     int pool_refused = 0;
 
-    st = credentials(cl, cfg, id, id_token, creds, &pool_refused, err);
+    st = credentials(cl, cfg, id, id_token, claims, creds, &pool_refused, err);
     if (st == PC_OK) {
       *identity_id = id;
       return st;
@@ -279,7 +286,7 @@ static enum pc_status fetch(struct pc_client *cl, const struct pc_config *cfg,
   if (store != NULL &&
       pc_store_save_identity(store, cfg->identity_pool_id, id, &e) != 0)
     pc_error_note(w, e.status, "%s", e.detail);
-  st = pc_identity_get_credentials(cl, cfg, id, id_token, creds, err);
+  st = credentials(cl, cfg, id, id_token, claims, creds, NULL, err);
   if (st != PC_OK)
     free(id);
   else
@@ -290,13 +297,14 @@ static enum pc_status fetch(struct pc_client *cl, const struct pc_config *cfg,
 enum pc_status pc_identity_fetch(struct pc_client *cl,
                                  const struct pc_config *cfg,
                                  struct pc_store *store, const char *id_token,
-                                 char **identity_id, struct pc_aws_creds *creds,
+                                 json_object *claims, char **identity_id,
+                                 struct pc_aws_creds *creds,
                                  struct pc_error *err) {
   struct pc_error notes;
   enum pc_status st;
 
   pc_error_clear(&notes);
-  st = fetch(cl, cfg, store, id_token, identity_id, creds, &notes, err);
+  st = fetch(cl, cfg, store, id_token, claims, identity_id, creds, &notes, err);
   pc_error_add_notes(err, &notes);
   return st;
 }

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "base/bounds.h"
 #include "base/error.h"
 #include "base/status.h"
@@ -57,14 +59,15 @@ pc_identity_get_credentials(struct pc_client *cl, const struct pc_config *cfg,
 /* The whole exchange: GetCredentialsForIdentity with the identity id the
  * store remembers for cfg's pool, GetId first when there is none or the
  * server refuses it (another pool, a deleted identity); a new id is
- * remembered. store may be NULL (no cache). PC_OK with a heap string in
- * *identity_id and creds filled, or an error in err. Cache trouble and the
- * GetId fallback: notes in err. */
-enum pc_status pc_identity_fetch(struct pc_client *cl,
-                                 const struct pc_config *cfg,
-                                 struct pc_store *store, const char *id_token,
-                                 char **identity_id, struct pc_aws_creds *creds,
-                                 struct pc_error *err)
+ * remembered. claims: id_token's (pc_jwt_claims), decoded once by the
+ * caller for the role and the session name. store may be NULL (no cache).
+ * PC_OK with a heap string in *identity_id and creds filled, or an error
+ * in err. Cache trouble and the GetId fallback: notes in err. */
+enum pc_status
+pc_identity_fetch(struct pc_client *cl, const struct pc_config *cfg,
+                  struct pc_store *store, const char *id_token,
+                  json_object *claims, char **identity_id,
+                  struct pc_aws_creds *creds, struct pc_error *err)
     __attribute__((warn_unused_result));
 
 #endif

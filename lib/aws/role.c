@@ -105,9 +105,9 @@ static enum pc_status refuse(struct pc_error *err, const char *person,
   return PC_ERR_DENIED;
 }
 
-enum pc_status pc_role_choose(const struct pc_config *cfg, const char *id_token,
+enum pc_status pc_role_choose(const struct pc_config *cfg, json_object *claims,
                               int basic, char **role, struct pc_error *err) {
-  json_object *claims = pc_jwt_claims(id_token), *roles;
+  json_object *roles;
   const char *preferred, *want;
   char list[512];
   enum pc_status st = PC_OK;
@@ -138,21 +138,19 @@ enum pc_status pc_role_choose(const struct pc_config *cfg, const char *id_token,
   } else if (want != NULL && (*role = pc_strdup(want)) == NULL) {
     st = pc_error_set(err, PC_ERR_NOMEM, "AWS role: out of memory");
   }
-  json_object_put(claims);
   return st;
 }
 
 enum pc_status pc_role_explain_refusal(const struct pc_config *cfg,
-                                       const char *id_token,
+                                       json_object *claims,
                                        struct pc_error *err) {
-  json_object *claims, *roles;
+  json_object *roles;
   char list[512], why[640];
   size_t n;
 
   if (err == NULL || strcmp(err->type, "NotAuthorizedException") != 0 ||
       strstr(err->message, "mbiguous role mapping") == NULL)
     return PC_OK;
-  claims = pc_jwt_claims(id_token);
   roles = roles_claim(claims);
   n = roles_count(roles);
   list[0] = '\0';

@@ -11,17 +11,20 @@
 #ifndef PAM_COGNITO_ROLE_H
 #define PAM_COGNITO_ROLE_H
 
+#include <json-c/json.h>
+
 #include "base/error.h"
 #include "base/status.h"
 #include "config/cfg.h"
 
-/* The role to ask for, by cfg's role_arn and the ID token's claims: PC_OK
+/* The role to ask for, by cfg's role_arn and the ID token's claims
+ * (pc_jwt_claims of it, decoded once by the caller; NULL: none): PC_OK
  * with *role a heap string (role_arn, else cognito:preferred_role), or NULL
  * when there is neither and the enhanced flow lets the identity pool
  * choose. Refused before any call, as PC_ERR_DENIED (pc_role_refused): a
  * role_arn that the token's cognito:roles does not list; the basic flow
  * (basic != 0) with neither role_arn nor a preferred role. */
-enum pc_status pc_role_choose(const struct pc_config *cfg, const char *id_token,
+enum pc_status pc_role_choose(const struct pc_config *cfg, json_object *claims,
                               int basic, char **role, struct pc_error *err)
     __attribute__((warn_unused_result));
 
@@ -31,7 +34,7 @@ enum pc_status pc_role_choose(const struct pc_config *cfg, const char *id_token,
  * err into a role refusal that says why and what to change, and return its
  * status (PC_ERR_DENIED); else PC_OK with err untouched (another failure). */
 enum pc_status pc_role_explain_refusal(const struct pc_config *cfg,
-                                       const char *id_token,
+                                       json_object *claims,
                                        struct pc_error *err);
 
 /* 1 when err is a role refusal of this module: its detail (for syslog)

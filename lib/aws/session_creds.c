@@ -58,17 +58,20 @@ enum pc_status pc_credentials_after_login(
 
   memset(creds, 0, sizeof *creds);
   pc_error_clear(err);
-  st = pc_identity_fetch(cl, cfg, store, t->id_token, identity_id, creds, err);
-  if (st != PC_OK || store == NULL)
-    return st;
-  /* The token came straight from Cognito in this login: its claims are safe
-   * to use for naming the user to Cognito again (as USER_ID_FOR_SRP). */
+  /* Decoded once for the whole exchange (the role, STS's session name) and
+   * the hand-over. The token came straight from Cognito in this login: its
+   * claims are safe to use for naming the user to Cognito again (as
+   * USER_ID_FOR_SRP). */
   claims = pc_jwt_claims(t->id_token);
-  uid_claim = pc_jwt_str(claims, "cognito:username");
-  save_login(store, cfg, creds, *identity_id, t, uid_claim ? uid_claim : user,
-             err);
+  st = pc_identity_fetch(cl, cfg, store, t->id_token, claims, identity_id,
+                         creds, err);
+  if (st == PC_OK && store != NULL) {
+    uid_claim = pc_jwt_str(claims, "cognito:username");
+    save_login(store, cfg, creds, *identity_id, t, uid_claim ? uid_claim : user,
+               err);
+  }
   json_object_put(claims);
-  return PC_OK;
+  return st;
 }
 
 /* err's detail for a failed call: "what: status: the server's words". */

@@ -134,10 +134,12 @@ static int stored_keys(const struct pc_config *cfg, enum pc_issuer_form form,
 
 /* Which of the pool's two issuers the (not yet verified) token names: the
  * keys to check it with are that issuer's, and no other host is ever asked
- * for keys. */
+ * for keys. PC_OK with the token's claims, decoded once for the whole
+ * verification, in *decoded (json_object_put them). */
 static enum pc_status token_issuer(const struct pc_config *cfg,
                                    const char *id_token,
                                    enum pc_issuer_form *form,
+                                   json_object **decoded,
                                    struct pc_error *why) {
   json_object *claims = pc_jwt_claims(id_token);
   struct pc_jwks none;
@@ -158,9 +160,11 @@ static enum pc_status token_issuer(const struct pc_config *cfg,
         pc_jwt_check_str(chk == PC_JWT_BAD_ALG ? chk : PC_JWT_MALFORMED));
   }
   found = pc_idtoken_issuer_form(cfg, pc_jwt_str(claims, "iss"), form) == 0;
-  json_object_put(claims);
-  if (found)
+  if (found) {
+    *decoded = claims;
     return PC_OK;
+  }
+  json_object_put(claims);
   a = pc_idtoken_issuer_of(cfg, PC_ISSUER_ORIGINAL);
   b = pc_idtoken_issuer_of(cfg, PC_ISSUER_UPDATED);
   if (a != NULL && b != NULL)
@@ -210,6 +214,7 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
                                  time_t now, json_object **claims,
                                  struct pc_error *why) {
   struct pc_jwks keys;
+  json_object *decoded = NULL;
   enum pc_issuer_form form = PC_ISSUER_ORIGINAL;
   enum pc_jwt_check chk;
   enum pc_status st;
@@ -222,7 +227,7 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
   if (id_token == NULL || *id_token == '\0') {
     return pc_error_set(why, PC_ERR_AUTH, "no ID token");
   }
-  st = token_issuer(cl->cfg, id_token, &form, why);
+  st = token_issuer(cl->cfg, id_token, &form, &decoded, why);
   if (st != PC_OK)
     return st;
   if (stored_keys(cl->cfg, form, &keys, &fetched) != 0 || fetched > now ||
@@ -232,8 +237,8 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
     fresh = 1;
   }
   if (st != PC_OK)
-    return st;
-  chk = pc_jwt_verify(id_token, &keys, claims);
+    goto out;
+  chk = pc_jwt_check_signature(id_token, &keys, decoded);
   /* A kid we do not know may be a key the pool just rotated in: fetch once,
    * but not more than once a minute (a forged kid must not make every login
    * hammer the endpoint). */
@@ -242,20 +247,20 @@ enum pc_status pc_idtoken_verify(struct pc_client *cl, const char *id_token,
     pc_jwks_free(&keys);
     st = fetch_keys(cl, form, now, &keys, why);
     if (st != PC_OK)
-      return st;
-    chk = pc_jwt_verify(id_token, &keys, claims);
+      goto out;
+    chk = pc_jwt_check_signature(id_token, &keys, decoded);
   }
-  pc_jwks_free(&keys);
   if (chk == PC_JWT_NOMEM)
-    return PC_ERR_NOMEM;
-  if (chk != PC_JWT_VALID) {
-    return pc_error_set(why, PC_ERR_AUTH, "ID token refused: %s",
-                        pc_jwt_check_str(chk));
+    st = PC_ERR_NOMEM;
+  else if (chk != PC_JWT_VALID)
+    st = pc_error_set(why, PC_ERR_AUTH, "ID token refused: %s",
+                      pc_jwt_check_str(chk));
+  else if ((st = check_claims(cl->cfg, form, decoded, now, why)) == PC_OK) {
+    *claims = decoded; /* verified: the caller's */
+    decoded = NULL;
   }
-  st = check_claims(cl->cfg, form, *claims, now, why);
-  if (st != PC_OK) {
-    json_object_put(*claims);
-    *claims = NULL;
-  }
+out:
+  pc_jwks_free(&keys);
+  json_object_put(decoded);
   return st;
 }

@@ -166,16 +166,16 @@ static json_object *jwt_header(const char *jwt) {
   return hdr;
 }
 
-enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
-                                json_object **claims) {
+enum pc_jwt_check pc_jwt_check_signature(const char *jwt,
+                                         const struct pc_jwks *set,
+                                         json_object *body) {
   const char *dot2, *alg, *kid;
   unsigned char *sig = NULL;
   size_t siglen = 0;
-  json_object *hdr, *body = NULL;
+  json_object *hdr;
   EVP_PKEY *key;
   enum pc_jwt_check rc = PC_JWT_MALFORMED;
 
-  *claims = NULL;
   hdr = jwt_header(jwt);
   if (hdr == NULL)
     return PC_JWT_MALFORMED;
@@ -186,8 +186,7 @@ enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
     rc = PC_JWT_BAD_ALG;
     goto out;
   }
-  /* pc_jwt_claims checks the shape: three non-empty base64url segments. */
-  body = pc_jwt_claims(jwt);
+  /* pc_jwt_claims checked the shape: three non-empty base64url segments. */
   if (body == NULL)
     goto out;
   key = pc_jwks_find(set, kid);
@@ -204,13 +203,21 @@ enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
     rc = PC_JWT_BAD_SIGNATURE;
     goto out;
   }
-  *claims = body;
-  body = NULL;
   rc = PC_JWT_VALID;
 out:
   json_object_put(hdr);
-  json_object_put(body);
   free(sig);
+  return rc;
+}
+
+enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
+                                json_object **claims) {
+  json_object *body = pc_jwt_claims(jwt);
+  enum pc_jwt_check rc = pc_jwt_check_signature(jwt, set, body);
+
+  *claims = rc == PC_JWT_VALID ? body : NULL;
+  if (rc != PC_JWT_VALID)
+    json_object_put(body);
   return rc;
 }
 

@@ -48,6 +48,13 @@ enum pc_jwt_check pc_jwt_verify(const char *jwt, const struct pc_jwks *set,
                                 struct json_object **claims)
     __attribute__((warn_unused_result));
 
+/* pc_jwt_verify for a caller that decoded the claims already: body is
+ * pc_jwt_claims(jwt) (NULL: malformed), not released here. */
+enum pc_jwt_check pc_jwt_check_signature(const char *jwt,
+                                         const struct pc_jwks *set,
+                                         struct json_object *body)
+    __attribute__((warn_unused_result));
+
 /* A short English name for a check result ("bad signature"). */
 const char *pc_jwt_check_str(enum pc_jwt_check c);
 
