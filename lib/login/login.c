@@ -123,21 +123,18 @@ static enum pc_status initiate(struct login *l, struct pc_srp *srp) {
   json_object *params = NULL;
   json_object *req =
       pc_login_request(l, "AuthParameters", l->o->username, &params);
-  int srp_flow = srp != NULL;
+  enum pc_auth_flow flow = l->cl->cfg->auth_flow == PC_FLOW_USER_AUTH
+                               ? PC_FLOW_USER_AUTH
+                           : srp != NULL ? PC_FLOW_SRP
+                                         : PC_FLOW_PASSWORD;
 
-  if (l->cl->cfg->auth_flow == PC_FLOW_USER_AUTH)
-    req = pc_json_keep(req, !req ||
-                                pc_json_add_str(req, "AuthFlow", "USER_AUTH") ||
-                                pc_login_user_auth_params(l, params, srp));
-  else
-    req = pc_json_keep(
-        req,
-        !req ||
-            pc_json_add_str(req, "AuthFlow",
-                            srp_flow ? "USER_SRP_AUTH"
-                                     : "USER_PASSWORD_AUTH") ||
-            (srp_flow ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
-                      : pc_json_add_str(params, "PASSWORD", l->o->password)));
+  req = pc_json_keep(
+      req,
+      !req || pc_json_add_str(req, "AuthFlow", pc_auth_flow_name(flow)) ||
+          (flow == PC_FLOW_USER_AUTH ? pc_login_user_auth_params(l, params, srp)
+           : flow == PC_FLOW_SRP
+               ? pc_json_add_str(params, "SRP_A", pc_srp_A_hex(srp))
+               : pc_json_add_str(params, "PASSWORD", l->o->password)));
   return pc_login_call(l, "InitiateAuth", req);
 }
 
