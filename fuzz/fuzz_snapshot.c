@@ -3,8 +3,11 @@
  * pc_snapshot_open. Each input is tried twice: as it is (it carries no
  * valid signature, so it must be refused), and as the document of a blob
  * this target signs with its own Ed25519 key, which reaches the JSON
- * reading behind the signature. An accepted snapshot must hold groups
- * whose users all have a name and a sub. */
+ * reading behind the signature. The host's configuration is the default
+ * one (login_claim cognito:username, no pool id, no uid or keys
+ * attribute): a document must carry those Settings to be read further. An
+ * accepted snapshot must hold groups whose users all have a name and a
+ * sub. */
 #include "config.h"
 
 #include <openssl/evp.h>
@@ -17,9 +20,11 @@
 #include <unistd.h>
 
 #include "base/codec.h"
+#include "config/cfg.h"
 #include "sync/snapshot_sign.h"
 
 static EVP_PKEY *key;
+static struct pc_config cfg;
 static char pub_path[] = "/tmp/fuzz_snapshot_pub_XXXXXX";
 
 /* Once: a key pair, its public half in a file only we can write. */
@@ -29,6 +34,8 @@ static void setup(void) {
 
   if (key != NULL)
     return;
+  if (pc_config_init(&cfg) != 0)
+    abort();
   key = EVP_PKEY_Q_keygen(NULL, NULL, "ED25519");
   fd = mkstemp(pub_path);
   f = fd >= 0 ? fdopen(fd, "w") : NULL;
@@ -45,7 +52,7 @@ static void check(const char *blob, size_t len, int signed_by_us) {
 
   memset(&s, 0, sizeof(s));
   pc_error_clear(&err);
-  if (pc_snapshot_open(blob, len, pub_path, &s, &serial, &when, &err) !=
+  if (pc_snapshot_open(blob, len, pub_path, &cfg, &s, &serial, &when, &err) !=
       PC_OK) {
     if (s.n != 0)
       abort(); /* a refusal leaves nothing behind */

@@ -419,7 +419,7 @@ static void publish(const struct pc_config *cfg, char *const *groups,
   (void)clock_gettime(CLOCK_REALTIME, &ts);
   serial = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
   pc_error_clear(&e);
-  if (pc_snapshot_seal(&snap, serial, (long long)ts.tv_sec, o->signing_key,
+  if (pc_snapshot_seal(cfg, &snap, serial, (long long)ts.tv_sec, o->signing_key,
                        &blob, &len, &e) != PC_OK) {
     pc_chain_creds_free(&cr);
     cli_die("%s", e.detail);

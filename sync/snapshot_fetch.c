@@ -80,8 +80,8 @@ enum pc_status pc_snapshot_fetch(const struct pc_config *cfg, long long now,
                         cfg->snapshot_url);
   if (st != PC_OK)
     return st;
-  st = pc_snapshot_open(body, len, cfg->snapshot_public_key, s, &serial, &when,
-                        err);
+  st = pc_snapshot_open(body, len, cfg->snapshot_public_key, cfg, s, &serial,
+                        &when, err);
   pc_buf_string_free(&body);
   if (st == PC_OK)
     st = judge(cfg, now, &last, serial, when, err);

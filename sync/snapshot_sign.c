@@ -20,6 +20,7 @@
 #include "base/codec.h"
 #include "base/json.h"
 #include "base/secret.h"
+#include "sync/snapshot_settings.h"
 #include "sync/snapshot_sign.h"
 
 #define SIG_LEN 64
@@ -140,15 +141,19 @@ enum pc_status pc_snapshot_check_key(const char *key_path,
   return PC_OK;
 }
 
-/* The document's text: the export object with Serial and Time. */
-static char *document(const struct pc_snap *s, long long serial, long long when,
-                      size_t *len) {
-  json_object *root = pc_snap_to_json(s);
+/* The document's text: the export object with Serial, Time and Settings. */
+static char *document(const struct pc_config *cfg, const struct pc_snap *s,
+                      long long serial, long long when, size_t *len) {
+  json_object *root = pc_snap_to_json(s), *set = pc_snapshot_settings(cfg);
   const char *text;
   char *copy = NULL;
 
-  if (root == NULL ||
-      json_object_object_add(root, "Serial", json_object_new_int64(serial)) !=
+  if (root == NULL || set == NULL ||
+      json_object_object_add(root, "Settings", set) != 0) {
+    json_object_put(set); /* not root's */
+    goto out;
+  }
+  if (json_object_object_add(root, "Serial", json_object_new_int64(serial)) !=
           0 ||
       json_object_object_add(root, "Time", json_object_new_int64(when)) != 0)
     goto out;
@@ -160,7 +165,8 @@ out:
   return copy;
 }
 
-enum pc_status pc_snapshot_seal(const struct pc_snap *s, long long serial,
+enum pc_status pc_snapshot_seal(const struct pc_config *cfg,
+                                const struct pc_snap *s, long long serial,
                                 long long when, const char *key_path,
                                 char **out, size_t *outlen,
                                 struct pc_error *err) {
@@ -176,7 +182,7 @@ enum pc_status pc_snapshot_seal(const struct pc_snap *s, long long serial,
     EVP_MD_CTX_free(md);
     return PC_ERR_CONFIG;
   }
-  doc = document(s, serial, when, &doclen);
+  doc = document(cfg, s, serial, when, &doclen);
   if (md == NULL || doc == NULL ||
       EVP_DigestSignInit(md, NULL, NULL, NULL, k) != 1 ||
       EVP_DigestSign(md, sig, &siglen, (const unsigned char *)doc, doclen) !=
@@ -224,28 +230,45 @@ static int verified(EVP_PKEY *k, const char *b64, size_t n, const char *doc,
   return ok;
 }
 
+/* blob's header and signature: PC_OK, or PC_ERR_PROTOCOL with err. nl is
+ * the header's end. */
+static enum pc_status check_header(const char *blob, size_t len, const char *nl,
+                                   const char *pub_path, EVP_PKEY *k,
+                                   struct pc_error *err) {
+  size_t ml = strlen(PC_SNAPSHOT_MAGIC), l1 = strlen(PC_SNAPSHOT_MAGIC_1);
+
+  if (len > l1 && memcmp(blob, PC_SNAPSHOT_MAGIC_1, l1) == 0)
+    return pc_error_set(err, PC_ERR_PROTOCOL,
+                        "the snapshot is of format 1, from a publisher older "
+                        "than this host: it does not name the settings it was "
+                        "read with; refused (upgrade the publisher)");
+  if (nl == NULL || memcmp(blob, PC_SNAPSHOT_MAGIC, ml) != 0 ||
+      !verified(k, blob + ml, (size_t)(nl - blob) - ml, nl + 1,
+                len - (size_t)(nl + 1 - blob)))
+    return pc_error_set(err, PC_ERR_PROTOCOL,
+                        "the snapshot's signature does not verify with %s "
+                        "(tampered, or signed with another key)",
+                        pub_path);
+  return PC_OK;
+}
+
 enum pc_status pc_snapshot_open(const char *blob, size_t len,
-                                const char *pub_path, struct pc_snap *s,
+                                const char *pub_path,
+                                const struct pc_config *cfg, struct pc_snap *s,
                                 long long *serial, long long *when,
                                 struct pc_error *err) {
-  size_t ml = strlen(PC_SNAPSHOT_MAGIC);
-  const char *nl = len > ml ? memchr(blob, '\n', len) : NULL;
+  const char *nl =
+      len > strlen(PC_SNAPSHOT_MAGIC) ? memchr(blob, '\n', len) : NULL;
   EVP_PKEY *k = load_key(pub_path, 0, err);
   json_object *root = NULL;
   enum pc_status st;
 
   if (k == NULL)
     return PC_ERR_CONFIG;
-  if (nl == NULL || memcmp(blob, PC_SNAPSHOT_MAGIC, ml) != 0 ||
-      !verified(k, blob + ml, (size_t)(nl - blob) - ml, nl + 1,
-                len - (size_t)(nl + 1 - blob))) {
-    EVP_PKEY_free(k);
-    return pc_error_set(err, PC_ERR_PROTOCOL,
-                        "the snapshot's signature does not verify with %s "
-                        "(tampered, or signed with another key)",
-                        pub_path);
-  }
+  st = check_header(blob, len, nl, pub_path, k, err);
   EVP_PKEY_free(k);
+  if (st != PC_OK)
+    return st;
   root = pc_json_parse_object(nl + 1, len - (size_t)(nl + 1 - blob));
   if (root == NULL || pc_json_int(root, "Serial", serial) != 0 ||
       pc_json_int(root, "Time", when) != 0) {
@@ -253,7 +276,9 @@ enum pc_status pc_snapshot_open(const char *blob, size_t len,
     return pc_error_set(err, PC_ERR_PROTOCOL,
                         "the snapshot has no Serial or Time");
   }
-  st = pc_snap_from_json(s, root, "the snapshot", err);
+  st = pc_snapshot_settings_check(root, cfg, err);
+  if (st == PC_OK)
+    st = pc_snap_from_json(s, root, "the snapshot", err);
   json_object_put(root);
   return st;
 }

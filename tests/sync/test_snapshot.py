@@ -9,12 +9,12 @@ import subprocess
 import time
 from pathlib import Path
 
-from synccommon import (POOL, REGION, SyncCase, TEMP_KEY, key_env, make_root, run_sync,
-                        snapshot_dir, write_config)
+from synccommon import (POOL, REGION, SyncCase, TEMP_KEY, key_env, make_root, read_entries,
+                        run_sync, snapshot_dir, write_config)
 from s3server import ConnectProxy, S3Server  # noqa: E402 (synccommon puts sigv4 on the path)
 
 OBJECT = "/fleet-bucket/pam_cognito/snapshot.json"
-MAGIC = b"pam_cognito-snapshot 1 ed25519 "
+MAGIC = b"pam_cognito-snapshot 2 ed25519 "
 
 
 def ed25519_pair(d, name):
@@ -28,9 +28,9 @@ def ed25519_pair(d, name):
     return priv, pub
 
 
-def resign(blob, priv, tmp, **changes):
+def resign(blob, priv, tmp, magic=MAGIC, **changes):
     """blob's document with changes, signed again with priv (the way a
-    publisher would have signed it)."""
+    publisher would have signed it), under the header magic."""
     doc = json.loads(blob.split(b"\n", 1)[1])
     doc.update(changes)
     raw = json.dumps(doc).encode()
@@ -38,7 +38,7 @@ def resign(blob, priv, tmp, **changes):
     Path(path).write_bytes(raw)
     sig = subprocess.run(["openssl", "pkeyutl", "-sign", "-inkey", priv, "-rawin", "-in", path],
                          check=True, capture_output=True).stdout
-    return MAGIC + base64.b64encode(sig) + b"\n" + raw
+    return magic + base64.b64encode(sig) + b"\n" + raw
 
 
 class SnapshotTest(SyncCase):
@@ -122,6 +122,67 @@ class SnapshotTest(SyncCase):
         self.assertIn(key, host_key.read_text())
         self.assertEqual(Path(host_sudo).read_text(), Path(live_sudo).read_text())
         self.assertIn("pcs-ben", Path(host_sudo).read_text())
+
+    def test_a_host_with_another_uid_attribute_refuses_the_snapshot(self):
+        """The publisher's settings are signed into the snapshot; a host
+        whose uid_attribute (or pool, login_claim, ssh_keys_attribute)
+        differs would read its uids from another attribute's meaning: it
+        refuses, names the key and both values, and keeps its files."""
+        for name, uid in (("pcs-ann", "250123"), ("pcs-ben", "250456")):
+            self.emu.idp("AdminUpdateUserAttributes", UserPoolId=POOL, Username=name,
+                         UserAttributes=[{"Name": "custom:uid", "Value": uid}])
+        write_config(self.cfg, self.emu, nss_dir=self.nss, uid_attribute="custom:uid")
+        blob = self.publish()
+        doc = json.loads(blob.split(b"\n", 1)[1])
+        self.assertEqual(doc["Settings"], {"user_pool_id": POOL, "login_claim": "cognito:username",
+                                           "uid_attribute": "custom:uid",
+                                           "ssh_keys_attribute": None})
+        # Same settings: applied as before, uids from custom:uid.
+        cfg, nss = self.host("host", uid_attribute="custom:uid")
+        self.run_host(cfg)
+        self.assertEqual(read_entries(os.path.join(nss, "passwd"))["pcs-ann"][2], "250123")
+        before = snapshot_dir(nss)
+        self.publish()  # a new serial: the refusal is not a 304
+        for keys, key, theirs, mine in (
+                (dict(uid_attribute="custom:employee"), "uid_attribute", '"custom:uid"',
+                 '"custom:employee"'),
+                ({}, "uid_attribute", '"custom:uid"', "not set"),
+                (dict(uid_attribute="custom:uid", login_claim="email"), "login_claim",
+                 '"cognito:username"', '"email"'),
+                (dict(uid_attribute="custom:uid", ssh_keys_attribute="custom:ssh_keys"),
+                 "ssh_keys_attribute", "not set", '"custom:ssh_keys"'),
+                (dict(uid_attribute="custom:uid", user_pool_id=REGION + "_0ther9001"),
+                 "user_pool_id", '"%s"' % POOL, '"%s_0ther9001"' % REGION)):
+            with self.subTest(key=key, mine=mine):
+                cfg, _ = self.host("host", **keys)
+                r = self.run_host(cfg, ok=False)
+                self.assertIn("the snapshot was published with %s %s, this host has %s %s: "
+                              "refused" % (key, theirs, key, mine), r.stderr)
+                self.assertEqual(snapshot_dir(nss), before)
+
+    def test_a_format_1_snapshot_is_refused(self):
+        """Format 1 (a publisher older than the host) names no settings:
+        the host cannot tell which attributes its uids came from."""
+        blob = self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        before = snapshot_dir(nss)
+        doc = json.loads(blob.split(b"\n", 1)[1])
+        del doc["Settings"]
+        old = resign(b"x\n" + json.dumps(doc).encode(), self.priv, self.tmp,
+                     magic=b"pam_cognito-snapshot 1 ed25519 ", Serial=doc["Serial"] + 1)
+        self.s3.objects[OBJECT] = (old, '"format-1"')
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("the snapshot is of format 1, from a publisher older than this host: it "
+                      "does not name the settings it was read with; refused (upgrade the "
+                      "publisher)", r.stderr)
+        self.assertEqual(snapshot_dir(nss), before)
+        # Format 2 without Settings, signed: refused as well.
+        self.s3.objects[OBJECT] = (resign(b"x\n" + json.dumps(doc).encode(), self.priv,
+                                          self.tmp, Serial=doc["Serial"] + 2), '"no-settings"')
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("the snapshot has no Settings object", r.stderr)
+        self.assertEqual(snapshot_dir(nss), before)
 
     def test_unchanged_snapshot_is_a_304_and_writes_nothing(self):
         self.publish()
