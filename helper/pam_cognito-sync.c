@@ -37,6 +37,7 @@
 #include "sync/backoff.h"
 #include "sync/s3.h"
 #include "sync/snapshot_fetch.h"
+#include "sync/snapshot_serial.h"
 #include "sync/snapshot_sign.h"
 
 #define PROG "pam_cognito-sync"
@@ -390,9 +391,10 @@ static void filter_groups(struct pc_snap *snap, char *const *groups,
   snap->n = k;
 }
 
-/* --publish: the pool read once, signed, PUT at the URL; no local file.
- * The serial is the publisher's clock in milliseconds: it only grows while
- * that clock does, and hosts refuse a lower one. */
+/* --publish: the pool read once, signed, PUT at the URL. The serial is
+ * the publisher's clock in milliseconds, or one more than the last one
+ * published when the clock went back (snapshot_serial.h): hosts refuse a
+ * lower one. */
 static void publish(const struct pc_config *cfg, char *const *groups,
                     struct opts *o) {
   struct pc_chain_creds cr;
@@ -414,10 +416,14 @@ static void publish(const struct pc_config *cfg, char *const *groups,
   pc_error_clear(&e);
   if (pc_snapshot_check_key(o->signing_key, &e) != PC_OK)
     cli_die("--signing-key: %s; nothing was read or published", e.detail);
+  (void)clock_gettime(CLOCK_REALTIME, &ts);
+  if (pc_snapshot_serial_next(
+          cfg, (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000, &serial,
+          &e) != PC_OK)
+    cli_die("%s; nothing was read or published", e.detail);
   load_creds(cfg, &cr); /* once: for Cognito and for the PUT */
   fetch(cfg, groups, o, &cr, &snap);
   (void)clock_gettime(CLOCK_REALTIME, &ts);
-  serial = (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
   pc_error_clear(&e);
   if (pc_snapshot_seal(cfg, &snap, serial, (long long)ts.tv_sec, o->signing_key,
                        &blob, &len, &e) != PC_OK) {

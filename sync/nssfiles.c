@@ -305,6 +305,10 @@ static int check_dir(const char *dir, struct pc_error *err) {
   return 0;
 }
 
+enum pc_status pc_nss_dir_ready(const char *dir, struct pc_error *err) {
+  return check_dir(dir, err) == 0 ? PC_OK : pc_error_failed(err, PC_ERR_CONFIG);
+}
+
 enum pc_status pc_nss_write(const struct pc_config *cfg,
                             const struct pc_nss_db *db, struct pc_error *err) {
   struct file_spec f[3] = {{"shadow", 0640, "shadow", {0}},

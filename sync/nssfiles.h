@@ -36,6 +36,12 @@ enum pc_status pc_nss_write(const struct pc_config *cfg,
                             const struct pc_nss_db *db, struct pc_error *err)
     __attribute__((warn_unused_result));
 
+/* dir (nss_dir) made ready for a file of the run: created 0755 when
+ * missing; when we are root it must be root's and writable by root only.
+ * PC_OK, or PC_ERR_CONFIG with err. */
+enum pc_status pc_nss_dir_ready(const char *dir, struct pc_error *err)
+    __attribute__((warn_unused_result));
+
 /* One file written the same atomic way (the --export file). group_name:
  * chgrp to it when root, or NULL. PC_OK, or the failure with err. */
 enum pc_status pc_nss_write_file(const char *path, const char *text, size_t len,

@@ -226,6 +226,45 @@ class SnapshotTest(SyncCase):
                                    r"refused \(no rollback\)")
         self.assertEqual(snapshot_dir(nss), before)
 
+    def test_a_publisher_clock_that_went_back_does_not_stall_hosts(self):
+        """The serial never goes back: the publisher keeps the last one it
+        published in <nss_dir>/pam_cognito-sync.published (root's, 0600)
+        and publishes max(clock, last + 1). The clock going back is faked
+        by that file: a serial an hour ahead, as a clock an hour fast would
+        have published, and hosts that applied it."""
+        blob = self.publish()
+        first = json.loads(blob.split(b"\n", 1)[1])["Serial"]
+        state = Path(self.nss, "pam_cognito-sync.published")
+        self.assertEqual(state.read_text(), "%d\n" % first)
+        st = state.stat()
+        self.assertEqual((st.st_mode & 0o777, st.st_uid), (0o600, 0))
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        ahead = first + 3600 * 1000
+        state.write_text("%d\n" % ahead)
+        Path(nss, "pam_cognito-sync.snapshot").write_text("%d %d -\n" % (ahead, time.time()))
+        blob = self.publish()
+        self.assertEqual(json.loads(blob.split(b"\n", 1)[1])["Serial"], ahead + 1)
+        self.assertEqual(state.read_text(), "%d\n" % (ahead + 1))
+        r = self.run_host(cfg)
+        self.assertIn("snapshot serial %d of %s (1 request: GET), signature good"
+                      % (ahead + 1, self.url), r.stderr)
+        # A state file that is not a serial, or not kept private: nothing
+        # is read or published.
+        for text, mode, why in (("soon\n", 0o600, "malformed (one serial"),
+                                ("%d\n" % ahead, 0o644, "not a file of this user's with "
+                                                        "mode 0600")):
+            state.write_text(text)
+            state.chmod(mode)
+            self.emu.control("Reset")
+            del self.s3.requests[:]
+            r = run_sync(self.cfg, "--publish", self.url, "--signing-key", self.priv)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            self.assertIn("%s: %s" % (state, why), r.stderr)
+            self.assertIn("; nothing was read or published", r.stderr)
+            self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
+            self.assertEqual(self.s3.requests, [])
+
     def test_stale_snapshot_is_refused_and_files_stay(self):
         blob = self.publish()
         cfg, nss = self.host("host")
