@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "base/error.h"
 #include "net/api.h"
@@ -36,6 +37,20 @@ static int passkeys_allowed(const struct pc_module *m) {
          (m->cfg.first_factors & PC_FACTOR_WEB_AUTHN) != 0;
 }
 
+/* sudo's pam_rhost sets PAM_RHOST to this host's own name (gethostname, or
+ * "localhost" when it has none): that is not a remote login. Only an exact
+ * match counts; any other name or address is taken as remote. */
+static int names_this_host(const char *rhost) {
+  char self[256];
+
+  if (strcmp(rhost, "localhost") == 0)
+    return 1;
+  if (gethostname(self, sizeof(self)) != 0)
+    return 0;
+  self[sizeof(self) - 1] = '\0';
+  return self[0] != '\0' && strcmp(rhost, self) == 0;
+}
+
 /* Over SSH the person's security key is on their own computer, out of this
  * host's reach. */
 static int remote_login(struct pc_module *m) {
@@ -43,7 +58,9 @@ static int remote_login(struct pc_module *m) {
 
   (void)pam_get_item(m->pamh, PAM_SERVICE, (const void **)&service);
   (void)pam_get_item(m->pamh, PAM_RHOST, (const void **)&rhost);
-  return (service && strcmp(service, "sshd") == 0) || (rhost && *rhost);
+  if (service && strcmp(service, "sshd") == 0)
+    return 1;
+  return rhost && *rhost && !names_this_host(rhost);
 }
 
 static int passkey_offered(struct pc_module *m) {

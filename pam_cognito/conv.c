@@ -9,20 +9,23 @@
 #include "base/secret.h"
 #include "login/warmup.h"
 
-void pc_conv_tell(struct pc_module *m, int is_error, const char *text) {
+/* PAM_SILENT (sudo passes it by default) keeps information quiet; a
+ * PC_TELL_NEEDED message (touch the key, why the key was refused) is still
+ * shown, as the person could not act or know why otherwise. */
+void pc_conv_tell(struct pc_module *m, int kind, const char *text) {
   char *resp = NULL;
 
-  if (m->flags & PAM_SILENT)
+  if ((m->flags & PAM_SILENT) && !(kind & PC_TELL_NEEDED))
     return;
   pc_module_conv_begin(m);
-  pam_prompt(m->pamh, is_error ? PAM_ERROR_MSG : PAM_TEXT_INFO, &resp, "%s",
-             text);
+  pam_prompt(m->pamh, (kind & PC_TELL_ERROR) ? PAM_ERROR_MSG : PAM_TEXT_INFO,
+             &resp, "%s", text);
   pc_module_conv_end(m);
   pc_free_secret(&resp);
 }
 
-static void tell(void *ctx, int is_error, const char *text) {
-  pc_conv_tell(ctx, is_error, text);
+static void tell(void *ctx, int kind, const char *text) {
+  pc_conv_tell(ctx, kind, text);
 }
 
 static int ask(void *ctx, enum pc_prompt_style style, const char *prompt,

@@ -9,7 +9,8 @@
 /* Fill p so that its questions and messages go through m's conversation. */
 void pc_conv_prompter(struct pc_module *m, struct pc_prompter *p);
 
-/* Show a message to the user (suppressed under PAM_SILENT). */
-void pc_conv_tell(struct pc_module *m, int is_error, const char *text);
+/* Show a message to the user; kind is PC_TELL_* bits (login/login.h). Under
+ * PAM_SILENT only a PC_TELL_NEEDED message is shown. */
+void pc_conv_tell(struct pc_module *m, int kind, const char *text);
 
 #endif

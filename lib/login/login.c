@@ -25,9 +25,9 @@ void pc_login_detail(struct login *l, const char *fmt, ...) {
   va_end(ap);
 }
 
-void pc_login_tell(struct login *l, int is_error, const char *text) {
+void pc_login_tell(struct login *l, int kind, const char *text) {
   if (l->p && l->p->tell)
-    l->p->tell(l->p->ctx, is_error, text);
+    l->p->tell(l->p->ctx, kind, text);
 }
 
 /* Ask; -1 when the conversation cannot answer. */

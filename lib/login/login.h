@@ -14,14 +14,22 @@
 
 enum pc_prompt_style { PC_PROMPT_SECRET, PC_PROMPT_VISIBLE };
 
+/* What a message told through pc_prompter.tell is. PAM_SILENT silences
+ * information, not what the person must act on (touch the key) nor why a
+ * sign-in they started was refused: those are PC_TELL_NEEDED. */
+enum {
+  PC_TELL_ERROR = 1, /* an error-style message */
+  PC_TELL_NEEDED = 2 /* shown even under PAM_SILENT */
+};
+
 struct pc_prompter {
   /* Ask a question. On success return 0 and set *answer to a heap string that
    * the caller wipes and frees; return -1 when the conversation cannot
    * answer (the login then fails with PC_ERR_CONV). */
   int (*ask)(void *ctx, enum pc_prompt_style style, const char *prompt,
              char **answer);
-  /* Tell the user something (is_error selects an error-style message). */
-  void (*tell)(void *ctx, int is_error, const char *text);
+  /* Tell the user something; kind is PC_TELL_* bits (0: information). */
+  void (*tell)(void *ctx, int kind, const char *text);
   void *ctx;
   int quiet; /* messages are not shown (PAM_SILENT): no flow that needs them */
 };

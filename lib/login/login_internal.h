@@ -29,7 +29,7 @@ struct login {
  * last call's server error stays beside it. */
 void pc_login_detail(struct login *l, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
-void pc_login_tell(struct login *l, int is_error, const char *text);
+void pc_login_tell(struct login *l, int kind, const char *text);
 /* 0 with a heap answer (wipe it), or -1 when the conversation cannot answer. */
 int pc_login_ask(struct login *l, enum pc_prompt_style style,
                  const char *prompt, char **answer);

@@ -19,6 +19,10 @@
 #include "login/passkey.h"
 #include "login/passkey_options.h"
 
+/* Why the passkey sign-in the person started was refused: shown under
+ * PAM_SILENT too (sudo). */
+#define REFUSED (PC_TELL_ERROR | PC_TELL_NEEDED)
+
 static char *b64url(const struct pc_passkey_blob *b) {
   return pc_base64url_encode(b->ptr, b->len);
 }
@@ -27,8 +31,9 @@ static int ask_pin(void *ctx, const char *prompt, char **answer) {
   return pc_login_ask(ctx, PC_PROMPT_SECRET, prompt, answer);
 }
 
+/* The plugin's one message is what to do now ("Touch your security key."). */
 static void tell(void *ctx, const char *text) {
-  pc_login_tell(ctx, 0, text);
+  pc_login_tell(ctx, PC_TELL_NEEDED, text);
 }
 
 /* What the person is told for each way the key could not answer. */
@@ -119,7 +124,8 @@ static enum pc_status answer(struct login *l, const char *credential) {
       pc_json_keep(req, !req || pc_json_add_str(rp, "CREDENTIAL", credential));
   st = pc_login_respond(l, "WEB_AUTHN", req);
   if (st == PC_ERR_AUTH || st == PC_ERR_INVALID_PARAM) {
-    pc_login_tell(l, 1, "The user pool refused the security key's answer.");
+    pc_login_tell(l, REFUSED,
+                  "The user pool refused the security key's answer.");
     pc_login_detail(l, "WEB_AUTHN: CREDENTIAL refused (%s)", l->r->err.message);
     return PC_ERR_AUTH;
   }
@@ -162,7 +168,7 @@ static enum pc_status assert_and_answer(struct login *l,
       credential = credential_json(&a, &cdb);
       st = credential ? answer(l, credential) : PC_ERR_NOMEM;
     } else {
-      pc_login_tell(l, 1, words_for(res));
+      pc_login_tell(l, REFUSED, words_for(res));
       pc_login_detail(l, "WEB_AUTHN: %s (%s)", words_for(res), why);
       st = PC_ERR_ABORTED;
     }
@@ -190,7 +196,7 @@ static enum pc_status web_authn(struct login *l,
     return st;
   name = pc_json_str(l->resp, "ChallengeName");
   if (!name || strcmp(name, "WEB_AUTHN") != 0) {
-    pc_login_tell(l, 1, "No passkey is registered for your account.");
+    pc_login_tell(l, REFUSED, "No passkey is registered for your account.");
     pc_login_detail(l, "%s",
                     "WEB_AUTHN: the pool offers no passkey sign-in "
                     "to this user");
@@ -211,7 +217,7 @@ static enum pc_status with_key(struct login *l,
   enum pc_status st;
 
   if (!dev) {
-    pc_login_tell(l, 1, "No security key is attached.");
+    pc_login_tell(l, REFUSED, "No security key is attached.");
     pc_login_detail(l, "%s", "WEB_AUTHN: no FIDO2 security key is attached");
     return PC_ERR_ABORTED;
   }
@@ -232,7 +238,7 @@ enum pc_status pc_login_passkey_first(struct login *l) {
     st = with_key(l, p);
   } else {
     pc_login_detail(l, "passkey: %s", why);
-    pc_login_tell(l, 1, "Security keys cannot be used on this host.");
+    pc_login_tell(l, REFUSED, "Security keys cannot be used on this host.");
     st = PC_ERR_ABORTED;
   }
   if (handle)

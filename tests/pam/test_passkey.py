@@ -184,6 +184,92 @@ class PasskeyTest(PasskeyCase):
                             for line in r.syslog), r.syslog)
         self.assertEqual(r.prompts, [PW_KEY])
 
+class SilentPasskeyTest(PasskeyCase):
+    """sudo authenticates with pam_authenticate(pamh, PAM_SILENT) by default
+    (sudoers' pam_silent flag, plugins/sudoers/auth/pam.c): pam-run -q is
+    that call. The touch prompt and why a passkey was refused are shown
+    even so; information stays silent."""
+    REMOTE_NOTE = ("Security keys (passkeys) cannot be used over a remote login: the key "
+                   "is attached to your own computer.")
+
+    def silent(self, answers, **kw):
+        return self.run_pam("alice", answers, silent=True, **kw)
+
+    def test_touch_prompt_is_shown(self):
+        self.register()
+        r = self.silent([""])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual((r.infos, r.errors), ([TOUCH], []))
+
+    def test_each_refusal_reason_is_shown(self):
+        self.register()
+        self.key.touch = False
+        r = self.silent(["", "Wrong-Passw0rd!"])
+        self.assertEqual((r.code, r.errors),
+                         ("PAM_AUTH_ERR", ["The security key was not touched in time."]))
+        self.key.touch = True
+        self.store.counter = 0                  # a cloned key: the pool refuses it
+        r = self.silent(["", "Wrong-Passw0rd!"])
+        self.assertEqual(r.errors, ["The user pool refused the security key's answer."], r)
+        self.key.pin = "4321"
+        self.emu.control("SetPoolWebAuthn", UserPoolId=POOL, UserVerification="required")
+        r = self.silent(["", "1111", "Wrong-Passw0rd!"])
+        self.assertEqual(r.errors, ["Wrong PIN for the security key."], r)
+        self.store.creds = []                   # a different key: nothing for alice
+        r = self.silent(["", "4321", "Wrong-Passw0rd!"])
+        self.assertEqual(r.errors, ["This security key holds no passkey for your account."], r)
+        r = self.run_pam("bob", ["", "Wrong-Passw0rd!"], silent=True)
+        self.assertEqual(r.errors, ["No passkey is registered for your account."], r)
+        r = self.s.run("alice", ["", "Wrong-Passw0rd!"], silent=True,
+                       extra_env={"PAM_COGNITO_TEST_FIDO_SOCKET": str(self.dir / "none")})
+        self.assertEqual((r.code, r.errors), ("PAM_AUTH_ERR", ["No security key is attached."]))
+
+    def test_no_plugin_reason_is_shown(self):
+        bare = Path(tempfile.mkdtemp(prefix="pc-noplugin-"))
+        self.addCleanup(shutil.rmtree, bare, True)
+        shutil.copy(MODULE, bare / "pam_cognito.so")
+        s = Stack(base_config(self.emu, **self.config))
+        self.addCleanup(s.cleanup)
+        s.write_service(s.service, f"auth required {bare / 'pam_cognito.so'} "
+                                   f"config={s.config_path}\n")
+        r = self.run_pam("alice", ["", "Wrong-Passw0rd!"], stack=s, silent=True)
+        self.assertEqual((r.code, r.errors),
+                         ("PAM_AUTH_ERR", ["Security keys cannot be used on this host."]))
+
+    def test_information_stays_silent(self):
+        self.register()
+        r = self.silent([PASSWORDS["alice"]], rhost="198.51.100.7")
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual((r.infos, r.errors), ([], []))
+        r = self.run_pam("alice", [PASSWORDS["alice"]], rhost="198.51.100.7")
+        self.assertEqual(r.infos, [self.REMOTE_NOTE])     # shown without PAM_SILENT
+
+
+class SudoRhostTest(PasskeyCase):
+    """sudo's pam_rhost flag sets PAM_RHOST to this host's own name
+    (sudoers_sethost: gethostname(), else "localhost"): not a remote login,
+    so the passkey is offered. Any other name stays remote (fail safe)."""
+
+    def test_own_host_name_is_local(self):
+        import socket
+        self.register()
+        for rhost in (socket.gethostname(), "localhost"):
+            r = self.run_pam("alice", [""], rhost=rhost)
+            self.assertEqual(r.code, "PAM_SUCCESS", (rhost, r))
+            self.assertEqual(r.prompts, [PW_KEY], rhost)
+            self.assertIn(TOUCH, r.infos)
+
+    def test_other_names_stay_remote(self):
+        import socket
+        self.register()
+        me = socket.gethostname()
+        for rhost in (me + ".example.net", "x" + me, "127.0.0.2", "localhost.example.net"):
+            r = self.run_pam("alice", [""], rhost=rhost)
+            self.assertEqual(r.code, "PAM_AUTH_ERR", (rhost, r))
+            self.assertEqual(r.prompts, ["Password: "], rhost)
+        self.assertEqual(self.key.seen, [])
+
+
 TOOL = BUILD / "pam_cognito-passkey"
 
 
