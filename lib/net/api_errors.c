@@ -23,6 +23,8 @@
   "compromised credentials): not a wrong password"
 #define NO_CREDENTIALS "AWS credentials cannot be issued for your account" ADMIN
 #define STS_INVALID "STS refused the request as invalid"
+#define PASSKEYS_OFF "Passkeys are not available in this user pool" ADMIN
+#define PASSKEY_REFUSED "The user pool refused this passkey" ADMIN
 
 /* Rows of one type with a meaning come before its row without one: the
  * first match wins. */
@@ -177,6 +179,36 @@ static const struct pc_errtable_row rows[] = {
     {"UsernameExistsException", NULL, PC_ERR_DENIED, PC_SAY_FIXED,
      "That user name belongs to another account" ADMIN,
      "user name already exists in the user pool", 0},
+    /* Passkey registration and management (pam_cognito-passkey): its
+     * person reads the note, after the type and Cognito's message. */
+    {"WebAuthnNotEnabledException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
+     PASSKEYS_OFF, "passkeys are not turned on in this user pool", 0},
+    {"WebAuthnConfigurationMissingException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
+     PASSKEYS_OFF,
+     POOL_CONFIG "passkeys need a relying party ID or a domain of the user "
+                 "pool",
+     0},
+    {"WebAuthnChallengeNotFoundException", NULL, PC_ERR_EXPIRED, PC_SAY_FIXED,
+     "The passkey registration expired; start it again.",
+     "the registration's challenge expired or was used: start again", 0},
+    {"WebAuthnRelyingPartyMismatchException", NULL, PC_ERR_DENIED, PC_SAY_FIXED,
+     PASSKEY_REFUSED,
+     "the passkey was made for another relying party ID than the user "
+     "pool's",
+     0},
+    {"WebAuthnClientMismatchException", NULL, PC_ERR_DENIED, PC_SAY_FIXED,
+     PASSKEY_REFUSED,
+     "the registration was started with another app client: start again", 0},
+    {"WebAuthnOriginNotAllowedException", NULL, PC_ERR_CONFIG, PC_SAY_FIXED,
+     PASSKEY_REFUSED,
+     POOL_CONFIG "the registration's origin (https:// and the relying party "
+                 "ID Cognito sent) does not match the pool's relying party ID",
+     0},
+    {"WebAuthnCredentialNotSupportedException", NULL, PC_ERR_DENIED,
+     PC_SAY_FIXED,
+     "The user pool does not accept this kind of passkey; try another "
+     "authenticator.",
+     "the user pool does not accept passkeys of this device or provider", 0},
     /* The identity pool (GetId, GetCredentialsForIdentity, GetOpenIdToken). */
     {"InvalidIdentityPoolConfigurationException", NULL, PC_ERR_CONFIG,
      PC_SAY_FIXED, NO_CREDENTIALS,

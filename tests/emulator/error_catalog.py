@@ -154,6 +154,31 @@ ERRORS = {
         "ResourceNotFoundException", "InvalidParameterException",
         "TooManyRequestsException", "OperationNotEnabledException",
         "NotAuthorizedException", "InternalErrorException"),
+    # The passkey tool (pam_cognito-passkey: lib/login/passkey_register.c).
+    "StartWebAuthnRegistration": (
+        "ForbiddenException", "InternalErrorException", "InvalidParameterException",
+        "LimitExceededException", "NotAuthorizedException",
+        "TooManyRequestsException", "WebAuthnNotEnabledException",
+        "PasswordResetRequiredException", "WebAuthnConfigurationMissingException",
+        "OperationNotEnabledException"),
+    "CompleteWebAuthnRegistration": (
+        "ForbiddenException", "InternalErrorException", "InvalidParameterException",
+        "LimitExceededException", "NotAuthorizedException",
+        "TooManyRequestsException", "WebAuthnNotEnabledException",
+        "WebAuthnChallengeNotFoundException",
+        "WebAuthnRelyingPartyMismatchException", "WebAuthnClientMismatchException",
+        "WebAuthnOriginNotAllowedException", "PasswordResetRequiredException",
+        "WebAuthnCredentialNotSupportedException", "OperationNotEnabledException"),
+    "ListWebAuthnCredentials": (
+        "ForbiddenException", "InternalErrorException", "InvalidParameterException",
+        "TooManyRequestsException", "LimitExceededException",
+        "PasswordResetRequiredException", "NotAuthorizedException",
+        "OperationNotEnabledException"),
+    "DeleteWebAuthnCredential": (
+        "ForbiddenException", "InternalErrorException", "InvalidParameterException",
+        "TooManyRequestsException", "LimitExceededException",
+        "PasswordResetRequiredException", "NotAuthorizedException",
+        "ResourceNotFoundException", "OperationNotEnabledException"),
     "GetId": (
         "InvalidParameterException", "ResourceNotFoundException",
         "NotAuthorizedException", "ResourceConflictException",
@@ -180,7 +205,66 @@ CALLED = (
     "ConfirmDevice", "UpdateDeviceStatus", "GetTokensFromRefreshToken", "RevokeToken",
     "ListGroups", "ListUsersInGroup", "ListUserPoolClients", "DescribeUserPoolClient",
     "GetId", "GetCredentialsForIdentity", "GetOpenIdToken",
+    "StartWebAuthnRegistration", "CompleteWebAuthnRegistration",
+    "ListWebAuthnCredentials", "DeleteWebAuthnCredential",
 )
+
+# Every operation of the three models (same botocore version), so that
+# tests/pam/test_errors.py can find each one the C sources name and hold it
+# to CALLED (or STS_ERRORS): a new call cannot arrive without its rows.
+MODEL_OPERATIONS = frozenset("""
+    AddCustomAttributes AddUserPoolClientSecret AdminAddUserToGroup
+    AdminConfirmSignUp AdminCreateUser AdminDeleteUser
+    AdminDeleteUserAttributes AdminDisableProviderForUser AdminDisableUser
+    AdminEnableUser AdminForgetDevice AdminGetDevice AdminGetUser
+    AdminGetUserAuthFactors AdminInitiateAuth AdminLinkProviderForUser
+    AdminListDevices AdminListGroupsForUser AdminListUserAuthEvents
+    AdminRemoveUserFromGroup AdminResetUserPassword
+    AdminRespondToAuthChallenge AdminSetUserMFAPreference AdminSetUserPassword
+    AdminSetUserSettings AdminUpdateAuthEventFeedback AdminUpdateDeviceStatus
+    AdminUpdateUserAttributes AdminUserGlobalSignOut AssociateSoftwareToken
+    ChangePassword CompleteWebAuthnRegistration ConfirmDevice
+    ConfirmForgotPassword ConfirmSignUp CreateGroup CreateIdentityProvider
+    CreateManagedLoginBranding CreateResourceServer CreateTerms
+    CreateUserImportJob CreateUserPool CreateUserPoolClient
+    CreateUserPoolDomain CreateUserPoolReplica DeleteGroup
+    DeleteIdentityProvider DeleteManagedLoginBranding DeleteResourceServer
+    DeleteTerms DeleteUser DeleteUserAttributes DeleteUserPool
+    DeleteUserPoolClient DeleteUserPoolClientSecret DeleteUserPoolDomain
+    DeleteUserPoolReplica DeleteWebAuthnCredential DescribeIdentityProvider
+    DescribeManagedLoginBranding DescribeManagedLoginBrandingByClient
+    DescribeResourceServer DescribeRiskConfiguration DescribeTerms
+    DescribeUserImportJob DescribeUserPool DescribeUserPoolClient
+    DescribeUserPoolDomain ForgetDevice ForgotPassword GetCSVHeader GetDevice
+    GetGroup GetIdentityProviderByIdentifier GetLogDeliveryConfiguration
+    GetProvisionedLimit GetSigningCertificate GetTokensFromRefreshToken
+    GetUICustomization GetUser GetUserAttributeVerificationCode
+    GetUserAuthFactors GetUserPoolMfaConfig GlobalSignOut InitiateAuth
+    ListDevices ListGroups ListIdentityProviders ListResourceServers
+    ListTagsForResource ListTerms ListUserImportJobs ListUserPoolClientSecrets
+    ListUserPoolClients ListUserPoolReplicas ListUserPools ListUsers
+    ListUsersInGroup ListWebAuthnCredentials ResendConfirmationCode
+    RespondToAuthChallenge RevokeToken SetLogDeliveryConfiguration
+    SetRiskConfiguration SetUICustomization SetUserMFAPreference
+    SetUserPoolMfaConfig SetUserSettings SignUp StartUserImportJob
+    StartWebAuthnRegistration StopUserImportJob TagResource UntagResource
+    UpdateAuthEventFeedback UpdateDeviceStatus UpdateGroup
+    UpdateIdentityProvider UpdateManagedLoginBranding UpdateProvisionedLimit
+    UpdateResourceServer UpdateTerms UpdateUserAttributes UpdateUserPool
+    UpdateUserPoolClient UpdateUserPoolDomain UpdateUserPoolReplica
+    VerifySoftwareToken VerifyUserAttribute
+    CreateIdentityPool DeleteIdentities DeleteIdentityPool DescribeIdentity
+    DescribeIdentityPool GetCredentialsForIdentity GetId GetIdentityPoolRoles
+    GetOpenIdToken GetOpenIdTokenForDeveloperIdentity
+    GetPrincipalTagAttributeMap ListIdentities ListIdentityPools
+    ListTagsForResource LookupDeveloperIdentity MergeDeveloperIdentities
+    SetIdentityPoolRoles SetPrincipalTagAttributeMap TagResource
+    UnlinkDeveloperIdentity UnlinkIdentity UntagResource UpdateIdentityPool
+    AssumeRole AssumeRoleWithSAML AssumeRoleWithWebIdentity AssumeRoot
+    DecodeAuthorizationMessage GetAccessKeyInfo GetCallerIdentity
+    GetDelegatedAccessToken GetFederationToken GetSessionToken
+    GetWebIdentityToken
+""".split())
 
 # STS AssumeRoleWithWebIdentity, for identity_flow = basic (issue 24, item
 # 8). STS speaks the query protocol:

@@ -29,6 +29,8 @@ NO_CODE = "The code cannot be sent: the user pool is misconfigured" + ADMIN
 LAMBDA_BROKEN = "A sign-in check of the user pool failed" + ADMIN
 THREAT = "The sign-in was blocked for security reasons" + ADMIN
 NO_CREDENTIALS = "AWS credentials cannot be issued for your account" + ADMIN
+PASSKEYS_OFF = "Passkeys are not available in this user pool" + ADMIN
+PASSKEY_REFUSED = "The user pool refused this passkey" + ADMIN
 
 # (operation, type, message, PAM result, the user's error text or None,
 #  words of the syslog note). Operations are where real Cognito sends the
@@ -143,6 +145,23 @@ ROWS = [
      "This computer is already registered for your account" + ADMIN, "already confirmed"),
     (IA, "UsernameExistsException", "User already exists", "PAM_AUTH_ERR",
      "That user name belongs to another account" + ADMIN, "already exists"),
+    # The passkey tool's calls (their words are checked through the tool in
+    # test_passkey_errors.py); injected on InitiateAuth, they fail closed.
+    (IA, "WebAuthnNotEnabledException", "Passkeys are not enabled", "PAM_SERVICE_ERR",
+     PASSKEYS_OFF, "passkeys are not turned on"),
+    (IA, "WebAuthnConfigurationMissingException", "No relying party", "PAM_SERVICE_ERR",
+     PASSKEYS_OFF, "relying party ID or a domain"),
+    (IA, "WebAuthnChallengeNotFoundException", "Challenge not found", "PAM_AUTH_ERR",
+     "The passkey registration expired; start it again.", "challenge expired"),
+    (IA, "WebAuthnRelyingPartyMismatchException", "Relying party mismatch", "PAM_AUTH_ERR",
+     PASSKEY_REFUSED, "another relying party ID"),
+    (IA, "WebAuthnClientMismatchException", "Client mismatch", "PAM_AUTH_ERR",
+     PASSKEY_REFUSED, "another app client"),
+    (IA, "WebAuthnOriginNotAllowedException", "Origin not allowed", "PAM_SERVICE_ERR",
+     PASSKEY_REFUSED, "does not match the pool's relying party ID"),
+    (IA, "WebAuthnCredentialNotSupportedException", "Credential not supported",
+     "PAM_AUTH_ERR", "The user pool does not accept this kind of passkey; try another "
+     "authenticator.", "device or provider"),
     (IA, "InvalidIdentityPoolConfigurationException", "Invalid identity pool configuration",
      "PAM_SERVICE_ERR", NO_CREDENTIALS, "identity pool configuration problem"),
     (IA, "ResourceConflictException", "Login already linked", "PAM_AUTH_ERR", NO_CREDENTIALS,
@@ -198,6 +217,26 @@ def model_types():
     return error_catalog.called_types()
 
 
+# A C string literal, character literal or comment, whichever starts first.
+LITERAL_OR_COMMENT = re.compile(r"'(?:\\.|[^'\\\n])*'|"
+                                r'"(?:\\.|[^"\\\n])*"|/\*.*?\*/|//[^\n]*', re.S)
+
+
+def sent_operations():
+    """The string literals in lib/, sync/, helper/ and pam_cognito/ (comments
+    left out) that are operation names of the service models."""
+    found = set()
+    for top in ("lib", "sync", "helper", "pam_cognito"):
+        for base, _, files in os.walk(os.path.join(ROOT, top)):
+            for name in files:
+                if not name.endswith(".c"):
+                    continue
+                with open(os.path.join(base, name), encoding="utf-8") as fh:
+                    tokens = LITERAL_OR_COMMENT.findall(fh.read())
+                found.update(t[1:-1] for t in tokens if t.startswith('"'))
+    return found & error_catalog.MODEL_OPERATIONS
+
+
 def table_types():
     """The types lib/net/api_errors.c has a row for."""
     with open(os.path.join(ROOT, "lib", "net", "api_errors.c"), encoding="utf-8") as fh:
@@ -213,16 +252,16 @@ class ModelCoverageTest(unittest.TestCase):
                          "in lib/net/api_errors.c")
 
     def test_the_calls_are_the_modules(self):
-        # Every operation name in CALLED appears in lib/, sync/ or helper/.
-        text = ""
-        for top in ("lib", "sync", "helper", "pam_cognito"):
-            for base, _, files in os.walk(os.path.join(ROOT, top)):
-                for name in files:
-                    if name.endswith(".c"):
-                        with open(os.path.join(base, name), encoding="utf-8") as fh:
-                            text += fh.read()
+        # Both ways: every operation in CALLED is named in the C sources,
+        # and every operation of the models the C sources name (a string
+        # literal outside comments: call sites pass it directly or through
+        # a variable) is in CALLED, so a new call cannot come without rows.
+        named = sent_operations()
         for op in error_catalog.CALLED:
-            self.assertIn('"%s"' % op, text, op)
+            self.assertIn(op, named, op)
+        known = set(error_catalog.CALLED) | set(error_catalog.STS_ERRORS)
+        self.assertEqual(sorted(named - known), [],
+                         "operations the C sources send that are not in error_catalog.CALLED")
 
 
 class ErrorTableTest(EmulatorTest):
