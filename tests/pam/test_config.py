@@ -75,6 +75,17 @@ class ConfigTest(EmulatorTest):
         self.refused("module argument: role_arn: expected an IAM role ARN",
                      args=f"config={self.cfg} role_arn=arn:aws:iam::1:role/x")
 
+    def test_fips_where_aws_has_none_fails_closed(self):
+        # GovCloud us-gov-east-1 has no FIPS host of Cognito (botocore's
+        # endpoint data): use_fips there is a configuration error, never a
+        # login sent to a host that does not exist or to a non-FIPS one.
+        write_config(self.cfg, base_config(self.emu, region="us-gov-east-1",
+                                           user_pool_id="us-gov-east-1_AbC123",
+                                           use_fips=True, idp_endpoint=None))
+        r = self.refused("use_fips: AWS offers no FIPS endpoint of Cognito user pools in "
+                         "region 'us-gov-east-1'")
+        self.assertEqual(self.calls("InitiateAuth"), 0)
+
     def test_bad_auth_flow(self):
         write_config(self.cfg, base_config(self.emu, auth_flow="CUSTOM_AUTH"))
         self.refused("auth_flow")

@@ -1015,6 +1015,51 @@ static void test_format_in_file(void) {
   pc_config_free(&c);
 }
 
+/* use_fips where AWS lists no FIPS host (botocore's endpoint data: GovCloud
+ * us-gov-east-1 has none for either Cognito service) is refused when the
+ * config is checked, naming the key and the region; us-gov-west-1 has
+ * them, and an endpoint of one's own makes the key moot. */
+static int fips_config(const char *region, const char *more, char *path) {
+  struct pc_config c;
+  char text[512];
+  int rc;
+
+  (void)snprintf(text, sizeof(text),
+                 "region = \"%s\";\nuser_pool_id = \"%s_AbC123\";\n"
+                 "client_id = \"1example23456789\";\nuse_fips = true;\n%s",
+                 region, region, more);
+  pc_error_clear(&err);
+  rc = load_text(text, &c, path, 64);
+  if (rc == 0)
+    rc = pc_config_validate(&c, &err);
+  pc_config_free(&c);
+  return rc;
+}
+
+static void test_fips_refusal(void) {
+  char path[64];
+
+  ok(fips_config("us-gov-east-1", "", path) == PC_ERR_CONFIG,
+     "use_fips in us-gov-east-1 is refused");
+  ok(strcmp(err.detail, "use_fips: AWS offers no FIPS endpoint of Cognito "
+                        "user pools in region 'us-gov-east-1'") == 0,
+     "the refusal names the key and the region (%s)", err.detail);
+  ok(fips_config("us-gov-east-1",
+                 "idp_endpoint = \"https://idp.example.com/\";\n"
+                 "identity_pool_id = "
+                 "\"us-gov-east-1:11111111-2222-3333-4444-555555555555\";\n",
+                 path) == PC_ERR_CONFIG,
+     "with the user pool's own endpoint, the identity pool is refused");
+  ok(strcmp(err.detail, "use_fips: AWS offers no FIPS endpoint of Cognito "
+                        "identity pools in region 'us-gov-east-1'") == 0,
+     "and that refusal names the identity pools (%s)", err.detail);
+  ok(fips_config("us-gov-east-1",
+                 "idp_endpoint = \"https://idp.example.com/\";\n", path) == 0,
+     "an idp_endpoint of one's own is not refused (%s)", err.detail);
+  ok(fips_config("us-gov-west-1", "", path) == 0,
+     "use_fips in us-gov-west-1 is valid (%s)", err.detail);
+}
+
 /* auth_flow = "USER_AUTH" and first_factors: the factors by name, in a file
  * list or a module argument; WEB_AUTHN and unknown names refused; the key
  * belongs to USER_AUTH. */
@@ -1099,6 +1144,7 @@ int main(void) {
   test_string_formats();
   test_format_in_file();
   test_first_factors();
+  test_fips_refusal();
   cleanup();
   return tap_done();
 }
