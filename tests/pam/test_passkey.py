@@ -184,6 +184,58 @@ class PasskeyTest(PasskeyCase):
                             for line in r.syslog), r.syslog)
         self.assertEqual(r.prompts, [PW_KEY])
 
+class PasswordLoadTest(unittest.TestCase):
+    """Issue 26 item 3: a password login loads nothing more than before.
+    libfido2 is reached only through the passkey plugin, which the module
+    opens when Enter asks for the key (lib/login/passkey.c)."""
+
+    def test_module_does_not_link_libfido2(self):
+        import subprocess
+        dyn = subprocess.run(["readelf", "-d", str(MODULE)], capture_output=True, text=True,
+                             check=True).stdout
+        needed = [line.split("[")[1].rstrip("]") for line in dyn.splitlines()
+                  if "(NEEDED)" in line]
+        self.assertIn("libcurl.so.4", needed)          # the listing is read right
+        self.assertFalse([n for n in needed if "fido" in n or "passkey" in n], needed)
+        ldd = subprocess.run(["ldd", str(MODULE)], capture_output=True, text=True,
+                             check=True).stdout
+        self.assertIn("libcrypto.so.3", ldd)
+        self.assertNotIn("libfido2", ldd)                # nor through another library
+
+
+class LoadedObjectsTest(PasskeyCase):
+    """Which shared objects the pam-run process loads, from the dynamic
+    loader's own record (LD_DEBUG=files: every object mapped, dlopen'd ones
+    included, even if closed again before the process ends)."""
+
+    def loaded(self, answers):
+        out = Path(tempfile.mkdtemp(prefix="pc-lddebug-"))
+        self.addCleanup(shutil.rmtree, out, True)
+        r = self.s.run("alice", answers, extra_env={
+            "PAM_COGNITO_TEST_FIDO_SOCKET": self.sock, "LD_DEBUG": "files",
+            "LD_DEBUG_OUTPUT": str(out / "ld")})
+        text = "".join(f.read_text() for f in out.glob("ld.*"))
+        names = {line.split("file=")[1].split()[0] for line in text.splitlines()
+                 if "file=" in line}
+        return r, {Path(n).name for n in names}
+
+    def test_password_login_loads_no_passkey_code(self):
+        self.register()
+        r, names = self.loaded([PASSWORDS["alice"]])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("pam_cognito.so", names)            # the record sees dlopen
+        self.assertIn("libcurl.so.4", names)
+        self.assertFalse([n for n in names if "fido" in n or "passkey" in n], sorted(names))
+
+    def test_passkey_login_loads_them(self):
+        # the same record shows the plugin and libfido2 when they are used
+        self.register()
+        r, names = self.loaded([""])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertIn("pam_cognito_passkey.so", names)
+        self.assertIn("libfido2.so.1", names)
+
+
 class SilentPasskeyTest(PasskeyCase):
     """sudo authenticates with pam_authenticate(pamh, PAM_SILENT) by default
     (sudoers' pam_silent flag, plugins/sudoers/auth/pam.c): pam-run -q is
