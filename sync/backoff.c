@@ -48,25 +48,34 @@ enum pc_status pc_backoff_check(const struct pc_config *cfg, long long now,
   return now < *until ? PC_ERR_LIMIT : PC_OK;
 }
 
+/* Pause number level (0 for the first) with jitter r (backoff.h). */
+static long long pause_for(long level, unsigned int r) {
+  long long base =
+      level >= 5 ? PC_BACKOFF_MAX : (long long)PC_BACKOFF_FIRST << level;
+  long long wait;
+
+  if (base > PC_BACKOFF_MAX)
+    base = PC_BACKOFF_MAX;
+  wait =
+      base + PC_BACKOFF_SLACK + (long long)(r % (unsigned int)(base / 2 + 1));
+  /* At the cap, the jitter goes below it: hosts still come back apart. */
+  if (wait > PC_BACKOFF_MAX)
+    wait = PC_BACKOFF_MAX - (long long)(r % (unsigned int)(PC_BACKOFF_MAX / 8));
+  return wait;
+}
+
 enum pc_status pc_backoff_throttled(const struct pc_config *cfg, long long now,
                                     long long *until, struct pc_error *err) {
   char path[4096], line[128];
-  long long wait;
   long level = 0;
   unsigned int r = 0;
   int n;
 
-  if (load(cfg, until, &level, err) == PC_OK)
+  if (load(cfg, until, &level, err) == PC_OK && level < 62)
     level++;
-  wait = level >= 6 ? PC_BACKOFF_MAX : 60LL << level;
-  if (wait > PC_BACKOFF_MAX)
-    wait = PC_BACKOFF_MAX;
-  /* Jitter: between half and all of it, so hosts throttled together do
-   * not all come back together. */
   if (getrandom(&r, sizeof(r), 0) != (ssize_t)sizeof(r))
     r = (unsigned int)now;
-  wait = wait / 2 + (long long)(r % (unsigned int)(wait / 2 + 1));
-  *until = now + wait;
+  *until = now + pause_for(level, r);
   path_of(cfg, path, sizeof(path));
   n = snprintf(line, sizeof(line), "%lld %ld\n", *until, level);
   return pc_nss_write_file(path, line, (size_t)n, 0600, NULL, err);

@@ -24,7 +24,9 @@ class BackoffTest(SyncCase):
         self.assertIn("TooManyRequestsException", r.stderr)
         m = re.search(r"throttled: no direct read before (\d+) \((\d+) s\)", r.stderr)
         self.assertIsNotNone(m, r.stderr)
-        self.assertTrue(30 <= int(m.group(2)) <= 60, m.group(2))  # first: 1 min, jittered
+        # The first pause covers the next timer run (every 15 min, AccuracySec
+        # 1 min): it skips at least that one, and at most two.
+        self.assertTrue(15 * 60 + 60 < int(m.group(2)) <= 15 * 60 * 3 // 2 + 120, m.group(2))
         self.assertIn("requests to Cognito before the failure", r.stderr)
         state = Path(self.nss, STATE)
         self.assertEqual(state.stat().st_mode & 0o777, 0o600)
@@ -47,13 +49,13 @@ class BackoffTest(SyncCase):
                                                          time.gmtime(until))), until))
             self.assertEqual(self.emu.control("Stats")["ByOperation"], {})
             self.assertEqual(snapshot_dir(self.nss), kept)
-        # A second throttle doubles the wait (2 min, jittered: 60..120 s).
+        # A second throttle doubles the wait (30 min, jittered: 32..47 min).
         until, level = state.read_text().split()
         state.write_text("%d %s\n" % (time.time() - 1, level))
         self.emu.control("SetFault", Operation="ListUsersInGroup", Kind="throttle", Count=10)
         r = run_sync(self.cfg)
         m = re.search(r"throttled: no direct read before \d+ \((\d+) s\)", r.stderr)
-        self.assertTrue(60 <= int(m.group(1)) <= 120, r.stderr)
+        self.assertTrue(30 * 60 + 120 <= int(m.group(1)) <= 45 * 60 + 120, r.stderr)
         self.assertEqual(state.read_text().split()[1], "1")
 
         # Once the time has come, a good read clears the state.
@@ -62,6 +64,22 @@ class BackoffTest(SyncCase):
         r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 0, r.stderr)
         self.assertFalse(state.exists())
+
+    def test_the_pause_stops_doubling_at_six_hours(self):
+        # Many throttled runs in a row: the pause is at most 6 h (and, with
+        # its jitter below the cap, not under 5 h 15 min), never more.
+        os.makedirs(self.nss, mode=0o755)
+        state = Path(self.nss, STATE)
+        self.emu.control("SetFault", Operation="ListUsersInGroup", Kind="throttle", Count=100)
+        for level in (4, 5, 40):
+            state.write_text("%d %d\n" % (time.time() - 1, level))
+            os.chmod(state, 0o600)
+            r = run_sync(self.cfg)
+            self.assertEqual(r.returncode, 1, r.stderr)
+            m = re.search(r"throttled: no direct read before \d+ \((\d+) s\)", r.stderr)
+            self.assertIsNotNone(m, r.stderr)
+            self.assertTrue(6 * 3600 - 6 * 3600 // 8 <= int(m.group(1)) <= 6 * 3600, r.stderr)
+            self.assertEqual(state.read_text().split()[1], str(level + 1))
 
     def test_a_state_file_others_can_write_is_refused(self):
         os.makedirs(self.nss, mode=0o755)
