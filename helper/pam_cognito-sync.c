@@ -35,6 +35,7 @@
 #include "sync/sessions.h"
 #include "sync/plan.h"
 #include "sync/backoff.h"
+#include "sync/clientcheck.h"
 #include "sync/s3.h"
 #include "sync/snapshot_fetch.h"
 #include "sync/snapshot_serial.h"
@@ -277,6 +278,35 @@ static void fetch_failed(const struct pc_config *cfg, enum pc_status st,
           st == PC_ABSENT ? " (nss_groups)" : "");
 }
 
+/* No app client lets its users write a trusted attribute: checked, or a
+ * check of the last hours stands (clientcheck.h). Only a run that writes
+ * the files keeps a pass: the publisher, which every host trusts, and an
+ * export check every time (and leave nss_dir alone). Dies when not. */
+static void check_clients(const struct pc_config *cfg, struct pc_client *cl,
+                          const char *const *attrs, const char *const *roles,
+                          long *pages, struct opts *o) {
+  struct pc_error e, n;
+  long long expires = 0;
+  int cached = 0;
+  enum pc_status st;
+
+  pc_error_clear(&e);
+  st = pc_clientcheck(cl, cfg, attrs, roles,
+                      o->export_file == NULL && o->publish_url == NULL,
+                      (long long)time(NULL), pages, &cached, &expires, &n, &e);
+  if (n.detail[0] != '\0')
+    note(o, "app client check not remembered: %s", n.detail);
+  if (st != PC_OK)
+    fetch_failed(cfg, st, &e, *pages, o);
+  if (cached)
+    note(o,
+         "app clients: the check that passed earlier stands until %lld "
+         "(no client read this run)",
+         expires);
+  else if (expires != 0)
+    note(o, "app clients checked; not again before %lld", expires);
+}
+
 /* A throttled run asked Cognito to wait: until then, no request and no
  * file written, and the exit status says so (EX_TEMPFAIL), so that a timer
  * unit does not look healthy while the files age. Said even with -q. */
@@ -342,11 +372,8 @@ static void fetch(const struct pc_config *cfg, char *const *groups,
   if (pc_client_init(&cl, cfg, http) != PC_OK)
     cli_die("cannot set up the Cognito client");
   /* A uid or name a user can set is no identity: refuse the run. */
-  if (trusted_attrs(cfg, attrs, roles) > 0) {
-    st = pc_admin_clients_write(&cl, attrs, roles, &pages, &e);
-    if (st != PC_OK)
-      fetch_failed(cfg, st, &e, pages, o);
-  }
+  if (trusted_attrs(cfg, attrs, roles) > 0)
+    check_clients(cfg, &cl, attrs, roles, &pages, o);
   for (i = 0; groups[i] != NULL; i++) {
     f.group = groups[i];
     if (pc_snap_add_group(snap, groups[i]) != 0)

@@ -6,7 +6,13 @@
  * make one S3 GET per run (a 304 when nothing changed). */
 #include "config.h"
 
+#include "sync/clientcheck.h"
 #include "sync/plan.h"
+
+/* A host keeps a passed client check at least this long (clientcheck.h),
+ * so it checks at most once in that time, or every run when runs are
+ * further apart. */
+#define CHECK_KEPT (PC_CLIENTCHECK_TTL * 3 / 4)
 
 void pc_plan_run_cost(const struct pc_plan *p, struct pc_plan_run *r) {
   long pages = (p->members + PC_PLAN_PAGE - 1) / PC_PLAN_PAGE;
@@ -35,20 +41,29 @@ void pc_plan_print(FILE *f, const struct pc_plan *p) {
           "fleet: %ld hosts, one run each every %ld s; %ld group(s) of %ld "
           "members, %ld app client(s)\n"
           "one direct run: %ld ListUsersInGroup (pages of "
-          "%d), %ld client reads\n",
+          "%d), %ld client reads (ListUserPoolClients, "
+          "DescribeUserPoolClient) when it checks the app clients: on a "
+          "host's first run, after a change of the pool, client or trusted "
+          "attributes, then every %d to %d h\n",
           p->hosts, p->interval, p->groups, p->members, p->clients,
-          r.list_members, PC_PLAN_PAGE, r.client_reads);
+          r.list_members, PC_PLAN_PAGE, r.client_reads, CHECK_KEPT / 3600,
+          PC_CLIENTCHECK_TTL / 3600);
   fprintf(f, "direct mode (every host reads Cognito):\n");
   line(f, "ListUsersInGroup (UserList category)",
        hosts * (double)r.list_members / iv, PC_PLAN_USERLIST_RPS,
        "the UserList quota");
-  line(f, "ListUserPoolClients+DescribeUserPoolClient",
-       hosts * (double)r.client_reads / iv, 0, NULL);
+  line(f, "client reads (UserPoolClientRead), a pass kept",
+       hosts * (double)r.client_reads / (iv > CHECK_KEPT ? iv : CHECK_KEPT),
+       PC_PLAN_CLIENTREAD_RPS, "the UserPoolClientRead quota");
+  line(f, "client reads in the interval after a change",
+       hosts * (double)r.client_reads / iv, PC_PLAN_CLIENTREAD_RPS,
+       "the UserPoolClientRead quota");
   fprintf(f, "snapshot mode (one publisher reads Cognito, hosts read S3):\n");
   line(f, "ListUsersInGroup (UserList category)", (double)r.list_members / iv,
        PC_PLAN_USERLIST_RPS, "the UserList quota");
-  line(f, "ListUserPoolClients+DescribeUserPoolClient",
-       (double)r.client_reads / iv, 0, NULL);
+  line(f, "client reads (UserPoolClientRead), every run",
+       (double)r.client_reads / iv, PC_PLAN_CLIENTREAD_RPS,
+       "the UserPoolClientRead quota");
   line(f, "S3 GET of the snapshot", hosts / iv, PC_PLAN_S3_GET_RPS,
        "S3's GET rate per prefix");
 }

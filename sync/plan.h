@@ -9,6 +9,9 @@
 
 /* The quotas the plan compares with, requests per second. */
 #define PC_PLAN_USERLIST_RPS 30.0 /* Cognito UserList category, per account */
+/* Cognito UserPoolClientRead category (ListUserPoolClients,
+ * DescribeUserPoolClient), per account */
+#define PC_PLAN_CLIENTREAD_RPS 15.0
 #define PC_PLAN_S3_GET_RPS 5500.0 /* S3 GET/HEAD per partitioned prefix */
 #define PC_PLAN_PAGE 60           /* ListUsersInGroup's largest Limit */
 

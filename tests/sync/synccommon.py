@@ -70,6 +70,14 @@ def sync_fixture(many=0):
     return fx
 
 
+def expire_client_check(nss):
+    """As if the hours a passed app-client check is remembered for
+    (sync/clientcheck.h) had gone by: the next direct run checks again."""
+    state = Path(nss, "pam_cognito-sync.clientcheck")
+    if state.exists():
+        state.unlink()
+
+
 def write_config(path, emu, **keys):
     base = {"region": REGION, "user_pool_id": POOL, "client_id": CLIENT,
             "idp_endpoint": emu.url, "identity_endpoint": emu.url, "timeout": 5,

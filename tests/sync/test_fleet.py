@@ -11,8 +11,8 @@ import tempfile
 import unittest
 from pathlib import Path
 
-from synccommon import (POOL, SyncCase, make_root, run_sync, run_sync_traced, snapshot_dir,
-                        write_config)
+from synccommon import (POOL, SyncCase, expire_client_check, make_root, run_sync,
+                        run_sync_traced, snapshot_dir, write_config)
 
 ATTR = "custom:ssh_keys"
 
@@ -184,6 +184,8 @@ class SshKeysTest(SyncCase):
         cid = self.emu.idp("CreateUserPoolClient", UserPoolId=POOL, ClientName="profile",
                            WriteAttributes=["email", ATTR])["UserPoolClient"]["ClientId"]
         self.set_keys("pcs-ann", self.rsa)
+        expire_client_check(self.nss)  # caught when the last pass expires
+        before.pop("pam_cognito-sync.clientcheck")
         r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("app client profile (%s) lets its users write %s (ssh_keys_attribute): "

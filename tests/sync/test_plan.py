@@ -35,6 +35,27 @@ class PlanTest(unittest.TestCase):
         self.assertAlmostEqual(s3, 11.111, places=3)
         self.assertIn("of S3's GET rate per prefix (5500 req/s)", note)
 
+    def test_client_reads_are_compared_with_the_userpoolclientread_quota(self):
+        # 10,000 hosts every 15 min, 1 client (2 reads a check): a pass is
+        # kept at least 3 h, so 20,000 reads per 10,800 s; only the interval
+        # after a fleet-wide change (or a fleet's first run) checks every host.
+        r = plan(10000, "15m")
+        self.assertIn("2 client reads (ListUserPoolClients, DescribeUserPoolClient) when it "
+                      "checks the app clients: on a host's first run, after a change of the "
+                      "pool, client or trusted attributes, then every 3 to 4 h", r.stdout)
+        kept, note = rate(r.stdout, "direct mode", "client reads (UserPoolClientRead), a pass kept")
+        self.assertAlmostEqual(kept, 1.852, places=3)
+        self.assertEqual(note.strip(), "12.3% of the UserPoolClientRead quota (15 req/s)")
+        burst, note = rate(r.stdout, "direct mode", "client reads in the interval after a change")
+        self.assertAlmostEqual(burst, 22.222, places=3)
+        self.assertIn("148.1% of the UserPoolClientRead quota (15 req/s)  OVER QUOTA", note)
+        pub, note = rate(r.stdout, "snapshot mode", "client reads (UserPoolClientRead), every run")
+        self.assertAlmostEqual(pub, 0.002, places=3)
+        # Runs further apart than a pass is kept check every run.
+        r = plan(100, "6h")
+        kept, _ = rate(r.stdout, "direct mode", "client reads (UserPoolClientRead), a pass kept")
+        self.assertAlmostEqual(kept, 100 * 2 / 21600, places=3)
+
     def test_hundred_hosts_stay_inside(self):
         r = plan(100, 900)
         self.assertEqual(r.returncode, 0, r.stderr)

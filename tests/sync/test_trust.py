@@ -9,8 +9,8 @@ import shutil
 import unittest
 from pathlib import Path
 
-from synccommon import (POOL, SyncCase, hashed, key_env, make_root, read_entries, run_sync,
-                        snapshot_dir, sub, write_config)
+from synccommon import (POOL, SyncCase, expire_client_check, hashed, key_env, make_root,
+                        read_entries, run_sync, snapshot_dir, sub, write_config)
 
 
 class TrustTest(SyncCase):
@@ -128,6 +128,7 @@ class TrustTest(SyncCase):
         self.new_client("defaults")
         self.sync_ok()
         cid = self.new_client("verifier", WriteAttributes=["email", "email_verified"])
+        expire_client_check(self.nss)  # caught when the last pass expires
         r = run_sync(self.cfg)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("app client verifier (%s) lets its users write email_verified "
