@@ -20,12 +20,17 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "fido"))
 
 import authenticator  # noqa: E402
+import softkey  # noqa: E402
 from test_emulator import EmulatorCase  # noqa: E402
 
 try:
     from fido2.client import Fido2Client
     from fido2.ctap import CtapDevice, CtapError
     from fido2.hid import CAPABILITY, CTAPHID
+    from fido2.server import Fido2Server
+    from fido2.client import ClientData
+    from fido2.ctap2 import AttestationObject, AuthenticatorData
+    from fido2.attestation import Attestation, AttestationType
     HAVE_FIDO2 = True
 except ImportError:  # pragma: no cover - reported as a skip
     HAVE_FIDO2 = False
@@ -141,6 +146,67 @@ class KnownGoodClientTest(EmulatorCase):
             with self.subTest(tamper=tamper.__name__):
                 self.assertError("NotAuthorizedException", self.sign_in_answer, tamper)
 
+
+
+@unittest.skipUnless(HAVE_FIDO2, "python3-fido2 is not installed")
+class IndependentRelyingPartyTest(EmulatorCase):
+    """The other direction: what the project's software key makes
+    (tests/fido/softkey.py: authenticator data, packed self-attestation,
+    ES256 signatures) checked by python-fido2's own relying party
+    (Fido2Server) as well as by the emulator, so that the key and the
+    emulator cannot agree on a mistake between themselves."""
+
+    def test_registration_and_assertion_verify_in_python_fido2(self):
+        import hashlib
+        token = self.emu.idp("InitiateAuth", AuthFlow="USER_AUTH", ClientId=CLIENT,
+                             AuthParameters={"USERNAME": "alice", "PREFERRED_CHALLENGE": "PASSWORD",
+                                             "PASSWORD": "Alice-Passkey1!"})[
+            "AuthenticationResult"]["AccessToken"]
+        key = softkey.SoftKey()
+        o = self.emu.idp("StartWebAuthnRegistration",
+                         AccessToken=token)["CredentialCreationOptions"]
+        cd = json.dumps({"type": "webauthn.create", "challenge": o["challenge"],
+                         "origin": ORIGIN}).encode()
+        cred, _, att = key.make_credential(o["rp"]["id"], hashlib.sha256(cd).digest(),
+                                           unb64u(o["user"]["id"]), o["user"]["name"], uv=False)
+
+        def packed(att_obj, client_hash):     # the self-attestation's signature
+            result = Attestation.for_type(att_obj.fmt)().verify(
+                att_obj.att_statement, att_obj.auth_data, client_hash)
+            self.assertEqual(result.attestation_type, AttestationType.SELF)
+
+        server = Fido2Server(o["rp"], attestation="direct", verify_attestation=packed)
+        registered = server.register_complete(
+            {"challenge": o["challenge"], "user_verification": None},
+            ClientData(cd), AttestationObject(att)).credential_data
+        self.assertEqual(registered.credential_id, cred.id)
+        self.emu.idp("CompleteWebAuthnRegistration", AccessToken=token, Credential={
+            "id": b64u(cred.id), "rawId": b64u(cred.id), "type": "public-key",
+            "response": {"clientDataJSON": b64u(cd), "attestationObject": b64u(att)}})
+
+        r = self.emu.idp("InitiateAuth", AuthFlow="USER_AUTH", ClientId=CLIENT,
+                         AuthParameters={"USERNAME": "alice", "PREFERRED_CHALLENGE": "WEB_AUTHN"})
+        opts = json.loads(r["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+        cd = json.dumps({"type": "webauthn.get", "challenge": opts["challenge"],
+                         "origin": ORIGIN}).encode()
+        ad, sig = key.get_assertion(cred, hashlib.sha256(cd).digest(), uv=False)
+        server = Fido2Server({"id": opts["rpId"], "name": "pool"})
+        state = {"challenge": opts["challenge"], "user_verification": None}
+        self.assertIs(server.authenticate_complete(state, [registered], cred.id, ClientData(cd),
+                                                   AuthenticatorData(ad), sig), registered)
+        bad = bytearray(sig)
+        bad[-1] ^= 1
+        with self.assertRaisesRegex(ValueError, "Invalid signature"):
+            server.authenticate_complete(state, [registered], cred.id, ClientData(cd),
+                                         AuthenticatorData(ad), bytes(bad))
+        credential = {"id": b64u(cred.id), "rawId": b64u(cred.id), "type": "public-key",
+                      "response": {"clientDataJSON": b64u(cd), "authenticatorData": b64u(ad),
+                                   "signature": b64u(sig)}}
+        done = self.emu.idp("RespondToAuthChallenge", ChallengeName="WEB_AUTHN",
+                            ClientId=CLIENT, Session=r["Session"],
+                            ChallengeResponses={"USERNAME": "alice",
+                                                "CREDENTIAL": json.dumps(credential)})
+        self.assertIn("AuthenticationResult", done)
 
 if __name__ == "__main__":
     unittest.main()

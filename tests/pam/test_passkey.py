@@ -6,6 +6,7 @@ here), and the emulator checks the assertion as a relying party.
 
 The module is run from a copy beside the test plugin, the layout an install
 has (<dir>/pam_cognito.so, <dir>/pam_cognito/pam_cognito_passkey.so)."""
+import json
 import os
 import shutil
 import sys
@@ -320,6 +321,126 @@ class SudoRhostTest(PasskeyCase):
             self.assertEqual(r.code, "PAM_AUTH_ERR", (rhost, r))
             self.assertEqual(r.prompts, ["Password: "], rhost)
         self.assertEqual(self.key.seen, [])
+
+
+def unb64u(text):
+    import base64
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+try:
+    from fido2.server import Fido2Server
+    from fido2.client import ClientData
+    from fido2.ctap2 import AttestationObject, AuthenticatorData
+    HAVE_FIDO2 = True
+except ImportError:  # pragma: no cover - reported as a skip
+    HAVE_FIDO2 = False
+
+
+@unittest.skipUnless(TEST_PLUGIN.exists(), "built without libfido2 (no test plugin)")
+class OnTheWireTest(PasskeyCase):
+    """What the module and pam_cognito-passkey send, seen between them and
+    the pool (tests/pam/answerproxy.py): python-fido2's own relying party
+    (Debian's python3-fido2, Fido2Server) must accept the registration and
+    the assertion, not only the project's emulator; and an assertion
+    changed on its way fails the login closed."""
+
+    def setUp(self):
+        super().setUp()
+        from answerproxy import AnswerProxy
+        self.proxy = AnswerProxy(self.emu.url).start()
+        self.addCleanup(self.proxy.stop)
+        self.sp = self.stack(idp_endpoint=self.proxy.url)
+
+    def register_with_tool(self):
+        import subprocess
+        env = dict(os.environ, PAM_COGNITO_PASSKEY_PLUGIN=str(TEST_PLUGIN),
+                   PAM_COGNITO_TEST_FIDO_SOCKET=self.sock)
+        p = subprocess.run([str(TOOL), "--config", str(self.sp.config_path), "--register",
+                            "--user", "alice"], input=PASSWORDS["alice"] + "\n",
+                           capture_output=True, text=True, env=env, timeout=60)
+        self.assertEqual(p.returncode, 0, p.stderr)
+
+    @unittest.skipUnless(HAVE_FIDO2, "python3-fido2 is not installed")
+    def test_python_fido2_accepts_registration_and_assertion(self):
+        self.register_with_tool()
+        _, started = self.proxy.call("StartWebAuthnRegistration")
+        opts = started["CredentialCreationOptions"]
+        sent, _ = self.proxy.call("CompleteWebAuthnRegistration")
+        cred = sent["Credential"]
+        cred = json.loads(cred) if isinstance(cred, str) else cred
+        server = Fido2Server({"id": opts["rp"]["id"], "name": opts["rp"]["name"]})
+        auth_data = server.register_complete(
+            {"challenge": opts["challenge"], "user_verification": None},
+            ClientData(unb64u(cred["response"]["clientDataJSON"])),
+            AttestationObject(unb64u(cred["response"]["attestationObject"])))
+        registered = auth_data.credential_data
+        self.assertEqual(registered.credential_id, unb64u(cred["rawId"]))
+
+        r = self.run_pam("alice", [""], stack=self.sp)
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        _, challenged = self.proxy.call("InitiateAuth")
+        self.assertEqual(challenged["ChallengeName"], "WEB_AUTHN")
+        options = json.loads(challenged["ChallengeParameters"]["CREDENTIAL_REQUEST_OPTIONS"])
+        answer, _ = self.proxy.call("RespondToAuthChallenge")
+        got = json.loads(answer["ChallengeResponses"]["CREDENTIAL"])
+        server = Fido2Server({"id": options["rpId"], "name": "pool"})
+        state = {"challenge": options["challenge"], "user_verification": None}
+        verify = lambda g: server.authenticate_complete(  # noqa: E731
+            state, [registered], unb64u(g["rawId"]),
+            ClientData(unb64u(g["response"]["clientDataJSON"])),
+            AuthenticatorData(unb64u(g["response"]["authenticatorData"])),
+            unb64u(g["response"]["signature"]))
+        self.assertIs(verify(got), registered)
+        # and it says no to what the pool says no to (the tampering below)
+        for name, change in self.TAMPER.items():
+            bad = json.loads(json.dumps(got))
+            change(bad)
+            with self.subTest(tamper=name):
+                self.assertRaises(ValueError, verify, bad)
+
+    def client_data(cred, **fields):
+        data = json.loads(unb64u(cred["response"]["clientDataJSON"]))
+        data.update(fields)
+        cred["response"]["clientDataJSON"] = b64u(json.dumps(data).encode())
+
+    def flip(cred, field, at):
+        raw = bytearray(unb64u(cred["response"][field]))
+        raw[at] ^= 1
+        cred["response"][field] = b64u(bytes(raw))
+
+    # each a change to the module's CREDENTIAL and the pool's reason
+    TAMPER = {
+        "origin": lambda c: OnTheWireTest.client_data(c, origin="https://evil.example"),
+        "challenge": lambda c: OnTheWireTest.client_data(c, challenge=b64u(b"x" * 32)),
+        "type": lambda c: OnTheWireTest.client_data(c, type="webauthn.create"),
+        "signature": lambda c: OnTheWireTest.flip(c, "signature", -1),
+        "rpIdHash": lambda c: OnTheWireTest.flip(c, "authenticatorData", 0),
+        "user present flag": lambda c: OnTheWireTest.flip(c, "authenticatorData", 32),
+    }
+    REASON = {
+        "origin": "The origin is not allowed for this relying party.",
+        "challenge": "The challenge does not match.",
+        "type": "clientDataJSON type is not webauthn.get.",
+        "signature": "The passkey signature does not verify.",
+        "rpIdHash": "The relying party ID hash does not match.",
+        "user present flag": "User presence was not asserted.",
+    }
+
+    def test_tampered_assertion_fails_closed(self):
+        self.register()
+        for name, change in self.TAMPER.items():
+            with self.subTest(tamper=name):
+                self.proxy.rewrite = change
+                r = self.run_pam("alice", ["", "Wrong-Passw0rd!"], stack=self.sp)
+                self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+                self.assertEqual(r.errors, ["The user pool refused the security key's answer."])
+                self.assertEqual(r.prompts, [PW_KEY])
+                self.assertTrue(any(self.REASON[name] in line for line in r.syslog), r.syslog)
+        # the same key, untouched, still logs in: it was the change that was refused
+        self.proxy.rewrite = None
+        r = self.run_pam("alice", [""], stack=self.sp)
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
 
 
 TOOL = BUILD / "pam_cognito-passkey"
