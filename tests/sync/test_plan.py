@@ -3,6 +3,7 @@ fleet (docs/SCALE.md's table comes from these numbers)."""
 import re
 import subprocess
 import unittest
+from pathlib import Path
 
 from synccommon import TOOL
 
@@ -17,6 +18,31 @@ def rate(out, section, what):
     part = out.split(section, 1)[1]
     m = re.search(re.escape(what) + r"\s+([0-9.]+) req/s(.*)", part)
     return float(m.group(1)), m.group(2)
+
+
+TIMER = Path(__file__).resolve().parents[2] / "conf/systemd/pam_cognito-sync.timer"
+
+
+class TimerTest(unittest.TestCase):
+    """--plan's rate assumes the hosts spread over the whole interval, and
+    the back-off's first wait assumes a 15-minute interval."""
+
+    def test_timer_spreads_hosts_over_the_whole_interval_each_at_a_fixed_moment(self):
+        keys = dict(line.split("=", 1) for line in TIMER.read_text().splitlines()
+                    if "=" in line and not line.startswith("#"))
+        self.assertEqual(keys["OnCalendar"], "*:0/15")
+        self.assertEqual(keys["RandomizedDelaySec"], "15min")
+        self.assertEqual(keys["FixedRandomDelay"], "yes")
+        self.assertNotIn("OnUnitActiveSec", keys)  # the delay must not add to the interval
+        # systemd here (Debian 12: 252) knows every key: no "Unknown key".
+        r = subprocess.run(["systemd-analyze", "verify", str(TIMER)], capture_output=True,
+                           text=True, timeout=30)
+        self.assertNotIn("Unknown", r.stderr)
+        self.assertNotIn("nknown key", r.stdout + r.stderr)
+        r = subprocess.run(["systemd-analyze", "calendar", "--iterations=2", keys["OnCalendar"]],
+                           capture_output=True, text=True, timeout=30)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("*-*-* *:00/15:00", r.stdout)
 
 
 class PlanTest(unittest.TestCase):
