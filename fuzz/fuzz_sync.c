@@ -2,8 +2,9 @@
 /* fuzz_sync: what pam_cognito-sync reads from the pool and turns into
  * passwd, group and shadow lines.
  *
- * The input is HTTP answers as in fuzz_api_reply: ListGroups pages
- * (pc_admin_groups_exist for "admins" and "ops"), then ListUsersInGroup
+ * The input is HTTP answers as in fuzz_api_reply: ListUserPoolClients and
+ * DescribeUserPoolClient answers (pc_admin_clients_write for custom:uid as
+ * uid_attribute), then ListUsersInGroup
  * pages for "admins" (pc_admin_list_users_in_group into a snapshot by
  * pc_snap_add_user, login_claim email, uid_attribute custom:uid). The
  * snapshot goes through --export and --import (the same users come back),
@@ -158,8 +159,8 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static char admins[] = "admins", ops[] = "ops";
-  char *const want[] = {admins, ops, NULL};
+  static const char *const attrs[] = {"custom:uid", NULL};
+  static const char *const roles[] = {"uid_attribute", NULL};
   struct pc_client cl;
   struct pc_snap s;
   struct canned c;
@@ -173,7 +174,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     return 0;
   cl.retries = 0;
   memset(&s, 0, sizeof s);
-  (void)pc_admin_groups_exist(&cl, want, &pages, &err);
+  (void)pc_admin_clients_write(&cl, attrs, roles, &pages, &err);
   if (memchr(err.detail, '\0', sizeof err.detail) == NULL)
     abort();
   if (pc_snap_add_group(&s, "admins") == 0 &&

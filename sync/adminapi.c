@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* ListUsersInGroup and ListGroups with pagination; see adminapi.h. */
+/* ListUsersInGroup and the app-client reads with pagination; see
+ * adminapi.h. */
 #include "config.h"
 
 #include <stdarg.h>
@@ -115,90 +116,6 @@ enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
   }
   free(token);
   return st;
-}
-
-/* Remember each group name of a ListGroups page in the have list. */
-static int collect(json_object *resp, char ***have, size_t *n) {
-  json_object *groups;
-  size_t i, len;
-
-  if (!json_object_object_get_ex(resp, "Groups", &groups) ||
-      !json_object_is_type(groups, json_type_array))
-    return -1;
-  len = json_object_array_length(groups);
-  for (i = 0; i < len; i++) {
-    const char *name =
-        pc_json_str(json_object_array_get_idx(groups, i), "GroupName");
-    char **grown;
-
-    if (name == NULL)
-      return -1;
-    grown = realloc(*have, (*n + 2) * sizeof(**have));
-    if (grown == NULL)
-      return -1;
-    *have = grown;
-    grown[*n] = strdup(name);
-    if (grown[*n] == NULL)
-      return -1;
-    grown[++*n] = NULL;
-  }
-  return 0;
-}
-
-/* 1 all exist, 0 some missing (err names them), -1 a failed call (*st). */
-static int groups_exist(struct pc_client *cl, char *const *want, long *pages,
-                        enum pc_status *st, struct pc_error *err) {
-  char **have = NULL, *token = NULL;
-  char missing[512];
-  size_t n = 0, i, used = 0;
-  int rc = -1;
-  long p;
-
-  *st = PC_OK;
-  for (p = 0; p < PC_ADMIN_MAX_PAGES; p++) {
-    json_object *resp = NULL;
-
-    *st = page(cl, "ListGroups", NULL, token, &resp, err);
-    (*pages)++;
-    if (*st != PC_OK)
-      goto out;
-    if (collect(resp, &have, &n) != 0 || next_token(resp, &token) != 0) {
-      json_object_put(resp);
-      pc_error_set(err, PC_ERR_PROTOCOL, "ListGroups: malformed reply");
-      *st = PC_ERR_PROTOCOL;
-      goto out;
-    }
-    json_object_put(resp);
-    if (token == NULL)
-      break;
-  }
-  if (token != NULL) {
-    pc_error_set(err, PC_ERR_PROTOCOL, "ListGroups: more than %d pages",
-                 PC_ADMIN_MAX_PAGES);
-    *st = PC_ERR_PROTOCOL;
-    goto out;
-  }
-  rc = 1;
-  for (i = 0; want[i] != NULL; i++) {
-    if (pc_config_list_has(have, want[i]))
-      continue;
-    if (rc == 1) {
-      used = (size_t)snprintf(missing, sizeof(missing),
-                              "no such group in the pool:");
-      rc = 0;
-    }
-    if (used < sizeof(missing))
-      used += (size_t)snprintf(missing + used, sizeof(missing) - used, " %s",
-                               want[i]);
-  }
-  if (rc == 0)
-    pc_error_set(err, PC_ABSENT, "%s", missing);
-out:
-  for (i = 0; i < n; i++)
-    free(have[i]);
-  free(have);
-  free(token);
-  return rc;
 }
 
 /* Whether client (a UserPoolClientType) lets users write attr. Cognito
@@ -344,14 +261,6 @@ static int clients_write(struct pc_client *cl, const char *const *attrs,
   }
   free(token);
   return rc;
-}
-
-enum pc_status pc_admin_groups_exist(struct pc_client *cl, char *const *want,
-                                     long *pages, struct pc_error *err) {
-  enum pc_status st = PC_OK;
-  int rc = groups_exist(cl, want, pages, &st, err);
-
-  return rc > 0 ? PC_OK : rc == 0 ? PC_ABSENT : st;
 }
 
 enum pc_status pc_admin_clients_write(struct pc_client *cl,

@@ -28,13 +28,6 @@ enum pc_status pc_admin_list_users_in_group(struct pc_client *cl,
                                             long *pages, struct pc_error *err)
     __attribute__((warn_unused_result));
 
-/* PC_OK when every name in want is a group of the pool, PC_ABSENT with the
- * missing ones named in err, or the failed call's status (message in
- * err). */
-enum pc_status pc_admin_groups_exist(struct pc_client *cl, char *const *want,
-                                     long *pages, struct pc_error *err)
-    __attribute__((warn_unused_result));
-
 /* Every app client of the pool (ListUserPoolClients, then
  * DescribeUserPoolClient for each): 1 when no client lets its users write
  * any attribute of attrs (NULL-terminated; roles[i] says what the sync
