@@ -32,6 +32,7 @@
 #include "sync/sshkeys.h"
 #include "sync/sudorules.h"
 #include "sync/localgroups.h"
+#include "sync/nsswitch.h"
 #include "sync/sessions.h"
 #include "sync/plan.h"
 #include "sync/backoff.h"
@@ -57,6 +58,7 @@ struct opts {
 struct sys_paths {
   char etc_passwd[4096], etc_group[4096];
   char sudoers_main[4096], sudoers_dir[4096], sudoers_out[4096];
+  char nsswitch[4096];
   const char *sudoers[3]; /* read for privileged %groups, NULL-ended */
 };
 
@@ -163,6 +165,7 @@ static void sys_paths(const struct opts *o, struct sys_paths *p) {
   below(o, "/etc/sudoers", p->sudoers_main, sizeof(p->sudoers_main));
   below(o, "/etc/sudoers.d", p->sudoers_dir, sizeof(p->sudoers_dir));
   below(o, PC_SUDOERS_FILE, p->sudoers_out, sizeof(p->sudoers_out));
+  below(o, "/etc/nsswitch.conf", p->nsswitch, sizeof(p->nsswitch));
   p->sudoers[0] = p->sudoers_main;
   p->sudoers[1] = p->sudoers_dir;
   p->sudoers[2] = NULL;
@@ -709,6 +712,15 @@ static int apply(struct pc_config *cfg, struct pc_snap *snap,
   pc_error_clear(&e);
   if (pc_nss_build(cfg, snap, &paths, note, o, &db, &e) != 0)
     cli_die("%s; the previous files are left as they were", e.detail);
+  /* Said even with -q: without the merge the groups written do nothing. */
+  if (cfg->local_groups != NULL &&
+      pc_nsswitch_group_merges(sp.nsswitch, &e) != PC_OK)
+    fprintf(stderr,
+            PROG ": warning: local_groups is set, but %s: id, sudo and login "
+                 "do not see the local groups written; run "
+                 "pam_cognito-nsswitch merge%s%s\n",
+            e.detail, o->root[0] != '\0' ? " " : "",
+            o->root[0] != '\0' ? sp.nsswitch : "");
   load_prev(cfg, &prev, o);
   write_all(cfg, snap, &sp, &db, o, &now);
   if (cfg->snapshot_url != NULL && o->import_file == NULL &&

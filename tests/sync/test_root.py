@@ -3,6 +3,7 @@ is the one below DIR (etc/passwd, etc/group, etc/sudoers and sudoers.d,
 etc/sudoers.d/pam_cognito, nss_dir), as when an administrator prepares an
 image; this host's files are left alone and no session here is ended."""
 import os
+import subprocess
 from pathlib import Path
 
 import systemstate
@@ -63,6 +64,52 @@ class RootTest(SyncCase):
         self.assertNotIn("pcs-ben", Path(nss, "passwd").read_text())
         self.assertNotIn("pcs-ben", Path(sudoers).read_text())
         self.assertEqual(systemstate.save(), host, "this host's files are untouched")
+
+    def test_local_groups_without_the_group_merge_warn_naming_the_fix(self):
+        # local_groups needs "group: files [SUCCESS=merge] extrausers" in
+        # nsswitch.conf (below --root: the image's); without it the run
+        # still writes the files but warns, also with -q, naming the fix.
+        conf = Path(self.root, "etc/nsswitch.conf")
+        fix = ": id, sudo and login do not see the local groups written; run " \
+              "pam_cognito-nsswitch merge %s\n" % conf
+        warn = "pam_cognito-sync: warning: local_groups is set, but "
+        cases = (
+            (None, "%s cannot be read: No such file or directory" % conf),
+            ("passwd: files\ngroup: files systemd\n",
+             "the group line of %s does not name extrausers" % conf),
+            ("# group: files [SUCCESS=merge] extrausers\ngroup:  files extrausers\n",
+             "the group line of %s has no [SUCCESS=merge] right before extrausers" % conf),
+            ("group: files [SUCCESS=merge] systemd extrausers\n",
+             "the group line of %s has no [SUCCESS=merge] right before extrausers" % conf),
+            ("group: files [SUCCESS=merge] extrausers\n", None),
+            ("group:\tfiles [NOTFOUND=return success=merge] extrausers # merged\n", None),
+        )
+        for text, why in cases:
+            with self.subTest(text):
+                if text is None:
+                    self.assertFalse(conf.exists())
+                else:
+                    conf.write_text(text)
+                r = run_sync(self.cfg, "-q", "--root", self.root)
+                self.assertEqual(r.returncode, 0, r.stderr)
+                self.assertIn("imgtools:x:4242:pcs-ben",
+                              Path(self.root, "var/lib/extrausers/group").read_text())
+                if why is None:
+                    self.assertNotIn("warning", r.stderr)
+                else:
+                    self.assertEqual(r.stderr, warn + why + fix)
+        # The fix it names does it.
+        conf.write_text("passwd: files\ngroup: files\nshadow: files\n")
+        tool = Path(__file__).resolve().parents[2] / "scripts/pam_cognito-nsswitch"
+        subprocess.run([str(tool), "merge", str(conf)], check=True)
+        r = run_sync(self.cfg, "-q", "--root", self.root)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
+        # Without local_groups there is nothing to warn about.
+        conf.write_text("group: files\n")
+        write_config(self.cfg, self.emu, nss_dir="/var/lib/extrausers",
+                     cache_dir=os.path.join(self.tmp, "cache"))
+        r = run_sync(self.cfg, "-q", "--root", self.root)
+        self.assertEqual((r.returncode, r.stderr), (0, ""))
 
     def test_root_must_be_an_absolute_directory(self):
         for root, why in (("image", "--root image: not an absolute path"),
