@@ -5,6 +5,7 @@ import copy
 import hashlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import tempfile
@@ -119,6 +120,45 @@ def run_sync_traced(config, trace, *args, env=None, timeout=60):
         return r, Path(log).read_text().splitlines()
     finally:
         os.unlink(log)
+
+
+_PRIVATE_DEV_LOG = """set -e
+old=$1; sock=$2; shift 2
+mount --bind /dev "$old"
+mount -t tmpfs -o mode=0755 pcdev /dev
+for n in null zero full random urandom tty; do
+  touch /dev/$n; mount --bind "$old/$n" /dev/$n
+done
+touch /dev/log; mount --bind "$sock" /dev/log
+exec "$@"
+"""
+
+
+def run_sync_syslog(config, *args, env=None, timeout=60):
+    """run_sync in a mount namespace of its own whose /dev/log is a socket
+    of this test (nothing of the host's /dev changes): the result and the
+    syslog lines the run sent, "<priority>... prog[pid]: text" each."""
+    d = tempfile.mkdtemp(prefix="pc-sync-syslog-")
+    sock_path = os.path.join(d, "log.sock")
+    os.mkdir(os.path.join(d, "olddev"))
+    sock = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+    try:
+        sock.bind(sock_path)
+        r = subprocess.run(["unshare", "--mount", "--propagation", "private", "sh", "-c",
+                            _PRIVATE_DEV_LOG, "sh", os.path.join(d, "olddev"), sock_path,
+                            TOOL, "-c", config, *args],
+                           env=env if env is not None else key_env(),
+                           capture_output=True, text=True, timeout=timeout)
+        sock.setblocking(False)
+        lines = []
+        while True:
+            try:
+                lines.append(sock.recv(65536).decode(errors="replace"))
+            except BlockingIOError:
+                return r, lines
+    finally:
+        sock.close()
+        shutil.rmtree(d, True)
 
 
 def hashed(key, lo=200000, hi=299999):

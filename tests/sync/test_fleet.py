@@ -12,7 +12,7 @@ import unittest
 from pathlib import Path
 
 from synccommon import (POOL, SyncCase, expire_client_check, make_root, run_sync,
-                        run_sync_traced, snapshot_dir, write_config)
+                        run_sync_syslog, run_sync_traced, snapshot_dir, write_config)
 
 ATTR = "custom:ssh_keys"
 
@@ -475,11 +475,17 @@ class EndSessionsTest(SyncCase):
         p = self.process_as(uid)
         other = self.process_as(self.uid("pcs-ann"))
         self.remove("pcs-ben", "pcs-ops", "pcs-staff")
-        r = self.sync_ok()
+        r, syslog = run_sync_syslog(self.cfg)
+        self.assertEqual(r.returncode, 0, r.stderr)
         self.assertEqual(p.wait(timeout=10), -15)
-        self.assertIn("user pcs-ben (uid %d) lost access (disabled, deleted or out of every "
-                      "synced group): 1 processes ended; refresh token none kept" % uid,
-                      r.stderr)
+        self.assertIn("pam_cognito-sync: user pcs-ben (uid %d) lost access (disabled, deleted "
+                      "or out of every synced group): 1 processes ended; refresh token none "
+                      "kept\n" % uid, r.stderr)
+        # The same, once, in syslog (authpriv.notice: <85>), with the pid.
+        self.assertEqual(len(syslog), 1, syslog)
+        self.assertRegex(syslog[0], r"^<85>.* pam_cognito-sync\[\d+\]: user pcs-ben \(uid "
+                         r"%d\) lost access \(disabled, deleted or out of every synced "
+                         r"group\): 1 processes ended; refresh token none kept$" % uid)
         self.assertIsNone(other.poll(), "another user's process is left alone")
         # Once: the next run has nothing more to end.
         self.assertNotIn("lost access", self.sync_ok().stderr)
