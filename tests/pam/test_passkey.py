@@ -443,6 +443,67 @@ class OnTheWireTest(PasskeyCase):
         self.assertEqual(r.code, "PAM_SUCCESS", r)
 
 
+SUDO = Path("/usr/bin/sudo")
+
+
+@unittest.skipUnless(TEST_PLUGIN.exists() and SUDO.exists() and os.geteuid() == 0,
+                     "needs the test plugin, sudo and root")
+class RealSudoTest(PasskeyCase):
+    """The real sudo (real libpam, no pam_wrapper) with its defaults: it
+    authenticates with PAM_SILENT (pam_silent). A sudoers drop-in for alice
+    alone points sudo at a PAM service of this test (pam_service) and turns
+    on pam_rhost (PAM_RHOST = this host's name), so nothing else of the
+    machine's sudo changes."""
+    SERVICE = "pc-passkey-sudo-test"
+
+    def setUp(self):
+        super().setUp()
+        from pamrun import ensure_user
+        ensure_user("alice")
+        cfg = Path(self.s.config_path)
+        pamd = Path("/etc/pam.d") / self.SERVICE
+        pamd.write_text(f"auth required {self.module} config={cfg}\n"
+                        "account required pam_permit.so\n"
+                        "session required pam_permit.so\n")
+        self.addCleanup(pamd.unlink)
+        # written beside and renamed: a sudo running meanwhile never reads
+        # half a file (sudoers' includedir skips names with a dot)
+        drop = Path("/etc/sudoers.d/pc-passkey-sudo-test")
+        part = drop.with_name(".pc-passkey-sudo-test.part")
+        part.write_text(f"Defaults:alice pam_service={self.SERVICE}, pam_rhost, !lecture\n"
+                        # sudoers answers a plugin's getenv from the command's
+                        # environment: the test key's socket is let through
+                        "Defaults:alice env_keep += PAM_COGNITO_TEST_FIDO_SOCKET\n"
+                        "alice ALL=(root) /usr/bin/true\n")
+        os.chmod(part, 0o440)
+        os.rename(part, drop)
+        self.addCleanup(drop.unlink)
+
+    def sudo(self, answer):
+        import subprocess
+        env = dict(os.environ, PAM_COGNITO_TEST_FIDO_SOCKET=self.sock)
+        env.pop("LD_PRELOAD", None)
+        return subprocess.run(["runuser", "-u", "alice", "--", str(SUDO), "-S", "-k",
+                               "/usr/bin/true"], input=answer + "\n", capture_output=True,
+                              text=True, env=env, timeout=60)
+
+    def test_sudo_with_the_passkey(self):
+        self.register()
+        p = self.sudo("")
+        self.assertEqual(p.returncode, 0, (p.stdout, p.stderr))
+        # sudo -S: prompts on stderr, PAM_TEXT_INFO on stdout
+        self.assertEqual((p.stderr, p.stdout), (PW_KEY, TOUCH + "\n"))
+        self.assertIn(0x02, self.key.seen)      # the key was asked
+
+    def test_sudo_says_why_the_key_was_refused(self):
+        self.register()
+        self.key.touch = False
+        p = self.sudo("")
+        self.assertEqual(p.returncode, 1)
+        self.assertIn(PW_KEY + "The security key was not touched in time.\n", p.stderr)
+        self.assertEqual(p.stdout, TOUCH + "\n")
+
+
 TOOL = BUILD / "pam_cognito-passkey"
 
 
