@@ -202,8 +202,11 @@ static enum pc_status announce(struct login *l, const struct code_factor *f,
 }
 
 /* Ask for the code until it is right or max_attempts answers were wrong,
- * expired or spent: Cognito's words each time; a spent session or an
- * expired code brings a new code. */
+ * expired or spent: Cognito's words each time. An expired code
+ * (ExpiredCodeException) or a session Cognito no longer takes (expired
+ * after the app client's AuthSessionValidity, or dead after too many wrong
+ * codes: the error table's "Invalid session" row) is PC_ERR_EXPIRED and
+ * brings a new code; any other refusal ends the login. */
 static enum pc_status code_rounds(struct login *l,
                                   const struct code_factor *f) {
   int try, max = pc_login_attempts(l);
@@ -224,8 +227,7 @@ static enum pc_status code_rounds(struct login *l,
     }
     st = pc_login_respond_code(l, f->name, f->answer_key, code);
     pc_free_secret(&code);
-    fresh = st == PC_ERR_EXPIRED ||
-            (st == PC_ERR_AUTH && strstr(l->r->err.message, "session"));
+    fresh = st == PC_ERR_EXPIRED;
     if (st != PC_ERR_CODE_MISMATCH && !fresh)
       return st;
     snprintf(said, sizeof(said), "%s",

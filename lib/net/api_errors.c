@@ -58,6 +58,11 @@ static const struct pc_errtable_row rows[] = {
      PC_ERR_DENIED, PC_SAY_FIXED, THREAT, THREAT_NOTE, 0},
     {"NotAuthorizedException", "Request not allowed due to security reasons",
      PC_ERR_DENIED, PC_SAY_FIXED, THREAT, THREAT_NOTE, 0},
+    /* A challenge session Cognito no longer takes: past the app client's
+     * AuthSessionValidity, used once already, or dead after too many wrong
+     * codes ("Invalid session for the user[, ...]"). The API reference
+     * names only the type; this row is the one place that tells it from a
+     * plain no, and user_auth.c's code rounds send a new code on it. */
     {"NotAuthorizedException", "Invalid session", PC_ERR_EXPIRED, PC_SAY_FIXED,
      "The sign-in session has expired; please log in again.",
      "challenge session expired", 0},

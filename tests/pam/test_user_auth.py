@@ -167,6 +167,38 @@ class UserAuthTest(EmulatorTest):
         # the new code came from an InitiateAuth that named EMAIL_OTP
         self.assertEqual(self.calls("InitiateAuth"), 2)
 
+    def test_dead_session_brings_a_new_code(self):
+        # After MaxCodeAttempts wrong codes Cognito takes the session no
+        # more (NotAuthorizedException "Invalid session for the user."):
+        # the person is told so and a new code is sent and asked for.
+        s = self.stack(first_factors=CODE_AND_SRP)
+        self.emu.control("SetOptions", MaxCodeAttempts=1)
+        self.emu.control("ResetStats")
+        r = s.run("bob", ["", "", "000000", self.code("bob"), self.code("bob")])
+        self.assertEqual(r.code, "PAM_SUCCESS", r)
+        self.assertEqual(r.errors, ["Invalid code or auth state for the user.",
+                                    "Invalid session for the user."], r)
+        self.assertEqual(r.infos.count("A code was sent to b***@e***."), 2)
+        self.assertEqual(r.prompts.count("Email code: "), 3)
+        self.assertEqual(self.calls("InitiateAuth"), 2)
+
+    def test_other_refusal_of_a_code_ends_the_login(self):
+        # Only the error table's spent-session row brings a new code: a
+        # NotAuthorizedException it does not know as one (whatever its words
+        # say) is a no, and no code is sent again.
+        s = self.stack(first_factors=CODE_AND_SRP)
+
+        def refused(*_):
+            self.emu.control("SetFault", Operation="RespondToAuthChallenge", Kind="error",
+                             ErrorType="NotAuthorizedException",
+                             Message="The sign-in session was refused.", Count=1)
+            return self.emu.last_code("bob", CHOICE)
+        self.emu.control("ResetStats")
+        r = s.run("bob", ["", "", refused, self.code("bob")])
+        self.assertEqual(r.code, "PAM_AUTH_ERR", r)
+        self.assertEqual(r.prompts.count("Email code: "), 1)
+        self.assertEqual(self.calls("InitiateAuth"), 1)
+
     def test_resend_limit(self):
         s = self.stack(first_factors=CODE_AND_SRP)
         self.emu.control("SetOptions", OtpSendLimit=1)
