@@ -397,7 +397,9 @@ class ExplicitAuthFlowsTest(EmulatorTest):
                 ("USER_PASSWORD_AUTH", ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
                  "ALLOW_USER_PASSWORD_AUTH"),
                 ("USER_SRP_AUTH", ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-                 "ALLOW_USER_SRP_AUTH")):
+                 "ALLOW_USER_SRP_AUTH"),
+                ("USER_AUTH", ["ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+                 "ALLOW_USER_AUTH")):
             with self.subTest(flow=flow):
                 client = self.emu.idp("CreateUserPoolClient", UserPoolId=POOL,
                                       ClientName="no-" + flow.lower(),
