@@ -115,29 +115,24 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   pam_syslog(m->pamh, LOG_NOTICE, "password change refused; user=%s: %s",
              pc_log_user(m, user), pc_error_text(&err, text, sizeof(text)));
   pam_set_item(m->pamh, PAM_AUTHTOK, NULL);
-  switch (st) {
-  case PC_ERR_INVALID_PASSWORD:
+  rc = pc_pam_result_chauthtok(st, m->use_authtok);
+  if (st == PC_ERR_INVALID_PASSWORD)
     pc_conv_tell(
         m, 1, err.message[0] ? err.message : "The new password was rejected.");
-    return m->use_authtok ? PAM_AUTHTOK_ERR : PAM_TRY_AGAIN;
-  case PC_ERR_LIMIT:
-    pc_conv_tell(m, 1, "Too many attempts; try again later.");
-    return PAM_AUTHTOK_ERR;
-  case PC_ERR_UNAVAIL:
-  case PC_ERR_PROTOCOL:
-  case PC_ERR_TOO_LARGE:
+  else if (rc == PAM_AUTHINFO_UNAVAIL)
     /* The request may have reached Cognito before the answer was lost
      * (a timeout, a reset, a garbled reply): say so, do not guess. */
     pc_conv_tell(m, 1,
                  "No clear answer from the Cognito sign-in service; the "
                  "password may or may not have been changed: try the new "
                  "one at your next login, then the old one.");
-    return PAM_AUTHINFO_UNAVAIL;
-  default:
+  else if (st == PC_ERR_LIMIT)
+    pc_conv_tell(m, 1, "Too many attempts; try again later.");
+  else {
     (void)pc_signin_tell_error(m, &err); /* a lockout, a revoked session */
     pc_conv_tell(m, 1, "The password was not changed.");
-    return PAM_AUTHTOK_ERR;
   }
+  return rc;
 }
 
 static int update(struct pc_module *m, const char *user, struct pc_client *cl) {

@@ -39,3 +39,20 @@ int pc_pam_result(enum pc_status st) {
   }
   return PAM_AUTH_ERR; /* an unknown status is a failure */
 }
+
+int pc_pam_result_chauthtok(enum pc_status st, int use_authtok) {
+  switch (st) {
+  case PC_OK:
+    return PAM_SUCCESS;
+  case PC_ERR_INVALID_PASSWORD:
+    /* The policy's no: another password, unless a module before this one
+     * chose it (use_authtok), which cannot be asked again here. */
+    return use_authtok ? PAM_AUTHTOK_ERR : PAM_TRY_AGAIN;
+  case PC_ERR_UNAVAIL:
+  case PC_ERR_PROTOCOL:
+  case PC_ERR_TOO_LARGE:
+    return PAM_AUTHINFO_UNAVAIL;
+  default:
+    return PAM_AUTHTOK_ERR; /* a limit, a lockout, a revoked session */
+  }
+}
