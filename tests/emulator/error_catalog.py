@@ -203,7 +203,7 @@ CALLED = (
     "InitiateAuth", "RespondToAuthChallenge", "ChangePassword", "ForgotPassword",
     "ConfirmForgotPassword", "AssociateSoftwareToken", "VerifySoftwareToken",
     "ConfirmDevice", "UpdateDeviceStatus", "GetTokensFromRefreshToken", "RevokeToken",
-    "ListGroups", "ListUsersInGroup", "ListUserPoolClients", "DescribeUserPoolClient",
+    "ListUsersInGroup", "ListUserPoolClients", "DescribeUserPoolClient",
     "GetId", "GetCredentialsForIdentity", "GetOpenIdToken",
     "StartWebAuthnRegistration", "CompleteWebAuthnRegistration",
     "ListWebAuthnCredentials", "DeleteWebAuthnCredential",
