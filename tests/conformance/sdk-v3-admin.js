@@ -146,6 +146,11 @@ const INPUTS = {
   GetId: { IdentityPoolId: IDENTITY_POOL },
   GetCredentialsForIdentity: { IdentityId: 'us-east-1:00000000-0000-4000-8000-000000000000' },
   GetOpenIdToken: { IdentityId: 'us-east-1:00000000-0000-4000-8000-000000000000' },
+  // the passkey tool's calls
+  StartWebAuthnRegistration: { AccessToken: 'x' },
+  CompleteWebAuthnRegistration: { AccessToken: 'x', Credential: {} },
+  ListWebAuthnCredentials: { AccessToken: 'x' },
+  DeleteWebAuthnCredential: { AccessToken: 'x', CredentialId: 'x' },
 };
 
 // The SDK package and client that model op: the user pool's or the
