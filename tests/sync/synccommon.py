@@ -19,6 +19,7 @@ for _dir in ("pam", "emulator", "e2e"):
     sys.path.append(str(HERE.parent / _dir))
 
 from control import Emulator, default_fixture  # noqa: E402
+import systemstate  # noqa: E402
 from pamrun import libconfig_value  # noqa: E402
 import sigv4  # noqa: E402
 
@@ -206,6 +207,34 @@ def make_root(d, *dirs):
     return d
 
 
+_WATCHED_BEFORE = {}
+
+
+def setUpModule():
+    """Every test module of tests/sync imports this pair: the system files
+    a sync could touch (systemstate.WATCHED: /etc/passwd, /etc/group,
+    /etc/nsswitch.conf, /etc/sudoers.d) are read before its first test..."""
+    _WATCHED_BEFORE.clear()
+    _WATCHED_BEFORE.update(systemstate.watched())
+
+
+def tearDownModule():
+    """...and must be byte for byte the same, modes and owners too, after
+    its last. (tests/run runs the suites one after the other; run by hand
+    beside tests/pam, which adds and removes local users, this can see
+    those come and go.)"""
+    after = systemstate.watched()
+    changed = [p for p in systemstate.WATCHED if after[p] != _WATCHED_BEFORE.get(p)]
+    for p in changed:  # a directory: which of its files
+        was, now = _WATCHED_BEFORE.get(p), after[p]
+        if isinstance(was, dict) and isinstance(now, dict):
+            names = sorted(n for n in set(was) | set(now) if was.get(n) != now.get(n))
+            changed[changed.index(p)] = "%s (%s)" % (p, ", ".join(names))
+    if changed:
+        raise AssertionError("this test module left the system's %s changed"
+                             % ", ".join(changed))
+
+
 class SyncCase(unittest.TestCase):
     """One emulator per class with the sync fixture (`many` extra members
     of pcs-many), back to it before each test; each test gets a directory
@@ -221,6 +250,11 @@ class SyncCase(unittest.TestCase):
         cls.addClassCleanup(cls.emu.stop)
 
     def setUp(self):
+        # A run without --root and without sudo_rules removes this host's
+        # sudoers file as its own (pam_cognito-sync(8)): put back as it was,
+        # whatever the test does (registered first, so it runs last).
+        saved = systemstate.file_state(systemstate.SUDOERS)
+        self.addCleanup(systemstate.put_file, systemstate.SUDOERS, saved)
         self.emu.control("Reset")
         self.emu.control("ClearFaults")
         self.tmp = tempdir(self.prefix)

@@ -1,7 +1,10 @@
 """What the system tests of the sync change on this machine, saved before
 and put back exactly after: /var/lib/extrausers (every file under it, with
 modes and owners, or its absence), /etc/nsswitch.conf, and the sudoers file
-the sync writes. Nothing of a test may stay behind."""
+the sync writes. Nothing of a test may stay behind.
+
+watched() is what every test module of tests/sync must leave byte for byte
+as it found it (synccommon's setUpModule / tearDownModule check it)."""
 import os
 import shutil
 from pathlib import Path
@@ -9,6 +12,7 @@ from pathlib import Path
 NSS_DIR = "/var/lib/extrausers"
 NSSWITCH = "/etc/nsswitch.conf"
 SUDOERS = "/etc/sudoers.d/pam_cognito"
+WATCHED = ("/etc/passwd", "/etc/group", NSSWITCH, "/etc/sudoers.d")
 
 
 def _tree(top):
@@ -23,7 +27,7 @@ def _tree(top):
     return out
 
 
-def _file(path):
+def file_state(path):
     p = Path(path)
     if not p.exists():
         return None
@@ -33,10 +37,11 @@ def _file(path):
 
 def save():
     return {"dir": _tree(NSS_DIR) if os.path.isdir(NSS_DIR) else None,
-            "nsswitch": Path(NSSWITCH).read_bytes(), "sudoers": _file(SUDOERS)}
+            "nsswitch": Path(NSSWITCH).read_bytes(), "sudoers": file_state(SUDOERS)}
 
 
-def _put(path, saved):
+def put_file(path, saved):
+    """path back to saved (file_state's answer; None: no file)."""
     if saved is None:
         if os.path.lexists(path):
             os.unlink(path)
@@ -51,7 +56,7 @@ def _put(path, saved):
 
 def restore(saved):
     Path(NSSWITCH).write_bytes(saved["nsswitch"])
-    _put(SUDOERS, saved["sudoers"])
+    put_file(SUDOERS, saved["sudoers"])
     if saved["dir"] is None:
         shutil.rmtree(NSS_DIR, ignore_errors=True)
         return
@@ -66,7 +71,7 @@ def restore(saved):
             os.chown(p, item[2], item[3])
             os.chmod(p, item[1])
         else:
-            _put(p, item)
+            put_file(p, item)
 
 
 def with_nss(text, dbs=("passwd", "group", "shadow"), group_merge=False):
@@ -83,3 +88,9 @@ def with_nss(text, dbs=("passwd", "group", "shadow"), group_merge=False):
                 line = line.replace("files", "files extrausers", 1)
         out.append(line)
     return "\n".join(out) + "\n"
+
+
+def watched():
+    """{path: state} of WATCHED: a file's bytes, mode and owner, or a
+    directory's every file (file_state, _tree)."""
+    return {p: _tree(p) if os.path.isdir(p) else file_state(p) for p in WATCHED}

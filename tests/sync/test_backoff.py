@@ -7,6 +7,7 @@ import re
 import time
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import SyncCase, run_sync, snapshot_dir
 
 STATE = "pam_cognito-sync.backoff"

@@ -9,6 +9,7 @@ import re
 import time
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import POOL, SyncCase, run_sync, snapshot_dir, write_config
 
 STATE = "pam_cognito-sync.clientcheck"

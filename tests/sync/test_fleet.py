@@ -11,6 +11,7 @@ import tempfile
 import unittest
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import (POOL, SyncCase, expire_client_check, make_root, run_sync,
                         run_sync_syslog, run_sync_traced, snapshot_dir, write_config)
 

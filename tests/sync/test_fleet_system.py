@@ -11,6 +11,7 @@ import shutil
 import subprocess
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import PASSWORD, POOL, SyncCase, run_sync, sync_fixture, tempdir, write_config
 from pamrun import MODULE, Stack
 from cognito import SshdCase

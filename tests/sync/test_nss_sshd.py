@@ -10,6 +10,7 @@ import subprocess
 import unittest
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import PASSWORD, POOL, run_sync, sync_fixture, tempdir, write_config
 from pamrun import MODULE
 from cognito import SshdCase

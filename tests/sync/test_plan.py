@@ -5,6 +5,7 @@ import subprocess
 import unittest
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import TOOL
 
 

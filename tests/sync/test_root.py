@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import systemstate
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import POOL, SyncCase, hashed, make_root, run_sync, sub, write_config
 
 

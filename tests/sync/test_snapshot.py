@@ -9,6 +9,7 @@ import subprocess
 import time
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import (POOL, REGION, SyncCase, TEMP_KEY, key_env, make_root, read_entries,
                         run_sync, snapshot_dir, write_config)
 from s3server import ConnectProxy, S3Server  # noqa: E402 (synccommon puts sigv4 on the path)

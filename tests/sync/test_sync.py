@@ -6,6 +6,7 @@ import subprocess
 import unittest
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import (KEY, POOL, SyncCase, hashed, key_env, read_entries, run_sync,
                         snapshot_dir, sub, write_config)
 

@@ -10,6 +10,7 @@ import unittest
 import urllib.request
 import urllib.error
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import KEY, TEMP_KEY, SyncCase, key_env, read_entries, run_sync, write_config
 
 

@@ -4,6 +4,7 @@ through a group is the SDK's input shape of its operation and is signed,
 as the SDK's model says it must be."""
 import unittest
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import SyncCase, run_sync, write_config
 from sdkjudge import judge  # noqa: E402 (synccommon puts tests/pam on the path)
 

@@ -9,6 +9,7 @@ import shutil
 import unittest
 from pathlib import Path
 
+from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 from synccommon import (POOL, SyncCase, expire_client_check, hashed, key_env, make_root,
                         read_entries, run_sync, snapshot_dir, sub, write_config)
 
