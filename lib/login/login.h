@@ -31,7 +31,8 @@ struct pc_prompter {
   /* Tell the user something; kind is PC_TELL_* bits (0: information). */
   void (*tell)(void *ctx, int kind, const char *text);
   void *ctx;
-  int quiet; /* messages are not shown (PAM_SILENT): no flow that needs them */
+  int quiet; /* PAM_SILENT: only PC_TELL_NEEDED is shown; no flow that needs
+              * more (a QR code, a reset walk-through) */
 };
 
 struct pc_login_opts {
