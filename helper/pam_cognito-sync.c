@@ -471,8 +471,9 @@ static void publish(const struct pc_config *cfg, char *const *groups,
   pc_snap_free(&snap);
 }
 
-/* snapshot_url: the signed snapshot instead of Cognito. Exits 0 on a 304
- * (nothing changed), 1 on a refusal with the files in place kept. */
+/* snapshot_url: the signed snapshot instead of Cognito; on a 304 the kept
+ * copy of the one applied last, applied again (the host's configuration
+ * may have changed). Exits 1 on a refusal with the files in place kept. */
 static void snapshot_in(const struct pc_config *cfg, char *const *groups,
                         struct opts *o, struct pc_snap *snap,
                         struct pc_snapshot_state *next) {
@@ -481,17 +482,16 @@ static void snapshot_in(const struct pc_config *cfg, char *const *groups,
 
   pc_error_clear(&e);
   st = pc_snapshot_fetch(cfg, (long long)time(NULL), snap, next, &e);
-  if (st == PC_ABSENT) {
+  if (st != PC_OK && st != PC_ABSENT)
+    cli_die("%s; the previous files are left as they were", e.detail);
+  if (st == PC_ABSENT)
     note(o,
          "snapshot serial %lld unchanged (1 request: GET, 304 Not Modified): "
-         "nothing to do",
+         "the kept copy applied again, signature good",
          next->serial);
-    exit(0);
-  }
-  if (st != PC_OK)
-    cli_die("%s; the previous files are left as they were", e.detail);
-  note(o, "snapshot serial %lld of %s (1 request: GET), signature good",
-       next->serial, cfg->snapshot_url);
+  else
+    note(o, "snapshot serial %lld of %s (1 request: GET), signature good",
+         next->serial, cfg->snapshot_url);
   filter_groups(snap, groups, cfg->snapshot_url, o);
 }
 
@@ -769,6 +769,7 @@ int main(int argc, char **argv) {
     cli_die("%s", e.detail);
   root_nss_dir(&cfg, &o);
   memset(&snap, 0, sizeof(snap));
+  memset(&snapst, 0, sizeof(snapst));
 
   if (o.publish_url != NULL) {
     publish(&cfg, groups, &o);
@@ -781,6 +782,7 @@ int main(int argc, char **argv) {
     } else {
       rc = apply(&cfg, &snap, &snapst, &o);
     }
+    pc_snapshot_state_free(&snapst);
   }
   pc_snap_free(&snap);
   pc_config_free(&cfg);

@@ -13,8 +13,11 @@
 /* Fetch cfg->snapshot_url at time now. PC_OK: s holds a snapshot signed
  * by snapshot_public_key, no older than snapshot_max_age, with a serial no
  * lower than the last applied; *next is the state to save once its files
- * are written. PC_ABSENT: 304 Not Modified and the snapshot applied last is
- * still young enough (nothing to do). Any other status: refused or failed,
+ * are written, with the bytes to keep in next->kept (free with
+ * pc_snapshot_state_free). PC_ABSENT: 304 Not Modified, and s holds the
+ * kept copy of the snapshot applied last, checked again as a fetched one
+ * (signature, settings, snapshot_max_age), to apply again: the host's own
+ * configuration may have changed. Any other status: refused or failed,
  * with why in err; nothing may be written. */
 enum pc_status
 pc_snapshot_fetch(const struct pc_config *cfg, long long now, struct pc_snap *s,

@@ -185,16 +185,99 @@ class SnapshotTest(SyncCase):
         self.assertIn("the snapshot has no Settings object", r.stderr)
         self.assertEqual(snapshot_dir(nss), before)
 
-    def test_unchanged_snapshot_is_a_304_and_writes_nothing(self):
+    def test_unchanged_snapshot_is_a_304_and_changes_nothing(self):
+        """A 304 applies the kept copy again (issue 28 left this host's own
+        configuration unapplied until the next publish): same bytes in
+        every file, one GET."""
+        self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        kept = Path(nss, "pam_cognito-sync.snapshot.kept")
+        st = kept.stat()
+        self.assertEqual((st.st_mode & 0o777, st.st_uid), (0o600, 0))
+        self.assertEqual(kept.read_bytes(), self.s3.objects[OBJECT][0])
+        before = snapshot_dir(nss)
+        del self.s3.requests[:]
+        r = self.run_host(cfg)
+        self.assertIn("unchanged (1 request: GET, 304 Not Modified): the kept copy applied "
+                      "again, signature good", r.stderr)
+        self.assertEqual([(m, s) for m, _p, s in self.s3.requests], [("GET", 304)])
+        self.assertEqual({f: b for f, (b, _ino) in snapshot_dir(nss).items()},
+                         {f: b for f, (b, _ino) in before.items()})
+
+    def test_a_304_applies_the_hosts_changed_configuration(self):
+        """The publisher does not change; the host's administrator removes a
+        sudo rule and a local group: the next run (a 304) applies both."""
+        self.publish()
+        rules = {"pcs-ops": "ALL=(ALL:ALL) ALL",
+                 "pcs-staff": "ALL=(root) NOPASSWD: /usr/bin/systemctl status"}
+        cfg, nss = self.host("host", sudo_rules=rules, local_groups={"pcs-ops": ["users"]})
+        root = make_root(os.path.join(self.tmp, "root"), self.tmp)
+        sudoers = Path(root + "/etc/sudoers.d/pam_cognito")
+        r = run_sync(cfg, "--root", root)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertIn("pcs-ann ALL=(root) NOPASSWD: /usr/bin/systemctl status",
+                      sudoers.read_text())
+        group = Path(root + nss, "group")
+        self.assertIn("users:x:100:pcs-ben", group.read_text().splitlines())
+        cfg, _ = self.host("host", sudo_rules={"pcs-ops": rules["pcs-ops"]})
+        del self.s3.requests[:]
+        r = run_sync(cfg, "--root", root)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertEqual([s for _m, _p, s in self.s3.requests], [304])
+        self.assertIn("304 Not Modified): the kept copy applied again", r.stderr)
+        self.assertNotIn("pcs-staff", sudoers.read_text())
+        self.assertNotIn("systemctl", sudoers.read_text())
+        self.assertIn("pcs-ben ALL=(ALL:ALL) ALL", sudoers.read_text())
+        self.assertFalse([l for l in group.read_text().splitlines() if l.startswith("users:")])
+        # No sudo rule left: the sudoers file goes, still on a 304.
+        cfg, _ = self.host("host")
+        r = run_sync(cfg, "--root", root)
+        self.assertEqual(r.returncode, 0, r.stderr)
+        self.assertFalse(sudoers.exists())
+
+    def test_a_tampered_kept_copy_is_refused_and_files_stay(self):
+        blob = self.publish()
+        cfg, nss = self.host("host")
+        self.run_host(cfg)
+        kept = Path(nss, "pam_cognito-sync.snapshot.kept")
+        kept.write_bytes(blob.replace(b"pcs-ann", b"pcs-evl"))
+        before = snapshot_dir(nss)
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("304 Not Modified, the kept copy: ", r.stderr)
+        self.assertIn("signature does not verify", r.stderr)
+        self.assertEqual(snapshot_dir(nss), before)
+        # Loosened (or a link): not read at all.
+        kept.write_bytes(blob)
+        kept.chmod(0o644)
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("%s: not a file of this user's with mode 0600" % kept, r.stderr)
+        # Another snapshot of the same key, not the one applied last: refused.
+        doc = json.loads(blob.split(b"\n", 1)[1])
+        kept.write_bytes(resign(blob, self.priv, self.tmp, Serial=doc["Serial"] + 5))
+        kept.chmod(0o600)
+        r = self.run_host(cfg, ok=False)
+        self.assertIn("the kept copy in %s has serial %d, not the %d applied last"
+                      % (nss, doc["Serial"] + 5, doc["Serial"]), r.stderr)
+        # Gone (a state of an older version): the GET is not conditional.
+        kept.unlink()
+        del self.s3.requests[:]
+        r = self.run_host(cfg)
+        self.assertEqual([s for _m, _p, s in self.s3.requests], [200])
+        self.assertEqual(kept.read_bytes(), blob)
+
+    def test_a_host_whose_uid_attribute_changed_refuses_the_kept_copy(self):
         self.publish()
         cfg, nss = self.host("host")
         self.run_host(cfg)
         before = snapshot_dir(nss)
-        del self.s3.requests[:]
-        r = self.run_host(cfg)
-        self.assertIn("unchanged (1 request: GET, 304 Not Modified): nothing to do", r.stderr)
-        self.assertEqual([(m, s) for m, _p, s in self.s3.requests], [("GET", 304)])
-        self.assertEqual(snapshot_dir(nss), before)  # same bytes, same inodes
+        cfg, _ = self.host("host", uid_attribute="custom:uid")
+        r = self.run_host(cfg, ok=False)
+        self.assertEqual([s for _m, _p, s in self.s3.requests][-1], 304)
+        self.assertIn("304 Not Modified, the kept copy: ", r.stderr)
+        self.assertIn("the snapshot was published with uid_attribute not set, this host has "
+                      'uid_attribute "custom:uid": refused', r.stderr)
+        self.assertEqual(snapshot_dir(nss), before)
 
     def test_tampered_snapshot_is_refused(self):
         blob = self.publish()
