@@ -81,9 +81,14 @@ def expire_client_check(nss):
 
 
 def write_config(path, emu, **keys):
+    """A config at path (0600). cache_dir defaults to "cache" beside path
+    (the test's own directory): a run without --root sweeps its cache_dir,
+    and the real one (/var/cache/pam_cognito) is this host's; a test that
+    means the real one says cache_dir=None (the built-in default)."""
     base = {"region": REGION, "user_pool_id": POOL, "client_id": CLIENT,
             "idp_endpoint": emu.url, "identity_endpoint": emu.url, "timeout": 5,
-            "nss_groups": ["pcs-staff", "pcs-ops"]}
+            "nss_groups": ["pcs-staff", "pcs-ops"],
+            "cache_dir": os.path.join(os.path.dirname(os.path.abspath(path)), "cache")}
     base.update(keys)
     text = "".join("%s = %s;\n" % (k, libconfig_value(v)) for k, v in base.items() if v is not None)
     Path(path).write_text(text)
@@ -213,7 +218,8 @@ _WATCHED_BEFORE = {}
 def setUpModule():
     """Every test module of tests/sync imports this pair: the system files
     a sync could touch (systemstate.WATCHED: /etc/passwd, /etc/group,
-    /etc/nsswitch.conf, /etc/sudoers.d) are read before its first test..."""
+    /etc/nsswitch.conf, /etc/sudoers.d, the default cache_dir
+    /var/cache/pam_cognito) are read before its first test..."""
     _WATCHED_BEFORE.clear()
     _WATCHED_BEFORE.update(systemstate.watched())
 

@@ -12,7 +12,8 @@ from pathlib import Path
 NSS_DIR = "/var/lib/extrausers"
 NSSWITCH = "/etc/nsswitch.conf"
 SUDOERS = "/etc/sudoers.d/pam_cognito"
-WATCHED = ("/etc/passwd", "/etc/group", NSSWITCH, "/etc/sudoers.d")
+CACHE_DIR = "/var/cache/pam_cognito"  # cache_dir's default, swept by a run
+WATCHED = ("/etc/passwd", "/etc/group", NSSWITCH, "/etc/sudoers.d", CACHE_DIR)
 
 
 def _tree(top):
@@ -92,5 +93,5 @@ def with_nss(text, dbs=("passwd", "group", "shadow"), group_merge=False):
 
 def watched():
     """{path: state} of WATCHED: a file's bytes, mode and owner, or a
-    directory's every file (file_state, _tree)."""
+    directory's every file (file_state, _tree), or None when absent."""
     return {p: _tree(p) if os.path.isdir(p) else file_state(p) for p in WATCHED}

@@ -2,9 +2,10 @@
 A run without --root and without sudo_rules removes /etc/sudoers.d/
 pam_cognito as the sync's own (pam_cognito-sync(8)): SyncCase puts this
 host's file back after each test. And every module of tests/sync checks,
-after its last test, that /etc/passwd, /etc/group, /etc/nsswitch.conf and
-/etc/sudoers.d are byte for byte as before its first (synccommon's
-setUpModule / tearDownModule)."""
+after its last test, that /etc/passwd, /etc/group, /etc/nsswitch.conf,
+/etc/sudoers.d and /var/cache/pam_cognito are byte for byte as before its
+first (synccommon's setUpModule / tearDownModule); the tests' configs name
+a cache_dir of their own, since a run sweeps it."""
 import importlib
 import os
 import unittest
@@ -12,7 +13,7 @@ from pathlib import Path
 
 from synccommon import setUpModule, tearDownModule  # noqa: F401 (system files check)
 import synccommon
-from synccommon import HERE, SyncCase, run_sync
+from synccommon import HERE, SyncCase, run_sync, run_sync_traced
 import systemstate
 
 # Comments only: a sudoers file that grants nothing.
@@ -43,6 +44,28 @@ class SystemFilesTest(unittest.TestCase):
         self.assertTrue(result.wasSuccessful(), result.errors + result.failures)
         self.assertIn("sudo_rules is not set: removed %s" % sudoers, seen[0])
         self.assertEqual(systemstate.file_state(sudoers), before)
+
+    def test_a_sync_test_sweeps_its_own_cache_dir_not_this_hosts(self):
+        """A run without --root sweeps cache_dir (removed users' areas):
+        the tests' configs name one in the test's directory, and the run
+        opens that one and no path of /var/cache/pam_cognito."""
+        seen = []
+
+        class Inner(SyncCase):
+            def test_a_sync_that_means_only_its_nss_dir(self):
+                r, calls = run_sync_traced(self.cfg, "%file")
+                self.assertEqual(r.returncode, 0, r.stderr)
+                seen.append((self.tmp, calls))
+
+        Inner.__module__ = __name__ + ".inner"
+        result = unittest.TestResult()
+        unittest.defaultTestLoader.loadTestsFromTestCase(Inner).run(result)
+        self.assertTrue(result.wasSuccessful(), result.errors + result.failures)
+        tmp, calls = seen[0]
+        own = '"%s/cache"' % tmp
+        self.assertTrue([c for c in calls if own in c], calls)
+        self.assertEqual([c for c in calls if systemstate.CACHE_DIR in c], [])
+        self.assertIn(systemstate.CACHE_DIR, systemstate.WATCHED)
 
     def test_every_module_checks_the_system_files(self):
         for path in sorted(HERE.glob("test_*.py")):
