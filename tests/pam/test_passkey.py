@@ -6,6 +6,7 @@ here), and the emulator checks the assertion as a relying party.
 
 The module is run from a copy beside the test plugin, the layout an install
 has (<dir>/pam_cognito.so, <dir>/pam_cognito/pam_cognito_passkey.so)."""
+import fcntl
 import json
 import os
 import shutil
@@ -456,10 +457,17 @@ class RealSudoTest(PasskeyCase):
     machine's sudo changes."""
     SERVICE = "pc-passkey-sudo-test"
 
+    # tests/checks/run (the other lane of tests/run) compares /etc/pam.d
+    # before and after its package checks: it holds this lock meanwhile.
+    SYSTEM_PAM_LOCK = "/tmp/pam_cognito-tests-system-pam.lock"
+
     def setUp(self):
         super().setUp()
         from pamrun import ensure_user
         ensure_user("alice")
+        lock = open(self.SYSTEM_PAM_LOCK, "a")
+        self.addCleanup(lock.close)  # runs last: after the files are gone
+        fcntl.flock(lock, fcntl.LOCK_EX)
         cfg = Path(self.s.config_path)
         pamd = Path("/etc/pam.d") / self.SERVICE
         pamd.write_text(f"auth required {self.module} config={cfg}\n"
