@@ -8,6 +8,7 @@ module's syslog lines (pam_wrapper sends them to stderr).
 """
 import atexit
 import fcntl
+import glob
 import json
 import os
 import pwd
@@ -202,7 +203,7 @@ class Stack:
             stdout, stderr, rc = self._interactive(cmd, env, list(answers), timeout,
                                                    self.live)
         else:
-            p = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, env=env)
+            p = run_wrapped(cmd, env, timeout)
             stdout, stderr, rc = p.stdout, p.stderr, p.returncode
         afile.unlink()
         events = []
@@ -216,8 +217,8 @@ class Stack:
     @staticmethod
     def _interactive(cmd, env, answers, timeout, live):
         errfile = tempfile.TemporaryFile(mode="w+")
-        p = subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                             stderr=errfile, env=env)
+        p = start_wrapped(cmd, env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                          stderr=errfile)
         out, pending = [], b""
         fd = p.stdout.fileno()
         try:
@@ -294,6 +295,51 @@ class EmulatorTest(EmulatorAnswers, unittest.TestCase):
     def tearDown(self):
         self.emu.control("ClearFaults")
         self.s.cleanup()
+
+
+PWRAP_START_LOCK = os.path.join(tempfile.gettempdir(), "pam_cognito-tests-pwrap-start.lock")
+
+
+def _pwrap_dir_made(pid):
+    for d in glob.glob("/tmp/pam.?"):
+        try:
+            with open(os.path.join(d, "pid")) as f:
+                if f.read().strip() == str(pid):
+                    return True
+        except OSError:
+            pass
+    return False
+
+
+def start_wrapped(cmd, env, **popen):
+    """subprocess.Popen(cmd) for a process that preloads pam_wrapper, one
+    start at a time. pam_wrapper (1.1.4) names its directory /tmp/pam.<c>
+    after the pid and looks before it creates: two processes starting at
+    once can both find the name free and then share the directory (stderr:
+    "Failed to create pam_wrapper config dir ... File exists"; one stack
+    then reads the other's service file). Each start holds a lock until the
+    child's directory holds its pid file, or the child ended."""
+    with open(PWRAP_START_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        p = subprocess.Popen(cmd, env=env, **popen)
+        deadline = time.monotonic() + 5
+        while (p.poll() is None and time.monotonic() < deadline
+               and not _pwrap_dir_made(p.pid)):
+            time.sleep(0.0005)
+    return p
+
+
+def run_wrapped(cmd, env, timeout):
+    """subprocess.run(cmd, capture_output=True, text=True) through
+    start_wrapped."""
+    p = start_wrapped(cmd, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = p.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        p.kill()
+        p.communicate()
+        raise
+    return subprocess.CompletedProcess(cmd, p.returncode, out, err)
 
 
 def refused_url(test):

@@ -10,7 +10,7 @@ import subprocess
 import time
 
 from pamrun import (CacheTest, PAM_RUN, PAM_WRAPPER, POOL, Result, Stack, base_config,
-                    ensure_user, refused_url)
+                    ensure_user, refused_url, start_wrapped)
 
 ALICE_PW = "Alice-Passw0rd!"
 NEW_PW = "Changed-Passw0rd!7"
@@ -190,8 +190,8 @@ class OfflineTest(CacheTest):
         env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
                    PAM_WRAPPER_SERVICE_DIR=str(s.service_dir), PAM_WRAPPER_DEBUGLEVEL="2")
         cmd = [PAM_RUN, "-s", s.service, "-a", str(answers), "-u", user, "auth"]
-        procs = [subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True, env=env) for _ in range(n)]
+        procs = [start_wrapped(cmd, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True) for _ in range(n)]
         results = []
         for p in procs:
             out, err = p.communicate(timeout=120)
@@ -240,9 +240,8 @@ class OfflineTest(CacheTest):
         answers.write_text(ALICE_PW + "\n")
         env = dict(os.environ, LD_PRELOAD=PAM_WRAPPER, PAM_WRAPPER="1",
                    PAM_WRAPPER_SERVICE_DIR=str(s.service_dir))
-        p = subprocess.Popen([PAM_RUN, "-s", s.service, "-a", str(answers), "-u", "alice",
-                              "auth"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             env=env)
+        p = start_wrapped([PAM_RUN, "-s", s.service, "-a", str(answers), "-u", "alice",
+                           "auth"], env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         seen = 0
         try:
             deadline = time.monotonic() + 30

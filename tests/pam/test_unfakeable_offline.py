@@ -19,7 +19,7 @@ import subprocess
 import time
 
 from pamrun import (CacheTest, PAM_RUN, PAM_WRAPPER, POOL, Result, Stack, base_config,
-                    ensure_user, refused_url)
+                    ensure_user, refused_url, start_wrapped)
 from test_offline import ALICE_PW, DOWN_MSG, NEW_PW
 
 TIMEOUT = 2          # the module's per-call timeout in these tests
@@ -43,8 +43,8 @@ class SuLikeRun:
             if nofile is not None:
                 resource.setrlimit(resource.RLIMIT_NOFILE, (nofile, nofile))
 
-        self.p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True, env=env, preexec_fn=limits)
+        self.p = start_wrapped(cmd, env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               text=True, preexec_fn=limits)
 
     def result(self, timeout=60):
         try:
