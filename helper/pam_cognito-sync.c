@@ -524,15 +524,16 @@ static void read_pool(const struct pc_config *cfg, char *const *groups,
  * removed), the SSH keys and the state. */
 static void write_all(const struct pc_config *cfg, const struct pc_snap *snap,
                       const struct sys_paths *sp, struct pc_nss_db *db,
-                      struct opts *o, struct pc_syncstate *now_out) {
+                      struct opts *o, time_t read_at,
+                      struct pc_syncstate *now_out) {
   struct pc_syncstate now;
   const char *sudoers = sp->sudoers_out;
   struct pc_error e;
   char *sudo_tmp;
   int rm;
 
-  if (pc_nss_state_make(cfg, snap, db, pc_access_rules_admit, time(NULL),
-                        &now) != 0)
+  if (pc_nss_state_make(cfg, snap, db, pc_access_rules_admit, read_at, &now) !=
+      0)
     cli_die("out of memory");
   if (pc_local_groups_build(cfg, &now, sp->etc_group, note, o, db, &e) !=
           PC_OK ||
@@ -722,7 +723,14 @@ static int apply(struct pc_config *cfg, struct pc_snap *snap,
             e.detail, o->root[0] != '\0' ? " " : "",
             o->root[0] != '\0' ? sp.nsswitch : "");
   load_prev(cfg, &prev, o);
-  write_all(cfg, snap, &sp, &db, o, &now);
+  /* The state's time is when Cognito was read (the account stage trusts it
+   * for account_grace): in snapshot mode the publisher's read, so a kept
+   * copy applied again after a 304 is no fresher than it was. */
+  write_all(cfg, snap, &sp, &db, o,
+            cfg->snapshot_url != NULL && o->import_file == NULL
+                ? (time_t)snapst->when
+                : time(NULL),
+            &now);
   if (cfg->snapshot_url != NULL && o->import_file == NULL &&
       pc_snapshot_state_save(cfg, snapst, &e) != PC_OK)
     cli_die("%s", e.detail);

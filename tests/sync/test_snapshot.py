@@ -198,12 +198,18 @@ class SnapshotTest(SyncCase):
         self.assertEqual(kept.read_bytes(), self.s3.objects[OBJECT][0])
         before = snapshot_dir(nss)
         del self.s3.requests[:]
+        time.sleep(1.1)  # a later second than the publisher's read
         r = self.run_host(cfg)
         self.assertIn("unchanged (1 request: GET, 304 Not Modified): the kept copy applied "
                       "again, signature good", r.stderr)
         self.assertEqual([(m, s) for m, _p, s in self.s3.requests], [("GET", 304)])
         self.assertEqual({f: b for f, (b, _ino) in snapshot_dir(nss).items()},
                          {f: b for f, (b, _ino) in before.items()})
+        # The state says when Cognito was read: the publisher's read, not
+        # this host's apply (a kept copy is no fresher the second time).
+        doc = json.loads(kept.read_bytes().split(b"\n", 1)[1])
+        header = Path(nss, "pam_cognito-sync.state").read_text().splitlines()[0]
+        self.assertEqual(header, "# pam_cognito-sync state, written %d" % doc["Time"])
 
     def test_a_304_applies_the_hosts_changed_configuration(self):
         """The publisher does not change; the host's administrator removes a
