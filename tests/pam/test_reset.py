@@ -27,8 +27,8 @@ class ResetTest(EmulatorTest):
         self.assertEqual(self.s.run(user, [new]).code, "PAM_SUCCESS")
         self.assertEqual(self.s.run(user, [old]).code, "PAM_AUTH_ERR")
 
-    def test_reset_then_login(self):
-        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
+    def assert_reset_seen(self, r):
+        """A reset at the prompt as the person sees it, ending logged in."""
         self.assertEqual(r.code, "PAM_SUCCESS", r)
         self.assertEqual(r.prompt_styles, [("echo_off", "Password: "), ("echo_on", ASK),
                                            ("echo_on", "Code: "),
@@ -37,6 +37,10 @@ class ResetTest(EmulatorTest):
         self.assertEqual(r.infos, ["Your password must be reset.", SENT,
                                    "Your password has been reset."])
         self.assertEqual(r.errors, [])
+
+    def test_reset_then_login(self):
+        r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
+        self.assert_reset_seen(r)
         self.assert_new_password_works()
 
     def test_reset_demanded_after_password_verifier(self):
@@ -44,14 +48,7 @@ class ResetTest(EmulatorTest):
         # RespondToAuthChallenge, after the password proof: the same reset.
         self.emu.control("SetOptions", PasswordResetStep="PASSWORD_VERIFIER")
         r = self.s.run("alice", [OLD, "", self.code(), NEW, NEW])
-        self.assertEqual(r.code, "PAM_SUCCESS", r)
-        self.assertEqual(r.prompt_styles, [("echo_off", "Password: "), ("echo_on", ASK),
-                                           ("echo_on", "Code: "),
-                                           ("echo_off", "New password: "),
-                                           ("echo_off", "Retype new password: ")])
-        self.assertEqual(r.infos, ["Your password must be reset.", SENT,
-                                   "Your password has been reset."])
-        self.assertEqual(r.errors, [])
+        self.assert_reset_seen(r)
         # The refused proof, then the new password's sign-in.
         self.assertEqual(self.calls("InitiateAuth"), 2)
         self.assertEqual(self.calls("RespondToAuthChallenge"), 2)
