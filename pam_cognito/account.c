@@ -155,7 +155,7 @@ int pc_acct_mgmt(struct pc_module *m) {
   case PC_ACCOUNT_EXPIRED:
     pam_syslog(m->pamh, LOG_NOTICE, "account expired; rhost=%s user=%s: %s",
                pc_log_rhost(m), pc_log_user(m, user), why.detail);
-    pc_conv_tell(m, 1,
+    pc_conv_tell(m, PC_TELL_ERROR,
                  "Your Cognito sign-in is no longer valid (account disabled "
                  "or sign-in revoked).");
     return PAM_ACCT_EXPIRED;

@@ -73,7 +73,7 @@ static int passkey_offered(struct pc_module *m) {
 static int ask_password(struct pc_module *m, int codes, int keys,
                         const char **pw) {
   if (passkeys_allowed(m) && !keys)
-    pc_conv_tell(m, 0,
+    pc_conv_tell(m, PC_TELL_INFO,
                  "Security keys (passkeys) cannot be used over a remote "
                  "login: the key is attached to your own computer.");
   if (!codes && !keys)

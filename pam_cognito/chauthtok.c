@@ -42,7 +42,7 @@ static int prove_current(struct pc_module *m, const char *user,
   int rc;
 
   if (getuid() == 0 && strcmp(user, "root") != 0)
-    pc_conv_tell(m, 0,
+    pc_conv_tell(m, PC_TELL_INFO,
                  "Changing a Cognito password needs the user's current "
                  "password: this host holds no administrator keys.");
   pc_module_conv_begin(m);
@@ -58,11 +58,11 @@ static int prove_current(struct pc_module *m, const char *user,
                pc_log_user(m, user), pc_status_str(st),
                pc_error_text(&r.err, text, sizeof(text)));
     if (!pc_signin_tell_error(m, &r.err) && st == PC_ERR_AUTH)
-      pc_conv_tell(m, 1, "The current password is not correct.");
+      pc_conv_tell(m, PC_TELL_ERROR, "The current password is not correct.");
     rc = pc_pam_result(st);
   } else if (r.new_password) {
     /* A temporary password: the login itself set the new one. */
-    pc_conv_tell(m, 0, "Your Cognito password has been changed.");
+    pc_conv_tell(m, PC_TELL_INFO, "Your Cognito password has been changed.");
     rc = pam_set_item(m->pamh, PAM_AUTHTOK, r.new_password);
     if (rc == PAM_SUCCESS)
       rc = pam_set_data(m->pamh, ACCESS_DATA, NULL, NULL);
@@ -96,14 +96,15 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   if (rc != PAM_SUCCESS || !new)
     return rc == PAM_CONV_AGAIN ? PAM_INCOMPLETE : PAM_AUTHTOK_ERR;
   if (!*new) {
-    pc_conv_tell(m, 1, "No password given; the password was not changed.");
+    pc_conv_tell(m, PC_TELL_ERROR,
+                 "No password given; the password was not changed.");
     return PAM_AUTHTOK_ERR;
   }
   st = pc_change_password(cl, token, old, new, &err);
   if (st == PC_OK) {
     pam_syslog(m->pamh, LOG_NOTICE, "Cognito password changed for user=%s",
                pc_log_user(m, user));
-    pc_conv_tell(m, 0, "Your Cognito password has been changed.");
+    pc_conv_tell(m, PC_TELL_INFO, "Your Cognito password has been changed.");
     /* The offline verifier follows the new password. */
     if (m->has_local && pc_offline_repassword(&m->cfg, user, m->uid, new) < 0)
       pam_syslog(m->pamh, LOG_WARNING,
@@ -122,15 +123,15 @@ static int try_new(struct pc_module *m, const char *user, struct pc_client *cl,
   else if (rc == PAM_AUTHINFO_UNAVAIL)
     /* The request may have reached Cognito before the answer was lost
      * (a timeout, a reset, a garbled reply): say so, do not guess. */
-    pc_conv_tell(m, 1,
+    pc_conv_tell(m, PC_TELL_ERROR,
                  "No clear answer from the Cognito sign-in service; the "
                  "password may or may not have been changed: try the new "
                  "one at your next login, then the old one.");
   else if (st == PC_ERR_LIMIT)
-    pc_conv_tell(m, 1, "Too many attempts; try again later.");
+    pc_conv_tell(m, PC_TELL_ERROR, "Too many attempts; try again later.");
   else {
     (void)pc_signin_tell_error(m, &err); /* a lockout, a revoked session */
-    pc_conv_tell(m, 1, "The password was not changed.");
+    pc_conv_tell(m, PC_TELL_ERROR, "The password was not changed.");
   }
   return rc;
 }
@@ -155,7 +156,7 @@ static int update(struct pc_module *m, const char *user, struct pc_client *cl) {
     if (m->use_authtok)
       return PAM_AUTHTOK_ERR;
   }
-  pc_conv_tell(m, 1,
+  pc_conv_tell(m, PC_TELL_ERROR,
                "Too many failed attempts; the password was not "
                "changed.");
   return PAM_AUTHTOK_ERR;

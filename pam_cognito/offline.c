@@ -57,11 +57,11 @@ int pc_module_offline(struct pc_module *m, const char *user,
                "offline authentication failure; rhost=%s user=%s: %s",
                pc_log_rhost(m), pc_log_user(m, user), why.detail);
     if (res == PC_OFFLINE_LOCKED)
-      pc_conv_tell(m, 1,
+      pc_conv_tell(m, PC_TELL_ERROR,
                    "Cognito cannot be reached, and offline login is locked "
                    "after too many wrong passwords.");
     else if (res == PC_OFFLINE_TOO_OLD || res == PC_OFFLINE_MFA)
-      pc_conv_tell(m, 1,
+      pc_conv_tell(m, PC_TELL_ERROR,
                    "Cognito cannot be reached, and offline login is not "
                    "allowed for this account.");
     return res == PC_OFFLINE_ERROR ? PAM_AUTHINFO_UNAVAIL : PAM_AUTH_ERR;
@@ -73,7 +73,7 @@ int pc_module_offline(struct pc_module *m, const char *user,
                  "Cognito cannot be reached; logged in with cached "
                  "credentials (last online login: %s).",
                  when);
-  pc_conv_tell(m, 0, msg);
+  pc_conv_tell(m, PC_TELL_INFO, msg);
   pam_syslog(m->pamh, LOG_WARNING,
              "offline authentication; rhost=%s user=%s: Cognito unreachable "
              "(%s); %s",

@@ -107,20 +107,21 @@ void pc_signin_remember_device(struct pc_module *m, struct pc_client *cl,
 void pc_signin_tell_failure(struct pc_module *m, enum pc_status st) {
   if (st == PC_ERR_UNAVAIL || st == PC_ERR_PROTOCOL || st == PC_ERR_LIMIT ||
       st == PC_ERR_TOO_LARGE)
-    pc_conv_tell(m, 1,
+    pc_conv_tell(m, PC_TELL_ERROR,
                  "The Cognito sign-in service cannot be reached or "
                  "answered unexpectedly; try again later.");
   else if (st == PC_ERR_PASSWORD_RESET)
-    pc_conv_tell(m, 1, "Your password must be reset before you can log in.");
+    pc_conv_tell(m, PC_TELL_ERROR,
+                 "Your password must be reset before you can log in.");
   else if (st == PC_ERR_USER_NOT_CONFIRMED)
-    pc_conv_tell(m, 1, "Your account is not confirmed yet.");
+    pc_conv_tell(m, PC_TELL_ERROR, "Your account is not confirmed yet.");
 }
 
 int pc_signin_tell_error(struct pc_module *m, const struct pc_error *e) {
   char text[PC_ERRTABLE_SAY_MAX + 1];
 
   if (pc_errtable_say(e, text, sizeof(text))) {
-    pc_conv_tell(m, 1, text);
+    pc_conv_tell(m, PC_TELL_ERROR, text);
     return 1;
   }
   pc_signin_tell_failure(m, e->status);

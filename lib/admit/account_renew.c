@@ -39,7 +39,7 @@ static int load_handover(const struct pc_config *cfg, const char *user,
 
 /* Where the account stage looks for a newer token: the helper's
  * hand-over, read at most once. */
-struct newer_handover {
+struct helper_handover {
   const struct pc_config *cfg;
   const char *user;
   struct pc_store *s;
@@ -49,7 +49,7 @@ struct newer_handover {
 
 /* A pc_refresh_newer: the helper rotated it, so its copy is the newer one. */
 static int helper_newer(void *p, struct pc_refresh_req *rq) {
-  struct newer_handover *n = p;
+  struct helper_handover *n = p;
 
   *n->have_h = load_handover(n->cfg, n->user, n->s, n->h) == 0;
   if (!*n->have_h || strcmp(n->h->refresh_token, rq->refresh_token) == 0)
@@ -69,7 +69,7 @@ pc_account_refresh(struct pc_client *cl, const char *user,
   struct pc_device dev;
   struct pc_error e;
   struct pc_refresh_req rq;
-  struct newer_handover n;
+  struct helper_handover n;
   enum pc_refresh_call worked;
   char *hash = NULL;
   const char *used;
@@ -92,7 +92,7 @@ pc_account_refresh(struct pc_client *cl, const char *user,
                                device_key ? device_key : dev.key,
                                ctx,
                                pc_refresh_call_load(cfg)};
-  n = (struct newer_handover){cfg, user, &s, &h, &have_h};
+  n = (struct helper_handover){cfg, user, &s, &h, &have_h};
   /* The hand-over is read only when it is used, at most once. */
   st = pc_refresh_or_newer(cl, &rq, helper_newer, &n, tokens, &worked, err);
   if (st == PC_OK && worked != rq.call) { /* remember the call that works */

@@ -100,7 +100,7 @@ static struct pc_refresh_req handover_req(const struct pc_handover *h,
 
 /* Where renew_tokens looks for a newer token: the hand-over as stored now
  * (another renewal may have rotated it). */
-struct newer_handover {
+struct stored_handover {
   struct pc_handover *h; /* the one in use; replaced by the newer */
   struct pc_store *s;
   const struct pc_usercontext *ctx;
@@ -108,7 +108,7 @@ struct newer_handover {
 
 /* A pc_refresh_newer: the stored hand-over, when its token is not h's. */
 static int stored_newer(void *p, struct pc_refresh_req *rq) {
-  struct newer_handover *n = p;
+  struct stored_handover *n = p;
   struct pc_handover newer;
   struct pc_error e;
 
@@ -134,7 +134,7 @@ static enum pc_status renew_tokens(struct pc_client *cl, struct pc_handover *h,
    * this program (no PAM service), no remote host. */
   const struct pc_usercontext ctx = {s->name, "pam_cognito-credentials", NULL};
   struct pc_refresh_req rq = handover_req(h, &ctx);
-  struct newer_handover n = {h, s, &ctx};
+  struct stored_handover n = {h, s, &ctx};
   enum pc_refresh_call worked;
   enum pc_status st =
       pc_refresh_or_newer(cl, &rq, stored_newer, &n, t, &worked, err);

@@ -18,6 +18,7 @@ enum pc_prompt_style { PC_PROMPT_SECRET, PC_PROMPT_VISIBLE };
  * information, not what the person must act on (touch the key) nor why a
  * sign-in they started was refused: those are PC_TELL_NEEDED. */
 enum {
+  PC_TELL_INFO = 0,  /* information: silent under PAM_SILENT */
   PC_TELL_ERROR = 1, /* an error-style message */
   PC_TELL_NEEDED = 2 /* shown even under PAM_SILENT */
 };
